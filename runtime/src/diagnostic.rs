@@ -1,0 +1,156 @@
+//! Findings about a policy text, located in the source, and their rustc-style rendering.
+
+use std::fmt;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::source::{LineCol, LineIndex, Span};
+
+/// How serious a [`Diagnostic`] is, with IAM Access Analyzer's four finding types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// IAM would reject the policy, or it cannot mean what it says.
+    Error,
+    /// The policy grants more than it probably should.
+    SecurityWarning,
+    /// The policy works, but not as well as it could or not as its author probably meant.
+    Warning,
+    /// A tidier way to say the same thing.
+    Suggestion,
+}
+
+impl Severity {
+    /// The name used in machine-readable output: `error`, `security_warning`, `warning`, `suggestion`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::SecurityWarning => "security_warning",
+            Severity::Warning => "warning",
+            Severity::Suggestion => "suggestion",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding: what is wrong, where, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// An IAM Access Analyzer issue code where one exists (`INVALID_EFFECT`), otherwise one of ours in the same
+    /// style (`DUPLICATE_KEY`).
+    pub code: &'static str,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What is wrong, in rustc style: lowercase, no final period, code in backticks.
+    pub message: String,
+    /// The offending bytes of the source.
+    pub span: Span,
+    /// The JSON Pointer of the offending node (`/Statement/0/Effect`), empty for the whole document, `None`
+    /// where the text is not JSON at all.
+    pub pointer: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// A replacement for the offending value, when there is a single likely one (the did-you-mean).
+    pub suggestion: Option<String>,
+    /// Other places worth showing, each with a short label (where a duplicate key first appeared, where an
+    /// unclosed object opened).
+    pub labels: Vec<(Span, String)>,
+}
+
+impl Diagnostic {
+    /// An error-severity diagnostic without help or suggestion.
+    #[must_use]
+    pub fn error(code: &'static str, message: impl Into<String>, span: Span, pointer: Option<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            pointer,
+            help: None,
+            suggestion: None,
+            labels: Vec::new(),
+        }
+    }
+
+    /// Adds a help line.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a suggested replacement, and a help line naming it unless one is set already.
+    #[must_use]
+    pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
+        let suggestion = suggestion.into();
+        if self.help.is_none() {
+            self.help = Some(format!("did you mean `{suggestion}`?"));
+        }
+        self.suggestion = Some(suggestion);
+        self
+    }
+
+    /// Where the diagnostic starts in `source`.
+    #[must_use]
+    pub fn line_col(&self, source: &str) -> LineCol {
+        crate::source::line_col(source, self.span.start as usize)
+    }
+}
+
+/// Renders diagnostics like rustc: the message, `origin:line:column`, the source line with a caret under the
+/// offending text, and the help line. `origin` is usually a file path, or `<stdin>`.
+#[must_use]
+pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let index = LineIndex::new(source);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let level = match diagnostic.severity {
+            Severity::Error => Level::ERROR,
+            Severity::SecurityWarning | Severity::Warning => Level::WARNING,
+            Severity::Suggestion => Level::NOTE,
+        };
+        let at = index.line_col(diagnostic.span.start as usize);
+        let title = format!("{} [{}]", diagnostic.message, diagnostic.code);
+        let mut snippet = Snippet::source(source)
+            .path(origin)
+            .fold(true)
+            .annotation(AnnotationKind::Primary.span(display_span(source, diagnostic.span)));
+        for (span, label) in &diagnostic.labels {
+            snippet = snippet.annotation(AnnotationKind::Context.span(display_span(source, *span)).label(label));
+        }
+        let mut report = vec![level.primary_title(&title).element(snippet)];
+        if let Some(help) = &diagnostic.help {
+            report.push(Group::with_title(Level::HELP.secondary_title(help)));
+        }
+        out.push_str(&renderer.render(&report));
+        // The renderer names the line only in its header; scripts grep for `path:line:column`.
+        if !out.contains(&format!("{origin}:{at}")) {
+            out.push_str(&format!("\n  at {origin}:{at}"));
+        }
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// A span the renderer can show: on a character boundary, and at least one character wide unless at the end.
+fn display_span(source: &str, span: Span) -> std::ops::Range<usize> {
+    let mut start = (span.start as usize).min(source.len());
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (span.end as usize).clamp(start, source.len());
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    if end == start {
+        end = source[start..].chars().next().map_or(start, |ch| start + ch.len_utf8());
+    }
+    start..end
+}

@@ -1,0 +1,20 @@
+//! The run-time half of iamgen: everything that runs, with no proc-macro dependencies.
+//!
+//! - [`json`]: a strict JSON reader that keeps the byte span of every node and rejects what IAM rejects.
+//! - [`policy`]: the typed, lossless IAM policy model ([`PolicyDocument`]) and its canonical printer.
+//! - [`catalog`]: the IAM service-authorization catalogue (services, actions, resource types, condition keys).
+//! - [`glob`]: IAM's `*`/`?` wildcard matching.
+//! - [`diagnostic`]: located findings and their rustc-style rendering; [`source`]: spans, lines and columns.
+//!
+//! The macros crate depends on this one so that compile time and run time share one parser and one catalogue.
+
+pub mod catalog;
+pub mod diagnostic;
+pub mod glob;
+pub mod json;
+pub mod policy;
+pub mod source;
+pub mod suggest;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use policy::{AccountId, Action, Arn, PolicyDocument, Principal, Statement};

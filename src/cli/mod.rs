@@ -1,0 +1,46 @@
+//! Argument parsing and dispatch. Each subcommand lives in its own module and returns its exit code.
+
+mod fmt;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Typed AWS IAM: check, format and generate IAM policies.
+#[derive(Debug, Parser)]
+#[command(name = "iamgen", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Fmt(fmt::FmtArgs),
+}
+
+/// Exit codes shared by every subcommand.
+pub(crate) mod exit {
+    /// Success; for checks, nothing to report.
+    pub(crate) const OK: u8 = 0;
+    /// The check failed: findings of severity error, or files not in canonical form.
+    pub(crate) const FINDINGS: u8 = 1;
+    /// Usage error, unreadable input, or input that is not a policy at all.
+    pub(crate) const BAD_INPUT: u8 = 2;
+}
+
+pub(crate) fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version to stdout with success, usage errors to stderr.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { exit::BAD_INPUT } else { exit::OK });
+        }
+    };
+    let code = match cli.command {
+        Command::Fmt(args) => fmt::run(&args),
+    };
+    ExitCode::from(code)
+}
