@@ -50,8 +50,8 @@
 #![warn(missing_docs)]
 
 pub use iamgen_runtime::{
-    AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog, diagnostic, glob,
-    json, policy, source,
+    AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog,
+    diagnostic, glob, json, policy, source,
 };
 
 // Used by generated code. Not public API.

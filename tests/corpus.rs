@@ -28,17 +28,47 @@ fn corpus_files() -> Vec<PathBuf> {
 /// code, line:column, and a word of the message.
 const EXPECTED_FAILURES: &[(&str, &str, &str, &str)] = &[
     // The closing brace of the policy object is missing.
-    ("access_policies_access-advisor__00.json", "JSON_SYNTAX_ERROR", "11:6", "unexpected end of input"),
+    (
+        "access_policies_access-advisor__00.json",
+        "JSON_SYNTAX_ERROR",
+        "11:6",
+        "unexpected end of input",
+    ),
     // A `Condition` member written straight into the `Statement` array.
-    ("reference_policies_iam-condition-keys__06.json", "JSON_SYNTAX_ERROR", "4:20", "found `:`"),
+    (
+        "reference_policies_iam-condition-keys__06.json",
+        "JSON_SYNTAX_ERROR",
+        "4:20",
+        "found `:`",
+    ),
     // One `}` too many closes the statement array's element early.
-    ("reference_policies_variables__09.json", "JSON_SYNTAX_ERROR", "12:5", "found `}`"),
+    (
+        "reference_policies_variables__09.json",
+        "JSON_SYNTAX_ERROR",
+        "12:5",
+        "found `}`",
+    ),
     // Two policies one after the other in one file.
-    ("troubleshoot_policies__07.json", "JSON_SYNTAX_ERROR", "10:5", "after the end of the policy"),
+    (
+        "troubleshoot_policies__07.json",
+        "JSON_SYNTAX_ERROR",
+        "10:5",
+        "after the end of the policy",
+    ),
     // Valid JSON, but two `Statement` keys: IAM rejects it, serde_json would keep the last.
-    ("troubleshoot_policies__09.json", "DUPLICATE_KEY", "8:7", "duplicate key `Statement`"),
+    (
+        "troubleshoot_policies__09.json",
+        "DUPLICATE_KEY",
+        "8:7",
+        "duplicate key `Statement`",
+    ),
     // Two `Effect` keys in one statement.
-    ("troubleshoot_policies__11.json", "DUPLICATE_KEY", "5:9", "duplicate key `Effect`"),
+    (
+        "troubleshoot_policies__11.json",
+        "DUPLICATE_KEY",
+        "5:9",
+        "duplicate key `Effect`",
+    ),
     // A `//` comment.
     (
         "Service-specific-controls_AWS-IAM_deny-service-specific-credential-by-type.json",
@@ -51,7 +81,11 @@ const EXPECTED_FAILURES: &[(&str, &str, &str, &str)] = &[
 #[test]
 fn every_corpus_policy_round_trips_or_fails_where_expected() {
     let files = corpus_files();
-    assert!(files.len() >= 350, "the corpus went missing: {} files", files.len());
+    assert!(
+        files.len() >= 350,
+        "the corpus went missing: {} files",
+        files.len()
+    );
     let mut failures_seen = Vec::new();
     for file in &files {
         let name = file.file_name().unwrap().to_str().unwrap();
@@ -59,24 +93,41 @@ fn every_corpus_policy_round_trips_or_fails_where_expected() {
         match PolicyDocument::from_json(&source) {
             Ok(document) => {
                 assert!(
-                    !EXPECTED_FAILURES.iter().any(|(expected, ..)| *expected == name),
+                    !EXPECTED_FAILURES
+                        .iter()
+                        .any(|(expected, ..)| *expected == name),
                     "{name} should have been rejected"
                 );
                 assert_round_trip(name, &source, &document);
             }
             Err(error) => {
-                let Some((_, code, at, words)) = EXPECTED_FAILURES.iter().find(|(expected, ..)| *expected == name) else {
-                    panic!("{name} failed unexpectedly:\n{}", error.render(&source, name, false));
+                let Some((_, code, at, words)) = EXPECTED_FAILURES
+                    .iter()
+                    .find(|(expected, ..)| *expected == name)
+                else {
+                    panic!(
+                        "{name} failed unexpectedly:\n{}",
+                        error.render(&source, name, false)
+                    );
                 };
                 let first = &error.diagnostics()[0];
                 assert_eq!(first.code, *code, "{name}");
-                assert_eq!(error.positions()[0].to_string(), *at, "{name}: {}", first.message);
+                assert_eq!(
+                    error.positions()[0].to_string(),
+                    *at,
+                    "{name}: {}",
+                    first.message
+                );
                 assert!(first.message.contains(words), "{name}: {}", first.message);
                 failures_seen.push(name);
             }
         }
     }
-    assert_eq!(failures_seen.len(), EXPECTED_FAILURES.len(), "saw {failures_seen:?}");
+    assert_eq!(
+        failures_seen.len(),
+        EXPECTED_FAILURES.len(),
+        "saw {failures_seen:?}"
+    );
 }
 
 fn assert_round_trip(name: &str, source: &str, document: &PolicyDocument) {
@@ -95,7 +146,11 @@ fn assert_round_trip(name: &str, source: &str, document: &PolicyDocument) {
     assert_eq!(again.to_json(), printed, "{name}: not idempotent");
     let compact = document.to_json_compact();
     assert!(!compact.contains('\n'), "{name}");
-    assert_eq!(PolicyDocument::from_json(&compact).unwrap().to_json(), printed, "{name}: compact differs");
+    assert_eq!(
+        PolicyDocument::from_json(&compact).unwrap().to_json(),
+        printed,
+        "{name}: compact differs"
+    );
 
     // The serde path agrees with the printer on every value.
     let via_serde = serde_json::to_value(document).unwrap();
@@ -107,7 +162,12 @@ fn assert_round_trip(name: &str, source: &str, document: &PolicyDocument) {
 fn assert_same_shape(name: &str, pointer: &str, left: &Node<'_>, right: &Node<'_>, ordered: bool) {
     match (&left.value, &right.value) {
         (Value::Object(left_members), Value::Object(right_members)) => {
-            let keys = |members: &[json::Member<'_>]| members.iter().map(|m| m.key.to_string()).collect::<Vec<_>>();
+            let keys = |members: &[json::Member<'_>]| {
+                members
+                    .iter()
+                    .map(|m| m.key.to_string())
+                    .collect::<Vec<_>>()
+            };
             let (mut left_keys, mut right_keys) = (keys(left_members), keys(right_members));
             if !ordered {
                 left_keys.sort();
@@ -142,13 +202,15 @@ fn the_corpus_covers_what_the_model_must_keep() {
     let mut without_version = 0;
     for file in corpus_files() {
         let source = std::fs::read_to_string(&file).unwrap();
-        let Ok(document) = PolicyDocument::from_json(&source) else { continue };
+        let Ok(document) = PolicyDocument::from_json(&source) else {
+            continue;
+        };
         let printed = document.to_json();
         lone_statement += usize::from(printed.contains("\"Statement\": {"));
         lone_strings += usize::from(printed.contains("\"Action\": \""));
-        one_element_arrays += usize::from(document.statements().any(|s| {
-            matches!(s.action.actions(), iamgen::policy::OneOrMany::Many(v) if v.len() == 1)
-        }));
+        one_element_arrays += usize::from(document.statements().any(
+            |s| matches!(s.action.actions(), iamgen::policy::OneOrMany::Many(v) if v.len() == 1),
+        ));
         star_principal += usize::from(printed.contains("\"Principal\": \"*\""));
         without_version += usize::from(document.version.is_none());
     }

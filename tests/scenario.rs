@@ -13,7 +13,12 @@ const NAMES: [&str; 3] = [
 ];
 
 fn read(dir: &str, name: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(format!("{name}.json"))).unwrap()
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(dir)
+            .join(format!("{name}.json")),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -27,15 +32,21 @@ fn the_scenario_policies_read_and_are_canonical() {
 
 #[test]
 fn the_trust_policy_names_the_acme_account() {
-    let document = PolicyDocument::from_json(&read("examples/scenario", "StuzioAcmeConsultantRole-trust")).unwrap();
+    let document =
+        PolicyDocument::from_json(&read("examples/scenario", "StuzioAcmeConsultantRole-trust"))
+            .unwrap();
     let statement = document.statements().next().unwrap();
     assert_eq!(statement.effect, Effect::Allow);
-    let Some(PrincipalElement::Principal(principal)) = &statement.principal else { panic!("a Principal") };
+    let Some(PrincipalElement::Principal(principal)) = &statement.principal else {
+        panic!("a Principal")
+    };
     assert_eq!(
         principal.values(PrincipalKind::Aws),
         Some(&OneOrMany::One("arn:aws:iam::183438944504:root".to_owned()))
     );
-    assert!(matches!(&statement.action, ActionElement::Action(OneOrMany::One(a)) if a.as_str() == "sts:AssumeRole"));
+    assert!(
+        matches!(&statement.action, ActionElement::Action(OneOrMany::One(a)) if a.as_str() == "sts:AssumeRole")
+    );
     assert!(statement.resource.is_none());
 }
 
@@ -46,8 +57,19 @@ fn curly_quotes_as_published_fail_at_the_first_one() {
         let error = PolicyDocument::from_json(&source).unwrap_err();
         let first = &error.diagnostics()[0];
         assert_eq!(error.positions()[0].to_string(), "2:3", "{name}");
-        assert!(first.message.contains("U+201C"), "{name}: {}", first.message);
-        assert!(first.help.as_deref().unwrap().contains("straight double quote `\"`"), "{name}");
+        assert!(
+            first.message.contains("U+201C"),
+            "{name}: {}",
+            first.message
+        );
+        assert!(
+            first
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("straight double quote `\"`"),
+            "{name}"
+        );
         let rendered = error.render(&source, &format!("{name}.json"), false);
         assert!(rendered.contains(&format!("{name}.json:2:3")), "{rendered}");
         assert!(rendered.contains("2 |   “Version”"), "{rendered}");

@@ -1,6 +1,7 @@
 //! Findings about a policy text, located in the source, and their rustc-style rendering.
 
 use std::fmt;
+use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -65,7 +66,12 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error-severity diagnostic without help or suggestion.
     #[must_use]
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span, pointer: Option<String>) -> Self {
+    pub fn error(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        pointer: Option<String>,
+    ) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -107,7 +113,11 @@ impl Diagnostic {
 /// offending text, and the help line. `origin` is usually a file path, or `<stdin>`.
 #[must_use]
 pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let index = LineIndex::new(source);
     let mut out = String::new();
     for diagnostic in diagnostics {
@@ -123,7 +133,11 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: boo
             .fold(true)
             .annotation(AnnotationKind::Primary.span(display_span(source, diagnostic.span)));
         for (span, label) in &diagnostic.labels {
-            snippet = snippet.annotation(AnnotationKind::Context.span(display_span(source, *span)).label(label));
+            snippet = snippet.annotation(
+                AnnotationKind::Context
+                    .span(display_span(source, *span))
+                    .label(label),
+            );
         }
         let mut report = vec![level.primary_title(&title).element(snippet)];
         if let Some(help) = &diagnostic.help {
@@ -132,7 +146,7 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: boo
         out.push_str(&renderer.render(&report));
         // The renderer names the line only in its header; scripts grep for `path:line:column`.
         if !out.contains(&format!("{origin}:{at}")) {
-            out.push_str(&format!("\n  at {origin}:{at}"));
+            let _ = write!(out, "\n  at {origin}:{at}");
         }
         out.push_str("\n\n");
     }
@@ -150,7 +164,10 @@ fn display_span(source: &str, span: Span) -> std::ops::Range<usize> {
         end += 1;
     }
     if end == start {
-        end = source[start..].chars().next().map_or(start, |ch| start + ch.len_utf8());
+        end = source[start..]
+            .chars()
+            .next()
+            .map_or(start, |ch| start + ch.len_utf8());
     }
     start..end
 }

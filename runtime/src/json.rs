@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
+use std::fmt::Write as _;
 
 use crate::source::Span;
 
@@ -111,7 +112,10 @@ impl<'a> Node<'a> {
     /// The member named `key`, if this node is an object that has it.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&Member<'a>> {
-        self.value.as_object()?.iter().find(|member| member.key == key)
+        self.value
+            .as_object()?
+            .iter()
+            .find(|member| member.key == key)
     }
 }
 
@@ -153,6 +157,8 @@ pub enum JsonErrorKind {
         found: char,
         /// What the reader was looking for.
         expected: &'static str,
+        /// The innermost array or object open at that point, and where it opened.
+        within: Option<(Unclosed, Span)>,
     },
     /// A word that is not a JSON literal (`True`, `undefined`, `NaN`, an unquoted key ...).
     UnexpectedWord {
@@ -245,10 +251,20 @@ impl JsonError {
                 lower @ ("true" | "false" | "null") if found != lower => format!("JSON literals are lowercase: `{lower}`"),
                 _ => "strings and keys must be in double quotes".to_owned(),
             },
-            JsonErrorKind::UnexpectedChar { found: '"', expected } if expected.contains("`,`") => {
+            JsonErrorKind::UnexpectedChar {
+                found: found @ ('}' | ']'),
+                within: Some((what, _)),
+                ..
+            } => format!(
+                "this `{found}` does not close the {} that is still open: add the `{}` that is missing before it, \
+                 or remove this one",
+                what.noun(),
+                if *found == '}' { '{' } else { '[' }
+            ),
+            JsonErrorKind::UnexpectedChar { found: '"', expected, .. } if expected.contains("`,`") => {
                 "add a `,` between the two".to_owned()
             }
-            JsonErrorKind::UnexpectedChar { found: ':', expected } if expected.contains("`]`") => {
+            JsonErrorKind::UnexpectedChar { found: ':', expected, .. } if expected.contains("`]`") => {
                 "only objects hold `key: value` members; open an object with `{` inside the array".to_owned()
             }
             JsonErrorKind::TrailingContent => {
@@ -284,31 +300,53 @@ impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             JsonErrorKind::Empty => f.write_str("the input is empty; expected a JSON object"),
-            JsonErrorKind::UnexpectedEnd { expected, .. } => write!(f, "unexpected end of input; expected {expected}"),
-            JsonErrorKind::UnexpectedChar { found, expected } => {
+            JsonErrorKind::UnexpectedEnd { expected, .. } => {
+                write!(f, "unexpected end of input; expected {expected}")
+            }
+            JsonErrorKind::UnexpectedChar {
+                found, expected, ..
+            } => {
                 write!(f, "expected {expected}, found {}", describe_char(*found))
             }
-            JsonErrorKind::UnexpectedWord { found, expected } => write!(f, "expected {expected}, found `{found}`"),
+            JsonErrorKind::UnexpectedWord { found, expected } => {
+                write!(f, "expected {expected}, found `{found}`")
+            }
             JsonErrorKind::CurlyQuote(ch) => write!(
                 f,
                 "typographic quote {} is not a JSON quote",
                 describe_char(*ch)
             ),
-            JsonErrorKind::SingleQuote => f.write_str("single quotes do not delimit strings in JSON"),
+            JsonErrorKind::SingleQuote => {
+                f.write_str("single quotes do not delimit strings in JSON")
+            }
             JsonErrorKind::Comment => f.write_str("comments are not allowed in JSON"),
             JsonErrorKind::TrailingComma => f.write_str("trailing comma"),
             JsonErrorKind::ForbiddenChar(ch) => {
-                write!(f, "character {} is not allowed in IAM policies", describe_char(*ch))
+                write!(
+                    f,
+                    "character {} is not allowed in IAM policies",
+                    describe_char(*ch)
+                )
             }
-            JsonErrorKind::ByteOrderMark => f.write_str("the input starts with a byte-order mark (U+FEFF)"),
+            JsonErrorKind::ByteOrderMark => {
+                f.write_str("the input starts with a byte-order mark (U+FEFF)")
+            }
             JsonErrorKind::ControlCharInString(ch) => {
-                write!(f, "raw control character {} inside a string", describe_char(*ch))
+                write!(
+                    f,
+                    "raw control character {} inside a string",
+                    describe_char(*ch)
+                )
             }
             JsonErrorKind::InvalidEscape(text) => write!(f, "invalid escape `{text}` in string"),
             JsonErrorKind::InvalidNumber(text) => write!(f, "invalid number `{text}`"),
             JsonErrorKind::DuplicateKey { key, .. } => write!(f, "duplicate key `{key}`"),
-            JsonErrorKind::TrailingContent => f.write_str("unexpected content after the end of the policy"),
-            JsonErrorKind::TooDeep => write!(f, "arrays and objects nest deeper than {MAX_DEPTH} levels"),
+            JsonErrorKind::TrailingContent => {
+                f.write_str("unexpected content after the end of the policy")
+            }
+            JsonErrorKind::TooDeep => {
+                write!(f, "arrays and objects nest deeper than {MAX_DEPTH} levels")
+            }
             JsonErrorKind::TooLarge => f.write_str("the input is larger than 4 GiB"),
         }
     }
@@ -440,7 +478,11 @@ impl<'a> Parser<'a> {
     fn unexpected(&self, expected: &'static str, unclosed: Option<(Unclosed, usize)>) -> JsonError {
         if self.pos >= self.bytes.len() {
             // Point where the missing text belongs: right after the last thing written, not past trailing lines.
-            let end = self.source.trim_end().len().max(unclosed.map_or(0, |(_, at)| at + 1));
+            let end = self
+                .source
+                .trim_end()
+                .len()
+                .max(unclosed.map_or(0, |(_, at)| at + 1));
             return JsonError {
                 kind: JsonErrorKind::UnexpectedEnd {
                     expected,
@@ -466,7 +508,11 @@ impl<'a> Parser<'a> {
                 span: Span::new(self.pos, self.pos + word_len),
             };
         }
-        self.error_here(JsonErrorKind::UnexpectedChar { found: ch, expected })
+        self.error_here(JsonErrorKind::UnexpectedChar {
+            found: ch,
+            expected,
+            within: unclosed.map(|(what, at)| (what, Span::new(at, at + 1))),
+        })
     }
 
     fn skip_whitespace(&mut self) -> Result<(), JsonError> {
@@ -511,7 +557,10 @@ impl<'a> Parser<'a> {
         };
         // `truex` or `nullable` is one bad word, not a literal followed by garbage.
         if matches!(value, Value::Bool(_) | Value::Null)
-            && self.bytes.get(self.pos).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && self
+                .bytes
+                .get(self.pos)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
         {
             self.pos = start;
             return Err(self.unexpected(expected, None));
@@ -573,7 +622,12 @@ impl<'a> Parser<'a> {
         err
     }
 
-    fn parse_value_in(&mut self, within: Unclosed, open: usize, expected: &'static str) -> Result<Node<'a>, JsonError> {
+    fn parse_value_in(
+        &mut self,
+        within: Unclosed,
+        open: usize,
+        expected: &'static str,
+    ) -> Result<Node<'a>, JsonError> {
         if self.pos >= self.bytes.len() {
             return Err(self.unexpected(expected, Some((within, open))));
         }
@@ -593,11 +647,16 @@ impl<'a> Parser<'a> {
         } else {
             loop {
                 if self.bytes.get(self.pos) != Some(&b'"') {
-                    return Err(self.unexpected("a string key in double quotes", Some((Unclosed::Object, open))));
+                    return Err(self.unexpected(
+                        "a string key in double quotes",
+                        Some((Unclosed::Object, open)),
+                    ));
                 }
                 let (key, key_span) = self.parse_string()?;
                 let first = match &mut seen {
-                    Some(set) if set.contains(&key) => members.iter().find(|m| m.key == key).map(|m| m.key_span),
+                    Some(set) if set.contains(&key) => {
+                        members.iter().find(|m| m.key == key).map(|m| m.key_span)
+                    }
                     Some(_) => None,
                     None => members.iter().find(|m| m.key == key).map(|m| m.key_span),
                 };
@@ -612,7 +671,9 @@ impl<'a> Parser<'a> {
                 }
                 self.skip_whitespace()?;
                 if self.bytes.get(self.pos) != Some(&b':') {
-                    return Err(self.unexpected("`:` after the key", Some((Unclosed::Object, open))));
+                    return Err(
+                        self.unexpected("`:` after the key", Some((Unclosed::Object, open)))
+                    );
                 }
                 self.pos += 1;
                 self.skip_whitespace()?;
@@ -620,18 +681,25 @@ impl<'a> Parser<'a> {
                 if let Some(set) = &mut seen {
                     set.insert(key.clone());
                 } else if members.len() >= 16 {
-                    let mut set: HashSet<Cow<'a, str>> = members.iter().map(|m| m.key.clone()).collect();
+                    let mut set: HashSet<Cow<'a, str>> =
+                        members.iter().map(|m| m.key.clone()).collect();
                     set.insert(key.clone());
                     seen = Some(set);
                 }
-                members.push(Member { key, key_span, value });
+                members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                });
                 self.skip_whitespace()?;
                 match self.bytes.get(self.pos) {
                     Some(b',') => {
                         self.pos += 1;
                         self.skip_whitespace()?;
                         if self.bytes.get(self.pos) == Some(&b'}') {
-                            return Err(self.point_at_comma(self.error_here(JsonErrorKind::TrailingComma)));
+                            return Err(
+                                self.point_at_comma(self.error_here(JsonErrorKind::TrailingComma))
+                            );
                         }
                     }
                     Some(b'}') => {
@@ -670,7 +738,9 @@ impl<'a> Parser<'a> {
                     chunk_start = pos;
                 }
                 0..=0x1F => {
-                    return Err(self.error_at(pos, JsonErrorKind::ControlCharInString(char::from(byte))));
+                    return Err(
+                        self.error_at(pos, JsonErrorKind::ControlCharInString(char::from(byte)))
+                    );
                 }
                 0x20..=0x7F => pos += 1,
                 _ => {
@@ -701,7 +771,9 @@ impl<'a> Parser<'a> {
     /// Decodes the escape at `pos` (a backslash) into `out`; returns the position after it.
     fn parse_escape(&self, pos: usize, out: &mut String) -> Result<usize, JsonError> {
         let invalid = |end: usize| JsonError {
-            kind: JsonErrorKind::InvalidEscape(self.source[pos..end.min(self.source.len())].to_owned()),
+            kind: JsonErrorKind::InvalidEscape(
+                self.source[pos..end.min(self.source.len())].to_owned(),
+            ),
             span: Span::new(pos, end.min(self.source.len())),
         };
         let Some(&kind) = self.bytes.get(pos + 1) else {
@@ -720,11 +792,12 @@ impl<'a> Parser<'a> {
                 let high = self.hex4(pos + 2).ok_or_else(|| invalid(pos + 6))?;
                 let (ch, end) = if (0xD800..0xDC00).contains(&high) {
                     // A high surrogate must be followed by an escaped low surrogate.
-                    let low = (self.bytes.get(pos + 6) == Some(&b'\\') && self.bytes.get(pos + 7) == Some(&b'u'))
-                        .then(|| self.hex4(pos + 8))
-                        .flatten()
-                        .filter(|low| (0xDC00..0xE000).contains(low))
-                        .ok_or_else(|| invalid(pos + 6))?;
+                    let low = (self.bytes.get(pos + 6) == Some(&b'\\')
+                        && self.bytes.get(pos + 7) == Some(&b'u'))
+                    .then(|| self.hex4(pos + 8))
+                    .flatten()
+                    .filter(|low| (0xDC00..0xE000).contains(low))
+                    .ok_or_else(|| invalid(pos + 6))?;
                     let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
                     (char::from_u32(code), pos + 12)
                 } else {
@@ -734,7 +807,10 @@ impl<'a> Parser<'a> {
                 return Ok(end);
             }
             _ => {
-                let width = self.source[pos + 1..].chars().next().map_or(1, char::len_utf8);
+                let width = self.source[pos + 1..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
                 return Err(invalid(pos + 1 + width));
             }
         };
@@ -816,7 +892,7 @@ pub fn write_string(out: &mut String, text: &str) {
         };
         out.push_str(&text[clean_from..at]);
         if escape.is_empty() {
-            out.push_str(&format!("\\u{byte:04x}"));
+            let _ = write!(out, "\\u{byte:04x}");
         } else {
             out.push_str(escape);
         }
@@ -841,10 +917,15 @@ mod tests {
     fn reads_every_value_kind_with_spans() {
         let source = r#"{"a": [1, -2.5e3, true, false, null], "b": "x\"y", "c": {}}"#;
         let node = parse(source).unwrap();
-        let Value::Object(members) = &node.value else { panic!("object") };
+        let Value::Object(members) = &node.value else {
+            panic!("object")
+        };
         assert_eq!(members.len(), 3);
         assert_eq!(&source[members[1].value.span.range()], r#""x\"y""#);
-        assert_eq!(members[1].value.value, Value::String(Cow::Owned("x\"y".into())));
+        assert_eq!(
+            members[1].value.value,
+            Value::String(Cow::Owned("x\"y".into()))
+        );
         assert_eq!(node.pointer("/a/1").unwrap().value, Value::Number("-2.5e3"));
         assert_eq!(node.pointer("/c").unwrap().value, Value::Object(vec![]));
         assert!(node.pointer("/a/9").is_none());
@@ -853,16 +934,27 @@ mod tests {
     #[test]
     fn unescaped_strings_borrow() {
         let node = parse(r#"["plain"]"#).unwrap();
-        let Value::Array(items) = node.value else { panic!() };
-        assert!(matches!(items[0].value, Value::String(Cow::Borrowed("plain"))));
+        let Value::Array(items) = node.value else {
+            panic!()
+        };
+        assert!(matches!(
+            items[0].value,
+            Value::String(Cow::Borrowed("plain"))
+        ));
     }
 
     #[test]
     fn decodes_escapes_and_surrogate_pairs() {
         let node = parse(r#""\u00e9\ud83d\ude00\n\/""#).unwrap();
         assert_eq!(node.value.as_str(), Some("é😀\n/"));
-        assert!(matches!(err(r#""\ud83d""#).0.kind, JsonErrorKind::InvalidEscape(_)));
-        assert!(matches!(err(r#""\x41""#).0.kind, JsonErrorKind::InvalidEscape(_)));
+        assert!(matches!(
+            err(r#""\ud83d""#).0.kind,
+            JsonErrorKind::InvalidEscape(_)
+        ));
+        assert!(matches!(
+            err(r#""\x41""#).0.kind,
+            JsonErrorKind::InvalidEscape(_)
+        ));
     }
 
     #[test]
@@ -880,46 +972,71 @@ mod tests {
 
     #[test]
     fn rejects_what_iam_rejects() {
-        assert_eq!(err(r#"{"a": 1, "a": 2}"#).0.kind, JsonErrorKind::DuplicateKey {
-            key: "a".into(),
-            first: Span::new(1, 4)
-        });
+        assert_eq!(
+            err(r#"{"a": 1, "a": 2}"#).0.kind,
+            JsonErrorKind::DuplicateKey {
+                key: "a".into(),
+                first: Span::new(1, 4)
+            }
+        );
         assert_eq!(err("{\"a\": 1 // no\n}").0.kind, JsonErrorKind::Comment);
         assert_eq!(err("{\"a\": [1, 2,]}").0.kind, JsonErrorKind::TrailingComma);
         assert_eq!(err("{\"a\": [1, 2,]}").1, "1:12");
         assert_eq!(err("{\"a\": 1,}").0.kind, JsonErrorKind::TrailingComma);
         assert_eq!(err("{'a': 1}").0.kind, JsonErrorKind::SingleQuote);
-        assert_eq!(err("{\"a\": \"\u{0100}\"}").0.kind, JsonErrorKind::ForbiddenChar('\u{100}'));
-        assert_eq!(err("{\"a\": \"tab\there\"}").0.kind, JsonErrorKind::ControlCharInString('\t'));
+        assert_eq!(
+            err("{\"a\": \"\u{0100}\"}").0.kind,
+            JsonErrorKind::ForbiddenChar('\u{100}')
+        );
+        assert_eq!(
+            err("{\"a\": \"tab\there\"}").0.kind,
+            JsonErrorKind::ControlCharInString('\t')
+        );
         assert_eq!(err("\u{FEFF}{}").0.kind, JsonErrorKind::ByteOrderMark);
         assert_eq!(err("   ").0.kind, JsonErrorKind::Empty);
         assert_eq!(err("{} {}").0.kind, JsonErrorKind::TrailingContent);
         for bad in ["01", "+1", ".5", "1.", "1e", "-", "1.2.3", "0x10"] {
-            assert!(matches!(err(bad).0.kind, JsonErrorKind::InvalidNumber(_)), "{bad}");
+            assert!(
+                matches!(err(bad).0.kind, JsonErrorKind::InvalidNumber(_)),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn iam_allows_latin1_in_strings() {
-        assert_eq!(parse("\"caf\u{e9} \u{ff}\"").unwrap().value.as_str(), Some("café ÿ"));
+        assert_eq!(
+            parse("\"caf\u{e9} \u{ff}\"").unwrap().value.as_str(),
+            Some("café ÿ")
+        );
     }
 
     #[test]
     fn words_that_are_not_literals() {
         let (error, _) = err("[True]");
-        assert_eq!(error.kind, JsonErrorKind::UnexpectedWord {
-            found: "True".into(),
-            expected: "a value"
-        });
+        assert_eq!(
+            error.kind,
+            JsonErrorKind::UnexpectedWord {
+                found: "True".into(),
+                expected: "a value"
+            }
+        );
         assert_eq!(error.help().unwrap(), "JSON literals are lowercase: `true`");
-        assert!(matches!(err("[nullx]").0.kind, JsonErrorKind::UnexpectedWord { .. }));
-        assert!(matches!(err("{Effect: 1}").0.kind, JsonErrorKind::UnexpectedWord { .. }));
+        assert!(matches!(
+            err("[nullx]").0.kind,
+            JsonErrorKind::UnexpectedWord { .. }
+        ));
+        assert!(matches!(
+            err("{Effect: 1}").0.kind,
+            JsonErrorKind::UnexpectedWord { .. }
+        ));
     }
 
     #[test]
     fn unexpected_end_names_what_is_open() {
+        // Points right after the last thing written, where the missing bracket belongs.
         let (error, at) = err("{\n  \"a\": [1,\n");
-        assert_eq!(at, "3:1");
+        assert_eq!(at, "2:11");
         match error.kind {
             JsonErrorKind::UnexpectedEnd {
                 unclosed: Some((Unclosed::Array, span)),
@@ -951,6 +1068,9 @@ mod tests {
             source.push_str(&format!("\"k{i}\": {i},"));
         }
         source.push_str("\"k3\": 0}");
-        assert!(matches!(err(&source).0.kind, JsonErrorKind::DuplicateKey { .. }));
+        assert!(matches!(
+            err(&source).0.kind,
+            JsonErrorKind::DuplicateKey { .. }
+        ));
     }
 }

@@ -108,7 +108,10 @@ fn decode(origin: &str, bytes: Vec<u8>) -> Result<String, String> {
             "error: `{origin}` is not UTF-8: byte 0x{:02X} at {origin}:{at}",
             bytes[valid]
         );
-        let _ = write!(message, "\n  help: save the file as UTF-8 (IAM policies are UTF-8 JSON)");
+        let _ = write!(
+            message,
+            "\n  help: save the file as UTF-8 (IAM policies are UTF-8 JSON)"
+        );
         message
     })
 }

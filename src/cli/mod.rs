@@ -36,7 +36,11 @@ pub(crate) fn run() -> ExitCode {
         Err(error) => {
             // clap prints help and version to stdout with success, usage errors to stderr.
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { exit::BAD_INPUT } else { exit::OK });
+            return ExitCode::from(if error.use_stderr() {
+                exit::BAD_INPUT
+            } else {
+                exit::OK
+            });
         }
     };
     let code = match cli.command {

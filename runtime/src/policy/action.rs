@@ -87,7 +87,8 @@ impl Action {
             return Err(ActionError::EmptyName(text.to_owned()));
         }
         let service_ok = |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '*' | '?');
-        let name_ok = |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | '*' | '?');
+        let name_ok =
+            |ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.' | '*' | '?');
         let bad_service = service.char_indices().find(|&(_, ch)| !service_ok(ch));
         let bad_name = name
             .char_indices()
@@ -188,19 +189,42 @@ mod tests {
 
     #[test]
     fn parses_the_grammar() {
-        for ok in ["*", "s3:GetObject", "s3:Get*", "s3:*", "ec2:Describe?nstances", "execute-api:Invoke", "*:Get*"] {
+        for ok in [
+            "*",
+            "s3:GetObject",
+            "s3:Get*",
+            "s3:*",
+            "ec2:Describe?nstances",
+            "execute-api:Invoke",
+            "*:Get*",
+        ] {
             assert!(Action::parse(ok).is_ok(), "{ok}");
         }
         assert_eq!(Action::check(""), Err(ActionError::Empty));
-        assert_eq!(Action::check("GetObject"), Err(ActionError::MissingColon("GetObject".into())));
-        assert_eq!(Action::check("s3::GetObject"), Err(ActionError::ExtraColon("s3::GetObject".into())));
-        assert_eq!(Action::check(":GetObject"), Err(ActionError::EmptyService(":GetObject".into())));
-        assert_eq!(Action::check("s3:"), Err(ActionError::EmptyName("s3:".into())));
-        assert_eq!(Action::check("ec2:* "), Err(ActionError::InvalidChar {
-            text: "ec2:* ".into(),
-            found: ' ',
-            at: 5
-        }));
+        assert_eq!(
+            Action::check("GetObject"),
+            Err(ActionError::MissingColon("GetObject".into()))
+        );
+        assert_eq!(
+            Action::check("s3::GetObject"),
+            Err(ActionError::ExtraColon("s3::GetObject".into()))
+        );
+        assert_eq!(
+            Action::check(":GetObject"),
+            Err(ActionError::EmptyService(":GetObject".into()))
+        );
+        assert_eq!(
+            Action::check("s3:"),
+            Err(ActionError::EmptyName("s3:".into()))
+        );
+        assert_eq!(
+            Action::check("ec2:* "),
+            Err(ActionError::InvalidChar {
+                text: "ec2:* ".into(),
+                found: ' ',
+                at: 5
+            })
+        );
     }
 
     #[test]

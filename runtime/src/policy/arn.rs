@@ -21,7 +21,9 @@ pub enum ArnError {
     #[error("`{0}` does not start with `arn:`")]
     MissingPrefix(String),
     /// Fewer than six `:`-separated fields.
-    #[error("`{text}` has {found} of the 6 fields of an ARN (arn:partition:service:region:account:resource)")]
+    #[error(
+        "`{text}` has {found} of the 6 fields of an ARN (arn:partition:service:region:account:resource)"
+    )]
     MissingFields {
         /// The whole text.
         text: String,
@@ -106,7 +108,10 @@ impl Arn {
 
     fn field(&self, index: usize) -> &str {
         let start = self.colons[index] as usize + 1;
-        let end = self.colons.get(index + 1).map_or(self.text.len(), |&end| end as usize);
+        let end = self
+            .colons
+            .get(index + 1)
+            .map_or(self.text.len(), |&end| end as usize);
         &self.text[start..end]
     }
 
@@ -181,7 +186,9 @@ pub struct AccountId(String);
 
 /// Why a text is not an account id.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not an AWS account id; an account id is exactly 12 digits, such as `081278057606`")]
+#[error(
+    "`{0}` is not an AWS account id; an account id is exactly 12 digits, such as `081278057606`"
+)]
 pub struct AccountIdError(pub String);
 
 impl AccountId {
@@ -255,7 +262,10 @@ mod tests {
         assert_eq!(arn.account(), "081278057606");
         assert_eq!(arn.resource(), "function:name:alias");
         let bucket = Arn::parse("arn:aws:s3:::com.stuzio.projectx/*").unwrap();
-        assert_eq!((bucket.region(), bucket.account(), bucket.resource()), ("", "", "com.stuzio.projectx/*"));
+        assert_eq!(
+            (bucket.region(), bucket.account(), bucket.resource()),
+            ("", "", "com.stuzio.projectx/*")
+        );
     }
 
     #[test]
@@ -263,16 +273,40 @@ mod tests {
         let arn = Arn::parse("arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}").unwrap();
         assert_eq!(arn.account(), "${aws:PrincipalAccount}");
         assert_eq!(arn.resource(), "user/${aws:username}");
-        assert!(matches!(Arn::parse("arn:aws:s3:::b/${aws:username"), Err(ArnError::UnclosedVariable(_))));
+        assert!(matches!(
+            Arn::parse("arn:aws:s3:::b/${aws:username"),
+            Err(ArnError::UnclosedVariable(_))
+        ));
     }
 
     #[test]
     fn rejects_malformed_arns() {
-        assert!(matches!(Arn::parse("com.stuzio.projectx"), Err(ArnError::MissingPrefix(_))));
-        assert!(matches!(Arn::parse("arn:aws:s3:bucket"), Err(ArnError::MissingFields { found: 4, .. })));
-        assert!(matches!(Arn::parse("arn::s3:::b"), Err(ArnError::EmptyField { field: "partition", .. })));
-        assert!(matches!(Arn::parse("arn:aws:s3:::"), Err(ArnError::EmptyField { field: "resource", .. })));
-        assert!(matches!(Arn::parse("arn:aws:s3::: b"), Err(ArnError::InvalidChar { at: 13, .. })));
+        assert!(matches!(
+            Arn::parse("com.stuzio.projectx"),
+            Err(ArnError::MissingPrefix(_))
+        ));
+        assert!(matches!(
+            Arn::parse("arn:aws:s3:bucket"),
+            Err(ArnError::MissingFields { found: 4, .. })
+        ));
+        assert!(matches!(
+            Arn::parse("arn::s3:::b"),
+            Err(ArnError::EmptyField {
+                field: "partition",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Arn::parse("arn:aws:s3:::"),
+            Err(ArnError::EmptyField {
+                field: "resource",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Arn::parse("arn:aws:s3::: b"),
+            Err(ArnError::InvalidChar { at: 13, .. })
+        ));
     }
 
     #[test]
@@ -280,7 +314,13 @@ mod tests {
         let stuzio = AccountId::parse("081278057606").unwrap();
         assert_eq!(stuzio.as_str(), "081278057606");
         assert_eq!(stuzio.root_arn("aws"), "arn:aws:iam::081278057606:root");
-        for bad in ["81278057606", "0812780576060", "08127805760a", "", "０81278057606"] {
+        for bad in [
+            "81278057606",
+            "0812780576060",
+            "08127805760a",
+            "",
+            "０81278057606",
+        ] {
             assert!(AccountId::parse(bad).is_err(), "{bad}");
         }
     }

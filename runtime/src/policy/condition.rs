@@ -236,7 +236,11 @@ impl Operator {
 
     /// Every operator name IAM accepts (each base with and without qualifiers and suffix), for did-you-mean.
     pub fn all_names() -> impl Iterator<Item = String> {
-        let qualifiers = [None, Some(SetQualifier::ForAllValues), Some(SetQualifier::ForAnyValue)];
+        let qualifiers = [
+            None,
+            Some(SetQualifier::ForAllValues),
+            Some(SetQualifier::ForAnyValue),
+        ];
         OperatorBase::ALL.iter().flat_map(move |&base| {
             qualifiers.into_iter().flat_map(move |qualifier| {
                 [false, true].into_iter().map(move |if_exists| {
@@ -284,7 +288,14 @@ mod tests {
 
     #[test]
     fn unknown_operators_are_refused() {
-        for bad in ["StringEqual", "stringequals", "ForAllValue:StringEquals", "StringEqualsIfexists", "IfExists", ""] {
+        for bad in [
+            "StringEqual",
+            "stringequals",
+            "ForAllValue:StringEquals",
+            "StringEqualsIfexists",
+            "IfExists",
+            "",
+        ] {
             assert_eq!(Operator::parse(bad), None, "{bad}");
         }
     }

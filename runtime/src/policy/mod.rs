@@ -26,7 +26,8 @@ use std::str::FromStr;
 pub use action::{Action, ActionError};
 pub use arn::{AccountId, AccountIdError, Arn, ArnError};
 pub use condition::{
-    Condition, ConditionBlock, ConditionValue, ConditionValues, Operator, OperatorBase, OperatorFamily, SetQualifier,
+    Condition, ConditionBlock, ConditionValue, ConditionValues, Operator, OperatorBase,
+    OperatorFamily, SetQualifier,
 };
 pub use principal::{Principal, PrincipalKind};
 pub use read::{ParseError, Parsed};
@@ -128,7 +129,9 @@ impl<T> OneOrMany<T> {
         match self {
             OneOrMany::Many(values) => values.push(value),
             OneOrMany::One(_) => {
-                let OneOrMany::One(first) = std::mem::replace(self, OneOrMany::Many(Vec::with_capacity(2))) else {
+                let OneOrMany::One(first) =
+                    std::mem::replace(self, OneOrMany::Many(Vec::with_capacity(2)))
+                else {
                     unreachable!("matched One above")
                 };
                 *self = OneOrMany::Many(vec![first, value]);
@@ -251,7 +254,9 @@ impl ResourceElement {
     #[must_use]
     pub fn resources(&self) -> &OneOrMany<Resource> {
         match self {
-            ResourceElement::Resource(resources) | ResourceElement::NotResource(resources) => resources,
+            ResourceElement::Resource(resources) | ResourceElement::NotResource(resources) => {
+                resources
+            }
         }
     }
 
@@ -270,7 +275,9 @@ impl PrincipalElement {
     #[must_use]
     pub fn principal(&self) -> &Principal {
         match self {
-            PrincipalElement::Principal(principal) | PrincipalElement::NotPrincipal(principal) => principal,
+            PrincipalElement::Principal(principal) | PrincipalElement::NotPrincipal(principal) => {
+                principal
+            }
         }
     }
 

@@ -71,7 +71,10 @@ impl Principal {
     pub fn values(&self, kind: PrincipalKind) -> Option<&OneOrMany<String>> {
         match self {
             Principal::Any => None,
-            Principal::Map(entries) => entries.iter().find(|(k, _)| *k == kind).map(|(_, values)| values),
+            Principal::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, values)| values),
         }
     }
 
@@ -113,15 +116,24 @@ mod tests {
     #[test]
     fn entries_flatten_in_order() {
         let principal = Principal::Map(vec![
-            (PrincipalKind::Service, OneOrMany::One("ec2.amazonaws.com".into())),
-            (PrincipalKind::Aws, OneOrMany::Many(vec!["111122223333".into(), "444455556666".into()])),
+            (
+                PrincipalKind::Service,
+                OneOrMany::One("ec2.amazonaws.com".into()),
+            ),
+            (
+                PrincipalKind::Aws,
+                OneOrMany::Many(vec!["111122223333".into(), "444455556666".into()]),
+            ),
         ]);
         let entries: Vec<_> = principal.entries().collect();
-        assert_eq!(entries, [
-            (PrincipalKind::Service, "ec2.amazonaws.com"),
-            (PrincipalKind::Aws, "111122223333"),
-            (PrincipalKind::Aws, "444455556666"),
-        ]);
+        assert_eq!(
+            entries,
+            [
+                (PrincipalKind::Service, "ec2.amazonaws.com"),
+                (PrincipalKind::Aws, "111122223333"),
+                (PrincipalKind::Aws, "444455556666"),
+            ]
+        );
         assert_eq!(principal.values(PrincipalKind::Federated), None);
         assert_eq!(PrincipalKind::from_key("aws"), None);
         assert_eq!(PrincipalKind::from_key("AWS"), Some(PrincipalKind::Aws));

@@ -3,8 +3,9 @@
 use std::fmt;
 
 use super::{
-    Action, ActionElement, Condition, ConditionBlock, ConditionValue, ConditionValues, Effect, OneOrMany, Operator,
-    PolicyDocument, Principal, PrincipalElement, PrincipalKind, Resource, ResourceElement, Statement, Version,
+    Action, ActionElement, Condition, ConditionBlock, ConditionValue, ConditionValues, Effect,
+    OneOrMany, Operator, PolicyDocument, Principal, PrincipalElement, PrincipalKind, Resource,
+    ResourceElement, Statement, Version,
 };
 use crate::diagnostic::{self, Diagnostic};
 use crate::json::{self, Member, Node, Value};
@@ -84,12 +85,22 @@ impl From<&json::JsonError> for Diagnostic {
         diagnostic.help = error.help();
         match &error.kind {
             json::JsonErrorKind::DuplicateKey { first, .. } => {
-                diagnostic.labels.push((*first, "first defined here".to_owned()));
+                diagnostic
+                    .labels
+                    .push((*first, "first defined here".to_owned()));
             }
             json::JsonErrorKind::UnexpectedEnd {
                 unclosed: Some((what, opened)),
                 ..
-            } => diagnostic.labels.push((*opened, format!("this {} is never closed", what.noun()))),
+            } => diagnostic
+                .labels
+                .push((*opened, format!("this {} is never closed", what.noun()))),
+            json::JsonErrorKind::UnexpectedChar {
+                within: Some((what, opened)),
+                ..
+            } => diagnostic
+                .labels
+                .push((*opened, format!("the {} that is still open", what.noun()))),
             _ => {}
         }
         diagnostic
@@ -97,7 +108,8 @@ impl From<&json::JsonError> for Diagnostic {
 }
 
 pub(super) fn parse(source: &str) -> Result<Parsed<'_>, ParseError> {
-    let tree = json::parse(source).map_err(|error| ParseError::new(source, vec![Diagnostic::from(&error)]))?;
+    let tree = json::parse(source)
+        .map_err(|error| ParseError::new(source, vec![Diagnostic::from(&error)]))?;
     let mut reader = Reader {
         diagnostics: Vec::new(),
         path: Vec::new(),
@@ -146,9 +158,15 @@ impl<'t> Reader<'t> {
         pointer
     }
 
-    fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span) -> &mut Diagnostic {
+    fn error(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+    ) -> &mut Diagnostic {
         let pointer = self.pointer();
-        self.diagnostics.push(Diagnostic::error(code, message, span, Some(pointer)));
+        self.diagnostics
+            .push(Diagnostic::error(code, message, span, Some(pointer)));
         let last = self.diagnostics.len() - 1;
         &mut self.diagnostics[last]
     }
@@ -162,14 +180,23 @@ impl<'t> Reader<'t> {
         );
     }
 
-    fn in_member<T>(&mut self, member: &'t Member<'t>, read: impl FnOnce(&mut Self, &'t Node<'t>) -> T) -> T {
+    fn in_member<T>(
+        &mut self,
+        member: &'t Member<'t>,
+        read: impl FnOnce(&mut Self, &'t Node<'t>) -> T,
+    ) -> T {
         self.path.push(Segment::Key(&member.key));
         let result = read(self, &member.value);
         self.path.pop();
         result
     }
 
-    fn in_index<T>(&mut self, index: usize, node: &'t Node<'t>, read: impl FnOnce(&mut Self, &'t Node<'t>) -> T) -> T {
+    fn in_index<T>(
+        &mut self,
+        index: usize,
+        node: &'t Node<'t>,
+        read: impl FnOnce(&mut Self, &'t Node<'t>) -> T,
+    ) -> T {
         self.path.push(Segment::Index(index));
         let result = read(self, node);
         self.path.pop();
@@ -188,10 +215,15 @@ impl<'t> Reader<'t> {
         match suggestion {
             Some(name) => {
                 diagnostic.suggestion = Some(name.to_owned());
-                diagnostic.help = Some(format!("did you mean `{name}`? element names are case-sensitive"));
+                diagnostic.help = Some(format!(
+                    "did you mean `{name}`? element names are case-sensitive"
+                ));
             }
             None => {
-                diagnostic.help = Some(format!("the elements of a {within} are {}", backticked(known)));
+                diagnostic.help = Some(format!(
+                    "the elements of a {within} are {}",
+                    backticked(known)
+                ));
             }
         }
         self.path.pop();
@@ -214,8 +246,12 @@ impl<'t> Reader<'t> {
             }
         }
         if !present_or_misspelled(members, &["Statement"], &DOCUMENT_ELEMENTS) {
-            self.error("MISSING_STATEMENT", "the policy has no `Statement` element", Span::new(node.span.start as usize, node.span.start as usize + 1))
-                .help = Some("add a `Statement` with at least one statement".to_owned());
+            self.error(
+                "MISSING_STATEMENT",
+                "the policy has no `Statement` element",
+                Span::new(node.span.start as usize, node.span.start as usize + 1),
+            )
+            .help = Some("add a `Statement` with at least one statement".to_owned());
         }
         Some(PolicyDocument {
             version,
@@ -226,26 +262,30 @@ impl<'t> Reader<'t> {
 
     fn version(&mut self, node: &'t Node<'t>) -> Option<Version> {
         let text = self.string(node, "`Version`")?;
-        let version = Version::ALL.into_iter().find(|version| version.as_str() == text);
+        let version = Version::ALL
+            .into_iter()
+            .find(|version| version.as_str() == text);
         if version.is_none() {
             let diagnostic = self.error(
                 "INVALID_VERSION",
                 format!("`{text}` is not a policy language version"),
                 node.span,
             );
-            diagnostic.help = Some("use `2012-10-17`, the current version (`2008-10-17` is the only other one)".to_owned());
+            diagnostic.help = Some(
+                "use `2012-10-17`, the current version (`2008-10-17` is the only other one)"
+                    .to_owned(),
+            );
             diagnostic.suggestion = Some(Version::V2012_10_17.as_str().to_owned());
         }
         version
     }
 
     fn string(&mut self, node: &Node<'_>, what: &str) -> Option<String> {
-        match &node.value {
-            Value::String(text) => Some(text.to_string()),
-            _ => {
-                self.type_mismatch(node, what, "a string");
-                None
-            }
+        if let Value::String(text) = &node.value {
+            Some(text.to_string())
+        } else {
+            self.type_mismatch(node, what, "a string");
+            None
         }
     }
 
@@ -270,7 +310,10 @@ impl<'t> Reader<'t> {
         }
     }
 
-    #[allow(clippy::too_many_lines, reason = "one arm per statement element reads best as one match")]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per statement element reads best as one match"
+    )]
     fn statement(&mut self, node: &'t Node<'t>) -> Option<Statement> {
         let Value::Object(members) = &node.value else {
             self.type_mismatch(node, "a statement", "an object");
@@ -285,7 +328,9 @@ impl<'t> Reader<'t> {
         let mut condition = None;
         for member in members {
             match &*member.key {
-                "Sid" => sid = self.in_member(member, |reader, value| reader.string(value, "`Sid`")),
+                "Sid" => {
+                    sid = self.in_member(member, |reader, value| reader.string(value, "`Sid`"));
+                }
                 "Effect" => effect = self.in_member(member, Self::effect),
                 "Principal" | "NotPrincipal" => {
                     let read = self.in_member(member, Self::principal);
@@ -296,7 +341,8 @@ impl<'t> Reader<'t> {
                     self.combine(&mut principal, element, member, "Principal", "NotPrincipal");
                 }
                 "Action" | "NotAction" => {
-                    let read = self.in_member(member, |reader, value| reader.strings(value, &member.key));
+                    let read =
+                        self.in_member(member, |reader, value| reader.strings(value, &member.key));
                     let element = read.map(|texts| {
                         let actions = texts.map(Action::new);
                         if member.key == "Action" {
@@ -308,7 +354,8 @@ impl<'t> Reader<'t> {
                     self.combine(&mut action, element, member, "Action", "NotAction");
                 }
                 "Resource" | "NotResource" => {
-                    let read = self.in_member(member, |reader, value| reader.strings(value, &member.key));
+                    let read =
+                        self.in_member(member, |reader, value| reader.strings(value, &member.key));
                     let element = read.map(|texts| {
                         let resources = texts.map(Resource::new);
                         if member.key == "Resource" {
@@ -325,12 +372,18 @@ impl<'t> Reader<'t> {
         }
         let at_open = Span::new(node.span.start as usize, node.span.start as usize + 1);
         if !present_or_misspelled(members, &["Effect"], &STATEMENT_ELEMENTS) {
-            self.error("MISSING_EFFECT", "the statement has no `Effect`", at_open).help =
-                Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`".to_owned());
+            self.error("MISSING_EFFECT", "the statement has no `Effect`", at_open)
+                .help = Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`".to_owned());
         }
         if !present_or_misspelled(members, &["Action", "NotAction"], &STATEMENT_ELEMENTS) {
-            self.error("MISSING_ACTION", "the statement has no `Action` or `NotAction`", at_open).help =
-                Some("add an `Action` element listing what the statement allows or denies".to_owned());
+            self.error(
+                "MISSING_ACTION",
+                "the statement has no `Action` or `NotAction`",
+                at_open,
+            )
+            .help = Some(
+                "add an `Action` element listing what the statement allows or denies".to_owned(),
+            );
         }
         if self.diagnostics.len() > errors_before {
             return None;
@@ -361,7 +414,10 @@ impl<'t> Reader<'t> {
                 format!("a statement cannot have both `{positive}` and `{negative}`"),
                 member.key_span,
             )
-            .help = Some(format!("remove this `{}` or the `{first_key}` before it", member.key));
+            .help = Some(format!(
+                "remove this `{}` or the `{first_key}` before it",
+                member.key
+            ));
         } else if let Some(element) = element {
             *slot = Some((element, member));
         }
@@ -380,7 +436,9 @@ impl<'t> Reader<'t> {
                     node.span,
                 );
                 diagnostic.help = Some(match suggestion {
-                    Some(name) => format!("did you mean `{name}`? the effect is `Allow` or `Deny`, case-sensitive"),
+                    Some(name) => format!(
+                        "did you mean `{name}`? the effect is `Allow` or `Deny`, case-sensitive"
+                    ),
                     None => "the effect is `Allow` or `Deny`".to_owned(),
                 });
                 diagnostic.suggestion = suggestion.map(str::to_owned);
@@ -396,19 +454,22 @@ impl<'t> Reader<'t> {
             Value::Array(items) => {
                 let mut texts = Vec::with_capacity(items.len());
                 for (index, item) in items.iter().enumerate() {
-                    match &item.value {
-                        Value::String(text) => texts.push(text.to_string()),
-                        _ => {
-                            self.path.push(Segment::Index(index));
-                            self.type_mismatch(item, &format!("each entry of `{element}`"), "a string");
-                            self.path.pop();
-                        }
+                    if let Value::String(text) = &item.value {
+                        texts.push(text.to_string());
+                    } else {
+                        self.path.push(Segment::Index(index));
+                        self.type_mismatch(item, &format!("each entry of `{element}`"), "a string");
+                        self.path.pop();
                     }
                 }
                 (texts.len() == items.len()).then_some(OneOrMany::Many(texts))
             }
             _ => {
-                self.type_mismatch(node, &format!("`{element}`"), "a string or an array of strings");
+                self.type_mismatch(
+                    node,
+                    &format!("`{element}`"),
+                    "a string or an array of strings",
+                );
                 None
             }
         }
@@ -424,7 +485,10 @@ impl<'t> Reader<'t> {
                     format!("a principal must be `\"*\"` or an object such as `{{\"AWS\": ...}}`, found the string `{text}`"),
                     node.span,
                 );
-                diagnostic.help = Some(format!("write `{{\"{}\": \"{text}\"}}`", guess_principal_kind(&text)));
+                diagnostic.help = Some(format!(
+                    "write `{{\"{}\": \"{text}\"}}`",
+                    guess_principal_kind(&text)
+                ));
                 None
             }
             Value::Object(members) => {
@@ -443,14 +507,17 @@ impl<'t> Reader<'t> {
                             member.key_span,
                         );
                         diagnostic.help = Some(match suggestion {
-                            Some(name) => format!("did you mean `{name}`? principal types are case-sensitive"),
+                            Some(name) => {
+                                format!("did you mean `{name}`? principal types are case-sensitive")
+                            }
                             None => format!("the principal types are {}", backticked(&keys)),
                         });
                         diagnostic.suggestion = suggestion.map(str::to_owned);
                         self.path.pop();
                         continue;
                     };
-                    let values = self.in_member(member, |reader, value| reader.strings(value, &member.key));
+                    let values =
+                        self.in_member(member, |reader, value| reader.strings(value, &member.key));
                     match values {
                         Some(values) => entries.push((kind, values)),
                         None => complete = false,
@@ -459,7 +526,11 @@ impl<'t> Reader<'t> {
                 complete.then_some(Principal::Map(entries))
             }
             _ => {
-                self.type_mismatch(node, "a principal", "`\"*\"` or an object such as `{\"AWS\": ...}`");
+                self.type_mismatch(
+                    node,
+                    "a principal",
+                    "`\"*\"` or an object such as `{\"AWS\": ...}`",
+                );
                 None
             }
         }
@@ -476,7 +547,8 @@ impl<'t> Reader<'t> {
             let Some(operator) = Operator::parse(&member.key) else {
                 complete = false;
                 let names: Vec<String> = Operator::all_names().collect();
-                let suggestion = suggest::closest(&member.key, names.iter().map(String::as_str)).map(str::to_owned);
+                let suggestion = suggest::closest(&member.key, names.iter().map(String::as_str))
+                    .map(str::to_owned);
                 let key = member.key.to_string();
                 self.path.push(Segment::Key(&member.key));
                 let diagnostic = self.error(
@@ -507,7 +579,11 @@ impl<'t> Reader<'t> {
 
     fn condition_entries(&mut self, node: &'t Node<'t>) -> Option<Vec<ConditionValues>> {
         let Value::Object(members) = &node.value else {
-            self.type_mismatch(node, "an operator's value", "an object of condition keys and values");
+            self.type_mismatch(
+                node,
+                "an operator's value",
+                "an object of condition keys and values",
+            );
             return None;
         };
         let mut entries = Vec::with_capacity(members.len());
@@ -545,7 +621,11 @@ impl<'t> Reader<'t> {
             Value::Bool(value) => Some(ConditionValue::Bool(*value)),
             Value::Number(text) => Some(ConditionValue::Number((*text).to_owned())),
             _ => {
-                self.type_mismatch(node, "a condition value", "a string, a boolean, a number, or an array of them");
+                self.type_mismatch(
+                    node,
+                    "a condition value",
+                    "a string, a boolean, a number, or an array of them",
+                );
                 None
             }
         }
@@ -558,19 +638,27 @@ fn present_or_misspelled(members: &[Member<'_>], names: &[&str], known: &[&'stat
     members.iter().any(|member| {
         names.contains(&&*member.key)
             || (!known.contains(&&*member.key)
-                && suggest::closest(&member.key, known.iter().copied()).is_some_and(|near| names.contains(&near)))
+                && suggest::closest(&member.key, known.iter().copied())
+                    .is_some_and(|near| names.contains(&near)))
     })
 }
 
 fn backticked(names: &[&str]) -> String {
-    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The principal type a lone principal string most likely belongs under, for the help line.
 fn guess_principal_kind(text: &str) -> &'static str {
     if text.ends_with(".amazonaws.com") {
         "Service"
-    } else if text.contains(":saml-provider/") || text.contains(":oidc-provider/") || text.contains('.') {
+    } else if text.contains(":saml-provider/")
+        || text.contains(":oidc-provider/")
+        || text.contains('.')
+    {
         "Federated"
     } else {
         "AWS"

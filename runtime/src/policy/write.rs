@@ -7,8 +7,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{
-    ActionElement, Condition, ConditionValue, OneOrMany, PolicyDocument, Principal, PrincipalElement,
-    ResourceElement, Statement,
+    ActionElement, Condition, ConditionValue, OneOrMany, PolicyDocument, Principal,
+    PrincipalElement, ResourceElement, Statement,
 };
 
 pub(super) fn to_json(document: &PolicyDocument, pretty: bool) -> String {
@@ -222,8 +222,12 @@ impl Serialize for Statement {
         }
         map.serialize_entry("Effect", self.effect.as_str())?;
         match &self.principal {
-            Some(PrincipalElement::Principal(principal)) => map.serialize_entry("Principal", principal)?,
-            Some(PrincipalElement::NotPrincipal(principal)) => map.serialize_entry("NotPrincipal", principal)?,
+            Some(PrincipalElement::Principal(principal)) => {
+                map.serialize_entry("Principal", principal)?;
+            }
+            Some(PrincipalElement::NotPrincipal(principal)) => {
+                map.serialize_entry("NotPrincipal", principal)?;
+            }
             None => {}
         }
         match &self.action {
@@ -231,8 +235,12 @@ impl Serialize for Statement {
             ActionElement::NotAction(actions) => map.serialize_entry("NotAction", actions)?,
         }
         match &self.resource {
-            Some(ResourceElement::Resource(resources)) => map.serialize_entry("Resource", resources)?,
-            Some(ResourceElement::NotResource(resources)) => map.serialize_entry("NotResource", resources)?,
+            Some(ResourceElement::Resource(resources)) => {
+                map.serialize_entry("Resource", resources)?;
+            }
+            Some(ResourceElement::NotResource(resources)) => {
+                map.serialize_entry("NotResource", resources)?;
+            }
             None => {}
         }
         if let Some(condition) = &self.condition {
