@@ -1065,7 +1065,7 @@ mod tests {
     fn many_keys_still_catch_duplicates() {
         let mut source = String::from("{");
         for i in 0..40 {
-            source.push_str(&format!("\"k{i}\": {i},"));
+            let _ = write!(source, "\"k{i}\": {i},");
         }
         source.push_str("\"k3\": 0}");
         assert!(matches!(

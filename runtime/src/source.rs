@@ -123,7 +123,11 @@ mod tests {
         let source = "{\n  \"a\": “x”,\n\n  \"b\": 1\n}";
         let index = LineIndex::new(source);
         for offset in 0..=source.len() + 2 {
-            assert_eq!(index.line_col(offset), line_col(source, offset), "offset {offset}");
+            assert_eq!(
+                index.line_col(offset),
+                line_col(source, offset),
+                "offset {offset}"
+            );
         }
     }
 }

@@ -1,13 +1,14 @@
 //! The policy model: what it keeps, what it refuses, and how it says so.
 
 use iamgen_runtime::policy::{
-    ActionElement, Condition, ConditionValue, Effect, OneOrMany, OperatorBase, Principal, PrincipalElement,
-    ResourceElement, SetQualifier, Version,
+    ActionElement, Condition, ConditionValue, Effect, OneOrMany, OperatorBase, Principal,
+    PrincipalElement, ResourceElement, SetQualifier, Version,
 };
 use iamgen_runtime::{Diagnostic, PolicyDocument};
 
 fn parse(source: &str) -> PolicyDocument {
-    PolicyDocument::from_json(source).unwrap_or_else(|error| panic!("{}", error.render(source, "test", false)))
+    PolicyDocument::from_json(source)
+        .unwrap_or_else(|error| panic!("{}", error.render(source, "test", false)))
 }
 
 fn errors(source: &str) -> Vec<(Diagnostic, String)> {
@@ -32,7 +33,10 @@ fn star_principal_is_kept() {
     let source = r#"{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}}"#;
     let document = parse(source);
     let statement = document.statements().next().unwrap();
-    assert_eq!(statement.principal, Some(PrincipalElement::Principal(Principal::Any)));
+    assert_eq!(
+        statement.principal,
+        Some(PrincipalElement::Principal(Principal::Any))
+    );
     assert!(document.to_json_compact().contains(r#""Principal":"*""#));
     assert_eq!(document.version, None);
 }
@@ -79,26 +83,47 @@ fn shapes_are_kept() {
 }
 "#;
     let document = parse(source);
-    assert_eq!(document.to_json(), source, "printing gives back the same text");
+    assert_eq!(
+        document.to_json(),
+        source,
+        "printing gives back the same text"
+    );
     let statement = &document.statement.as_slice()[0];
-    assert!(matches!(&statement.action, ActionElement::NotAction(OneOrMany::Many(actions)) if actions.len() == 1));
-    assert!(matches!(&statement.resource, Some(ResourceElement::NotResource(OneOrMany::One(_)))));
+    assert!(
+        matches!(&statement.action, ActionElement::NotAction(OneOrMany::Many(actions)) if actions.len() == 1)
+    );
+    assert!(matches!(
+        &statement.resource,
+        Some(ResourceElement::NotResource(OneOrMany::One(_)))
+    ));
     let Condition(blocks) = statement.condition.as_ref().unwrap();
-    let operators: Vec<String> = blocks.iter().map(|block| block.operator.to_string()).collect();
-    assert_eq!(operators, [
-        "StringLike",
-        "NumericLessThanEquals",
-        "ForAnyValue:StringEqualsIfExists",
-        "Bool"
-    ]);
-    assert_eq!(blocks[2].operator.qualifier, Some(SetQualifier::ForAnyValue));
+    let operators: Vec<String> = blocks
+        .iter()
+        .map(|block| block.operator.to_string())
+        .collect();
+    assert_eq!(
+        operators,
+        [
+            "StringLike",
+            "NumericLessThanEquals",
+            "ForAnyValue:StringEqualsIfExists",
+            "Bool"
+        ]
+    );
+    assert_eq!(
+        blocks[2].operator.qualifier,
+        Some(SetQualifier::ForAnyValue)
+    );
     assert_eq!(blocks[1].operator.base, OperatorBase::NumericLessThanEquals);
     assert_eq!(
         blocks[1].entries[0].values,
         OneOrMany::One(ConditionValue::Number("10.50".into())),
         "numbers keep their digits"
     );
-    assert_eq!(blocks[3].entries[0].values, OneOrMany::One(ConditionValue::Bool(false)));
+    assert_eq!(
+        blocks[3].entries[0].values,
+        OneOrMany::One(ConditionValue::Bool(false))
+    );
     assert!(blocks[0].entries[0].values.is_empty());
 }
 
@@ -107,13 +132,18 @@ fn escapes_and_latin1_survive() {
     let source = "{\"Statement\":{\"Sid\":\"caf\u{e9}\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/\\\"q\\\\\\u0001\"}}";
     let document = parse(source);
     let reprinted = document.to_json_compact();
-    assert_eq!(reprinted, "{\"Statement\":{\"Sid\":\"caf\u{e9}\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/\\\"q\\\\\\u0001\"}}");
+    assert_eq!(
+        reprinted,
+        "{\"Statement\":{\"Sid\":\"caf\u{e9}\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/\\\"q\\\\\\u0001\"}}"
+    );
     assert_eq!(parse(&reprinted), document);
 }
 
 #[test]
 fn unknown_elements_are_refused_with_did_you_mean() {
-    let (error, at) = only_error(r#"{"Version": "2012-10-17", "Statement": {"effect": "Allow", "Effect": "Allow", "Action": "*"}}"#);
+    let (error, at) = only_error(
+        r#"{"Version": "2012-10-17", "Statement": {"effect": "Allow", "Effect": "Allow", "Action": "*"}}"#,
+    );
     assert_eq!(error.code, "INVALID_POLICY_ELEMENT");
     assert_eq!(error.pointer.as_deref(), Some("/Statement/effect"));
     assert_eq!(error.suggestion.as_deref(), Some("Effect"));
@@ -132,22 +162,43 @@ fn invalid_values_name_the_fix() {
     assert_eq!(error.suggestion.as_deref(), Some("2012-10-17"));
 
     let (error, _) = only_error(r#"{"Statement": [{"Effect": "allow", "Action": "*"}]}"#);
-    assert_eq!((error.code, error.pointer.as_deref()), ("INVALID_EFFECT", Some("/Statement/0/Effect")));
+    assert_eq!(
+        (error.code, error.pointer.as_deref()),
+        ("INVALID_EFFECT", Some("/Statement/0/Effect"))
+    );
     assert_eq!(error.suggestion.as_deref(), Some("Allow"));
 
-    let (error, _) = only_error(r#"{"Statement": {"Effect": "Allow", "Principal": {"aws": "*"}, "Action": "*"}}"#);
-    assert_eq!((error.code, error.suggestion.as_deref()), ("INVALID_PRINCIPAL_KEY", Some("AWS")));
+    let (error, _) = only_error(
+        r#"{"Statement": {"Effect": "Allow", "Principal": {"aws": "*"}, "Action": "*"}}"#,
+    );
+    assert_eq!(
+        (error.code, error.suggestion.as_deref()),
+        ("INVALID_PRINCIPAL_KEY", Some("AWS"))
+    );
     assert_eq!(error.pointer.as_deref(), Some("/Statement/Principal/aws"));
 
-    let (error, _) = only_error(r#"{"Statement": {"Effect": "Allow", "Principal": "arn:aws:iam::081278057606:root", "Action": "*"}}"#);
+    let (error, _) = only_error(
+        r#"{"Statement": {"Effect": "Allow", "Principal": "arn:aws:iam::081278057606:root", "Action": "*"}}"#,
+    );
     assert_eq!(error.code, "INVALID_PRINCIPAL_FORMAT");
-    assert!(error.help.unwrap().contains(r#"{"AWS": "arn:aws:iam::081278057606:root"}"#));
+    assert!(
+        error
+            .help
+            .unwrap()
+            .contains(r#"{"AWS": "arn:aws:iam::081278057606:root"}"#)
+    );
 
     let (error, _) = only_error(
         r#"{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"StringEqual": {"aws:username": "x"}}}}"#,
     );
-    assert_eq!((error.code, error.suggestion.as_deref()), ("INVALID_CONDITION_OPERATOR", Some("StringEquals")));
-    assert_eq!(error.pointer.as_deref(), Some("/Statement/Condition/StringEqual"));
+    assert_eq!(
+        (error.code, error.suggestion.as_deref()),
+        ("INVALID_CONDITION_OPERATOR", Some("StringEquals"))
+    );
+    assert_eq!(
+        error.pointer.as_deref(),
+        Some("/Statement/Condition/StringEqual")
+    );
 }
 
 #[test]
@@ -160,8 +211,12 @@ fn missing_and_conflicting_elements() {
     assert_eq!(codes, ["MISSING_EFFECT", "MISSING_ACTION"]);
     assert_eq!(all[0].0.pointer.as_deref(), Some("/Statement/0"));
 
-    let (error, at) = only_error(r#"{"Statement": {"Effect": "Deny", "Action": "*", "NotAction": "s3:*"}}"#);
-    assert_eq!((error.code, at.as_str()), ("UNSUPPORTED_ELEMENT_COMBINATION", "1:49"));
+    let (error, at) =
+        only_error(r#"{"Statement": {"Effect": "Deny", "Action": "*", "NotAction": "s3:*"}}"#);
+    assert_eq!(
+        (error.code, at.as_str()),
+        ("UNSUPPORTED_ELEMENT_COMBINATION", "1:49")
+    );
 }
 
 #[test]
@@ -169,13 +224,34 @@ fn wrong_types_are_type_mismatches_at_the_value() {
     let cases = [
         (r#"{"Statement": "s3:*"}"#, "/Statement"),
         (r#"{"Statement": [1]}"#, "/Statement/0"),
-        (r#"{"Statement": {"Effect": true, "Action": "*"}}"#, "/Statement/Effect"),
-        (r#"{"Statement": {"Effect": "Allow", "Action": ["s3:*", 3]}}"#, "/Statement/Action/1"),
-        (r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": {"a": 1}}}"#, "/Statement/Resource"),
-        (r#"{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Null": {"k": null}}}}"#, "/Statement/Condition/Null/k"),
-        (r#"{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Null": {"k": [[true]]}}}}"#, "/Statement/Condition/Null/k/0"),
-        (r#"{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Null": "k"}}}"#, "/Statement/Condition/Null"),
-        (r#"{"Statement": {"Sid": 7, "Effect": "Allow", "Action": "*"}}"#, "/Statement/Sid"),
+        (
+            r#"{"Statement": {"Effect": true, "Action": "*"}}"#,
+            "/Statement/Effect",
+        ),
+        (
+            r#"{"Statement": {"Effect": "Allow", "Action": ["s3:*", 3]}}"#,
+            "/Statement/Action/1",
+        ),
+        (
+            r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": {"a": 1}}}"#,
+            "/Statement/Resource",
+        ),
+        (
+            r#"{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Null": {"k": null}}}}"#,
+            "/Statement/Condition/Null/k",
+        ),
+        (
+            r#"{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Null": {"k": [[true]]}}}}"#,
+            "/Statement/Condition/Null/k/0",
+        ),
+        (
+            r#"{"Statement": {"Effect": "Allow", "Action": "*", "Condition": {"Null": "k"}}}"#,
+            "/Statement/Condition/Null",
+        ),
+        (
+            r#"{"Statement": {"Sid": 7, "Effect": "Allow", "Action": "*"}}"#,
+            "/Statement/Sid",
+        ),
         (r#"["Statement"]"#, ""),
     ];
     for (source, pointer) in cases {
@@ -196,25 +272,35 @@ fn every_problem_is_reported_in_one_pass() {
   ]
 }"#;
     let all = errors(source);
-    let found: Vec<(&str, &str)> = all.iter().map(|(error, at)| (error.code, at.as_str())).collect();
-    assert_eq!(found, [
-        ("INVALID_VERSION", "2:14"),
-        ("INVALID_EFFECT", "4:16"),
-        ("INVALID_PRINCIPAL_KEY", "5:54"),
-        ("INVALID_CONDITION_OPERATOR", "6:54"),
-    ]);
+    let found: Vec<(&str, &str)> = all
+        .iter()
+        .map(|(error, at)| (error.code, at.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("INVALID_VERSION", "2:14"),
+            ("INVALID_EFFECT", "4:16"),
+            ("INVALID_PRINCIPAL_KEY", "5:54"),
+            ("INVALID_CONDITION_OPERATOR", "6:54"),
+        ]
+    );
 }
 
 #[test]
 fn version_2008_and_effects() {
-    let document = parse(r#"{"Version": "2008-10-17", "Statement": [{"Effect": "Deny", "Action": "*"}]}"#);
+    let document =
+        parse(r#"{"Version": "2008-10-17", "Statement": [{"Effect": "Deny", "Action": "*"}]}"#);
     assert_eq!(document.version, Some(Version::V2008_10_17));
     assert_eq!(document.statements().next().unwrap().effect, Effect::Deny);
 }
 
 #[test]
 fn parse_errors_display_their_position() {
-    let error = PolicyDocument::from_json("{\n  \"Statement\": {\"Effect\": \"allow\", \"Action\": \"*\"}\n}").unwrap_err();
+    let error = PolicyDocument::from_json(
+        "{\n  \"Statement\": {\"Effect\": \"allow\", \"Action\": \"*\"}\n}",
+    )
+    .unwrap_err();
     assert_eq!(
         error.to_string(),
         "2:27: `allow` is not an effect (did you mean `Allow`? the effect is `Allow` or `Deny`, case-sensitive)"
