@@ -3,6 +3,7 @@
 //! - [`json`]: a strict JSON reader that keeps the byte span of every node and rejects what IAM rejects.
 //! - [`policy`]: the typed, lossless IAM policy model ([`PolicyDocument`]) and its canonical printer.
 //! - [`catalog`]: the IAM service-authorization catalogue (services, actions, resource types, condition keys).
+//! - [`lint`]: kind-aware checks with IAM Access Analyzer's codes and severities.
 //! - [`glob`]: IAM's `*`/`?` wildcard matching.
 //! - [`diagnostic`]: located findings and their rustc-style rendering; [`source`]: spans, lines and columns.
 //!
@@ -12,6 +13,7 @@ pub mod catalog;
 pub mod diagnostic;
 pub mod glob;
 pub mod json;
+pub mod lint;
 pub mod policy;
 pub mod source;
 pub mod suggest;

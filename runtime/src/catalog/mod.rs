@@ -42,6 +42,7 @@
 
 mod action;
 mod condition;
+mod global;
 mod index;
 mod service;
 
@@ -50,6 +51,10 @@ use std::sync::LazyLock;
 
 pub use action::{AccessLevel, ActionInfo, ActionResourceType};
 pub use condition::{ConditionKeyInfo, ConditionKeyType};
+pub use global::{
+    GlobalConditionKey, KeyFamily, global_condition_key, global_condition_keys,
+    is_oidc_provider_key, suggest_global_condition_key,
+};
 pub use service::{ResourceType, Service};
 
 use crate::glob;

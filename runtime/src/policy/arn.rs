@@ -57,11 +57,19 @@ impl Arn {
         let Some(rest) = text.strip_prefix("arn:") else {
             return Err(ArnError::MissingPrefix(text.to_owned()));
         };
-        if let Some(at) = text.find(|ch: char| ch.is_whitespace() || ch.is_control()) {
-            return Err(ArnError::InvalidChar {
-                text: text.to_owned(),
-                at,
-            });
+        // Whitespace is allowed only inside a policy variable (`${aws:PrincipalTag/team, 'default'}`).
+        let mut depth = 0usize;
+        for (at, ch) in text.char_indices() {
+            if text[at..].starts_with("${") {
+                depth += 1;
+            } else if ch == '}' && depth > 0 {
+                depth -= 1;
+            } else if ch.is_control() || (ch.is_whitespace() && depth == 0) {
+                return Err(ArnError::InvalidChar {
+                    text: text.to_owned(),
+                    at,
+                });
+            }
         }
         let mut colons = [3u32; 5];
         let mut found = 1;

@@ -1,0 +1,183 @@
+//! Whether two ARN patterns can name the same resource: an ARN template from the catalogue
+//! (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`, each placeholder standing for one or more characters)
+//! against a resource entry from a policy (`arn:aws:s3:::bucket/*`, with IAM's `*` and `?` wildcards and
+//! policy variables, which stand for any text).
+//!
+//! Both sides are regular languages; the answer is whether their intersection is empty, found by a search of
+//! the product of the two automata. Sizes are those of ARNs, so the product stays small.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    /// One literal byte.
+    Byte(u8),
+    /// Exactly one character of any kind.
+    One,
+    /// Any run of characters, the empty one included.
+    Any,
+}
+
+/// A template: `${...}` becomes "one or more characters".
+fn template_tokens(template: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(template.len());
+    let bytes = template.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b'$'
+            && bytes.get(at + 1) == Some(&b'{')
+            && let Some(close) = template[at..].find('}')
+        {
+            tokens.push(Token::One);
+            tokens.push(Token::Any);
+            at += close + 1;
+            continue;
+        }
+        tokens.push(Token::Byte(bytes[at]));
+        at += 1;
+    }
+    tokens
+}
+
+/// A policy's resource entry: `*` is any run, `?` one character, and a policy variable any run.
+fn resource_tokens(resource: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(resource.len());
+    let bytes = resource.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'*' => tokens.push(Token::Any),
+            b'?' => tokens.push(Token::One),
+            b'$' if bytes.get(at + 1) == Some(&b'{') => {
+                if let Some(close) = resource[at..].find('}') {
+                    tokens.push(Token::Any);
+                    at += close + 1;
+                    continue;
+                }
+                tokens.push(Token::Byte(b'$'));
+            }
+            byte => tokens.push(Token::Byte(byte)),
+        }
+        at += 1;
+    }
+    tokens
+}
+
+/// Whether some ARN matches both the catalogue `template` and the policy's `resource` entry.
+///
+/// The six fields are compared one by one, so that neither a placeholder nor a wildcard reaches across a `:`
+/// into the next field; the resource part (the sixth, which may itself hold colons) is compared whole.
+#[must_use]
+pub(super) fn overlaps(template: &str, resource: &str) -> bool {
+    let template_fields: Vec<&str> = template.splitn(6, ':').collect();
+    match crate::policy::Arn::parse(resource) {
+        Ok(arn) if template_fields.len() == 6 => {
+            let resource_fields = [
+                "arn",
+                arn.partition(),
+                arn.service(),
+                arn.region(),
+                arn.account(),
+                arn.resource(),
+            ];
+            template_fields
+                .iter()
+                .zip(resource_fields)
+                .all(|(template, resource)| overlaps_text(template, resource))
+        }
+        _ => overlaps_text(template, resource),
+    }
+}
+
+/// Whether some text matches both patterns, compared as wholes.
+#[must_use]
+pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
+    intersect(&template_tokens(template), &resource_tokens(resource))
+}
+
+fn intersect(left: &[Token], right: &[Token]) -> bool {
+    let width = right.len() + 1;
+    let mut seen = vec![false; (left.len() + 1) * width];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, j)) = stack.pop() {
+        let slot = i * width + j;
+        if seen[slot] {
+            continue;
+        }
+        seen[slot] = true;
+        if i == left.len() && j == right.len() {
+            return true;
+        }
+        let l = left.get(i).copied();
+        let r = right.get(j).copied();
+        // A run may match nothing: step past it on its own.
+        if l == Some(Token::Any) {
+            stack.push((i + 1, j));
+        }
+        if r == Some(Token::Any) {
+            stack.push((i, j + 1));
+        }
+        // Both sides read one character they can agree on; a run stays where it is to read more.
+        if let (Some(l), Some(r)) = (l, r) {
+            let agree = match (l, r) {
+                (Token::Byte(a), Token::Byte(b)) => a == b,
+                _ => true,
+            };
+            if agree {
+                let next_i = if l == Token::Any { i } else { i + 1 };
+                let next_j = if r == Token::Any { j } else { j + 1 };
+                if (next_i, next_j) == (i, j) {
+                    // Two runs facing each other can read anything together: either may end.
+                    stack.push((i + 1, j));
+                    stack.push((i, j + 1));
+                } else {
+                    stack.push((next_i, next_j));
+                }
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overlaps;
+
+    const OBJECT: &str = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+    const BUCKET: &str = "arn:${Partition}:s3:::${BucketName}";
+    const ROLE: &str = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
+
+    #[test]
+    fn s3_buckets_and_objects() {
+        assert!(overlaps(OBJECT, "arn:aws:s3:::com.stuzio.projectx/*"));
+        assert!(overlaps(
+            OBJECT,
+            "arn:aws:s3:::com.stuzio.projectx/report.csv"
+        ));
+        assert!(!overlaps(OBJECT, "arn:aws:s3:::com.stuzio.projectx"));
+        assert!(overlaps(BUCKET, "arn:aws:s3:::com.stuzio.projectx"));
+        assert!(overlaps(OBJECT, "arn:aws:s3:::*"));
+        assert!(overlaps(OBJECT, "arn:aws:s3:::b/${aws:username}/*"));
+        assert!(
+            !overlaps(OBJECT, "arn:aws:s3:::b/"),
+            "an object name has at least one character"
+        );
+    }
+
+    #[test]
+    fn other_services_and_fields() {
+        assert!(overlaps(
+            ROLE,
+            "arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole"
+        ));
+        assert!(!overlaps(ROLE, "arn:aws:iam::081278057606:user/Troy"));
+        assert!(!overlaps(OBJECT, "arn:aws:iam::081278057606:role/x"));
+        assert!(overlaps(ROLE, "arn:aws:iam::*:role/*"));
+        assert!(overlaps(ROLE, "arn:aws:iam::?????????????:role/a?c"));
+        assert!(overlaps(ROLE, "*"));
+    }
+
+    #[test]
+    fn runs_against_runs() {
+        assert!(overlaps("arn:${P}:x:::a${B}z", "arn:aws:x:::*q*"));
+        assert!(!overlaps("arn:${P}:x:::a${B}z", "arn:aws:x:::b*"));
+    }
+}

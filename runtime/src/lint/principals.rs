@@ -1,0 +1,386 @@
+//! Principals: well-formed accounts, ARNs and service names; no wildcard where it opens a role or resource
+//! to everyone; federated principals with the action their provider uses.
+
+use super::PolicyKind;
+use super::context::{At, Context, child, item_pointer, placeholder_help};
+use crate::diagnostic::Severity;
+use crate::policy::{
+    AccountId, ActionElement, Arn, Effect, Principal, PrincipalElement, PrincipalKind,
+};
+
+/// Condition keys that narrow who a `"*"` principal can be, making it no longer public.
+const NARROWING_KEYS: [&str; 12] = [
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:userid",
+];
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "one pass over every principal keeps the per-statement context in one place"
+)]
+pub(super) fn check(cx: &mut Context<'_, '_>) {
+    let kind = cx.kind;
+    for located in cx.statements() {
+        let statement = located.statement;
+        let Some(element) = &statement.principal else {
+            continue;
+        };
+        let base = child(&located.pointer, element.element_name());
+        if let PrincipalElement::NotPrincipal(_) = element
+            && statement.effect == Effect::Allow
+            && kind != PolicyKind::Trust
+        {
+            cx.report(
+                "ALLOW_WITH_NOTPRINCIPAL",
+                Severity::SecurityWarning,
+                "`Allow` with `NotPrincipal` grants access to everyone except the principals listed, anonymous \
+                 users included",
+                base.clone(),
+                At::Key,
+            )
+            .help = Some("name the principals to allow in a `Principal` element instead".to_owned());
+        }
+        let narrowed = statement.condition.as_ref().is_some_and(|condition| {
+            condition
+                .0
+                .iter()
+                .flat_map(|block| &block.entries)
+                .any(|entry| {
+                    NARROWING_KEYS
+                        .iter()
+                        .any(|key| key.eq_ignore_ascii_case(&entry.key))
+                })
+        });
+        match element.principal() {
+            Principal::Any => check_wildcard(cx, kind, statement.effect, element, narrowed, base),
+            Principal::Map(entries) => {
+                for (principal_kind, values) in entries {
+                    let kind_pointer = child(&base, principal_kind.as_str());
+                    for (index, value) in values.iter().enumerate() {
+                        let pointer = item_pointer(&kind_pointer, values, index);
+                        match principal_kind {
+                            PrincipalKind::Aws if value == "*" => {
+                                check_wildcard(
+                                    cx,
+                                    kind,
+                                    statement.effect,
+                                    element,
+                                    narrowed,
+                                    pointer,
+                                );
+                            }
+                            PrincipalKind::Aws => check_aws(cx, value, pointer),
+                            PrincipalKind::Service => check_service(cx, value, pointer),
+                            PrincipalKind::Federated => {
+                                check_federated(cx, kind, &statement.action, value, pointer);
+                            }
+                            PrincipalKind::CanonicalUser => {}
+                        }
+                    }
+                }
+            }
+        }
+        if kind == PolicyKind::Trust {
+            check_trust_actions(
+                cx,
+                &located.statement.action,
+                element.principal(),
+                &located.pointer,
+            );
+        }
+    }
+}
+
+fn check_wildcard(
+    cx: &mut Context<'_, '_>,
+    kind: PolicyKind,
+    effect: Effect,
+    element: &PrincipalElement,
+    narrowed: bool,
+    pointer: String,
+) {
+    if effect == Effect::Deny || matches!(element, PrincipalElement::NotPrincipal(_)) {
+        return;
+    }
+    match kind {
+        PolicyKind::Trust => {
+            cx.report(
+                "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+                Severity::Error,
+                "a role trust policy cannot trust `*`: anyone in any account could assume the role",
+                pointer,
+                At::Value,
+            )
+            .help = Some(
+                "name the accounts or roles that may assume it, e.g. `{\"AWS\": \"arn:aws:iam::111122223333:root\"}`"
+                    .to_owned(),
+            );
+        }
+        PolicyKind::Rcp => {}
+        _ if narrowed => {}
+        _ => {
+            cx.report(
+                "PUBLIC_PRINCIPAL",
+                Severity::SecurityWarning,
+                "`*` as the principal of an `Allow` admits anyone, anonymous users included, and no condition \
+                 narrows it",
+                pointer,
+                At::Value,
+            )
+            .help = Some(
+                "name the principals, or add a condition such as `aws:PrincipalOrgID` or `aws:SourceAccount`"
+                    .to_owned(),
+            );
+        }
+    }
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "the forms of an AWS principal are checked in the order IAM reads them"
+)]
+fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
+    let trimmed = value.trim();
+    if trimmed != value {
+        let finding = cx.report(
+            "INVALID_PRINCIPAL_ARN",
+            Severity::Error,
+            format!("`{value}` has whitespace around it, so it names no principal"),
+            pointer,
+            At::Value,
+        );
+        finding.help = Some(format!("write `{trimmed}`"));
+        finding.suggestion = Some(trimmed.to_owned());
+        return;
+    }
+    if !value.starts_with("arn:") {
+        if AccountId::is_valid(value) {
+            return;
+        }
+        if value.len() == 21 && (value.starts_with("AIDA") || value.starts_with("AROA")) {
+            let (code, what) = if value.starts_with("AIDA") {
+                ("INVALID_USER_REFERENCE", "user")
+            } else {
+                ("INVALID_ROLE_REFERENCE", "role")
+            };
+            cx.report(
+                code,
+                Severity::Warning,
+                format!("`{value}` is an IAM {what} id; it stops matching if the {what} is deleted and recreated"),
+                pointer,
+                At::Value,
+            )
+            .help = Some(format!("name the {what} by its ARN"));
+            return;
+        }
+        let digits = value.bytes().all(|b| b.is_ascii_digit());
+        cx.report(
+            "INVALID_ACCOUNT_ID",
+            Severity::Error,
+            if digits {
+                format!(
+                    "`{value}` has {} digits; an account id has exactly 12",
+                    value.len()
+                )
+            } else {
+                format!("`{value}` is neither an account id nor an ARN")
+            },
+            pointer,
+            At::Value,
+        )
+        .help = Some(placeholder_help(
+            value,
+            "write a 12-digit account id (as a string: ids may start with 0) or an ARN such as \
+             `arn:aws:iam::111122223333:root`",
+        ));
+        return;
+    }
+    let arn = match Arn::parse(value) {
+        Ok(arn) => arn,
+        Err(error) => {
+            cx.report("INVALID_PRINCIPAL_ARN", Severity::Error, error.to_string(), pointer, At::Value).help =
+                Some("write the principal as `arn:aws:iam::111122223333:root`, `...:role/Name` or `...:user/Name`".to_owned());
+            return;
+        }
+    };
+    if value.contains(['*', '?']) {
+        cx.report(
+            "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+            Severity::Error,
+            format!("`{value}`: wildcards are not supported in principal ARNs"),
+            pointer,
+            At::Value,
+        )
+        .help = Some(
+            "use `\"*\"` with an `aws:PrincipalArn` condition (`ArnLike`) to match a pattern"
+                .to_owned(),
+        );
+        return;
+    }
+    if !matches!(arn.service(), "iam" | "sts") {
+        cx.report(
+            "INVALID_PRINCIPAL_ARN",
+            Severity::Error,
+            format!(
+                "`{value}` is a `{}` ARN, not an IAM principal",
+                arn.service()
+            ),
+            pointer,
+            At::Value,
+        )
+        .help = Some(
+            "AWS principals are accounts, IAM users and roles, and assumed-role sessions"
+                .to_owned(),
+        );
+        return;
+    }
+    if !AccountId::is_valid(arn.account()) {
+        cx.report(
+            "INVALID_ACCOUNT_ID",
+            Severity::Error,
+            format!(
+                "the account `{}` in `{value}` is not a 12-digit account id",
+                arn.account()
+            ),
+            pointer,
+            At::Value,
+        )
+        .help = Some(placeholder_help(
+            arn.account(),
+            "an account id is exactly 12 digits, such as `081278057606`",
+        ));
+        return;
+    }
+    let resource = arn.resource();
+    let known = resource == "root"
+        || [
+            "user/",
+            "role/",
+            "assumed-role/",
+            "federated-user/",
+            "group/",
+        ]
+        .iter()
+        .any(|p| resource.starts_with(p));
+    if !known {
+        cx.report(
+            "INVALID_PRINCIPAL_ARN",
+            Severity::Error,
+            format!("`{value}` names no kind of principal IAM knows (`{resource}`)"),
+            pointer,
+            At::Value,
+        )
+        .help = Some(
+            "the forms are `:root`, `:user/Name`, `:role/Name` and `:assumed-role/Role/Session`"
+                .to_owned(),
+        );
+    } else if resource.starts_with("group/") {
+        cx.report(
+            "INVALID_PRINCIPAL_ARN",
+            Severity::Error,
+            format!("`{value}`: an IAM group cannot be a principal"),
+            pointer,
+            At::Value,
+        )
+        .help = Some(
+            "name the group's users, or the account with an `aws:PrincipalArn` condition"
+                .to_owned(),
+        );
+    }
+}
+
+fn check_service(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
+    let well_formed = value.split_once('.').is_some_and(|(name, domain)| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && (domain.ends_with("amazonaws.com")
+                || domain.ends_with("amazonaws.com.cn")
+                || domain.ends_with("amazon.com"))
+    });
+    if !well_formed {
+        cx.report(
+            "INVALID_SERVICE_PRINCIPAL_FORMAT",
+            Severity::Error,
+            format!("`{value}` is not a service principal"),
+            pointer,
+            At::Value,
+        )
+        .help = Some("service principals are written `service.amazonaws.com`, such as `lambda.amazonaws.com`".to_owned());
+    }
+}
+
+fn check_federated(
+    cx: &mut Context<'_, '_>,
+    kind: PolicyKind,
+    action: &ActionElement,
+    value: &str,
+    pointer: String,
+) {
+    if kind != PolicyKind::Trust {
+        return;
+    }
+    let saml = value.contains(":saml-provider/");
+    let expected = if saml {
+        "sts:AssumeRoleWithSAML"
+    } else {
+        "sts:AssumeRoleWithWebIdentity"
+    };
+    let ActionElement::Action(actions) = action else {
+        return;
+    };
+    let grants = |name: &str| actions.iter().any(|a| a.matches(name));
+    if !grants(expected) {
+        cx.report(
+            "MISMATCHED_ACTION_FOR_PRINCIPAL",
+            Severity::Error,
+            format!("`{value}` can only assume the role through `{expected}`, which the statement does not grant"),
+            pointer,
+            At::Value,
+        )
+        .help = Some(format!("set the statement's action to `{expected}`"));
+    }
+}
+
+/// In a trust policy, an AWS principal assumes with `sts:AssumeRole`; `AssumeRoleWith*` is for federation.
+fn check_trust_actions(
+    cx: &mut Context<'_, '_>,
+    action: &ActionElement,
+    principal: &Principal,
+    pointer: &str,
+) {
+    let ActionElement::Action(actions) = action else {
+        return;
+    };
+    let only_aws = matches!(principal, Principal::Map(entries)
+        if !entries.is_empty() && entries.iter().all(|(kind, _)| *kind == PrincipalKind::Aws));
+    if !only_aws {
+        return;
+    }
+    for (index, action) in actions.iter().enumerate() {
+        let text = action.as_str();
+        if text.eq_ignore_ascii_case("sts:AssumeRoleWithSAML")
+            || text.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity")
+        {
+            cx.report(
+                "MISMATCHED_ACTION_FOR_PRINCIPAL",
+                Severity::Error,
+                format!("`{text}` is for federated principals; the `AWS` principals here assume roles with `sts:AssumeRole`"),
+                item_pointer(&child(pointer, "Action"), actions, index),
+                At::Value,
+            )
+            .help = Some("use `sts:AssumeRole`".to_owned());
+        }
+    }
+}

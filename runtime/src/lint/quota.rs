@@ -1,0 +1,123 @@
+//! Size quotas, which depend on what the policy is and where it is attached.
+
+use super::PolicyKind;
+use super::context::{At, Context};
+use crate::diagnostic::Severity;
+
+/// Where an identity policy is used, which sets its size quota (IAM counts characters without whitespace).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdentityPolicyUse {
+    /// A customer managed policy: 6,144 characters.
+    #[default]
+    Managed,
+    /// Inline in a user: 2,048 characters for all of the user's inline policies together.
+    InlineUser,
+    /// Inline in a group: 5,120 characters.
+    InlineGroup,
+    /// Inline in a role: 10,240 characters.
+    InlineRole,
+}
+
+impl IdentityPolicyUse {
+    /// The quota in characters, whitespace excluded.
+    #[must_use]
+    pub fn quota(self) -> usize {
+        match self {
+            IdentityPolicyUse::Managed => 6_144,
+            IdentityPolicyUse::InlineUser => 2_048,
+            IdentityPolicyUse::InlineGroup => 5_120,
+            IdentityPolicyUse::InlineRole => 10_240,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            IdentityPolicyUse::Managed => "a managed policy",
+            IdentityPolicyUse::InlineUser => "a user's inline policies",
+            IdentityPolicyUse::InlineGroup => "a group's inline policies",
+            IdentityPolicyUse::InlineRole => "a role's inline policies",
+        }
+    }
+}
+
+/// The default quota of a role trust policy, and the most a quota increase allows.
+const TRUST_DEFAULT: usize = 2_048;
+const TRUST_MAX: usize = 4_096;
+/// Organizations policies count every character, whitespace included.
+const ORGANIZATIONS_POLICY: usize = 5_120;
+
+/// The size IAM counts: the characters of the policy, whitespace excluded.
+#[must_use]
+pub fn size_without_whitespace(document: &crate::PolicyDocument) -> usize {
+    document
+        .to_json_compact()
+        .chars()
+        .filter(|ch| !ch.is_whitespace())
+        .count()
+}
+
+pub(super) fn check(
+    cx: &mut Context<'_, '_>,
+    source: Option<&str>,
+    identity_use: IdentityPolicyUse,
+) {
+    let compact = || size_without_whitespace(cx.document);
+    let (size, quota, code, severity, what, help) = match cx.kind {
+        PolicyKind::Identity => {
+            let quota = identity_use.quota();
+            (
+                compact(),
+                quota,
+                "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+                Severity::Error,
+                identity_use.describe(),
+                "split the statements across several policies, or merge actions with wildcards such as `s3:Get*`",
+            )
+        }
+        PolicyKind::Trust => {
+            let size = compact();
+            let severity = if size > TRUST_MAX {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            (
+                size,
+                TRUST_DEFAULT,
+                "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA",
+                severity,
+                "a role trust policy (default quota)",
+                "shorten it, or raise the account's quota (up to 4,096 characters) through Service Quotas",
+            )
+        }
+        PolicyKind::Scp | PolicyKind::Rcp => {
+            // Organizations counts whitespace too: the text as written, when there is one.
+            let size = source.map_or_else(compact, |text| text.chars().count());
+            let (code, what) = if cx.kind == PolicyKind::Scp {
+                ("POLICY_SIZE_EXCEEDS_SCP_QUOTA", "a service control policy")
+            } else {
+                ("POLICY_SIZE_EXCEEDS_RCP_QUOTA", "a resource control policy")
+            };
+            (
+                size,
+                ORGANIZATIONS_POLICY,
+                code,
+                Severity::Error,
+                what,
+                "remove whitespace outside strings (Organizations counts it), or split the policy",
+            )
+        }
+        // Each service sets its own limit for resource-based policies; they are checked where the type is known.
+        PolicyKind::Resource => return,
+    };
+    if size > quota {
+        cx.report(
+            code,
+            severity,
+            format!("the policy is {size} characters, over the {quota} allowed for {what}"),
+            String::new(),
+            At::Value,
+        )
+        .help = Some(help.to_owned());
+    }
+}

@@ -1,0 +1,384 @@
+//! Resources: `*` or a well-formed ARN whose fields the service admits, and that some action of the statement
+//! applies to (otherwise the statement grants nothing on it).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use super::context::{At, Context, Located, child, item_pointer, placeholder_help};
+use super::pattern;
+use crate::catalog::{ActionInfo, catalog};
+use crate::diagnostic::Severity;
+use crate::glob;
+use crate::policy::{ActionElement, Arn, ArnError, Effect, Resource, ResourceElement};
+
+/// The partitions AWS has; a resource in any other names nothing.
+const PARTITIONS: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// One ARN template of the catalogue, split into the fields that matter here.
+struct Template {
+    arn: &'static str,
+    /// The part after the account field: `${BucketName}/${ObjectName}`.
+    resource_part: &'static str,
+    region_required: bool,
+    account_required: bool,
+}
+
+/// The catalogue's ARN templates by the service namespace in their ARN (which is not always the action prefix:
+/// `execute-api`, `s3-object-lambda` ...). Built once per process.
+static TEMPLATES: LazyLock<HashMap<&'static str, Vec<Template>>> = LazyLock::new(|| {
+    let mut by_namespace: HashMap<&'static str, Vec<Template>> = HashMap::new();
+    for service in catalog().services() {
+        for resource_type in service.resource_types() {
+            for template in resource_type.arn_templates() {
+                let fields: Vec<&'static str> = template.splitn(6, ':').collect();
+                if fields.len() < 6 {
+                    continue;
+                }
+                let list = by_namespace.entry(fields[2]).or_default();
+                if !list.iter().any(|known| known.arn == template) {
+                    list.push(Template {
+                        arn: template,
+                        resource_part: fields[5],
+                        region_required: !fields[3].is_empty(),
+                        account_required: !fields[4].is_empty(),
+                    });
+                }
+            }
+        }
+    }
+    by_namespace
+});
+
+fn is_pattern(text: &str) -> bool {
+    glob::has_wildcard(text) || text.contains("${")
+}
+
+pub(super) fn check(cx: &mut Context<'_, '_>) {
+    for located in cx.statements() {
+        let Some(element) = &located.statement.resource else {
+            continue;
+        };
+        let resources = element.resources();
+        let base = child(&located.pointer, element.element_name());
+        let mut arns = Vec::with_capacity(resources.len());
+        for (index, resource) in resources.iter().enumerate() {
+            let pointer = item_pointer(&base, resources, index);
+            if let Some(arn) = check_syntax(cx, resource, &pointer) {
+                arns.push((arn, pointer));
+            }
+        }
+        if let ResourceElement::Resource(_) = element {
+            check_coverage(cx, &located, &arns);
+        }
+    }
+}
+
+/// Checks the form of one entry; returns the ARN when it is one worth checking further.
+fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) -> Option<Arn> {
+    let text = resource.as_str();
+    if resource.is_any() {
+        return None;
+    }
+    let arn = match Arn::parse(text) {
+        Ok(arn) => arn,
+        Err(error) => {
+            let trimmed = text.trim();
+            let (code, help) = match &error {
+                ArnError::MissingPrefix(_) => (
+                    "INVALID_ARN_PREFIX",
+                    "a resource is `*` or an ARN, such as `arn:aws:s3:::bucket/*`",
+                ),
+                ArnError::MissingFields { .. }
+                | ArnError::EmptyField {
+                    field: "partition" | "service",
+                    ..
+                } => (
+                    "MISSING_ARN_FIELD",
+                    "an ARN has six fields: arn:partition:service:region:account-id:resource",
+                ),
+                ArnError::UnclosedVariable(_) => return None,
+                _ => (
+                    "INVALID_ARN_RESOURCE",
+                    "remove the whitespace, or fix the resource part",
+                ),
+            };
+            let finding = cx.report(
+                code,
+                Severity::Error,
+                error.to_string(),
+                pointer.to_owned(),
+                At::Value,
+            );
+            finding.help = Some(placeholder_help(text, help));
+            if trimmed != text && (trimmed == "*" || Arn::parse(trimmed).is_ok()) {
+                finding.suggestion = Some(trimmed.to_owned());
+                finding.help = Some(format!("remove the surrounding whitespace: `{trimmed}`"));
+            }
+            return None;
+        }
+    };
+    let service = arn.service();
+    if service.bytes().any(|b| b.is_ascii_uppercase()) {
+        let lower = text.replacen(service, &service.to_ascii_lowercase(), 1);
+        let finding = cx.report(
+            "INVALID_ARN_SERVICE_CASE",
+            Severity::Error,
+            format!("the service `{service}` in `{text}` must be lowercase"),
+            pointer.to_owned(),
+            At::Value,
+        );
+        finding.help = Some(format!("write `{lower}`"));
+        finding.suggestion = Some(lower);
+        return None;
+    }
+    let partition = arn.partition();
+    if !is_pattern(partition) && !PARTITIONS.contains(&partition) {
+        let suggestion = crate::suggest::closest(partition, PARTITIONS);
+        let finding = cx.report(
+            "INVALID_PARTITION",
+            Severity::Error,
+            format!("`{partition}` in `{text}` is not an AWS partition"),
+            pointer.to_owned(),
+            At::Value,
+        );
+        finding.help = Some(match suggestion {
+            Some(near) => format!(
+                "did you mean `{near}`? the partitions are {}",
+                PARTITIONS.join(", ")
+            ),
+            None => placeholder_help(
+                partition,
+                &format!("the partitions are {}", PARTITIONS.join(", ")),
+            ),
+        });
+        finding.suggestion = suggestion.map(|near| text.replacen(partition, near, 1));
+        return None;
+    }
+    let account = arn.account();
+    if !account.is_empty()
+        && !is_pattern(account)
+        && account != "aws"
+        && !crate::AccountId::is_valid(account)
+    {
+        cx.report(
+            "INVALID_ARN_ACCOUNT",
+            Severity::Error,
+            format!("the account `{account}` in `{text}` is not an account id"),
+            pointer.to_owned(),
+            At::Value,
+        )
+        .help = Some(placeholder_help(
+            account,
+            "an account id is exactly 12 digits, such as `081278057606`",
+        ));
+        return None;
+    }
+    let region = arn.region();
+    if !region.is_empty() && !is_pattern(region) && !is_region_shaped(region) {
+        cx.report(
+            "INVALID_ARN_REGION",
+            Severity::Error,
+            format!("`{region}` in `{text}` is not a region"),
+            pointer.to_owned(),
+            At::Value,
+        )
+        .help = Some(placeholder_help(
+            region,
+            "a region is written like `us-east-1` or `eu-west-3`",
+        ));
+        return None;
+    }
+    if is_pattern(service) {
+        return None;
+    }
+    let Some(templates) = TEMPLATES.get(service) else {
+        cx.report(
+            "UNKNOWN_ARN_SERVICE",
+            Severity::Warning,
+            format!("no resource type of any service has ARNs in the `{service}` namespace"),
+            pointer.to_owned(),
+            At::Value,
+        )
+        .help = Some("check the service part of the ARN".to_owned());
+        return None;
+    };
+    // Compare resource parts only: a region or account where none belongs is what this check looks for.
+    let matching: Vec<&Template> = templates
+        .iter()
+        .filter(|t| pattern::overlaps_text(t.resource_part, arn.resource()))
+        .collect();
+    if !matching.is_empty() {
+        // A field that every matching template leaves empty cannot hold a value: the ARN then names nothing.
+        let namespace_fields = [
+            (
+                region,
+                matching.iter().all(|t| !t.region_required),
+                "region",
+            ),
+            (
+                account,
+                matching.iter().all(|t| !t.account_required),
+                "account",
+            ),
+        ];
+        for (value, none_allow, field) in namespace_fields {
+            if !value.is_empty() && !is_pattern(value) && none_allow {
+                let code = if field == "region" {
+                    "ARN_REGION_NOT_ALLOWED"
+                } else {
+                    "ARN_ACCOUNT_NOT_ALLOWED"
+                };
+                let fixed = strip_field(&arn, field);
+                let finding = cx.report(
+                    code,
+                    Severity::Error,
+                    format!("`{service}` resource ARNs have no {field}, so `{text}` names nothing"),
+                    pointer.to_owned(),
+                    At::Value,
+                );
+                finding.help = Some(format!("leave the {field} empty: `{fixed}`"));
+                finding.suggestion = Some(fixed);
+                return None;
+            }
+        }
+    }
+    Some(arn)
+}
+
+/// `arn` with its region or account field emptied.
+fn strip_field(arn: &Arn, field: &str) -> String {
+    let (region, account) = if field == "region" {
+        ("", arn.account())
+    } else {
+        (arn.region(), "")
+    };
+    format!(
+        "arn:{}:{}:{region}:{account}:{}",
+        arn.partition(),
+        arn.service(),
+        arn.resource()
+    )
+}
+
+fn is_region_shaped(region: &str) -> bool {
+    let parts: Vec<&str> = region.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+/// For an `Action` + `Resource` statement whose actions are all known: every ARN must be one some action
+/// applies to, or the statement grants (or denies) nothing on it.
+fn check_coverage(cx: &mut Context<'_, '_>, located: &Located<'_>, arns: &[(Arn, String)]) {
+    if arns.is_empty() {
+        return;
+    }
+    let ActionElement::Action(actions) = &located.statement.action else {
+        return;
+    };
+    let mut infos: Vec<ActionInfo> = Vec::new();
+    for action in actions {
+        let (Some(service), Some(name)) = (action.service(), action.name()) else {
+            return; // `*` applies to everything
+        };
+        if glob::has_wildcard(service) {
+            return;
+        }
+        let Some(service) = catalog().service(service) else {
+            return;
+        };
+        if glob::has_wildcard(name) {
+            let before = infos.len();
+            infos.extend(service.expand(name));
+            if infos.len() == before {
+                return;
+            }
+        } else {
+            match service.action(name) {
+                Some(info) => infos.push(info),
+                None => return, // reported by the action checks
+            }
+        }
+    }
+    let effect = located.statement.effect;
+    for (arn, pointer) in arns {
+        let text = arn.as_str();
+        let covered = infos.iter().any(|info| {
+            info.resource_types()
+                .filter_map(|rt| rt.resource_type())
+                .any(|rt| {
+                    rt.arn_templates()
+                        .any(|template| pattern::overlaps(template, text))
+                })
+        });
+        if covered {
+            continue;
+        }
+        let mut expected: Vec<String> = Vec::new();
+        let mut star_only: Vec<&str> = Vec::new();
+        for info in &infos {
+            let mut any = false;
+            for rt in info.resource_types().filter_map(|rt| rt.resource_type()) {
+                any = true;
+                for template in rt.arn_templates() {
+                    let line = format!(
+                        "`{}` applies to {} `{template}`",
+                        info.full_name(),
+                        rt.name()
+                    );
+                    if expected.len() < 3
+                        && !expected
+                            .iter()
+                            .any(|known| known.ends_with(&format!("`{template}`")))
+                    {
+                        expected.push(line);
+                    }
+                }
+            }
+            if !any && star_only.len() < 3 {
+                star_only.push(info.full_name());
+            }
+        }
+        let (severity, consequence) = match effect {
+            Effect::Allow => (Severity::Error, "so the statement grants nothing on it"),
+            Effect::Deny => (Severity::Warning, "so the statement denies nothing on it"),
+        };
+        let mut help = expected.join("; ");
+        if !star_only.is_empty() {
+            if !help.is_empty() {
+                help.push_str("; ");
+            }
+            let _ = write!(
+                help,
+                "{} support no resource-level permissions and need `\"Resource\": \"*\"`",
+                star_only
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let finding = cx.report(
+            "RESOURCE_MATCHES_NO_ACTION",
+            severity,
+            format!("no action of this statement applies to `{text}`, {consequence}"),
+            pointer.clone(),
+            At::Value,
+        );
+        finding.help = Some(help);
+    }
+}

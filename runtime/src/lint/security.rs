@@ -1,0 +1,257 @@
+//! Grants that are valid but broader than they read: `iam:PassRole` on every role, service-wide wildcards that
+//! include permissions management, and a trust that admits a whole account with nothing narrowing it.
+
+use super::PolicyKind;
+use super::context::{At, Context, Located, child, item_pointer};
+use super::kind::TRUST_ACTIONS;
+use crate::catalog::{AccessLevel, catalog};
+use crate::diagnostic::Severity;
+use crate::glob;
+use crate::policy::{
+    AccountId, ActionElement, Arn, Effect, Principal, PrincipalElement, PrincipalKind,
+    ResourceElement,
+};
+
+/// Conditions that narrow who, within a trusted account, may assume a role.
+const TRUST_NARROWING_KEYS: [&str; 8] = [
+    "sts:ExternalId",
+    "aws:MultiFactorAuthPresent",
+    "aws:MultiFactorAuthAge",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:userid",
+    "aws:SourceIdentity",
+];
+
+pub(super) fn check(cx: &mut Context<'_, '_>) {
+    for located in cx.statements() {
+        if located.statement.effect != Effect::Allow {
+            continue;
+        }
+        match cx.kind {
+            PolicyKind::Identity => {
+                check_pass_role(cx, &located);
+                check_permissions_management(cx, &located);
+            }
+            PolicyKind::Resource => check_permissions_management(cx, &located),
+            PolicyKind::Trust => check_account_trust(cx, &located),
+            PolicyKind::Scp | PolicyKind::Rcp => {}
+        }
+    }
+}
+
+/// How a statement comes to allow `iam:PassRole`.
+enum Grant {
+    Explicit,
+    Wildcard,
+    NotAction,
+}
+
+fn check_pass_role(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    let statement = located.statement;
+    let grant = match &statement.action {
+        ActionElement::Action(actions) => {
+            if actions
+                .iter()
+                .any(|a| a.as_str().eq_ignore_ascii_case("iam:PassRole"))
+            {
+                Grant::Explicit
+            } else if actions
+                .iter()
+                .any(|a| a.is_wildcard() && a.matches("iam:PassRole"))
+            {
+                Grant::Wildcard
+            } else {
+                return;
+            }
+        }
+        ActionElement::NotAction(actions) => {
+            if actions.iter().any(|a| a.matches("iam:PassRole")) {
+                return;
+            }
+            Grant::NotAction
+        }
+    };
+    let (code, pointer) = match &statement.resource {
+        Some(ResourceElement::Resource(resources)) => {
+            let Some(index) = resources.iter().position(crate::policy::Resource::is_any) else {
+                return;
+            };
+            let code = match grant {
+                Grant::Explicit => "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+                Grant::Wildcard => "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+                Grant::NotAction => "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOTACTION",
+            };
+            (
+                code,
+                item_pointer(&child(&located.pointer, "Resource"), resources, index),
+            )
+        }
+        Some(ResourceElement::NotResource(_)) => {
+            let code = match grant {
+                Grant::Explicit => "PASS_ROLE_WITH_NOTRESOURCE",
+                Grant::Wildcard => "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOTRESOURCE",
+                Grant::NotAction => "PASS_ROLE_WITH_NOTACTION_AND_NOTRESOURCE",
+            };
+            (code, child(&located.pointer, "NotResource"))
+        }
+        None => return,
+    };
+    cx.report(
+        code,
+        Severity::SecurityWarning,
+        "the statement allows `iam:PassRole` on every role, so its holder can hand any role, an administrator's \
+         included, to a service and act with that role's permissions",
+        pointer,
+        At::Value,
+    )
+    .help = Some(
+        "list the roles that may be passed (`arn:aws:iam::111122223333:role/app-*`) and add an \
+         `iam:PassedToService` condition"
+            .to_owned(),
+    );
+}
+
+fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    let ActionElement::Action(actions) = &located.statement.action else {
+        return;
+    };
+    let base = child(&located.pointer, "Action");
+    for (index, action) in actions.iter().enumerate() {
+        if !action.is_wildcard() {
+            continue;
+        }
+        let pointer = item_pointer(&base, actions, index);
+        if action.as_str() == "*" {
+            cx.report(
+                "WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
+                Severity::SecurityWarning,
+                "`*` allows every action of every service, permissions management included: whoever holds it can \
+                 grant themselves anything",
+                pointer,
+                At::Value,
+            )
+            .help = Some("list the actions the principal needs".to_owned());
+            continue;
+        }
+        let (Some(service), Some(name)) = (action.service(), action.name()) else {
+            continue;
+        };
+        if glob::has_wildcard(service) {
+            continue;
+        }
+        let Some(service) = catalog().service(service) else {
+            continue;
+        };
+        let management: Vec<&'static str> = service
+            .expand(name)
+            .filter(|info| info.access_level() == AccessLevel::PermissionsManagement)
+            .map(|info| info.full_name())
+            .collect();
+        if management.is_empty() {
+            continue;
+        }
+        let examples = management
+            .iter()
+            .take(3)
+            .map(|name| format!("`{name}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = if service.prefix() == "s3" {
+            "list only what is needed; to read and write objects: `s3:ListBucket` on the bucket and \
+             `s3:GetObject`, `s3:PutObject`, `s3:DeleteObject` on its objects"
+                .to_owned()
+        } else {
+            format!(
+                "list the `{}` actions needed, leaving out the permissions-management ones",
+                service.prefix()
+            )
+        };
+        cx.report(
+            "WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
+            Severity::SecurityWarning,
+            format!(
+                "`{action}` includes {} permissions-management action{} ({examples}{}): whoever holds it can change \
+                 who else has access",
+                management.len(),
+                if management.len() == 1 { "" } else { "s" },
+                if management.len() > 3 { ", ..." } else { "" },
+            ),
+            pointer,
+            At::Value,
+        )
+        .help = Some(help);
+    }
+}
+
+fn check_account_trust(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    let statement = located.statement;
+    let Some(PrincipalElement::Principal(Principal::Map(entries))) = &statement.principal else {
+        return;
+    };
+    let ActionElement::Action(actions) = &statement.action else {
+        return;
+    };
+    if !actions.iter().any(|a| a.matches("sts:AssumeRole"))
+        || !actions
+            .iter()
+            .all(|a| TRUST_ACTIONS.iter().any(|t| a.matches(t)))
+    {
+        return;
+    }
+    let narrowed = statement.condition.as_ref().is_some_and(|condition| {
+        condition
+            .0
+            .iter()
+            .flat_map(|block| &block.entries)
+            .any(|entry| {
+                TRUST_NARROWING_KEYS
+                    .iter()
+                    .any(|key| key.eq_ignore_ascii_case(&entry.key))
+                    || entry
+                        .key
+                        .to_ascii_lowercase()
+                        .starts_with("aws:principaltag/")
+            })
+    });
+    if narrowed {
+        return;
+    }
+    let base = child(&located.pointer, "Principal");
+    for (kind, values) in entries {
+        if *kind != PrincipalKind::Aws {
+            continue;
+        }
+        for (index, value) in values.iter().enumerate() {
+            let account = if AccountId::is_valid(value) {
+                Some(value.as_str())
+            } else {
+                Arn::parse(value)
+                    .ok()
+                    .filter(|arn| arn.resource() == "root")
+                    .map(|arn| {
+                        // The ARN borrows from `value`; the account is a slice of it.
+                        let start = value.len() - ":root".len() - arn.account().len();
+                        &value[start..value.len() - ":root".len()]
+                    })
+            };
+            let Some(account) = account else { continue };
+            cx.report(
+                "TRUST_ACCOUNT_WITHOUT_CONDITION",
+                Severity::SecurityWarning,
+                format!(
+                    "the role trusts all of account {account}: every principal there whose own policies allow \
+                     `sts:AssumeRole` on it can assume it, and no condition narrows who"
+                ),
+                item_pointer(&child(&base, kind.as_str()), values, index),
+                At::Value,
+            )
+            .help = Some(format!(
+                "to admit named principals only, add `\"Condition\": {{\"ArnEquals\": {{\"aws:PrincipalArn\": \
+                 \"arn:aws:iam::{account}:user/NAME\"}}}}`; require `sts:ExternalId` when the account is a third \
+                 party's, `aws:MultiFactorAuthPresent` for people"
+            ));
+        }
+    }
+}

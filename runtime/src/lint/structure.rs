@@ -1,0 +1,332 @@
+//! Elements a kind requires or forbids, statement ids, the version, and empty elements.
+
+use std::collections::HashMap;
+
+use super::PolicyKind;
+use super::context::{At, Context, Located, child};
+use crate::diagnostic::Severity;
+use crate::policy::{ConditionValues, Principal, PrincipalElement, SetQualifier};
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "the document-level checks read top to bottom"
+)]
+pub(super) fn check(cx: &mut Context<'_, '_>) {
+    let kind = cx.kind;
+    if cx.document.version.is_none() {
+        let finding = cx.report(
+            "MISSING_VERSION",
+            Severity::Warning,
+            "the policy has no `Version`, so IAM reads it as the 2008-10-17 language, in which `${...}` policy \
+             variables are plain text",
+            String::new(),
+            At::Value,
+        );
+        finding.suggestion = Some("2012-10-17".to_owned());
+        finding.help = Some("add `\"Version\": \"2012-10-17\"` as the first element".to_owned());
+    }
+    if cx.document.statement.is_empty() {
+        cx.report(
+            "MISSING_STATEMENT",
+            Severity::Error,
+            "the `Statement` array is empty, so the policy grants and denies nothing",
+            "/Statement".to_owned(),
+            At::Value,
+        )
+        .help = Some("add at least one statement".to_owned());
+    }
+
+    let mut sids: HashMap<&str, usize> = HashMap::new();
+    for located in cx.statements() {
+        let statement = located.statement;
+        let pointer = &located.pointer;
+        if let Some(sid) = &statement.sid {
+            let sid_pointer = child(pointer, "Sid");
+            if sid.is_empty() {
+                cx.report(
+                    "EMPTY_SID_VALUE",
+                    Severity::Suggestion,
+                    "the `Sid` is empty",
+                    sid_pointer.clone(),
+                    At::Value,
+                )
+                .help = Some("give the statement a name, or remove the `Sid`".to_owned());
+            } else if kind != PolicyKind::Resource
+                && !sid.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
+                let finding = cx.report(
+                    "UNSUPPORTED_SID",
+                    Severity::Error,
+                    format!(
+                        "`{sid}`: the `Sid` of {} may hold only letters A-Z, a-z and digits 0-9",
+                        kind.describe()
+                    ),
+                    sid_pointer.clone(),
+                    At::Value,
+                );
+                if !cleaned.is_empty() {
+                    finding.suggestion = Some(cleaned.clone());
+                    finding.help = Some(format!("write it as `{cleaned}`"));
+                }
+            }
+            if !sid.is_empty() {
+                *sids.entry(sid.as_str()).or_default() += 1;
+                if sids[sid.as_str()] == 2 {
+                    let (code, severity, wording) = match kind {
+                        PolicyKind::Identity | PolicyKind::Trust => (
+                            "UNIQUE_SIDS_RECOMMENDED",
+                            Severity::Warning,
+                            "should be unique",
+                        ),
+                        _ => ("UNIQUE_SIDS_REQUIRED", Severity::Error, "must be unique"),
+                    };
+                    cx.report(
+                        code,
+                        severity,
+                        format!(
+                            "the `Sid` `{sid}` is used twice; statement ids in {} {wording}",
+                            kind.describe()
+                        ),
+                        sid_pointer,
+                        At::Value,
+                    )
+                    .help = Some("rename one of the statements".to_owned());
+                }
+            }
+        }
+
+        check_kind_elements(cx, &located);
+        check_empty_elements(cx, &located);
+    }
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "one arm per element a kind requires or forbids"
+)]
+fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    let kind = cx.kind;
+    let statement = located.statement;
+    let pointer = &located.pointer;
+    match (&statement.principal, kind) {
+        (Some(element), PolicyKind::Identity | PolicyKind::Scp) => {
+            let (code, what) = if kind == PolicyKind::Identity {
+                (
+                    "UNSUPPORTED_PRINCIPAL",
+                    "an identity policy applies to the user, group or role it is attached to",
+                )
+            } else {
+                (
+                    "SCP_SYNTAX_ERROR_PRINCIPAL",
+                    "a service control policy applies to the accounts it is attached to",
+                )
+            };
+            cx.report(
+                code,
+                Severity::Error,
+                format!(
+                    "`{}` is not allowed in {}: {what}",
+                    element.element_name(),
+                    kind.describe()
+                ),
+                child(pointer, element.element_name()),
+                At::Key,
+            )
+            .help = Some(format!(
+                "remove the `{}`; to say who may use a resource, write a resource-based or trust policy",
+                element.element_name()
+            ));
+        }
+        (None, PolicyKind::Trust | PolicyKind::Resource | PolicyKind::Rcp) => {
+            let help = match kind {
+                PolicyKind::Trust => {
+                    "name who may assume the role, e.g. `\"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}`"
+                }
+                PolicyKind::Rcp => {
+                    "resource control policies apply to every principal: add `\"Principal\": \"*\"`"
+                }
+                _ => {
+                    "name who the statement applies to, e.g. `\"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:root\"}`"
+                }
+            };
+            cx.report(
+                "MISSING_PRINCIPAL",
+                Severity::Error,
+                format!(
+                    "the statement has no `Principal`, which {} requires",
+                    kind.describe()
+                ),
+                pointer.clone(),
+                At::Value,
+            )
+            .help = Some(help.to_owned());
+        }
+        (Some(PrincipalElement::NotPrincipal(_)), PolicyKind::Trust) => {
+            cx.report(
+                "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
+                Severity::Error,
+                "role trust policies do not support `NotPrincipal`",
+                child(pointer, "NotPrincipal"),
+                At::Key,
+            )
+            .help = Some(
+                "name the principals that may assume the role in a `Principal` element".to_owned(),
+            );
+        }
+        _ => {}
+    }
+    match (&statement.resource, kind) {
+        (Some(element), PolicyKind::Trust) => {
+            cx.report(
+                "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
+                Severity::Error,
+                format!(
+                    "a role trust policy applies to the role it belongs to and cannot name a `{}`",
+                    element.element_name()
+                ),
+                child(pointer, element.element_name()),
+                At::Key,
+            )
+            .help = Some(format!("remove the `{}` element", element.element_name()));
+        }
+        (None, kind) if kind != PolicyKind::Trust => {
+            cx.report(
+                "MISSING_RESOURCE",
+                Severity::Error,
+                format!(
+                    "the statement has no `Resource`, which {} requires",
+                    kind.describe()
+                ),
+                pointer.clone(),
+                At::Value,
+            )
+            .help = Some(
+                "add `\"Resource\"` with the ARNs the statement covers, or `\"*\"`".to_owned(),
+            );
+        }
+        _ => {}
+    }
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "one block per element that can be empty"
+)]
+fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    let statement = located.statement;
+    let pointer = &located.pointer;
+    if statement.action.actions().is_empty() {
+        cx.report(
+            "EMPTY_ARRAY_ACTION",
+            Severity::Suggestion,
+            format!(
+                "`{}` is empty, so the statement has no effect",
+                statement.action.element_name()
+            ),
+            child(pointer, statement.action.element_name()),
+            At::Value,
+        )
+        .help = Some("list the actions, or remove the statement".to_owned());
+    }
+    if let Some(element) = &statement.resource
+        && element.resources().is_empty()
+    {
+        cx.report(
+            "EMPTY_ARRAY_RESOURCE",
+            Severity::Suggestion,
+            format!(
+                "`{}` is empty, so the statement has no effect",
+                element.element_name()
+            ),
+            child(pointer, element.element_name()),
+            At::Value,
+        )
+        .help = Some("list the resources, or remove the statement".to_owned());
+    }
+    if let Some(element) = &statement.principal
+        && let Principal::Map(entries) = element.principal()
+    {
+        let base = child(pointer, element.element_name());
+        if entries.is_empty() {
+            cx.report(
+                "EMPTY_OBJECT_PRINCIPAL",
+                Severity::Suggestion,
+                format!(
+                    "`{}` is empty, so the statement applies to no one",
+                    element.element_name()
+                ),
+                base.clone(),
+                At::Value,
+            )
+            .help = Some("name the principals, or remove the statement".to_owned());
+        }
+        for (kind, values) in entries {
+            if values.is_empty() {
+                cx.report(
+                    "EMPTY_ARRAY_PRINCIPAL",
+                    Severity::Suggestion,
+                    format!("the `{kind}` principal list is empty"),
+                    child(&base, kind.as_str()),
+                    At::Value,
+                )
+                .help = Some(format!("list the `{kind}` principals, or remove the key"));
+            }
+        }
+    }
+    let Some(condition) = &statement.condition else {
+        return;
+    };
+    let base = child(pointer, "Condition");
+    if condition.0.is_empty() {
+        cx.report(
+            "EMPTY_OBJECT_CONDITION",
+            Severity::Suggestion,
+            "the `Condition` block is empty and has no effect",
+            base.clone(),
+            At::Value,
+        )
+        .help = Some("add conditions, or remove the block".to_owned());
+    }
+    for block in &condition.0 {
+        let operator = block.operator.to_string();
+        let block_pointer = child(&base, &operator);
+        if block.entries.is_empty() {
+            cx.report(
+                "EMPTY_OBJECT_CONDITION",
+                Severity::Suggestion,
+                format!("`{operator}` has no condition keys and has no effect"),
+                block_pointer.clone(),
+                At::Value,
+            );
+        }
+        for ConditionValues { key, values } in &block.entries {
+            if !values.is_empty() {
+                continue;
+            }
+            let (code, meaning) = match (block.operator.qualifier, block.operator.if_exists) {
+                (Some(SetQualifier::ForAllValues), _) => (
+                    "EMPTY_ARRAY_CONDITION_FORALLVALUES",
+                    "with `ForAllValues` it matches only requests without the key",
+                ),
+                (Some(SetQualifier::ForAnyValue), _) => (
+                    "EMPTY_ARRAY_CONDITION_FORANYVALUE",
+                    "with `ForAnyValue` it never matches",
+                ),
+                (None, true) => (
+                    "EMPTY_ARRAY_CONDITION_IFEXISTS",
+                    "with `IfExists` it matches only requests without the key",
+                ),
+                (None, false) => ("EMPTY_ARRAY_CONDITION", "it has no effect"),
+            };
+            cx.report(
+                code,
+                Severity::Suggestion,
+                format!("`{key}` has no values: {meaning}"),
+                child(&block_pointer, key),
+                At::Key,
+            )
+            .help = Some("list the values to compare with, or remove the key".to_owned());
+        }
+    }
+}
