@@ -51,7 +51,7 @@
 
 pub use iamgen_runtime::{
     AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog,
-    diagnostic, glob, json, policy, source,
+    diagnostic, glob, json, lint, policy, source, stack,
 };
 
 // Used by generated code. Not public API.

@@ -83,3 +83,35 @@ fn a_right_curly_quote_alone_is_named_too() {
     assert!(error.diagnostics()[0].message.contains("U+201D"));
     assert_eq!(error.positions()[0].to_string(), "1:10");
 }
+
+#[test]
+fn the_built_in_stack_holds_exactly_the_scenario_policies() {
+    use iamgen::stack::Stack;
+    let stack = Stack::reference_scenario();
+    let value = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+    let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
+    assert_eq!(
+        value(&stack.role(role).trust.to_json()),
+        value(&read("examples/scenario", "StuzioAcmeConsultantRole-trust"))
+    );
+    for name in ["StuzioProjectXPolicy", "AcmeClientAssumeRolePolicy"] {
+        let policy = stack.policy_by_name(name).unwrap();
+        assert_eq!(
+            value(&stack.policy(policy).document.to_json()),
+            value(&read("examples/scenario", name)),
+            "{name}"
+        );
+        // Canonical text too, byte for byte.
+        assert_eq!(
+            stack.policy(policy).document.to_json(),
+            read("examples/scenario", name),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        stack.account(stack.role(role).account).id.as_str(),
+        "081278057606"
+    );
+    let troy = stack.user_by_name("Troy").unwrap();
+    assert_eq!(stack.user_arn(troy), "arn:aws:iam::183438944504:user/Troy");
+}

@@ -123,8 +123,9 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: boo
     for diagnostic in diagnostics {
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,
-            Severity::SecurityWarning | Severity::Warning => Level::WARNING,
-            Severity::Suggestion => Level::NOTE,
+            Severity::SecurityWarning => Level::WARNING.with_name("security warning"),
+            Severity::Warning => Level::WARNING,
+            Severity::Suggestion => Level::NOTE.with_name("suggestion"),
         };
         let at = index.line_col(diagnostic.span.start as usize);
         let title = format!("{} [{}]", diagnostic.message, diagnostic.code);

@@ -2,6 +2,7 @@
 //!
 //! - [`json`]: a strict JSON reader that keeps the byte span of every node and rejects what IAM rejects.
 //! - [`policy`]: the typed, lossless IAM policy model ([`PolicyDocument`]) and its canonical printer.
+//! - [`stack`]: the deployable model (accounts, principals, policies, buckets) with typed references.
 //! - [`catalog`]: the IAM service-authorization catalogue (services, actions, resource types, condition keys).
 //! - [`lint`]: kind-aware checks with IAM Access Analyzer's codes and severities.
 //! - [`glob`]: IAM's `*`/`?` wildcard matching.
@@ -16,6 +17,7 @@ pub mod json;
 pub mod lint;
 pub mod policy;
 pub mod source;
+pub mod stack;
 pub mod suggest;
 
 pub use diagnostic::{Diagnostic, Severity};

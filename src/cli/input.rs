@@ -116,7 +116,12 @@ fn decode(origin: &str, bytes: Vec<u8>) -> Result<String, String> {
     })
 }
 
-/// Whether to colour diagnostics: only on a terminal, and never when `NO_COLOR` is set.
+/// Whether to colour diagnostics on stderr: only on a terminal, and never when `NO_COLOR` is set.
 pub(crate) fn color_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Whether to colour diagnostics on stdout, by the same rule.
+pub(crate) fn color_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }

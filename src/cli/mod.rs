@@ -2,6 +2,7 @@
 
 mod fmt;
 mod input;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Fmt(fmt::FmtArgs),
+    Validate(validate::ValidateArgs),
 }
 
 /// Exit codes shared by every subcommand.
@@ -45,6 +47,7 @@ pub(crate) fn run() -> ExitCode {
     };
     let code = match cli.command {
         Command::Fmt(args) => fmt::run(&args),
+        Command::Validate(args) => validate::run(&args),
     };
     ExitCode::from(code)
 }

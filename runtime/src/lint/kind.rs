@@ -26,7 +26,7 @@ pub fn infer_kind(document: &PolicyDocument) -> (PolicyKind, &'static str) {
     if with_principal.is_empty() {
         return (
             PolicyKind::Identity,
-            "no statement names a principal (a service control policy looks the same: give its kind explicitly)",
+            "no statement names a principal; an SCP looks the same, so give its kind to check one as an SCP",
         );
     }
     let trust_only = with_principal.iter().all(|statement| {

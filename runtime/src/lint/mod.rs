@@ -28,6 +28,7 @@ mod principals;
 mod quota;
 mod resources;
 mod security;
+mod stack;
 mod structure;
 mod variables;
 
@@ -35,6 +36,7 @@ use std::fmt;
 
 pub use kind::infer_kind;
 pub use quota::{IdentityPolicyUse, size_without_whitespace};
+pub use stack::{StackFinding, lint_source_with_stack, lint_stack};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::json::Node;

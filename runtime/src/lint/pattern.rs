@@ -78,10 +78,16 @@ pub(super) fn overlaps(template: &str, resource: &str) -> bool {
                 arn.account(),
                 arn.resource(),
             ];
-            template_fields
-                .iter()
-                .zip(resource_fields)
-                .all(|(template, resource)| overlaps_text(template, resource))
+            // AWS-owned resources (public SSM parameters and documents, public AMIs) have no account in their ARN
+            // although the catalogue's template names one.
+            let aws_owned = |index: usize, template: &str, resource: &str| {
+                index == 4 && resource.is_empty() && template.starts_with("${")
+            };
+            template_fields.iter().zip(resource_fields).enumerate().all(
+                |(index, (template, resource))| {
+                    aws_owned(index, template, resource) || overlaps_text(template, resource)
+                },
+            )
         }
         _ => overlaps_text(template, resource),
     }

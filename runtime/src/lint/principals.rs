@@ -9,7 +9,9 @@ use crate::policy::{
 };
 
 /// Condition keys that narrow who a `"*"` principal can be, making it no longer public.
-const NARROWING_KEYS: [&str; 12] = [
+const NARROWING_KEYS: [&str; 14] = [
+    "aws:PrincipalIsAWSService",
+    "aws:PrincipalServiceName",
     "aws:PrincipalOrgID",
     "aws:PrincipalOrgPaths",
     "aws:PrincipalAccount",

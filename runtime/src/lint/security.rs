@@ -117,6 +117,19 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
     let ActionElement::Action(actions) = &located.statement.action else {
         return;
     };
+    // A resource policy for everyone is a perimeter or an endpoint filter, judged by its conditions (and by
+    // `PUBLIC_PRINCIPAL` when none narrows it), not a grant to a holder.
+    if matches!(
+        &located.statement.principal,
+        Some(PrincipalElement::Principal(Principal::Any))
+    ) {
+        return;
+    }
+    let holder = if cx.kind == PolicyKind::Resource {
+        "the principals it names"
+    } else {
+        "whoever holds it"
+    };
     let base = child(&located.pointer, "Action");
     for (index, action) in actions.iter().enumerate() {
         if !action.is_wildcard() {
@@ -127,8 +140,10 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
             cx.report(
                 "WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
                 Severity::SecurityWarning,
-                "`*` allows every action of every service, permissions management included: whoever holds it can \
-                 grant themselves anything",
+                format!(
+                    "`*` allows every action of every service, permissions management included: {holder} can grant \
+                     themselves anything"
+                ),
                 pointer,
                 At::Value,
             )
@@ -144,11 +159,25 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
         let Some(service) = catalog().service(service) else {
             continue;
         };
-        let management: Vec<&'static str> = service
+        let mut management: Vec<&'static str> = service
             .expand(name)
             .filter(|info| info.access_level() == AccessLevel::PermissionsManagement)
+            // Reading a policy (`GetResourcePolicy`) is classed with managing it, but changes no one's access.
+            .filter(|info| {
+                !["Get", "List", "Describe"]
+                    .iter()
+                    .any(|verb| info.name().starts_with(verb))
+            })
             .map(|info| info.full_name())
             .collect();
+        // Name the ones users recognise first: those that rewrite policies and ACLs.
+        management.sort_by_key(|name| {
+            (
+                !(name.contains("Policy") || name.contains("Acl")),
+                name.len(),
+                *name,
+            )
+        });
         if management.is_empty() {
             continue;
         }
@@ -172,8 +201,8 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
             "WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
             Severity::SecurityWarning,
             format!(
-                "`{action}` includes {} permissions-management action{} ({examples}{}): whoever holds it can change \
-                 who else has access",
+                "`{action}` includes {} permissions-management action{} ({examples}{}): {holder} can change who \
+                 else has access",
                 management.len(),
                 if management.len() == 1 { "" } else { "s" },
                 if management.len() > 3 { ", ..." } else { "" },

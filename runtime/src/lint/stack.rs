@@ -1,0 +1,420 @@
+//! Checks that need the whole stack: references from policies to the buckets and roles it declares, trusts
+//! that admit the accounts of the principals meant to use them, and quotas over all of a principal's policies.
+//!
+//! A single-policy linter cannot see that `arn:aws:s3:::com.stuzio.project-x` names no bucket while the stack
+//! declares `com.stuzio.projectx`: the policy is valid, and the role silently gets no access to the real bucket.
+
+use super::context::{At, Context, child, item_pointer};
+use super::{Options, PolicyKind, Report};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::glob;
+use crate::policy::{
+    AccountId, ActionElement, Arn, Effect, PolicyDocument, Principal, PrincipalElement,
+    PrincipalKind, ResourceElement,
+};
+use crate::stack::{PrincipalRef, RoleRef, Stack};
+
+/// Managed policies a principal may have attached: the default quota, and the most it can be raised to.
+const ATTACHED_DEFAULT: usize = 10;
+const ATTACHED_MAX: usize = 20;
+
+/// A finding about one policy of a stack.
+#[derive(Debug, Clone)]
+pub struct StackFinding {
+    /// What the finding is about: `policy StuzioProjectXPolicy`, `trust policy of role X`, `user Troy`.
+    pub subject: String,
+    /// The finding; its pointer is into the subject's policy document, when it has one.
+    pub finding: Diagnostic,
+}
+
+/// Lints every policy of a stack (managed and inline policies as identity policies, role trusts as trust
+/// policies) and checks them against each other and against what the stack declares.
+#[must_use]
+pub fn lint_stack(stack: &Stack, options: &Options) -> Vec<StackFinding> {
+    let mut found = Vec::new();
+    let mut push = |subject: String, findings: Vec<Diagnostic>| {
+        found.extend(findings.into_iter().map(|finding| StackFinding {
+            subject: subject.clone(),
+            finding,
+        }));
+    };
+    for (policy, managed) in stack.policies() {
+        let holders: Vec<PrincipalRef> = stack
+            .principals()
+            .into_iter()
+            .filter(|p| stack.attached(*p).contains(&policy))
+            .collect();
+        let mut findings = super::lint_document(&managed.document, PolicyKind::Identity, options);
+        findings.extend(references(stack, &managed.document, None, &holders));
+        push(format!("policy {}", managed.name), findings);
+    }
+    for principal in stack.principals() {
+        for inline in stack.inline(principal) {
+            let mut findings =
+                super::lint_document(&inline.document, PolicyKind::Identity, options);
+            findings.extend(references(stack, &inline.document, None, &[principal]));
+            push(
+                format!(
+                    "inline policy {} of {}",
+                    inline.name,
+                    stack.principal_label(principal)
+                ),
+                findings,
+            );
+        }
+    }
+    for (role, declared) in stack.roles() {
+        let mut findings = super::lint_document(&declared.trust, PolicyKind::Trust, options);
+        findings.extend(dead_trusts(stack, role));
+        push(format!("trust policy of role {}", declared.name), findings);
+    }
+    for principal in stack.principals() {
+        push(stack.principal_label(principal), quotas(stack, principal));
+    }
+    found.retain(|f| !options.allow.iter().any(|code| code == f.finding.code));
+    found
+}
+
+/// Lints a policy text as [`super::lint_source`] does, then checks its references against `stack`: buckets
+/// and roles it names that the stack does not declare under that name.
+#[must_use]
+pub fn lint_source_with_stack(
+    source: &str,
+    kind: Option<PolicyKind>,
+    options: &Options,
+    stack: &Stack,
+) -> Report {
+    let mut report = super::lint_source(source, kind, options);
+    if let Ok(parsed) = PolicyDocument::parse_with_tree(source) {
+        let mut extra = references(stack, &parsed.document, Some(&parsed.tree), &[]);
+        extra.retain(|f| !options.allow.iter().any(|code| code == f.code));
+        report.findings.extend(extra);
+        report
+            .findings
+            .sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+    }
+    report
+}
+
+/// Buckets and roles a policy names that the stack does not declare, and roles whose trust does not admit the
+/// policy's holders.
+fn references(
+    stack: &Stack,
+    document: &PolicyDocument,
+    tree: Option<&crate::json::Node<'_>>,
+    holders: &[PrincipalRef],
+) -> Vec<Diagnostic> {
+    let mut cx = Context::new(document, PolicyKind::Identity, tree);
+    for located in cx.statements() {
+        let statement = located.statement;
+        if statement.effect != Effect::Allow {
+            continue;
+        }
+        let Some(ResourceElement::Resource(resources)) = &statement.resource else {
+            continue;
+        };
+        let base = child(&located.pointer, "Resource");
+        let assumes = match &statement.action {
+            ActionElement::Action(actions) => actions.iter().any(|a| a.matches("sts:AssumeRole")),
+            ActionElement::NotAction(_) => false,
+        };
+        for (index, resource) in resources.iter().enumerate() {
+            let Ok(arn) = resource.arn() else { continue };
+            let pointer = item_pointer(&base, resources, index);
+            match arn.service() {
+                "s3" => check_bucket(&mut cx, stack, &arn, pointer),
+                "iam" if assumes => check_role(&mut cx, stack, &arn, pointer, holders),
+                _ => {}
+            }
+        }
+    }
+    cx.into_findings()
+}
+
+fn check_bucket(cx: &mut Context<'_, '_>, stack: &Stack, arn: &Arn, pointer: String) {
+    let name = arn.resource().split('/').next().unwrap_or_default();
+    if name.is_empty() || glob::has_wildcard(name) || name.contains("${") {
+        return;
+    }
+    if stack.buckets().any(|(_, bucket)| bucket.name == name) {
+        return;
+    }
+    let declared: Vec<&str> = stack
+        .buckets()
+        .map(|(_, bucket)| bucket.name.as_str())
+        .collect();
+    // A name far from every declared bucket is someone else's bucket, which the stack need not declare.
+    let Some(near) = crate::suggest::closest(name, declared) else {
+        return;
+    };
+    let owner = stack
+        .buckets()
+        .find(|(_, bucket)| bucket.name == near)
+        .map(|(_, bucket)| stack.account(bucket.account).name.clone())
+        .unwrap_or_default();
+    let fixed = arn.as_str().replacen(name, near, 1);
+    let finding = cx.report(
+        "UNDECLARED_BUCKET",
+        Severity::Error,
+        format!(
+            "`{name}` is not a bucket of this stack, which declares `{near}` (in {owner}): the policy grants nothing \
+             on the real bucket"
+        ),
+        pointer,
+        At::Value,
+    );
+    finding.help = Some(format!("did you mean `{near}`? write `{fixed}`"));
+    finding.suggestion = Some(near.to_owned());
+}
+
+fn check_role(
+    cx: &mut Context<'_, '_>,
+    stack: &Stack,
+    arn: &Arn,
+    pointer: String,
+    holders: &[PrincipalRef],
+) {
+    let Some(account) = stack.account_by_id(arn.account()) else {
+        return;
+    };
+    let Some(path_and_name) = arn.resource().strip_prefix("role") else {
+        return;
+    };
+    if glob::has_wildcard(path_and_name) {
+        return;
+    }
+    let target = stack
+        .roles()
+        .find(|(role, _)| stack.role_arn(*role) == arn.as_str())
+        .map(|(role, _)| role);
+    let Some(role) = target else {
+        let names: Vec<&str> = stack
+            .roles()
+            .filter(|(_, r)| r.account == account)
+            .map(|(_, r)| r.name.as_str())
+            .collect();
+        let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
+        let near = crate::suggest::closest(name, names);
+        let finding = cx.report(
+            "UNDECLARED_ROLE",
+            Severity::Error,
+            format!(
+                "`{}` names no role of {} ({}), so `sts:AssumeRole` on it can never succeed",
+                arn.as_str(),
+                stack.account(account).name,
+                stack.account(account).id
+            ),
+            pointer,
+            At::Value,
+        );
+        if let Some(near) = near {
+            finding.help = Some(format!("did you mean the role `{near}`?"));
+            finding.suggestion = Some(arn.as_str().replacen(name, near, 1));
+        } else {
+            finding.help = Some("declare the role in the stack, or fix the ARN".to_owned());
+        }
+        return;
+    };
+    for holder in holders {
+        let holder_account = stack.account(stack.principal_account(*holder));
+        let holder_arn = match holder {
+            PrincipalRef::User(user) => Some(stack.user_arn(*user)),
+            PrincipalRef::Role(role) => Some(stack.role_arn(*role)),
+            PrincipalRef::Group(_) => None,
+        };
+        if !trust_admits(stack, role, &holder_account.id, holder_arn.as_deref()) {
+            cx.report(
+                "TRUST_DOES_NOT_ADMIT",
+                Severity::Error,
+                format!(
+                    "{} in {} holds this permission, but the trust policy of role {} does not admit {} ({}): the \
+                     assume fails",
+                    stack.principal_label(*holder),
+                    holder_account.name,
+                    stack.role(role).name,
+                    holder_account.name,
+                    holder_account.id
+                ),
+                pointer.clone(),
+                At::Value,
+            )
+            .help = Some(format!(
+                "add `arn:aws:iam::{}:root` (or the principal's ARN) to the role's trust policy",
+                holder_account.id
+            ));
+        }
+    }
+}
+
+/// Whether an `Allow` statement of the role's trust names the account (as its id or root) or the principal.
+fn trust_admits(
+    stack: &Stack,
+    role: RoleRef,
+    account: &AccountId,
+    principal_arn: Option<&str>,
+) -> bool {
+    stack.role(role).trust.statements().any(|statement| {
+        statement.effect == Effect::Allow
+            && statement.action.actions().iter().any(|a| a.matches("sts:AssumeRole"))
+            && matches!(&statement.principal, Some(PrincipalElement::Principal(principal)) if admits(principal, account, principal_arn))
+    })
+}
+
+fn admits(principal: &Principal, account: &AccountId, principal_arn: Option<&str>) -> bool {
+    match principal {
+        Principal::Any => true,
+        Principal::Map(_) => principal.entries().any(|(kind, value)| {
+            kind == PrincipalKind::Aws
+                && (value == "*"
+                    || value == account.as_str()
+                    || value == account.root_arn("aws")
+                    || principal_arn.is_some_and(|arn| arn == value))
+        }),
+    }
+}
+
+/// Accounts of the stack that a role trusts, but in which no principal is allowed to assume it.
+fn dead_trusts(stack: &Stack, role: RoleRef) -> Vec<Diagnostic> {
+    let declared = stack.role(role);
+    let role_arn = stack.role_arn(role);
+    let mut cx = Context::new(&declared.trust, PolicyKind::Trust, None);
+    for located in cx.statements() {
+        let statement = located.statement;
+        if statement.effect != Effect::Allow {
+            continue;
+        }
+        let Some(PrincipalElement::Principal(Principal::Map(entries))) = &statement.principal
+        else {
+            continue;
+        };
+        for (kind, values) in entries {
+            if *kind != PrincipalKind::Aws {
+                continue;
+            }
+            for (index, value) in values.iter().enumerate() {
+                let account_id = if AccountId::is_valid(value) {
+                    value.as_str()
+                } else {
+                    match value
+                        .strip_prefix("arn:aws:iam::")
+                        .and_then(|rest| rest.strip_suffix(":root"))
+                    {
+                        Some(id) => id,
+                        None => continue,
+                    }
+                };
+                let Some(account) = stack.account_by_id(account_id) else {
+                    continue;
+                };
+                let can_assume = stack
+                    .principals()
+                    .into_iter()
+                    .filter(|p| stack.principal_account(*p) == account)
+                    .any(|principal| {
+                        stack
+                            .identity_policies(principal)
+                            .iter()
+                            .any(|(_, document)| allows_assume(document, &role_arn))
+                    });
+                if !can_assume {
+                    let pointer = item_pointer(
+                        &child(&child(&located.pointer, "Principal"), kind.as_str()),
+                        values,
+                        index,
+                    );
+                    let name = &stack.account(account).name;
+                    cx.report(
+                        "DEAD_TRUST",
+                        Severity::Warning,
+                        format!(
+                            "the role trusts {name} ({account_id}), but no principal of {name} in this stack is \
+                             allowed `sts:AssumeRole` on `{role_arn}`: both sides must allow"
+                        ),
+                        pointer,
+                        At::Value,
+                    )
+                    .help = Some(format!(
+                        "attach a policy allowing `sts:AssumeRole` on `{role_arn}` to the {name} principals who need \
+                         the role, or remove the account from the trust"
+                    ));
+                }
+            }
+        }
+    }
+    cx.into_findings()
+}
+
+fn allows_assume(document: &PolicyDocument, role_arn: &str) -> bool {
+    document.statements().any(|statement| {
+        statement.effect == Effect::Allow
+            && match &statement.action {
+                ActionElement::Action(actions) => {
+                    actions.iter().any(|a| a.matches("sts:AssumeRole"))
+                }
+                ActionElement::NotAction(actions) => {
+                    !actions.iter().any(|a| a.matches("sts:AssumeRole"))
+                }
+            }
+            && match &statement.resource {
+                Some(ResourceElement::Resource(resources)) => resources
+                    .iter()
+                    .any(|r| glob::matches(r.as_str(), role_arn)),
+                Some(ResourceElement::NotResource(resources)) => !resources
+                    .iter()
+                    .any(|r| glob::matches(r.as_str(), role_arn)),
+                None => false,
+            }
+    })
+}
+
+fn quotas(stack: &Stack, principal: PrincipalRef) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let attached = stack.attached(principal).len();
+    if attached > ATTACHED_DEFAULT {
+        let severity = if attached > ATTACHED_MAX {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let mut finding = Diagnostic::error(
+            "ATTACHED_POLICIES_EXCEED_QUOTA",
+            format!(
+                "{} has {attached} managed policies attached, over the default quota of {ATTACHED_DEFAULT}",
+                stack.principal_label(principal)
+            ),
+            crate::source::Span::default(),
+            None,
+        );
+        finding.severity = severity;
+        finding.help = Some(format!(
+            "merge policies, or raise the quota (up to {ATTACHED_MAX}) through Service Quotas"
+        ));
+        found.push(finding);
+    }
+    let inline = stack.inline(principal);
+    if !inline.is_empty() {
+        let (limit, what) = match principal {
+            PrincipalRef::User(_) => (2_048, "a user"),
+            PrincipalRef::Group(_) => (5_120, "a group"),
+            PrincipalRef::Role(_) => (10_240, "a role"),
+        };
+        let size: usize = inline
+            .iter()
+            .map(|policy| super::size_without_whitespace(&policy.document))
+            .sum();
+        if size > limit {
+            let mut finding = Diagnostic::error(
+                "INLINE_POLICIES_EXCEED_QUOTA",
+                format!(
+                    "the inline policies of {} total {size} characters, over the {limit} allowed for {what}",
+                    stack.principal_label(principal)
+                ),
+                crate::source::Span::default(),
+                None,
+            );
+            finding.help = Some("move statements into managed policies".to_owned());
+            found.push(finding);
+        }
+    }
+    found
+}

@@ -1,0 +1,338 @@
+//! `iamgen validate`: lint policies, and print the findings for people (`human`), scripts (`json`) or code
+//! scanning (`sarif`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use iamgen_runtime::diagnostic::{self, Diagnostic, Severity};
+use iamgen_runtime::lint::{self, IdentityPolicyUse, Options, PolicyKind, Report};
+use iamgen_runtime::source::LineIndex;
+use iamgen_runtime::stack::Stack;
+use serde_json::{Value, json};
+
+use super::exit;
+use super::input::{self, Input};
+
+/// Check policies: what IAM would reject, what grants nothing, and what grants too much.
+///
+/// Each finding has an IAM Access Analyzer code where one exists, a severity (`error`, `security_warning`,
+/// `warning`, `suggestion`), the line and column, a JSON Pointer, and what to do about it.
+///
+/// Exit status: 0 when no finding is an error; 1 when at least one is; 2 on a usage error or an input that
+/// cannot be read.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ValidateArgs {
+    /// What the policies are for; `auto` infers it from each policy's content and says which it chose.
+    #[arg(long, value_enum, default_value_t = KindArg::Auto)]
+    kind: KindArg,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Where identity policies are used, which sets their size quota.
+    #[arg(long, value_enum, default_value_t = IdentityUse::Managed)]
+    identity_use: IdentityUse,
+    /// Leave out findings with this code (repeatable), such as `MISSING_VERSION`.
+    #[arg(long = "allow", value_name = "CODE")]
+    allow: Vec<String>,
+    /// Also check each policy's references against a stack: `scenario`, the built-in reference scenario.
+    /// Catches buckets and roles named differently from the ones the stack declares.
+    #[arg(long, value_name = "STACK")]
+    stack: Option<StackArg>,
+    /// Policy files, directories (every `*.json` below them), or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    Auto,
+    Identity,
+    Trust,
+    Resource,
+    Scp,
+    Rcp,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum IdentityUse {
+    Managed,
+    User,
+    Group,
+    Role,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StackArg {
+    Scenario,
+}
+
+struct Checked {
+    input: Input,
+    report: Report,
+}
+
+pub(crate) fn run(args: &ValidateArgs) -> u8 {
+    let kind = match args.kind {
+        KindArg::Auto => None,
+        KindArg::Identity => Some(PolicyKind::Identity),
+        KindArg::Trust => Some(PolicyKind::Trust),
+        KindArg::Resource => Some(PolicyKind::Resource),
+        KindArg::Scp => Some(PolicyKind::Scp),
+        KindArg::Rcp => Some(PolicyKind::Rcp),
+    };
+    let options = Options {
+        identity_use: match args.identity_use {
+            IdentityUse::Managed => IdentityPolicyUse::Managed,
+            IdentityUse::User => IdentityPolicyUse::InlineUser,
+            IdentityUse::Group => IdentityPolicyUse::InlineGroup,
+            IdentityUse::Role => IdentityPolicyUse::InlineRole,
+        },
+        allow: args.allow.clone(),
+    };
+    let stack = args
+        .stack
+        .map(|StackArg::Scenario| Stack::reference_scenario());
+    let (inputs, all_read) = input::collect(&args.paths);
+    let checked: Vec<Checked> = inputs
+        .into_iter()
+        .map(|input| {
+            let report = match &stack {
+                Some(stack) => lint::lint_source_with_stack(&input.text, kind, &options, stack),
+                None => lint::lint_source(&input.text, kind, &options),
+            };
+            Checked { input, report }
+        })
+        .collect();
+    let output = match args.format {
+        Format::Human => human(&checked, input::color_stdout()),
+        Format::Json => to_pretty(&json_report(&checked)),
+        Format::Sarif => to_pretty(&sarif_report(&checked)),
+    };
+    print!("{output}");
+    if !all_read {
+        exit::BAD_INPUT
+    } else if checked.iter().any(|c| c.report.has_errors()) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+fn to_pretty(value: &Value) -> String {
+    // Serializing a `Value` of strings and numbers cannot fail.
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+fn counts(checked: &[Checked]) -> BTreeMap<Severity, usize> {
+    let mut counts = BTreeMap::new();
+    for severity in [
+        Severity::Error,
+        Severity::SecurityWarning,
+        Severity::Warning,
+        Severity::Suggestion,
+    ] {
+        counts.insert(severity, 0);
+    }
+    for finding in checked.iter().flat_map(|c| &c.report.findings) {
+        *counts.entry(finding.severity).or_default() += 1;
+    }
+    counts
+}
+
+fn human(checked: &[Checked], color: bool) -> String {
+    let mut out = String::new();
+    for Checked { input, report } in checked {
+        if report.findings.is_empty() {
+            continue;
+        }
+        if let (true, Some(reason)) = (report.kind_inferred, report.kind_reason) {
+            let _ = writeln!(
+                out,
+                "{}: checked as {} ({reason})",
+                input.origin,
+                report.kind.describe()
+            );
+        }
+        out.push_str(&diagnostic::render(
+            &report.findings,
+            &input.text,
+            &input.origin,
+            color,
+        ));
+    }
+    let counts = counts(checked);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "{}: {}, {}, {}, {}",
+        plural(checked.len(), "file"),
+        plural(counts[&Severity::Error], "error"),
+        plural(counts[&Severity::SecurityWarning], "security warning"),
+        plural(counts[&Severity::Warning], "warning"),
+        plural(counts[&Severity::Suggestion], "suggestion"),
+    );
+    out
+}
+
+/// The `--format json` object of DESIGN.md's contract (plus each finding's `help`).
+fn json_report(checked: &[Checked]) -> Value {
+    let files: Vec<Value> = checked
+        .iter()
+        .map(|Checked { input, report }| {
+            let index = LineIndex::new(&input.text);
+            let findings: Vec<Value> = report
+                .findings
+                .iter()
+                .map(|finding| {
+                    let at = index.line_col(finding.span.start as usize);
+                    json!({
+                        "code": finding.code,
+                        "severity": finding.severity.as_str(),
+                        "message": finding.message,
+                        "pointer": finding.pointer,
+                        "line": at.line,
+                        "column": at.column,
+                        "suggestion": finding.suggestion,
+                        "help": finding.help,
+                    })
+                })
+                .collect();
+            json!({
+                "path": input.origin,
+                "kind": report.kind.as_str(),
+                "findings": findings,
+            })
+        })
+        .collect();
+    let counts = counts(checked);
+    json!({
+        "files": files,
+        "summary": {
+            "files": checked.len(),
+            "error": counts[&Severity::Error],
+            "security_warning": counts[&Severity::SecurityWarning],
+            "warning": counts[&Severity::Warning],
+            "suggestion": counts[&Severity::Suggestion],
+        },
+    })
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::SecurityWarning | Severity::Warning => "warning",
+        Severity::Suggestion => "note",
+    }
+}
+
+/// A relative reference for a path: `/` separators, and everything outside RFC 3986's unreserved set and `/`
+/// percent-encoded, so that any file name makes a valid `uri`.
+fn uri_reference(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len());
+    for byte in path.replace('\\', "/").bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            uri.push(char::from(byte));
+        } else {
+            let _ = write!(uri, "%{byte:02X}");
+        }
+    }
+    uri
+}
+
+/// SARIF 2.1.0, one run, one rule per code found, one result per finding.
+fn sarif_report(checked: &[Checked]) -> Value {
+    let mut rules: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
+    for finding in checked.iter().flat_map(|c| &c.report.findings) {
+        rules.entry(finding.code).or_insert(finding);
+    }
+    let rule_index: BTreeMap<&str, usize> = rules
+        .keys()
+        .enumerate()
+        .map(|(i, code)| (*code, i))
+        .collect();
+    let rules: Vec<Value> = rules
+        .values()
+        .map(|finding| {
+            let mut properties = json!({ "tags": ["iam"] });
+            if finding.severity == Severity::SecurityWarning {
+                properties = json!({ "tags": ["iam", "security"], "security-severity": "7.0" });
+            }
+            json!({
+                "id": finding.code,
+                "name": finding.code,
+                "shortDescription": { "text": finding.code.to_ascii_lowercase().replace('_', " ") },
+                "defaultConfiguration": { "level": sarif_level(finding.severity) },
+                "properties": properties,
+            })
+        })
+        .collect();
+    let mut artifacts = Vec::new();
+    let mut results = Vec::new();
+    for Checked { input, report } in checked {
+        let uri = if input.path.is_some() {
+            uri_reference(&input.origin)
+        } else {
+            "stdin".to_owned()
+        };
+        artifacts.push(json!({ "location": { "uri": uri } }));
+        let index = LineIndex::new(&input.text);
+        for finding in &report.findings {
+            let start = index.line_col(finding.span.start as usize);
+            let end = index.line_col(finding.span.end.max(finding.span.start + 1) as usize);
+            let mut message = finding.message.clone();
+            if let Some(help) = &finding.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            results.push(json!({
+                "ruleId": finding.code,
+                "ruleIndex": rule_index[finding.code],
+                "level": sarif_level(finding.severity),
+                "message": { "text": message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri },
+                        "region": {
+                            "startLine": start.line,
+                            "startColumn": start.column,
+                            "endLine": end.line,
+                            "endColumn": end.column,
+                        },
+                    },
+                }],
+                "properties": {
+                    "severity": finding.severity.as_str(),
+                    "pointer": finding.pointer,
+                    "suggestion": finding.suggestion,
+                    "policyKind": report.kind.as_str(),
+                },
+            }));
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "iamgen",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
+                    "rules": rules,
+                },
+            },
+            "artifacts": artifacts,
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+        }],
+    })
+}
