@@ -1,34 +1,30 @@
 //! Actions: well-formed, of a known service, existing, wildcards that match something, no redundancy.
 
-use super::context::{At, Context, child, item_pointer};
-use crate::catalog::catalog;
+use super::context::{At, Context, Entry, child, item_pointer};
+use crate::catalog::{ActionInfo, catalog};
 use crate::diagnostic::Severity;
 use crate::glob;
 use crate::policy::Action;
 
 pub(super) fn check(cx: &mut Context<'_, '_>) {
-    for located in cx.statements() {
+    for located in cx.statements().iter() {
         let element = &located.statement.action;
         let actions = element.actions();
         let base = child(&located.pointer, element.element_name());
-        let mut resolved: Vec<Option<Vec<&'static str>>> = Vec::with_capacity(actions.len());
+        let entries = located.entries();
         for (index, action) in actions.iter().enumerate() {
-            let pointer = item_pointer(&base, actions, index);
-            resolved.push(check_action(cx, action, pointer));
+            if !entries[index].is_resolved() {
+                check_action(cx, action, item_pointer(&base, actions, index));
+            }
         }
         if actions.len() > 1 {
-            check_redundant(cx, actions.as_slice(), &resolved, &base, actions);
+            check_redundant(cx, actions.as_slice(), entries, &base, actions);
         }
     }
 }
 
-/// Checks one action; returns the catalogue actions it stands for when it is valid (`None` for `*` and for
-/// anything invalid).
-fn check_action(
-    cx: &mut Context<'_, '_>,
-    action: &Action,
-    pointer: String,
-) -> Option<Vec<&'static str>> {
+/// Says what is wrong with an entry that names no catalogue action (nothing, for `*`).
+fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
     let text = action.as_str();
     if let Err(error) = Action::check(text) {
         let trimmed = text.trim();
@@ -49,10 +45,10 @@ fn check_action(
                 finding.help = Some(format!("write `{fixed}`, with a single `:`"));
             }
         }
-        return None;
+        return;
     }
     let (Some(service_part), Some(name)) = (action.service(), action.name()) else {
-        return None; // `*`
+        return; // `*`
     };
     if glob::has_wildcard(service_part) {
         cx.report(
@@ -63,7 +59,7 @@ fn check_action(
             At::Value,
         )
         .help = Some("name the service exactly".to_owned());
-        return None;
+        return;
     }
     let Some(service) = catalog().service(service_part) else {
         let suggestion = catalog().suggest_service(service_part);
@@ -83,12 +79,9 @@ fn check_action(
                 "service prefixes are listed in the AWS Service Authorization Reference".to_owned(),
             );
         }
-        return None;
+        return;
     };
     if !glob::has_wildcard(name) {
-        if let Some(info) = service.action(name) {
-            return Some(vec![info.full_name()]);
-        }
         let suggestion = catalog().suggest_action(text);
         let finding = cx.report(
             "INVALID_ACTION",
@@ -106,31 +99,26 @@ fn check_action(
                 service.prefix()
             ));
         }
-        return None;
+        return;
     }
-    let matched: Vec<&'static str> = service.expand(name).map(|info| info.full_name()).collect();
-    if matched.is_empty() {
-        cx.report(
-            "WILDCARD_MATCHES_NO_ACTION",
-            Severity::Error,
-            format!(
-                "`{text}` matches no `{}` action, so it covers nothing",
-                service.prefix()
-            ),
-            pointer,
-            At::Value,
-        )
-        .help = Some("check the spelling of the part before or after the wildcard".to_owned());
-        return None;
-    }
-    Some(matched)
+    cx.report(
+        "WILDCARD_MATCHES_NO_ACTION",
+        Severity::Error,
+        format!(
+            "`{text}` matches no `{}` action, so it covers nothing",
+            service.prefix()
+        ),
+        pointer,
+        At::Value,
+    )
+    .help = Some("check the spelling of the part before or after the wildcard".to_owned());
 }
 
 /// An entry another entry of the same element already covers (`s3:GetObject` beside `s3:Get*`).
 fn check_redundant<T>(
     cx: &mut Context<'_, '_>,
     actions: &[Action],
-    resolved: &[Option<Vec<&'static str>>],
+    entries: &[Entry],
     base: &str,
     shape: &crate::policy::OneOrMany<T>,
 ) {
@@ -149,11 +137,13 @@ fn check_redundant<T>(
             if candidate.as_str() == "*" {
                 return true;
             }
-            match (&resolved[index], &resolved[other]) {
+            match (&entries[index], &entries[other]) {
+                (Entry::Actions(mine), Entry::Service(service)) => {
+                    mine.first().is_some_and(|info| info.service() == *service)
+                }
                 // Two different wildcards with the same expansion: only the later one is redundant.
-                (Some(mine), Some(theirs)) => {
-                    mine.iter().all(|name| theirs.contains(name))
-                        && (mine.len() < theirs.len() || other < index)
+                (Entry::Actions(mine), Entry::Actions(theirs)) if !mine.is_empty() => {
+                    is_sorted_subset(mine, theirs) && (mine.len() < theirs.len() || other < index)
                 }
                 _ => false,
             }
@@ -169,4 +159,31 @@ fn check_redundant<T>(
             .help = Some(format!("remove `{action}`"));
         }
     }
+}
+
+/// Whether every action of `small` is in `large`, both in the catalogue's order (by ASCII-lowercased name within
+/// one service): a merge, not a search per name, since wildcard expansions run to hundreds of actions.
+fn is_sorted_subset(small: &[ActionInfo], large: &[ActionInfo]) -> bool {
+    let mut large = large.iter().peekable();
+    small.iter().all(|name| {
+        while let Some(candidate) = large.peek() {
+            match cmp_lowercase(candidate.full_name(), name.full_name()) {
+                std::cmp::Ordering::Less => {
+                    large.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    large.next();
+                    return true;
+                }
+                std::cmp::Ordering::Greater => return false,
+            }
+        }
+        false
+    })
+}
+
+fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }

@@ -10,12 +10,11 @@ use crate::catalog::{ConditionKeyInfo, ConditionKeyType, catalog};
 use crate::diagnostic::Severity;
 use crate::glob;
 use crate::policy::{
-    ActionElement, Arn, ConditionBlock, ConditionValue, ConditionValues, Effect, OperatorFamily,
-    SetQualifier,
+    Arn, ConditionBlock, ConditionValue, ConditionValues, Effect, OperatorFamily, SetQualifier,
 };
 
 pub(super) fn check(cx: &mut Context<'_, '_>) {
-    for located in cx.statements() {
+    for located in cx.statements().iter() {
         let Some(condition) = &located.statement.condition else {
             continue;
         };
@@ -28,9 +27,16 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
                 let key_pointer = child(&block_pointer, &entry.key);
                 let key = keys::resolve(&entry.key);
                 check_key(cx, &entry.key, key, &key_pointer);
-                check_operator_fits_key(cx, block, entry, key, &key_pointer);
+                check_operator_fits_key(
+                    cx,
+                    located.statement.effect,
+                    block,
+                    entry,
+                    key,
+                    &key_pointer,
+                );
                 check_values(cx, block, entry, &key_pointer);
-                check_key_applies(cx, &located, block, entry, key, &key_pointer);
+                check_key_applies(cx, located, block, entry, key, &key_pointer);
             }
         }
     }
@@ -177,6 +183,7 @@ fn family_name(family: OperatorFamily) -> &'static str {
 
 fn check_operator_fits_key(
     cx: &mut Context<'_, '_>,
+    effect: Effect,
     block: &ConditionBlock,
     entry: &ConditionValues,
     key: Key,
@@ -211,7 +218,7 @@ fn check_operator_fits_key(
         }
     }
     match (operator.qualifier, key.is_multivalued()) {
-        (Some(SetQualifier::ForAllValues), Some(false)) if cx_effect_is_allow(cx, pointer) => {
+        (Some(SetQualifier::ForAllValues), Some(false)) if effect == Effect::Allow => {
             cx.report(
                 "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
                 Severity::SecurityWarning,
@@ -244,13 +251,6 @@ fn check_operator_fits_key(
         }
         _ => {}
     }
-}
-
-/// Whether the statement a condition pointer lies in is an `Allow`.
-fn cx_effect_is_allow(cx: &Context<'_, '_>, pointer: &str) -> bool {
-    cx.statements().iter().any(|located| {
-        pointer.starts_with(&located.pointer) && located.statement.effect == Effect::Allow
-    })
 }
 
 #[allow(
@@ -412,47 +412,17 @@ fn check_key_applies(
     if !referenced {
         return;
     }
-    let ActionElement::Action(actions) = &located.statement.action else {
+    if !located.is_resolved() {
         return;
-    };
-    let mut names: Vec<&'static str> = Vec::new();
-    for action in actions {
-        let (Some(service), Some(name)) = (action.service(), action.name()) else {
-            return;
-        };
-        if glob::has_wildcard(service) {
-            return;
-        }
-        let Some(service) = catalog().service(service) else {
-            return;
-        };
-        let infos: Vec<_> = if glob::has_wildcard(name) {
-            service.expand(name).collect()
-        } else {
-            service.action(name).into_iter().collect()
-        };
-        if infos.is_empty() {
-            return;
-        }
-        for info in infos {
-            let supports = info
-                .condition_keys()
-                .chain(info.resource_types().flat_map(|rt| {
-                    let own: Vec<&'static str> = rt.condition_keys().collect();
-                    let type_keys: Vec<&'static str> = rt
-                        .resource_type()
-                        .map(|t| t.condition_keys().collect())
-                        .unwrap_or_default();
-                    own.into_iter().chain(type_keys)
-                }));
-            if supports_key(supports, &entry.key) {
-                return;
-            }
-            if names.len() < 3 {
-                names.push(info.full_name());
-            }
-        }
     }
+    if supports_key(located.condition_keys().iter().copied(), &entry.key) {
+        return;
+    }
+    let names: Vec<&'static str> = located
+        .actions()
+        .take(3)
+        .map(|info| info.full_name())
+        .collect();
     let permissive = block.operator.if_exists || block.operator.base.is_negated();
     let (severity, consequence) = match (located.statement.effect, permissive) {
         (Effect::Allow, false) => (

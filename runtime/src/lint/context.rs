@@ -1,8 +1,15 @@
 //! What every check needs: the document, its kind, the source tree for locations, and the findings so far.
 
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::LazyLock;
+
+use crate::catalog::{ActionInfo, ResourceType, Service, catalog};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::glob;
 use crate::json::{self, Node};
-use crate::policy::{OneOrMany, PolicyDocument, Statement};
+use crate::policy::{Action, ActionElement, OneOrMany, PolicyDocument, Statement};
 use crate::source::Span;
 
 /// Whether a finding points at a member's key (`"StringEqual"` in a `Condition`) or at a value.
@@ -17,12 +24,188 @@ pub(super) struct Context<'d, 't> {
     pub(super) kind: super::PolicyKind,
     tree: Option<&'t Node<'t>>,
     findings: Vec<Diagnostic>,
+    /// Built once: every check walks the statements, and several need the same catalogue answers.
+    located: Rc<Vec<Located<'d>>>,
 }
 
-/// A statement with the JSON Pointer it stands at.
+/// A statement with the JSON Pointer it stands at, and what the catalogue says of its actions, worked out
+/// once and shared by the checks that need it.
 pub(super) struct Located<'d> {
     pub(super) statement: &'d Statement,
     pub(super) pointer: String,
+    entries: OnceCell<Vec<Entry>>,
+    templates: OnceCell<Vec<&'static str>>,
+    condition_keys: OnceCell<Vec<&'static str>>,
+}
+
+/// What one entry of an `Action` or `NotAction` element stands for in the catalogue.
+#[derive(Debug, Clone)]
+pub(super) enum Entry {
+    /// `*`, a malformed entry, a wildcard in the service, or an unknown service.
+    Unresolved,
+    /// `svc:*`: every action of a service. Kept whole rather than expanded, since services run to hundreds of
+    /// actions and most checks need only the service's resource types and keys.
+    Service(Service),
+    /// The actions a name or a pattern stands for; empty when it matches nothing.
+    Actions(Vec<ActionInfo>),
+}
+
+impl Entry {
+    /// Whether the entry names at least one catalogue action.
+    pub(super) fn is_resolved(&self) -> bool {
+        match self {
+            Entry::Unresolved => false,
+            Entry::Service(_) => true,
+            Entry::Actions(actions) => !actions.is_empty(),
+        }
+    }
+
+    /// The actions the entry stands for (for `svc:*`, the whole service).
+    pub(super) fn actions(&self) -> Box<dyn Iterator<Item = ActionInfo> + '_> {
+        match self {
+            Entry::Unresolved => Box::new(std::iter::empty()),
+            Entry::Service(service) => Box::new(service.actions()),
+            Entry::Actions(actions) => Box::new(actions.iter().copied()),
+        }
+    }
+}
+
+/// Every resource type by service prefix and name, built once per process: actions name their resource types,
+/// and the catalogue finds one by scanning its service's list, which the checks would otherwise do per action.
+static RESOURCE_TYPES: LazyLock<HashMap<(&'static str, &'static str), ResourceType>> =
+    LazyLock::new(|| {
+        let mut types = HashMap::new();
+        for service in catalog().services() {
+            for resource_type in service.resource_types() {
+                types.insert((service.prefix(), resource_type.name()), resource_type);
+            }
+        }
+        types
+    });
+
+/// What one entry stands for; see [`Entry`].
+fn expand_entry(action: &Action) -> Entry {
+    let resolve = || {
+        Action::check(action.as_str()).ok()?;
+        let (service, name) = (action.service()?, action.name()?);
+        if glob::has_wildcard(service) {
+            return None;
+        }
+        let service = catalog().service(service)?;
+        Some(if name == "*" {
+            Entry::Service(service)
+        } else if glob::has_wildcard(name) {
+            Entry::Actions(service.expand(name).collect())
+        } else {
+            Entry::Actions(service.action(name).into_iter().collect())
+        })
+    };
+    resolve().unwrap_or(Entry::Unresolved)
+}
+
+/// The definition of a resource type an action names.
+fn definition(info: &ActionInfo, name: &'static str) -> Option<ResourceType> {
+    RESOURCE_TYPES
+        .get(&(info.service().prefix(), name))
+        .copied()
+        .or_else(|| info.service().resource_type(name))
+}
+
+impl Located<'_> {
+    /// What each entry of the `Action` or `NotAction` element stands for.
+    pub(super) fn entries(&self) -> &[Entry] {
+        self.entries.get_or_init(|| {
+            self.statement
+                .action
+                .actions()
+                .iter()
+                .map(expand_entry)
+                .collect()
+        })
+    }
+
+    /// Whether this is an `Action` element whose every entry names catalogue actions (no `*`, no wildcard
+    /// service): only then can the per-action checks say a statement grants nothing.
+    pub(super) fn is_resolved(&self) -> bool {
+        matches!(self.statement.action, ActionElement::Action(_))
+            && self.entries().iter().all(Entry::is_resolved)
+    }
+
+    /// Every catalogue action of the statement, in entry order (services expanded): for messages.
+    pub(super) fn actions(&self) -> impl Iterator<Item = ActionInfo> + '_ {
+        self.entries().iter().flat_map(Entry::actions)
+    }
+
+    fn whole_services(&self) -> impl Iterator<Item = Service> + '_ {
+        self.entries().iter().filter_map(|entry| match entry {
+            Entry::Service(service) => Some(*service),
+            _ => None,
+        })
+    }
+
+    fn partial_actions(&self) -> impl Iterator<Item = &ActionInfo> + '_ {
+        self.entries().iter().flat_map(|entry| match entry {
+            Entry::Actions(actions) => actions.as_slice(),
+            _ => &[],
+        })
+    }
+
+    /// The distinct ARN templates of the resource types the statement's actions apply to.
+    pub(super) fn templates(&self) -> &[&'static str] {
+        self.templates.get_or_init(|| {
+            let mut templates: Vec<&'static str> = self
+                .whole_services()
+                .flat_map(|service| service.resource_types())
+                .flat_map(|rt| rt.arn_templates())
+                .collect();
+            let mut seen: HashSet<(&'static str, &'static str)> = HashSet::new();
+            for info in self.partial_actions() {
+                for resource_type in info.resource_types() {
+                    if seen.insert((info.service().prefix(), resource_type.name()))
+                        && let Some(definition) = definition(info, resource_type.name())
+                    {
+                        templates.extend(definition.arn_templates());
+                    }
+                }
+            }
+            templates.sort_unstable();
+            templates.dedup();
+            templates
+        })
+    }
+
+    /// The statement's actions that apply to no resource type, and so need `"Resource": "*"` (for messages).
+    pub(super) fn star_only(&self) -> Vec<&'static str> {
+        self.actions()
+            .filter(|info| info.resource_types().next().is_none())
+            .map(|info| info.full_name())
+            .collect()
+    }
+
+    /// The distinct condition keys the actions take, with their resource types' keys.
+    pub(super) fn condition_keys(&self) -> &[&'static str] {
+        self.condition_keys.get_or_init(|| {
+            let mut keys: Vec<&'static str> = self
+                .whole_services()
+                .flat_map(|service| service.condition_keys().map(|info| info.name))
+                .collect();
+            let mut seen: HashSet<(&'static str, &'static str)> = HashSet::new();
+            for info in self.partial_actions() {
+                keys.extend(info.condition_keys());
+                for resource_type in info.resource_types() {
+                    keys.extend(resource_type.condition_keys());
+                    if seen.insert((info.service().prefix(), resource_type.name()))
+                        && let Some(definition) = definition(info, resource_type.name())
+                    {
+                        keys.extend(definition.condition_keys());
+                    }
+                }
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        })
+    }
 }
 
 impl<'d, 't> Context<'d, 't> {
@@ -31,25 +214,30 @@ impl<'d, 't> Context<'d, 't> {
         kind: super::PolicyKind,
         tree: Option<&'t Node<'t>>,
     ) -> Self {
-        Context {
-            document,
-            kind,
-            tree,
-            findings: Vec::new(),
-        }
-    }
-
-    pub(super) fn statements(&self) -> Vec<Located<'d>> {
-        let document = self.document;
-        document
+        let located = document
             .statement
             .iter()
             .enumerate()
             .map(|(index, statement)| Located {
                 statement,
                 pointer: item_pointer("/Statement", &document.statement, index),
+                entries: OnceCell::new(),
+                templates: OnceCell::new(),
+                condition_keys: OnceCell::new(),
             })
-            .collect()
+            .collect();
+        Context {
+            document,
+            kind,
+            tree,
+            findings: Vec::new(),
+            located: Rc::new(located),
+        }
+    }
+
+    /// The statements, each with its pointer and its shared catalogue answers.
+    pub(super) fn statements(&self) -> Rc<Vec<Located<'d>>> {
+        Rc::clone(&self.located)
     }
 
     /// Records a finding at `pointer`, locating it in the source when there is one.

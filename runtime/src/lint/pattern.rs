@@ -19,6 +19,11 @@ enum Token {
 /// A template: `${...}` becomes "one or more characters".
 fn template_tokens(template: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(template.len());
+    template_tokens_into(template, &mut tokens);
+    tokens
+}
+
+fn template_tokens_into(template: &str, tokens: &mut Vec<Token>) {
     let bytes = template.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -34,12 +39,16 @@ fn template_tokens(template: &str) -> Vec<Token> {
         tokens.push(Token::Byte(bytes[at]));
         at += 1;
     }
-    tokens
 }
 
 /// A policy's resource entry: `*` is any run, `?` one character, and a policy variable any run.
 fn resource_tokens(resource: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(resource.len());
+    resource_tokens_into(resource, &mut tokens);
+    tokens
+}
+
+fn resource_tokens_into(resource: &str, tokens: &mut Vec<Token>) {
     let bytes = resource.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -58,7 +67,21 @@ fn resource_tokens(resource: &str) -> Vec<Token> {
         }
         at += 1;
     }
-    tokens
+}
+
+/// Buffers reused across calls: the linter tests each wildcard resource against dozens of templates, and
+/// allocating the automata and the visited set each time was most of its cost.
+struct Scratch {
+    left: Vec<Token>,
+    right: Vec<Token>,
+    seen: Vec<bool>,
+    stack: Vec<(usize, usize)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = const {
+        std::cell::RefCell::new(Scratch { left: Vec::new(), right: Vec::new(), seen: Vec::new(), stack: Vec::new() })
+    };
 }
 
 /// Whether some ARN matches both the catalogue `template` and the policy's `resource` entry.
@@ -96,13 +119,78 @@ pub(super) fn overlaps(template: &str, resource: &str) -> bool {
 /// Whether some text matches both patterns, compared as wholes.
 #[must_use]
 pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
-    intersect(&template_tokens(template), &resource_tokens(resource))
+    if !resource.contains(['*', '?', '$']) {
+        // Most resources are literal: match the template against the text directly, without building automata.
+        return template_matches(template.as_bytes(), resource.as_bytes());
+    }
+    SCRATCH.with(|scratch| {
+        let Ok(mut scratch) = scratch.try_borrow_mut() else {
+            return intersect(&template_tokens(template), &resource_tokens(resource));
+        };
+        let Scratch {
+            left,
+            right,
+            seen,
+            stack,
+        } = &mut *scratch;
+        left.clear();
+        right.clear();
+        template_tokens_into(template, left);
+        resource_tokens_into(resource, right);
+        intersect_with(left, right, seen, stack)
+    })
+}
+
+/// Whether literal `text` matches `template`, each `${...}` standing for one or more characters. Backtracks
+/// only to the last placeholder, as glob matching does, so it stays linear in practice.
+fn template_matches(template: &[u8], text: &[u8]) -> bool {
+    let (mut t, mut x) = (0, 0);
+    // After a placeholder: where the template resumes, and the text position it last tried.
+    let mut resume: Option<(usize, usize)> = None;
+    while x < text.len() {
+        if template.get(t) == Some(&b'$') && template.get(t + 1) == Some(&b'{') {
+            let close = template[t..]
+                .iter()
+                .position(|&b| b == b'}')
+                .map_or(template.len(), |at| t + at + 1);
+            // The placeholder takes at least one character.
+            x += 1;
+            t = close;
+            resume = Some((t, x));
+            continue;
+        }
+        if template.get(t) == Some(&text[x]) {
+            t += 1;
+            x += 1;
+            continue;
+        }
+        match resume {
+            Some((after, tried)) => {
+                t = after;
+                x = tried + 1;
+                resume = Some((after, tried + 1));
+            }
+            None => return false,
+        }
+    }
+    t == template.len()
 }
 
 fn intersect(left: &[Token], right: &[Token]) -> bool {
+    intersect_with(left, right, &mut Vec::new(), &mut Vec::new())
+}
+
+fn intersect_with(
+    left: &[Token],
+    right: &[Token],
+    seen: &mut Vec<bool>,
+    stack: &mut Vec<(usize, usize)>,
+) -> bool {
     let width = right.len() + 1;
-    let mut seen = vec![false; (left.len() + 1) * width];
-    let mut stack = vec![(0usize, 0usize)];
+    seen.clear();
+    seen.resize((left.len() + 1) * width, false);
+    stack.clear();
+    stack.push((0usize, 0usize));
     while let Some((i, j)) = stack.pop() {
         let slot = i * width + j;
         if seen[slot] {
@@ -179,6 +267,38 @@ mod tests {
         assert!(overlaps(ROLE, "arn:aws:iam::*:role/*"));
         assert!(overlaps(ROLE, "arn:aws:iam::?????????????:role/a?c"));
         assert!(overlaps(ROLE, "*"));
+    }
+
+    #[test]
+    fn literal_fast_path_agrees_with_the_automata() {
+        let templates = [
+            OBJECT,
+            BUCKET,
+            ROLE,
+            "arn:${P}:x:::a${B}z",
+            "${A}${B}",
+            "a${B}b${C}c",
+        ];
+        let texts = [
+            "arn:aws:s3:::b/k",
+            "arn:aws:s3:::b",
+            "arn:aws:x:::aQz",
+            "arn:aws:x:::az",
+            "abbc",
+            "abbcc",
+            "ab",
+            "x",
+        ];
+        for template in templates {
+            for text in texts {
+                let fast = super::template_matches(template.as_bytes(), text.as_bytes());
+                let slow = super::intersect(
+                    &super::template_tokens(template),
+                    &super::resource_tokens(text),
+                );
+                assert_eq!(fast, slow, "{template} ~ {text}");
+            }
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ const NARROWING_KEYS: [&str; 14] = [
 )]
 pub(super) fn check(cx: &mut Context<'_, '_>) {
     let kind = cx.kind;
-    for located in cx.statements() {
+    for located in cx.statements().iter() {
         let statement = located.statement;
         let Some(element) = &statement.principal else {
             continue;

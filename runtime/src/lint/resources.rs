@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use super::context::{At, Context, Located, child, item_pointer, placeholder_help};
 use super::pattern;
-use crate::catalog::{ActionInfo, catalog};
+use crate::catalog::catalog;
 use crate::diagnostic::Severity;
 use crate::glob;
-use crate::policy::{ActionElement, Arn, ArnError, Effect, Resource, ResourceElement};
+use crate::policy::{Arn, ArnError, Effect, Resource, ResourceElement};
 
 /// The partitions AWS has; a resource in any other names nothing.
 const PARTITIONS: [&str; 8] = [
@@ -64,7 +64,7 @@ fn is_pattern(text: &str) -> bool {
 }
 
 pub(super) fn check(cx: &mut Context<'_, '_>) {
-    for located in cx.statements() {
+    for located in cx.statements().iter() {
         let Some(element) = &located.statement.resource else {
             continue;
         };
@@ -78,7 +78,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
             }
         }
         if let ResourceElement::Resource(_) = element {
-            check_coverage(cx, &located, &arns);
+            check_coverage(cx, located, &arns);
         }
     }
 }
@@ -212,6 +212,11 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
         .help = Some("check the service part of the ARN".to_owned());
         return None;
     };
+    let literal_region = !region.is_empty() && !is_pattern(region);
+    let literal_account = !account.is_empty() && !is_pattern(account);
+    if !literal_region && !literal_account {
+        return Some(arn);
+    }
     // Compare resource parts only: a region or account where none belongs is what this check looks for.
     let matching: Vec<&Template> = templates
         .iter()
@@ -284,92 +289,50 @@ fn is_region_shaped(region: &str) -> bool {
 /// For an `Action` + `Resource` statement whose actions are all known: every ARN must be one some action
 /// applies to, or the statement grants (or denies) nothing on it.
 fn check_coverage(cx: &mut Context<'_, '_>, located: &Located<'_>, arns: &[(Arn, String)]) {
-    if arns.is_empty() {
+    if arns.is_empty() || !located.is_resolved() {
         return;
     }
-    let ActionElement::Action(actions) = &located.statement.action else {
-        return;
+    let templates = located.templates();
+    let (severity, consequence) = match located.statement.effect {
+        Effect::Allow => (Severity::Error, "so the statement grants nothing on it"),
+        Effect::Deny => (Severity::Warning, "so the statement denies nothing on it"),
     };
-    let mut infos: Vec<ActionInfo> = Vec::new();
-    for action in actions {
-        let (Some(service), Some(name)) = (action.service(), action.name()) else {
-            return; // `*` applies to everything
-        };
-        if glob::has_wildcard(service) {
-            return;
-        }
-        let Some(service) = catalog().service(service) else {
-            return;
-        };
-        if glob::has_wildcard(name) {
-            let before = infos.len();
-            infos.extend(service.expand(name));
-            if infos.len() == before {
-                return;
-            }
-        } else {
-            match service.action(name) {
-                Some(info) => infos.push(info),
-                None => return, // reported by the action checks
-            }
-        }
-    }
-    let effect = located.statement.effect;
     for (arn, pointer) in arns {
         let text = arn.as_str();
-        let covered = infos.iter().any(|info| {
-            info.resource_types()
-                .filter_map(|rt| rt.resource_type())
-                .any(|rt| {
-                    rt.arn_templates()
-                        .any(|template| pattern::overlaps(template, text))
-                })
-        });
-        if covered {
+        if templates
+            .iter()
+            .any(|template| pattern::overlaps(template, text))
+        {
             continue;
         }
-        let mut expected: Vec<String> = Vec::new();
-        let mut star_only: Vec<&str> = Vec::new();
-        for info in &infos {
-            let mut any = false;
-            for rt in info.resource_types().filter_map(|rt| rt.resource_type()) {
-                any = true;
-                for template in rt.arn_templates() {
-                    let line = format!(
-                        "`{}` applies to {} `{template}`",
-                        info.full_name(),
-                        rt.name()
-                    );
-                    if expected.len() < 3
-                        && !expected
-                            .iter()
-                            .any(|known| known.ends_with(&format!("`{template}`")))
-                    {
-                        expected.push(line);
-                    }
-                }
-            }
-            if !any && star_only.len() < 3 {
-                star_only.push(info.full_name());
-            }
+        let mut help = String::new();
+        if !templates.is_empty() {
+            // The templates of the ARN's own service first: they show what a fixed ARN would look like.
+            let service = format!(":{}:", arn.service());
+            let mut ordered: Vec<&&'static str> = templates.iter().collect();
+            ordered.sort_by_key(|template| !template.contains(&service));
+            let shown: Vec<String> = ordered.iter().take(3).map(|t| format!("`{t}`")).collect();
+            let _ = write!(
+                help,
+                "the statement's actions apply to {}{}",
+                shown.join(", "),
+                if templates.len() > 3 { ", ..." } else { "" }
+            );
         }
-        let (severity, consequence) = match effect {
-            Effect::Allow => (Severity::Error, "so the statement grants nothing on it"),
-            Effect::Deny => (Severity::Warning, "so the statement denies nothing on it"),
-        };
-        let mut help = expected.join("; ");
+        let star_only = located.star_only();
         if !star_only.is_empty() {
             if !help.is_empty() {
                 help.push_str("; ");
             }
+            let shown: Vec<String> = star_only
+                .iter()
+                .take(3)
+                .map(|name| format!("`{name}`"))
+                .collect();
             let _ = write!(
                 help,
                 "{} support no resource-level permissions and need `\"Resource\": \"*\"`",
-                star_only
-                    .iter()
-                    .map(|name| format!("`{name}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                shown.join(", ")
             );
         }
         let finding = cx.report(

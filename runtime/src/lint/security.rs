@@ -4,9 +4,8 @@
 use super::PolicyKind;
 use super::context::{At, Context, Located, child, item_pointer};
 use super::kind::TRUST_ACTIONS;
-use crate::catalog::{AccessLevel, catalog};
+use crate::catalog::AccessLevel;
 use crate::diagnostic::Severity;
-use crate::glob;
 use crate::policy::{
     AccountId, ActionElement, Arn, Effect, Principal, PrincipalElement, PrincipalKind,
     ResourceElement,
@@ -25,17 +24,17 @@ const TRUST_NARROWING_KEYS: [&str; 8] = [
 ];
 
 pub(super) fn check(cx: &mut Context<'_, '_>) {
-    for located in cx.statements() {
+    for located in cx.statements().iter() {
         if located.statement.effect != Effect::Allow {
             continue;
         }
         match cx.kind {
             PolicyKind::Identity => {
-                check_pass_role(cx, &located);
-                check_permissions_management(cx, &located);
+                check_pass_role(cx, located);
+                check_permissions_management(cx, located);
             }
-            PolicyKind::Resource => check_permissions_management(cx, &located),
-            PolicyKind::Trust => check_account_trust(cx, &located),
+            PolicyKind::Resource => check_permissions_management(cx, located),
+            PolicyKind::Trust => check_account_trust(cx, located),
             PolicyKind::Scp | PolicyKind::Rcp => {}
         }
     }
@@ -150,17 +149,13 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
             .help = Some("list the actions the principal needs".to_owned());
             continue;
         }
-        let (Some(service), Some(name)) = (action.service(), action.name()) else {
+        // Known services only: the entries say which, with the actions the wildcard stands for.
+        let entry = &located.entries()[index];
+        let Some(service) = entry.actions().next().map(|info| info.service()) else {
             continue;
         };
-        if glob::has_wildcard(service) {
-            continue;
-        }
-        let Some(service) = catalog().service(service) else {
-            continue;
-        };
-        let mut management: Vec<&'static str> = service
-            .expand(name)
+        let mut management: Vec<&'static str> = entry
+            .actions()
             .filter(|info| info.access_level() == AccessLevel::PermissionsManagement)
             // Reading a policy (`GetResourcePolicy`) is classed with managing it, but changes no one's access.
             .filter(|info| {

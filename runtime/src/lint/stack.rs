@@ -105,7 +105,7 @@ fn references(
     holders: &[PrincipalRef],
 ) -> Vec<Diagnostic> {
     let mut cx = Context::new(document, PolicyKind::Identity, tree);
-    for located in cx.statements() {
+    for located in cx.statements().iter() {
         let statement = located.statement;
         if statement.effect != Effect::Allow {
             continue;
@@ -278,7 +278,7 @@ fn dead_trusts(stack: &Stack, role: RoleRef) -> Vec<Diagnostic> {
     let declared = stack.role(role);
     let role_arn = stack.role_arn(role);
     let mut cx = Context::new(&declared.trust, PolicyKind::Trust, None);
-    for located in cx.statements() {
+    for located in cx.statements().iter() {
         let statement = located.statement;
         if statement.effect != Effect::Allow {
             continue;

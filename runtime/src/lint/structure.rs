@@ -37,7 +37,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
     }
 
     let mut sids: HashMap<&str, usize> = HashMap::new();
-    for located in cx.statements() {
+    for located in cx.statements().iter() {
         let statement = located.statement;
         let pointer = &located.pointer;
         if let Some(sid) = &statement.sid {
@@ -96,8 +96,8 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
             }
         }
 
-        check_kind_elements(cx, &located);
-        check_empty_elements(cx, &located);
+        check_kind_elements(cx, located);
+        check_empty_elements(cx, located);
     }
 }
 

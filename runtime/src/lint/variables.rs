@@ -70,7 +70,7 @@ fn classify(inside: &str) -> Variable<'_> {
 
 pub(super) fn check(cx: &mut Context<'_, '_>) {
     let supports_variables = cx.document.version == Some(Version::V2012_10_17);
-    for located in cx.statements() {
+    for located in cx.statements().iter() {
         let statement = located.statement;
         let actions = statement.action.actions();
         for (index, action) in actions.iter().enumerate() {
@@ -181,10 +181,11 @@ fn check_text(cx: &mut Context<'_, '_>, text: &str, pointer: &str, supports_vari
         let (code, message, help) = match variable {
             Variable::Escape => continue,
             Variable::Named { key, .. } => {
-                if keys::resolve(key).is_known() {
+                let resolved = keys::resolve(key);
+                if resolved.is_known() {
                     continue;
                 }
-                let suggestion = match keys::resolve(key) {
+                let suggestion = match resolved {
                     Key::Unknown { suggestion, .. } => suggestion,
                     _ => None,
                 };
