@@ -239,7 +239,7 @@ mod tests {
                 let (a, b) = (input.as_bytes(), name.as_bytes());
                 if super::similarity(a, b) > super::THRESHOLD {
                     assert!(
-                        super::may_reach_threshold(&a, &super::counts(&a), &b),
+                        super::may_reach_threshold(a, &super::counts(a), b),
                         "{input} {name}"
                     );
                 }
