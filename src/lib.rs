@@ -49,15 +49,117 @@
 //! The command line (`iamgen fmt`, and the commands to come) is described in the README.
 #![warn(missing_docs)]
 
+pub use iamgen_runtime::typed::{BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy};
 pub use iamgen_runtime::{
     AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog,
     diagnostic, glob, json, lint, policy, source, stack,
 };
 
+/// An IAM policy written as JSON inside Rust, checked at compile time by the same linter as `iamgen validate`.
+///
+/// The first word is the policy's kind: `identity`, `trust`, `resource`, `scp` or `rcp`. Then, optionally,
+/// `allow(CODE, ...)` to accept warnings by their codes. Then the policy as a JSON object. The value is a
+/// [`StaticPolicy`] whose canonical JSON was computed by the macro, so it can be a `const` or a `static`.
+///
+/// ```
+/// use iamgen::policy;
+///
+/// const READ_PROJECT_X: iamgen::StaticPolicy = policy!(identity {
+///     "Version": "2012-10-17",
+///     "Statement": [{
+///         "Effect": "Allow",
+///         "Action": ["s3:GetObject", "s3:ListBucket"],
+///         "Resource": ["arn:aws:s3:::com.stuzio.projectx", "arn:aws:s3:::com.stuzio.projectx/*"]
+///     }]
+/// });
+/// assert!(READ_PROJECT_X.json().contains("\"s3:GetObject\""));
+/// ```
+///
+/// An error-severity finding is a compile error on the token that caused it, with a did-you-mean:
+///
+/// ```compile_fail
+/// iamgen::policy!(identity { "Version": "2012-10-17", "Statement": {
+///     "Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*" } });
+/// ```
+///
+/// A warning (a security warning, or a warning such as `MISSING_VERSION`) is reported as a deprecation
+/// warning at its token; `allow(CODE)` accepts it:
+///
+/// ```
+/// let admin = iamgen::policy!(identity, allow(WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT) {
+///     "Version": "2012-10-17",
+///     "Statement": { "Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::com.stuzio.projectx/*" }
+/// });
+/// assert_eq!(admin.kind(), iamgen::lint::PolicyKind::Identity);
+/// ```
+///
+/// Available with the `macros` feature (on by default).
+#[cfg(feature = "macros")]
+pub use iamgen_macros::policy;
+
+/// Derives [`Policy`] for a struct whose `#[statement(...)]` attributes declare the statements; `{field}`
+/// placeholders in strings are filled from the struct's fields when [`Policy::document`] is called.
+///
+/// Attributes: `#[policy(kind = identity, name = "...", version = "2012-10-17", id = "...", allow(CODE, ...))]`
+/// (all optional) and one `#[statement(...)]` per statement with `sid = "..."`, `effect = Allow` or `Deny`
+/// (default `Allow`), `action`/`not_action`, `resource`/`not_resource` (a string, or `[...]` of them, or
+/// `role(RoleType)` for a role's ARN), `principal = "*"` or `principal(aws = ..., service = ...)`, and
+/// `condition = { JSON }`. The template is checked at compile time, with placeholders standing for values of
+/// the right shape; the values are checked when the document is built.
+///
+/// ```
+/// use iamgen::{BucketName, Policy};
+///
+/// #[derive(Policy)]
+/// #[statement(sid = "ReadObjects", action = ["s3:GetObject"], resource = "arn:aws:s3:::{bucket}/*")]
+/// struct ReadBucket {
+///     bucket: BucketName,
+/// }
+///
+/// let policy = ReadBucket { bucket: BucketName::new("com.stuzio.projectx").unwrap() };
+/// assert!(policy.to_json().unwrap().contains("arn:aws:s3:::com.stuzio.projectx/*"));
+/// ```
+///
+/// Derive macro available with the `macros` feature (on by default).
+#[cfg(feature = "macros")]
+pub use iamgen_macros::Policy;
+
+/// Derives [`Role`] for a struct: `#[role(account = "...", name = "...", path = "/", description = "...",
+/// max_session_duration = 3600, allow(CODE, ...))]`, one or more `#[trust(account = "...")]`, `#[trust(arn =
+/// "...")]`, `#[trust(service = "...")]`, `#[trust(federated = "...")]`, `#[trust(external_id = "...")]`,
+/// `#[trust(mfa)]`, `#[attach(PolicyType, ...)]` (by type: a misspelt policy does not compile),
+/// `#[permissions_boundary(PolicyType)]` and `#[tag(key = "...", value = "...")]`.
+///
+/// ```
+/// use iamgen::{Policy, Role};
+///
+/// #[derive(Policy)]
+/// #[statement(action = "s3:ListAllMyBuckets", resource = "*")]
+/// struct ListBuckets;
+///
+/// #[derive(Role)]
+/// #[role(account = "081278057606")]
+/// #[trust(account = "183438944504", external_id = "stuzio-acme")]
+/// #[attach(ListBuckets)]
+/// struct Consultant;
+///
+/// assert_eq!(Consultant::ARN, "arn:aws:iam::081278057606:role/Consultant");
+/// assert_eq!(Consultant::POLICIES, ["ListBuckets"]);
+/// ```
+///
+/// Derive macro available with the `macros` feature (on by default).
+#[cfg(feature = "macros")]
+pub use iamgen_macros::Role;
+
 // Used by generated code. Not public API.
 #[doc(hidden)]
 pub mod __private {
     pub use iamgen_runtime;
+    pub use iamgen_runtime::PolicyDocument;
+    pub use iamgen_runtime::lint::PolicyKind;
+    pub use iamgen_runtime::typed::__render as render;
+    pub use iamgen_runtime::typed::{BuildError, Policy, PolicyValue, Role, StaticPolicy};
+    pub use std::borrow::ToOwned;
 }
 
 /// The README's examples, compiled and run as doctests.

@@ -3,6 +3,7 @@
 //! - [`json`]: a strict JSON reader that keeps the byte span of every node and rejects what IAM rejects.
 //! - [`policy`]: the typed, lossless IAM policy model ([`PolicyDocument`]) and its canonical printer.
 //! - [`stack`]: the deployable model (accounts, principals, policies, buckets) with typed references.
+//! - [`typed`]: what the compile-time macros expand to (`StaticPolicy`, the `Policy` and `Role` traits).
 //! - [`catalog`]: the IAM service-authorization catalogue (services, actions, resource types, condition keys).
 //! - [`lint`]: kind-aware checks with IAM Access Analyzer's codes and severities.
 //! - [`glob`]: IAM's `*`/`?` wildcard matching.
@@ -19,6 +20,7 @@ pub mod policy;
 pub mod source;
 pub mod stack;
 pub mod suggest;
+pub mod typed;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use policy::{AccountId, Action, Arn, PolicyDocument, Principal, Statement};

@@ -1,0 +1,589 @@
+//! `#[derive(Policy)]`: statements declared in `#[statement(...)]` attributes, `{field}` placeholders filled
+//! from the struct's fields.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{format_ident, quote};
+use syn::parse::ParseStream;
+use syn::spanned::Spanned;
+
+use iamgen_runtime::lint::PolicyKind;
+
+use crate::ctxt::Ctxt;
+use crate::json::{self, Text};
+use crate::symbol::{
+    ACTION, ALLOW, CONDITION, EFFECT, ID, KIND, NAME, NOT_ACTION, NOT_PRINCIPAL, NOT_RESOURCE,
+    POLICY, PRINCIPAL, PRINCIPAL_KEYS, RESOURCE, ROLE, SID, STATEMENT, STATEMENT_KEYS, Symbol,
+    VERSION,
+};
+use crate::validate::{self, kind_path};
+
+/// One value of an element: a string literal, or the ARN of a role type (`role(MyRole)`).
+enum Item {
+    Str(syn::LitStr),
+    Role(syn::Path),
+}
+
+/// The values of an element, and whether they were written as an array (the shape is kept).
+struct Values {
+    items: Vec<Item>,
+    array: bool,
+}
+
+struct Statement {
+    /// Elements in canonical order, each `(key, json writer)`.
+    sid: Option<syn::LitStr>,
+    effect: Option<syn::Ident>,
+    principal: Option<(&'static str, Principal)>,
+    action: Option<(&'static str, Values)>,
+    resource: Option<(&'static str, Values)>,
+    condition: Option<TokenTree>,
+    span: Span,
+}
+
+enum Principal {
+    Any(Span),
+    Map(Vec<(&'static str, Values)>),
+}
+
+/// What the struct's fields and role references turn into at run time.
+struct Placeholders<'a> {
+    fields: Vec<(String, &'a syn::Type)>,
+    roles: Vec<syn::Path>,
+    struct_name: String,
+}
+
+impl Placeholders<'_> {
+    /// The text for the template (placeholders kept; role references become `{__iamgen_role_N}`) and the text for
+    /// the compile-time lint (placeholders replaced by values of the right shape). Unknown placeholders are
+    /// errors on the literal.
+    fn fill(&mut self, item: &Item) -> syn::Result<(String, String)> {
+        match item {
+            Item::Role(path) => {
+                let index = self.roles.len();
+                self.roles.push(path.clone());
+                Ok((
+                    format!("{{__iamgen_role_{index}}}"),
+                    "arn:aws:iam::000000000000:role/iamgen-placeholder".to_owned(),
+                ))
+            }
+            Item::Str(lit) => {
+                let value = lit.value();
+                let lint = self.substitute(&value, lit.span())?;
+                Ok((value, lint))
+            }
+        }
+    }
+
+    fn substitute(&self, value: &str, span: Span) -> syn::Result<String> {
+        let mut lint = String::with_capacity(value.len());
+        let mut rest = value;
+        while let Some(open) = rest.find('{') {
+            // `${aws:username}` is a policy variable, not a placeholder.
+            if open > 0 && rest.as_bytes()[open - 1] == b'$' {
+                let close = rest[open..]
+                    .find('}')
+                    .map_or(rest.len(), |at| open + at + 1);
+                lint.push_str(&rest[..close]);
+                rest = &rest[close..];
+                continue;
+            }
+            let Some(close) = rest[open..].find('}').map(|at| open + at) else {
+                return Err(syn::Error::new(
+                    span,
+                    "a `{` without its `}`\n= help: placeholders are written `{field}`",
+                ));
+            };
+            let name = &rest[open + 1..close];
+            lint.push_str(&rest[..open]);
+            let Some((_, ty)) = self.fields.iter().find(|(field, _)| field == name) else {
+                let names: Vec<&str> = self
+                    .fields
+                    .iter()
+                    .map(|(field, _)| field.as_str())
+                    .collect();
+                let help = match iamgen_runtime::suggest::closest(name, names.iter().copied()) {
+                    Some(near) => format!("did you mean `{{{near}}}`?"),
+                    None if names.is_empty() => format!("`{}` has no fields", self.struct_name),
+                    None => format!(
+                        "the fields are {}",
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                return Err(syn::Error::new(
+                    span,
+                    format!(
+                        "`{{{name}}}` names no field of `{}`\n= help: {help}",
+                        self.struct_name
+                    ),
+                ));
+            };
+            lint.push_str(&dummy(value, open, ty));
+            rest = &rest[close + 1..];
+        }
+        lint.push_str(rest);
+        Ok(lint)
+    }
+}
+
+/// A stand-in value of the right shape for where a placeholder is, so that the compile-time lint judges the
+/// rest of the text: an account id in an ARN's account field or for an `AccountId` field, a region in the
+/// region field, a plain word elsewhere.
+fn dummy(value: &str, at: usize, ty: &syn::Type) -> String {
+    let type_name = quote!(#ty).to_string();
+    if type_name.ends_with("AccountId") {
+        return "000000000000".to_owned();
+    }
+    if value.starts_with("arn:") {
+        match value[..at].matches(':').count() {
+            3 => return "us-east-1".to_owned(),
+            4 => return "000000000000".to_owned(),
+            _ => {}
+        }
+    }
+    "iamgen-placeholder".to_owned()
+}
+
+fn parse_values(input: ParseStream<'_>) -> syn::Result<Values> {
+    let item = |input: ParseStream<'_>| -> syn::Result<Item> {
+        if input.peek(syn::LitStr) {
+            return Ok(Item::Str(input.parse()?));
+        }
+        let ident: syn::Ident = input.parse().map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                "expected a string literal, or `role(RoleType)`",
+            )
+        })?;
+        if ident != ROLE {
+            return Err(syn::Error::new(
+                ident.span(),
+                format!("expected a string literal or `role(...)`, found `{ident}`"),
+            ));
+        }
+        let content;
+        syn::parenthesized!(content in input);
+        Ok(Item::Role(content.parse()?))
+    };
+    if input.peek(syn::token::Bracket) {
+        let content;
+        syn::bracketed!(content in input);
+        let mut items = Vec::new();
+        while !content.is_empty() {
+            items.push(item(&content)?);
+            if content.is_empty() {
+                break;
+            }
+            content.parse::<syn::Token![,]>()?;
+        }
+        Ok(Values { items, array: true })
+    } else {
+        Ok(Values {
+            items: vec![item(input)?],
+            array: false,
+        })
+    }
+}
+
+fn unknown_key(path: &syn::Path, known: &[Symbol], within: &str) -> syn::Error {
+    let name = path
+        .get_ident()
+        .map_or_else(|| quote!(#path).to_string(), ToString::to_string);
+    let names: Vec<&str> = known.iter().map(|symbol| symbol.0).collect();
+    let help = match iamgen_runtime::suggest::closest(&name, names.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!(
+            "the keys are {}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    syn::Error::new(
+        path.span(),
+        format!("unknown {within} key `{name}`\n= help: {help}"),
+    )
+}
+
+fn parse_statement(attr: &syn::Attribute, cx: &mut Ctxt) -> Option<Statement> {
+    let mut statement = Statement {
+        sid: None,
+        effect: None,
+        principal: None,
+        action: None,
+        resource: None,
+        condition: None,
+        span: attr.span(),
+    };
+    let result = attr.parse_nested_meta(|meta| {
+        let path = &meta.path;
+        let duplicate = |what: &str| syn::Error::new(path.span(), format!("a statement has one `{what}`"));
+        if path == SID {
+            statement.sid = Some(meta.value()?.parse()?);
+        } else if path == EFFECT {
+            let effect: syn::Ident = meta.value()?.parse()?;
+            if effect != "Allow" && effect != "Deny" {
+                let near = iamgen_runtime::suggest::closest(&effect.to_string(), ["Allow", "Deny"]);
+                let help = near.map_or("the effect is `Allow` or `Deny`".to_owned(), |n| format!("did you mean `{n}`?"));
+                return Err(syn::Error::new(effect.span(), format!("`{effect}` is not an effect\n= help: {help}")));
+            }
+            statement.effect = Some(effect);
+        } else if path == PRINCIPAL || path == NOT_PRINCIPAL {
+            if statement.principal.is_some() {
+                return Err(duplicate("Principal"));
+            }
+            let key = if path == PRINCIPAL { "Principal" } else { "NotPrincipal" };
+            if meta.input.peek(syn::Token![=]) {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                if lit.value() != "*" {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "a lone principal is `\"*\"`\n= help: name principals by type: `principal(aws = \"...\")`",
+                    ));
+                }
+                statement.principal = Some((key, Principal::Any(lit.span())));
+            } else {
+                let mut entries = Vec::new();
+                meta.parse_nested_meta(|inner| {
+                    let kind = PRINCIPAL_KEYS
+                        .iter()
+                        .find(|(symbol, _)| inner.path == *symbol)
+                        .map(|(_, kind)| *kind)
+                        .ok_or_else(|| {
+                            unknown_key(&inner.path, &PRINCIPAL_KEYS.map(|(symbol, _)| symbol), "principal")
+                        })?;
+                    entries.push((kind, parse_values(inner.value()?)?));
+                    Ok(())
+                })?;
+                statement.principal = Some((key, Principal::Map(entries)));
+            }
+        } else if path == ACTION || path == NOT_ACTION {
+            if statement.action.is_some() {
+                return Err(duplicate("Action"));
+            }
+            let key = if path == ACTION { "Action" } else { "NotAction" };
+            statement.action = Some((key, parse_values(meta.value()?)?));
+        } else if path == RESOURCE || path == NOT_RESOURCE {
+            if statement.resource.is_some() {
+                return Err(duplicate("Resource"));
+            }
+            let key = if path == RESOURCE { "Resource" } else { "NotResource" };
+            statement.resource = Some((key, parse_values(meta.value()?)?));
+        } else if path == CONDITION {
+            let value = meta.value()?;
+            let tree: TokenTree = value.parse()?;
+            if !matches!(&tree, TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::Brace) {
+                return Err(syn::Error::new(tree.span(), "a condition is a JSON object: `condition = { \"StringEquals\": { ... } }`"));
+            }
+            statement.condition = Some(tree);
+        } else {
+            return Err(unknown_key(path, &STATEMENT_KEYS, "statement"));
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Some(statement),
+        Err(error) => {
+            cx.syn_error(error);
+            None
+        }
+    }
+}
+
+/// Writes the same JSON into the template and the lint texts, string values through `placeholders`.
+struct Writer<'p, 'a> {
+    template: Text,
+    lint: Text,
+    placeholders: &'p mut Placeholders<'a>,
+}
+
+impl Writer<'_, '_> {
+    fn raw(&mut self, text: &str, span: Span) {
+        self.template.push(text, span);
+        self.lint.push(text, span);
+    }
+
+    fn key(&mut self, key: &str, span: Span, first: &mut bool) {
+        if !*first {
+            self.raw(",", span);
+        }
+        *first = false;
+        self.template.push_string(key, span);
+        self.lint.push_string(key, span);
+        self.raw(":", span);
+    }
+
+    fn literal(&mut self, value: &str, span: Span) {
+        self.template.push_string(value, span);
+        self.lint.push_string(value, span);
+    }
+
+    fn values(&mut self, values: &Values) -> syn::Result<()> {
+        let span = values.items.first().map_or_else(Span::call_site, item_span);
+        if values.array {
+            self.raw("[", span);
+        }
+        for (index, item) in values.items.iter().enumerate() {
+            if index > 0 {
+                self.raw(",", span);
+            }
+            let (template, lint) = self.placeholders.fill(item)?;
+            self.template.push_string(&template, item_span(item));
+            self.lint.push_string(&lint, item_span(item));
+        }
+        if values.array {
+            self.raw("]", span);
+        }
+        Ok(())
+    }
+
+    fn condition(&mut self, tree: &TokenTree) -> syn::Result<()> {
+        let stream: TokenStream = tree.clone().into();
+        let placeholders = &*self.placeholders;
+        json::write_value_with(stream.clone(), &mut self.lint, &mut |value, span| {
+            placeholders.substitute(value, span)
+        })?;
+        json::write_value(stream, &mut self.template)
+    }
+
+    fn statement(&mut self, statement: &Statement) -> syn::Result<()> {
+        let span = statement.span;
+        self.raw("{", span);
+        let mut first = true;
+        if let Some(sid) = &statement.sid {
+            self.key("Sid", sid.span(), &mut first);
+            self.literal(&sid.value(), sid.span());
+        }
+        let effect_span = statement.effect.as_ref().map_or(span, syn::Ident::span);
+        self.key("Effect", effect_span, &mut first);
+        let effect = statement
+            .effect
+            .as_ref()
+            .map_or_else(|| "Allow".to_owned(), ToString::to_string);
+        self.literal(&effect, effect_span);
+        if let Some((key, principal)) = &statement.principal {
+            self.key(key, span, &mut first);
+            match principal {
+                Principal::Any(span) => self.literal("*", *span),
+                Principal::Map(entries) => {
+                    self.raw("{", span);
+                    let mut first_kind = true;
+                    for (kind, values) in entries {
+                        self.key(kind, span, &mut first_kind);
+                        self.values(values)?;
+                    }
+                    self.raw("}", span);
+                }
+            }
+        }
+        if let Some((key, values)) = &statement.action {
+            self.key(key, span, &mut first);
+            self.values(values)?;
+        }
+        if let Some((key, values)) = &statement.resource {
+            self.key(key, span, &mut first);
+            self.values(values)?;
+        }
+        if let Some(condition) = &statement.condition {
+            self.key("Condition", condition.span(), &mut first);
+            self.condition(condition)?;
+        }
+        self.raw("}", span);
+        Ok(())
+    }
+}
+
+fn item_span(item: &Item) -> Span {
+    match item {
+        Item::Str(lit) => lit.span(),
+        Item::Role(path) => path.span(),
+    }
+}
+
+struct Options {
+    kind: PolicyKind,
+    name: Option<String>,
+    version: Option<syn::LitStr>,
+    id: Option<syn::LitStr>,
+    allow: Vec<String>,
+}
+
+fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
+    let mut options = Options {
+        kind: PolicyKind::Identity,
+        name: None,
+        version: None,
+        id: None,
+        allow: Vec::new(),
+    };
+    for attr in input.attrs.iter().filter(|attr| attr.path() == POLICY) {
+        let result = attr.parse_nested_meta(|meta| {
+            if meta.path == KIND {
+                options.kind = validate::parse_kind(&meta.value()?.parse()?)?;
+            } else if meta.path == NAME {
+                options.name = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.path == VERSION {
+                options.version = Some(meta.value()?.parse()?);
+            } else if meta.path == ID {
+                options.id = Some(meta.value()?.parse()?);
+            } else if meta.path == ALLOW {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                options.allow.extend(validate::parse_allow(&content)?);
+            } else {
+                return Err(unknown_key(
+                    &meta.path,
+                    &[KIND, NAME, VERSION, ID, ALLOW],
+                    "policy",
+                ));
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    options
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "parse, write, check, expand: one pass, read top to bottom"
+)]
+pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let mut cx = Ctxt::new();
+    let fields: Vec<(String, &syn::Type)> = if let syn::Data::Struct(data) = &input.data {
+        match &data.fields {
+            syn::Fields::Named(named) => named
+                .named
+                .iter()
+                .filter_map(|field| {
+                    field
+                        .ident
+                        .as_ref()
+                        .map(|ident| (ident.to_string(), &field.ty))
+                })
+                .collect(),
+            syn::Fields::Unit => Vec::new(),
+            syn::Fields::Unnamed(unnamed) => {
+                cx.error(
+                    unnamed.span(),
+                    "give the fields names: placeholders name them, as in `{bucket}`",
+                );
+                Vec::new()
+            }
+        }
+    } else {
+        cx.error(
+            input.ident.span(),
+            "`#[derive(Policy)]` is for structs: their fields fill the policy's placeholders",
+        );
+        Vec::new()
+    };
+    let options = parse_options(input, &mut cx);
+    let statements: Vec<Statement> = input
+        .attrs
+        .iter()
+        .filter(|attr| attr.path() == STATEMENT)
+        .filter_map(|attr| parse_statement(attr, &mut cx))
+        .collect();
+    if statements.is_empty() && cx.is_empty() {
+        cx.error(
+            input.ident.span(),
+            "a policy needs at least one statement\n= help: add `#[statement(action = \"s3:GetObject\", resource = \"*\")]`",
+        );
+    }
+    cx.check()?;
+
+    let struct_name = input.ident.to_string();
+    let mut placeholders = Placeholders {
+        fields,
+        roles: Vec::new(),
+        struct_name: struct_name.clone(),
+    };
+    let mut writer = Writer {
+        template: Text::default(),
+        lint: Text::default(),
+        placeholders: &mut placeholders,
+    };
+    let span = input.ident.span();
+    writer.raw("{", span);
+    let mut first = true;
+    let version = options
+        .version
+        .as_ref()
+        .map_or_else(|| "2012-10-17".to_owned(), syn::LitStr::value);
+    let version_span = options.version.as_ref().map_or(span, syn::LitStr::span);
+    writer.key("Version", version_span, &mut first);
+    writer.literal(&version, version_span);
+    if let Some(id) = &options.id {
+        writer.key("Id", id.span(), &mut first);
+        writer.literal(&id.value(), id.span());
+    }
+    writer.key("Statement", span, &mut first);
+    writer.raw("[", span);
+    for (index, statement) in statements.iter().enumerate() {
+        if index > 0 {
+            writer.raw(",", statement.span);
+        }
+        if let Err(error) = writer.statement(statement) {
+            cx.syn_error(error);
+        }
+    }
+    writer.raw("]", span);
+    writer.raw("}", span);
+    cx.check()?;
+    let (template, lint) = (writer.template, writer.lint);
+
+    let checked = validate::check(&lint, Some(&template), options.kind, &options.allow);
+    for error in checked.errors {
+        cx.syn_error(error);
+    }
+    cx.check()?;
+    let Some(json) = checked.canonical else {
+        return Err(syn::Error::new(span, "the policy could not be read back"));
+    };
+
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let name = options.name.unwrap_or(struct_name);
+    let kind = kind_path(options.kind);
+    let warnings = checked.warnings;
+    let used_fields: Vec<syn::Ident> = placeholders
+        .fields
+        .iter()
+        .filter(|(field, _)| json.contains(&format!("{{{field}}}")))
+        .map(|(field, _)| format_ident!("{}", field))
+        .collect();
+    let field_names: Vec<String> = used_fields.iter().map(ToString::to_string).collect();
+    let role_names: Vec<String> = (0..placeholders.roles.len())
+        .map(|index| format!("__iamgen_role_{index}"))
+        .collect();
+    let roles = &placeholders.roles;
+    Ok(quote! {
+        #warnings
+        #[automatically_derived]
+        impl #impl_generics ::iamgen::__private::Policy for #ident #ty_generics #where_clause {
+            const NAME: &'static str = #name;
+            const KIND: ::iamgen::__private::PolicyKind = #kind;
+            const TEMPLATE: &'static str = #json;
+
+            fn document(&self) -> ::core::result::Result<::iamgen::__private::PolicyDocument, ::iamgen::__private::BuildError> {
+                ::iamgen::__private::render(
+                    <Self as ::iamgen::__private::Policy>::NAME,
+                    <Self as ::iamgen::__private::Policy>::KIND,
+                    <Self as ::iamgen::__private::Policy>::TEMPLATE,
+                    &[
+                        #( (#field_names, ::iamgen::__private::PolicyValue::policy_text(&self.#used_fields)), )*
+                        #( (#role_names, ::core::result::Result::Ok(::iamgen::__private::ToOwned::to_owned(<#roles as ::iamgen::__private::Role>::ARN))), )*
+                    ],
+                )
+            }
+        }
+    })
+}

@@ -1,0 +1,411 @@
+//! `#[derive(Role)]`: a role, its trust, and the policies attached to it by type.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::spanned::Spanned;
+
+use iamgen_runtime::AccountId;
+use iamgen_runtime::lint::PolicyKind;
+
+use crate::ctxt::Ctxt;
+use crate::json::Text;
+use crate::symbol::{
+    ACCOUNT, ALLOW, ARN, ATTACH, DESCRIPTION, EXTERNAL_ID, FEDERATED, KEY, MAX_SESSION_DURATION,
+    MFA, NAME, PATH, PERMISSIONS_BOUNDARY, ROLE, SERVICE, Symbol, TAG, TRUST, VALUE,
+};
+use crate::validate::{self, kind_path};
+
+#[derive(Default)]
+struct Role {
+    name: Option<syn::LitStr>,
+    account: Option<syn::LitStr>,
+    path: Option<syn::LitStr>,
+    description: Option<syn::LitStr>,
+    max_session_duration: Option<syn::LitInt>,
+    allow: Vec<String>,
+    /// `AWS` principals: account ids (written as their root ARN) and ARNs, each with the literal it came from.
+    aws: Vec<(String, Span)>,
+    service: Vec<syn::LitStr>,
+    federated: Vec<syn::LitStr>,
+    external_id: Option<syn::LitStr>,
+    mfa: Option<Span>,
+    attach: Vec<syn::Path>,
+    boundary: Option<syn::Path>,
+    tags: Vec<(syn::LitStr, syn::LitStr)>,
+}
+
+fn unknown(path: &syn::Path, known: &[Symbol], within: &str) -> syn::Error {
+    let name = path
+        .get_ident()
+        .map_or_else(|| quote!(#path).to_string(), ToString::to_string);
+    let names: Vec<&str> = known.iter().map(|symbol| symbol.0).collect();
+    let help = match iamgen_runtime::suggest::closest(&name, names.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!(
+            "the keys are {}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    syn::Error::new(
+        path.span(),
+        format!("unknown {within} key `{name}`\n= help: {help}"),
+    )
+}
+
+fn account_id(lit: &syn::LitStr) -> syn::Result<String> {
+    let value = lit.value();
+    if AccountId::is_valid(&value) {
+        Ok(value)
+    } else {
+        Err(syn::Error::new(
+            lit.span(),
+            format!(
+                "`{value}` is not an AWS account id\n= help: an account id is exactly 12 digits, such as `081278057606`"
+            ),
+        ))
+    }
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "one branch per attribute and key, read top to bottom"
+)]
+fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
+    let mut role = Role::default();
+    for attr in &input.attrs {
+        let path = attr.path();
+        let result = if path == ROLE {
+            attr.parse_nested_meta(|meta| {
+                if meta.path == NAME {
+                    role.name = Some(meta.value()?.parse()?);
+                } else if meta.path == ACCOUNT {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    account_id(&lit)?;
+                    role.account = Some(lit);
+                } else if meta.path == PATH {
+                    role.path = Some(meta.value()?.parse()?);
+                } else if meta.path == DESCRIPTION {
+                    role.description = Some(meta.value()?.parse()?);
+                } else if meta.path == MAX_SESSION_DURATION {
+                    role.max_session_duration = Some(meta.value()?.parse()?);
+                } else if meta.path == ALLOW {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    role.allow.extend(validate::parse_allow(&content)?);
+                } else {
+                    return Err(unknown(
+                        &meta.path,
+                        &[
+                            NAME,
+                            ACCOUNT,
+                            PATH,
+                            DESCRIPTION,
+                            MAX_SESSION_DURATION,
+                            ALLOW,
+                        ],
+                        "role",
+                    ));
+                }
+                Ok(())
+            })
+        } else if path == TRUST {
+            attr.parse_nested_meta(|meta| {
+                if meta.path == ACCOUNT {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    let id = account_id(&lit)?;
+                    role.aws
+                        .push((format!("arn:aws:iam::{id}:root"), lit.span()));
+                } else if meta.path == ARN {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    role.aws.push((lit.value(), lit.span()));
+                } else if meta.path == SERVICE {
+                    role.service.push(meta.value()?.parse()?);
+                } else if meta.path == FEDERATED {
+                    role.federated.push(meta.value()?.parse()?);
+                } else if meta.path == EXTERNAL_ID {
+                    role.external_id = Some(meta.value()?.parse()?);
+                } else if meta.path == MFA {
+                    if meta.input.peek(syn::Token![=]) {
+                        let value: syn::LitBool = meta.value()?.parse()?;
+                        if value.value {
+                            role.mfa = Some(value.span());
+                        }
+                    } else {
+                        role.mfa = Some(meta.path.span());
+                    }
+                } else {
+                    return Err(unknown(
+                        &meta.path,
+                        &[ACCOUNT, ARN, SERVICE, FEDERATED, EXTERNAL_ID, MFA],
+                        "trust",
+                    ));
+                }
+                Ok(())
+            })
+        } else if path == ATTACH {
+            attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .map(|paths| role.attach.extend(paths))
+        } else if path == PERMISSIONS_BOUNDARY {
+            attr.parse_args::<syn::Path>()
+                .map(|path| role.boundary = Some(path))
+        } else if path == TAG {
+            let (mut key, mut value) = (None, None);
+            attr.parse_nested_meta(|meta| {
+                if meta.path == KEY {
+                    key = Some(meta.value()?.parse::<syn::LitStr>()?);
+                } else if meta.path == VALUE {
+                    value = Some(meta.value()?.parse::<syn::LitStr>()?);
+                } else {
+                    return Err(unknown(&meta.path, &[KEY, VALUE], "tag"));
+                }
+                Ok(())
+            })
+            .and_then(|()| match (key, value) {
+                (Some(key), Some(value)) => {
+                    role.tags.push((key, value));
+                    Ok(())
+                }
+                _ => Err(syn::Error::new(
+                    attr.span(),
+                    "a tag is written `#[tag(key = \"...\", value = \"...\")]`",
+                )),
+            })
+        } else {
+            continue;
+        };
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    role
+}
+
+fn check_fields(role: &Role, name: &str, name_span: Span, cx: &mut Ctxt) {
+    let name_ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "+=,.@_-".contains(ch));
+    if !name_ok {
+        cx.error(
+            name_span,
+            format!(
+                "`{name}` is not a role name\n= help: a role name has 1 to 64 characters: letters, digits and `+=,.@_-`"
+            ),
+        );
+    }
+    if let Some(path) = &role.path {
+        let value = path.value();
+        let ok = value.starts_with('/')
+            && value.ends_with('/')
+            && value.len() <= 512
+            && value.chars().all(|ch| ('\u{21}'..='\u{7e}').contains(&ch));
+        if !ok {
+            cx.error(path.span(), format!("`{value}` is not an IAM path\n= help: a path starts and ends with `/`, such as `/consultants/`"));
+        }
+    }
+    if let Some(description) = &role.description {
+        let value = description.value();
+        if value.chars().count() > 1000 || value.chars().any(char::is_control) {
+            cx.error(
+                description.span(),
+                "a role description has at most 1,000 characters and no control characters",
+            );
+        }
+    }
+    if let Some(duration) = &role.max_session_duration {
+        match duration.base10_parse::<u32>() {
+            Ok(seconds) if (3_600..=43_200).contains(&seconds) => {}
+            _ => cx.error(
+                duration.span(),
+                format!(
+                    "`{duration}` is not a session duration IAM accepts\n= help: the maximum session duration is 3600 to 43200 seconds (1 to 12 hours)"
+                ),
+            ),
+        }
+    }
+    for (key, value) in &role.tags {
+        if key.value().is_empty()
+            || key.value().chars().count() > 128
+            || key.value().starts_with("aws:")
+        {
+            cx.error(
+                key.span(),
+                "a tag key has 1 to 128 characters and does not start with `aws:`",
+            );
+        }
+        if value.value().chars().count() > 256 {
+            cx.error(value.span(), "a tag value has at most 256 characters");
+        }
+    }
+    if role.account.is_none() {
+        cx.error(
+            name_span,
+            "a role needs the account it is in, for its ARN\n= help: add `#[role(account = \"081278057606\")]`",
+        );
+    }
+    if role.aws.is_empty() && role.service.is_empty() && role.federated.is_empty() {
+        cx.error(
+            name_span,
+            "a role needs someone to trust\n= help: add `#[trust(account = \"...\")]`, `#[trust(arn = \"...\")]` or `#[trust(service = \"...\")]`",
+        );
+    }
+}
+
+/// The trust policy as JSON text, each value spanned on the literal it came from.
+fn trust_text(role: &Role, span: Span) -> Text {
+    let mut text = Text::default();
+    let list = |text: &mut Text, values: &[(String, Span)]| {
+        if values.len() == 1 {
+            text.push_string(&values[0].0, values[0].1);
+        } else {
+            text.push("[", span);
+            for (index, (value, value_span)) in values.iter().enumerate() {
+                if index > 0 {
+                    text.push(",", span);
+                }
+                text.push_string(value, *value_span);
+            }
+            text.push("]", span);
+        }
+    };
+    let lits = |lits: &[syn::LitStr]| {
+        lits.iter()
+            .map(|lit| (lit.value(), lit.span()))
+            .collect::<Vec<_>>()
+    };
+    text.push(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{",
+        span,
+    );
+    let mut first = true;
+    for (kind, values) in [
+        ("AWS", role.aws.clone()),
+        ("Service", lits(&role.service)),
+        ("Federated", lits(&role.federated)),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        if !first {
+            text.push(",", span);
+        }
+        first = false;
+        text.push_string(kind, span);
+        text.push(":", span);
+        list(&mut text, &values);
+    }
+    text.push("},\"Action\":", span);
+    let saml = role
+        .federated
+        .iter()
+        .any(|lit| lit.value().contains(":saml-provider/"));
+    let action = match (role.federated.is_empty(), saml) {
+        (true, _) => "sts:AssumeRole",
+        (false, true) => "sts:AssumeRoleWithSAML",
+        (false, false) => "sts:AssumeRoleWithWebIdentity",
+    };
+    text.push_string(action, span);
+    if role.external_id.is_some() || role.mfa.is_some() {
+        text.push(",\"Condition\":{", span);
+        let mut first = true;
+        if let Some(external_id) = &role.external_id {
+            text.push("\"StringEquals\":{\"sts:ExternalId\":", external_id.span());
+            text.push_string(&external_id.value(), external_id.span());
+            text.push("}", span);
+            first = false;
+        }
+        if let Some(mfa) = role.mfa {
+            if !first {
+                text.push(",", span);
+            }
+            text.push("\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"}", mfa);
+        }
+        text.push("}", span);
+    }
+    text.push("}]}", span);
+    text
+}
+
+pub(crate) fn expand_derive_role(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let mut cx = Ctxt::new();
+    if !matches!(input.data, syn::Data::Struct(_)) {
+        cx.error(input.ident.span(), "`#[derive(Role)]` is for structs");
+    }
+    let role = parse(input, &mut cx);
+    cx.check()?;
+    let (name, name_span) = match &role.name {
+        Some(lit) => (lit.value(), lit.span()),
+        None => (input.ident.to_string(), input.ident.span()),
+    };
+    check_fields(&role, &name, name_span, &mut cx);
+    cx.check()?;
+
+    let text = trust_text(&role, input.ident.span());
+    let checked = validate::check(&text, None, PolicyKind::Trust, &role.allow);
+    for error in checked.errors {
+        cx.syn_error(error);
+    }
+    cx.check()?;
+    let Some(trust) = checked.canonical else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "the trust policy could not be read back",
+        ));
+    };
+
+    let account = role
+        .account
+        .as_ref()
+        .map(syn::LitStr::value)
+        .unwrap_or_default();
+    let path = role
+        .path
+        .as_ref()
+        .map_or_else(|| "/".to_owned(), syn::LitStr::value);
+    let arn = format!("arn:aws:iam::{account}:role{path}{name}");
+    let none = quote!(::core::option::Option::None);
+    let description = role.description.as_ref().map_or_else(
+        || none.clone(),
+        |lit| quote!(::core::option::Option::Some(#lit)),
+    );
+    let duration = if let Some(lit) = &role.max_session_duration {
+        let seconds: u32 = lit.base10_parse()?;
+        quote!(::core::option::Option::Some(#seconds))
+    } else {
+        none.clone()
+    };
+    let tag_keys = role.tags.iter().map(|(key, _)| key);
+    let tag_values = role.tags.iter().map(|(_, value)| value);
+    let attach = &role.attach;
+    let boundary = role.boundary.as_ref().map_or_else(
+        || none.clone(),
+        |path| quote!(::core::option::Option::Some(<#path as ::iamgen::__private::Policy>::NAME)),
+    );
+    let trust_kind = kind_path(PolicyKind::Trust);
+    let warnings = checked.warnings;
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        #warnings
+        #[automatically_derived]
+        impl #impl_generics ::iamgen::__private::Role for #ident #ty_generics #where_clause {
+            const NAME: &'static str = #name;
+            const PATH: &'static str = #path;
+            const ACCOUNT: &'static str = #account;
+            const ARN: &'static str = #arn;
+            const DESCRIPTION: ::core::option::Option<&'static str> = #description;
+            const MAX_SESSION_DURATION: ::core::option::Option<u32> = #duration;
+            const TAGS: &'static [(&'static str, &'static str)] = &[#( (#tag_keys, #tag_values) ),*];
+            const TRUST: ::iamgen::__private::StaticPolicy = ::iamgen::__private::StaticPolicy::__new(#trust_kind, #trust);
+            const POLICIES: &'static [&'static str] = &[#( <#attach as ::iamgen::__private::Policy>::NAME ),*];
+            const PERMISSIONS_BOUNDARY: ::core::option::Option<&'static str> = #boundary;
+        }
+    })
+}

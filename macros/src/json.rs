@@ -1,0 +1,183 @@
+//! JSON written as Rust tokens (`{ "Effect": "Allow", ... }`) to JSON text, remembering which token each byte
+//! of the text came from, so that a finding about the text can be reported on the token.
+
+use std::ops::Range;
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use quote::ToTokens;
+
+/// JSON text and, for each token written into it, the bytes it became.
+#[derive(Default)]
+pub(crate) struct Text {
+    pub(crate) text: String,
+    spans: Vec<(Range<usize>, Span)>,
+}
+
+impl Text {
+    /// Appends text that stands for `span`.
+    pub(crate) fn push(&mut self, text: &str, span: Span) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.spans.push((start..self.text.len(), span));
+    }
+
+    /// Appends a JSON string (quoted and escaped) that stands for `span`.
+    pub(crate) fn push_string(&mut self, value: &str, span: Span) {
+        let start = self.text.len();
+        iamgen_runtime::json::write_string(&mut self.text, value);
+        self.spans.push((start..self.text.len(), span));
+    }
+
+    /// The span of the token the byte at `offset` came from; the nearest token before it otherwise.
+    pub(crate) fn span_at(&self, offset: usize) -> Span {
+        let index = self
+            .spans
+            .partition_point(|(range, _)| range.start <= offset);
+        match index.checked_sub(1).and_then(|i| self.spans.get(i)) {
+            Some((_, span)) => *span,
+            None => self
+                .spans
+                .first()
+                .map_or_else(Span::call_site, |(_, span)| *span),
+        }
+    }
+}
+
+/// Writes the JSON value `tokens` stand for into `out`. Strings are Rust string literals (any form: escapes
+/// and raw strings are read as Rust reads them), numbers are Rust numeric literals without suffix.
+pub(crate) fn write_value(tokens: TokenStream, out: &mut Text) -> syn::Result<()> {
+    write_value_with(tokens, out, &mut |value, _| Ok(value.to_owned()))
+}
+
+/// [`write_value`], passing each string through `string` first (to check or fill placeholders).
+pub(crate) fn write_value_with(
+    tokens: TokenStream,
+    out: &mut Text,
+    string: &mut dyn FnMut(&str, Span) -> syn::Result<String>,
+) -> syn::Result<()> {
+    for token in tokens {
+        match token {
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => {
+                        write_value_with(group.stream(), out, string)?;
+                        continue;
+                    }
+                    Delimiter::Parenthesis => {
+                        return Err(syn::Error::new(
+                            group.span(),
+                            "parentheses are not JSON\n= help: use `{ ... }` for an object and `[ ... ]` for an array",
+                        ));
+                    }
+                };
+                out.push(open, group.span_open());
+                write_value_with(group.stream(), out, string)?;
+                out.push(close, group.span_close());
+            }
+            TokenTree::Literal(literal) => write_literal(&literal, out, string)?,
+            TokenTree::Punct(punct) => match punct.as_char() {
+                ':' | ',' | '-' => out.push(&punct.to_string(), punct.span()),
+                other => {
+                    return Err(syn::Error::new(
+                        punct.span(),
+                        format!(
+                            "`{other}` is not JSON\n= help: members are written `\"Key\": value`, separated by `,`"
+                        ),
+                    ));
+                }
+            },
+            TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                match name.as_str() {
+                    "true" | "false" | "null" => out.push(&name, ident.span()),
+                    _ => {
+                        return Err(syn::Error::new(
+                            ident.span(),
+                            format!(
+                                "`{name}` is not a JSON value\n= help: strings and keys are written in double quotes: `\"{name}\"`"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_literal(
+    literal: &proc_macro2::Literal,
+    out: &mut Text,
+    string: &mut dyn FnMut(&str, Span) -> syn::Result<String>,
+) -> syn::Result<()> {
+    let span = literal.span();
+    match syn::Lit::new(literal.clone()) {
+        syn::Lit::Str(lit) => {
+            if !lit.suffix().is_empty() {
+                return Err(syn::Error::new(
+                    span,
+                    "a string literal with a suffix is not JSON",
+                ));
+            }
+            let value = string(&lit.value(), span)?;
+            out.push_string(&value, span);
+        }
+        syn::Lit::Int(int) if int.suffix().is_empty() => out.push(int.base10_digits(), span),
+        syn::Lit::Float(float) if float.suffix().is_empty() => {
+            out.push(float.base10_digits(), span);
+        }
+        syn::Lit::Bool(boolean) => out.push(if boolean.value { "true" } else { "false" }, span),
+        other => {
+            return Err(syn::Error::new(
+                span,
+                format!(
+                    "`{}` is not JSON\n= help: write strings in double quotes, and numbers without a suffix",
+                    other.to_token_stream()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    #[test]
+    fn tokens_become_json_text() {
+        let mut out = Text::default();
+        write_value(quote!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "N": -1.5, "B": true }] }), &mut out)
+            .unwrap();
+        assert_eq!(
+            out.text,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","N":-1.5,"B":true}]}"#
+        );
+    }
+
+    #[test]
+    fn rust_string_escapes_are_read_as_rust_reads_them() {
+        let mut out = Text::default();
+        write_value(quote!({ "Sid": "a\u{e9}\"b", "Raw": r"c\d" }), &mut out).unwrap();
+        assert_eq!(out.text, "{\"Sid\":\"a\u{e9}\\\"b\",\"Raw\":\"c\\\\d\"}");
+    }
+
+    #[test]
+    fn non_json_tokens_are_errors() {
+        for tokens in [
+            quote!({ Effect: "Allow" }),
+            quote!({ "A": (1) }),
+            quote!({
+                "A";
+                1
+            }),
+            quote!({ "A": 1u8 }),
+        ] {
+            assert!(write_value(tokens, &mut Text::default()).is_err());
+        }
+    }
+}

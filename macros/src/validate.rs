@@ -1,0 +1,137 @@
+//! Checking JSON built from tokens with the runtime linter, and turning its findings into compile errors on
+//! the offending tokens (errors) or warnings (everything a user should see but may allow).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote_spanned};
+
+use iamgen_runtime::lint::{self, Options, PolicyKind};
+use iamgen_runtime::{PolicyDocument, Severity};
+
+use crate::json::Text;
+
+/// The outcome of checking one policy.
+pub(crate) struct Checked {
+    /// The canonical JSON, when the text is a policy without errors.
+    pub(crate) canonical: Option<String>,
+    /// One error per error-severity finding, on its token.
+    pub(crate) errors: Vec<syn::Error>,
+    /// Code that makes rustc print each warning-severity finding on its token.
+    pub(crate) warnings: TokenStream,
+}
+
+/// Lints `lint_text` as `kind`. The canonical JSON is printed from `template` (the same policy with `{field}`
+/// placeholders kept) when it is given, from `lint_text` otherwise.
+pub(crate) fn check(
+    lint_text: &Text,
+    template: Option<&Text>,
+    kind: PolicyKind,
+    allow: &[String],
+) -> Checked {
+    let options = Options {
+        allow: allow.to_vec(),
+        ..Options::default()
+    };
+    let report = lint::lint_source(&lint_text.text, Some(kind), &options);
+    let mut errors = Vec::new();
+    let mut warnings = TokenStream::new();
+    for finding in &report.findings {
+        let span = lint_text.span_at(finding.span.start as usize);
+        let mut message = format!("{} [{}]", finding.message, finding.code);
+        if let Some(help) = &finding.help {
+            message.push_str("\n= help: ");
+            message.push_str(help);
+        }
+        match finding.severity {
+            Severity::Error => errors.push(syn::Error::new(span, message)),
+            Severity::SecurityWarning | Severity::Warning => {
+                warnings.extend(warning(span, finding.code, finding.severity, &message));
+            }
+            // Suggestions are for `iamgen validate`; at compile time they would only be noise.
+            Severity::Suggestion => {}
+        }
+    }
+    let canonical = if errors.is_empty() {
+        let source = template.map_or(lint_text.text.as_str(), |template| template.text.as_str());
+        PolicyDocument::from_json(source)
+            .ok()
+            .map(|document| document.to_json())
+    } else {
+        None
+    };
+    Checked {
+        canonical,
+        errors,
+        warnings,
+    }
+}
+
+/// Stable proc macros cannot emit warnings; using a `#[deprecated]` item can, at the span of the use. The note
+/// says what the finding is and how to allow it.
+fn warning(span: Span, code: &str, severity: Severity, message: &str) -> TokenStream {
+    let name = format_ident!("__iamgen_{}", code.to_ascii_lowercase(), span = span);
+    let kind = if severity == Severity::SecurityWarning {
+        "security warning"
+    } else {
+        "warning"
+    };
+    let note = format!(
+        "iamgen {kind}: {message}\n= note: to accept it, add `allow({code})` to the policy or role"
+    );
+    quote_spanned! {span=>
+        const _: () = {
+            #[deprecated(note = #note)]
+            #[allow(non_camel_case_types, dead_code)]
+            struct #name;
+            let _ = #name;
+        };
+    }
+}
+
+/// Reads the kind keyword of `policy!` and the derives.
+pub(crate) fn parse_kind(ident: &syn::Ident) -> syn::Result<PolicyKind> {
+    ident.to_string().parse::<PolicyKind>().map_err(|_| {
+        let names = PolicyKind::ALL.map(PolicyKind::as_str);
+        let near = iamgen_runtime::suggest::closest(&ident.to_string(), names);
+        let help = match near {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => "the kinds are `identity`, `trust`, `resource`, `scp` and `rcp`".to_owned(),
+        };
+        syn::Error::new(
+            ident.span(),
+            format!("unknown policy kind `{ident}`\n= help: {help}"),
+        )
+    })
+}
+
+/// The path of a kind in generated code.
+pub(crate) fn kind_path(kind: PolicyKind) -> TokenStream {
+    let variant = format_ident!(
+        "{}",
+        match kind {
+            PolicyKind::Identity => "Identity",
+            PolicyKind::Trust => "Trust",
+            PolicyKind::Resource => "Resource",
+            PolicyKind::Scp => "Scp",
+            PolicyKind::Rcp => "Rcp",
+        }
+    );
+    quote::quote!(::iamgen::__private::PolicyKind::#variant)
+}
+
+/// Reads `allow(CODE, CODE, ...)`'s contents: identifiers or string literals.
+pub(crate) fn parse_allow(content: syn::parse::ParseStream<'_>) -> syn::Result<Vec<String>> {
+    let mut codes = Vec::new();
+    while !content.is_empty() {
+        let code = if content.peek(syn::LitStr) {
+            content.parse::<syn::LitStr>()?.value()
+        } else {
+            content.parse::<syn::Ident>()?.to_string()
+        };
+        codes.push(code);
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<syn::Token![,]>()?;
+    }
+    Ok(codes)
+}

@@ -1,0 +1,354 @@
+//! What the compile-time macros expand to: policies checked at compile time, and the traits that
+//! `#[derive(Policy)]` and `#[derive(Role)]` implement.
+//!
+//! `policy!` yields a [`StaticPolicy`]: its canonical JSON is a `&'static str` computed by the macro, so using it
+//! costs nothing at run time. A derived [`Policy`] is a template whose `{field}` placeholders are filled from the
+//! struct's fields when [`Policy::document`] is called; the values are checked then, and a bad one is an
+//! error, never a panic.
+
+use std::fmt;
+
+use crate::lint::{self, Options, PolicyKind};
+use crate::policy::{ParseError, PolicyDocument};
+use crate::{Diagnostic, Severity};
+
+/// A policy checked at compile time by `policy!`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StaticPolicy {
+    kind: PolicyKind,
+    json: &'static str,
+}
+
+impl StaticPolicy {
+    /// Used by `policy!`; the JSON it passes is canonical and was checked by the linter.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn __new(kind: PolicyKind, json: &'static str) -> Self {
+        StaticPolicy { kind, json }
+    }
+
+    /// What the policy is for.
+    #[must_use]
+    pub const fn kind(&self) -> PolicyKind {
+        self.kind
+    }
+
+    /// The canonical JSON text, as `PolicyDocument::to_json` prints it.
+    #[must_use]
+    pub const fn json(&self) -> &'static str {
+        self.json
+    }
+
+    /// The typed document.
+    #[must_use]
+    pub fn document(&self) -> PolicyDocument {
+        // The macro printed this text from a document it had read, so reading it back cannot fail.
+        PolicyDocument::from_json(self.json)
+            .unwrap_or_else(|error| unreachable!("policy! emitted invalid JSON: {error}"))
+    }
+}
+
+impl fmt::Display for StaticPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.json)
+    }
+}
+
+/// Why a derived policy or role could not be built from its fields' values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A value cannot stand where the placeholder is (a quote, a control character, a brace).
+    #[error("the value of `{field}` in `{name}` cannot stand in a policy: {reason}")]
+    InvalidValue {
+        /// The policy or role.
+        name: &'static str,
+        /// The field.
+        field: &'static str,
+        /// What is wrong with the value.
+        reason: String,
+    },
+    /// With the values filled in, the policy is not valid: the linter's errors.
+    #[error("`{name}` is not a valid policy with these values: {}", .findings.iter().map(|f| format!("{} at {} ({})", f.message, f.pointer.as_deref().unwrap_or(""), f.code)).collect::<Vec<_>>().join("; "))]
+    Invalid {
+        /// The policy or role.
+        name: &'static str,
+        /// The error findings.
+        findings: Vec<Diagnostic>,
+    },
+    /// The filled-in text is not a policy at all (cannot happen for templates the macro accepted, but a value
+    /// could in principle break the text).
+    #[error("`{name}` does not read as a policy with these values: {error}")]
+    Unreadable {
+        /// The policy or role.
+        name: &'static str,
+        /// The reader's error.
+        error: ParseError,
+    },
+}
+
+/// A policy declared with `#[derive(Policy)]`: a JSON template checked at compile time, filled from the struct's
+/// fields.
+pub trait Policy {
+    /// The policy's name: the struct's name, or the one given with `#[iamgen(name = "...")]`.
+    const NAME: &'static str;
+    /// What the policy is for.
+    const KIND: PolicyKind;
+    /// The canonical JSON template, with `{field}` placeholders.
+    const TEMPLATE: &'static str;
+
+    /// The document with this value's fields filled in, checked by the linter.
+    fn document(&self) -> Result<PolicyDocument, BuildError>;
+
+    /// The canonical JSON of [`Policy::document`].
+    fn to_json(&self) -> Result<String, BuildError> {
+        self.document().map(|document| document.to_json())
+    }
+}
+
+/// A role declared with `#[derive(Role)]`.
+pub trait Role {
+    /// The role's name.
+    const NAME: &'static str;
+    /// The IAM path, `/` by default.
+    const PATH: &'static str;
+    /// The twelve-digit id of the account the role is in.
+    const ACCOUNT: &'static str;
+    /// The role's ARN, `arn:aws:iam::{ACCOUNT}:role{PATH}{NAME}`.
+    const ARN: &'static str;
+    /// The description, if any.
+    const DESCRIPTION: Option<&'static str>;
+    /// The longest session in seconds, if set (3,600 to 43,200).
+    const MAX_SESSION_DURATION: Option<u32>;
+    /// Tags, in order.
+    const TAGS: &'static [(&'static str, &'static str)];
+    /// The trust policy, checked at compile time.
+    const TRUST: StaticPolicy;
+    /// The names of the managed policies attached, each from a type that implements [`Policy`].
+    const POLICIES: &'static [&'static str];
+    /// The name of the permissions boundary policy, if any.
+    const PERMISSIONS_BOUNDARY: Option<&'static str>;
+}
+
+/// A value that can fill a `{placeholder}` of a derived policy.
+///
+/// Implemented for strings, numbers, booleans and [`crate::AccountId`]; a type of yours can implement it to
+/// check its values (`BucketName`, say) before they reach a policy.
+pub trait PolicyValue {
+    /// The text to put in the policy, or why this value cannot stand in one.
+    fn policy_text(&self) -> Result<String, String>;
+}
+
+impl PolicyValue for str {
+    fn policy_text(&self) -> Result<String, String> {
+        Ok(self.to_owned())
+    }
+}
+
+impl PolicyValue for String {
+    fn policy_text(&self) -> Result<String, String> {
+        Ok(self.clone())
+    }
+}
+
+impl<T: PolicyValue + ?Sized> PolicyValue for &T {
+    fn policy_text(&self) -> Result<String, String> {
+        (**self).policy_text()
+    }
+}
+
+impl PolicyValue for crate::AccountId {
+    fn policy_text(&self) -> Result<String, String> {
+        Ok(self.as_str().to_owned())
+    }
+}
+
+macro_rules! display_values {
+    ($($ty:ty),*) => {$(
+        impl PolicyValue for $ty {
+            fn policy_text(&self) -> Result<String, String> {
+                Ok(self.to_string())
+            }
+        }
+    )*};
+}
+
+display_values!(u8, u16, u32, u64, usize, i32, i64, bool);
+
+/// Fills a template's `{field}` placeholders and checks the result with the linter. Used by the code
+/// `#[derive(Policy)]` generates.
+#[doc(hidden)]
+pub fn __render(
+    name: &'static str,
+    kind: PolicyKind,
+    template: &'static str,
+    values: &[(&'static str, Result<String, String>)],
+) -> Result<PolicyDocument, BuildError> {
+    let mut text = template.to_owned();
+    for (field, value) in values {
+        let value = value.as_ref().map_err(|reason| BuildError::InvalidValue {
+            name,
+            field,
+            reason: reason.clone(),
+        })?;
+        if let Some(bad) = value
+            .chars()
+            .find(|ch| matches!(ch, '"' | '\\' | '{' | '}') || ch.is_control())
+        {
+            return Err(BuildError::InvalidValue {
+                name,
+                field,
+                reason: format!("it contains {bad:?}, which cannot stand inside a policy value"),
+            });
+        }
+        text = text.replace(&format!("{{{field}}}"), value);
+    }
+    let document =
+        PolicyDocument::from_json(&text).map_err(|error| BuildError::Unreadable { name, error })?;
+    let findings: Vec<Diagnostic> = lint::lint_document(&document, kind, &Options::default())
+        .into_iter()
+        .filter(|finding| finding.severity == Severity::Error)
+        .collect();
+    if findings.is_empty() {
+        Ok(document)
+    } else {
+        Err(BuildError::Invalid { name, findings })
+    }
+}
+
+/// Checks a bucket name against S3's rules (3 to 63 characters; lowercase letters, digits, `.` and `-`;
+/// starting and ending with a letter or digit; no `..`; not an IP address).
+pub fn check_bucket_name(name: &str) -> Result<(), String> {
+    if !(3..=63).contains(&name.len()) {
+        return Err(format!(
+            "`{name}` has {} characters; a bucket name has 3 to 63",
+            name.len()
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|ch| !(ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '-')))
+    {
+        return Err(format!(
+            "`{name}` contains {bad:?}; bucket names hold lowercase letters, digits, `.` and `-`"
+        ));
+    }
+    let edge_ok =
+        |ch: Option<char>| ch.is_some_and(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit());
+    if !edge_ok(name.chars().next()) || !edge_ok(name.chars().last()) {
+        return Err(format!(
+            "`{name}` must start and end with a lowercase letter or a digit"
+        ));
+    }
+    if name.contains("..") {
+        return Err(format!("`{name}` contains `..`"));
+    }
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Err(format!(
+            "`{name}` is an IP address, which a bucket name cannot be"
+        ));
+    }
+    Ok(())
+}
+
+/// An S3 bucket name, checked against S3's naming rules when made.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BucketName(String);
+
+impl BucketName {
+    /// A bucket name, if `name` follows S3's rules.
+    pub fn new(name: impl Into<String>) -> Result<Self, String> {
+        let name = name.into();
+        check_bucket_name(&name)?;
+        Ok(BucketName(name))
+    }
+
+    /// The name.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BucketName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PolicyValue for BucketName {
+    fn policy_text(&self) -> Result<String, String> {
+        check_bucket_name(&self.0)?;
+        Ok(self.0.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_names_follow_s3_rules() {
+        assert!(check_bucket_name("com.stuzio.projectx").is_ok());
+        for bad in [
+            "ab",
+            "Com.stuzio",
+            "-abc",
+            "abc-",
+            "a..b",
+            "192.168.0.1",
+            "a_b",
+            &"a".repeat(64),
+        ] {
+            assert!(check_bucket_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn render_fills_checks_and_rejects() {
+        let template = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::{bucket}/*\"}}";
+        let document = __render(
+            "P",
+            PolicyKind::Identity,
+            template,
+            &[("bucket", Ok("com.stuzio.projectx".to_owned()))],
+        )
+        .unwrap();
+        assert!(
+            document
+                .to_json()
+                .contains("arn:aws:s3:::com.stuzio.projectx/*")
+        );
+        let quote = __render(
+            "P",
+            PolicyKind::Identity,
+            template,
+            &[("bucket", Ok("a\"b".to_owned()))],
+        );
+        assert!(matches!(
+            quote,
+            Err(BuildError::InvalidValue {
+                field: "bucket",
+                ..
+            })
+        ));
+        let bad = __render(
+            "P",
+            PolicyKind::Identity,
+            template,
+            &[("bucket", BucketName::new("Bad_Name").map(|b| b.0))],
+        );
+        assert!(matches!(bad, Err(BuildError::InvalidValue { .. })));
+        let account_template = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iam:GetRole\",\"Resource\":\"arn:aws:iam::{account}:role/R\"}}";
+        let short = __render(
+            "P",
+            PolicyKind::Identity,
+            account_template,
+            &[("account", Ok("12345".to_owned()))],
+        );
+        let Err(BuildError::Invalid { findings, .. }) = short else {
+            panic!("{short:?}")
+        };
+        assert_eq!(findings[0].code, "INVALID_ARN_ACCOUNT");
+    }
+}
