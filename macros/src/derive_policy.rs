@@ -226,7 +226,15 @@ fn parse_statement(attr: &syn::Attribute, cx: &mut Ctxt) -> Option<Statement> {
         if path == SID {
             statement.sid = Some(meta.value()?.parse()?);
         } else if path == EFFECT {
-            let effect: syn::Ident = meta.value()?.parse()?;
+            let value = meta.value()?;
+            if value.peek(syn::LitStr) {
+                let lit: syn::LitStr = value.parse()?;
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!("the effect is a word, not a string\n= help: write `effect = {}`", lit.value()),
+                ));
+            }
+            let effect: syn::Ident = value.parse()?;
             if effect != "Allow" && effect != "Deny" {
                 let near = iamgen_runtime::suggest::closest(&effect.to_string(), ["Allow", "Deny"]);
                 let help = near.map_or("the effect is `Allow` or `Deny`".to_owned(), |n| format!("did you mean `{n}`?"));

@@ -1,0 +1,7 @@
+// `s3:GetObject` applies to objects: on the bucket's ARN the statement grants nothing.
+fn main() {
+    let _ = iamgen::policy!(identity {
+        "Version": "2012-10-17",
+        "Statement": { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::com.stuzio.projectx" }
+    });
+}
