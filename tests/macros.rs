@@ -6,7 +6,7 @@
     reason = "the example's `main` is exercised by `cargo run --example scenario`"
 )]
 #[path = "../examples/scenario.rs"]
-mod scenario;
+pub mod scenario;
 
 use iamgen::{AccountId, BucketName, BuildError, Policy, Role};
 use scenario::{AcmeClientAssumeRolePolicy, StuzioAcmeConsultantRole, StuzioProjectXPolicy};
