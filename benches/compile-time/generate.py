@@ -12,8 +12,9 @@ to iamgen's workspace):
 
 `with-literal/` is `with-policy/` with each `policy!` replaced by the code it expands to (a
 `StaticPolicy::__new(kind, "...")` of the document's text): the difference between the two is the macro's own
-cost. `with-policy-rt3/` and `consumer-rt3/` are the same crates with `opt-level = 3` for `iamgen-runtime` too (the
-linter the macro runs), to measure that profile choice.
+cost. The profile choice is measured too: `with-policy/` and `consumer/` set `opt-level = 3` for
+`iamgen-macros` (what the README suggests); `with-policy-rt3/` and `consumer-rt3/` also for `iamgen-runtime`
+(the linter the macro runs); `with-policy-opt0/` and `consumer-opt0/` set no profile at all.
 
 The documents are realistic identity (and some trust) policies: 1-4 statements of 2-10 real actions from s3,
 ec2, dynamodb, sqs, sns, lambda, logs and kms, each on resources its actions apply to, some with a condition.
@@ -329,10 +330,12 @@ def main():
     crates = [
         ("with-policy", iamgen_dep, PROFILE, "policy"),
         ("with-policy-rt3", iamgen_dep, PROFILE_RT3, "policy"),
+        ("with-policy-opt0", iamgen_dep, "", "policy"),
         ("with-literal", iamgen_dep, PROFILE, "literal"),
         ("with-json", serde_dep, "", "json"),
         ("consumer", iamgen_dep, PROFILE, None),
         ("consumer-rt3", iamgen_dep, PROFILE_RT3, None),
+        ("consumer-opt0", iamgen_dep, "", None),
     ]
     for name, dep, profile, variant in crates:
         write(os.path.join(out, name, "Cargo.toml"), manifest(name, dep, profile, "lib" if variant else "bin"))

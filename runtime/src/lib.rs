@@ -2,6 +2,7 @@
 //!
 //! - [`json`]: a strict JSON reader that keeps the byte span of every node and rejects what IAM rejects.
 //! - [`policy`]: the typed, lossless IAM policy model ([`PolicyDocument`]) and its canonical printer.
+//! - [`render`] (feature `render`): the generator, for Terraform, CloudFormation, policy files and diagrams.
 //! - [`stack`]: the deployable model (accounts, principals, policies, buckets) with typed references.
 //! - [`typed`]: what the compile-time macros expand to (`StaticPolicy`, the `Policy` and `Role` traits).
 //! - [`catalog`]: the IAM service-authorization catalogue (services, actions, resource types, condition keys).
@@ -17,6 +18,8 @@ pub mod glob;
 pub mod json;
 pub mod lint;
 pub mod policy;
+#[cfg(feature = "render")]
+pub mod render;
 pub mod source;
 pub mod stack;
 pub mod suggest;

@@ -1,7 +1,9 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own module and returns its exit code.
 
 mod fmt;
+mod generate;
 mod input;
+mod spec;
 mod validate;
 
 use std::process::ExitCode;
@@ -19,6 +21,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Fmt(fmt::FmtArgs),
+    Generate(generate::GenerateArgs),
     Validate(validate::ValidateArgs),
 }
 
@@ -47,6 +50,7 @@ pub(crate) fn run() -> ExitCode {
     };
     let code = match cli.command {
         Command::Fmt(args) => fmt::run(&args),
+        Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
     };
     ExitCode::from(code)

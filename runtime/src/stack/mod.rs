@@ -13,7 +13,9 @@
 //! assert_eq!(stack.role_arn(role), "arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole");
 //! ```
 
-mod scenario;
+pub mod pattern;
+#[cfg(feature = "spec")]
+pub mod spec;
 
 use crate::policy::{AccountId, PolicyDocument};
 
@@ -525,7 +527,11 @@ impl Stack {
     /// read and write the objects of `com.stuzio.projectx`.
     #[must_use]
     pub fn reference_scenario() -> Stack {
-        scenario::build()
+        pattern::CrossAccount::reference_scenario()
+            .build()
+            .unwrap_or_else(|error| {
+                unreachable!("the reference scenario is a valid pattern: {error}")
+            })
     }
 }
 

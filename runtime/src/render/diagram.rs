@@ -1,0 +1,247 @@
+//! The trust diagram: accounts, their principals, roles and buckets; who trusts whom, who may assume what, and
+//! which role's policies name which bucket. As Mermaid (`diagram.mmd`) and Graphviz (`diagram.dot`).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value as Json, json};
+
+use super::escape::snake_name;
+use super::{RenderError, Renderer, account_aliases};
+use crate::glob;
+use crate::policy::{ActionElement, Effect, PolicyDocument, ResourceElement};
+use crate::stack::{PrincipalRef, Stack};
+
+/// Text for inside a Mermaid `"..."` label: quotes and the characters Mermaid gives a meaning become entities.
+fn mermaid(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '\n' | '\r' => out.push(' '),
+            ch => out.push(ch),
+        }
+    }
+    out
+}
+
+/// A quoted Graphviz string.
+fn dot(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether a document allows `action` on `resource` in some statement (a reading good enough for drawing).
+fn allows(document: &PolicyDocument, action: &str, resource: &str) -> bool {
+    document.statements().any(|statement| {
+        statement.effect == Effect::Allow
+            && matches!(&statement.action, ActionElement::Action(actions) if actions.iter().any(|a| a.matches(action)))
+            && matches!(&statement.resource, Some(ResourceElement::Resource(resources))
+                if resources.iter().any(|r| glob::matches(r.as_str(), resource)))
+    })
+}
+
+fn names_bucket(document: &PolicyDocument, bucket: &str) -> bool {
+    let arn = format!("arn:aws:s3:::{bucket}");
+    document.statements().any(|statement| {
+        statement.effect == Effect::Allow
+            && matches!(&statement.resource, Some(ResourceElement::Resource(resources))
+                if resources.iter().any(|r| r.as_str() == arn || r.as_str().starts_with(&format!("{arn}/"))))
+    })
+}
+
+#[allow(clippy::too_many_lines, reason = "nodes then edges, each kind in turn")]
+pub(super) fn render(
+    renderer: &Renderer,
+    stack: &Stack,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let aliases = account_aliases(stack);
+    let node = |kind: &str, alias: &str, name: &str| format!("{alias}_{kind}_{}", snake_name(name));
+    let mut accounts = Vec::new();
+    for (index, (account_ref, account)) in stack.accounts().enumerate() {
+        let alias = &aliases[index];
+        let mut nodes: Vec<Json> = Vec::new();
+        let mut push = |id: String, label: String, shape: (&str, &str), dot_shape: &str| {
+            nodes.push(json!({
+                "id": id,
+                "label": mermaid(&label),
+                "shape_open": shape.0,
+                "shape_close": shape.1,
+                "dot_label": dot(&label),
+                "dot_shape": dot_shape,
+            }));
+        };
+        for (_, user) in stack.users().filter(|(_, u)| u.account == account_ref) {
+            push(
+                node("user", alias, &user.name),
+                format!("user {}", user.name),
+                ("([", "])"),
+                "ellipse",
+            );
+        }
+        for (_, group) in stack.groups().filter(|(_, g)| g.account == account_ref) {
+            push(
+                node("group", alias, &group.name),
+                format!("group {}", group.name),
+                ("{{", "}}"),
+                "hexagon",
+            );
+        }
+        for (_, role) in stack.roles().filter(|(_, r)| r.account == account_ref) {
+            push(
+                node("role", alias, &role.name),
+                format!("role {}", role.name),
+                ("[", "]"),
+                "box",
+            );
+        }
+        for (_, bucket) in stack.buckets().filter(|(_, b)| b.account == account_ref) {
+            push(
+                node("bucket", alias, &bucket.name),
+                format!("bucket {}", bucket.name),
+                ("[(", ")]"),
+                "cylinder",
+            );
+        }
+        let label = format!("{} ({})", account.name, account.id);
+        accounts.push(json!({ "id": alias, "label": mermaid(&label), "dot_label": dot(&label), "nodes": nodes }));
+    }
+
+    let alias_of = |account| {
+        stack
+            .accounts()
+            .position(|(a, _)| a == account)
+            .map_or("", |i| aliases[i].as_str())
+    };
+    let mut edges: Vec<Json> = Vec::new();
+    let mut edge = |from: String, to: String, label: &str, arrow: &str, style: &str| {
+        edges.push(json!({
+            "from": from,
+            "to": to,
+            "label": mermaid(label),
+            "arrow": arrow,
+            "dot_label": dot(label),
+            "dot_style": style,
+        }));
+    };
+    for (role_ref, role) in stack.roles() {
+        let role_node = node("role", alias_of(role.account), &role.name);
+        let role_arn = stack.role_arn(role_ref);
+        // Trust: the role admits an account.
+        for (other_ref, other) in stack.accounts() {
+            if other_ref != role.account && role.trust.to_json().contains(other.id.as_str()) {
+                edge(
+                    role_node.clone(),
+                    alias_of(other_ref).to_owned(),
+                    "trusts",
+                    "-.->",
+                    "dashed",
+                );
+            }
+        }
+        // Assume: a principal whose own policies allow sts:AssumeRole on the role.
+        for principal in stack.principals() {
+            let holds = stack
+                .identity_policies(principal)
+                .iter()
+                .any(|(_, document)| allows(document, "sts:AssumeRole", &role_arn));
+            // A user who may assume through a group is drawn through the group.
+            let direct =
+                match principal {
+                    PrincipalRef::User(user) => {
+                        stack.attached(principal).iter().any(|p| {
+                            allows(&stack.policy(*p).document, "sts:AssumeRole", &role_arn)
+                        }) || stack
+                            .user(user)
+                            .inline
+                            .iter()
+                            .any(|p| allows(&p.document, "sts:AssumeRole", &role_arn))
+                    }
+                    _ => holds,
+                };
+            if holds && direct {
+                let (kind, name, account) = match principal {
+                    PrincipalRef::User(user) => (
+                        "user",
+                        stack.user(user).name.clone(),
+                        stack.user(user).account,
+                    ),
+                    PrincipalRef::Group(group) => (
+                        "group",
+                        stack.group(group).name.clone(),
+                        stack.group(group).account,
+                    ),
+                    PrincipalRef::Role(role) => (
+                        "role",
+                        stack.role(role).name.clone(),
+                        stack.role(role).account,
+                    ),
+                };
+                edge(
+                    node(kind, alias_of(account), &name),
+                    role_node.clone(),
+                    "sts:AssumeRole",
+                    "==>",
+                    "bold",
+                );
+            }
+        }
+        // Access: the role's policies name a bucket.
+        for (_, bucket) in stack.buckets() {
+            let names = stack
+                .identity_policies(PrincipalRef::Role(role_ref))
+                .iter()
+                .any(|(_, document)| names_bucket(document, &bucket.name));
+            if names {
+                edge(
+                    role_node.clone(),
+                    node("bucket", alias_of(bucket.account), &bucket.name),
+                    "s3",
+                    "-->",
+                    "solid",
+                );
+            }
+        }
+    }
+    for (user_ref, user) in stack.users() {
+        for group in &user.groups {
+            let group = stack.group(*group);
+            edge(
+                node("user", alias_of(user.account), &user.name),
+                node("group", alias_of(group.account), &group.name),
+                "member of",
+                "---",
+                "dotted",
+            );
+        }
+        let _ = user_ref;
+    }
+    let view = json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "iamgen generate",
+        "accounts": accounts,
+        "edges": edges,
+    });
+    let mut files = BTreeMap::new();
+    files.insert(
+        "diagram.mmd".to_owned(),
+        renderer.render_template("diagram/diagram.mmd", &view)?,
+    );
+    files.insert(
+        "diagram.dot".to_owned(),
+        renderer.render_template("diagram/diagram.dot", &view)?,
+    );
+    Ok(files)
+}

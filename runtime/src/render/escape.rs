@@ -1,0 +1,155 @@
+//! Strings into HCL, YAML and identifiers, so that no text can break out of its place or be read as syntax.
+
+use std::fmt::Write as _;
+
+/// A quoted HCL string. Besides `"`, `\` and control characters, HCL templates give `${` and `%{` a meaning
+/// inside any quoted string: they are doubled (`$${`, `%%{`) so that IAM policy variables such as
+/// `${aws:username}` reach IAM as written.
+#[must_use]
+pub fn hcl_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(ch);
+                out.push(ch);
+            }
+            ch if ch.is_control() => {
+                let _ = write!(out, "\\u{:04X}", ch as u32);
+            }
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A double-quoted YAML scalar: always quoted, so that no value is read as a number, a boolean, `null`, an
+/// anchor, a tag or a document marker, with JSON-compatible escapes.
+#[must_use]
+pub fn yaml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // YAML forbids these unescaped even in quoted scalars.
+            ch if ch.is_control()
+                || matches!(ch, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}') =>
+            {
+                let _ = write!(out, "\\u{:04X}", ch as u32);
+            }
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Terraform name (resource, variable, output): lowercase ASCII letters, digits and `_`, starting with a
+/// letter. `StuzioProjectXPolicy` becomes `stuzio_project_x_policy`, `com.stuzio.projectx` becomes
+/// `com_stuzio_projectx`.
+#[must_use]
+pub fn snake_name(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 4);
+    for (index, &ch) in chars.iter().enumerate() {
+        if ch.is_ascii_alphanumeric() {
+            let previous = index.checked_sub(1).map(|i| chars[i]);
+            let next = chars.get(index + 1).copied();
+            // A word starts at a capital after a lowercase letter or digit (`projectX`), or at the last capital
+            // of an acronym before a lowercase letter (`XPolicy` is `x_policy`).
+            let boundary = ch.is_ascii_uppercase()
+                && (previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+                    || (previous.is_some_and(|p| p.is_ascii_uppercase())
+                        && next.is_some_and(|n| n.is_ascii_lowercase())));
+            if boundary && !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    if !out.starts_with(|ch: char| ch.is_ascii_lowercase()) {
+        out.insert_str(0, "n_");
+    }
+    out
+}
+
+/// A CloudFormation logical id: ASCII letters and digits only, starting with a letter.
+#[must_use]
+pub fn logical_id(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut upper = true;
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(if upper { ch.to_ascii_uppercase() } else { ch });
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if !out.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
+        out.insert(0, 'R');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hcl_strings_keep_policy_variables_literal() {
+        assert_eq!(
+            hcl_string("arn:aws:s3:::b/${aws:username}/*"),
+            r#""arn:aws:s3:::b/$${aws:username}/*""#
+        );
+        assert_eq!(hcl_string("%{if x}"), r#""%%{if x}""#);
+        assert_eq!(hcl_string("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+        assert_eq!(hcl_string("$5 and %s"), r#""$5 and %s""#);
+    }
+
+    #[test]
+    fn yaml_strings_are_always_quoted() {
+        assert_eq!(yaml_string("true"), r#""true""#);
+        assert_eq!(yaml_string("--- #: x"), r#""--- #: x""#);
+        assert_eq!(yaml_string("a\"b\nc"), r#""a\"b\nc""#);
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            snake_name("StuzioProjectXPolicy"),
+            "stuzio_project_x_policy"
+        );
+        assert_eq!(
+            snake_name("AcmeClientAssumeRolePolicy"),
+            "acme_client_assume_role_policy"
+        );
+        assert_eq!(snake_name("IAMRole"), "iam_role");
+        assert_eq!(snake_name("com.stuzio.projectx"), "com_stuzio_projectx");
+        assert_eq!(snake_name("123-abc"), "n_123_abc");
+        assert_eq!(
+            logical_id("StuzioAcmeConsultantRole"),
+            "StuzioAcmeConsultantRole"
+        );
+        assert_eq!(logical_id("com.stuzio.projectx"), "ComStuzioProjectx");
+        assert_eq!(logical_id("9lives"), "R9lives");
+    }
+}

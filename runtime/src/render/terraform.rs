@@ -1,0 +1,381 @@
+//! Terraform: a root module with one aliased provider per account, a file per account, variables with
+//! validation, outputs and a README. Values that name another resource of the stack (a role's ARN in a
+//! policy, a bucket's ARN, an account's root) are written as Terraform references, so the two halves of the
+//! pattern cannot drift apart.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::{Value as Json, json};
+
+use super::escape::{hcl_string, snake_name};
+use super::value::{References, Value, align_hcl};
+use super::{RenderError, Renderer, account_aliases};
+use crate::stack::{PrincipalRef, Stack};
+
+/// The command that regenerates the output, written into every file's header.
+pub(crate) const COMMAND: &str = "iamgen generate";
+
+/// Terraform names, unique per resource type across the module.
+struct Names {
+    taken: HashSet<(String, String)>,
+}
+
+impl Names {
+    fn new() -> Self {
+        Names {
+            taken: HashSet::new(),
+        }
+    }
+
+    fn name(&mut self, kind: &str, preferred: &str, alias: &str) -> String {
+        let base = snake_name(preferred);
+        let mut candidate = base.clone();
+        let mut counter = 2;
+        while !self.taken.insert((kind.to_owned(), candidate.clone())) {
+            candidate = if counter == 2 {
+                format!("{alias}_{base}")
+            } else {
+                format!("{alias}_{base}_{counter}")
+            };
+            counter += 1;
+        }
+        candidate
+    }
+}
+
+/// Strings of the stack that are better written as references.
+struct TfReferences {
+    exact: HashMap<String, String>,
+    /// `(prefix, reference)`: `arn:aws:s3:::bucket/` followed by anything.
+    prefixes: Vec<(String, String)>,
+    /// The resource being written: a reference to itself would be a cycle.
+    exclude: Option<String>,
+}
+
+impl References for TfReferences {
+    fn reference(&self, text: &str) -> Option<String> {
+        if let Some(reference) = self.exact.get(text)
+            && self.exclude.as_deref() != Some(reference.as_str())
+        {
+            return Some(reference.clone());
+        }
+        let (prefix, reference) = self
+            .prefixes
+            .iter()
+            .find(|(prefix, _)| text.starts_with(prefix.as_str()))?;
+        let rest = hcl_string(&text[prefix.len()..]);
+        Some(format!("\"${{{reference}}}/{}", &rest[1..]))
+    }
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "one section per kind of resource, in the order of the file"
+)]
+pub(super) fn render(
+    renderer: &Renderer,
+    stack: &Stack,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let aliases = account_aliases(stack);
+    let mut names = Names::new();
+    let alias_of = |account: crate::stack::AccountRef| -> &str {
+        stack
+            .accounts()
+            .position(|(a, _)| a == account)
+            .map_or("", |index| aliases[index].as_str())
+    };
+
+    // Names first, so that references can point anywhere.
+    let buckets: Vec<String> = stack
+        .buckets()
+        .map(|(_, bucket)| names.name("aws_s3_bucket", &bucket.name, alias_of(bucket.account)))
+        .collect();
+    let policies: Vec<String> = stack
+        .policies()
+        .map(|(_, policy)| names.name("aws_iam_policy", &policy.name, alias_of(policy.account)))
+        .collect();
+    let roles: Vec<String> = stack
+        .roles()
+        .map(|(_, role)| names.name("aws_iam_role", &role.name, alias_of(role.account)))
+        .collect();
+    let users: Vec<String> = stack
+        .users()
+        .map(|(_, user)| names.name("aws_iam_user", &user.name, alias_of(user.account)))
+        .collect();
+    let groups: Vec<String> = stack
+        .groups()
+        .map(|(_, group)| names.name("aws_iam_group", &group.name, alias_of(group.account)))
+        .collect();
+
+    let mut references = TfReferences {
+        exact: HashMap::new(),
+        prefixes: Vec::new(),
+        exclude: None,
+    };
+    for (index, (_, account)) in stack.accounts().enumerate() {
+        let variable = format!("var.{}_account_id", aliases[index]);
+        references.exact.insert(
+            account.id.root_arn("aws"),
+            format!("\"arn:aws:iam::${{{variable}}}:root\""),
+        );
+        references.exact.insert(account.id.to_string(), variable);
+    }
+    for ((_, bucket), tf) in stack.buckets().zip(&buckets) {
+        let arn = format!("arn:aws:s3:::{}", bucket.name);
+        references
+            .exact
+            .insert(arn.clone(), format!("aws_s3_bucket.{tf}.arn"));
+        references
+            .prefixes
+            .push((format!("{arn}/"), format!("aws_s3_bucket.{tf}.arn")));
+    }
+    for ((policy, _), tf) in stack.policies().zip(&policies) {
+        references
+            .exact
+            .insert(stack.policy_arn(policy), format!("aws_iam_policy.{tf}.arn"));
+    }
+    for ((role, _), tf) in stack.roles().zip(&roles) {
+        references
+            .exact
+            .insert(stack.role_arn(role), format!("aws_iam_role.{tf}.arn"));
+    }
+    for ((user, _), tf) in stack.users().zip(&users) {
+        references
+            .exact
+            .insert(stack.user_arn(user), format!("aws_iam_user.{tf}.arn"));
+    }
+
+    let header = json!({ "version": env!("CARGO_PKG_VERSION"), "command": COMMAND });
+    let accounts_view: Vec<Json> = stack
+        .accounts()
+        .enumerate()
+        .map(|(index, (_, account))| {
+            json!({
+                "alias": aliases[index],
+                "name": account.name,
+                "id": account.id.as_str(),
+                "description": hcl_string(&format!("The id of the {} account.", account.name)),
+            })
+        })
+        .collect();
+    let roles_view: Vec<Json> = stack
+        .roles()
+        .zip(&roles)
+        .map(|((_, role), tf)| {
+            json!({
+                "tf": tf,
+                "plain_name": role.name,
+                "duration": role.max_session_duration.unwrap_or(3_600),
+                "description": hcl_string(&format!("The maximum session duration of the role {}, in seconds.", role.name)),
+            })
+        })
+        .collect();
+    let output_roles: Vec<Json> = stack
+        .roles()
+        .zip(&roles)
+        .map(|((_, role), tf)| json!({ "tf": tf, "plain_name": role.name, "description": hcl_string(&format!("The ARN of the role {}.", role.name)) }))
+        .collect();
+    let output_policies: Vec<Json> = stack
+        .policies()
+        .zip(&policies)
+        .map(|((_, policy), tf)| json!({ "tf": tf, "plain_name": policy.name, "description": hcl_string(&format!("The ARN of the policy {}.", policy.name)) }))
+        .collect();
+
+    let with_header = |mut value: Json| {
+        if let (Json::Object(map), Json::Object(head)) = (&mut value, &header) {
+            map.extend(head.clone());
+        }
+        value
+    };
+    let mut files = BTreeMap::new();
+    let mut put = |name: &str, text: String| {
+        files.insert(
+            format!("terraform/{name}"),
+            if std::path::Path::new(name)
+                .extension()
+                .is_some_and(|ext| ext == "tf")
+            {
+                align_hcl(&text)
+            } else {
+                text
+            },
+        );
+    };
+    put(
+        "versions.tf",
+        renderer.render_template("terraform/versions.tf", &header)?,
+    );
+    put(
+        "providers.tf",
+        renderer.render_template(
+            "terraform/providers.tf",
+            &with_header(json!({ "accounts": accounts_view })),
+        )?,
+    );
+    put(
+        "variables.tf",
+        renderer.render_template(
+            "terraform/variables.tf",
+            &with_header(json!({ "accounts": accounts_view, "roles": roles_view })),
+        )?,
+    );
+    put(
+        "outputs.tf",
+        renderer.render_template(
+            "terraform/outputs.tf",
+            &with_header(json!({ "roles": output_roles, "policies": output_policies })),
+        )?,
+    );
+    put(
+        "README.md",
+        renderer.render_template(
+            "terraform/README.md",
+            &with_header(json!({ "accounts": accounts_view, "roles": output_roles, "policies": output_policies })),
+        )?,
+    );
+
+    for (index, (account_ref, account)) in stack.accounts().enumerate() {
+        let alias = &aliases[index];
+        let in_account = |owner| owner == account_ref;
+        let buckets_view: Vec<Json> = stack
+            .buckets()
+            .zip(&buckets)
+            .filter(|((_, bucket), _)| in_account(bucket.account))
+            .map(|((_, bucket), tf)| json!({ "tf": tf, "name": hcl_string(&bucket.name) }))
+            .collect();
+        let policies_view: Vec<Json> = stack
+            .policies()
+            .zip(&policies)
+            .filter(|((_, policy), _)| in_account(policy.account))
+            .map(|((_, policy), tf)| {
+                json!({
+                    "tf": tf,
+                    "name": hcl_string(&policy.name),
+                    "path": hcl_string(&policy.path),
+                    "description": policy.description.as_deref().map(hcl_string),
+                    "policy": Value::of_policy(&policy.document).to_hcl(1, &references),
+                })
+            })
+            .collect();
+        let mut roles_view = Vec::new();
+        let mut role_attachments = Vec::new();
+        for ((role_ref, role), tf) in stack.roles().zip(&roles) {
+            if !in_account(role.account) {
+                continue;
+            }
+            references.exclude = Some(format!("aws_iam_role.{tf}.arn"));
+            let trust = Value::of_policy(&role.trust).to_hcl(1, &references);
+            references.exclude = None;
+            let boundary = role.permissions_boundary.map(|policy| {
+                let index = stack
+                    .policies()
+                    .position(|(p, _)| p == policy)
+                    .unwrap_or_default();
+                format!("aws_iam_policy.{}.arn", policies[index])
+            });
+            let tags: Vec<Json> = role
+                .tags
+                .iter()
+                .map(|(key, value)| json!({ "key": hcl_string(key), "value": hcl_string(value) }))
+                .collect();
+            roles_view.push(json!({
+                "tf": tf,
+                "name": hcl_string(&role.name),
+                "path": hcl_string(&role.path),
+                "description": role.description.as_deref().map(hcl_string),
+                "boundary": boundary,
+                "trust": trust,
+                "tags": if tags.is_empty() { Json::Null } else { Json::Array(tags) },
+            }));
+            for policy in stack.attached(PrincipalRef::Role(role_ref)) {
+                let policy_tf = &policies[stack
+                    .policies()
+                    .position(|(p, _)| p == *policy)
+                    .unwrap_or_default()];
+                role_attachments.push(json!({
+                    "tf": names.name("aws_iam_role_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
+                    "role": format!("aws_iam_role.{tf}.name"),
+                    "policy": format!("aws_iam_policy.{policy_tf}.arn"),
+                }));
+            }
+        }
+        let mut groups_view = Vec::new();
+        let mut group_attachments = Vec::new();
+        for ((group_ref, group), tf) in stack.groups().zip(&groups) {
+            if !in_account(group.account) {
+                continue;
+            }
+            groups_view.push(json!({ "tf": tf, "name": hcl_string(&group.name), "path": hcl_string(&group.path) }));
+            for policy in stack.attached(PrincipalRef::Group(group_ref)) {
+                let policy_tf = &policies[stack
+                    .policies()
+                    .position(|(p, _)| p == *policy)
+                    .unwrap_or_default()];
+                group_attachments.push(json!({
+                    "tf": names.name("aws_iam_group_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
+                    "group": format!("aws_iam_group.{tf}.name"),
+                    "policy": format!("aws_iam_policy.{policy_tf}.arn"),
+                }));
+            }
+        }
+        let mut users_view = Vec::new();
+        let mut user_attachments = Vec::new();
+        let mut memberships = Vec::new();
+        for ((user_ref, user), tf) in stack.users().zip(&users) {
+            if !in_account(user.account) {
+                continue;
+            }
+            users_view.push(
+                json!({ "tf": tf, "name": hcl_string(&user.name), "path": hcl_string(&user.path) }),
+            );
+            for policy in stack.attached(PrincipalRef::User(user_ref)) {
+                let policy_tf = &policies[stack
+                    .policies()
+                    .position(|(p, _)| p == *policy)
+                    .unwrap_or_default()];
+                user_attachments.push(json!({
+                    "tf": names.name("aws_iam_user_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
+                    "user": format!("aws_iam_user.{tf}.name"),
+                    "policy": format!("aws_iam_policy.{policy_tf}.arn"),
+                }));
+            }
+            if !user.groups.is_empty() {
+                let group_refs: Vec<String> = user
+                    .groups
+                    .iter()
+                    .map(|group| {
+                        format!(
+                            "aws_iam_group.{}.name",
+                            groups[stack
+                                .groups()
+                                .position(|(g, _)| g == *group)
+                                .unwrap_or_default()]
+                        )
+                    })
+                    .collect();
+                memberships.push(json!({
+                    "tf": names.name("aws_iam_user_group_membership", tf, alias),
+                    "user": format!("aws_iam_user.{tf}.name"),
+                    "groups": group_refs.join(", "),
+                }));
+            }
+        }
+        let view = with_header(json!({
+            "account": { "alias": alias, "title": format!("{} ({})", account.name, account.id) },
+            "buckets": buckets_view,
+            "policies": policies_view,
+            "roles": roles_view,
+            "role_attachments": role_attachments,
+            "groups": groups_view,
+            "group_attachments": group_attachments,
+            "users": users_view,
+            "user_attachments": user_attachments,
+            "memberships": memberships,
+        }));
+        put(
+            &format!("{alias}.tf"),
+            renderer.render_template("terraform/account.tf", &view)?,
+        );
+    }
+    Ok(files)
+}

@@ -1,0 +1,367 @@
+//! The cross-account pattern, declared once: a role in the trusting account, trusted by one or more other
+//! accounts, and the permission to assume it on the principals of those accounts that need it. Both halves are
+//! built from one declaration, so they cannot disagree.
+
+use super::{AccountRef, Stack};
+use crate::policy::{
+    AccountId, Action, ActionElement, Condition, ConditionBlock, ConditionValue, ConditionValues,
+    Effect, OneOrMany, Operator, OperatorBase, PolicyDocument, Principal, PrincipalElement,
+    PrincipalKind, Resource, ResourceElement, Statement, Version,
+};
+
+/// An account of the pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSpec {
+    /// Its twelve-digit id.
+    pub id: AccountId,
+    /// A name for people (`Stuzio`).
+    pub name: String,
+}
+
+/// The role the trusted principals assume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleSpec {
+    /// The role name.
+    pub name: String,
+    /// The IAM path, `/` by default.
+    pub path: String,
+    /// A description for people.
+    pub description: Option<String>,
+    /// The longest session in seconds, 3,600 to 43,200.
+    pub max_session_duration: Option<u32>,
+    /// A permissions boundary: a managed policy of the trusting account, by name and document.
+    pub permissions_boundary: Option<(String, PolicyDocument)>,
+    /// Tags, in order.
+    pub tags: Vec<(String, String)>,
+}
+
+/// Who in a trusted account may assume the role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Assumers {
+    /// These users (created in the trusted account), each holding the assume-role policy.
+    Users(Vec<String>),
+    /// A group (created in the trusted account) holding the assume-role policy, with these users in it.
+    Group {
+        /// The group's name.
+        name: String,
+        /// Its members, created with it.
+        members: Vec<String>,
+    },
+    /// The trusted account decides: the trust admits the account, and the pattern creates no principals there.
+    WholeAccount,
+}
+
+/// One trusted account and who there may assume the role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedSpec {
+    /// The account.
+    pub account: AccountSpec,
+    /// Who may assume the role.
+    pub assumers: Assumers,
+    /// The name of the managed policy, in this account, that allows `sts:AssumeRole` on the role.
+    pub assume_policy_name: String,
+    /// The `Sid` of that policy's statement; `Assume` and the role's name when `None`.
+    pub assume_sid: Option<String>,
+}
+
+/// The cross-account pattern: the trusting side (role, permissions, buckets) and the trusted side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossAccount {
+    /// The account that owns the data and the role.
+    pub trusting: AccountSpec,
+    /// The accounts whose principals assume the role.
+    pub trusted: Vec<TrustedSpec>,
+    /// The role.
+    pub role: RoleSpec,
+    /// Managed policies of the trusting account attached to the role, by name.
+    pub permissions: Vec<(String, PolicyDocument)>,
+    /// S3 buckets the trusting account owns.
+    pub buckets: Vec<String>,
+    /// Require this `sts:ExternalId` (for third parties: the confused-deputy problem).
+    pub external_id: Option<String>,
+    /// Require MFA (`aws:MultiFactorAuthPresent`) for people assuming the role.
+    pub require_mfa: bool,
+    /// Narrow the trust from whole accounts to the named principals (`aws:PrincipalArn`).
+    pub narrow_to_principals: bool,
+}
+
+/// Why a pattern cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatternError {
+    /// No trusted account.
+    #[error("the pattern trusts no account: add at least one trusted account")]
+    NoTrustedAccount,
+    /// The trusting account is also a trusted one.
+    #[error(
+        "account {0} is both the trusting and a trusted account; within one account, use a role without this pattern"
+    )]
+    SameAccount(String),
+    /// A session duration outside IAM's range.
+    #[error("max_session_duration {0} is outside 3600 to 43200 seconds")]
+    SessionDuration(u32),
+    /// Principal narrowing asked for, but an account has no named principals.
+    #[error(
+        "narrowing the trust to named principals needs users or a group in account {0}, not the whole account"
+    )]
+    NothingToNarrowTo(String),
+}
+
+fn allow(
+    sid: &str,
+    actions: OneOrMany<Action>,
+    resources: Option<OneOrMany<Resource>>,
+) -> Statement {
+    Statement {
+        sid: Some(sid.to_owned()),
+        effect: Effect::Allow,
+        principal: None,
+        action: ActionElement::Action(actions),
+        resource: resources.map(ResourceElement::Resource),
+        condition: None,
+    }
+}
+
+fn one_or_many<T>(mut values: Vec<T>) -> OneOrMany<T> {
+    if values.len() == 1 {
+        OneOrMany::One(values.remove(0))
+    } else {
+        OneOrMany::Many(values)
+    }
+}
+
+fn condition_entry(base: OperatorBase, key: &str, values: Vec<ConditionValue>) -> ConditionBlock {
+    ConditionBlock {
+        operator: Operator::plain(base),
+        entries: vec![ConditionValues {
+            key: key.to_owned(),
+            values: one_or_many(values),
+        }],
+    }
+}
+
+impl CrossAccount {
+    /// The ARN the role will have.
+    #[must_use]
+    pub fn role_arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:role{}{}",
+            self.trusting.id, self.role.path, self.role.name
+        )
+    }
+
+    /// The trust policy: the trusted accounts (as their root, meaning "principals of that account whose own
+    /// policies allow it"), with the conditions asked for.
+    pub fn trust_policy(&self) -> Result<PolicyDocument, PatternError> {
+        let roots: Vec<String> = self
+            .trusted
+            .iter()
+            .map(|trusted| trusted.account.id.root_arn("aws"))
+            .collect();
+        let mut blocks = Vec::new();
+        if let Some(external_id) = &self.external_id {
+            blocks.push(condition_entry(
+                OperatorBase::StringEquals,
+                "sts:ExternalId",
+                vec![ConditionValue::String(external_id.clone())],
+            ));
+        }
+        if self.narrow_to_principals {
+            let mut arns = Vec::new();
+            for trusted in &self.trusted {
+                let users = match &trusted.assumers {
+                    Assumers::Users(users) => users.clone(),
+                    Assumers::Group { members, .. } => members.clone(),
+                    Assumers::WholeAccount => {
+                        return Err(PatternError::NothingToNarrowTo(
+                            trusted.account.id.to_string(),
+                        ));
+                    }
+                };
+                arns.extend(users.iter().map(|user| {
+                    ConditionValue::String(format!(
+                        "arn:aws:iam::{}:user/{user}",
+                        trusted.account.id
+                    ))
+                }));
+            }
+            blocks.push(condition_entry(
+                OperatorBase::ArnEquals,
+                "aws:PrincipalArn",
+                arns,
+            ));
+        }
+        if self.require_mfa {
+            blocks.push(condition_entry(
+                OperatorBase::Bool,
+                "aws:MultiFactorAuthPresent",
+                vec![ConditionValue::String("true".to_owned())],
+            ));
+        }
+        Ok(PolicyDocument {
+            version: Some(Version::V2012_10_17),
+            id: None,
+            statement: OneOrMany::Many(vec![Statement {
+                sid: None,
+                effect: Effect::Allow,
+                principal: Some(PrincipalElement::Principal(Principal::Map(vec![(
+                    PrincipalKind::Aws,
+                    one_or_many(roots),
+                )]))),
+                action: ActionElement::Action(OneOrMany::One(Action::new("sts:AssumeRole"))),
+                resource: None,
+                condition: (!blocks.is_empty()).then_some(Condition(blocks)),
+            }]),
+        })
+    }
+
+    /// The policy the trusted principals hold: `sts:AssumeRole` on the role, and nothing else.
+    #[must_use]
+    pub fn assume_policy(&self, trusted: &TrustedSpec) -> PolicyDocument {
+        let sid = trusted.assume_sid.clone().unwrap_or_else(|| {
+            format!(
+                "Assume{}",
+                self.role
+                    .name
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+            )
+        });
+        PolicyDocument {
+            version: Some(Version::V2012_10_17),
+            id: None,
+            statement: OneOrMany::Many(vec![allow(
+                &sid,
+                OneOrMany::One(Action::new("sts:AssumeRole")),
+                Some(OneOrMany::One(Resource::new(self.role_arn()))),
+            )]),
+        }
+    }
+
+    /// Both halves as one stack: the trusting account with its buckets, policies and role; each trusted account
+    /// with its principals and the policy that lets them assume the role.
+    pub fn build(&self) -> Result<Stack, PatternError> {
+        if self.trusted.is_empty() {
+            return Err(PatternError::NoTrustedAccount);
+        }
+        if let Some(same) = self
+            .trusted
+            .iter()
+            .find(|trusted| trusted.account.id == self.trusting.id)
+        {
+            return Err(PatternError::SameAccount(same.account.id.to_string()));
+        }
+        if let Some(seconds) = self.role.max_session_duration
+            && !(3_600..=43_200).contains(&seconds)
+        {
+            return Err(PatternError::SessionDuration(seconds));
+        }
+        let mut stack = Stack::new();
+        let trusting = stack.add_account(self.trusting.id.clone(), &self.trusting.name);
+        for bucket in &self.buckets {
+            stack.add_bucket(trusting, bucket);
+        }
+        let role = stack.add_role(trusting, &self.role.name, self.trust_policy()?);
+        {
+            let declared = stack.role_mut(role);
+            declared.path.clone_from(&self.role.path);
+            declared.description.clone_from(&self.role.description);
+            declared.max_session_duration = self.role.max_session_duration;
+            declared.tags.clone_from(&self.role.tags);
+        }
+        if let Some((name, document)) = &self.role.permissions_boundary {
+            let boundary = stack.add_policy(trusting, name, document.clone());
+            stack.role_mut(role).permissions_boundary = Some(boundary);
+        }
+        for (name, document) in &self.permissions {
+            let policy = stack.add_policy(trusting, name, document.clone());
+            stack.attach(role, policy);
+        }
+        for trusted in &self.trusted {
+            let account: AccountRef =
+                stack.add_account(trusted.account.id.clone(), &trusted.account.name);
+            let document = self.assume_policy(trusted);
+            match &trusted.assumers {
+                Assumers::Users(users) => {
+                    let policy = stack.add_policy(account, &trusted.assume_policy_name, document);
+                    for user in users {
+                        let user = stack.add_user(account, user);
+                        stack.attach(user, policy);
+                    }
+                }
+                Assumers::Group { name, members } => {
+                    let policy = stack.add_policy(account, &trusted.assume_policy_name, document);
+                    let group = stack.add_group(account, name);
+                    stack.attach(group, policy);
+                    for member in members {
+                        let user = stack.add_user(account, member);
+                        stack.add_to_group(user, group);
+                    }
+                }
+                Assumers::WholeAccount => {}
+            }
+        }
+        Ok(stack)
+    }
+}
+
+impl CrossAccount {
+    /// The reference scenario of `scenario.md` as a pattern: Stuzio trusts Acme; Troy in Acme may assume
+    /// `StuzioAcmeConsultantRole`, which has full access to `com.stuzio.projectx`.
+    #[must_use]
+    pub fn reference_scenario() -> CrossAccount {
+        // The scenario's ids and names are fixed text, pinned by tests against `scenario.md`'s policies.
+        let id = |text: &str| {
+            AccountId::parse(text).unwrap_or_else(|_| unreachable!("the scenario's ids are valid"))
+        };
+        let bucket = "com.stuzio.projectx";
+        let project_x = PolicyDocument {
+            version: Some(Version::V2012_10_17),
+            id: None,
+            statement: OneOrMany::Many(vec![
+                allow(
+                    "FullAccessToProjectX",
+                    OneOrMany::One(Action::new("s3:*")),
+                    Some(OneOrMany::Many(vec![
+                        Resource::new(format!("arn:aws:s3:::{bucket}")),
+                        Resource::new(format!("arn:aws:s3:::{bucket}/*")),
+                    ])),
+                ),
+                allow(
+                    "ListAllBuckets",
+                    OneOrMany::One(Action::new("s3:ListAllMyBuckets")),
+                    Some(OneOrMany::One(Resource::new("*"))),
+                ),
+            ]),
+        };
+        CrossAccount {
+            trusting: AccountSpec {
+                id: id("081278057606"),
+                name: "Stuzio".to_owned(),
+            },
+            trusted: vec![TrustedSpec {
+                account: AccountSpec {
+                    id: id("183438944504"),
+                    name: "Acme".to_owned(),
+                },
+                assumers: Assumers::Users(vec!["Troy".to_owned()]),
+                assume_policy_name: "AcmeClientAssumeRolePolicy".to_owned(),
+                assume_sid: Some("StuzioClientAssumeRolePolicy".to_owned()),
+            }],
+            role: RoleSpec {
+                name: "StuzioAcmeConsultantRole".to_owned(),
+                path: "/".to_owned(),
+                description: None,
+                max_session_duration: None,
+                permissions_boundary: None,
+                tags: Vec::new(),
+            },
+            permissions: vec![("StuzioProjectXPolicy".to_owned(), project_x)],
+            buckets: vec![bucket.to_owned()],
+            external_id: None,
+            require_mfa: false,
+            narrow_to_principals: false,
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `iamgen generate`: render a stack as Terraform, CloudFormation, policy files and a diagram.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use iamgen_runtime::lint::{self, Options};
+use iamgen_runtime::render::{Renderer, Target};
+use iamgen_runtime::stack::Stack;
+use iamgen_runtime::{Diagnostic, Severity};
+
+use super::exit;
+
+/// Generate Terraform, CloudFormation, policy JSON and a trust diagram for a stack.
+///
+/// Without SPEC, generates the reference scenario (Troy in Acme assumes StuzioAcmeConsultantRole in Stuzio).
+/// The stack is linted first: errors stop generation and are shown. Files are written atomically and only when
+/// their content changes.
+///
+/// Exit status: 0 on success; 1 when the stack has errors; 2 on a usage error, an unreadable spec, or a file
+/// that cannot be written.
+#[derive(Debug, clap::Args)]
+pub(crate) struct GenerateArgs {
+    /// The stack's spec (`iamgen.toml`); the reference scenario when absent.
+    #[arg(value_name = "SPEC")]
+    spec: Option<PathBuf>,
+    /// What to generate (repeatable).
+    #[arg(long, value_enum, default_value = "all")]
+    target: Vec<TargetArg>,
+    /// Where to write: `DIR/terraform/`, `DIR/cloudformation/`, `DIR/policies/`, `DIR/diagram.mmd`.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// A directory whose `terraform/*.hbs`, `cloudformation/*.hbs` or `diagram/*.hbs` replace the embedded
+    /// templates of the same name.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TargetArg {
+    Terraform,
+    Cloudformation,
+    Policies,
+    Diagram,
+    All,
+}
+
+pub(crate) fn run(args: &GenerateArgs) -> u8 {
+    let stack = match &args.spec {
+        None => Stack::reference_scenario(),
+        Some(path) => match super::spec::load(path) {
+            Ok(stack) => stack,
+            Err(message) => {
+                eprintln!("{message}");
+                return exit::BAD_INPUT;
+            }
+        },
+    };
+    let findings = lint::lint_stack(&stack, &Options::default());
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.finding.severity == Severity::Error)
+        .collect();
+    for finding in &findings {
+        let Diagnostic {
+            code,
+            severity,
+            message,
+            pointer,
+            help,
+            ..
+        } = &finding.finding;
+        eprintln!(
+            "{severity}: {}: {message} [{code}]{}",
+            finding.subject,
+            pointer
+                .as_deref()
+                .map(|p| format!(" at {p}"))
+                .unwrap_or_default()
+        );
+        if let Some(help) = help {
+            eprintln!("  help: {help}");
+        }
+    }
+    if !errors.is_empty() {
+        eprintln!(
+            "error: the stack has {} error(s); nothing was generated",
+            errors.len()
+        );
+        return exit::FINDINGS;
+    }
+    let mut targets: Vec<Target> = Vec::new();
+    for target in &args.target {
+        match target {
+            TargetArg::All => targets.extend(Target::ALL),
+            TargetArg::Terraform => targets.push(Target::Terraform),
+            TargetArg::Cloudformation => targets.push(Target::CloudFormation),
+            TargetArg::Policies => targets.push(Target::Policies),
+            TargetArg::Diagram => targets.push(Target::Diagram),
+        }
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    let overridden;
+    let renderer = match &args.templates {
+        Some(dir) => match Renderer::with_overrides(dir) {
+            Ok(renderer) => {
+                overridden = renderer;
+                &overridden
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                return exit::BAD_INPUT;
+            }
+        },
+        None => match Renderer::embedded() {
+            Ok(renderer) => renderer,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return exit::BAD_INPUT;
+            }
+        },
+    };
+    let rendered = match renderer.render(&stack, &targets) {
+        Ok(rendered) => rendered,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return exit::FINDINGS;
+        }
+    };
+    match rendered.write_to(&args.out) {
+        Ok(report) => {
+            eprintln!(
+                "wrote {} file(s), {} unchanged, in {}",
+                report.written.len(),
+                report.unchanged.len(),
+                args.out.display()
+            );
+            exit::OK
+        }
+        Err(error) => {
+            eprintln!("error: cannot write to {}: {error}", args.out.display());
+            exit::BAD_INPUT
+        }
+    }
+}
