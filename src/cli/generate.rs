@@ -12,7 +12,7 @@ use super::exit;
 
 /// Generate Terraform, CloudFormation, policy JSON and a trust diagram for a stack.
 ///
-/// Without SPEC, generates the reference scenario (Troy in Acme assumes StuzioAcmeConsultantRole in Stuzio).
+/// Without SPEC, generates the reference scenario (Troy in Acme assumes `StuzioAcmeConsultantRole` in Stuzio).
 /// The stack is linted first: errors stop generation and are shown. Files are written atomically and only when
 /// their content changes.
 ///
@@ -120,14 +120,14 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
             }
         },
     };
-    let rendered = match renderer.render(&stack, &targets) {
-        Ok(rendered) => rendered,
+    let output = match renderer.render(&stack, &targets) {
+        Ok(output) => output,
         Err(error) => {
             eprintln!("error: {error}");
             return exit::FINDINGS;
         }
     };
-    match rendered.write_to(&args.out) {
+    match output.write_to(&args.out) {
         Ok(report) => {
             eprintln!(
                 "wrote {} file(s), {} unchanged, in {}",
