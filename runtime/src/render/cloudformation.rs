@@ -522,7 +522,10 @@ fn check_limits(account: &str, template: &Template, text: &str) -> Result<(), Re
     Ok(())
 }
 
-#[allow(clippy::too_many_lines, reason = "the account templates, then the StackSets, then the README")]
+#[allow(
+    clippy::too_many_lines,
+    reason = "the account templates, then the StackSets, then the README"
+)]
 pub(super) fn render(
     renderer: &Renderer,
     stack: &Stack,

@@ -83,6 +83,13 @@ pub(super) fn render(
                 "dot_shape": dot_shape,
             }));
         };
+        // The account itself, as trusts name it (`:root`): edges go to a node, which Graphviz needs.
+        push(
+            format!("{alias}_account"),
+            format!("account {} (root)", account.name),
+            ("[/", "/]"),
+            "folder",
+        );
         for (_, user) in stack.users().filter(|(_, u)| u.account == account_ref) {
             push(
                 node("user", alias, &user.name),
@@ -144,7 +151,7 @@ pub(super) fn render(
             if other_ref != role.account && role.trust.to_json().contains(other.id.as_str()) {
                 edge(
                     role_node.clone(),
-                    alias_of(other_ref).to_owned(),
+                    format!("{}_account", alias_of(other_ref)),
                     "trusts",
                     "-.->",
                     "dashed",
@@ -215,7 +222,7 @@ pub(super) fn render(
             }
         }
     }
-    for (user_ref, user) in stack.users() {
+    for (_, user) in stack.users() {
         for group in &user.groups {
             let group = stack.group(*group);
             edge(
@@ -226,7 +233,6 @@ pub(super) fn render(
                 "dotted",
             );
         }
-        let _ = user_ref;
     }
     let view = json!({
         "version": env!("CARGO_PKG_VERSION"),

@@ -365,3 +365,73 @@ impl CrossAccount {
         }
     }
 }
+
+impl CrossAccount {
+    /// The reference scenario hardened as users of the pattern expect: an `sts:ExternalId`, MFA, the trust
+    /// narrowed to the named principals, a permissions boundary, two consultants through a group, the
+    /// object-level actions a consultant needs instead of `s3:*`, a description, tags and a two-hour session.
+    #[must_use]
+    pub fn hardened_scenario() -> CrossAccount {
+        let mut pattern = CrossAccount::reference_scenario();
+        let bucket = pattern.buckets[0].clone();
+        let statement = |sid: &str, actions: &[&str], resources: Vec<String>| {
+            allow(
+                sid,
+                one_or_many(actions.iter().map(|action| Action::new(*action)).collect()),
+                Some(one_or_many(
+                    resources.into_iter().map(Resource::new).collect(),
+                )),
+            )
+        };
+        let document = |statements: Vec<Statement>| PolicyDocument {
+            version: Some(Version::V2012_10_17),
+            id: None,
+            statement: OneOrMany::Many(statements),
+        };
+        pattern.permissions = vec![(
+            "StuzioProjectXPolicy".to_owned(),
+            document(vec![
+                statement(
+                    "ListProjectX",
+                    &["s3:ListBucket"],
+                    vec![format!("arn:aws:s3:::{bucket}")],
+                ),
+                statement(
+                    "ReadWriteProjectXObjects",
+                    &["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                    vec![format!("arn:aws:s3:::{bucket}/*")],
+                ),
+            ]),
+        )];
+        pattern.role.description = Some("Acme consultants working on project X".to_owned());
+        pattern.role.max_session_duration = Some(7_200);
+        pattern.role.tags = vec![
+            ("project".to_owned(), "x".to_owned()),
+            ("owner".to_owned(), "stuzio-platform".to_owned()),
+        ];
+        pattern.role.permissions_boundary = Some((
+            "StuzioConsultantBoundary".to_owned(),
+            document(vec![statement(
+                "OnlyProjectX",
+                &[
+                    "s3:ListBucket",
+                    "s3:GetObject",
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                ],
+                vec![
+                    format!("arn:aws:s3:::{bucket}"),
+                    format!("arn:aws:s3:::{bucket}/*"),
+                ],
+            )]),
+        ));
+        pattern.trusted[0].assumers = Assumers::Group {
+            name: "StuzioConsultants".to_owned(),
+            members: vec!["Troy".to_owned(), "Dana".to_owned()],
+        };
+        pattern.external_id = Some("stuzio-acme-projectx".to_owned());
+        pattern.require_mfa = true;
+        pattern.narrow_to_principals = true;
+        pattern
+    }
+}
