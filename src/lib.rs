@@ -151,6 +151,8 @@ pub use iamgen_macros::Policy;
 #[cfg(feature = "macros")]
 pub use iamgen_macros::Role;
 
+pub mod build_script;
+
 // Used by generated code. Not public API.
 #[doc(hidden)]
 pub mod __private {
