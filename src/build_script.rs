@@ -28,7 +28,9 @@ pub enum GenerateError {
         error: std::io::Error,
     },
     /// No output directory was given and `OUT_DIR` is not set (not running in a build script).
-    #[error("no output directory: call `out_dir`, or run from a build script where `OUT_DIR` is set")]
+    #[error(
+        "no output directory: call `out_dir`, or run from a build script where `OUT_DIR` is set"
+    )]
     NoOutDir,
 }
 
@@ -97,7 +99,9 @@ impl<'s> Generate<'s> {
         }
         let out = match self.out_dir {
             Some(dir) => dir,
-            None => std::env::var_os("OUT_DIR").map(|dir| Path::new(&dir).join("iamgen")).ok_or(GenerateError::NoOutDir)?,
+            None => std::env::var_os("OUT_DIR")
+                .map(|dir| Path::new(&dir).join("iamgen"))
+                .ok_or(GenerateError::NoOutDir)?,
         };
         let rendered = match &self.templates {
             Some(dir) => {
@@ -106,7 +110,9 @@ impl<'s> Generate<'s> {
             }
             None => Renderer::embedded()?.render(self.stack, &self.targets)?,
         };
-        rendered.write_to(&out).map_err(|error| GenerateError::Write { path: out, error })
+        rendered
+            .write_to(&out)
+            .map_err(|error| GenerateError::Write { path: out, error })
     }
 }
 
@@ -118,9 +124,17 @@ mod tests {
     fn writes_once_then_leaves_files_alone() {
         let stack = Stack::reference_scenario();
         let dir = tempfile::tempdir().unwrap();
-        let first = Generate::new(&stack).targets(&[Target::Terraform]).out_dir(dir.path()).run().unwrap();
+        let first = Generate::new(&stack)
+            .targets(&[Target::Terraform])
+            .out_dir(dir.path())
+            .run()
+            .unwrap();
         assert!(!first.written.is_empty());
-        let second = Generate::new(&stack).targets(&[Target::Terraform]).out_dir(dir.path()).run().unwrap();
+        let second = Generate::new(&stack)
+            .targets(&[Target::Terraform])
+            .out_dir(dir.path())
+            .run()
+            .unwrap();
         assert!(second.written.is_empty());
         assert_eq!(second.unchanged.len(), first.written.len());
     }
@@ -135,8 +149,14 @@ mod tests {
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let error = Generate::new(&stack).out_dir(dir.path()).run().unwrap_err();
-        assert!(matches!(&error, GenerateError::Lint(errors) if errors[0].1.code == "INVALID_ACTION"), "{error}");
+        assert!(
+            matches!(&error, GenerateError::Lint(errors) if errors[0].1.code == "INVALID_ACTION"),
+            "{error}"
+        );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-        assert!(matches!(Generate::new(&stack).run(), Err(GenerateError::Lint(_))));
+        assert!(matches!(
+            Generate::new(&stack).run(),
+            Err(GenerateError::Lint(_))
+        ));
     }
 }

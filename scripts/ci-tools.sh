@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs the external validators that tests/generated_validators.rs runs on the generated output, into the
+# project (never globally), and prints their versions:
+#
+#   target/ci-tools/venv/bin/cfn-lint    CloudFormation linter (PyPI cfn-lint)
+#   target/ci-tools/venv/bin/checkov     IaC scanner (PyPI checkov), run with --skip-download
+#   target/ci-tools/node/node_modules/@cdktf/hcl2json
+#                                        HashiCorp's HCL parser (hashicorp/hcl compiled to WebAssembly)
+#
+# Idempotent: a tool already installed at its pinned version is left alone, so a second run reaches no
+# registry. Needs python3 (with venv and pip) and npm; reaches PyPI and the npm registry only.
+#
+#   scripts/ci-tools.sh
+set -euo pipefail
+
+CFN_LINT_VERSION=1.58.0
+CHECKOV_VERSION=3.3.30
+HCL2JSON_VERSION=0.21.0
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tools="$root/target/ci-tools"
+venv="$tools/venv"
+node_prefix="$tools/node"
+mkdir -p "$tools"
+
+# --- Python tools -------------------------------------------------------------------------------------------
+python_pins="cfn-lint==$CFN_LINT_VERSION checkov==$CHECKOV_VERSION"
+python_stamp="$venv/.iamgen-pins"
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$python_stamp" 2>/dev/null)" != "$python_pins" ]; then
+    echo "ci-tools: installing $python_pins into $venv" >&2
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --upgrade pip
+    # One resolver run for both: checkov depends on cfn-lint, so the pins must agree.
+    # shellcheck disable=SC2086
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input $python_pins
+    printf '%s' "$python_pins" >"$python_stamp"
+fi
+
+# --- Node tools ---------------------------------------------------------------------------------------------
+hcl2json_dir="$node_prefix/node_modules/@cdktf/hcl2json"
+installed_hcl2json="$(node -p "require('$hcl2json_dir/package.json').version" 2>/dev/null || true)"
+if [ "$installed_hcl2json" != "$HCL2JSON_VERSION" ]; then
+    echo "ci-tools: installing @cdktf/hcl2json@$HCL2JSON_VERSION into $node_prefix" >&2
+    mkdir -p "$node_prefix"
+    # A package.json of its own, so that npm installs here and not into an enclosing project.
+    [ -f "$node_prefix/package.json" ] || printf '{ "private": true }\n' >"$node_prefix/package.json"
+    npm install --prefix "$node_prefix" --no-audit --no-fund --loglevel=error --save-exact \
+        "@cdktf/hcl2json@$HCL2JSON_VERSION" >&2
+fi
+
+# --- Versions -----------------------------------------------------------------------------------------------
+echo "cfn-lint: $("$venv/bin/cfn-lint" --version 2>&1 | tr -d '\n')"
+echo "checkov: $("$venv/bin/checkov" --version 2>&1 | tail -n 1 | tr -d '\n')"
+echo "@cdktf/hcl2json: $(node -p "require('$hcl2json_dir/package.json').version")"
+echo "node: $(node --version)"

@@ -1,0 +1,217 @@
+//! The stacks whose generated output the tests check: the reference scenario, and a hardened variant of it
+//! that uses every option of the cross-account pattern.
+
+use std::path::{Path, PathBuf};
+
+use iamgen::__private::iamgen_runtime::render::{self, Rendered, Target, escape};
+use iamgen::PolicyDocument;
+use iamgen::stack::Stack;
+use iamgen::stack::pattern::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
+
+/// The bucket of both stacks.
+pub const BUCKET: &str = "com.stuzio.projectx";
+
+/// The permissions boundary of the hardened role: at most the project's objects and their listing, and no write
+/// outside the session's own prefix or the shared one. `${aws:userid}` is an IAM policy variable, so every
+/// target must carry it through literally (`$${` in HCL, `${!` in `Fn::Sub`).
+const BOUNDARY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AtMostProjectX",
+      "Effect": "Allow",
+      "Action": [
+        "s3:ListBucket",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject"
+      ],
+      "Resource": [
+        "arn:aws:s3:::com.stuzio.projectx",
+        "arn:aws:s3:::com.stuzio.projectx/*"
+      ]
+    },
+    {
+      "Sid": "WritesOnlyToOwnOrSharedPrefix",
+      "Effect": "Deny",
+      "Action": [
+        "s3:PutObject",
+        "s3:DeleteObject"
+      ],
+      "NotResource": [
+        "arn:aws:s3:::com.stuzio.projectx/home/${aws:userid}/*",
+        "arn:aws:s3:::com.stuzio.projectx/shared/*"
+      ]
+    }
+  ]
+}"#;
+
+/// Least privilege on the project's bucket: list it, and read, write and delete its objects.
+const PERMISSIONS: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ListProjectX",
+      "Effect": "Allow",
+      "Action": "s3:ListBucket",
+      "Resource": "arn:aws:s3:::com.stuzio.projectx"
+    },
+    {
+      "Sid": "ReadWriteProjectXObjects",
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject"
+      ],
+      "Resource": "arn:aws:s3:::com.stuzio.projectx/*"
+    }
+  ]
+}"#;
+
+fn document(json: &str) -> PolicyDocument {
+    PolicyDocument::from_json(json).unwrap_or_else(|error| panic!("a test policy: {error}"))
+}
+
+/// The reference scenario as a pattern.
+#[must_use]
+pub fn reference_pattern() -> CrossAccount {
+    CrossAccount::reference_scenario()
+}
+
+/// The hardened variant: an `ExternalId`, MFA, a permissions boundary, two users through a group, the trust
+/// narrowed to those users, least-privilege S3 permissions, a description, tags and a two-hour session.
+#[must_use]
+pub fn hardened_pattern() -> CrossAccount {
+    let mut pattern = CrossAccount::reference_scenario();
+    pattern.trusted = vec![TrustedSpec {
+        account: AccountSpec {
+            id: pattern.trusted[0].account.id.clone(),
+            name: "Acme".to_owned(),
+        },
+        assumers: Assumers::Group {
+            name: "AcmeConsultants".to_owned(),
+            members: vec!["Troy".to_owned(), "Abed".to_owned()],
+        },
+        assume_policy_name: "AcmeClientAssumeRolePolicy".to_owned(),
+        assume_sid: Some("StuzioClientAssumeRolePolicy".to_owned()),
+    }];
+    pattern.role = RoleSpec {
+        name: "StuzioAcmeConsultantRole".to_owned(),
+        path: "/".to_owned(),
+        description: Some(
+            "Acme's consultants (\"Troy\" and Abed) on project X: objects of com.stuzio.projectx only"
+                .to_owned(),
+        ),
+        max_session_duration: Some(7_200),
+        permissions_boundary: Some((
+            "StuzioConsultantBoundary".to_owned(),
+            document(BOUNDARY),
+        )),
+        tags: vec![
+            ("project".to_owned(), "projectx".to_owned()),
+            ("client".to_owned(), "acme".to_owned()),
+            ("owner:team".to_owned(), "data-platform".to_owned()),
+        ],
+    };
+    pattern.permissions = vec![("StuzioProjectXPolicy".to_owned(), document(PERMISSIONS))];
+    pattern.external_id = Some("stuzio-acme-projectx-4f1c".to_owned());
+    pattern.require_mfa = true;
+    pattern.narrow_to_principals = true;
+    pattern
+}
+
+/// A stack, built and rendered for every target into a temporary directory.
+#[derive(Debug)]
+pub struct Case {
+    /// `reference` or `hardened`.
+    pub name: &'static str,
+    /// The model.
+    pub stack: Stack,
+    /// What the generator produced.
+    pub rendered: Rendered,
+    /// Where it was written (removed on drop).
+    pub dir: tempfile::TempDir,
+}
+
+impl Case {
+    /// Builds `pattern` and renders every target into a new temporary directory.
+    #[must_use]
+    pub fn new(name: &'static str, pattern: &CrossAccount) -> Case {
+        let stack = pattern
+            .build()
+            .unwrap_or_else(|error| panic!("{name}: the pattern does not build: {error}"));
+        let rendered = render::render(&stack, &Target::ALL)
+            .unwrap_or_else(|error| panic!("{name}: rendering failed: {error}"));
+        // Not the default `.tmp` prefix: checkov skips hidden directories.
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("iamgen-{name}-"))
+            .tempdir()
+            .expect("a temporary directory");
+        rendered
+            .write_to(dir.path())
+            .expect("the output is written");
+        Case {
+            name,
+            stack,
+            rendered,
+            dir,
+        }
+    }
+
+    /// The reference scenario.
+    #[must_use]
+    pub fn reference() -> Case {
+        Case::new("reference", &reference_pattern())
+    }
+
+    /// The hardened variant.
+    #[must_use]
+    pub fn hardened() -> Case {
+        Case::new("hardened", &hardened_pattern())
+    }
+
+    /// Both.
+    #[must_use]
+    pub fn both() -> [Case; 2] {
+        [Case::reference(), Case::hardened()]
+    }
+
+    /// The output directory.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The generated files whose relative path starts with `prefix` and ends with `suffix`, in path order.
+    #[must_use]
+    pub fn files(&self, prefix: &str, suffix: &str) -> Vec<(String, String)> {
+        self.rendered
+            .files()
+            .iter()
+            .filter(|(path, _)| path.starts_with(prefix) && path.ends_with(suffix))
+            .map(|(path, text)| (path.clone(), text.clone()))
+            .collect()
+    }
+
+    /// Absolute paths of the generated files as [`Case::files`] selects them.
+    #[must_use]
+    pub fn paths(&self, prefix: &str, suffix: &str) -> Vec<PathBuf> {
+        self.files(prefix, suffix)
+            .into_iter()
+            .map(|(path, _)| self.path().join(path))
+            .collect()
+    }
+
+    /// The account whose template or Terraform file is named `alias` (the account's name in snake case).
+    #[must_use]
+    pub fn account_id_of_alias(&self, alias: &str) -> String {
+        self.stack
+            .accounts()
+            .find(|(_, account)| escape::snake_name(&account.name) == alias)
+            .map_or_else(
+                || panic!("{}: no account has the alias `{alias}`", self.name),
+                |(_, account)| account.id.as_str().to_owned(),
+            )
+    }
+}

@@ -1,0 +1,119 @@
+//! The external validators, as `scripts/ci-tools.sh` installs them into `target/ci-tools/`.
+//!
+//! Policy for a missing tool: in CI (`CI` set and not empty or `false`) the test fails and names the script
+//! that installs it; elsewhere the check is skipped with a note on standard error, so that `cargo test` passes
+//! on a fresh developer machine.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The project root.
+#[must_use]
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `target/ci-tools`.
+#[must_use]
+pub fn tools_dir() -> PathBuf {
+    root().join("target").join("ci-tools")
+}
+
+/// Whether this is a CI run.
+#[must_use]
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false" && value != "0")
+}
+
+/// `path` if it exists; otherwise `None` outside CI, and a panic naming `scripts/ci-tools.sh` in CI.
+#[must_use]
+pub fn require(what: &str, path: PathBuf) -> Option<PathBuf> {
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        !in_ci(),
+        "{what} is not installed at {}: CI must run `scripts/ci-tools.sh` before the tests",
+        path.display()
+    );
+    skipped(&format!(
+        "{what} is not installed at {} (run `scripts/ci-tools.sh` to install it)",
+        path.display()
+    ));
+    None
+}
+
+/// Says on standard error that a check was skipped, past the test harness's capture, so that a developer sees
+/// it in a passing run too.
+pub fn skipped(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
+
+/// `target/ci-tools/venv/bin/cfn-lint`.
+#[must_use]
+pub fn cfn_lint() -> Option<PathBuf> {
+    require(
+        "cfn-lint",
+        tools_dir().join("venv").join("bin").join("cfn-lint"),
+    )
+}
+
+/// `target/ci-tools/venv/bin/checkov`.
+#[must_use]
+pub fn checkov() -> Option<PathBuf> {
+    require(
+        "checkov",
+        tools_dir().join("venv").join("bin").join("checkov"),
+    )
+}
+
+/// The installed `@cdktf/hcl2json` package directory, and `node` to run it with.
+#[must_use]
+pub fn hcl2json() -> Option<(PathBuf, PathBuf)> {
+    let package = require(
+        "@cdktf/hcl2json",
+        tools_dir()
+            .join("node")
+            .join("node_modules")
+            .join("@cdktf")
+            .join("hcl2json"),
+    )?;
+    let Some(node) = which("node") else {
+        assert!(
+            !in_ci(),
+            "node is not on PATH: CI needs Node.js for `scripts/ci-tools.sh` and @cdktf/hcl2json"
+        );
+        skipped("node is not on PATH");
+        return None;
+    };
+    Some((node, package))
+}
+
+/// The first `name` on `PATH`.
+#[must_use]
+pub fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Runs `command`, panicking with its output if it cannot start.
+#[must_use]
+pub fn run(command: &mut Command) -> Output {
+    command
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"))
+}
+
+/// A command's standard output and error, for a failure message.
+#[must_use]
+pub fn describe(output: &Output) -> String {
+    format!(
+        "status {}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
