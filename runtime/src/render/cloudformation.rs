@@ -5,7 +5,7 @@
 //! account become `Fn::Sub` over a parameter for its id (with an `AllowedPattern`), since stacks in different
 //! accounts cannot reference each other.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::json;
 
@@ -42,15 +42,20 @@ fn sub_literal(text: &str) -> String {
 
 /// Strings that name something of the stack, and what to write instead within one account's template.
 struct Intrinsics {
-    exact: Vec<(String, Value)>,
+    exact: HashMap<String, Value>,
     prefixes: Vec<(String, String)>,
 }
 
 impl Intrinsics {
+    /// Rewrites `text` to `replacement`; the first replacement added for a text wins.
+    fn add_exact(&mut self, (text, replacement): (String, Value)) {
+        self.exact.entry(text).or_insert(replacement);
+    }
+
     fn rewrite(&self, value: &Value) -> Value {
         match value {
             Value::String(text) => {
-                if let Some((_, replacement)) = self.exact.iter().find(|(known, _)| known == text) {
+                if let Some(replacement) = self.exact.get(text) {
                     return replacement.clone();
                 }
                 if let Some((prefix, variable)) = self
@@ -80,51 +85,97 @@ impl Intrinsics {
     }
 }
 
-/// A logical id for an item of one template: its name, with the kind (`Role`, `Policy` ...) appended unless the
-/// name already ends with it, or when another item of the template would get the same id.
-fn logical_name(stack: &Stack, account: AccountRef, kind: &str, name: &str) -> String {
-    let base = logical_id(name);
-    let short = if base.ends_with(kind) {
-        base.clone()
-    } else {
-        format!("{base}{kind}")
-    };
-    // Every id the short form could collide with: the other items of this account, named the same way.
-    let mut others: Vec<String> = Vec::new();
-    let mut add = |other_kind: &str, other_name: &str| {
-        if (other_kind, other_name) != (kind, name) {
-            let other = logical_id(other_name);
-            others.push(if other.ends_with(other_kind) {
-                other
+/// The logical ids of one template's items, by kind (`Role`, `Policy` ...) and name.
+///
+/// An id is the item's name with the kind appended unless the name already ends with it. Items whose ids would
+/// clash get the kind appended once more, then a counter, in the order of the stack, so the ids are unique and
+/// stable. Computed once per template: looking up an item is then constant time, which keeps rendering linear
+/// in the size of the stack.
+struct LogicalNames(HashMap<(&'static str, String), String>);
+
+impl LogicalNames {
+    fn new(stack: &Stack, account: AccountRef) -> Self {
+        let mut items: Vec<(&'static str, &str)> = Vec::new();
+        let in_account = |owner: AccountRef| owner == account;
+        items.extend(
+            stack
+                .buckets()
+                .filter(|(_, b)| in_account(b.account))
+                .map(|(_, b)| ("Bucket", b.name.as_str())),
+        );
+        items.extend(
+            stack
+                .policies()
+                .filter(|(_, p)| in_account(p.account))
+                .map(|(_, p)| ("Policy", p.name.as_str())),
+        );
+        items.extend(
+            stack
+                .roles()
+                .filter(|(_, r)| in_account(r.account))
+                .map(|(_, r)| ("Role", r.name.as_str())),
+        );
+        items.extend(
+            stack
+                .users()
+                .filter(|(_, u)| in_account(u.account))
+                .map(|(_, u)| ("User", u.name.as_str())),
+        );
+        items.extend(
+            stack
+                .groups()
+                .filter(|(_, g)| in_account(g.account))
+                .map(|(_, g)| ("Group", g.name.as_str())),
+        );
+
+        let short = |kind: &str, name: &str| {
+            let base = logical_id(name);
+            if base.ends_with(kind) {
+                base
             } else {
-                format!("{other}{other_kind}")
-            });
+                format!("{base}{kind}")
+            }
+        };
+        let shorts: Vec<String> = items.iter().map(|(kind, name)| short(kind, name)).collect();
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for id in &shorts {
+            *count.entry(id.as_str()).or_default() += 1;
         }
-    };
-    stack
-        .buckets()
-        .filter(|(_, b)| b.account == account)
-        .for_each(|(_, b)| add("Bucket", &b.name));
-    stack
-        .policies()
-        .filter(|(_, p)| p.account == account)
-        .for_each(|(_, p)| add("Policy", &p.name));
-    stack
-        .roles()
-        .filter(|(_, r)| r.account == account)
-        .for_each(|(_, r)| add("Role", &r.name));
-    stack
-        .users()
-        .filter(|(_, u)| u.account == account)
-        .for_each(|(_, u)| add("User", &u.name));
-    stack
-        .groups()
-        .filter(|(_, g)| g.account == account)
-        .for_each(|(_, g)| add("Group", &g.name));
-    if others.contains(&short) {
-        format!("{base}{kind}{kind}")
-    } else {
-        short
+        // Unique short ids are taken first, so that a longer id made for a clash can never steal one.
+        let mut used: HashSet<String> = shorts
+            .iter()
+            .filter(|id| count[id.as_str()] == 1)
+            .cloned()
+            .collect();
+        let mut ids = HashMap::with_capacity(items.len());
+        for ((kind, name), id) in items.iter().zip(&shorts) {
+            let key = (*kind, (*name).to_owned());
+            if ids.contains_key(&key) {
+                continue;
+            }
+            let id = if count[id.as_str()] == 1 {
+                id.clone()
+            } else {
+                let longer = format!("{}{kind}{kind}", logical_id(name));
+                let mut candidate = longer.clone();
+                let mut counter = 2;
+                while !used.insert(candidate.clone()) {
+                    candidate = format!("{longer}{counter}");
+                    counter += 1;
+                }
+                candidate
+            };
+            ids.insert(key, id);
+        }
+        Self(ids)
+    }
+
+    fn get(&self, kind: &'static str, name: &str) -> String {
+        self.0
+            .get(&(kind, name.to_owned()))
+            .cloned()
+            // Every item of the template was named in `new`; this is for a name from elsewhere.
+            .unwrap_or_else(|| format!("{}{kind}", logical_id(name)))
     }
 }
 
@@ -149,7 +200,7 @@ fn account_template(
     let account = stack.account(account_ref);
     let mut parameters: Vec<(String, Value)> = Vec::new();
     let mut intrinsics = Intrinsics {
-        exact: Vec::new(),
+        exact: HashMap::new(),
         prefixes: Vec::new(),
     };
     // Other accounts: parameters for their ids, and their ARNs through `Fn::Sub`.
@@ -185,20 +236,18 @@ fn account_template(
                 ),
             ]),
         ));
-        intrinsics.exact.push((
+        intrinsics.add_exact((
             other.id.root_arn("aws"),
             object(vec![(
                 "Fn::Sub",
                 Value::String(format!("arn:aws:iam::${{{parameter}}}:root")),
             )]),
         ));
-        intrinsics
-            .exact
-            .push((id.to_owned(), reference(&parameter)));
+        intrinsics.add_exact((id.to_owned(), reference(&parameter)));
         for (role_ref, _) in stack.roles().filter(|(_, role)| role.account == other_ref) {
             let arn = stack.role_arn(role_ref);
             let rest = sub_literal(&arn[format!("arn:aws:iam::{id}:").len()..]);
-            intrinsics.exact.push((
+            intrinsics.add_exact((
                 arn,
                 object(vec![(
                     "Fn::Sub",
@@ -209,7 +258,7 @@ fn account_template(
         for (user_ref, _) in stack.users().filter(|(_, user)| user.account == other_ref) {
             let arn = stack.user_arn(user_ref);
             let rest = sub_literal(&arn[format!("arn:aws:iam::{id}:").len()..]);
-            intrinsics.exact.push((
+            intrinsics.add_exact((
                 arn,
                 object(vec![(
                     "Fn::Sub",
@@ -221,7 +270,8 @@ fn account_template(
 
     let mut resources: Vec<(String, Value)> = Vec::new();
     let mut outputs: Vec<(String, Value)> = Vec::new();
-    let logical = |kind: &str, name: &str| logical_name(stack, account_ref, kind, name);
+    let logical_names = LogicalNames::new(stack, account_ref);
+    let logical = |kind: &'static str, name: &str| logical_names.get(kind, name);
     if !roles_only {
         for (_, bucket) in stack
             .buckets()
@@ -229,7 +279,7 @@ fn account_template(
         {
             let id = logical("Bucket", &bucket.name);
             let arn = format!("arn:aws:s3:::{}", bucket.name);
-            intrinsics.exact.push((arn.clone(), get_att(&id, "Arn")));
+            intrinsics.add_exact((arn.clone(), get_att(&id, "Arn")));
             intrinsics
                 .prefixes
                 .push((format!("{arn}/"), format!("{id}.Arn")));
@@ -252,7 +302,7 @@ fn account_template(
         .roles()
         .filter(|(_, role)| role.account == account_ref)
     {
-        intrinsics.exact.push((
+        intrinsics.add_exact((
             stack.role_arn(role_ref),
             get_att(&logical("Role", &role.name), "Arn"),
         ));
@@ -261,7 +311,7 @@ fn account_template(
         .policies()
         .filter(|(_, policy)| policy.account == account_ref)
     {
-        intrinsics.exact.push((
+        intrinsics.add_exact((
             stack.policy_arn(policy_ref),
             reference(&logical("Policy", &policy.name)),
         ));
@@ -271,45 +321,47 @@ fn account_template(
             .users()
             .filter(|(_, user)| user.account == account_ref)
         {
-            intrinsics.exact.push((
+            intrinsics.add_exact((
                 stack.user_arn(user_ref),
                 get_att(&logical("User", &user.name), "Arn"),
             ));
         }
     }
 
-    // Managed policies, attached from their side (`Roles`, `Users`, `Groups`).
+    // Managed policies, attached from their side (`Roles`, `Users`, `Groups`). Who holds each policy is
+    // gathered in one pass over the principals, in the order of the stack.
+    let mut holders: HashMap<crate::stack::PolicyRef, [Vec<Value>; 3]> = HashMap::new();
+    let mut hold = |principal: PrincipalRef, slot: usize, id: String| {
+        for policy in stack.attached(principal) {
+            holders.entry(*policy).or_default()[slot].push(reference(&id));
+        }
+    };
+    for (role_ref, role) in stack.roles().filter(|(_, r)| r.account == account_ref) {
+        hold(PrincipalRef::Role(role_ref), 0, logical("Role", &role.name));
+    }
+    if !roles_only {
+        for (user_ref, user) in stack.users().filter(|(_, u)| u.account == account_ref) {
+            hold(PrincipalRef::User(user_ref), 1, logical("User", &user.name));
+        }
+        for (group_ref, group) in stack.groups().filter(|(_, g)| g.account == account_ref) {
+            hold(
+                PrincipalRef::Group(group_ref),
+                2,
+                logical("Group", &group.name),
+            );
+        }
+    }
+    let boundaries: HashSet<crate::stack::PolicyRef> = stack
+        .roles()
+        .filter_map(|(_, r)| r.permissions_boundary)
+        .collect();
     for (policy_ref, policy) in stack
         .policies()
         .filter(|(_, policy)| policy.account == account_ref)
     {
         let id = logical("Policy", &policy.name);
-        let holders = |principal: PrincipalRef| stack.attached(principal).contains(&policy_ref);
-        let roles: Vec<Value> = stack
-            .roles()
-            .filter(|(role, r)| r.account == account_ref && holders(PrincipalRef::Role(*role)))
-            .map(|(_, role)| reference(&logical("Role", &role.name)))
-            .collect();
-        let users: Vec<Value> = stack
-            .users()
-            .filter(|(user, u)| {
-                !roles_only && u.account == account_ref && holders(PrincipalRef::User(*user))
-            })
-            .map(|(_, user)| reference(&logical("User", &user.name)))
-            .collect();
-        let groups: Vec<Value> = stack
-            .groups()
-            .filter(|(group, g)| {
-                !roles_only && g.account == account_ref && holders(PrincipalRef::Group(*group))
-            })
-            .map(|(_, group)| reference(&logical("Group", &group.name)))
-            .collect();
-        if roles_only
-            && roles.is_empty()
-            && !stack
-                .roles()
-                .any(|(_, r)| r.permissions_boundary == Some(policy_ref))
-        {
+        let [roles, users, groups] = holders.remove(&policy_ref).unwrap_or_default();
+        if roles_only && roles.is_empty() && !boundaries.contains(&policy_ref) {
             continue;
         }
         let mut properties = vec![
@@ -672,4 +724,30 @@ pub(super) fn render(
         )?,
     );
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LogicalNames;
+    use crate::policy::{AccountId, PolicyDocument};
+    use crate::stack::Stack;
+
+    #[test]
+    fn names_that_differ_only_in_punctuation_get_distinct_logical_ids() {
+        let mut stack = Stack::new();
+        let account = stack.add_account(AccountId::parse("111122223333").unwrap(), "Main");
+        let trust = PolicyDocument::from_json(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .unwrap();
+        for name in ["a-b", "ab", "a.b", "AbRoleRole"] {
+            stack.add_role(account, name, trust.clone());
+        }
+        let names = LogicalNames::new(&stack, account);
+        let ids: Vec<String> = ["a-b", "ab", "a.b", "AbRoleRole"]
+            .iter()
+            .map(|name| names.get("Role", name))
+            .collect();
+        assert_eq!(ids, ["ABRoleRole", "AbRole", "ABRoleRole2", "AbRoleRole"]);
+    }
 }

@@ -266,13 +266,9 @@ pub(super) fn render(
             references.exclude = Some(format!("aws_iam_role.{tf}.arn"));
             let trust = Value::of_policy(&role.trust).to_hcl(1, &references);
             references.exclude = None;
-            let boundary = role.permissions_boundary.map(|policy| {
-                let index = stack
-                    .policies()
-                    .position(|(p, _)| p == policy)
-                    .unwrap_or_default();
-                format!("aws_iam_policy.{}.arn", policies[index])
-            });
+            let boundary = role
+                .permissions_boundary
+                .map(|policy| format!("aws_iam_policy.{}.arn", policies[policy.index()]));
             let tags: Vec<Json> = role
                 .tags
                 .iter()
@@ -288,10 +284,7 @@ pub(super) fn render(
                 "tags": if tags.is_empty() { Json::Null } else { Json::Array(tags) },
             }));
             for policy in stack.attached(PrincipalRef::Role(role_ref)) {
-                let policy_tf = &policies[stack
-                    .policies()
-                    .position(|(p, _)| p == *policy)
-                    .unwrap_or_default()];
+                let policy_tf = &policies[policy.index()];
                 role_attachments.push(json!({
                     "tf": names.name("aws_iam_role_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
                     "role": format!("aws_iam_role.{tf}.name"),
@@ -307,10 +300,7 @@ pub(super) fn render(
             }
             groups_view.push(json!({ "tf": tf, "name": hcl_string(&group.name), "path": hcl_string(&group.path) }));
             for policy in stack.attached(PrincipalRef::Group(group_ref)) {
-                let policy_tf = &policies[stack
-                    .policies()
-                    .position(|(p, _)| p == *policy)
-                    .unwrap_or_default()];
+                let policy_tf = &policies[policy.index()];
                 group_attachments.push(json!({
                     "tf": names.name("aws_iam_group_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
                     "group": format!("aws_iam_group.{tf}.name"),
@@ -329,10 +319,7 @@ pub(super) fn render(
                 json!({ "tf": tf, "name": hcl_string(&user.name), "path": hcl_string(&user.path) }),
             );
             for policy in stack.attached(PrincipalRef::User(user_ref)) {
-                let policy_tf = &policies[stack
-                    .policies()
-                    .position(|(p, _)| p == *policy)
-                    .unwrap_or_default()];
+                let policy_tf = &policies[policy.index()];
                 user_attachments.push(json!({
                     "tf": names.name("aws_iam_user_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
                     "user": format!("aws_iam_user.{tf}.name"),
@@ -343,15 +330,7 @@ pub(super) fn render(
                 let group_refs: Vec<String> = user
                     .groups
                     .iter()
-                    .map(|group| {
-                        format!(
-                            "aws_iam_group.{}.name",
-                            groups[stack
-                                .groups()
-                                .position(|(g, _)| g == *group)
-                                .unwrap_or_default()]
-                        )
-                    })
+                    .map(|group| format!("aws_iam_group.{}.name", groups[group.index()]))
                     .collect();
                 memberships.push(json!({
                     "tf": names.name("aws_iam_user_group_membership", tf, alias),

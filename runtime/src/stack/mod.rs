@@ -24,6 +24,14 @@ macro_rules! handles {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(usize);
+
+        impl $name {
+            /// The item's position in its list of the stack, which is the order it was added in.
+            #[allow(dead_code)] // not every kind of handle is looked up by position
+            pub(crate) fn index(self) -> usize {
+                self.0
+            }
+        }
     )*};
 }
 
