@@ -447,3 +447,72 @@ fn a_policy_changed_in_the_output_is_caught() {
             .contains("/home/${aws:username}/*")
     );
 }
+
+#[test]
+fn inline_policies_reach_terraform_cloudformation_and_policy_files() {
+    let (case, expected) = support::stacks::with_inline_policies();
+
+    let module = Module::new(&parse_files(&case));
+    let evaluator = Evaluator::new(&module);
+    let mut from_terraform = BTreeMap::new();
+    for ((kind, _), declared) in &module.resources {
+        let Some(owner_kind) = kind
+            .strip_prefix("aws_iam_")
+            .and_then(|rest| rest.strip_suffix("_policy"))
+            .filter(|owner| ["role", "group", "user"].contains(owner))
+        else {
+            continue;
+        };
+        from_terraform.insert(
+            (
+                owner_kind.to_owned(),
+                evaluator.string(declared, owner_kind),
+                evaluator.string(declared, "name"),
+            ),
+            evaluator.policy(declared, "policy"),
+        );
+    }
+    assert_eq!(
+        from_terraform, expected,
+        "inline policies recovered from the Terraform"
+    );
+
+    let mut from_cloudformation = BTreeMap::new();
+    for (alias, account, _, json) in account_templates(&case) {
+        let template = Template::new(json, &account, &format!("inline: {alias}.json"));
+        for (kind, type_name, name_key) in [
+            ("role", "AWS::IAM::Role", "RoleName"),
+            ("group", "AWS::IAM::Group", "GroupName"),
+            ("user", "AWS::IAM::User", "UserName"),
+        ] {
+            for (_, resource) in template.resources(type_name) {
+                let properties = template.evaluate(&resource["Properties"]);
+                let owner = properties[name_key].as_str().expect("a name").to_owned();
+                for policy in properties["Policies"].as_array().into_iter().flatten() {
+                    from_cloudformation.insert(
+                        (
+                            kind.to_owned(),
+                            owner.clone(),
+                            policy["PolicyName"]
+                                .as_str()
+                                .expect("a policy name")
+                                .to_owned(),
+                        ),
+                        policy["PolicyDocument"].clone(),
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(
+        from_cloudformation, expected,
+        "inline policies recovered from the CloudFormation"
+    );
+
+    for ((kind, owner, name), document) in &expected {
+        let suffix = format!("/inline/{kind}s/{owner}/{name}.json");
+        let files = case.files("policies/", &suffix);
+        assert_eq!(files.len(), 1, "one policy file ending {suffix}");
+        assert_eq!(&json(&files[0].1), document, "{}", files[0].0);
+    }
+}

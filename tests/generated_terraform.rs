@@ -53,7 +53,7 @@ fn the_schema_fixture_is_the_shared_one() {
 #[test]
 fn the_module_is_valid_against_the_provider_schema() {
     let schema = Schema::load();
-    for case in Case::both() {
+    for case in Case::all() {
         let module = Module::new(&parse_files(&case));
         let problems = check_module(&module, &schema);
         assert!(

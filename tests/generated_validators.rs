@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use iamgen::__private::iamgen_runtime::render::escape::snake_name;
+use iamgen::render::escape::snake_name;
 use serde_json::Value as Json;
 use support::cloudformation::stackset_bodies;
 use support::stacks::Case;
@@ -58,7 +58,7 @@ fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
     let Some(cfn_lint) = tools::cfn_lint() else {
         return;
     };
-    let cases = Case::both();
+    let cases = Case::all();
     let mut templates = Vec::new();
     for case in &cases {
         let mut own = case.paths("cloudformation/", ".yaml");
@@ -131,7 +131,7 @@ fn terraform_parses_with_hashicorps_parser_and_declares_what_hcl_rs_reads() {
         return;
     };
     let script = tools::root().join("tests/support/hcl2json.js");
-    let cases = Case::both();
+    let cases = Case::all();
     let mut files: Vec<(String, &Case, String)> = Vec::new();
     for case in &cases {
         for (relative, _) in case.files("terraform/", ".tf") {

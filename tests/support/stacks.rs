@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use iamgen::__private::iamgen_runtime::render::{self, Rendered, Target, escape};
 use iamgen::PolicyDocument;
-use iamgen::stack::Stack;
+use iamgen::render::{self, Rendered, Target, escape};
 use iamgen::stack::pattern::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
+use iamgen::stack::{InlinePolicy, PrincipalRef, Stack};
 
 /// The bucket of both stacks.
 pub const BUCKET: &str = "com.stuzio.projectx";
@@ -141,6 +141,12 @@ impl Case {
         let stack = pattern
             .build()
             .unwrap_or_else(|error| panic!("{name}: the pattern does not build: {error}"));
+        Case::of_stack(name, stack)
+    }
+
+    /// Renders `stack` for every target into a new temporary directory.
+    #[must_use]
+    pub fn of_stack(name: &'static str, stack: Stack) -> Case {
         let rendered = render::render(&stack, &Target::ALL)
             .unwrap_or_else(|error| panic!("{name}: rendering failed: {error}"));
         // Not the default `.tmp` prefix: checkov skips hidden directories.
@@ -175,6 +181,13 @@ impl Case {
     #[must_use]
     pub fn both() -> [Case; 2] {
         [Case::reference(), Case::hardened()]
+    }
+
+    /// Both, and the hardened variant with inline policies on a role, a group and a user.
+    #[must_use]
+    pub fn all() -> [Case; 3] {
+        let [reference, hardened] = Case::both();
+        [reference, hardened, with_inline_policies().0]
     }
 
     /// The output directory.
@@ -214,4 +227,55 @@ impl Case {
                 |(_, account)| account.id.as_str().to_owned(),
             )
     }
+}
+
+/// The hardened variant with an inline policy on the role, the group and a user (one with an IAM policy
+/// variable and a bucket ARN, which the renderers rewrite), and the expected documents by
+/// `(kind, owner, policy name)`.
+#[must_use]
+pub fn with_inline_policies() -> (
+    Case,
+    std::collections::BTreeMap<(String, String, String), serde_json::Value>,
+) {
+    let mut stack = hardened_pattern()
+        .build()
+        .expect("the hardened variant builds");
+    let document = |sid: &str| {
+        PolicyDocument::from_json(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"{sid}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::com.stuzio.projectx/home/${{aws:username}}/*"}}]}}"#
+        ))
+        .expect("a test policy")
+    };
+    let role = stack.roles().next().expect("a role").0;
+    let group = stack.groups().next().expect("a group").0;
+    let user = stack.users().next().expect("a user").0;
+    let mut expected = std::collections::BTreeMap::new();
+    for (kind, principal, owner) in [
+        (
+            "role",
+            PrincipalRef::Role(role),
+            stack.role(role).name.clone(),
+        ),
+        (
+            "group",
+            PrincipalRef::Group(group),
+            stack.group(group).name.clone(),
+        ),
+        (
+            "user",
+            PrincipalRef::User(user),
+            stack.user(user).name.clone(),
+        ),
+    ] {
+        let policy = InlinePolicy {
+            name: format!("Inline{kind}"),
+            document: document(&format!("Own{kind}")),
+        };
+        expected.insert(
+            (kind.to_owned(), owner, policy.name.clone()),
+            serde_json::from_str(&policy.document.to_json()).expect("canonical JSON"),
+        );
+        stack.add_inline(principal, policy);
+    }
+    (Case::of_stack("inline", stack), expected)
 }

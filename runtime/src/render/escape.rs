@@ -44,16 +44,56 @@ pub fn yaml_string(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            // YAML forbids these unescaped even in quoted scalars.
-            ch if ch.is_control()
-                || matches!(ch, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}') =>
-            {
+            // YAML forbids these unescaped even in quoted scalars: they are not printable, or break lines.
+            ch if ch.is_control() || breaks_or_unprintable(ch) => {
                 let _ = write!(out, "\\u{:04X}", ch as u32);
             }
             ch => out.push(ch),
         }
     }
     out.push('"');
+    out
+}
+
+/// Characters that YAML does not allow raw (outside its printable set) or that end a line in YAML or in an
+/// editor, beyond the ASCII and C1 control characters.
+fn breaks_or_unprintable(ch: char) -> bool {
+    matches!(
+        ch,
+        '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'
+    )
+}
+
+/// Free text for a one-line `#` comment in HCL or YAML: anything that could end the line, or that the format
+/// rejects raw, is written as a visible `\u{..}` escape, so the text cannot leave its comment.
+#[must_use]
+pub fn comment_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch.is_control() || breaks_or_unprintable(ch) {
+            let _ = write!(out, "\\u{{{:04X}}}", ch as u32);
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Free text for a Markdown table cell: every ASCII punctuation character is backslash-escaped (CommonMark
+/// allows that for all of them, and GFM tables need it for `|`), and line breaks become spaces.
+#[must_use]
+pub fn markdown_cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        if ch.is_ascii_punctuation() {
+            out.push('\\');
+            out.push(ch);
+        } else if ch.is_control() || breaks_or_unprintable(ch) {
+            out.push(' ');
+        } else {
+            out.push(ch);
+        }
+    }
     out
 }
 
@@ -130,6 +170,16 @@ mod tests {
         assert_eq!(yaml_string("true"), r#""true""#);
         assert_eq!(yaml_string("--- #: x"), r#""--- #: x""#);
         assert_eq!(yaml_string("a\"b\nc"), r#""a\"b\nc""#);
+    }
+
+    #[test]
+    fn free_text_stays_in_comments_and_table_cells() {
+        assert_eq!(
+            comment_text("a\nb\u{2028}c\u{1}"),
+            r"a\u{000A}b\u{2028}c\u{0001}"
+        );
+        assert_eq!(markdown_cell("a|b*c\n<d>"), r"a\|b\*c \<d\>");
+        assert_eq!(yaml_string("x\u{FFFF}"), r#""x\uFFFF""#);
     }
 
     #[test]

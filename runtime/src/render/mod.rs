@@ -230,10 +230,13 @@ pub fn render(stack: &Stack, targets: &[Target]) -> Result<Rendered, RenderError
     Renderer::embedded()?.render(stack, targets)
 }
 
-/// Every policy as canonical JSON: `policies/<account>/<Policy>.json`, and `<Role>.trust.json` for trusts.
+/// Every policy as canonical JSON: `policies/<account>/<Policy>.json`, `<Role>.trust.json` for trusts, and
+/// `inline/<roles|groups|users>/<Owner>/<Policy>.json` for inline policies.
 fn policy_files(stack: &Stack) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
-    let folder = |account| escape::snake_name(&stack.account(account).name);
+    // The account's alias, unique where names (`Acme`, `ACME`) are not.
+    let aliases = account_aliases(stack);
+    let folder = |account: crate::stack::AccountRef| aliases[account.index()].as_str();
     for (_, policy) in stack.policies() {
         files.insert(
             format!(
@@ -253,12 +256,28 @@ fn policy_files(stack: &Stack) -> BTreeMap<String, String> {
             ),
             role.trust.to_json(),
         );
-        for inline in &role.inline {
+    }
+    // Inline policies under `inline/`, where no managed policy name (which cannot contain `/`) can reach.
+    let owners = stack
+        .roles()
+        .map(|(_, role)| ("roles", role.account, &role.name, &role.inline))
+        .chain(
+            stack
+                .groups()
+                .map(|(_, group)| ("groups", group.account, &group.name, &group.inline)),
+        )
+        .chain(
+            stack
+                .users()
+                .map(|(_, user)| ("users", user.account, &user.name, &user.inline)),
+        );
+    for (kind, account, owner, policies) in owners {
+        for inline in policies {
             files.insert(
                 format!(
-                    "policies/{}/{}.{}.json",
-                    folder(role.account),
-                    file_name(&role.name),
+                    "policies/{}/inline/{kind}/{}/{}.json",
+                    folder(account),
+                    file_name(owner),
                     file_name(&inline.name)
                 ),
                 inline.document.to_json(),
@@ -351,9 +370,36 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
 
 /// A name for each account, unique in the stack: its name in snake case, with the id when two names clash.
 pub(crate) fn account_aliases(stack: &Stack) -> Vec<String> {
+    // Names an alias must not take: the module's own Terraform files (`<alias>.tf`), and the keywords of
+    // Mermaid and DOT, where an alias is a node or subgraph id.
+    const RESERVED: &[&str] = &[
+        "variables",
+        "outputs",
+        "providers",
+        "versions",
+        "end",
+        "graph",
+        "subgraph",
+        "digraph",
+        "node",
+        "edge",
+        "strict",
+        "flowchart",
+        "style",
+        "class",
+        "click",
+        "default",
+    ];
     let names: Vec<String> = stack
         .accounts()
-        .map(|(_, account)| escape::snake_name(&account.name))
+        .map(|(_, account)| {
+            let name = escape::snake_name(&account.name);
+            if RESERVED.contains(&name.as_str()) {
+                format!("{name}_account")
+            } else {
+                name
+            }
+        })
         .collect();
     stack
         .accounts()

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Value as Json, json};
 
-use super::escape::{hcl_string, snake_name};
+use super::escape::{comment_text, hcl_string, markdown_cell, snake_name};
 use super::value::{References, Value, align_hcl};
 use super::{RenderError, Renderer, account_aliases};
 use crate::stack::{PrincipalRef, Stack};
@@ -152,7 +152,7 @@ pub(super) fn render(
         .map(|(index, (_, account))| {
             json!({
                 "alias": aliases[index],
-                "name": account.name,
+                "name": markdown_cell(&account.name),
                 "id": account.id.as_str(),
                 "description": hcl_string(&format!("The id of the {} account.", account.name)),
             })
@@ -339,8 +339,42 @@ pub(super) fn render(
                 }));
             }
         }
+        // Inline policies as resources of their own: the `inline_policy` block of `aws_iam_role` is deprecated.
+        let mut inline_policies = Vec::new();
+        let owners = stack
+            .roles()
+            .zip(&roles)
+            .map(|((_, role), tf)| ("role", role.account, tf, &role.inline))
+            .chain(
+                stack
+                    .groups()
+                    .zip(&groups)
+                    .map(|((_, group), tf)| ("group", group.account, tf, &group.inline)),
+            )
+            .chain(
+                stack
+                    .users()
+                    .zip(&users)
+                    .map(|((_, user), tf)| ("user", user.account, tf, &user.inline)),
+            );
+        for (kind, owner_account, owner_tf, policies) in owners {
+            if !in_account(owner_account) {
+                continue;
+            }
+            let resource = format!("aws_iam_{kind}_policy");
+            for policy in policies {
+                inline_policies.push(json!({
+                    "resource": resource,
+                    "tf": names.name(&resource, &format!("{owner_tf}_{}", policy.name), alias),
+                    "owner_key": kind,
+                    "owner": format!("aws_iam_{kind}.{owner_tf}.name"),
+                    "name": hcl_string(&policy.name),
+                    "policy": Value::of_policy(&policy.document).to_hcl(1, &references),
+                }));
+            }
+        }
         let view = with_header(json!({
-            "account": { "alias": alias, "title": format!("{} ({})", account.name, account.id) },
+            "account": { "alias": alias, "title": comment_text(&format!("{} ({})", account.name, account.id)) },
             "buckets": buckets_view,
             "policies": policies_view,
             "roles": roles_view,
@@ -350,6 +384,7 @@ pub(super) fn render(
             "users": users_view,
             "user_attachments": user_attachments,
             "memberships": memberships,
+            "inline_policies": inline_policies,
         }));
         put(
             &format!("{alias}.tf"),

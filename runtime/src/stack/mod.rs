@@ -272,6 +272,23 @@ impl Stack {
         }
     }
 
+    /// Adds an inline policy to a user, group or role. IAM keys inline policies by name within their principal,
+    /// so one of the same name is replaced.
+    pub fn add_inline(&mut self, principal: impl Into<PrincipalRef>, policy: InlinePolicy) {
+        let list = match principal.into() {
+            PrincipalRef::User(user) => &mut self.users[user.0].inline,
+            PrincipalRef::Group(group) => &mut self.groups[group.0].inline,
+            PrincipalRef::Role(role) => &mut self.roles[role.0].inline,
+        };
+        match list
+            .iter_mut()
+            .find(|existing| existing.name == policy.name)
+        {
+            Some(existing) => *existing = policy,
+            None => list.push(policy),
+        }
+    }
+
     /// Detaches a managed policy, if attached.
     pub fn detach(&mut self, principal: impl Into<PrincipalRef>, policy: PolicyRef) {
         match principal.into() {
