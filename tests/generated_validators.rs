@@ -276,27 +276,14 @@ impl Declarations {
 
 /// Failed checkov checks on IAM resources that are accepted, with the reason. Any other failed check on an
 /// `aws_iam_*` or `AWS::IAM::*` resource fails the test.
-const ACCEPTED_IAM_FAILURES: &[(&str, &str, &str)] = &[
-    (
-        "CKV_AWS_273",
-        "aws_iam_user.",
-        // "Ensure access is controlled through SSO and not AWS IAM defined users": an organisational choice,
-        // not a property of the code. The pattern creates the trusted account's IAM users because the scenario
-        // has them (Troy, and Abed in the hardened variant); this check fails for any `aws_iam_user` whatsoever.
-        "the scenario's users are IAM users by design",
-    ),
-    (
-        "CKV_AWS_61",
-        "aws_iam_role.",
-        // "Ensure AWS IAM policy does not allow assume role permission across all services": fails whenever a
-        // trust's `Principal.AWS` matches `arn:aws:iam::\d{12}:root`, without looking at `Condition`. The
-        // hardened trust names Acme's root but admits only Troy and Abed (`ArnEquals aws:PrincipalArn`), with
-        // `sts:ExternalId` and MFA: the narrowing AWS documents for cross-account roles, which survives the
-        // users being recreated (a user ARN as the principal would not). The CloudFormation twin passes only
-        // because checkov does not resolve the `Fn::Sub` there.
-        "the account root is narrowed by conditions that the check does not read",
-    ),
-];
+const ACCEPTED_IAM_FAILURES: &[(&str, &str, &str)] = &[(
+    "CKV_AWS_273",
+    "aws_iam_user.",
+    // "Ensure access is controlled through SSO and not AWS IAM defined users": an organisational choice,
+    // not a property of the code. The pattern creates the trusted account's IAM users because the scenario
+    // has them (Troy, and Abed in the hardened variant); this check fails for any `aws_iam_user` whatsoever.
+    "the scenario's users are IAM users by design",
+)];
 
 /// checkov's JSON report: one object per framework, or a list of them.
 fn checkov_reports(output: &std::process::Output) -> Vec<Json> {

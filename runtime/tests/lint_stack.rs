@@ -208,6 +208,39 @@ fn a_trust_naming_another_account_does_not_admit_the_holder() {
 }
 
 #[test]
+fn a_group_is_admitted_through_its_members() {
+    use iamgen_runtime::stack::pattern::CrossAccount;
+
+    // The hardened trust names the group's two members; the group itself is never a principal.
+    let mut stack = CrossAccount::hardened_scenario().build().unwrap();
+    let found = lint::lint_stack(&stack, &Options::default());
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.finding.code == "TRUST_DOES_NOT_ADMIT"),
+        "{found:#?}"
+    );
+
+    // A third member the trust does not name is reported by name, with the group it holds the permission by.
+    let acme = stack.user(stack.users().next().unwrap().0).account;
+    let group = stack.groups().next().unwrap().0;
+    let annie = stack.add_user(acme, "Annie");
+    stack.add_to_group(annie, group);
+    let found = lint::lint_stack(&stack, &Options::default());
+    let messages: Vec<&str> = found
+        .iter()
+        .filter(|f| f.finding.code == "TRUST_DOES_NOT_ADMIT")
+        .map(|f| f.finding.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0].starts_with("user Annie (through group "),
+        "{}",
+        messages[0]
+    );
+}
+
+#[test]
 fn a_trust_nobody_can_use_is_dead() {
     let mut stack = Stack::reference_scenario();
     let troy = stack.user_by_name("Troy").unwrap();

@@ -215,21 +215,42 @@ fn check_role(
         }
         return;
     };
+    // A group is never a principal: the people who assume are its members, each admitted or not on their own.
+    let mut assumers: Vec<(PrincipalRef, Option<PrincipalRef>)> = Vec::new();
     for holder in holders {
-        let holder_account = stack.account(stack.principal_account(*holder));
-        let holder_arn = match holder {
-            PrincipalRef::User(user) => Some(stack.user_arn(*user)),
-            PrincipalRef::Role(role) => Some(stack.role_arn(*role)),
+        match holder {
+            PrincipalRef::Group(group) => {
+                let members: Vec<PrincipalRef> = stack
+                    .users()
+                    .filter(|(_, user)| user.groups.contains(group))
+                    .map(|(user, _)| PrincipalRef::User(user))
+                    .collect();
+                if members.is_empty() {
+                    assumers.push((*holder, None));
+                }
+                assumers.extend(members.into_iter().map(|member| (member, Some(*holder))));
+            }
+            _ => assumers.push((*holder, None)),
+        }
+    }
+    for (assumer, through) in assumers {
+        let holder_account = stack.account(stack.principal_account(assumer));
+        let holder_arn = match assumer {
+            PrincipalRef::User(user) => Some(stack.user_arn(user)),
+            PrincipalRef::Role(role) => Some(stack.role_arn(role)),
             PrincipalRef::Group(_) => None,
         };
         if !trust_admits(stack, role, &holder_account.id, holder_arn.as_deref()) {
+            let through = through
+                .map(|group| format!(" (through {})", stack.principal_label(group)))
+                .unwrap_or_default();
             cx.report(
                 "TRUST_DOES_NOT_ADMIT",
                 Severity::Error,
                 format!(
-                    "{} in {} holds this permission, but the trust policy of role {} does not admit {} ({}): the \
-                     assume fails",
-                    stack.principal_label(*holder),
+                    "{}{through} in {} holds this permission, but the trust policy of role {} does not admit it \
+                     or {} ({}): the assume fails",
+                    stack.principal_label(assumer),
                     holder_account.name,
                     stack.role(role).name,
                     holder_account.name,

@@ -81,7 +81,7 @@ pub struct CrossAccount {
     pub external_id: Option<String>,
     /// Require MFA (`aws:MultiFactorAuthPresent`) for people assuming the role.
     pub require_mfa: bool,
-    /// Narrow the trust from whole accounts to the named principals (`aws:PrincipalArn`).
+    /// Narrow the trust from whole accounts to the named users, who become the trust's principals.
     pub narrow_to_principals: bool,
 }
 
@@ -153,42 +153,42 @@ impl CrossAccount {
     /// The trust policy: the trusted accounts (as their root, meaning "principals of that account whose own
     /// policies allow it"), with the conditions asked for.
     pub fn trust_policy(&self) -> Result<PolicyDocument, PatternError> {
-        let roots: Vec<String> = self
-            .trusted
-            .iter()
-            .map(|trusted| trusted.account.id.root_arn("aws"))
-            .collect();
-        let mut blocks = Vec::new();
-        if let Some(external_id) = &self.external_id {
-            blocks.push(condition_entry(
-                OperatorBase::StringEquals,
-                "sts:ExternalId",
-                vec![ConditionValue::String(external_id.clone())],
-            ));
-        }
-        if self.narrow_to_principals {
+        // Narrowed, the principals are the named users themselves rather than the account root qualified by an
+        // `aws:PrincipalArn` condition: IAM then pins each to the user's unique id, so a user deleted and
+        // recreated under the same name is not trusted until the trust is reapplied, and scanners that read only
+        // `Principal` (checkov CKV_AWS_61) see the narrowing. The users must exist before the role: Terraform
+        // orders that through the references, CloudFormation by deploying the trusted accounts first.
+        let principals: Vec<String> = if self.narrow_to_principals {
             let mut arns = Vec::new();
             for trusted in &self.trusted {
                 let users = match &trusted.assumers {
-                    Assumers::Users(users) => users.clone(),
-                    Assumers::Group { members, .. } => members.clone(),
+                    Assumers::Users(users) => users,
+                    Assumers::Group { members, .. } => members,
                     Assumers::WholeAccount => {
                         return Err(PatternError::NothingToNarrowTo(
                             trusted.account.id.to_string(),
                         ));
                     }
                 };
-                arns.extend(users.iter().map(|user| {
-                    ConditionValue::String(format!(
-                        "arn:aws:iam::{}:user/{user}",
-                        trusted.account.id
-                    ))
-                }));
+                arns.extend(
+                    users
+                        .iter()
+                        .map(|user| format!("arn:aws:iam::{}:user/{user}", trusted.account.id)),
+                );
             }
+            arns
+        } else {
+            self.trusted
+                .iter()
+                .map(|trusted| trusted.account.id.root_arn("aws"))
+                .collect()
+        };
+        let mut blocks = Vec::new();
+        if let Some(external_id) = &self.external_id {
             blocks.push(condition_entry(
-                OperatorBase::ArnEquals,
-                "aws:PrincipalArn",
-                arns,
+                OperatorBase::StringEquals,
+                "sts:ExternalId",
+                vec![ConditionValue::String(external_id.clone())],
             ));
         }
         if self.require_mfa {
@@ -206,7 +206,7 @@ impl CrossAccount {
                 effect: Effect::Allow,
                 principal: Some(PrincipalElement::Principal(Principal::Map(vec![(
                     PrincipalKind::Aws,
-                    one_or_many(roots),
+                    one_or_many(principals),
                 )]))),
                 action: ActionElement::Action(OneOrMany::One(Action::new("sts:AssumeRole"))),
                 resource: None,
