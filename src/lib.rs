@@ -49,10 +49,12 @@
 //! The command line (`iamgen fmt`, and the commands to come) is described in the README.
 #![warn(missing_docs)]
 
+#[cfg(feature = "generate")]
+pub use iamgen_runtime::render;
 pub use iamgen_runtime::typed::{BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy};
 pub use iamgen_runtime::{
     AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog,
-    diagnostic, glob, json, lint, policy, render, source, stack,
+    diagnostic, glob, json, lint, policy, source, stack,
 };
 
 /// An IAM policy written as JSON inside Rust, checked at compile time by the same linter as `iamgen validate`.
@@ -151,6 +153,7 @@ pub use iamgen_macros::Policy;
 #[cfg(feature = "macros")]
 pub use iamgen_macros::Role;
 
+#[cfg(feature = "generate")]
 pub mod build_script;
 
 // Used by generated code. Not public API.

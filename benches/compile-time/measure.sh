@@ -78,6 +78,7 @@ swap() {
 
 echo "rustc: $(rustc --version)"
 echo "cargo: $(cargo --version)"
+echo "iamgen: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($(git -C "$ROOT" status --porcelain 2>/dev/null | wc -l) paths changed or untracked)"
 echo "cpus: $(nproc); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "crates: $OUT; runs: $RUNS (full builds: $FULL_RUNS)"
 echo
