@@ -8,9 +8,10 @@
 #   CDK_BENCH_PREFIX  where aws-cdk-lib is installed (default target/cdk-bench, git-ignored)
 #
 # Installs the pinned aws-cdk-lib and constructs of benches/cdk/package.json into the prefix when missing
-# (the npm registry is the only network access), runs synth.js for each N, runs `cargo bench --bench
-# generate`, and prints one table with the ratio CDK / iamgen per N. The ratio compares what each measures in
-# its own process: CDK's construct + app.synth(), against iamgen's Stack building + render().
+# (the npm registry is the only network access), runs synth.js for each N, runs
+# `cargo bench --features generate --bench generate`, and prints one table with the ratio CDK / iamgen per N.
+# The ratio compares what each measures in its own process: CDK's construct + app.synth(), against iamgen's
+# Stack building + render().
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,6 +35,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)
 # The value of `key=` in a `result` line.
 field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A cdk_ms cdk_process_ms cdk_note
 for n in "${sizes[@]}"; do
     count="$runs"
@@ -55,8 +57,8 @@ for n in "${sizes[@]}"; do
     fi
 done
 
-echo "running cargo bench --bench generate" >&2
-bench="$(cargo bench --bench generate 2>/dev/null)"
+echo "running cargo bench --features generate --bench generate" >&2
+bench="$(cargo bench --features generate --bench generate 2>/dev/null)"
 echo "$bench" | grep -v '^result' >&2
 
 declare -A rust_ms render_ms
@@ -70,6 +72,7 @@ done < <(echo "$bench" | grep '^result')
 
 echo
 echo "machine: $(nproc) cores; $(rustc --version); node $(node --version); aws-cdk-lib $(installed aws-cdk-lib)"
+echo "load average (1, 5, 15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%7s | %14s | %12s | %12s | %8s | %13s | %13s | %8s\n' \
     N "iamgen render" "per role" "build+render" growth "CDK synth" "CDK process" "CDK/iamgen"
 previous=""
