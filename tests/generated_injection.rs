@@ -604,6 +604,7 @@ fn generate(rng: &mut Rng) -> Stack {
         external_id: rng.chance(40).then(|| hostile(rng, false)),
         require_mfa: rng.chance(30),
         narrow_to_principals: narrow,
+        narrow_with_principal_arn: narrow && rng.chance(50),
     };
     let mut stack = pattern.build().unwrap();
     let policies: Vec<_> = stack.policies().map(|(policy, _)| policy).collect();

@@ -80,3 +80,35 @@ fn a_whole_account_trust_creates_no_principals_there() {
     assert_eq!(stack.users().count(), 0);
     assert!(stack.policy_by_name("AcmeClientAssumeRolePolicy").is_none());
 }
+
+#[test]
+fn the_two_narrowings_put_the_users_in_the_principal_or_in_a_condition() {
+    let mut pattern = CrossAccount::reference_scenario();
+    pattern.narrow_with_principal_arn = true;
+    let trust = pattern.trust_policy().unwrap().to_json();
+    assert!(
+        trust.contains("\"AWS\": \"arn:aws:iam::183438944504:root\""),
+        "{trust}"
+    );
+    assert!(
+        trust.contains("\"ArnEquals\": {\n          \"aws:PrincipalArn\": \"arn:aws:iam::183438944504:user/Troy\""),
+        "{trust}"
+    );
+
+    pattern.narrow_with_principal_arn = false;
+    pattern.narrow_to_principals = true;
+    let trust = pattern.trust_policy().unwrap().to_json();
+    assert!(
+        trust.contains("\"AWS\": \"arn:aws:iam::183438944504:user/Troy\""),
+        "{trust}"
+    );
+    assert!(!trust.contains("aws:PrincipalArn"), "{trust}");
+
+    pattern.narrow_to_principals = false;
+    pattern.narrow_with_principal_arn = true;
+    pattern.trusted[0].assumers = Assumers::WholeAccount;
+    assert!(matches!(
+        pattern.trust_policy(),
+        Err(PatternError::NothingToNarrowTo(_))
+    ));
+}

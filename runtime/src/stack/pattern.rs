@@ -83,6 +83,11 @@ pub struct CrossAccount {
     pub require_mfa: bool,
     /// Narrow the trust from whole accounts to the named users, who become the trust's principals.
     pub narrow_to_principals: bool,
+    /// Narrow the trust to the named users with an `ArnEquals aws:PrincipalArn` condition. The principal stays
+    /// the account (unless `narrow_to_principals`), so the users need not exist before the role and a user
+    /// recreated under the same name is admitted again; scanners that read only `Principal` (checkov
+    /// `CKV_AWS_61`) do not see this narrowing.
+    pub narrow_with_principal_arn: bool,
 }
 
 /// Why a pattern cannot be built.
@@ -150,6 +155,31 @@ impl CrossAccount {
         )
     }
 
+    /// The ARNs of the users the trust narrows to, when it narrows; empty otherwise.
+    fn named_users(&self) -> Result<Vec<String>, PatternError> {
+        if !self.narrow_to_principals && !self.narrow_with_principal_arn {
+            return Ok(Vec::new());
+        }
+        let mut arns = Vec::new();
+        for trusted in &self.trusted {
+            let users = match &trusted.assumers {
+                Assumers::Users(users) => users,
+                Assumers::Group { members, .. } => members,
+                Assumers::WholeAccount => {
+                    return Err(PatternError::NothingToNarrowTo(
+                        trusted.account.id.to_string(),
+                    ));
+                }
+            };
+            arns.extend(
+                users
+                    .iter()
+                    .map(|user| format!("arn:aws:iam::{}:user/{user}", trusted.account.id)),
+            );
+        }
+        Ok(arns)
+    }
+
     /// The trust policy: the trusted accounts (as their root, meaning "principals of that account whose own
     /// policies allow it"), with the conditions asked for.
     pub fn trust_policy(&self) -> Result<PolicyDocument, PatternError> {
@@ -158,25 +188,9 @@ impl CrossAccount {
         // recreated under the same name is not trusted until the trust is reapplied, and scanners that read only
         // `Principal` (checkov CKV_AWS_61) see the narrowing. The users must exist before the role: Terraform
         // orders that through the references, CloudFormation by deploying the trusted accounts first.
+        let named_users = self.named_users()?;
         let principals: Vec<String> = if self.narrow_to_principals {
-            let mut arns = Vec::new();
-            for trusted in &self.trusted {
-                let users = match &trusted.assumers {
-                    Assumers::Users(users) => users,
-                    Assumers::Group { members, .. } => members,
-                    Assumers::WholeAccount => {
-                        return Err(PatternError::NothingToNarrowTo(
-                            trusted.account.id.to_string(),
-                        ));
-                    }
-                };
-                arns.extend(
-                    users
-                        .iter()
-                        .map(|user| format!("arn:aws:iam::{}:user/{user}", trusted.account.id)),
-                );
-            }
-            arns
+            named_users.clone()
         } else {
             self.trusted
                 .iter()
@@ -189,6 +203,16 @@ impl CrossAccount {
                 OperatorBase::StringEquals,
                 "sts:ExternalId",
                 vec![ConditionValue::String(external_id.clone())],
+            ));
+        }
+        if self.narrow_with_principal_arn {
+            blocks.push(condition_entry(
+                OperatorBase::ArnEquals,
+                "aws:PrincipalArn",
+                named_users
+                    .into_iter()
+                    .map(ConditionValue::String)
+                    .collect(),
             ));
         }
         if self.require_mfa {
@@ -362,6 +386,7 @@ impl CrossAccount {
             external_id: None,
             require_mfa: false,
             narrow_to_principals: false,
+            narrow_with_principal_arn: false,
         }
     }
 }

@@ -289,6 +289,8 @@ struct RawCrossAccount {
     #[serde(default)]
     require_mfa: bool,
     narrow_to_principals: Option<Spanned<bool>>,
+    #[serde(default)]
+    narrow_with_principal_arn: bool,
 }
 
 #[derive(Deserialize)]
@@ -1351,6 +1353,7 @@ impl Reader<'_> {
             external_id: raw.external_id.as_ref().map(|id| id.get_ref().clone()),
             require_mfa: raw.require_mfa,
             narrow_to_principals: narrow.is_some_and(|narrow| *narrow.get_ref()),
+            narrow_with_principal_arn: raw.narrow_with_principal_arn,
         })
     }
 
