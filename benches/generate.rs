@@ -2,8 +2,8 @@
 //! rendered to Terraform and CloudFormation, for N = 10, 100, 1,000 and 10,000; the baseline is AWS CDK
 //! synthesizing the same roles (`benches/cdk/synth.js`, run by `benches/cdk/measure.sh`).
 //!
-//! Run: `cargo bench --features generate --bench generate` (add `-- --rounds N` for more rounds at the small sizes, `-- --max N`
-//! to stop at a smaller N). The report gives, per N, the median time to build the [`Stack`] and the median
+//! Run: `cargo bench --features generate --bench generate` (add `-- --rounds N` for more rounds at the small
+//! sizes, `-- --max N` to stop at a smaller N). The report gives, per N, the median time to build the [`Stack`] and the median
 //! time of `render(&stack, &[Target::Terraform, Target::CloudFormation])`, the time per role and the growth
 //! from the previous N (linear growth is ~10x per 10x N).
 //!
