@@ -12,8 +12,8 @@ use crate::ctxt::Ctxt;
 use crate::json::{self, Text};
 use crate::symbol::{
     ACTION, ALLOW, CONDITION, EFFECT, ID, KIND, NAME, NOT_ACTION, NOT_PRINCIPAL, NOT_RESOURCE,
-    POLICY, PRINCIPAL, PRINCIPAL_KEYS, RESOURCE, ROLE, SID, STATEMENT, STATEMENT_KEYS, Symbol,
-    VERSION,
+    POLICY, PRINCIPAL, PRINCIPAL_KEYS, RESOURCE, ROLE, SID, STATEMENT, STATEMENT_KEYS, VERSION,
+    unknown_key,
 };
 use crate::validate::{self, kind_path};
 
@@ -186,28 +186,6 @@ fn parse_values(input: ParseStream<'_>) -> syn::Result<Values> {
             array: false,
         })
     }
-}
-
-fn unknown_key(path: &syn::Path, known: &[Symbol], within: &str) -> syn::Error {
-    let name = path
-        .get_ident()
-        .map_or_else(|| quote!(#path).to_string(), ToString::to_string);
-    let names: Vec<&str> = known.iter().map(|symbol| symbol.0).collect();
-    let help = match iamgen_runtime::suggest::closest(&name, names.iter().copied()) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => format!(
-            "the keys are {}",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    syn::Error::new(
-        path.span(),
-        format!("unknown {within} key `{name}`\n= help: {help}"),
-    )
 }
 
 fn parse_statement(attr: &syn::Attribute, cx: &mut Ctxt) -> Option<Statement> {

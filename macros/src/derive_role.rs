@@ -11,7 +11,7 @@ use crate::ctxt::Ctxt;
 use crate::json::Text;
 use crate::symbol::{
     ACCOUNT, ALLOW, ARN, ATTACH, DESCRIPTION, EXTERNAL_ID, FEDERATED, KEY, MAX_SESSION_DURATION,
-    MFA, NAME, PATH, PERMISSIONS_BOUNDARY, ROLE, SERVICE, Symbol, TAG, TRUST, VALUE,
+    MFA, NAME, PATH, PERMISSIONS_BOUNDARY, ROLE, SERVICE, TAG, TRUST, VALUE, unknown_key,
 };
 use crate::validate::{self, kind_path};
 
@@ -32,28 +32,6 @@ struct Role {
     attach: Vec<syn::Path>,
     boundary: Option<syn::Path>,
     tags: Vec<(syn::LitStr, syn::LitStr)>,
-}
-
-fn unknown(path: &syn::Path, known: &[Symbol], within: &str) -> syn::Error {
-    let name = path
-        .get_ident()
-        .map_or_else(|| quote!(#path).to_string(), ToString::to_string);
-    let names: Vec<&str> = known.iter().map(|symbol| symbol.0).collect();
-    let help = match iamgen_runtime::suggest::closest(&name, names.iter().copied()) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => format!(
-            "the keys are {}",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    syn::Error::new(
-        path.span(),
-        format!("unknown {within} key `{name}`\n= help: {help}"),
-    )
 }
 
 fn account_id(lit: &syn::LitStr) -> syn::Result<String> {
@@ -97,7 +75,7 @@ fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
                     syn::parenthesized!(content in meta.input);
                     role.allow.extend(validate::parse_allow(&content)?);
                 } else {
-                    return Err(unknown(
+                    return Err(unknown_key(
                         &meta.path,
                         &[
                             NAME,
@@ -138,7 +116,7 @@ fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
                         role.mfa = Some(meta.path.span());
                     }
                 } else {
-                    return Err(unknown(
+                    return Err(unknown_key(
                         &meta.path,
                         &[ACCOUNT, ARN, SERVICE, FEDERATED, EXTERNAL_ID, MFA],
                         "trust",
@@ -162,7 +140,7 @@ fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
                 } else if meta.path == VALUE {
                     value = Some(meta.value()?.parse::<syn::LitStr>()?);
                 } else {
-                    return Err(unknown(&meta.path, &[KEY, VALUE], "tag"));
+                    return Err(unknown_key(&meta.path, &[KEY, VALUE], "tag"));
                 }
                 Ok(())
             })

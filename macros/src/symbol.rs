@@ -93,3 +93,26 @@ impl fmt::Display for Symbol {
         f.write_str(self.0)
     }
 }
+
+/// An attribute key that is not one of `known`, with the closest known key or the list of them.
+pub(crate) fn unknown_key(path: &Path, known: &[Symbol], within: &str) -> syn::Error {
+    let name = path
+        .get_ident()
+        .map_or_else(|| quote::quote!(#path).to_string(), ToString::to_string);
+    let names: Vec<&str> = known.iter().map(|symbol| symbol.0).collect();
+    let help = match iamgen_runtime::suggest::closest(&name, names.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!(
+            "the keys are {}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    syn::Error::new(
+        syn::spanned::Spanned::span(path),
+        format!("unknown {within} key `{name}`\n= help: {help}"),
+    )
+}

@@ -95,38 +95,32 @@ struct LogicalNames(HashMap<(&'static str, String), String>);
 
 impl LogicalNames {
     fn new(stack: &Stack, account: AccountRef) -> Self {
-        let mut items: Vec<(&'static str, &str)> = Vec::new();
-        let in_account = |owner: AccountRef| owner == account;
-        items.extend(
-            stack
-                .buckets()
-                .filter(|(_, b)| in_account(b.account))
-                .map(|(_, b)| ("Bucket", b.name.as_str())),
-        );
-        items.extend(
-            stack
-                .policies()
-                .filter(|(_, p)| in_account(p.account))
-                .map(|(_, p)| ("Policy", p.name.as_str())),
-        );
-        items.extend(
-            stack
-                .roles()
-                .filter(|(_, r)| in_account(r.account))
-                .map(|(_, r)| ("Role", r.name.as_str())),
-        );
-        items.extend(
-            stack
-                .users()
-                .filter(|(_, u)| in_account(u.account))
-                .map(|(_, u)| ("User", u.name.as_str())),
-        );
-        items.extend(
-            stack
-                .groups()
-                .filter(|(_, g)| in_account(g.account))
-                .map(|(_, g)| ("Group", g.name.as_str())),
-        );
+        let items: Vec<(&'static str, &str)> = stack
+            .buckets()
+            .map(|(_, b)| (b.account, "Bucket", b.name.as_str()))
+            .chain(
+                stack
+                    .policies()
+                    .map(|(_, p)| (p.account, "Policy", p.name.as_str())),
+            )
+            .chain(
+                stack
+                    .roles()
+                    .map(|(_, r)| (r.account, "Role", r.name.as_str())),
+            )
+            .chain(
+                stack
+                    .users()
+                    .map(|(_, u)| (u.account, "User", u.name.as_str())),
+            )
+            .chain(
+                stack
+                    .groups()
+                    .map(|(_, g)| (g.account, "Group", g.name.as_str())),
+            )
+            .filter(|(owner, _, _)| *owner == account)
+            .map(|(_, kind, name)| (kind, name))
+            .collect();
 
         let short = |kind: &str, name: &str| {
             let base = logical_id(name);
