@@ -300,19 +300,18 @@ fn account_template(
             )]),
         ));
         intrinsics.add_exact((id.to_owned(), reference(&parameter)));
-        for (role_ref, _) in stack.roles().filter(|(_, role)| role.account == other_ref) {
-            let arn = stack.role_arn(role_ref);
-            let rest = sub_literal(&arn[format!("arn:aws:iam::{id}:").len()..]);
-            intrinsics.add_exact((
-                arn,
-                object(vec![(
-                    "Fn::Sub",
-                    Value::String(format!("arn:aws:iam::${{{parameter}}}:{rest}")),
-                )]),
-            ));
-        }
-        for (user_ref, _) in stack.users().filter(|(_, user)| user.account == other_ref) {
-            let arn = stack.user_arn(user_ref);
+        // The other account's roles and users, as ARNs built on its id parameter.
+        let arns = stack
+            .roles()
+            .filter(|(_, role)| role.account == other_ref)
+            .map(|(role, _)| stack.role_arn(role))
+            .chain(
+                stack
+                    .users()
+                    .filter(|(_, user)| user.account == other_ref)
+                    .map(|(user, _)| stack.user_arn(user)),
+            );
+        for arn in arns {
             let rest = sub_literal(&arn[format!("arn:aws:iam::{id}:").len()..]);
             intrinsics.add_exact((
                 arn,
