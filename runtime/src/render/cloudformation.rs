@@ -10,9 +10,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::json;
 
 use super::escape::{comment_text, logical_id, markdown_cell};
-use super::value::Value;
+use super::value::{Key, Value};
 use super::{RenderError, Renderer, account_aliases};
-use crate::stack::{AccountRef, InlinePolicy, PrincipalRef, Stack};
+use crate::PolicyDocument;
+use crate::policy::{ConditionValue, Principal};
+use crate::stack::{AccountRef, ByAccount, InlinePolicy, PrincipalRef, Stack};
 
 /// CloudFormation's limits on one template.
 const MAX_RESOURCES: usize = 500;
@@ -20,7 +22,7 @@ const MAX_OUTPUTS: usize = 200;
 const MAX_PARAMETERS: usize = 200;
 const MAX_BYTES: usize = 1_000_000;
 
-fn object(entries: Vec<(&str, Value)>) -> Value {
+fn object(entries: Vec<(&'static str, Value)>) -> Value {
     Value::object(entries)
 }
 
@@ -52,10 +54,10 @@ impl Intrinsics {
         self.exact.entry(text).or_insert(replacement);
     }
 
-    fn rewrite(&self, value: &Value) -> Value {
+    fn rewrite(&self, value: Value) -> Value {
         match value {
             Value::String(text) => {
-                if let Some(replacement) = self.exact.get(text) {
+                if let Some(replacement) = self.exact.get(&text) {
                     return replacement.clone();
                 }
                 if let Some((prefix, variable)) = self
@@ -69,18 +71,18 @@ impl Intrinsics {
                         Value::String(format!("${{{variable}}}/{rest}")),
                     )]);
                 }
-                value.clone()
+                Value::String(text)
             }
             Value::Array(items) => {
-                Value::Array(items.iter().map(|item| self.rewrite(item)).collect())
+                Value::Array(items.into_iter().map(|item| self.rewrite(item)).collect())
             }
             Value::Object(members) => Value::Object(
                 members
-                    .iter()
-                    .map(|(key, value)| (key.clone(), self.rewrite(value)))
+                    .into_iter()
+                    .map(|(key, value)| (key, self.rewrite(value)))
                     .collect(),
             ),
-            other => other.clone(),
+            other => other,
         }
     }
 }
@@ -94,32 +96,30 @@ impl Intrinsics {
 struct LogicalNames(HashMap<(&'static str, String), String>);
 
 impl LogicalNames {
-    fn new(stack: &Stack, account: AccountRef) -> Self {
-        let items: Vec<(&'static str, &str)> = stack
-            .buckets()
-            .map(|(_, b)| (b.account, "Bucket", b.name.as_str()))
+    fn new(stack: &Stack, by_account: &ByAccount, account: AccountRef) -> Self {
+        let items: Vec<(&'static str, &str)> = by_account
+            .buckets(stack, account)
+            .map(|(_, b)| ("Bucket", b.name.as_str()))
             .chain(
-                stack
-                    .policies()
-                    .map(|(_, p)| (p.account, "Policy", p.name.as_str())),
+                by_account
+                    .policies(stack, account)
+                    .map(|(_, p)| ("Policy", p.name.as_str())),
             )
             .chain(
-                stack
-                    .roles()
-                    .map(|(_, r)| (r.account, "Role", r.name.as_str())),
+                by_account
+                    .roles(stack, account)
+                    .map(|(_, r)| ("Role", r.name.as_str())),
             )
             .chain(
-                stack
-                    .users()
-                    .map(|(_, u)| (u.account, "User", u.name.as_str())),
+                by_account
+                    .users(stack, account)
+                    .map(|(_, u)| ("User", u.name.as_str())),
             )
             .chain(
-                stack
-                    .groups()
-                    .map(|(_, g)| (g.account, "Group", g.name.as_str())),
+                by_account
+                    .groups(stack, account)
+                    .map(|(_, g)| ("Group", g.name.as_str())),
             )
-            .filter(|(owner, _, _)| *owner == account)
-            .map(|(_, kind, name)| (kind, name))
             .collect();
 
         let short = |kind: &str, name: &str| {
@@ -180,6 +180,8 @@ struct Mentions {
     named: HashMap<AccountRef, HashSet<AccountRef>>,
     /// The accounts with a role whose trust names another account.
     trusted_from_elsewhere: HashSet<AccountRef>,
+    /// The policies that are some role's permissions boundary.
+    boundaries: HashSet<crate::stack::PolicyRef>,
 }
 
 impl Mentions {
@@ -189,39 +191,41 @@ impl Mentions {
             .map(|(account_ref, account)| (account.id.as_str(), account_ref))
             .collect();
         // Account ids are runs of exactly 12 digits; any such run that is an account of the stack counts.
-        let others = |text: &str, owner: AccountRef| -> HashSet<AccountRef> {
-            let bytes = text.as_bytes();
+        let others = |document: &PolicyDocument, owner: AccountRef| -> HashSet<AccountRef> {
             let mut found = HashSet::new();
-            let mut start = 0;
-            while start < bytes.len() {
-                if !bytes[start].is_ascii_digit() {
-                    start += 1;
-                    continue;
-                }
-                let end = start
-                    + bytes[start..]
-                        .iter()
-                        .take_while(|b| b.is_ascii_digit())
-                        .count();
-                if end - start == 12 {
-                    if let Some(&account) = ids.get(&text[start..end]) {
-                        if account != owner {
-                            found.insert(account);
+            for_each_text(document, &mut |text| {
+                let bytes = text.as_bytes();
+                let mut start = 0;
+                while start < bytes.len() {
+                    if !bytes[start].is_ascii_digit() {
+                        start += 1;
+                        continue;
+                    }
+                    let end = start
+                        + bytes[start..]
+                            .iter()
+                            .take_while(|b| b.is_ascii_digit())
+                            .count();
+                    if end - start == 12 {
+                        if let Some(&account) = ids.get(&text[start..end]) {
+                            if account != owner {
+                                found.insert(account);
+                            }
                         }
                     }
+                    start = end;
                 }
-                start = end;
-            }
+            });
             found
         };
         let mut named: HashMap<AccountRef, HashSet<AccountRef>> = HashMap::new();
         let mut trusted_from_elsewhere = HashSet::new();
         for (_, policy) in stack.policies() {
-            let found = others(&policy.document.to_json(), policy.account);
+            let found = others(&policy.document, policy.account);
             named.entry(policy.account).or_default().extend(found);
         }
         for (_, role) in stack.roles() {
-            let found = others(&role.trust.to_json(), role.account);
+            let found = others(&role.trust, role.account);
             if !found.is_empty() {
                 trusted_from_elsewhere.insert(role.account);
             }
@@ -230,6 +234,10 @@ impl Mentions {
         Mentions {
             named,
             trusted_from_elsewhere,
+            boundaries: stack
+                .roles()
+                .filter_map(|(_, role)| role.permissions_boundary)
+                .collect(),
         }
     }
 
@@ -237,6 +245,49 @@ impl Mentions {
         self.named
             .get(&account)
             .is_some_and(|named| named.contains(&other))
+    }
+}
+
+/// Calls `visit` with every text of a policy document (values, condition keys and numbers alike), as they
+/// appear in its JSON.
+fn for_each_text(document: &PolicyDocument, visit: &mut impl FnMut(&str)) {
+    if let Some(id) = &document.id {
+        visit(id);
+    }
+    for statement in document.statements() {
+        if let Some(sid) = &statement.sid {
+            visit(sid);
+        }
+        if let Some(element) = &statement.principal
+            && let Principal::Map(entries) = element.principal()
+        {
+            for value in entries.iter().flat_map(|(_, values)| values.as_slice()) {
+                visit(value);
+            }
+        }
+        for action in statement.action.actions().as_slice() {
+            visit(action.as_str());
+        }
+        if let Some(element) = &statement.resource {
+            for resource in element.resources().as_slice() {
+                visit(resource.as_str());
+            }
+        }
+        for block in statement
+            .condition
+            .iter()
+            .flat_map(|condition| &condition.0)
+        {
+            for entry in &block.entries {
+                visit(&entry.key);
+                for value in entry.values.as_slice() {
+                    match value {
+                        ConditionValue::String(text) | ConditionValue::Number(text) => visit(text),
+                        ConditionValue::Bool(_) => {}
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -254,13 +305,14 @@ struct Template {
 )]
 fn account_template(
     stack: &Stack,
+    by_account: &ByAccount,
     account_ref: AccountRef,
     aliases: &[String],
     mentions: &Mentions,
     roles_only: bool,
 ) -> Template {
     let account = stack.account(account_ref);
-    let mut parameters: Vec<(String, Value)> = Vec::new();
+    let mut parameters: Vec<(Key, Value)> = Vec::new();
     let mut intrinsics = Intrinsics {
         exact: HashMap::new(),
         prefixes: Vec::new(),
@@ -277,7 +329,7 @@ fn account_template(
             continue;
         }
         parameters.push((
-            parameter.clone(),
+            parameter.clone().into(),
             object(vec![
                 ("Type", Value::from("String")),
                 ("Default", Value::from(id)),
@@ -301,14 +353,12 @@ fn account_template(
         ));
         intrinsics.add_exact((id.to_owned(), reference(&parameter)));
         // The other account's roles and users, as ARNs built on its id parameter.
-        let arns = stack
-            .roles()
-            .filter(|(_, role)| role.account == other_ref)
+        let arns = by_account
+            .roles(stack, other_ref)
             .map(|(role, _)| stack.role_arn(role))
             .chain(
-                stack
-                    .users()
-                    .filter(|(_, user)| user.account == other_ref)
+                by_account
+                    .users(stack, other_ref)
                     .map(|(user, _)| stack.user_arn(user)),
             );
         for arn in arns {
@@ -323,15 +373,12 @@ fn account_template(
         }
     }
 
-    let mut resources: Vec<(String, Value)> = Vec::new();
-    let mut outputs: Vec<(String, Value)> = Vec::new();
-    let logical_names = LogicalNames::new(stack, account_ref);
+    let mut resources: Vec<(Key, Value)> = Vec::new();
+    let mut outputs: Vec<(Key, Value)> = Vec::new();
+    let logical_names = LogicalNames::new(stack, by_account, account_ref);
     let logical = |kind: &'static str, name: &str| logical_names.get(kind, name);
     if !roles_only {
-        for (_, bucket) in stack
-            .buckets()
-            .filter(|(_, bucket)| bucket.account == account_ref)
-        {
+        for (_, bucket) in by_account.buckets(stack, account_ref) {
             let id = logical("Bucket", &bucket.name);
             let arn = format!("arn:aws:s3:::{}", bucket.name);
             intrinsics.add_exact((arn.clone(), get_att(&id, "Arn")));
@@ -339,7 +386,7 @@ fn account_template(
                 .prefixes
                 .push((format!("{arn}/"), format!("{id}.Arn")));
             resources.push((
-                id,
+                id.into(),
                 object(vec![
                     ("Type", Value::from("AWS::S3::Bucket")),
                     // The data outlives the stack: deleting or replacing the stack keeps the bucket.
@@ -353,29 +400,20 @@ fn account_template(
             ));
         }
     }
-    for (role_ref, role) in stack
-        .roles()
-        .filter(|(_, role)| role.account == account_ref)
-    {
+    for (role_ref, role) in by_account.roles(stack, account_ref) {
         intrinsics.add_exact((
             stack.role_arn(role_ref),
             get_att(&logical("Role", &role.name), "Arn"),
         ));
     }
-    for (policy_ref, policy) in stack
-        .policies()
-        .filter(|(_, policy)| policy.account == account_ref)
-    {
+    for (policy_ref, policy) in by_account.policies(stack, account_ref) {
         intrinsics.add_exact((
             stack.policy_arn(policy_ref),
             reference(&logical("Policy", &policy.name)),
         ));
     }
     if !roles_only {
-        for (user_ref, user) in stack
-            .users()
-            .filter(|(_, user)| user.account == account_ref)
-        {
+        for (user_ref, user) in by_account.users(stack, account_ref) {
             intrinsics.add_exact((
                 stack.user_arn(user_ref),
                 get_att(&logical("User", &user.name), "Arn"),
@@ -391,14 +429,14 @@ fn account_template(
             holders.entry(*policy).or_default()[slot].push(reference(&id));
         }
     };
-    for (role_ref, role) in stack.roles().filter(|(_, r)| r.account == account_ref) {
+    for (role_ref, role) in by_account.roles(stack, account_ref) {
         hold(PrincipalRef::Role(role_ref), 0, logical("Role", &role.name));
     }
     if !roles_only {
-        for (user_ref, user) in stack.users().filter(|(_, u)| u.account == account_ref) {
+        for (user_ref, user) in by_account.users(stack, account_ref) {
             hold(PrincipalRef::User(user_ref), 1, logical("User", &user.name));
         }
-        for (group_ref, group) in stack.groups().filter(|(_, g)| g.account == account_ref) {
+        for (group_ref, group) in by_account.groups(stack, account_ref) {
             hold(
                 PrincipalRef::Group(group_ref),
                 2,
@@ -406,17 +444,10 @@ fn account_template(
             );
         }
     }
-    let boundaries: HashSet<crate::stack::PolicyRef> = stack
-        .roles()
-        .filter_map(|(_, r)| r.permissions_boundary)
-        .collect();
-    for (policy_ref, policy) in stack
-        .policies()
-        .filter(|(_, policy)| policy.account == account_ref)
-    {
+    for (policy_ref, policy) in by_account.policies(stack, account_ref) {
         let id = logical("Policy", &policy.name);
         let [roles, users, groups] = holders.remove(&policy_ref).unwrap_or_default();
-        if roles_only && roles.is_empty() && !boundaries.contains(&policy_ref) {
+        if roles_only && roles.is_empty() && !mentions.boundaries.contains(&policy_ref) {
             continue;
         }
         let mut properties = vec![
@@ -432,7 +463,7 @@ fn account_template(
             if roles_only {
                 document
             } else {
-                intrinsics.rewrite(&document)
+                intrinsics.rewrite(document)
             },
         ));
         for (key, list) in [("Roles", roles), ("Users", users), ("Groups", groups)] {
@@ -441,14 +472,14 @@ fn account_template(
             }
         }
         resources.push((
-            id.clone(),
+            id.clone().into(),
             object(vec![
                 ("Type", Value::from("AWS::IAM::ManagedPolicy")),
                 ("Properties", object(properties)),
             ]),
         ));
         outputs.push((
-            format!("{id}Arn"),
+            format!("{id}Arn").into(),
             object(vec![
                 (
                     "Description",
@@ -471,7 +502,7 @@ fn account_template(
                         if roles_only {
                             document
                         } else {
-                            intrinsics.rewrite(&document)
+                            intrinsics.rewrite(document)
                         },
                     ),
                 ])
@@ -479,14 +510,11 @@ fn account_template(
             .collect();
         (!list.is_empty()).then_some(("Policies", Value::Array(list)))
     };
-    for (_, role) in stack
-        .roles()
-        .filter(|(_, role)| role.account == account_ref)
-    {
+    for (_, role) in by_account.roles(stack, account_ref) {
         let id = logical("Role", &role.name);
         let duration_parameter = format!("{id}MaxSessionDuration");
         parameters.push((
-            duration_parameter.clone(),
+            duration_parameter.clone().into(),
             object(vec![
                 ("Type", Value::from("Number")),
                 (
@@ -514,7 +542,7 @@ fn account_template(
         properties.push(("MaxSessionDuration", reference(&duration_parameter)));
         properties.push((
             "AssumeRolePolicyDocument",
-            intrinsics.rewrite(&Value::of_policy(&role.trust)),
+            intrinsics.rewrite(Value::of_policy(&role.trust)),
         ));
         if let Some(boundary) = role.permissions_boundary {
             properties.push((
@@ -537,14 +565,14 @@ fn account_template(
             properties.push(("Tags", Value::Array(tags)));
         }
         resources.push((
-            id.clone(),
+            id.clone().into(),
             object(vec![
                 ("Type", Value::from("AWS::IAM::Role")),
                 ("Properties", object(properties)),
             ]),
         ));
         outputs.push((
-            format!("{id}Arn"),
+            format!("{id}Arn").into(),
             object(vec![
                 (
                     "Description",
@@ -565,12 +593,9 @@ fn account_template(
         ));
     }
     if !roles_only {
-        for (_, group) in stack
-            .groups()
-            .filter(|(_, group)| group.account == account_ref)
-        {
+        for (_, group) in by_account.groups(stack, account_ref) {
             resources.push((
-                logical("Group", &group.name),
+                logical("Group", &group.name).into(),
                 object(vec![
                     ("Type", Value::from("AWS::IAM::Group")),
                     (
@@ -588,10 +613,7 @@ fn account_template(
                 ]),
             ));
         }
-        for (_, user) in stack
-            .users()
-            .filter(|(_, user)| user.account == account_ref)
-        {
+        for (_, user) in by_account.users(stack, account_ref) {
             let mut properties = vec![
                 ("UserName", Value::from(user.name.as_str())),
                 ("Path", Value::from(user.path.as_str())),
@@ -606,7 +628,7 @@ fn account_template(
             }
             properties.extend(inline_policies(&user.inline));
             resources.push((
-                logical("User", &user.name),
+                logical("User", &user.name).into(),
                 object(vec![
                     ("Type", Value::from("AWS::IAM::User")),
                     ("Properties", object(properties)),
@@ -667,6 +689,7 @@ pub(super) fn render(
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let aliases = account_aliases(stack);
     let mentions = Mentions::new(stack);
+    let by_account = ByAccount::new(stack);
     let header = |comment: &str| {
         format!(
             "# @generated by iamgen {}. DO NOT EDIT: regenerate with `iamgen generate`.\n# {}\n",
@@ -678,22 +701,25 @@ pub(super) fn render(
     let mut stacksets = Vec::new();
     for (index, (account_ref, account)) in stack.accounts().enumerate() {
         let alias = &aliases[index];
-        let template = account_template(stack, account_ref, &aliases, &mentions, false);
+        let template =
+            account_template(stack, &by_account, account_ref, &aliases, &mentions, false);
         let json_text = template.value.to_json();
         check_limits(&account.name, &template, &json_text)?;
-        files.insert(
-            format!("cloudformation/{alias}.yaml"),
-            header(&format!(
-                "{} ({}): deploy in that account.",
-                account.name, account.id
-            )) + &template.value.to_yaml(),
-        );
+        let mut yaml = header(&format!(
+            "{} ({}): deploy in that account.",
+            account.name, account.id
+        ));
+        // The YAML is about as long as the JSON: one allocation instead of a doubling series.
+        yaml.reserve(json_text.len());
+        template.value.push_yaml(&mut yaml);
+        files.insert(format!("cloudformation/{alias}.yaml"), yaml);
         files.insert(format!("cloudformation/{alias}.json"), json_text);
 
         // Roles that another account trusts can be rolled out to a whole organizational unit.
         let trusted_from_elsewhere = mentions.trusted_from_elsewhere.contains(&account_ref);
         if trusted_from_elsewhere {
-            let roles_only = account_template(stack, account_ref, &aliases, &mentions, true);
+            let roles_only =
+                account_template(stack, &by_account, account_ref, &aliases, &mentions, true);
             let body = roles_only.value.to_json();
             let stackset = object(vec![
                 ("AWSTemplateFormatVersion", Value::from("2010-09-09")),
@@ -800,7 +826,7 @@ pub(super) fn render(
         "cloudformation/README.md".to_owned(),
         renderer.render_template(
             "cloudformation/README.md",
-            &json!({ "version": env!("CARGO_PKG_VERSION"), "command": "iamgen generate", "accounts": accounts, "stacksets": stacksets }),
+            json!({ "version": env!("CARGO_PKG_VERSION"), "command": "iamgen generate", "accounts": accounts, "stacksets": stacksets }),
         )?,
     );
     Ok(files)
@@ -810,7 +836,7 @@ pub(super) fn render(
 mod tests {
     use super::LogicalNames;
     use crate::policy::{AccountId, PolicyDocument};
-    use crate::stack::Stack;
+    use crate::stack::{ByAccount, Stack};
 
     #[test]
     fn names_that_differ_only_in_punctuation_get_distinct_logical_ids() {
@@ -823,7 +849,7 @@ mod tests {
         for name in ["a-b", "ab", "a.b", "AbRoleRole"] {
             stack.add_role(account, name, trust.clone());
         }
-        let names = LogicalNames::new(&stack, account);
+        let names = LogicalNames::new(&stack, &ByAccount::new(&stack), account);
         let ids: Vec<String> = ["a-b", "ab", "a.b", "AbRoleRole"]
             .iter()
             .map(|name| names.get("Role", name))

@@ -9,7 +9,7 @@ use super::escape::snake_name;
 use super::{RenderError, Renderer, account_aliases};
 use crate::glob;
 use crate::policy::{ActionElement, Effect, PolicyDocument, ResourceElement};
-use crate::stack::{PrincipalRef, Stack};
+use crate::stack::{ByAccount, PrincipalRef, Stack};
 
 /// Text for inside a Mermaid `"..."` label: quotes and the characters Mermaid gives a meaning become entities.
 fn mermaid(text: &str) -> String {
@@ -68,6 +68,7 @@ pub(super) fn render(
     stack: &Stack,
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let aliases = account_aliases(stack);
+    let by_account = ByAccount::new(stack);
     let node = |kind: &str, alias: &str, name: &str| format!("{alias}_{kind}_{}", snake_name(name));
     let mut accounts = Vec::new();
     for (index, (account_ref, account)) in stack.accounts().enumerate() {
@@ -90,7 +91,7 @@ pub(super) fn render(
             ("[/", "/]"),
             "folder",
         );
-        for (_, user) in stack.users().filter(|(_, u)| u.account == account_ref) {
+        for (_, user) in by_account.users(stack, account_ref) {
             push(
                 node("user", alias, &user.name),
                 format!("user {}", user.name),
@@ -98,7 +99,7 @@ pub(super) fn render(
                 "ellipse",
             );
         }
-        for (_, group) in stack.groups().filter(|(_, g)| g.account == account_ref) {
+        for (_, group) in by_account.groups(stack, account_ref) {
             push(
                 node("group", alias, &group.name),
                 format!("group {}", group.name),
@@ -106,7 +107,7 @@ pub(super) fn render(
                 "hexagon",
             );
         }
-        for (_, role) in stack.roles().filter(|(_, r)| r.account == account_ref) {
+        for (_, role) in by_account.roles(stack, account_ref) {
             push(
                 node("role", alias, &role.name),
                 format!("role {}", role.name),
@@ -114,7 +115,7 @@ pub(super) fn render(
                 "box",
             );
         }
-        for (_, bucket) in stack.buckets().filter(|(_, b)| b.account == account_ref) {
+        for (_, bucket) in by_account.buckets(stack, account_ref) {
             push(
                 node("bucket", alias, &bucket.name),
                 format!("bucket {}", bucket.name),
@@ -243,11 +244,11 @@ pub(super) fn render(
     let mut files = BTreeMap::new();
     files.insert(
         "diagram.mmd".to_owned(),
-        renderer.render_template("diagram/diagram.mmd", &view)?,
+        renderer.render_template("diagram/diagram.mmd", view.clone())?,
     );
     files.insert(
         "diagram.dot".to_owned(),
-        renderer.render_template("diagram/diagram.dot", &view)?,
+        renderer.render_template("diagram/diagram.dot", view)?,
     );
     Ok(files)
 }

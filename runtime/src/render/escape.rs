@@ -8,7 +8,22 @@ use std::fmt::Write as _;
 #[must_use]
 pub fn hcl_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
+    push_hcl_string(&mut out, text);
+    out
+}
+
+/// [`hcl_string`], appended to `out`.
+pub fn push_hcl_string(out: &mut String, text: &str) {
     out.push('"');
+    // Most strings (names, ARNs, actions) need no escape at all: one scan, one copy.
+    if text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && !matches!(b, b'"' | b'\\' | b'$' | b'%'))
+    {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut chars = text.chars().peekable();
     while let Some(ch) = chars.next() {
         match ch {
@@ -28,7 +43,6 @@ pub fn hcl_string(text: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// A double-quoted YAML scalar: always quoted, so that no value is read as a number, a boolean, `null`, an
@@ -36,7 +50,21 @@ pub fn hcl_string(text: &str) -> String {
 #[must_use]
 pub fn yaml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
+    push_yaml_string(&mut out, text);
+    out
+}
+
+/// [`yaml_string`], appended to `out`.
+pub fn push_yaml_string(out: &mut String, text: &str) {
     out.push('"');
+    if text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && !matches!(b, b'"' | b'\\'))
+    {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     for ch in text.chars() {
         match ch {
             '"' => out.push_str("\\\""),
@@ -52,7 +80,6 @@ pub fn yaml_string(text: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// Characters that YAML does not allow raw (outside its printable set) or that end a line in YAML or in an

@@ -200,10 +200,11 @@ impl Renderer {
     pub(crate) fn render_template(
         &self,
         name: &str,
-        data: &serde_json::Value,
+        data: serde_json::Value,
     ) -> Result<String, RenderError> {
+        // A context made from the value itself: `render` would serialize the data into a second copy first.
         self.registry
-            .render(name, data)
+            .render_with_context(name, &handlebars::Context::from(data))
             .map_err(|error| RenderError::Template {
                 name: name.to_owned(),
                 message: error.to_string(),

@@ -10,7 +10,7 @@ use serde_json::{Value as Json, json};
 use super::escape::{comment_text, hcl_string, markdown_cell, snake_name};
 use super::value::{References, Value, align_hcl};
 use super::{RenderError, Renderer, account_aliases};
-use crate::stack::{PrincipalRef, Stack};
+use crate::stack::{ByAccount, PrincipalRef, Stack};
 
 /// The command that regenerates the output, written into every file's header.
 pub(crate) const COMMAND: &str = "iamgen generate";
@@ -68,6 +68,16 @@ impl References for TfReferences {
     }
 }
 
+/// A template's data object from owned values: `json!` would copy each of them (the policies' HCL among them).
+fn moved<const N: usize>(entries: [(&str, Json); N]) -> Json {
+    Json::Object(
+        entries
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect(),
+    )
+}
+
 #[allow(
     clippy::too_many_lines,
     reason = "one section per kind of resource, in the order of the file"
@@ -78,12 +88,8 @@ pub(super) fn render(
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let aliases = account_aliases(stack);
     let mut names = Names::new();
-    let alias_of = |account: crate::stack::AccountRef| -> &str {
-        stack
-            .accounts()
-            .position(|(a, _)| a == account)
-            .map_or("", |index| aliases[index].as_str())
-    };
+    let alias_of = |account: crate::stack::AccountRef| -> &str { &aliases[account.index()] };
+    let by_account = ByAccount::new(stack);
 
     // Names first, so that references can point anywhere.
     let buckets: Vec<String> = stack
@@ -203,66 +209,69 @@ pub(super) fn render(
     };
     put(
         "versions.tf",
-        renderer.render_template("terraform/versions.tf", &header)?,
+        renderer.render_template("terraform/versions.tf", header.clone())?,
     );
     put(
         "providers.tf",
         renderer.render_template(
             "terraform/providers.tf",
-            &with_header(json!({ "accounts": accounts_view })),
+            with_header(json!({ "accounts": accounts_view })),
         )?,
     );
     put(
         "variables.tf",
         renderer.render_template(
             "terraform/variables.tf",
-            &with_header(json!({ "accounts": accounts_view, "roles": roles_view })),
+            with_header(json!({ "accounts": accounts_view, "roles": roles_view })),
         )?,
     );
     put(
         "outputs.tf",
         renderer.render_template(
             "terraform/outputs.tf",
-            &with_header(json!({ "roles": output_roles, "policies": output_policies })),
+            with_header(json!({ "roles": output_roles, "policies": output_policies })),
         )?,
     );
     put(
         "README.md",
         renderer.render_template(
             "terraform/README.md",
-            &with_header(json!({ "accounts": accounts_view, "roles": output_roles, "policies": output_policies })),
+            with_header(json!({ "accounts": accounts_view, "roles": output_roles, "policies": output_policies })),
         )?,
     );
 
     for (index, (account_ref, account)) in stack.accounts().enumerate() {
         let alias = &aliases[index];
-        let in_account = |owner| owner == account_ref;
-        let buckets_view: Vec<Json> = stack
-            .buckets()
-            .zip(&buckets)
-            .filter(|((_, bucket), _)| in_account(bucket.account))
-            .map(|((_, bucket), tf)| json!({ "tf": tf, "name": hcl_string(&bucket.name) }))
+        let buckets_view: Vec<Json> = by_account
+            .buckets(stack, account_ref)
+            .map(|(bucket_ref, bucket)| {
+                let tf = &buckets[bucket_ref.index()];
+                json!({ "tf": tf, "name": hcl_string(&bucket.name) })
+            })
             .collect();
-        let policies_view: Vec<Json> = stack
-            .policies()
-            .zip(&policies)
-            .filter(|((_, policy), _)| in_account(policy.account))
-            .map(|((_, policy), tf)| {
-                json!({
-                    "tf": tf,
-                    "name": hcl_string(&policy.name),
-                    "path": hcl_string(&policy.path),
-                    "description": policy.description.as_deref().map(hcl_string),
-                    "policy": Value::of_policy(&policy.document).to_hcl(1, &references),
-                })
+        let policies_view: Vec<Json> = by_account
+            .policies(stack, account_ref)
+            .map(|(policy_ref, policy)| {
+                let tf = &policies[policy_ref.index()];
+                moved([
+                    ("tf", Json::from(tf.as_str())),
+                    ("name", Json::String(hcl_string(&policy.name))),
+                    ("path", Json::String(hcl_string(&policy.path))),
+                    (
+                        "description",
+                        policy.description.as_deref().map(hcl_string).into(),
+                    ),
+                    (
+                        "policy",
+                        Json::String(Value::of_policy(&policy.document).to_hcl(1, &references)),
+                    ),
+                ])
             })
             .collect();
         let mut roles_view = Vec::new();
         let mut role_attachments = Vec::new();
-        for ((role_ref, role), tf) in stack.roles().zip(&roles) {
-            if !in_account(role.account) {
-                continue;
-            }
+        for (role_ref, role) in by_account.roles(stack, account_ref) {
+            let tf = &roles[role_ref.index()];
             references.exclude = Some(format!("aws_iam_role.{tf}.arn"));
             let trust = Value::of_policy(&role.trust).to_hcl(1, &references);
             references.exclude = None;
@@ -274,15 +283,25 @@ pub(super) fn render(
                 .iter()
                 .map(|(key, value)| json!({ "key": hcl_string(key), "value": hcl_string(value) }))
                 .collect();
-            roles_view.push(json!({
-                "tf": tf,
-                "name": hcl_string(&role.name),
-                "path": hcl_string(&role.path),
-                "description": role.description.as_deref().map(hcl_string),
-                "boundary": boundary,
-                "trust": trust,
-                "tags": if tags.is_empty() { Json::Null } else { Json::Array(tags) },
-            }));
+            roles_view.push(moved([
+                ("tf", Json::from(tf.as_str())),
+                ("name", Json::String(hcl_string(&role.name))),
+                ("path", Json::String(hcl_string(&role.path))),
+                (
+                    "description",
+                    role.description.as_deref().map(hcl_string).into(),
+                ),
+                ("boundary", boundary.into()),
+                ("trust", Json::String(trust)),
+                (
+                    "tags",
+                    if tags.is_empty() {
+                        Json::Null
+                    } else {
+                        Json::Array(tags)
+                    },
+                ),
+            ]));
             for policy in stack.attached(PrincipalRef::Role(role_ref)) {
                 let policy_tf = &policies[policy.index()];
                 role_attachments.push(json!({
@@ -294,10 +313,8 @@ pub(super) fn render(
         }
         let mut groups_view = Vec::new();
         let mut group_attachments = Vec::new();
-        for ((group_ref, group), tf) in stack.groups().zip(&groups) {
-            if !in_account(group.account) {
-                continue;
-            }
+        for (group_ref, group) in by_account.groups(stack, account_ref) {
+            let tf = &groups[group_ref.index()];
             groups_view.push(json!({ "tf": tf, "name": hcl_string(&group.name), "path": hcl_string(&group.path) }));
             for policy in stack.attached(PrincipalRef::Group(group_ref)) {
                 let policy_tf = &policies[policy.index()];
@@ -311,10 +328,8 @@ pub(super) fn render(
         let mut users_view = Vec::new();
         let mut user_attachments = Vec::new();
         let mut memberships = Vec::new();
-        for ((user_ref, user), tf) in stack.users().zip(&users) {
-            if !in_account(user.account) {
-                continue;
-            }
+        for (user_ref, user) in by_account.users(stack, account_ref) {
+            let tf = &users[user_ref.index()];
             users_view.push(
                 json!({ "tf": tf, "name": hcl_string(&user.name), "path": hcl_string(&user.path) }),
             );
@@ -341,54 +356,64 @@ pub(super) fn render(
         }
         // Inline policies as resources of their own: the `inline_policy` block of `aws_iam_role` is deprecated.
         let mut inline_policies = Vec::new();
-        let owners = stack
-            .roles()
-            .zip(&roles)
-            .map(|((_, role), tf)| ("role", role.account, tf, &role.inline))
+        let owners = by_account
+            .roles(stack, account_ref)
+            .map(|(role_ref, role)| ("role", &roles[role_ref.index()], &role.inline))
             .chain(
-                stack
-                    .groups()
-                    .zip(&groups)
-                    .map(|((_, group), tf)| ("group", group.account, tf, &group.inline)),
+                by_account
+                    .groups(stack, account_ref)
+                    .map(|(group_ref, group)| ("group", &groups[group_ref.index()], &group.inline)),
             )
             .chain(
-                stack
-                    .users()
-                    .zip(&users)
-                    .map(|((_, user), tf)| ("user", user.account, tf, &user.inline)),
+                by_account
+                    .users(stack, account_ref)
+                    .map(|(user_ref, user)| ("user", &users[user_ref.index()], &user.inline)),
             );
-        for (kind, owner_account, owner_tf, policies) in owners {
-            if !in_account(owner_account) {
-                continue;
-            }
+        for (kind, owner_tf, policies) in owners {
             let resource = format!("aws_iam_{kind}_policy");
             for policy in policies {
-                inline_policies.push(json!({
-                    "resource": resource,
-                    "tf": names.name(&resource, &format!("{owner_tf}_{}", policy.name), alias),
-                    "owner_key": kind,
-                    "owner": format!("aws_iam_{kind}.{owner_tf}.name"),
-                    "name": hcl_string(&policy.name),
-                    "policy": Value::of_policy(&policy.document).to_hcl(1, &references),
-                }));
+                inline_policies.push(moved([
+                    ("resource", Json::from(resource.as_str())),
+                    (
+                        "tf",
+                        Json::String(names.name(
+                            &resource,
+                            &format!("{owner_tf}_{}", policy.name),
+                            alias,
+                        )),
+                    ),
+                    ("owner_key", Json::from(kind)),
+                    (
+                        "owner",
+                        Json::String(format!("aws_iam_{kind}.{owner_tf}.name")),
+                    ),
+                    ("name", Json::String(hcl_string(&policy.name))),
+                    (
+                        "policy",
+                        Json::String(Value::of_policy(&policy.document).to_hcl(1, &references)),
+                    ),
+                ]));
             }
         }
-        let view = with_header(json!({
-            "account": { "alias": alias, "title": comment_text(&format!("{} ({})", account.name, account.id)) },
-            "buckets": buckets_view,
-            "policies": policies_view,
-            "roles": roles_view,
-            "role_attachments": role_attachments,
-            "groups": groups_view,
-            "group_attachments": group_attachments,
-            "users": users_view,
-            "user_attachments": user_attachments,
-            "memberships": memberships,
-            "inline_policies": inline_policies,
-        }));
+        let view = with_header(moved([
+            (
+                "account",
+                json!({ "alias": alias, "title": comment_text(&format!("{} ({})", account.name, account.id)) }),
+            ),
+            ("buckets", Json::Array(buckets_view)),
+            ("policies", Json::Array(policies_view)),
+            ("roles", Json::Array(roles_view)),
+            ("role_attachments", Json::Array(role_attachments)),
+            ("groups", Json::Array(groups_view)),
+            ("group_attachments", Json::Array(group_attachments)),
+            ("users", Json::Array(users_view)),
+            ("user_attachments", Json::Array(user_attachments)),
+            ("memberships", Json::Array(memberships)),
+            ("inline_policies", Json::Array(inline_policies)),
+        ]));
         put(
             &format!("{alias}.tf"),
-            renderer.render_template("terraform/account.tf", &view)?,
+            renderer.render_template("terraform/account.tf", view)?,
         );
     }
     Ok(files)

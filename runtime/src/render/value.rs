@@ -3,10 +3,14 @@
 //! Generated templates keep the order of every object (policy elements, condition keys, resource properties),
 //! which `serde_json::Value`'s sorted maps would lose; each writer escapes every string for its target.
 
-use std::fmt::Write as _;
+use std::borrow::Cow;
 
-use super::escape::{hcl_string, yaml_string};
-use crate::json::{self, Node};
+use super::escape::{push_hcl_string, push_yaml_string};
+use crate::json;
+use crate::policy::{ConditionValue, OneOrMany, Principal, Statement};
+
+/// An object's key: most keys are fixed words of the format (`Type`, `Statement`), which need no allocation.
+pub type Key = Cow<'static, str>;
 
 /// A JSON value whose objects keep their order.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +26,7 @@ pub enum Value {
     /// An array.
     Array(Vec<Value>),
     /// An object, in order.
-    Object(Vec<(String, Value)>),
+    Object(Vec<(Key, Value)>),
 }
 
 impl From<&str> for Value {
@@ -51,7 +55,7 @@ impl From<u32> for Value {
 
 impl Value {
     /// An object from `(key, value)` pairs, in order.
-    pub fn object<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
+    pub fn object<K: Into<Key>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
         Value::Object(
             entries
                 .into_iter()
@@ -60,27 +64,126 @@ impl Value {
         )
     }
 
-    /// The value of a policy document, in its canonical order.
+    /// The value of a policy document, in its canonical order (the order of [`PolicyDocument::to_json`]),
+    /// built from the typed document: printing and re-reading it would cost a parse per document and target.
+    ///
+    /// [`PolicyDocument::to_json`]: crate::PolicyDocument::to_json
     #[must_use]
     pub fn of_policy(document: &crate::PolicyDocument) -> Value {
-        let text = document.to_json();
-        // The canonical printer's output always reads back; an empty object stands in should it not.
-        json::parse(&text).map_or(Value::Object(Vec::new()), |node| Value::of_node(&node))
+        let mut members = Vec::with_capacity(3);
+        if let Some(version) = document.version {
+            members.push((Cow::Borrowed("Version"), Value::from(version.as_str())));
+        }
+        if let Some(id) = &document.id {
+            members.push((Cow::Borrowed("Id"), Value::from(id.as_str())));
+        }
+        let statement = match &document.statement {
+            OneOrMany::One(statement) => Value::of_statement(statement),
+            OneOrMany::Many(statements) => {
+                Value::Array(statements.iter().map(Value::of_statement).collect())
+            }
+        };
+        members.push((Cow::Borrowed("Statement"), statement));
+        Value::Object(members)
     }
 
-    fn of_node(node: &Node<'_>) -> Value {
-        match &node.value {
-            json::Value::Null => Value::Null,
-            json::Value::Bool(value) => Value::Bool(*value),
-            json::Value::Number(text) => Value::Number((*text).to_owned()),
-            json::Value::String(text) => Value::String(text.to_string()),
-            json::Value::Array(items) => Value::Array(items.iter().map(Value::of_node).collect()),
-            json::Value::Object(members) => Value::Object(
-                members
+    fn of_statement(statement: &Statement) -> Value {
+        let mut members = Vec::with_capacity(6);
+        if let Some(sid) = &statement.sid {
+            members.push((Cow::Borrowed("Sid"), Value::from(sid.as_str())));
+        }
+        members.push((
+            Cow::Borrowed("Effect"),
+            Value::from(statement.effect.as_str()),
+        ));
+        if let Some(element) = &statement.principal {
+            let principal = match element.principal() {
+                Principal::Any => Value::from("*"),
+                Principal::Map(entries) => Value::Object(
+                    entries
+                        .iter()
+                        .map(|(kind, values)| {
+                            (Cow::Borrowed(kind.as_str()), Value::of_strings(values))
+                        })
+                        .collect(),
+                ),
+            };
+            members.push((Cow::Borrowed(element.element_name()), principal));
+        }
+        members.push((
+            Cow::Borrowed(statement.action.element_name()),
+            Value::of_strings(statement.action.actions()),
+        ));
+        if let Some(element) = &statement.resource {
+            members.push((
+                Cow::Borrowed(element.element_name()),
+                Value::of_strings(element.resources()),
+            ));
+        }
+        if let Some(condition) = &statement.condition {
+            let blocks = condition
+                .0
+                .iter()
+                .map(|block| {
+                    let entries = block
+                        .entries
+                        .iter()
+                        .map(|entry| {
+                            let values = match &entry.values {
+                                OneOrMany::One(value) => Value::of_condition_value(value),
+                                OneOrMany::Many(values) => Value::Array(
+                                    values.iter().map(Value::of_condition_value).collect(),
+                                ),
+                            };
+                            (Cow::Owned(entry.key.clone()), values)
+                        })
+                        .collect();
+                    (
+                        Cow::Owned(block.operator.to_string()),
+                        Value::Object(entries),
+                    )
+                })
+                .collect();
+            members.push((Cow::Borrowed("Condition"), Value::Object(blocks)));
+        }
+        Value::Object(members)
+    }
+
+    fn of_strings<T: AsRef<str>>(values: &OneOrMany<T>) -> Value {
+        match values {
+            OneOrMany::One(value) => Value::from(value.as_ref()),
+            OneOrMany::Many(values) => Value::Array(
+                values
                     .iter()
-                    .map(|member| (member.key.to_string(), Value::of_node(&member.value)))
+                    .map(|value| Value::from(value.as_ref()))
                     .collect(),
             ),
+        }
+    }
+
+    fn of_condition_value(value: &ConditionValue) -> Value {
+        match value {
+            ConditionValue::String(text) => Value::from(text.as_str()),
+            ConditionValue::Bool(value) => Value::Bool(*value),
+            ConditionValue::Number(text) => Value::Number(text.clone()),
+        }
+    }
+
+    /// Calls `visit` with every string of the value, keys excluded, in order.
+    pub fn for_each_string(&self, visit: &mut impl FnMut(&str)) {
+        match self {
+            Value::String(text) => visit(text),
+            Value::Array(items) => {
+                for item in items {
+                    item.for_each_string(visit);
+                }
+            }
+            Value::Object(members) => {
+                for (_, value) in members {
+                    value.for_each_string(visit);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
     }
 
@@ -139,45 +242,56 @@ impl Value {
     #[must_use]
     pub fn to_yaml(&self) -> String {
         let mut out = String::new();
+        self.push_yaml(&mut out);
+        out
+    }
+
+    /// [`Value::to_yaml`], appended to `out` (after a header, say, without copying the document again).
+    pub fn push_yaml(&self, out: &mut String) {
         match self {
             Value::Object(members) if !members.is_empty() => {
-                write_yaml_members(members, &mut out, 0);
+                write_yaml_members(members, out, 0);
             }
             other => {
-                out.push_str(&yaml_scalar(other));
+                push_yaml_scalar(out, other);
                 out.push('\n');
             }
         }
-        out
     }
 }
 
-fn yaml_key(key: &str) -> String {
+fn push_indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+fn push_yaml_key(out: &mut String, key: &str) {
     if !key.is_empty()
         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         && !key.starts_with(|c: char| c.is_ascii_digit())
     {
-        key.to_owned()
+        out.push_str(key);
     } else {
-        yaml_string(key)
+        push_yaml_string(out, key);
     }
 }
 
-fn yaml_scalar(value: &Value) -> String {
+fn push_yaml_scalar(out: &mut String, value: &Value) {
     match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(value) => value.to_string(),
-        Value::Number(text) => text.clone(),
-        Value::String(text) => yaml_string(text),
-        Value::Array(_) => "[]".to_owned(),
-        Value::Object(_) => "{}".to_owned(),
+        Value::Null => out.push_str("null"),
+        Value::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
+        Value::Number(text) => out.push_str(text),
+        Value::String(text) => push_yaml_string(out, text),
+        Value::Array(_) => out.push_str("[]"),
+        Value::Object(_) => out.push_str("{}"),
     }
 }
 
-fn write_yaml_members(members: &[(String, Value)], out: &mut String, depth: usize) {
+fn write_yaml_members(members: &[(Key, Value)], out: &mut String, depth: usize) {
     for (key, value) in members {
-        out.push_str(&"  ".repeat(depth));
-        out.push_str(&yaml_key(key));
+        push_indent(out, depth);
+        push_yaml_key(out, key);
         out.push(':');
         write_yaml_value(value, out, depth);
     }
@@ -196,7 +310,7 @@ fn write_yaml_value(value: &Value, out: &mut String, depth: usize) {
         }
         scalar => {
             out.push(' ');
-            out.push_str(&yaml_scalar(scalar));
+            push_yaml_scalar(out, scalar);
             out.push('\n');
         }
     }
@@ -204,7 +318,7 @@ fn write_yaml_value(value: &Value, out: &mut String, depth: usize) {
 
 fn write_yaml_items(items: &[Value], out: &mut String, depth: usize) {
     for item in items {
-        out.push_str(&"  ".repeat(depth));
+        push_indent(out, depth);
         out.push('-');
         match item {
             Value::Object(members) if !members.is_empty() => {
@@ -215,9 +329,9 @@ fn write_yaml_items(items: &[Value], out: &mut String, depth: usize) {
                         out.push(' ');
                         first = false;
                     } else {
-                        out.push_str(&"  ".repeat(depth + 1));
+                        push_indent(out, depth + 1);
                     }
-                    out.push_str(&yaml_key(key));
+                    push_yaml_key(out, key);
                     out.push(':');
                     write_yaml_value(value, out, depth + 1);
                 }
@@ -228,7 +342,7 @@ fn write_yaml_items(items: &[Value], out: &mut String, depth: usize) {
             }
             scalar => {
                 out.push(' ');
-                out.push_str(&yaml_scalar(scalar));
+                push_yaml_scalar(out, scalar);
                 out.push('\n');
             }
         }
@@ -273,7 +387,7 @@ impl Value {
             Value::Number(text) => out.push_str(text),
             Value::String(text) => match references.reference(text) {
                 Some(expression) => out.push_str(&expression),
-                None => out.push_str(&hcl_string(text)),
+                None => push_hcl_string(out, text),
             },
             Value::Array(items) if items.is_empty() => out.push_str("[]"),
             Value::Object(members) if members.is_empty() => out.push_str("{}"),
@@ -291,7 +405,7 @@ impl Value {
                 out.push_str("{\n");
                 for (key, value) in members {
                     indent(out, depth + 1);
-                    out.push_str(&hcl_key(key));
+                    push_hcl_key(out, key);
                     out.push_str(" = ");
                     value.write_hcl(out, depth + 1, references);
                     out.push('\n');
@@ -304,81 +418,99 @@ impl Value {
 }
 
 /// An object key: a bare identifier where HCL reads one as a literal key, quoted otherwise.
-fn hcl_key(key: &str) -> String {
+fn push_hcl_key(out: &mut String, key: &str) {
     let bare = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         && !matches!(key, "null" | "true" | "false" | "for" | "in" | "if");
     if bare {
-        key.to_owned()
+        out.push_str(key);
     } else {
-        hcl_string(key)
+        push_hcl_string(out, key);
     }
 }
 
 /// Aligns the `=` of consecutive attribute lines at the same indentation, as `terraform fmt` does.
 #[must_use]
 pub fn align_hcl(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut index = 0;
-    while index < lines.len() {
-        let Some((indent, _, _)) = split_attribute(lines[index]) else {
-            out.push_str(lines[index]);
-            out.push('\n');
-            index += 1;
-            continue;
-        };
-        let mut end = index;
-        while end < lines.len() && split_attribute(lines[end]).is_some_and(|(i, _, _)| i == indent)
-        {
-            end += 1;
-        }
-        let width = lines[index..end]
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // The current run of attribute lines at one indentation: written once its widest key is known.
+    let mut run: Vec<(&str, &str, &str)> = Vec::new();
+    let flush = |run: &mut Vec<(&str, &str, &str)>, out: &mut String| {
+        let width = run
             .iter()
-            .filter_map(|line| split_attribute(line))
-            .map(|(_, key, _)| key.chars().count())
+            .map(|(_, key, _)| key_width(key))
             .max()
             .unwrap_or(0);
-        for line in &lines[index..end] {
-            if let Some((indent, key, value)) = split_attribute(line) {
-                let _ = writeln!(
-                    out,
-                    "{indent}{key}{} = {value}",
-                    " ".repeat(width - key.chars().count())
-                );
+        for (indent, key, value) in run.drain(..) {
+            out.push_str(indent);
+            out.push_str(key);
+            for _ in key_width(key)..width {
+                out.push(' ');
             }
+            out.push_str(" = ");
+            out.push_str(value);
+            out.push('\n');
         }
-        index = end;
+    };
+    for line in text.lines() {
+        if let Some(attribute) = split_attribute(line) {
+            if run
+                .first()
+                .is_some_and(|(indent, _, _)| *indent != attribute.0)
+            {
+                flush(&mut run, &mut out);
+            }
+            run.push(attribute);
+        } else {
+            flush(&mut run, &mut out);
+            out.push_str(line);
+            out.push('\n');
+        }
     }
+    flush(&mut run, &mut out);
     out
+}
+
+/// The width of a key in characters (ASCII names are the common case: their length in bytes).
+fn key_width(key: &str) -> usize {
+    if key.is_ascii() {
+        key.len()
+    } else {
+        key.chars().count()
+    }
 }
 
 /// `(indent, key, value)` of a `key = value` line whose key is a name or a quoted string.
 fn split_attribute(line: &str) -> Option<(&str, &str, &str)> {
-    let body = line.trim_start_matches(' ');
-    let indent = &line[..line.len() - body.len()];
-    let key_end = if let Some(quoted) = body.strip_prefix('"') {
-        let mut escaped = false;
-        let close = quoted.char_indices().find(|&(_, ch)| {
-            let end = ch == '"' && !escaped;
-            escaped = ch == '\\' && !escaped;
-            end
-        })?;
-        close.0 + 2
+    let bytes = line.as_bytes();
+    let start = bytes.iter().position(|&b| b != b' ')?;
+    let key_end = if bytes[start] == b'"' {
+        // The closing quote: the first `"` not escaped by a backslash.
+        let mut at = start + 1;
+        loop {
+            match bytes.get(at)? {
+                b'\\' => at += 2,
+                b'"' => break at + 1,
+                _ => at += 1,
+            }
+        }
     } else {
-        body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?
+        start
+            + bytes[start..]
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))?
     };
-    if key_end == 0 {
+    if key_end == start {
         return None;
     }
-    let (key, rest) = body.split_at(key_end);
-    let value = rest.trim_start().strip_prefix('=')?;
+    let rest = line[key_end..].trim_start();
+    let value = rest.strip_prefix('=')?;
     if value.starts_with('=') {
         return None;
     }
-    Some((indent, key, value.trim_start()))
+    Some((&line[..start], &line[start..key_end], value.trim_start()))
 }
 
 #[cfg(test)]

@@ -577,3 +577,97 @@ impl From<RoleRef> for PrincipalRef {
         PrincipalRef::Role(role)
     }
 }
+
+/// The items of each account, in stack order, gathered in one pass over the stack.
+///
+/// Renderers work account by account; filtering the whole stack for every account would make rendering grow
+/// with accounts × items instead of with the stack's size.
+#[cfg(feature = "render")]
+#[derive(Debug)]
+pub(crate) struct ByAccount {
+    buckets: Vec<Vec<usize>>,
+    policies: Vec<Vec<usize>>,
+    roles: Vec<Vec<usize>>,
+    users: Vec<Vec<usize>>,
+    groups: Vec<Vec<usize>>,
+}
+
+#[cfg(feature = "render")]
+impl ByAccount {
+    pub(crate) fn new(stack: &Stack) -> Self {
+        fn group<T>(
+            accounts: usize,
+            items: &[T],
+            account: impl Fn(&T) -> AccountRef,
+        ) -> Vec<Vec<usize>> {
+            let mut lists = vec![Vec::new(); accounts];
+            for (index, item) in items.iter().enumerate() {
+                lists[account(item).0].push(index);
+            }
+            lists
+        }
+        let accounts = stack.accounts.len();
+        ByAccount {
+            buckets: group(accounts, &stack.buckets, |b| b.account),
+            policies: group(accounts, &stack.policies, |p| p.account),
+            roles: group(accounts, &stack.roles, |r| r.account),
+            users: group(accounts, &stack.users, |u| u.account),
+            groups: group(accounts, &stack.groups, |g| g.account),
+        }
+    }
+
+    /// The buckets of `account`.
+    pub(crate) fn buckets<'s>(
+        &'s self,
+        stack: &'s Stack,
+        account: AccountRef,
+    ) -> impl Iterator<Item = (BucketRef, &'s Bucket)> + 's {
+        self.buckets[account.0]
+            .iter()
+            .map(|&i| (BucketRef(i), &stack.buckets[i]))
+    }
+
+    /// The managed policies of `account`.
+    pub(crate) fn policies<'s>(
+        &'s self,
+        stack: &'s Stack,
+        account: AccountRef,
+    ) -> impl Iterator<Item = (PolicyRef, &'s ManagedPolicy)> + 's {
+        self.policies[account.0]
+            .iter()
+            .map(|&i| (PolicyRef(i), &stack.policies[i]))
+    }
+
+    /// The roles of `account`.
+    pub(crate) fn roles<'s>(
+        &'s self,
+        stack: &'s Stack,
+        account: AccountRef,
+    ) -> impl Iterator<Item = (RoleRef, &'s Role)> + 's {
+        self.roles[account.0]
+            .iter()
+            .map(|&i| (RoleRef(i), &stack.roles[i]))
+    }
+
+    /// The users of `account`.
+    pub(crate) fn users<'s>(
+        &'s self,
+        stack: &'s Stack,
+        account: AccountRef,
+    ) -> impl Iterator<Item = (UserRef, &'s User)> + 's {
+        self.users[account.0]
+            .iter()
+            .map(|&i| (UserRef(i), &stack.users[i]))
+    }
+
+    /// The groups of `account`.
+    pub(crate) fn groups<'s>(
+        &'s self,
+        stack: &'s Stack,
+        account: AccountRef,
+    ) -> impl Iterator<Item = (GroupRef, &'s Group)> + 's {
+        self.groups[account.0]
+            .iter()
+            .map(|&i| (GroupRef(i), &stack.groups[i]))
+    }
+}
