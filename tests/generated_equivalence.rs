@@ -503,6 +503,15 @@ fn inline_policies_reach_terraform_cloudformation_and_policy_files() {
                 }
             }
         }
+        // A user that exists already has no `AWS::IAM::User`: its inline policies are resources of their own.
+        for (_, resource) in template.resources("AWS::IAM::UserPolicy") {
+            let properties = template.evaluate(&resource["Properties"]);
+            let text = |key: &str| properties[key].as_str().expect(key).to_owned();
+            from_cloudformation.insert(
+                ("user".to_owned(), text("UserName"), text("PolicyName")),
+                properties["PolicyDocument"].clone(),
+            );
+        }
     }
     assert_eq!(
         from_cloudformation, expected,

@@ -549,6 +549,7 @@ fn generate(rng: &mut Rng) -> Stack {
                 iam_name(rng, "Assume", next())
             },
             assume_sid: rng.chance(50).then(|| format!("Assume{}", next())),
+            existing_users: rng.chance(50),
         });
     }
     let account_ids: Vec<String> = trusted
@@ -625,6 +626,15 @@ fn generate(rng: &mut Rng) -> Stack {
                 .role_mut(role)
                 .inline
                 .push(InlinePolicy { name, document });
+        }
+    }
+    // Users' inline policies: on a user that exists already, CloudFormation has no user resource to hold them.
+    let users: Vec<_> = stack.users().map(|(user, _)| user).collect();
+    for user in users {
+        if rng.chance(30) {
+            let name = iam_name(rng, "Own", next());
+            let document = document(rng, &names);
+            stack.add_inline(user, InlinePolicy { name, document });
         }
     }
     stack
@@ -1195,11 +1205,51 @@ fn check_terraform(stack: &Stack, files: &BTreeMap<String, String>, failures: &m
                 );
         }
     }
+    // Users that exist already are data sources: their `arn` is the one IAM gives that name at the root path.
+    let mut data_users: hcl::Map<String, hcl::Value> = hcl::Map::new();
+    for (account_ref, alias) in &aliases {
+        let Some(file) = parsed.get(&format!("terraform/{alias}.tf")) else {
+            continue;
+        };
+        let id = stack.account(*account_ref).id.as_str();
+        for block in file
+            .body
+            .blocks()
+            .filter(|b| b.identifier() == "data" && block_label(b, 0) == "aws_iam_user")
+        {
+            let user = file
+                .text(block.body(), "user_name", &empty)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            let attributes: hcl::Map<String, hcl::Value> = [
+                (
+                    "arn".to_owned(),
+                    hcl::Value::from(format!("arn:aws:iam::{id}:user/{user}")),
+                ),
+                ("user_name".to_owned(), hcl::Value::from(user)),
+            ]
+            .into_iter()
+            .collect();
+            data_users.insert(
+                block_label(block, 1).to_owned(),
+                hcl::Value::Object(attributes),
+            );
+        }
+    }
     let mut ctx = Context::new();
     ctx.declare_var("var", hcl::Value::Object(variables));
     for (kind, map) in resources {
         ctx.declare_var(kind, hcl::Value::Object(map));
     }
+    ctx.declare_var(
+        "data",
+        hcl::Value::Object(
+            [("aws_iam_user".to_owned(), hcl::Value::Object(data_users))]
+                .into_iter()
+                .collect(),
+        ),
+    );
 
     for (account_ref, alias) in &aliases {
         if let Some(file) = parsed.get(&format!("terraform/{alias}.tf")) {
@@ -1272,6 +1322,30 @@ fn check_tf_account(
             }
             Structure::Block(block) => block,
         };
+        if block.identifier() == "data"
+            && block.labels().len() == 2
+            && block_label(block, 0) == "aws_iam_user"
+        {
+            *counts.entry("data.aws_iam_user".to_owned()).or_default() += 1;
+            match file.text(block.body(), "user_name", ctx) {
+                Ok(Some(user)) => {
+                    if !stack
+                        .users()
+                        .any(|(_, u)| u.account == account_ref && u.existing && u.name == user)
+                    {
+                        failures.push(
+                            "terraform: name",
+                            format!("{path}: data.aws_iam_user reads {user:?}, which the account has not as an existing user"),
+                        );
+                    }
+                }
+                other => failures.push(
+                    "terraform: name",
+                    format!("{path}: data.aws_iam_user without a literal user_name: {other:?}"),
+                ),
+            }
+            continue;
+        }
         if block.identifier() != "resource" || block.labels().len() != 2 {
             failures.push(
                 "terraform: structure",
@@ -1495,7 +1569,17 @@ fn check_tf_account(
         ),
         (
             "aws_iam_user",
-            stack.users().filter(|(_, u)| in_account(u.account)).count(),
+            stack
+                .users()
+                .filter(|(_, u)| in_account(u.account) && !u.existing)
+                .count(),
+        ),
+        (
+            "data.aws_iam_user",
+            stack
+                .users()
+                .filter(|(_, u)| in_account(u.account) && u.existing)
+                .count(),
         ),
         (
             "aws_iam_group",
@@ -2044,6 +2128,46 @@ fn check_cfn_template(
                     _ => unknown(failures, key),
                 }
             }
+            "AWS::IAM::UserPolicy" => {
+                let user = text("UserName");
+                let policy_name = text("PolicyName");
+                let model = stack
+                    .users()
+                    .find(|(_, u)| {
+                        u.account == account_ref && u.existing && Some(&u.name) == user.as_ref()
+                    })
+                    .and_then(|(_, u)| {
+                        u.inline
+                            .iter()
+                            .find(|p| Some(&p.name) == policy_name.as_ref())
+                    });
+                match model {
+                    Some(policy) if !roles_only => same_document(
+                        failures,
+                        "cloudformation: policy document",
+                        &policy.document,
+                        "PolicyDocument",
+                    ),
+                    _ => unknown(failures, user),
+                }
+            }
+            "AWS::IAM::UserToGroupAddition" => {
+                let users: Vec<&str> = props["Users"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Json::as_str)
+                    .collect();
+                for user in users {
+                    if roles_only
+                        || !stack
+                            .users()
+                            .any(|(_, u)| u.account == account_ref && u.existing && u.name == user)
+                    {
+                        unknown(failures, Some(user.to_owned()));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -2070,7 +2194,18 @@ fn check_cfn_template(
             ),
             (
                 "AWS::IAM::User",
-                stack.users().filter(|(_, u)| in_account(u.account)).count(),
+                stack
+                    .users()
+                    .filter(|(_, u)| in_account(u.account) && !u.existing)
+                    .count(),
+            ),
+            (
+                "AWS::IAM::UserPolicy",
+                stack
+                    .users()
+                    .filter(|(_, u)| in_account(u.account) && u.existing)
+                    .map(|(_, u)| u.inline.len())
+                    .sum(),
             ),
             (
                 "AWS::IAM::Group",
@@ -2129,6 +2264,14 @@ fn check_policy_files(stack: &Stack, files: &BTreeMap<String, String>, failures:
         for inline in &role.inline {
             expected.push((
                 format!("inline/roles/{}/{}.json", role.name, inline.name),
+                &inline.document,
+            ));
+        }
+    }
+    for (_, user) in stack.users() {
+        for inline in &user.inline {
+            expected.push((
+                format!("inline/users/{}/{}.json", user.name, inline.name),
                 &inline.document,
             ));
         }

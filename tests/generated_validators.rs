@@ -274,17 +274,6 @@ impl Declarations {
     }
 }
 
-/// Failed checkov checks on IAM resources that are accepted, with the reason. Any other failed check on an
-/// `aws_iam_*` or `AWS::IAM::*` resource fails the test.
-const ACCEPTED_IAM_FAILURES: &[(&str, &str, &str)] = &[(
-    "CKV_AWS_273",
-    "aws_iam_user.",
-    // "Ensure access is controlled through SSO and not AWS IAM defined users": an organisational choice,
-    // not a property of the code. The pattern creates the trusted account's IAM users because the scenario
-    // has them (Troy, and Abed in the hardened variant); this check fails for any `aws_iam_user` whatsoever.
-    "the scenario's users are IAM users by design",
-)];
-
 /// checkov's JSON report: one object per framework, or a list of them.
 fn checkov_reports(output: &std::process::Output) -> Vec<Json> {
     let json: Json = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
@@ -378,12 +367,6 @@ fn checkov_parses_everything_and_passes_every_iam_check_on_the_hardened_variant(
                     // Bucket hardening (logging, versioning, replication, ...) is outside IAM and this pattern.
                     continue;
                 }
-                if ACCEPTED_IAM_FAILURES
-                    .iter()
-                    .any(|(accepted, prefix, _)| *accepted == id && resource.starts_with(prefix))
-                {
-                    continue;
-                }
                 unexpected.push(format!(
                     "{id} {resource} ({}): {}",
                     failed["file_path"].as_str().unwrap_or_default(),
@@ -395,6 +378,18 @@ fn checkov_parses_everything_and_passes_every_iam_check_on_the_hardened_variant(
                 "{}: failed IAM checks on {framework} (IAM checks run: {checked_iam:?}):\n{}",
                 case.name,
                 unexpected.join("\n")
+            );
+            // Nothing passes by being skipped: the generator writes no `checkov:skip` suppressions.
+            let skipped: Vec<&str> = results["skipped_checks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["check_id"].as_str())
+                .collect();
+            assert!(
+                skipped.is_empty(),
+                "{}: checks skipped on {framework}: {skipped:?}",
+                case.name
             );
         }
     }

@@ -1044,3 +1044,45 @@ fn the_scenario_pattern_and_spec_agree_on_the_pattern_itself() {
         CrossAccount::reference_scenario().trust_policy().unwrap()
     );
 }
+
+#[test]
+fn users_that_exist_already_are_referred_to_not_created() {
+    let stack = spec::from_toml(&with(
+        "assume_sid = \"StuzioClientAssumeRolePolicy\"\n",
+        "assume_sid = \"StuzioClientAssumeRolePolicy\"\nexisting_users = true\n",
+    ))
+    .unwrap();
+    let troy = stack.user_by_name("Troy").unwrap();
+    assert!(stack.user(troy).existing);
+    let mut expected = Stack::reference_scenario();
+    let troy_expected = expected.user_by_name("Troy").unwrap();
+    assert!(!expected.user(troy_expected).existing);
+    expected.user_mut(troy_expected).existing = true;
+    assert_eq!(stack, expected);
+
+    let plain = spec::from_toml(&format!(
+        "{BASE}\n[[user]]\nname = \"Dana\"\naccount = \"Acme\"\nexisting = true\nattach = [\"AcmeClientAssumeRolePolicy\"]\n"
+    ))
+    .unwrap();
+    let dana = plain.user_by_name("Dana").unwrap();
+    assert!(plain.user(dana).existing);
+
+    let error = fails(&with(
+        "users = [\"Troy\"]\n",
+        "whole_account = true\nexisting_users = true\n",
+    ));
+    let messages: Vec<(&str, String, &str)> = error
+        .diagnostics()
+        .iter()
+        .zip(error.positions())
+        .map(|(d, at)| (d.code, at.to_string(), d.message.as_str()))
+        .collect();
+    assert!(
+        messages.contains(&(
+            "CONFLICTING_KEYS",
+            "43:18".to_owned(),
+            "`existing_users` has no effect with `whole_account = true`"
+        )),
+        "{messages:?}"
+    );
+}

@@ -79,7 +79,8 @@ pub fn reference_pattern() -> CrossAccount {
     CrossAccount::reference_scenario()
 }
 
-/// The hardened variant: an `ExternalId`, MFA, a permissions boundary, two users through a group, the trust
+/// The hardened variant: an `ExternalId`, MFA, a permissions boundary, two users that exist already through a
+/// group (the stack creates no IAM users: checkov's `CKV_AWS_273` fails every `aws_iam_user`), the trust
 /// narrowed to those users, least-privilege S3 permissions, a description, tags and a two-hour session.
 #[must_use]
 pub fn hardened_pattern() -> CrossAccount {
@@ -95,6 +96,7 @@ pub fn hardened_pattern() -> CrossAccount {
         },
         assume_policy_name: "AcmeClientAssumeRolePolicy".to_owned(),
         assume_sid: Some("StuzioClientAssumeRolePolicy".to_owned()),
+        existing_users: true,
     }];
     pattern.role = RoleSpec {
         name: "StuzioAcmeConsultantRole".to_owned(),

@@ -885,6 +885,52 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// The `data` variable: data sources read what exists already. An `aws_iam_user` is known by its `user_name`,
+/// and its ARN is the one IAM gives a user of that name at the root path in the provider's account.
+fn data_sources(
+    module: &Module,
+    context: &Context<'_>,
+    accounts: &BTreeMap<String, String>,
+) -> Value {
+    let mut data: BTreeMap<String, hcl::Map<String, Value>> = BTreeMap::new();
+    for ((kind, name), declared) in &module.data {
+        let body = declared.block.body();
+        let alias = match attribute(body, "provider") {
+            Some(Expression::Traversal(traversal)) => match traversal.operators.as_slice() {
+                [TraversalOperator::GetAttr(alias)] => alias.as_str().to_owned(),
+                _ => panic!("data.{kind}.{name}: provider is not `aws.ALIAS`"),
+            },
+            _ => String::new(),
+        };
+        let account = accounts
+            .get(&alias)
+            .unwrap_or_else(|| panic!("data.{kind}.{name}: no provider with the alias `{alias}`"));
+        let mut attributes = hcl::Map::new();
+        for attribute in body.attributes() {
+            if let Ok(value) = attribute.expr().evaluate(context) {
+                attributes.insert(attribute.key().to_owned(), value);
+            }
+        }
+        if kind == "aws_iam_user" {
+            let user = attributes
+                .get("user_name")
+                .map_or_else(|| panic!("data.{kind}.{name}: no literal user_name"), text);
+            attributes.insert(
+                "arn".to_owned(),
+                Value::String(format!("arn:aws:iam::{account}:user/{user}")),
+            );
+        }
+        data.entry(kind.clone())
+            .or_default()
+            .insert(name.clone(), Value::Object(attributes));
+    }
+    Value::Object(
+        data.into_iter()
+            .map(|(kind, sources)| (kind, Value::Object(sources)))
+            .collect(),
+    )
+}
+
 impl Evaluator {
     /// The context of `module` as Terraform would plan it with no input: `var.*` are the variables' defaults;
     /// a resource's `arn` (and `id`) is computed from its `name`, `path` or `bucket` and the account of its
@@ -973,6 +1019,9 @@ impl Evaluator {
         for (kind, resources) in by_type {
             context.declare_var(kind, Value::Object(resources));
         }
+
+        let data = data_sources(module, &context, &accounts);
+        context.declare_var("data", data);
         Evaluator { context }
     }
 

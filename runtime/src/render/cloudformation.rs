@@ -5,6 +5,7 @@
 //! account become `Fn::Sub` over a parameter for its id (with an `AllowedPattern`), since stacks in different
 //! accounts cannot reference each other.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::json;
@@ -14,7 +15,7 @@ use super::value::{Key, Value};
 use super::{RenderError, Renderer, account_aliases};
 use crate::PolicyDocument;
 use crate::policy::{ConditionValue, Principal};
-use crate::stack::{AccountRef, ByAccount, InlinePolicy, PrincipalRef, Stack};
+use crate::stack::{AccountRef, ByAccount, GroupRef, InlinePolicy, PrincipalRef, Stack, User};
 
 /// CloudFormation's limits on one template.
 const MAX_RESOURCES: usize = 500;
@@ -87,6 +88,12 @@ impl Intrinsics {
     }
 }
 
+/// The name under which [`LogicalNames`] knows the inline policy `policy` of the existing user `user`.
+fn existing_user_policy(user: &User, policy: &InlinePolicy) -> String {
+    // `/` is in neither IAM user names nor policy names: no two pairs meet on one name.
+    format!("{}/{}", user.name, policy.name)
+}
+
 /// The logical ids of one template's items, by kind (`Role`, `Policy` ...) and name.
 ///
 /// An id is the item's name with the kind appended unless the name already ends with it. Items whose ids would
@@ -97,28 +104,52 @@ struct LogicalNames(HashMap<(&'static str, String), String>);
 
 impl LogicalNames {
     fn new(stack: &Stack, by_account: &ByAccount, account: AccountRef) -> Self {
-        let items: Vec<(&'static str, &str)> = by_account
+        let with_existing_members: HashSet<GroupRef> = by_account
+            .users(stack, account)
+            .filter(|(_, u)| u.existing)
+            .flat_map(|(_, u)| u.groups.iter().copied())
+            .collect();
+        let items: Vec<(&'static str, Cow<'_, str>)> = by_account
             .buckets(stack, account)
-            .map(|(_, b)| ("Bucket", b.name.as_str()))
+            .map(|(_, b)| ("Bucket", Cow::Borrowed(b.name.as_str())))
             .chain(
                 by_account
                     .policies(stack, account)
-                    .map(|(_, p)| ("Policy", p.name.as_str())),
+                    .map(|(_, p)| ("Policy", Cow::Borrowed(p.name.as_str()))),
             )
             .chain(
                 by_account
                     .roles(stack, account)
-                    .map(|(_, r)| ("Role", r.name.as_str())),
+                    .map(|(_, r)| ("Role", Cow::Borrowed(r.name.as_str()))),
             )
             .chain(
                 by_account
                     .users(stack, account)
-                    .map(|(_, u)| ("User", u.name.as_str())),
+                    .filter(|(_, u)| !u.existing)
+                    .map(|(_, u)| ("User", Cow::Borrowed(u.name.as_str()))),
             )
             .chain(
                 by_account
                     .groups(stack, account)
-                    .map(|(_, g)| ("Group", g.name.as_str())),
+                    .map(|(_, g)| ("Group", Cow::Borrowed(g.name.as_str()))),
+            )
+            // What a user that exists already needs instead of properties of its own: the additions to groups
+            // (one per group), and its inline policies as `AWS::IAM::UserPolicy` resources.
+            .chain(
+                by_account
+                    .groups(stack, account)
+                    .filter(|(group_ref, _)| with_existing_members.contains(group_ref))
+                    .map(|(_, g)| ("Members", Cow::Borrowed(g.name.as_str()))),
+            )
+            .chain(
+                by_account
+                    .users(stack, account)
+                    .filter(|(_, u)| u.existing)
+                    .flat_map(|(_, u)| {
+                        u.inline
+                            .iter()
+                            .map(|p| ("UserPolicy", Cow::Owned(existing_user_policy(u, p))))
+                    }),
             )
             .collect();
 
@@ -143,7 +174,7 @@ impl LogicalNames {
             .collect();
         let mut ids = HashMap::with_capacity(items.len());
         for ((kind, name), id) in items.iter().zip(&shorts) {
-            let key = (*kind, (*name).to_owned());
+            let key = (*kind, name.to_string());
             if ids.contains_key(&key) {
                 continue;
             }
@@ -413,7 +444,11 @@ fn account_template(
         ));
     }
     if !roles_only {
-        for (user_ref, user) in by_account.users(stack, account_ref) {
+        // A user that exists already is no resource of the template: its ARN stays as written.
+        for (user_ref, user) in by_account
+            .users(stack, account_ref)
+            .filter(|(_, user)| !user.existing)
+        {
             intrinsics.add_exact((
                 stack.user_arn(user_ref),
                 get_att(&logical("User", &user.name), "Arn"),
@@ -424,23 +459,33 @@ fn account_template(
     // Managed policies, attached from their side (`Roles`, `Users`, `Groups`). Who holds each policy is
     // gathered in one pass over the principals, in the order of the stack.
     let mut holders: HashMap<crate::stack::PolicyRef, [Vec<Value>; 3]> = HashMap::new();
-    let mut hold = |principal: PrincipalRef, slot: usize, id: String| {
+    let mut hold = |principal: PrincipalRef, slot: usize, name: &Value| {
         for policy in stack.attached(principal) {
-            holders.entry(*policy).or_default()[slot].push(reference(&id));
+            holders.entry(*policy).or_default()[slot].push(name.clone());
         }
     };
     for (role_ref, role) in by_account.roles(stack, account_ref) {
-        hold(PrincipalRef::Role(role_ref), 0, logical("Role", &role.name));
+        hold(
+            PrincipalRef::Role(role_ref),
+            0,
+            &reference(&logical("Role", &role.name)),
+        );
     }
     if !roles_only {
         for (user_ref, user) in by_account.users(stack, account_ref) {
-            hold(PrincipalRef::User(user_ref), 1, logical("User", &user.name));
+            // `Ref` of a user is its name; a user that exists already is named as it is.
+            let name = if user.existing {
+                Value::from(user.name.as_str())
+            } else {
+                reference(&logical("User", &user.name))
+            };
+            hold(PrincipalRef::User(user_ref), 1, &name);
         }
         for (group_ref, group) in by_account.groups(stack, account_ref) {
             hold(
                 PrincipalRef::Group(group_ref),
                 2,
-                logical("Group", &group.name),
+                &reference(&logical("Group", &group.name)),
             );
         }
     }
@@ -613,7 +658,38 @@ fn account_template(
                 ]),
             ));
         }
+        // Users that exist already join groups through `AWS::IAM::UserToGroupAddition`, one per group, and get
+        // their inline policies as `AWS::IAM::UserPolicy` resources: they have no `AWS::IAM::User` here.
+        let mut existing_members: HashMap<GroupRef, Vec<Value>> = HashMap::new();
         for (_, user) in by_account.users(stack, account_ref) {
+            if user.existing {
+                for group in &user.groups {
+                    existing_members
+                        .entry(*group)
+                        .or_default()
+                        .push(Value::from(user.name.as_str()));
+                }
+                for policy in &user.inline {
+                    resources.push((
+                        logical("UserPolicy", &existing_user_policy(user, policy)).into(),
+                        object(vec![
+                            ("Type", Value::from("AWS::IAM::UserPolicy")),
+                            (
+                                "Properties",
+                                object(vec![
+                                    ("PolicyName", Value::from(policy.name.as_str())),
+                                    (
+                                        "PolicyDocument",
+                                        intrinsics.rewrite(Value::of_policy(&policy.document)),
+                                    ),
+                                    ("UserName", Value::from(user.name.as_str())),
+                                ]),
+                            ),
+                        ]),
+                    ));
+                }
+                continue;
+            }
             let mut properties = vec![
                 ("UserName", Value::from(user.name.as_str())),
                 ("Path", Value::from(user.path.as_str())),
@@ -632,6 +708,24 @@ fn account_template(
                 object(vec![
                     ("Type", Value::from("AWS::IAM::User")),
                     ("Properties", object(properties)),
+                ]),
+            ));
+        }
+        for (group_ref, group) in by_account.groups(stack, account_ref) {
+            let Some(members) = existing_members.remove(&group_ref) else {
+                continue;
+            };
+            resources.push((
+                logical("Members", &group.name).into(),
+                object(vec![
+                    ("Type", Value::from("AWS::IAM::UserToGroupAddition")),
+                    (
+                        "Properties",
+                        object(vec![
+                            ("GroupName", reference(&logical("Group", &group.name))),
+                            ("Users", Value::Array(members)),
+                        ]),
+                    ),
                 ]),
             ));
         }

@@ -94,7 +94,11 @@ pub(super) fn render(
         for (_, user) in by_account.users(stack, account_ref) {
             push(
                 node("user", alias, &user.name),
-                format!("user {}", user.name),
+                if user.existing {
+                    format!("user {} (existing)", user.name)
+                } else {
+                    format!("user {}", user.name)
+                },
                 ("([", "])"),
                 "ellipse",
             );

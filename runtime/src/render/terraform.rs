@@ -145,11 +145,23 @@ pub(super) fn render(
             .exact
             .insert(stack.role_arn(role), format!("aws_iam_role.{tf}.arn"));
     }
-    for ((user, _), tf) in stack.users().zip(&users) {
-        references
-            .exact
-            .insert(stack.user_arn(user), format!("aws_iam_user.{tf}.arn"));
+    for ((user_ref, user), tf) in stack.users().zip(&users) {
+        let source = if user.existing { "data." } else { "" };
+        references.exact.insert(
+            stack.user_arn(user_ref),
+            format!("{source}aws_iam_user.{tf}.arn"),
+        );
     }
+    // How other resources name a user: the resource's `name`, or the data source's `user_name` for a user that
+    // exists already.
+    let user_name = |user: crate::stack::UserRef| -> String {
+        let tf = &users[user.index()];
+        if stack.user(user).existing {
+            format!("data.aws_iam_user.{tf}.user_name")
+        } else {
+            format!("aws_iam_user.{tf}.name")
+        }
+    };
 
     let header = json!({ "version": env!("CARGO_PKG_VERSION"), "command": COMMAND });
     let accounts_view: Vec<Json> = stack
@@ -185,6 +197,17 @@ pub(super) fn render(
         .policies()
         .zip(&policies)
         .map(|((_, policy), tf)| json!({ "tf": tf, "plain_name": policy.name, "description": hcl_string(&format!("The ARN of the policy {}.", policy.name)) }))
+        .collect();
+
+    let existing_users: Vec<Json> = stack
+        .users()
+        .filter(|(_, user)| user.existing)
+        .map(|(_, user)| {
+            json!({
+                "name": markdown_cell(&user.name),
+                "account": markdown_cell(&stack.account(user.account).name),
+            })
+        })
         .collect();
 
     let with_header = |mut value: Json| {
@@ -236,7 +259,7 @@ pub(super) fn render(
         "README.md",
         renderer.render_template(
             "terraform/README.md",
-            with_header(json!({ "accounts": accounts_view, "roles": output_roles, "policies": output_policies })),
+            with_header(json!({ "accounts": accounts_view, "roles": output_roles, "policies": output_policies, "existing_users": existing_users })),
         )?,
     );
 
@@ -326,18 +349,23 @@ pub(super) fn render(
             }
         }
         let mut users_view = Vec::new();
+        let mut existing_users_view = Vec::new();
         let mut user_attachments = Vec::new();
         let mut memberships = Vec::new();
         for (user_ref, user) in by_account.users(stack, account_ref) {
             let tf = &users[user_ref.index()];
-            users_view.push(
-                json!({ "tf": tf, "name": hcl_string(&user.name), "path": hcl_string(&user.path) }),
-            );
+            if user.existing {
+                existing_users_view.push(json!({ "tf": tf, "name": hcl_string(&user.name) }));
+            } else {
+                users_view.push(
+                    json!({ "tf": tf, "name": hcl_string(&user.name), "path": hcl_string(&user.path) }),
+                );
+            }
             for policy in stack.attached(PrincipalRef::User(user_ref)) {
                 let policy_tf = &policies[policy.index()];
                 user_attachments.push(json!({
                     "tf": names.name("aws_iam_user_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
-                    "user": format!("aws_iam_user.{tf}.name"),
+                    "user": user_name(user_ref),
                     "policy": format!("aws_iam_policy.{policy_tf}.arn"),
                 }));
             }
@@ -349,7 +377,7 @@ pub(super) fn render(
                     .collect();
                 memberships.push(json!({
                     "tf": names.name("aws_iam_user_group_membership", tf, alias),
-                    "user": format!("aws_iam_user.{tf}.name"),
+                    "user": user_name(user_ref),
                     "groups": group_refs.join(", "),
                 }));
             }
@@ -358,18 +386,36 @@ pub(super) fn render(
         let mut inline_policies = Vec::new();
         let owners = by_account
             .roles(stack, account_ref)
-            .map(|(role_ref, role)| ("role", &roles[role_ref.index()], &role.inline))
+            .map(|(role_ref, role)| {
+                let tf = &roles[role_ref.index()];
+                ("role", tf, format!("aws_iam_role.{tf}.name"), &role.inline)
+            })
             .chain(
                 by_account
                     .groups(stack, account_ref)
-                    .map(|(group_ref, group)| ("group", &groups[group_ref.index()], &group.inline)),
+                    .map(|(group_ref, group)| {
+                        let tf = &groups[group_ref.index()];
+                        (
+                            "group",
+                            tf,
+                            format!("aws_iam_group.{tf}.name"),
+                            &group.inline,
+                        )
+                    }),
             )
             .chain(
                 by_account
                     .users(stack, account_ref)
-                    .map(|(user_ref, user)| ("user", &users[user_ref.index()], &user.inline)),
+                    .map(|(user_ref, user)| {
+                        (
+                            "user",
+                            &users[user_ref.index()],
+                            user_name(user_ref),
+                            &user.inline,
+                        )
+                    }),
             );
-        for (kind, owner_tf, policies) in owners {
+        for (kind, owner_tf, owner, policies) in owners {
             let resource = format!("aws_iam_{kind}_policy");
             for policy in policies {
                 inline_policies.push(moved([
@@ -383,10 +429,7 @@ pub(super) fn render(
                         )),
                     ),
                     ("owner_key", Json::from(kind)),
-                    (
-                        "owner",
-                        Json::String(format!("aws_iam_{kind}.{owner_tf}.name")),
-                    ),
+                    ("owner", Json::String(owner.clone())),
                     ("name", Json::String(hcl_string(&policy.name))),
                     (
                         "policy",
@@ -407,6 +450,7 @@ pub(super) fn render(
             ("groups", Json::Array(groups_view)),
             ("group_attachments", Json::Array(group_attachments)),
             ("users", Json::Array(users_view)),
+            ("existing_users", Json::Array(existing_users_view)),
             ("user_attachments", Json::Array(user_attachments)),
             ("memberships", Json::Array(memberships)),
             ("inline_policies", Json::Array(inline_policies)),

@@ -83,6 +83,11 @@ pub struct User {
     pub policies: Vec<PolicyRef>,
     /// The user's inline policies.
     pub inline: Vec<InlinePolicy>,
+    /// The user exists already and is managed elsewhere (an identity account, another stack, a person): the
+    /// stack refers to it by name, puts it in the stack's groups and gives it the stack's policies, but never
+    /// creates or deletes it. Terraform reads it through the `aws_iam_user` data source; CloudFormation names it
+    /// in `AWS::IAM::UserToGroupAddition`, `AWS::IAM::UserPolicy` and the policies' `Users`.
+    pub existing: bool,
 }
 
 /// An IAM group.
@@ -196,8 +201,17 @@ impl Stack {
             groups: Vec::new(),
             policies: Vec::new(),
             inline: Vec::new(),
+            existing: false,
         });
         UserRef(self.users.len() - 1)
+    }
+
+    /// Adds a user that exists already in the account (see [`User::existing`]): the stack refers to it and
+    /// manages its memberships and policies, not the user itself.
+    pub fn add_existing_user(&mut self, account: AccountRef, name: impl Into<String>) -> UserRef {
+        let user = self.add_user(account, name);
+        self.users[user.0].existing = true;
+        user
     }
 
     /// Adds a group to an account.
@@ -316,6 +330,11 @@ impl Stack {
     #[must_use]
     pub fn user(&self, user: UserRef) -> &User {
         &self.users[user.0]
+    }
+
+    /// A user, to change it (its path, its inline policies, whether it exists already).
+    pub fn user_mut(&mut self, user: UserRef) -> &mut User {
+        &mut self.users[user.0]
     }
 
     /// A group.

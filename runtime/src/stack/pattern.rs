@@ -62,6 +62,10 @@ pub struct TrustedSpec {
     pub assume_policy_name: String,
     /// The `Sid` of that policy's statement; `Assume` and the role's name when `None`.
     pub assume_sid: Option<String>,
+    /// The users exist already in this account (see [`User::existing`](super::User::existing)): the pattern
+    /// gives them the assume-role policy or puts them in the group, and does not create them. IAM users carry
+    /// long-term credentials; where an identity account or another stack manages them, this stack should not.
+    pub existing_users: bool,
 }
 
 /// The cross-account pattern: the trusting side (role, permissions, buckets) and the trusted side.
@@ -306,11 +310,18 @@ impl CrossAccount {
             let account: AccountRef =
                 stack.add_account(trusted.account.id.clone(), &trusted.account.name);
             let document = self.assume_policy(trusted);
+            let add_user = |stack: &mut Stack, account, name: &String| {
+                if trusted.existing_users {
+                    stack.add_existing_user(account, name)
+                } else {
+                    stack.add_user(account, name)
+                }
+            };
             match &trusted.assumers {
                 Assumers::Users(users) => {
                     let policy = stack.add_policy(account, &trusted.assume_policy_name, document);
                     for user in users {
-                        let user = stack.add_user(account, user);
+                        let user = add_user(&mut stack, account, user);
                         stack.attach(user, policy);
                     }
                 }
@@ -319,7 +330,7 @@ impl CrossAccount {
                     let group = stack.add_group(account, name);
                     stack.attach(group, policy);
                     for member in members {
-                        let user = stack.add_user(account, member);
+                        let user = add_user(&mut stack, account, member);
                         stack.add_to_group(user, group);
                     }
                 }
@@ -372,6 +383,7 @@ impl CrossAccount {
                 assumers: Assumers::Users(vec!["Troy".to_owned()]),
                 assume_policy_name: "AcmeClientAssumeRolePolicy".to_owned(),
                 assume_sid: Some("StuzioClientAssumeRolePolicy".to_owned()),
+                existing_users: false,
             }],
             role: RoleSpec {
                 name: "StuzioAcmeConsultantRole".to_owned(),
@@ -393,8 +405,9 @@ impl CrossAccount {
 
 impl CrossAccount {
     /// The reference scenario hardened as users of the pattern expect: an `sts:ExternalId`, MFA, the trust
-    /// narrowed to the named principals, a permissions boundary, two consultants through a group, the
-    /// object-level actions a consultant needs instead of `s3:*`, a description, tags and a two-hour session.
+    /// narrowed to the named principals, a permissions boundary, two consultants (users that exist already in
+    /// Acme) through a group, the object-level actions a consultant needs instead of `s3:*`, a description,
+    /// tags and a two-hour session.
     #[must_use]
     pub fn hardened_scenario() -> CrossAccount {
         let mut pattern = CrossAccount::reference_scenario();
@@ -454,6 +467,8 @@ impl CrossAccount {
             name: "StuzioConsultants".to_owned(),
             members: vec!["Troy".to_owned(), "Dana".to_owned()],
         };
+        // The consultants' users are Acme's to manage: the pattern refers to them and creates no IAM users.
+        pattern.trusted[0].existing_users = true;
         pattern.external_id = Some("stuzio-acme-projectx".to_owned());
         pattern.require_mfa = true;
         pattern.narrow_to_principals = true;

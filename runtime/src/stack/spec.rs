@@ -315,6 +315,7 @@ struct RawTrusted {
     whole_account: Option<Spanned<bool>>,
     assume_policy: Option<Text>,
     assume_sid: Option<Text>,
+    existing_users: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -342,6 +343,8 @@ struct RawUser {
     name: Text,
     account: Text,
     path: Option<Text>,
+    #[serde(default)]
+    existing: bool,
     #[serde(default)]
     groups: Vec<Text>,
     #[serde(default)]
@@ -1526,12 +1529,31 @@ impl Reader<'_> {
                 );
             }
         }
+        let existing_users = self.existing_users(raw, whole);
         Some(TrustedSpec {
             account: self.account_spec(account?)?,
             assumers,
             assume_policy_name,
             assume_sid: raw.assume_sid.as_ref().map(|sid| sid.get_ref().clone()),
+            existing_users,
         })
+    }
+
+    /// Whether the trusted account's users exist already; an error with a whole account, which names none.
+    fn existing_users(&mut self, raw: &RawTrusted, whole: bool) -> bool {
+        let existing = raw
+            .existing_users
+            .as_ref()
+            .filter(|existing| *existing.get_ref());
+        if let (Some(existing), true) = (existing, whole) {
+            self.error(
+                "CONFLICTING_KEYS",
+                "`existing_users` has no effect with `whole_account = true`",
+                span(existing),
+                "the pattern names no users for a whole account; remove `existing_users`",
+            );
+        }
+        existing.is_some()
     }
 
     /// Declares the users the pattern creates in a trusted account.
@@ -1811,7 +1833,11 @@ impl Builder<'_, '_> {
 
     fn user(&mut self, user: &RawUser) -> Result<(), Box<Diagnostic>> {
         let account = self.account(&user.account)?;
-        let added = self.stack.add_user(account, user.name.get_ref());
+        let added = if user.existing {
+            self.stack.add_existing_user(account, user.name.get_ref())
+        } else {
+            self.stack.add_user(account, user.name.get_ref())
+        };
         for name in &user.groups {
             let group = find_group(&self.stack, account, name.get_ref())
                 .ok_or_else(|| internal(span(name), "a group reference"))?;
