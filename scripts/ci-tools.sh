@@ -4,6 +4,10 @@
 #
 #   target/ci-tools/venv/bin/cfn-lint    CloudFormation linter (PyPI cfn-lint)
 #   target/ci-tools/venv/bin/checkov     IaC scanner (PyPI checkov), run with --skip-download
+#   target/ci-tools/moto/bin/moto_server
+#                                        the IAM, STS and S3 APIs on loopback (PyPI moto[server]), for the SDK's
+#                                        end-to-end tests; a venv of its own, as its boto3 pins need not agree
+#                                        with checkov's
 #   target/ci-tools/node/node_modules/@cdktf/hcl2json
 #                                        HashiCorp's HCL parser (hashicorp/hcl compiled to WebAssembly)
 #
@@ -15,6 +19,7 @@ set -euo pipefail
 
 CFN_LINT_VERSION=1.58.0
 CHECKOV_VERSION=3.3.30
+MOTO_VERSION=5.2.5
 HCL2JSON_VERSION=0.21.0
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,6 +42,19 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$python_stamp" 2>/dev/null)" != "$py
     printf '%s' "$python_pins" >"$python_stamp"
 fi
 
+# --- moto, in a venv of its own ---------------------------------------------------------------------------
+moto_venv="$tools/moto"
+moto_stamp="$moto_venv/.iamgen-pins"
+moto_pins="moto[server]==$MOTO_VERSION"
+if [ ! -x "$moto_venv/bin/moto_server" ] || [ "$(cat "$moto_stamp" 2>/dev/null)" != "$moto_pins" ]; then
+    echo "ci-tools: installing $moto_pins into $moto_venv" >&2
+    rm -rf "$moto_venv"
+    python3 -m venv "$moto_venv"
+    "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --upgrade pip
+    "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$moto_pins"
+    printf '%s' "$moto_pins" >"$moto_stamp"
+fi
+
 # --- Node tools ---------------------------------------------------------------------------------------------
 hcl2json_dir="$node_prefix/node_modules/@cdktf/hcl2json"
 installed_hcl2json="$(node -p "require('$hcl2json_dir/package.json').version" 2>/dev/null || true)"
@@ -52,5 +70,6 @@ fi
 # --- Versions -----------------------------------------------------------------------------------------------
 echo "cfn-lint: $("$venv/bin/cfn-lint" --version 2>&1 | tr -d '\n')"
 echo "checkov: $("$venv/bin/checkov" --version 2>&1 | tail -n 1 | tr -d '\n')"
+echo "moto: $("$moto_venv/bin/python" -c 'import moto; print(moto.__version__)')"
 echo "@cdktf/hcl2json: $(node -p "require('$hcl2json_dir/package.json').version")"
 echo "node: $(node --version)"

@@ -49,6 +49,8 @@
 //! The command line (`iamgen fmt`, and the commands to come) is described in the README.
 #![warn(missing_docs)]
 
+#[cfg(feature = "aws")]
+pub use iamgen_runtime::deploy;
 #[cfg(feature = "generate")]
 pub use iamgen_runtime::render;
 pub use iamgen_runtime::typed::{BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy};

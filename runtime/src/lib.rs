@@ -13,6 +13,8 @@
 //! The macros crate depends on this one so that compile time and run time share one parser and one catalogue.
 
 pub mod catalog;
+#[cfg(feature = "aws")]
+pub mod deploy;
 pub mod diagnostic;
 pub mod glob;
 pub mod json;

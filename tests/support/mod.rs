@@ -1,5 +1,6 @@
-//! Shared helpers for the tests of the generator's output (`tests/generated_*.rs`): the stacks to render, the
-//! external tools, Terraform (parsing, the provider schema, evaluation) and CloudFormation (evaluation).
+//! Shared helpers for the tests of the generator's output (`tests/generated_*.rs`) and of deploying
+//! (`tests/deploy.rs`): the stacks to render, the external tools, Terraform (parsing, the provider schema,
+//! evaluation), CloudFormation (evaluation), and moto with a fault-injecting proxy.
 //!
 //! Included by each of those tests as `pub mod support;` (`pub`, since every helper is `pub` and a test uses
 //! only some of them).
@@ -12,6 +13,7 @@
 )]
 
 pub mod cloudformation;
+pub mod moto;
 pub mod stacks;
 pub mod terraform;
 pub mod tools;

@@ -1,0 +1,156 @@
+//! Deploying a [`Stack`](crate::stack::Stack) through the AWS SDK: [`plan`] what would change in every
+//! account the stack touches, [`apply`] a plan, [`import`] existing roles as a spec or Rust source, and
+//! [`verify`] the cross-account chain as a principal of the trusted account.
+//!
+//! iamgen marks what it creates with the tag [`OWNER_TAG`] (the stack's name as its value) and deletes nothing
+//! without it: a role made by hand in the same account never appears in a plan. IAM groups take no tags, so
+//! groups are created and updated but never deleted. Policies are compared by meaning, not text (see
+//! [`canonical`]), so an unchanged stack plans nothing.
+
+pub mod apply;
+pub mod canonical;
+pub mod live;
+pub mod plan;
+pub mod session;
+
+use aws_sdk_iam::config::http::HttpResponse;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
+
+pub use apply::{ApplyReport, apply};
+pub use plan::{Change, ChangeKind, Plan, plan};
+pub use session::{AccountClients, DEFAULT_DEPLOY_ROLE, Session, SessionOptions};
+
+/// The AWS SDK crates iamgen deploys with, for callers that make requests of their own with the same versions.
+pub mod sdk {
+    pub use aws_config as config;
+    pub use aws_credential_types as credentials;
+    pub use aws_sdk_iam as iam;
+    pub use aws_sdk_s3 as s3;
+    pub use aws_sdk_sts as sts;
+}
+
+/// The tag that marks what a stack owns; its value is the stack's name.
+pub const OWNER_TAG: &str = "iamgen:stack";
+
+/// The stack name used when none is given.
+pub const DEFAULT_STACK_NAME: &str = "iamgen";
+
+/// Why talking to AWS failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeployError {
+    /// A call failed (after the SDK's retries).
+    #[error("{operation} in account {account} failed: {}{message}", code.as_ref().map(|code| format!("{code}: ")).unwrap_or_default())]
+    Sdk {
+        /// The account.
+        account: String,
+        /// The API operation.
+        operation: &'static str,
+        /// The service's or the transport's message.
+        message: String,
+        /// The service's error code, when it answered.
+        code: Option<String>,
+    },
+    /// No credentials for an account.
+    #[error("cannot act in {account}: {message} ({help})")]
+    Credentials {
+        /// The account or role.
+        account: String,
+        /// What went wrong.
+        message: String,
+        /// What to do.
+        help: String,
+    },
+    /// A document IAM returned is not a policy iamgen reads.
+    #[error("{what} as IAM returned it is not a valid policy: {message}")]
+    Document {
+        /// Which document.
+        what: String,
+        /// Why.
+        message: String,
+    },
+    /// The stack needs something in an account that is not there.
+    #[error("{0}")]
+    Missing(String),
+}
+
+impl DeployError {
+    pub(crate) fn credentials<E>(what: &str, error: &SdkError<E, HttpResponse>) -> DeployError
+    where
+        E: std::error::Error + ProvideErrorMetadata + 'static,
+    {
+        let (code, message) = describe(error);
+        DeployError::Credentials {
+            account: what.to_owned(),
+            message: match code {
+                Some(code) => format!("{code}: {message}"),
+                None => message,
+            },
+            help: "check the credentials (environment, profile), the deploy role and the endpoint"
+                .to_owned(),
+        }
+    }
+
+    /// Whether the service answered with the error code `code` (`NoSuchEntity`, `EntityAlreadyExists` ...).
+    #[must_use]
+    pub fn is_code(&self, code: &str) -> bool {
+        matches!(self, DeployError::Sdk { code: Some(found), .. } if found == code)
+    }
+}
+
+/// An error with its sources: the SDK keeps the service's code and message in the source chain.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        source = inner.source();
+    }
+    text
+}
+
+/// `map_err` for one SDK call: the account and the operation name the error.
+pub(crate) fn failed<E>(
+    account: &str,
+    operation: &'static str,
+) -> impl FnOnce(SdkError<E, HttpResponse>) -> DeployError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    move |error| {
+        let (code, message) = describe(&error);
+        DeployError::Sdk {
+            account: account.to_owned(),
+            operation,
+            message,
+            code,
+        }
+    }
+}
+
+/// The service's error code and message. The SDK parses them from the error document; where an emulator's
+/// document has another shape (moto's `<ErrorResponse><Errors><Error>`), they are read from the raw body.
+fn describe<E>(error: &SdkError<E, HttpResponse>) -> (Option<String>, String)
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    let field = |tag: &str| -> Option<String> {
+        let raw = error.raw_response()?;
+        let body = std::str::from_utf8(raw.body().bytes()?).ok()?;
+        let open = format!("<{tag}>");
+        let start = body.find(&open)? + open.len();
+        let end = start + body[start..].find(&format!("</{tag}>"))?;
+        Some(body[start..end].to_owned())
+    };
+    let code = error.code().map(str::to_owned).or_else(|| field("Code"));
+    let message = error
+        .message()
+        .map(str::to_owned)
+        .or_else(|| field("Message"))
+        .unwrap_or_else(|| chain(error));
+    (code, message)
+}

@@ -1,0 +1,433 @@
+//! Deploying through the AWS SDK, end to end against moto (IAM, STS and S3 on loopback): the reference
+//! scenario applied into its two accounts and used as Troy would use it; plans that are empty when nothing
+//! changed and exact when something did; a role made by hand that no plan touches; and apply converging through
+//! a proxy that throttles, fails and drops a seeded share of the requests.
+//!
+//! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
+//! outside CI.
+#![allow(
+    clippy::missing_panics_doc,
+    clippy::too_many_lines,
+    reason = "an end-to-end test reads as one story, and fails by panicking"
+)]
+
+pub mod support;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
+
+use iamgen::AccountId;
+use iamgen::deploy::sdk::credentials::Credentials;
+use iamgen::deploy::sdk::iam::error::ProvideErrorMetadata as _;
+use iamgen::deploy::sdk::iam::types::{Role, User};
+use iamgen::deploy::sdk::s3::primitives::ByteStream;
+use iamgen::deploy::session::assume;
+use iamgen::deploy::{ChangeKind, Plan, Session, SessionOptions, apply, plan};
+use iamgen::stack::Stack;
+use iamgen::{PolicyDocument, deploy};
+use support::moto::{FaultProxy, Moto};
+
+/// The base identity's static key: moto puts it in account 123456789012, which assumes
+/// `OrganizationAccountAccessRole` in the scenario's accounts.
+const BASE_KEY: (&str, &str) = (
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+);
+const STUZIO: &str = "081278057606";
+const ACME: &str = "183438944504";
+const BUCKET: &str = "com.stuzio.projectx";
+const STACK: &str = deploy::DEFAULT_STACK_NAME;
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(future)
+}
+
+async fn session(endpoint: &str) -> Session {
+    Session::new(SessionOptions {
+        endpoint_url: Some(endpoint.to_owned()),
+        static_credentials: Some((BASE_KEY.0.to_owned(), BASE_KEY.1.to_owned())),
+        ..SessionOptions::default()
+    })
+    .await
+    .expect("a session on moto")
+}
+
+fn account(id: &str) -> AccountId {
+    AccountId::parse(id).expect("an account id")
+}
+
+async fn plan_of(session: &Session, stack: &Stack) -> Plan {
+    plan(session, stack, STACK).await.expect("a plan")
+}
+
+/// Applies `stack` and checks that the next plan is empty.
+async fn apply_all(session: &Session, stack: &Stack) {
+    let planned = plan_of(session, stack).await;
+    let report = apply(session, &planned).await;
+    assert!(report.is_complete(), "{}", report.to_text());
+    let again = plan_of(session, stack).await;
+    assert!(
+        again.is_empty(),
+        "a second plan should be empty:\n{}",
+        again.to_text()
+    );
+}
+
+fn document(text: &str) -> PolicyDocument {
+    PolicyDocument::from_json(text).expect("a policy")
+}
+
+#[test]
+fn the_reference_scenario_works_end_to_end() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    block_on(async {
+        let admin = session(&moto.endpoint()).await;
+        let stack = Stack::reference_scenario();
+
+        let first = plan_of(&admin, &stack).await;
+        let text = first.to_text();
+        for expected in [
+            "# Stuzio (081278057606)",
+            "+ role StuzioAcmeConsultantRole",
+            "+ policy StuzioProjectXPolicy",
+            "+ policy StuzioProjectXPolicy attached to role StuzioAcmeConsultantRole",
+            "+ bucket com.stuzio.projectx",
+            "# Acme (183438944504)",
+            "+ user Troy",
+            "+ policy AcmeClientAssumeRolePolicy attached to user Troy",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in:\n{text}");
+        }
+        let (add, change, destroy) = first.counts();
+        assert_eq!((change, destroy), (0, 0), "{text}");
+        assert!(add >= 7, "{text}");
+        apply_all(&admin, &stack).await;
+
+        // Data in the bucket, and in a bucket the role has no business with.
+        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+        stuzio
+            .s3
+            .put_object()
+            .bucket(BUCKET)
+            .key("report.csv")
+            .body(ByteStream::from_static(b"client,hours\nacme,12\n"))
+            .send()
+            .await
+            .expect("put report.csv");
+        stuzio
+            .s3
+            .create_bucket()
+            .bucket("com.stuzio.payroll")
+            .send()
+            .await
+            .expect("another bucket");
+        stuzio
+            .s3
+            .put_object()
+            .bucket("com.stuzio.payroll")
+            .key("salaries.csv")
+            .body(ByteStream::from_static(b"secret"))
+            .send()
+            .await
+            .expect("put salaries.csv");
+
+        // Troy's own access key, made in Acme.
+        let acme = admin.clients(&account(ACME)).await.expect("Acme");
+        let key = acme
+            .iam
+            .create_access_key()
+            .user_name("Troy")
+            .send()
+            .await
+            .expect("Troy's access key");
+        let key = key.access_key().expect("a key");
+        let troy = admin.config_for(Credentials::new(
+            key.access_key_id(),
+            key.secret_access_key(),
+            None,
+            None,
+            "troy",
+        ));
+
+        moto.enforce(true);
+        let role = format!("arn:aws:iam::{STUZIO}:role/StuzioAcmeConsultantRole");
+        let consultant = assume(&troy, &role, "troy")
+            .await
+            .expect("Troy assumes the role");
+        let as_consultant = deploy::AccountClients::new(&admin.config_for(consultant));
+        let listed = as_consultant
+            .s3
+            .list_objects_v2()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .expect("the role lists the project's bucket");
+        let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+        assert_eq!(keys, ["report.csv"]);
+        let object = as_consultant
+            .s3
+            .get_object()
+            .bucket(BUCKET)
+            .key("report.csv")
+            .send()
+            .await
+            .expect("the role reads the report");
+        let body = object.body.collect().await.expect("the body").into_bytes();
+        assert_eq!(&body[..], b"client,hours\nacme,12\n");
+
+        let denied = as_consultant
+            .s3
+            .get_object()
+            .bucket("com.stuzio.payroll")
+            .key("salaries.csv")
+            .send()
+            .await
+            .expect_err("another bucket is out of the role's reach");
+        assert_eq!(denied.code(), Some("AccessDenied"), "{denied:?}");
+
+        // Without the assume-role policy on Acme's side, Troy cannot assume the role any more.
+        moto.enforce(false);
+        acme.iam
+            .detach_user_policy()
+            .user_name("Troy")
+            .policy_arn(format!(
+                "arn:aws:iam::{ACME}:policy/AcmeClientAssumeRolePolicy"
+            ))
+            .send()
+            .await
+            .expect("detach");
+        moto.enforce(true);
+        let error = assume(&troy, &role, "troy-again")
+            .await
+            .expect_err("Troy may no longer assume the role");
+        assert!(error.to_string().contains("AccessDenied"), "{error}");
+    });
+}
+
+#[test]
+fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    block_on(async {
+        let admin = session(&moto.endpoint()).await;
+        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+        // A role made by hand in the same account: no plan may touch it.
+        stuzio
+            .iam
+            .create_role()
+            .role_name("HandMadeRole")
+            .assume_role_policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            )
+            .send()
+            .await
+            .expect("a role made by hand");
+
+        let with_extra = |permissions: &str| {
+            let mut stack = Stack::reference_scenario();
+            let policy = stack
+                .policy_by_name("StuzioProjectXPolicy")
+                .expect("the policy");
+            stack.policy_mut(policy).document = document(permissions);
+            let (stuzio_ref, _) = stack.accounts().next().expect("Stuzio");
+            let reader = stack.add_role(
+                stuzio_ref,
+                "ReportReader",
+                document(&format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{STUZIO}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+                )),
+            );
+            stack.attach(reader, policy);
+            stack
+        };
+        let statements = |sid: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"FullAccessToProjectX","Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::{BUCKET}","arn:aws:s3:::{BUCKET}/*"]}},{{"Sid":"{sid}","Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}}]}}"#
+            )
+        };
+        let stack = with_extra(&statements("ListAllBuckets"));
+        apply_all(&admin, &stack).await;
+
+        // One statement changed: one policy update, nothing else. Six times over, past IAM's five versions.
+        for round in 0..6 {
+            let changed = with_extra(&statements(&format!("ListAllBuckets{round}")));
+            let planned = plan_of(&admin, &changed).await;
+            assert_eq!(planned.changes.len(), 1, "{}", planned.to_text());
+            let change = &planned.changes[0];
+            assert_eq!(
+                (change.kind, change.subject.as_str()),
+                (ChangeKind::Update, "policy StuzioProjectXPolicy"),
+                "{}",
+                planned.to_text()
+            );
+            apply_all(&admin, &changed).await;
+        }
+        let arn = format!("arn:aws:iam::{STUZIO}:policy/StuzioProjectXPolicy");
+        let versions = stuzio
+            .iam
+            .list_policy_versions()
+            .policy_arn(&arn)
+            .send()
+            .await
+            .expect("versions");
+        assert_eq!(versions.versions().len(), 5, "IAM's limit, kept by pruning");
+
+        // The extra role taken out of the stack: the plan deletes it and nothing else.
+        let mut without = Stack::reference_scenario();
+        let policy = without
+            .policy_by_name("StuzioProjectXPolicy")
+            .expect("the policy");
+        without.policy_mut(policy).document = document(&statements("ListAllBuckets5"));
+        let planned = plan_of(&admin, &without).await;
+        assert_eq!(planned.changes.len(), 1, "{}", planned.to_text());
+        assert_eq!(
+            (planned.changes[0].kind, planned.changes[0].subject.as_str()),
+            (ChangeKind::Delete, "role ReportReader"),
+            "{}",
+            planned.to_text()
+        );
+        assert!(!planned.to_text().contains("HandMadeRole"));
+        apply_all(&admin, &without).await;
+
+        let roles = stuzio.iam.list_roles().send().await.expect("roles");
+        let names: BTreeSet<&str> = roles.roles().iter().map(Role::role_name).collect();
+        assert_eq!(
+            names,
+            BTreeSet::from(["HandMadeRole", "StuzioAcmeConsultantRole"])
+        );
+    });
+}
+
+#[test]
+fn apply_converges_through_throttling_errors_and_dropped_connections() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    let seed = std::env::var("IAMGEN_FAULT_SEED")
+        .ok()
+        .and_then(|seed| seed.parse().ok())
+        .unwrap_or(0x5eed_1a3e_u64);
+    let proxy = FaultProxy::start(moto.port(), 25, seed);
+    block_on(async {
+        let direct = session(&moto.endpoint()).await;
+        let stuzio = direct.clients(&account(STUZIO)).await.expect("Stuzio");
+        stuzio
+            .iam
+            .create_role()
+            .role_name("HandMadeRole")
+            .assume_role_policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            )
+            .send()
+            .await
+            .expect("a role made by hand");
+
+        let stack = Stack::reference_scenario();
+        let mut rounds = 0;
+        let mut log = String::new();
+        loop {
+            rounds += 1;
+            assert!(
+                rounds <= 10,
+                "apply did not converge in 10 rounds (seed {seed:#x}):\n{log}"
+            );
+            let Ok(faulty) = Session::new(SessionOptions {
+                endpoint_url: Some(proxy.endpoint()),
+                static_credentials: Some((BASE_KEY.0.to_owned(), BASE_KEY.1.to_owned())),
+                ..SessionOptions::default()
+            })
+            .await
+            else {
+                continue;
+            };
+            let planned = match plan(&faulty, &stack, STACK).await {
+                Ok(planned) => planned,
+                Err(error) => {
+                    let _ = writeln!(log, "round {rounds}: plan: {error}");
+                    continue;
+                }
+            };
+            if planned.is_empty() {
+                eprintln!("converged after {} apply round(s):\n{log}", rounds - 1);
+                break;
+            }
+            let report = apply(&faulty, &planned).await;
+            let _ = write!(log, "round {rounds}:\n{}", report.to_text());
+        }
+
+        // The same state as a fault-free apply: an empty plan straight against moto, one of everything.
+        let planned = plan_of(&direct, &stack).await;
+        assert!(planned.is_empty(), "{}", planned.to_text());
+        let roles = stuzio.iam.list_roles().send().await.expect("roles");
+        let names: BTreeSet<&str> = roles.roles().iter().map(Role::role_name).collect();
+        assert_eq!(
+            names,
+            BTreeSet::from(["HandMadeRole", "StuzioAcmeConsultantRole"]),
+            "nothing deleted that should stay, nothing twice"
+        );
+        let acme = direct.clients(&account(ACME)).await.expect("Acme");
+        let users = acme.iam.list_users().send().await.expect("users");
+        let names: Vec<&str> = users.users().iter().map(User::user_name).collect();
+        assert_eq!(names, ["Troy"]);
+        for (clients, arn) in [
+            (
+                &stuzio,
+                format!("arn:aws:iam::{STUZIO}:policy/StuzioProjectXPolicy"),
+            ),
+            (
+                &acme,
+                format!("arn:aws:iam::{ACME}:policy/AcmeClientAssumeRolePolicy"),
+            ),
+        ] {
+            let versions = clients
+                .iam
+                .list_policy_versions()
+                .policy_arn(&arn)
+                .send()
+                .await
+                .expect("versions");
+            assert_eq!(
+                versions.versions().len(),
+                1,
+                "{arn}: one version, no duplicate"
+            );
+        }
+        let attached = stuzio
+            .iam
+            .list_attached_role_policies()
+            .role_name("StuzioAcmeConsultantRole")
+            .send()
+            .await
+            .expect("attachments");
+        assert_eq!(attached.attached_policies().len(), 1);
+    });
+    let counts = &proxy.counts;
+    eprintln!(
+        "fault proxy (seed {seed:#x}): {} requests, {} throttled, {} server errors, {} dropped before and {} after moto",
+        counts.requests.load(Ordering::Relaxed),
+        counts.throttled.load(Ordering::Relaxed),
+        counts.server_errors.load(Ordering::Relaxed),
+        counts.dropped_before.load(Ordering::Relaxed),
+        counts.dropped_after.load(Ordering::Relaxed),
+    );
+    for (what, count) in [
+        ("throttled", &counts.throttled),
+        ("server errors", &counts.server_errors),
+        ("dropped before", &counts.dropped_before),
+        ("dropped after", &counts.dropped_after),
+    ] {
+        assert!(
+            count.load(Ordering::Relaxed) > 0,
+            "the proxy injected no {what} in {} requests",
+            counts.requests.load(Ordering::Relaxed)
+        );
+    }
+}

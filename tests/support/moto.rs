@@ -1,0 +1,392 @@
+//! A live IAM, STS and S3 API on loopback: `moto_server` as `scripts/ci-tools.sh` installs it, one server per
+//! test on a free port, stopped when the test ends. And a proxy that puts faults between the SDK and moto.
+//!
+//! moto derives the account from the access key of each request: the test's static key is account
+//! `123456789012`, and credentials from `sts:AssumeRole` land in the role's account, which is how the SDK
+//! reaches the scenario's two accounts. IAM enforcement is off until [`Moto::enforce`].
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::tools::{require, tools_dir};
+
+/// `target/ci-tools/moto/bin/moto_server`.
+#[must_use]
+pub fn moto_server() -> Option<PathBuf> {
+    require(
+        "moto_server",
+        tools_dir().join("moto").join("bin").join("moto_server"),
+    )
+}
+
+/// A free loopback port (the listener is closed again; the server binds it right after).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}
+
+/// A running `moto_server`, stopped on drop.
+#[derive(Debug)]
+pub struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Moto {
+    /// Starts a server, or `None` (outside CI) when moto is not installed.
+    #[must_use]
+    pub fn start() -> Option<Moto> {
+        let server = moto_server()?;
+        let port = free_port();
+        let child = Command::new(server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env_remove("MOTO_ACCOUNT_ID")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let moto = Moto { child, port };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while request(port, "GET", "/moto-api/data.json", "").is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not answer within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(moto)
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    #[must_use]
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The port.
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Turns IAM enforcement on (`true`: every request is checked against the caller's policies) or off.
+    pub fn enforce(&self, on: bool) {
+        // reset-auth sets how many more requests pass unchecked: none, or (to switch it off) very many.
+        let body = if on { "0" } else { "1000000000" };
+        let response = request(self.port, "POST", "/moto-api/reset-auth", body)
+            .expect("moto answers reset-auth");
+        assert!(
+            response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200"),
+            "{response}"
+        );
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One plain HTTP/1.0 request; the whole response as text.
+fn request(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+/// What the proxy does to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Forwards it and relays the answer.
+    None,
+    /// Answers a throttling error without forwarding (IAM/STS `Throttling`, S3 `SlowDown`).
+    Throttle,
+    /// Answers `500 InternalFailure` without forwarding.
+    ServerError,
+    /// Closes the connection without forwarding.
+    DropBefore,
+    /// Forwards it, so that moto carries it out, then closes the connection without answering.
+    DropAfter,
+}
+
+/// What the proxy did, by kind of fault.
+#[derive(Debug, Default)]
+pub struct FaultCounts {
+    /// Requests seen.
+    pub requests: AtomicUsize,
+    /// Throttling answers.
+    pub throttled: AtomicUsize,
+    /// 500 answers.
+    pub server_errors: AtomicUsize,
+    /// Connections dropped before forwarding.
+    pub dropped_before: AtomicUsize,
+    /// Connections dropped after moto carried the request out.
+    pub dropped_after: AtomicUsize,
+}
+
+/// A proxy on loopback in front of moto that injects faults into a seeded random share of requests.
+#[derive(Debug)]
+pub struct FaultProxy {
+    port: u16,
+    /// What it did.
+    pub counts: Arc<FaultCounts>,
+}
+
+/// A small deterministic generator (`SplitMix64`), so that a failing seed can be replayed.
+#[derive(Debug)]
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+impl FaultProxy {
+    /// Starts a proxy to `upstream_port` that disturbs `percent` % of requests (spread evenly over the four
+    /// kinds of fault), drawing from `seed`.
+    #[must_use]
+    pub fn start(upstream_port: u16, percent: u64, seed: u64) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port for the proxy");
+        let port = listener.local_addr().expect("its address").port();
+        let counts = Arc::new(FaultCounts::default());
+        let rng = Arc::new(Mutex::new(Rng(seed)));
+        let thread_counts = Arc::clone(&counts);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let counts = Arc::clone(&thread_counts);
+                let rng = Arc::clone(&rng);
+                std::thread::spawn(move || {
+                    let _ = serve(client, upstream_port, percent, &rng, &counts);
+                });
+            }
+        });
+        FaultProxy { port, counts }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    #[must_use]
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// An HTTP message: the head (start line and headers, without the blank line) and the body.
+struct Message {
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Message {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then_some(value.trim())
+        })
+    }
+}
+
+/// Reads one message; `None` at the end of the stream.
+fn read_message(reader: &mut impl BufRead) -> std::io::Result<Option<Message>> {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        if line == "\r\n" || line == "\n" {
+            if head.is_empty() {
+                continue;
+            }
+            break;
+        }
+        head.push_str(&line);
+    }
+    let head = head.trim_end().to_owned();
+    let mut message = Message {
+        head,
+        body: Vec::new(),
+    };
+    if message
+        .header("transfer-encoding")
+        .is_some_and(|value| value.eq_ignore_ascii_case("chunked"))
+    {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size)?;
+            let size = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
+                .unwrap_or(0);
+            let mut chunk = vec![0; size + 2];
+            reader.read_exact(&mut chunk)?;
+            if size == 0 {
+                break;
+            }
+            message.body.extend_from_slice(&chunk[..size]);
+        }
+    } else if let Some(length) = message.header("content-length") {
+        let length: usize = length.parse().unwrap_or(0);
+        message.body = vec![0; length];
+        reader.read_exact(&mut message.body)?;
+    } else if !message.head.starts_with("GET")
+        && !message.head.starts_with("HEAD")
+        && !message.head.starts_with("DELETE")
+        && !message.head.starts_with("PUT")
+        && !message.head.starts_with("POST")
+    {
+        // A response without a length: the body runs to the end of the stream.
+        reader.read_to_end(&mut message.body)?;
+    }
+    Ok(Some(message))
+}
+
+/// The message's head without the framing headers, and a `Content-Length` for its (decoded) body.
+fn reframed(message: &Message, extra: &str) -> Vec<u8> {
+    let mut out = String::new();
+    for (index, line) in message.head.lines().enumerate() {
+        let name = line.split(':').next().unwrap_or("").trim();
+        if index > 0
+            && [
+                "content-length",
+                "transfer-encoding",
+                "connection",
+                "keep-alive",
+            ]
+            .iter()
+            .any(|framing| name.eq_ignore_ascii_case(framing))
+        {
+            continue;
+        }
+        out.push_str(line);
+        out.push_str("\r\n");
+    }
+    out.push_str(extra);
+    let _ = write!(out, "Content-Length: {}\r\n\r\n", message.body.len());
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&message.body);
+    bytes
+}
+
+fn error_response(status: &str, query_protocol: bool, code: &str, text: &str) -> Vec<u8> {
+    let body = if query_protocol {
+        format!(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{text}</Message></Error><RequestId>fault</RequestId></ErrorResponse>"
+        )
+    } else {
+        format!(
+            "<Error><Code>{code}</Code><Message>{text}</Message><RequestId>fault</RequestId></Error>"
+        )
+    };
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn serve(
+    client: TcpStream,
+    upstream_port: u16,
+    percent: u64,
+    rng: &Mutex<Rng>,
+    counts: &FaultCounts,
+) -> std::io::Result<()> {
+    client.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut writer = client;
+    while let Some(request) = read_message(&mut reader)? {
+        counts.requests.fetch_add(1, Ordering::Relaxed);
+        let fault = {
+            let mut rng = rng
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if rng.next() % 100 < percent {
+                match rng.next() % 4 {
+                    0 => Fault::Throttle,
+                    1 => Fault::ServerError,
+                    2 => Fault::DropBefore,
+                    _ => Fault::DropAfter,
+                }
+            } else {
+                Fault::None
+            }
+        };
+        // IAM and STS speak the query protocol (a form body with `Action=`); S3 speaks REST.
+        let query_protocol = request.body.starts_with(b"Action=");
+        match fault {
+            Fault::Throttle => {
+                counts.throttled.fetch_add(1, Ordering::Relaxed);
+                let (status, code) = if query_protocol {
+                    ("400 Bad Request", "Throttling")
+                } else {
+                    ("503 Slow Down", "SlowDown")
+                };
+                writer.write_all(&error_response(
+                    status,
+                    query_protocol,
+                    code,
+                    "Rate exceeded",
+                ))?;
+            }
+            Fault::ServerError => {
+                counts.server_errors.fetch_add(1, Ordering::Relaxed);
+                writer.write_all(&error_response(
+                    "500 Internal Server Error",
+                    query_protocol,
+                    "InternalFailure",
+                    "injected",
+                ))?;
+            }
+            Fault::DropBefore => {
+                counts.dropped_before.fetch_add(1, Ordering::Relaxed);
+                let _ = writer.shutdown(Shutdown::Both);
+                return Ok(());
+            }
+            Fault::DropAfter | Fault::None => {
+                let response = forward(&request, upstream_port)?;
+                if fault == Fault::DropAfter {
+                    counts.dropped_after.fetch_add(1, Ordering::Relaxed);
+                    let _ = writer.shutdown(Shutdown::Both);
+                    return Ok(());
+                }
+                writer.write_all(&reframed(&response, ""))?;
+            }
+        }
+        writer.flush()?;
+    }
+    Ok(())
+}
+
+/// Sends `request` to moto on a connection of its own and reads the whole answer.
+fn forward(request: &Message, upstream_port: u16) -> std::io::Result<Message> {
+    let upstream = TcpStream::connect(("127.0.0.1", upstream_port))?;
+    upstream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let mut writer = upstream.try_clone()?;
+    writer.write_all(&reframed(request, "Connection: close\r\n"))?;
+    writer.flush()?;
+    let mut reader = BufReader::new(upstream);
+    read_message(&mut reader)?
+        .ok_or_else(|| std::io::Error::other("moto closed the connection without an answer"))
+}
