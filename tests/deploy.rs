@@ -20,11 +20,12 @@ use std::sync::atomic::Ordering;
 use iamgen::AccountId;
 use iamgen::deploy::sdk::credentials::Credentials;
 use iamgen::deploy::sdk::iam::error::ProvideErrorMetadata as _;
-use iamgen::deploy::sdk::iam::types::{Role, User};
+use iamgen::deploy::sdk::iam::types::{Group, Role, User};
 use iamgen::deploy::sdk::s3::primitives::ByteStream;
 use iamgen::deploy::session::assume;
-use iamgen::deploy::{ChangeKind, Plan, Session, SessionOptions, apply, plan};
-use iamgen::stack::Stack;
+use iamgen::deploy::{ChangeKind, Plan, Session, SessionOptions, apply, import_role, plan};
+use iamgen::stack::pattern::CrossAccount;
+use iamgen::stack::{InlinePolicy, Stack};
 use iamgen::{PolicyDocument, deploy};
 use support::moto::{FaultProxy, Moto};
 
@@ -430,4 +431,92 @@ fn apply_converges_through_throttling_errors_and_dropped_connections() {
             counts.requests.load(Ordering::Relaxed)
         );
     }
+}
+
+/// The hardened scenario's role, with an inline policy too, applied and imported.
+async fn applied_hardened(admin: &Session) -> Stack {
+    let acme = admin.clients(&account(ACME)).await.expect("Acme");
+    // The hardened variant's consultants exist already in Acme: the stack puts them in its group.
+    for user in ["Troy", "Dana"] {
+        acme.iam
+            .create_user()
+            .user_name(user)
+            .send()
+            .await
+            .expect("an existing user");
+    }
+    let mut stack = CrossAccount::hardened_scenario()
+        .build()
+        .expect("the hardened pattern builds");
+    let role = stack
+        .role_by_name("StuzioAcmeConsultantRole")
+        .expect("the role");
+    stack.add_inline(
+        role,
+        InlinePolicy {
+            name: "DenyDeletingTheBucket".to_owned(),
+            document: document(&format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::{BUCKET}"}}]}}"#
+            )),
+        },
+    );
+    apply_all(admin, &stack).await;
+    stack
+}
+
+#[test]
+fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    block_on(async {
+        let admin = session(&moto.endpoint()).await;
+        applied_hardened(&admin).await;
+
+        // The users that existed stay someone else's: never tagged, never created.
+        let acme = admin.clients(&account(ACME)).await.expect("Acme");
+        let tags = acme
+            .iam
+            .list_user_tags()
+            .user_name("Troy")
+            .send()
+            .await
+            .expect("Troy's tags");
+        assert!(tags.tags().is_empty(), "{:?}", tags.tags());
+        let groups = acme
+            .iam
+            .list_groups_for_user()
+            .user_name("Dana")
+            .send()
+            .await
+            .expect("Dana's groups");
+        let names: Vec<&str> = groups.groups().iter().map(Group::group_name).collect();
+        assert_eq!(names, ["StuzioConsultants"]);
+
+        let imported = import_role(&admin, &account(STUZIO), "StuzioAcmeConsultantRole")
+            .await
+            .expect("the role imports");
+        let toml = imported.to_toml();
+        let spec = iamgen::stack::spec::from_toml(&toml)
+            .unwrap_or_else(|error| panic!("{}\n{toml}", error.render(&toml, "imported.toml")));
+        let planned = plan_of(&admin, &spec).await;
+        assert!(planned.is_empty(), "{}\n{toml}", planned.to_text());
+
+        insta::assert_snapshot!("imported_toml", toml);
+        insta::assert_json_snapshot!("imported_json", imported.to_json());
+        // The Rust source is compiled by the macros' pass tests: it must be the file they compile.
+        let rust = imported.to_rust();
+        let golden =
+            support::tools::root().join("tests/ui/pass/imported/stuzio_acme_consultant_role.rs");
+        if std::env::var_os("IAMGEN_BLESS").is_some() {
+            std::fs::write(&golden, &rust).expect("write the imported source");
+        }
+        let committed = std::fs::read_to_string(&golden).unwrap_or_default();
+        assert_eq!(
+            committed,
+            rust,
+            "{} is not what import writes now; rerun with IAMGEN_BLESS=1 and review the difference",
+            golden.display()
+        );
+    });
 }

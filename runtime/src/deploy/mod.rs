@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod canonical;
+pub mod import;
 pub mod live;
 pub mod plan;
 pub mod session;
@@ -17,6 +18,7 @@ use aws_sdk_iam::config::http::HttpResponse;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 
 pub use apply::{ApplyReport, apply};
+pub use import::{ImportedPolicy, ImportedRole, import_role};
 pub use plan::{Change, ChangeKind, Plan, plan};
 pub use session::{AccountClients, DEFAULT_DEPLOY_ROLE, Session, SessionOptions};
 

@@ -419,7 +419,8 @@ impl Changes<'_> {
     }
 
     /// Attachments of `holder`: the missing ones attached; extra ones detached when `exclusive` (a principal
-    /// this stack owns), and otherwise only those of policies the stack declares.
+    /// this stack owns) and they are customer managed policies of the account, and otherwise only those of
+    /// policies the stack declares.
     fn attachments(
         &mut self,
         holder: &Holder,
@@ -442,8 +443,11 @@ impl Changes<'_> {
                 );
             }
         }
+        // AWS managed policies cannot be declared in a stack yet: they stay, even on what this stack owns.
+        let local = format!("arn:aws:iam::{}:policy/", self.account);
         for arn in live {
-            if desired.contains_key(arn) || (!exclusive && !stack_policies.contains_key(arn)) {
+            let declarable = exclusive && arn.starts_with(&local);
+            if desired.contains_key(arn) || !(declarable || stack_policies.contains_key(arn)) {
                 continue;
             }
             let name = arn.rsplit('/').next().unwrap_or(arn);

@@ -1,0 +1,125 @@
+// Imported by `iamgen import` from arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole.
+
+use iamgen::stack::{InlinePolicy, Stack};
+use iamgen::{AccountId, PolicyDocument, policy};
+
+/// StuzioAcmeConsultantRole trust, as it is in account 081278057606.
+#[must_use]
+pub fn stuzio_acme_consultant_role_trust() -> PolicyDocument {
+    policy!(trust {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Effect": "Allow",
+          "Principal": {
+            "AWS": [
+              "arn:aws:iam::183438944504:user/Troy",
+              "arn:aws:iam::183438944504:user/Dana"
+            ]
+          },
+          "Action": "sts:AssumeRole",
+          "Condition": {
+            "StringEquals": {
+              "sts:ExternalId": "stuzio-acme-projectx"
+            },
+            "Bool": {
+              "aws:MultiFactorAuthPresent": "true"
+            }
+          }
+        }
+      ]
+    }).document()
+}
+
+/// StuzioConsultantBoundary, as it is in account 081278057606.
+#[must_use]
+pub fn stuzio_consultant_boundary() -> PolicyDocument {
+    policy!(identity {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "OnlyProjectX",
+          "Effect": "Allow",
+          "Action": [
+            "s3:ListBucket",
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:DeleteObject"
+          ],
+          "Resource": [
+            "arn:aws:s3:::com.stuzio.projectx",
+            "arn:aws:s3:::com.stuzio.projectx/*"
+          ]
+        }
+      ]
+    }).document()
+}
+
+/// StuzioProjectXPolicy, as it is in account 081278057606.
+#[must_use]
+pub fn stuzio_project_x_policy() -> PolicyDocument {
+    policy!(identity {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "ListProjectX",
+          "Effect": "Allow",
+          "Action": "s3:ListBucket",
+          "Resource": "arn:aws:s3:::com.stuzio.projectx"
+        },
+        {
+          "Sid": "ReadWriteProjectXObjects",
+          "Effect": "Allow",
+          "Action": [
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:DeleteObject"
+          ],
+          "Resource": "arn:aws:s3:::com.stuzio.projectx/*"
+        }
+      ]
+    }).document()
+}
+
+/// StuzioAcmeConsultantRole inline DenyDeletingTheBucket, as it is in account 081278057606.
+#[must_use]
+pub fn stuzio_acme_consultant_role_inline_deny_deleting_the_bucket() -> PolicyDocument {
+    policy!(identity {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Effect": "Deny",
+          "Action": "s3:DeleteBucket",
+          "Resource": "arn:aws:s3:::com.stuzio.projectx"
+        }
+      ]
+    }).document()
+}
+
+/// The stack of account 081278057606 with the role StuzioAcmeConsultantRole and the policies it uses.
+#[must_use]
+pub fn stack() -> Stack {
+    let mut stack = Stack::new();
+    let account = stack.add_account(
+        AccountId::parse("081278057606").unwrap_or_else(|_| unreachable!("read from IAM")),
+        "account-081278057606",
+    );
+    let role = stack.add_role(account, "StuzioAcmeConsultantRole", stuzio_acme_consultant_role_trust());
+    let declared = stack.role_mut(role);
+    declared.description = Some("Acme consultants working on project X".to_owned());
+    declared.max_session_duration = Some(7200);
+    declared.tags.push(("owner".to_owned(), "stuzio-platform".to_owned()));
+    declared.tags.push(("project".to_owned(), "x".to_owned()));
+    let boundary = stack.add_policy(account, "StuzioConsultantBoundary", stuzio_consultant_boundary());
+    stack.role_mut(role).permissions_boundary = Some(boundary);
+    let policy = stack.add_policy(account, "StuzioProjectXPolicy", stuzio_project_x_policy());
+    stack.attach(role, policy);
+    stack.add_inline(
+        role,
+        InlinePolicy {
+            name: "DenyDeletingTheBucket".to_owned(),
+            document: stuzio_acme_consultant_role_inline_deny_deleting_the_bucket(),
+        },
+    );
+    stack
+}
