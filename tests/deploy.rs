@@ -23,7 +23,9 @@ use iamgen::deploy::sdk::iam::error::ProvideErrorMetadata as _;
 use iamgen::deploy::sdk::iam::types::{Group, Role, User};
 use iamgen::deploy::sdk::s3::primitives::ByteStream;
 use iamgen::deploy::session::assume;
-use iamgen::deploy::{ChangeKind, Plan, Session, SessionOptions, apply, import_role, plan};
+use iamgen::deploy::{
+    ChangeKind, Plan, Session, SessionOptions, VerifyOptions, apply, import_role, plan, verify,
+};
 use iamgen::stack::pattern::CrossAccount;
 use iamgen::stack::{InlinePolicy, Stack};
 use iamgen::{PolicyDocument, deploy};
@@ -193,6 +195,20 @@ fn the_reference_scenario_works_end_to_end() {
             .expect_err("another bucket is out of the role's reach");
         assert_eq!(denied.code(), Some("AccessDenied"), "{denied:?}");
 
+        // `verify` walks the same chain from the stack and reports each step.
+        let report = verify(&admin, &stack, &troy, &VerifyOptions::default()).await;
+        let text = report.to_text();
+        assert!(report.is_success(), "{text}");
+        for expected in [
+            "ok      who the principal is (sts:GetCallerIdentity): arn:aws:iam::183438944504:user/Troy",
+            "ok      assume arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole (sts:AssumeRole)",
+            "ok      s3:ListAllMyBuckets",
+            "ok      s3:ListBucket on com.stuzio.projectx: 1 object(s) listed",
+            "ok      s3:GetObject in com.stuzio.projectx (HeadObject): report.csv: 21 byte(s)",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in:\n{text}");
+        }
+
         // Without the assume-role policy on Acme's side, Troy cannot assume the role any more.
         moto.enforce(false);
         acme.iam
@@ -209,6 +225,13 @@ fn the_reference_scenario_works_end_to_end() {
             .await
             .expect_err("Troy may no longer assume the role");
         assert!(error.to_string().contains("AccessDenied"), "{error}");
+        let report = verify(&admin, &stack, &troy, &VerifyOptions::default()).await;
+        assert!(!report.is_success(), "{}", report.to_text());
+        assert!(
+            report.to_text().contains("FAILED  assume arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole (sts:AssumeRole): AccessDenied"),
+            "{}",
+            report.to_text()
+        );
     });
 }
 

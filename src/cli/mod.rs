@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. Each subcommand lives in its own module and returns its exit code.
 
+mod deploy;
 mod fmt;
 mod generate;
 mod input;
@@ -23,6 +24,10 @@ enum Command {
     Fmt(fmt::FmtArgs),
     Generate(generate::GenerateArgs),
     Validate(validate::ValidateArgs),
+    Plan(deploy::PlanArgs),
+    Apply(deploy::ApplyArgs),
+    Import(deploy::ImportArgs),
+    Verify(deploy::VerifyArgs),
 }
 
 /// Exit codes shared by every subcommand.
@@ -52,6 +57,10 @@ pub(crate) fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Plan(args) => deploy::plan(&args),
+        Command::Apply(args) => deploy::apply(&args),
+        Command::Import(args) => deploy::import(&args),
+        Command::Verify(args) => deploy::verify(&args),
     };
     ExitCode::from(code)
 }

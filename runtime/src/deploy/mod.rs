@@ -13,6 +13,7 @@ pub mod import;
 pub mod live;
 pub mod plan;
 pub mod session;
+pub mod verify;
 
 use aws_sdk_iam::config::http::HttpResponse;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
@@ -21,6 +22,7 @@ pub use apply::{ApplyReport, apply};
 pub use import::{ImportedPolicy, ImportedRole, import_role};
 pub use plan::{Change, ChangeKind, Plan, plan};
 pub use session::{AccountClients, DEFAULT_DEPLOY_ROLE, Session, SessionOptions};
+pub use verify::{Outcome, Step, VerifyOptions, VerifyReport, verify};
 
 /// The AWS SDK crates iamgen deploys with, for callers that make requests of their own with the same versions.
 pub mod sdk {
@@ -136,7 +138,7 @@ where
 
 /// The service's error code and message. The SDK parses them from the error document; where an emulator's
 /// document has another shape (moto's `<ErrorResponse><Errors><Error>`), they are read from the raw body.
-fn describe<E>(error: &SdkError<E, HttpResponse>) -> (Option<String>, String)
+pub(crate) fn describe<E>(error: &SdkError<E, HttpResponse>) -> (Option<String>, String)
 where
     E: std::error::Error + ProvideErrorMetadata + 'static,
 {

@@ -154,6 +154,15 @@ impl Session {
         Ok(clients)
     }
 
+    /// The SDK configuration of a named profile, with this session's region, endpoint and retries.
+    pub async fn config_for_profile(&self, profile: &str) -> SdkConfig {
+        let options = SessionOptions {
+            static_credentials: None,
+            ..self.options.clone()
+        };
+        load_config(&options, Some(profile)).await
+    }
+
     /// The SDK configuration for static `credentials` (an IAM user's access key, say), with this session's
     /// region, endpoint and retries.
     #[must_use]
