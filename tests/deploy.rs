@@ -543,3 +543,80 @@ fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
         );
     });
 }
+
+#[test]
+fn a_role_changes_in_place_setting_by_setting() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    block_on(async {
+        let admin = session(&moto.endpoint()).await;
+        let stack = Stack::reference_scenario();
+        apply_all(&admin, &stack).await;
+
+        // The hardened role's settings on the reference stack: trust, description, session, tags, boundary.
+        let hardened = CrossAccount::hardened_scenario();
+        let mut changed = Stack::reference_scenario();
+        let (stuzio, _) = changed.accounts().next().expect("Stuzio");
+        let boundary_document = hardened
+            .role
+            .permissions_boundary
+            .clone()
+            .expect("a boundary")
+            .1;
+        let boundary = changed.add_policy(stuzio, "StuzioConsultantBoundary", boundary_document);
+        let role = changed
+            .role_by_name("StuzioAcmeConsultantRole")
+            .expect("the role");
+        let declared = changed.role_mut(role);
+        declared.trust = document(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACME}:root"}},"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"sts:ExternalId":"x-1"}}}}}}]}}"#
+        ));
+        declared.description = Some("Acme consultants".to_owned());
+        declared.max_session_duration = Some(7_200);
+        declared.tags = vec![("project".to_owned(), "x".to_owned())];
+        declared.permissions_boundary = Some(boundary);
+
+        let planned = plan_of(&admin, &changed).await;
+        let lines: Vec<String> = planned
+            .changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {}{}",
+                    c.kind.sign(),
+                    c.subject,
+                    c.detail
+                        .as_ref()
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "~ role StuzioAcmeConsultantRole: trust policy",
+                "~ role StuzioAcmeConsultantRole: description and session duration",
+                "~ role StuzioAcmeConsultantRole: tags project",
+                "+ policy StuzioConsultantBoundary",
+                "~ permissions boundary of role StuzioAcmeConsultantRole: StuzioConsultantBoundary",
+            ],
+            "{}",
+            planned.to_text()
+        );
+        apply_all(&admin, &changed).await;
+
+        // And back: the tag and the boundary removed, the boundary policy deleted (the stack made it).
+        let planned = plan_of(&admin, &stack).await;
+        let text = planned.to_text();
+        for expected in [
+            "~ role StuzioAcmeConsultantRole: remove tags project",
+            "- permissions boundary of role StuzioAcmeConsultantRole",
+            "- policy StuzioConsultantBoundary",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in:\n{text}");
+        }
+        apply_all(&admin, &stack).await;
+    });
+}
