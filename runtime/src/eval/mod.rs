@@ -1,0 +1,752 @@
+//! Offline authorization: AWS's policy evaluation logic, for one request and for the cross-account chain of a
+//! stack, with the statements that decided.
+//!
+//! The decision flow is the IAM User Guide's ("Policy evaluation logic", "Cross-account policy evaluation
+//! logic"): an explicit `Deny` in any applicable policy wins; service control policies must allow at every
+//! level of the organization (not in the management account), resource control policies likewise; within one
+//! account an `Allow` in either the identity-based or the resource-based policy suffices, subject to the
+//! permissions boundary and the session policy; across accounts both sides must allow; a role's trust policy
+//! must always allow `sts:AssumeRole` explicitly.
+
+pub mod chain;
+pub mod conditions;
+pub mod pattern;
+
+use std::fmt;
+
+use crate::policy::{
+    ActionElement, Effect, PolicyDocument, Principal as PrincipalValue, PrincipalElement,
+    PrincipalKind, ResourceElement, Statement,
+};
+
+/// The request context: condition keys (compared without regard to case) and their values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    entries: Vec<(String, Vec<String>)>,
+}
+
+impl Context {
+    /// An empty context.
+    #[must_use]
+    pub fn new() -> Self {
+        Context::default()
+    }
+
+    /// The context with `value` added to `key` (a key given twice is multi-valued).
+    #[must_use]
+    pub fn with(mut self, key: &str, value: &str) -> Self {
+        self.add(key, value);
+        self
+    }
+
+    /// Adds `value` to `key`.
+    pub fn add(&mut self, key: &str, value: &str) {
+        match self
+            .entries
+            .iter_mut()
+            .find(|(existing, _)| existing.eq_ignore_ascii_case(key))
+        {
+            Some((_, values)) => values.push(value.to_owned()),
+            None => self.entries.push((key.to_owned(), vec![value.to_owned()])),
+        }
+    }
+
+    /// Sets `key` to `value` unless the caller gave the key already.
+    pub fn set_default(&mut self, key: &str, value: &str) {
+        if self.values(key).is_none() {
+            self.add(key, value);
+        }
+    }
+
+    /// Sets `key` to an empty set of values (a multi-valued key present but empty).
+    pub fn set_empty(&mut self, key: &str) {
+        self.entries
+            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(key));
+        self.entries.push((key.to_owned(), Vec::new()));
+    }
+
+    /// The values of `key`, if the request has it.
+    #[must_use]
+    pub fn values(&self, key: &str) -> Option<&[String]> {
+        self.entries
+            .iter()
+            .find(|(existing, _)| existing.eq_ignore_ascii_case(key))
+            .map(|(_, values)| values.as_slice())
+    }
+}
+
+/// Who makes a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The principal's ARN: `arn:aws:iam::ACCOUNT:user/NAME`, `arn:aws:iam::ACCOUNT:role/NAME`,
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`, `arn:aws:iam::ACCOUNT:root`, or a service principal
+    /// (`ec2.amazonaws.com`).
+    pub arn: String,
+    /// Its account (empty for a service principal).
+    pub account: String,
+}
+
+impl Caller {
+    /// The caller whose ARN is `arn`; the account is read from it.
+    #[must_use]
+    pub fn new(arn: &str) -> Caller {
+        let account = arn
+            .strip_prefix("arn:")
+            .and_then(|rest| rest.split(':').nth(3))
+            .unwrap_or_default()
+            .to_owned();
+        Caller {
+            arn: arn.to_owned(),
+            account,
+        }
+    }
+
+    /// For a role session, the role's ARN (`arn:aws:iam::ACCOUNT:role/ROLE`).
+    #[must_use]
+    pub fn role_of_session(&self) -> Option<String> {
+        let rest = self.arn.strip_prefix("arn:")?;
+        let mut parts = rest.splitn(5, ':');
+        let partition = parts.next()?;
+        let service = parts.next()?;
+        let _region = parts.next()?;
+        let account = parts.next()?;
+        let resource = parts.next()?;
+        if service != "sts" {
+            return None;
+        }
+        let role = resource.strip_prefix("assumed-role/")?.split('/').next()?;
+        Some(format!("arn:{partition}:iam::{account}:role/{role}"))
+    }
+
+    /// Whether the caller is an IAM user.
+    #[must_use]
+    pub fn is_user(&self) -> bool {
+        self.arn.contains(":user/")
+    }
+
+    /// The keys AWS puts in every request context for this caller, unless the caller's context has them.
+    pub fn fill(&self, context: &mut Context) {
+        context.set_default(
+            "aws:PrincipalArn",
+            &self.role_of_session().unwrap_or_else(|| self.arn.clone()),
+        );
+        if !self.account.is_empty() {
+            context.set_default("aws:PrincipalAccount", &self.account);
+        }
+        if self.is_user() {
+            if let Some(name) = self.arn.rsplit('/').next() {
+                context.set_default("aws:username", name);
+            }
+            context.set_default("aws:PrincipalType", "User");
+        } else if self.role_of_session().is_some() {
+            context.set_default("aws:PrincipalType", "AssumedRole");
+        } else if self.arn.ends_with(":root") {
+            context.set_default("aws:PrincipalType", "Account");
+        }
+    }
+}
+
+/// A policy with the name that a decision cites.
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'a> {
+    /// How the decision names it: `StuzioProjectXPolicy`, `StuzioAcmeConsultantRole trust`.
+    pub name: &'a str,
+    /// The document.
+    pub document: &'a PolicyDocument,
+}
+
+/// Every policy that applies to one request.
+#[derive(Debug, Clone, Default)]
+pub struct Policies<'a> {
+    /// The caller's identity-based policies (managed and inline; for a role session, the role's).
+    pub identity: Vec<Named<'a>>,
+    /// The resource's policy (a bucket policy, a role's trust policy ...).
+    pub resource: Option<Named<'a>>,
+    /// Whether the resource is a role being assumed, whose trust policy must allow explicitly.
+    pub resource_is_role_trust: bool,
+    /// The caller's permissions boundary.
+    pub boundary: Option<Named<'a>>,
+    /// The session policy the caller's session was created with.
+    pub session: Option<Named<'a>>,
+    /// The caller account's service control policies, by level: the root, each OU, the account. Empty when
+    /// the account is in no organization.
+    pub scps: Vec<Vec<Named<'a>>>,
+    /// The resource account's resource control policies, by level.
+    pub rcps: Vec<Vec<Named<'a>>>,
+    /// The caller's account is the organization's management account: SCPs do not apply to it.
+    pub caller_is_management_account: bool,
+    /// The resource's account is the management account: RCPs do not apply to it.
+    pub resource_in_management_account: bool,
+}
+
+/// The outcome of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Decision {
+    /// Allowed.
+    Allowed,
+    /// Denied by a statement with `"Effect": "Deny"`.
+    ExplicitDeny,
+    /// Denied because nothing (or not everything that must) allowed it.
+    ImplicitDeny,
+}
+
+impl Decision {
+    /// `allowed`, `explicit_deny` or `implicit_deny`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allowed => "allowed",
+            Decision::ExplicitDeny => "explicit_deny",
+            Decision::ImplicitDeny => "implicit_deny",
+        }
+    }
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Decision::Allowed => "allowed",
+            Decision::ExplicitDeny => "explicitly denied",
+            Decision::ImplicitDeny => "implicitly denied",
+        })
+    }
+}
+
+/// A statement that took part in a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deciding {
+    /// The policy's name.
+    pub policy: String,
+    /// The statement's `Sid`, or its position (`#0`).
+    pub statement: String,
+    /// The statement's JSON Pointer in its policy: `/Statement/0`, or `/Statement` for a lone statement.
+    pub pointer: String,
+    /// `Allow` or `Deny`.
+    pub effect: Effect,
+}
+
+/// A decision and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    /// The decision.
+    pub decision: Decision,
+    /// The statements that decided: the matching `Deny`s for an explicit deny, the `Allow`s that made it for an
+    /// allow; for an implicit deny, the `Allow`s that matched where it was not enough (if any).
+    pub deciding: Vec<Deciding>,
+    /// The reasoning, a sentence per rule applied.
+    pub reasons: Vec<String>,
+    /// For a denial, what would have to change.
+    pub fix: Option<String>,
+}
+
+/// The statements of `policy` that apply to the request, with `effect`.
+fn matching<'a>(
+    policy: Named<'a>,
+    effect: Effect,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    context: &Context,
+    check_principal: bool,
+) -> impl Iterator<Item = Deciding> + 'a {
+    let lone = matches!(policy.document.statement, crate::policy::OneOrMany::One(_));
+    let caller = caller.clone();
+    let action = action.to_owned();
+    let resource = resource.to_owned();
+    let context = context.clone();
+    policy
+        .document
+        .statements()
+        .enumerate()
+        .filter(move |(_, statement)| {
+            statement.effect == effect
+                && statement_applies(
+                    statement,
+                    &caller,
+                    &action,
+                    &resource,
+                    &context,
+                    check_principal,
+                )
+        })
+        .map(move |(index, statement)| Deciding {
+            policy: policy.name.to_owned(),
+            statement: statement.sid.clone().unwrap_or_else(|| format!("#{index}")),
+            pointer: if lone {
+                "/Statement".to_owned()
+            } else {
+                format!("/Statement/{index}")
+            },
+            effect,
+        })
+}
+
+/// Whether a statement applies to the request: action, resource, principal (for resource-based policies) and
+/// condition.
+#[must_use]
+pub fn statement_applies(
+    statement: &Statement,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    context: &Context,
+    check_principal: bool,
+) -> bool {
+    let action_matches = match &statement.action {
+        ActionElement::Action(actions) => actions
+            .as_slice()
+            .iter()
+            .any(|pattern| pattern::matches_ignore_case(pattern.as_str(), action, context)),
+        ActionElement::NotAction(actions) => !actions
+            .as_slice()
+            .iter()
+            .any(|pattern| pattern::matches_ignore_case(pattern.as_str(), action, context)),
+    };
+    if !action_matches {
+        return false;
+    }
+    let resource_matches = match &statement.resource {
+        // A trust policy has no `Resource`: it is the role's own.
+        None => true,
+        Some(ResourceElement::Resource(resources)) => resources
+            .as_slice()
+            .iter()
+            .any(|pattern| pattern::matches(pattern.as_str(), resource, context)),
+        Some(ResourceElement::NotResource(resources)) => !resources
+            .as_slice()
+            .iter()
+            .any(|pattern| pattern::matches(pattern.as_str(), resource, context)),
+    };
+    if !resource_matches {
+        return false;
+    }
+    if check_principal {
+        let principal_matches = match &statement.principal {
+            None => false,
+            Some(PrincipalElement::Principal(principal)) => principal_matches(principal, caller),
+            Some(PrincipalElement::NotPrincipal(principal)) => {
+                !principal_matches(principal, caller)
+            }
+        };
+        if !principal_matches {
+            return false;
+        }
+    }
+    statement
+        .condition
+        .as_ref()
+        .is_none_or(|condition| conditions::holds(condition, context))
+}
+
+/// Whether `principal` names the caller. An account (`123456789012`, `arn:aws:iam::123456789012:root`)
+/// names every principal of the account; a role names its sessions; `"*"` names everyone.
+#[must_use]
+pub fn principal_matches(principal: &PrincipalValue, caller: &Caller) -> bool {
+    match principal {
+        PrincipalValue::Any => true,
+        PrincipalValue::Map(entries) => entries.iter().any(|(kind, values)| {
+            values
+                .as_slice()
+                .iter()
+                .any(|value| names(*kind, value, caller))
+        }),
+    }
+}
+
+fn names(kind: PrincipalKind, value: &str, caller: &Caller) -> bool {
+    match kind {
+        PrincipalKind::Service | PrincipalKind::Federated | PrincipalKind::CanonicalUser => {
+            value == caller.arn
+        }
+        PrincipalKind::Aws => {
+            if value == "*" {
+                return true;
+            }
+            if let Some(account) = account_named(value) {
+                return !caller.account.is_empty() && account == caller.account;
+            }
+            value == caller.arn || caller.role_of_session().is_some_and(|role| value == role)
+        }
+    }
+}
+
+/// The account a principal value stands for, when it is an account (`123456789012` or its root ARN).
+fn account_named(value: &str) -> Option<&str> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(value);
+    }
+    let account = value.strip_prefix("arn:")?.split(':').nth(3)?;
+    value.ends_with(":root").then_some(account)
+}
+
+/// How an allowing resource-based statement names the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Naming {
+    /// Through its account (`123456789012`, `arn:aws:iam::123456789012:root`): the account's own policies decide.
+    Account,
+    /// Through the role whose session the caller is.
+    Role,
+    /// By its own ARN (a user, a role session), by `"*"`, or by `NotPrincipal`.
+    Exact,
+}
+
+fn naming(policy: Named<'_>, deciding: &Deciding, caller: &Caller) -> Naming {
+    let Some(statement) = statement_at(policy.document, &deciding.pointer) else {
+        return Naming::Account;
+    };
+    // `"Principal": "*"` and `NotPrincipal` name the caller without its account.
+    let Some(PrincipalElement::Principal(PrincipalValue::Map(entries))) = &statement.principal
+    else {
+        return Naming::Exact;
+    };
+    let role = caller.role_of_session();
+    entries
+        .iter()
+        .flat_map(|(kind, values)| values.as_slice().iter().map(move |value| (*kind, value)))
+        .filter(|(kind, value)| names(*kind, value, caller))
+        .map(|(kind, value)| {
+            if kind != PrincipalKind::Aws || value == "*" || *value == caller.arn {
+                Naming::Exact
+            } else if role.as_deref() == Some(value.as_str()) {
+                Naming::Role
+            } else {
+                Naming::Account
+            }
+        })
+        .max()
+        .unwrap_or(Naming::Account)
+}
+
+fn statement_at<'d>(document: &'d PolicyDocument, pointer: &str) -> Option<&'d Statement> {
+    match pointer.strip_prefix("/Statement/") {
+        Some(index) => document.statements().nth(index.parse().ok()?),
+        None => document.statements().next(),
+    }
+}
+
+/// Evaluates one request against its policies.
+#[must_use]
+#[allow(
+    clippy::too_many_lines,
+    reason = "the documented flow, rule after rule, in its order"
+)]
+pub fn evaluate(
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    resource_account: &str,
+    policies: &Policies<'_>,
+    context: &Context,
+) -> Evaluation {
+    let mut context = context.clone();
+    caller.fill(&mut context);
+    if !resource_account.is_empty() {
+        context.set_default("aws:ResourceAccount", resource_account);
+    }
+    let context = &context;
+    let mut reasons = Vec::new();
+    let scps_apply = !policies.scps.is_empty() && !policies.caller_is_management_account;
+    let rcps_apply = !policies.rcps.is_empty() && !policies.resource_in_management_account;
+    let find = |policy: Named<'_>, effect, principal| -> Vec<Deciding> {
+        matching(policy, effect, caller, action, resource, context, principal).collect()
+    };
+
+    // 1. An explicit deny in any applicable policy.
+    let mut denies = Vec::new();
+    for policy in &policies.identity {
+        denies.extend(find(*policy, Effect::Deny, false));
+    }
+    if let Some(policy) = policies.resource {
+        denies.extend(find(policy, Effect::Deny, true));
+    }
+    for policy in policies.boundary.iter().chain(&policies.session) {
+        denies.extend(find(*policy, Effect::Deny, false));
+    }
+    if scps_apply {
+        for policy in policies.scps.iter().flatten() {
+            denies.extend(find(*policy, Effect::Deny, false));
+        }
+    }
+    if rcps_apply {
+        for policy in policies.rcps.iter().flatten() {
+            denies.extend(find(*policy, Effect::Deny, true));
+        }
+    }
+    if !denies.is_empty() {
+        reasons.push("an explicit Deny in an applicable policy overrides every Allow".to_owned());
+        let fix = Some(format!(
+            "remove or narrow the denying statement{} ({})",
+            if denies.len() == 1 { "" } else { "s" },
+            denies
+                .iter()
+                .map(|d| format!("{} {}", d.policy, d.statement))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        return Evaluation {
+            decision: Decision::ExplicitDeny,
+            deciding: denies,
+            reasons,
+            fix,
+        };
+    }
+
+    let implicit = |reasons: Vec<String>, deciding: Vec<Deciding>, fix: String| Evaluation {
+        decision: Decision::ImplicitDeny,
+        deciding,
+        reasons,
+        fix: Some(fix),
+    };
+
+    // 2. Service control policies: an Allow at every level, for principals of member accounts.
+    if scps_apply {
+        for (level, scps) in policies.scps.iter().enumerate() {
+            let allows: Vec<Deciding> = scps
+                .iter()
+                .flat_map(|policy| find(*policy, Effect::Allow, false))
+                .collect();
+            if allows.is_empty() {
+                reasons.push(format!(
+                    "no service control policy at level {level} of the organization allows the action"
+                ));
+                return implicit(
+                    reasons,
+                    Vec::new(),
+                    format!("allow {action} in an SCP at level {level} (the root is level 0)"),
+                );
+            }
+        }
+        reasons.push("the service control policies allow the action at every level".to_owned());
+    }
+    // 3. Resource control policies: an Allow at every level of the resource's organization.
+    if rcps_apply {
+        for (level, rcps) in policies.rcps.iter().enumerate() {
+            let allows: Vec<Deciding> = rcps
+                .iter()
+                .flat_map(|policy| find(*policy, Effect::Allow, true))
+                .collect();
+            if allows.is_empty() {
+                reasons.push(format!(
+                    "no resource control policy at level {level} of the organization allows the request"
+                ));
+                return implicit(
+                    reasons,
+                    Vec::new(),
+                    format!("allow {action} in an RCP at level {level} (the root is level 0)"),
+                );
+            }
+        }
+        reasons.push("the resource control policies allow the request at every level".to_owned());
+    }
+
+    // 4. What allows it.
+    let identity_allows: Vec<Deciding> = policies
+        .identity
+        .iter()
+        .flat_map(|policy| find(*policy, Effect::Allow, false))
+        .collect();
+    let resource_allows: Vec<Deciding> = policies
+        .resource
+        .map(|policy| find(policy, Effect::Allow, true))
+        .unwrap_or_default();
+    let boundary_allows = policies
+        .boundary
+        .map(|policy| find(policy, Effect::Allow, false));
+    let session_allows = policies
+        .session
+        .map(|policy| find(policy, Effect::Allow, false));
+    let limits_hold = |reasons: &mut Vec<String>| -> Option<String> {
+        if let Some(allows) = &boundary_allows {
+            if allows.is_empty() {
+                reasons.push("the permissions boundary does not allow the action".to_owned());
+                return Some(format!(
+                    "allow {action} on {resource} in the permissions boundary"
+                ));
+            }
+        }
+        if let Some(allows) = &session_allows {
+            if allows.is_empty() {
+                reasons.push("the session policy does not allow the action".to_owned());
+                return Some(format!(
+                    "allow {action} on {resource} in the session policy"
+                ));
+            }
+        }
+        None
+    };
+    let with_limits = |mut deciding: Vec<Deciding>| {
+        deciding.extend(boundary_allows.iter().flatten().cloned());
+        deciding.extend(session_allows.iter().flatten().cloned());
+        deciding
+    };
+
+    let same_account = !caller.account.is_empty() && caller.account == resource_account;
+    if policies.resource_is_role_trust {
+        // A role's trust policy must allow, in every case.
+        if resource_allows.is_empty() {
+            reasons
+                .push("the role's trust policy does not allow the caller to assume it".to_owned());
+            return implicit(
+                reasons,
+                identity_allows,
+                format!(
+                    "add the caller ({}) or its account to the role's trust policy",
+                    caller.arn
+                ),
+            );
+        }
+        reasons.push("the role's trust policy allows the caller".to_owned());
+        let strongest = policies.resource.map_or(Naming::Account, |policy| {
+            resource_allows
+                .iter()
+                .map(|deciding| naming(policy, deciding, caller))
+                .max()
+                .unwrap_or(Naming::Account)
+        });
+        if same_account && strongest != Naming::Account {
+            reasons.push(
+                "within one account, a trust policy that names the caller itself is enough"
+                    .to_owned(),
+            );
+            return Evaluation {
+                decision: Decision::Allowed,
+                deciding: resource_allows,
+                reasons,
+                fix: None,
+            };
+        }
+        // Otherwise (another account, or the account as principal) the caller's own policies must allow too.
+        if identity_allows.is_empty() {
+            reasons.push(format!(
+                "no identity-based policy of the caller allows {action} on the role{}",
+                if same_account {
+                    " (the trust names the account, which delegates the decision to its policies)"
+                } else {
+                    " (across accounts both sides must allow)"
+                }
+            ));
+            return implicit(
+                reasons,
+                resource_allows,
+                format!("allow {action} on {resource} in a policy of {}", caller.arn),
+            );
+        }
+        if let Some(fix) = limits_hold(&mut reasons) {
+            return implicit(reasons, resource_allows, fix);
+        }
+        reasons.push("the caller's identity-based policies allow it".to_owned());
+        let mut deciding = resource_allows;
+        deciding.extend(with_limits(identity_allows));
+        return Evaluation {
+            decision: Decision::Allowed,
+            deciding,
+            reasons,
+            fix: None,
+        };
+    }
+
+    if same_account {
+        // Either the identity-based or the resource-based policy may allow.
+        if let Some(policy) = policies.resource {
+            let by_naming = |wanted: Naming| -> Vec<Deciding> {
+                resource_allows
+                    .iter()
+                    .filter(|deciding| naming(policy, deciding, caller) == wanted)
+                    .cloned()
+                    .collect()
+            };
+            // A resource-based policy that names a user or a role session itself grants directly: the
+            // permissions boundary and the session policy do not limit it.
+            let exact = by_naming(Naming::Exact);
+            if !exact.is_empty() {
+                reasons.push(
+                    "within one account, the resource-based policy allows the caller by its own ARN".to_owned(),
+                );
+                return Evaluation {
+                    decision: Decision::Allowed,
+                    deciding: exact,
+                    reasons,
+                    fix: None,
+                };
+            }
+            // Naming the role, not the session, grants to the session through the role: the limits apply.
+            let role = by_naming(Naming::Role);
+            if !role.is_empty() {
+                if let Some(fix) = limits_hold(&mut reasons) {
+                    return implicit(reasons, role, fix);
+                }
+                reasons.push(
+                    "within one account, the resource-based policy allows the caller's role"
+                        .to_owned(),
+                );
+                return Evaluation {
+                    decision: Decision::Allowed,
+                    deciding: with_limits(role),
+                    reasons,
+                    fix: None,
+                };
+            }
+        }
+        if identity_allows.is_empty() {
+            reasons.push(if resource_allows.is_empty() {
+                "no identity-based or resource-based policy allows the request".to_owned()
+            } else {
+                "the resource-based policy names the account, which delegates to the identity-based policies, and none allows the request".to_owned()
+            });
+            return implicit(
+                reasons,
+                resource_allows,
+                format!("allow {action} on {resource} in a policy of {}", caller.arn),
+            );
+        }
+        if let Some(fix) = limits_hold(&mut reasons) {
+            return implicit(reasons, identity_allows, fix);
+        }
+        reasons.push("an identity-based policy allows the request".to_owned());
+        return Evaluation {
+            decision: Decision::Allowed,
+            deciding: with_limits(identity_allows),
+            reasons,
+            fix: None,
+        };
+    }
+
+    // Across accounts: the caller's side and the resource's side must both allow.
+    if identity_allows.is_empty() {
+        reasons.push(
+            "across accounts the caller's identity-based policies must allow, and none does"
+                .to_owned(),
+        );
+        return implicit(
+            reasons,
+            resource_allows,
+            format!("allow {action} on {resource} in a policy of {}", caller.arn),
+        );
+    }
+    if let Some(fix) = limits_hold(&mut reasons) {
+        return implicit(reasons, identity_allows, fix);
+    }
+    if resource_allows.is_empty() {
+        reasons.push(
+            "across accounts the resource's policy must allow the caller, and none does".to_owned(),
+        );
+        return implicit(
+            reasons,
+            identity_allows,
+            format!(
+                "allow {} in the resource-based policy of {resource}",
+                caller.arn
+            ),
+        );
+    }
+    reasons
+        .push("both the caller's policies and the resource's policy allow the request".to_owned());
+    let mut deciding = with_limits(identity_allows);
+    deciding.extend(resource_allows);
+    Evaluation {
+        decision: Decision::Allowed,
+        deciding,
+        reasons,
+        fix: None,
+    }
+}

@@ -1,0 +1,169 @@
+//! The reference scenario's chain, simulated: Troy assumes `StuzioAcmeConsultantRole`, then reads
+//! `com.stuzio.projectx`; and the four ways it breaks.
+
+use iamgen_runtime::PolicyDocument;
+use iamgen_runtime::eval::chain::{Request, simulate};
+use iamgen_runtime::eval::{Context, Decision};
+use iamgen_runtime::stack::Stack;
+
+fn troy_reads(stack: &Stack, resource: &str) -> iamgen_runtime::eval::chain::Simulation {
+    simulate(
+        stack,
+        &Request {
+            principal: "Troy",
+            action: "s3:GetObject",
+            resource,
+            via_role: Some("StuzioAcmeConsultantRole"),
+            context: Context::new(),
+        },
+    )
+    .expect("the scenario's principal and role")
+}
+
+#[test]
+fn troy_reads_the_project_bucket_through_the_role() {
+    let stack = Stack::reference_scenario();
+    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.projectx/any-key");
+    assert_eq!(
+        simulation.decision,
+        Decision::Allowed,
+        "{}",
+        simulation.to_text()
+    );
+    assert_eq!(simulation.steps.len(), 2);
+    let assume = &simulation.steps[0];
+    assert_eq!(assume.action, "sts:AssumeRole");
+    assert_eq!(assume.caller, "arn:aws:iam::183438944504:user/Troy");
+    let deciding: Vec<(&str, &str, &str)> = assume
+        .evaluation
+        .deciding
+        .iter()
+        .map(|d| (d.policy.as_str(), d.statement.as_str(), d.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        deciding,
+        [
+            ("StuzioAcmeConsultantRole trust", "#0", "/Statement/0"),
+            (
+                "AcmeClientAssumeRolePolicy",
+                "StuzioClientAssumeRolePolicy",
+                "/Statement/0"
+            ),
+        ]
+    );
+    let read = &simulation.steps[1];
+    assert_eq!(
+        read.caller,
+        "arn:aws:sts::081278057606:assumed-role/StuzioAcmeConsultantRole/iamgen-simulate"
+    );
+    assert_eq!(read.evaluation.deciding[0].policy, "StuzioProjectXPolicy");
+    assert_eq!(
+        read.evaluation.deciding[0].statement,
+        "FullAccessToProjectX"
+    );
+}
+
+#[test]
+fn another_bucket_is_an_implicit_deny_at_step_two() {
+    let stack = Stack::reference_scenario();
+    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.payroll/salaries.csv");
+    assert_eq!(
+        simulation.decision,
+        Decision::ImplicitDeny,
+        "{}",
+        simulation.to_text()
+    );
+    assert_eq!(simulation.steps.len(), 2);
+    assert_eq!(simulation.steps[0].evaluation.decision, Decision::Allowed);
+    assert!(simulation.steps[1].evaluation.fix.is_some());
+}
+
+#[test]
+fn without_the_assume_policy_step_one_is_denied_on_acmes_side() {
+    let mut stack = Stack::reference_scenario();
+    let troy = stack.user_by_name("Troy").expect("Troy");
+    let policy = stack
+        .policy_by_name("AcmeClientAssumeRolePolicy")
+        .expect("the assume policy");
+    stack.detach(troy, policy);
+    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.projectx/any-key");
+    assert_eq!(
+        simulation.decision,
+        Decision::ImplicitDeny,
+        "{}",
+        simulation.to_text()
+    );
+    assert_eq!(simulation.steps.len(), 1);
+    let step = &simulation.steps[0].evaluation;
+    // The trust (Stuzio's side) allows; Acme's side has nothing that does.
+    assert_eq!(step.deciding[0].policy, "StuzioAcmeConsultantRole trust");
+    assert!(
+        step.reasons
+            .iter()
+            .any(|r| r.contains("no identity-based policy")),
+        "{step:?}"
+    );
+    assert!(
+        step.fix
+            .as_deref()
+            .is_some_and(|fix| fix.contains("user/Troy"))
+    );
+}
+
+#[test]
+fn with_the_trust_naming_another_account_step_one_is_denied_on_stuzios_side() {
+    let mut stack = Stack::reference_scenario();
+    let role = stack
+        .role_by_name("StuzioAcmeConsultantRole")
+        .expect("the role");
+    stack.role_mut(role).trust = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#,
+    )
+    .expect("a trust");
+    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.projectx/any-key");
+    assert_eq!(
+        simulation.decision,
+        Decision::ImplicitDeny,
+        "{}",
+        simulation.to_text()
+    );
+    assert_eq!(simulation.steps.len(), 1);
+    let step = &simulation.steps[0].evaluation;
+    assert!(
+        step.reasons
+            .iter()
+            .any(|r| r.contains("trust policy does not allow")),
+        "{step:?}"
+    );
+    // Acme's side allowed: its statement is shown.
+    assert_eq!(step.deciding[0].policy, "AcmeClientAssumeRolePolicy");
+}
+
+#[test]
+fn an_explicit_deny_in_the_roles_policy_is_named() {
+    let mut stack = Stack::reference_scenario();
+    let policy = stack
+        .policy_by_name("StuzioProjectXPolicy")
+        .expect("the policy");
+    let mut document = stack.policy(policy).document.clone();
+    let deny = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoReadingAnything","Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}"#,
+    )
+    .expect("a deny");
+    if let iamgen_runtime::policy::OneOrMany::Many(statements) = &mut document.statement {
+        statements.extend(deny.statements().cloned());
+    }
+    stack.policy_mut(policy).document = document;
+    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.projectx/any-key");
+    assert_eq!(
+        simulation.decision,
+        Decision::ExplicitDeny,
+        "{}",
+        simulation.to_text()
+    );
+    let step = &simulation.steps[1].evaluation;
+    assert_eq!(step.deciding.len(), 1);
+    assert_eq!(step.deciding[0].policy, "StuzioProjectXPolicy");
+    assert_eq!(step.deciding[0].statement, "NoReadingAnything");
+    assert_eq!(step.deciding[0].pointer, "/Statement/2");
+}
