@@ -580,7 +580,9 @@ pub fn evaluate(
         deciding
     };
 
-    let same_account = !caller.account.is_empty() && caller.account == resource_account;
+    // A service principal has no account and no identity-based policies: the resource's policy decides, as
+    // within one account.
+    let same_account = caller.account.is_empty() || caller.account == resource_account;
     if policies.resource_is_role_trust {
         // A role's trust policy must allow, in every case.
         if resource_allows.is_empty() {

@@ -1,0 +1,1699 @@
+//! One test per documented rule of AWS's policy evaluation logic and per condition operator family, each citing
+//! the IAM User Guide sentence it encodes (page, then the sentence, in the page's words or closely).
+#![allow(clippy::too_many_lines, reason = "a table of cases")]
+
+use iamgen_runtime::PolicyDocument;
+use iamgen_runtime::eval::{Caller, Context, Decision, Named, Policies, evaluate};
+
+const ALICE: &str = "arn:aws:iam::111111111111:user/alice";
+const ROLE: &str = "arn:aws:iam::111111111111:role/app";
+const SESSION: &str = "arn:aws:sts::111111111111:assumed-role/app/s1";
+const OTHER_USER: &str = "arn:aws:iam::222222222222:user/bob";
+const BUCKET: &str = "arn:aws:s3:::doc-bucket";
+const OBJECT: &str = "arn:aws:s3:::doc-bucket/report.csv";
+
+/// A request and the policies that apply to it, as JSON.
+#[derive(Clone)]
+struct Case {
+    caller: &'static str,
+    action: &'static str,
+    resource: &'static str,
+    resource_account: &'static str,
+    identity: Vec<String>,
+    resource_policy: Option<String>,
+    trust: bool,
+    boundary: Option<String>,
+    session: Option<String>,
+    scps: Vec<Vec<String>>,
+    rcps: Vec<Vec<String>>,
+    management: bool,
+    context: Vec<(&'static str, &'static str)>,
+}
+
+fn case() -> Case {
+    Case {
+        caller: ALICE,
+        action: "s3:GetObject",
+        resource: OBJECT,
+        resource_account: "111111111111",
+        identity: Vec::new(),
+        resource_policy: None,
+        trust: false,
+        boundary: None,
+        session: None,
+        scps: Vec::new(),
+        rcps: Vec::new(),
+        management: false,
+        context: Vec::new(),
+    }
+}
+
+/// A policy of one statement.
+fn stmt(effect: &str, action: &str, resource: &str, extra: &str) -> String {
+    let resource = if resource.is_empty() {
+        String::new()
+    } else if resource.starts_with('[') {
+        format!(r#", "Resource": {resource}"#)
+    } else {
+        format!(r#", "Resource": "{resource}""#)
+    };
+    let action = if action.starts_with('"') {
+        action.to_owned()
+    } else {
+        format!(r#""Action": "{action}""#)
+    };
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "{effect}", {action}{resource}{extra}}}]}}"#
+    )
+}
+
+fn allow(action: &str, resource: &str) -> String {
+    stmt("Allow", action, resource, "")
+}
+
+fn deny(action: &str, resource: &str) -> String {
+    stmt("Deny", action, resource, "")
+}
+
+/// A resource-based policy allowing `principal` (JSON) to get the object.
+fn grant(principal: &str) -> String {
+    stmt(
+        "Allow",
+        "s3:GetObject",
+        OBJECT,
+        &format!(r#", "Principal": {principal}"#),
+    )
+}
+
+/// An identity policy allowing the action only under `condition` (the inside of `"Condition": {...}`).
+fn when(condition: &str) -> String {
+    stmt(
+        "Allow",
+        "s3:GetObject",
+        OBJECT,
+        &format!(r#", "Condition": {{{condition}}}"#),
+    )
+}
+
+fn run(case: &Case) -> Decision {
+    let parse = |text: &String| {
+        PolicyDocument::from_json(text).unwrap_or_else(|error| panic!("{text}: {error}"))
+    };
+    let identity: Vec<PolicyDocument> = case.identity.iter().map(parse).collect();
+    let resource = case.resource_policy.as_ref().map(parse);
+    let boundary = case.boundary.as_ref().map(parse);
+    let session = case.session.as_ref().map(parse);
+    let scps: Vec<Vec<PolicyDocument>> = case
+        .scps
+        .iter()
+        .map(|level| level.iter().map(parse).collect())
+        .collect();
+    let rcps: Vec<Vec<PolicyDocument>> = case
+        .rcps
+        .iter()
+        .map(|level| level.iter().map(parse).collect())
+        .collect();
+    let named = |document| Named {
+        name: "p",
+        document,
+    };
+    let policies = Policies {
+        identity: identity.iter().map(named).collect(),
+        resource: resource.as_ref().map(named),
+        resource_is_role_trust: case.trust,
+        boundary: boundary.as_ref().map(named),
+        session: session.as_ref().map(named),
+        scps: scps
+            .iter()
+            .map(|level| level.iter().map(named).collect())
+            .collect(),
+        rcps: rcps
+            .iter()
+            .map(|level| level.iter().map(named).collect())
+            .collect(),
+        caller_is_management_account: case.management,
+        resource_in_management_account: false,
+    };
+    let mut context = Context::new();
+    for (key, value) in &case.context {
+        if *value == "<empty>" {
+            context.set_empty(key);
+        } else {
+            context.add(key, value);
+        }
+    }
+    evaluate(
+        &Caller::new(case.caller),
+        case.action,
+        case.resource,
+        case.resource_account,
+        &policies,
+        &context,
+    )
+    .decision
+}
+
+macro_rules! rule {
+    ($name:ident, $cite:literal, $case:expr, $expected:expr) => {
+        #[test]
+        fn $name() {
+            let case: Case = $case;
+            assert_eq!(run(&case), $expected, "{}", $cite);
+        }
+    };
+}
+
+use Decision::{Allowed, ExplicitDeny, ImplicitDeny};
+
+// --- The decision flow ("Policy evaluation logic"; "How AWS enforcement code logic evaluates requests") --------
+
+rule!(
+    no_policy_is_an_implicit_deny,
+    "denyallow: By default, all requests are implicitly denied with the exception of the AWS account root user",
+    case(),
+    ImplicitDeny
+);
+rule!(
+    an_identity_allow_allows,
+    "denyallow: Requests must be explicitly allowed by a policy or set of policies",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    explicit_deny_overrides_allow,
+    "denyallow: An explicit deny overrides an explicit allow.",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT), deny("s3:GetObject", OBJECT)],
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    deny_in_another_policy_wins,
+    "denyallow: In all those policies, the enforcement code looks for an explicit Deny statement that applies to the request",
+    Case {
+        identity: vec![allow("s3:*", "*")],
+        resource_policy: Some(stmt(
+            "Deny",
+            "s3:GetObject",
+            OBJECT,
+            r#", "Principal": "*""#
+        )),
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    deny_in_a_boundary_wins,
+    "denyallow: If the enforcement code finds even one explicit deny that applies, the code returns a final decision of Deny",
+    Case {
+        identity: vec![allow("s3:*", "*")],
+        boundary: Some(deny("s3:GetObject", "*")),
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    deny_in_a_session_policy_wins,
+    "denyallow: session policies are among the policies searched for an explicit Deny",
+    Case {
+        caller: SESSION,
+        identity: vec![allow("s3:*", "*")],
+        session: Some(deny("s3:*", "*")),
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    deny_in_an_scp_wins,
+    "denyallow: These include AWS Organizations SCPs and RCPs ... In all those policies, the enforcement code looks for an explicit Deny",
+    Case {
+        identity: vec![allow("s3:*", "*")],
+        scps: vec![vec![allow("*", "*"), deny("s3:GetObject", "*")]],
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    deny_in_an_rcp_wins,
+    "denyallow: RCPs are searched for an explicit Deny like every other applicable policy",
+    Case {
+        identity: vec![allow("s3:*", "*")],
+        rcps: vec![vec![
+            stmt("Allow", "*", "*", r#", "Principal": "*""#),
+            stmt("Deny", "s3:GetObject", "*", r#", "Principal": "*""#)
+        ]],
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    a_deny_that_does_not_match_does_not_deny,
+    "denyallow: an explicit Deny statement that applies to the request",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT), deny("s3:PutObject", OBJECT)],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    an_allow_for_another_action_is_no_allow,
+    "denyallow: if the code doesn't find an Allow statement that applies, the final decision is an implicit Deny",
+    Case {
+        identity: vec![allow("s3:PutObject", OBJECT)],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    an_allow_for_another_resource_is_no_allow,
+    "denyallow: an Allow statement that applies to the request (the resource must match)",
+    Case {
+        identity: vec![allow("s3:GetObject", "arn:aws:s3:::other/*")],
+        ..case()
+    },
+    ImplicitDeny
+);
+
+// --- SCPs and RCPs -----------------------------------------------------------------------------------------------
+
+rule!(
+    scp_must_allow,
+    "SCPs: for a permission to be allowed, it must be allowed by an SCP at every level from the root to the account",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        scps: vec![vec![allow("ec2:*", "*")]],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    scp_allow_at_every_level,
+    "SCPs: an Allow is needed at every level from the root through each OU to the account",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        scps: vec![
+            vec![allow("*", "*")],
+            vec![allow("s3:*", "*")],
+            vec![allow("s3:Get*", "*")]
+        ],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    scp_missing_at_one_ou_denies,
+    "SCPs: if any level in the path does not allow the action, it is denied",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        scps: vec![
+            vec![allow("*", "*")],
+            vec![allow("ec2:*", "*")],
+            vec![allow("*", "*")]
+        ],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    scps_grant_nothing,
+    "SCPs: SCPs don't grant permissions; the identity-based policy must still allow",
+    Case {
+        scps: vec![vec![allow("*", "*")]],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    scps_skip_the_management_account,
+    "SCPs: SCPs don't affect users or roles in the management account",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        scps: vec![vec![deny("*", "*")]],
+        management: true,
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    rcp_must_allow,
+    "RCPs: the resource control policies at every level must allow the request",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        rcps: vec![vec![stmt("Allow", "ec2:*", "*", r#", "Principal": "*""#)]],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    rcp_allow_passes,
+    "RCPs: RCPs don't grant permissions; they allow what identity or resource policies grant",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        rcps: vec![vec![stmt("Allow", "*", "*", r#", "Principal": "*""#)]],
+        ..case()
+    },
+    Allowed
+);
+
+// --- Within one account -------------------------------------------------------------------------------------------
+
+rule!(
+    same_account_resource_policy_alone_allows_a_user,
+    "policy-eval-basics: If either the identity-based policy or the resource-based policy within the same account allows the request and the other doesn't, the request is still allowed.",
+    Case {
+        resource_policy: Some(grant(&format!(r#"{{"AWS": "{ALICE}"}}"#))),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    same_account_identity_alone_allows,
+    "policy-eval-basics: If either the identity-based policy or the resource-based policy ... allows the request, the request is still allowed",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(r#"{"AWS": "arn:aws:iam::111111111111:user/other"}"#)),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    resource_policy_naming_the_account_delegates,
+    "evaluation-logic: When the resource-based policy grants to the account, the identity-based policies of the account's principals must allow",
+    Case {
+        resource_policy: Some(grant(r#"{"AWS": "111111111111"}"#)),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    resource_policy_naming_the_account_with_identity_allows,
+    "evaluation-logic: permissions delegated to the account are granted through the identity-based policy",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(r#"{"AWS": "arn:aws:iam::111111111111:root"}"#)),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    boundary_limits_identity_policies,
+    "access_policies_boundaries: An entity's permissions boundary allows it to perform only the actions that are allowed by both its identity-based policies and its permissions boundaries.",
+    Case {
+        identity: vec![allow("s3:*", "*")],
+        boundary: Some(allow("s3:PutObject", "*")),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    boundary_and_identity_both_allow,
+    "access_policies_boundaries: allowed by both its identity-based policies and its permissions boundaries",
+    Case {
+        identity: vec![allow("s3:*", "*")],
+        boundary: Some(allow("s3:GetObject", "*")),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    boundary_grants_nothing,
+    "access_policies_boundaries: Permissions boundaries do not grant permissions on their own",
+    Case {
+        boundary: Some(allow("s3:*", "*")),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    boundary_does_not_limit_a_resource_policy_naming_the_user,
+    "access_policies_boundaries: Within an account, an implicit deny in a permissions boundary does not limit the permissions granted to an IAM user by a resource-based policy naming the user",
+    Case {
+        resource_policy: Some(grant(&format!(r#"{{"AWS": "{ALICE}"}}"#))),
+        boundary: Some(allow("ec2:*", "*")),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    boundary_limits_a_resource_policy_naming_the_role,
+    "access_policies_boundaries: If the resource-based policy grants to the role's ARN, an implicit deny in the boundary limits the role session",
+    Case {
+        caller: SESSION,
+        resource_policy: Some(grant(&format!(r#"{{"AWS": "{ROLE}"}}"#))),
+        boundary: Some(allow("ec2:*", "*")),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    resource_policy_naming_the_session_bypasses_the_boundary,
+    "access_policies_boundaries: resource-based policies that specify the role session ARN grant directly to the session",
+    Case {
+        caller: SESSION,
+        resource_policy: Some(grant(&format!(r#"{{"AWS": "{SESSION}"}}"#))),
+        boundary: Some(allow("ec2:*", "*")),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    resource_policy_naming_the_role_allows_its_session,
+    "reference_policies_elements_principal: a role principal in a resource-based policy grants to the sessions of that role",
+    Case {
+        caller: SESSION,
+        resource_policy: Some(grant(&format!(r#"{{"AWS": "{ROLE}"}}"#))),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    session_policy_limits,
+    "access_policies_session: The resulting session's permissions are the intersection of the role's identity-based policies and the session policies.",
+    Case {
+        caller: SESSION,
+        identity: vec![allow("s3:*", "*")],
+        session: Some(allow("s3:PutObject", "*")),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    session_policy_and_identity_allow,
+    "access_policies_session: the intersection of the identity-based policies and the session policies",
+    Case {
+        caller: SESSION,
+        identity: vec![allow("s3:*", "*")],
+        session: Some(allow("s3:Get*", "*")),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    session_policy_grants_nothing,
+    "access_policies_session: Session policies limit permissions ... they can't be used to grant more permissions than the identity-based policy",
+    Case {
+        caller: SESSION,
+        session: Some(allow("*", "*")),
+        ..case()
+    },
+    ImplicitDeny
+);
+
+// --- Across accounts -----------------------------------------------------------------------------------------------
+
+rule!(
+    cross_account_needs_both_sides,
+    "cross-account: the trusting account must allow via a resource-based policy and the trusted account via an identity-based policy",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(r#"{"AWS": "222222222222"}"#)),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    cross_account_identity_only_is_denied,
+    "cross-account: If the resource-based policy does not allow, the request is denied even when the identity-based policy allows",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    cross_account_resource_only_is_denied,
+    "cross-account: the requesting principal's identity-based policy must also allow the action",
+    Case {
+        caller: OTHER_USER,
+        resource_policy: Some(grant(&format!(r#"{{"AWS": "{OTHER_USER}"}}"#))),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    cross_account_boundary_applies,
+    "cross-account: the trusted side's boundary and session policies apply to what its identity-based policies grant",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        boundary: Some(allow("ec2:*", "*")),
+        resource_policy: Some(grant(r#"{"AWS": "222222222222"}"#)),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    cross_account_resource_deny_wins,
+    "cross-account: an explicit deny in either account's policies denies the request",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"222222222222"}},"Action":"s3:GetObject","Resource":"{OBJECT}"}},{{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"{OBJECT}"}}]}}"#
+        )),
+        ..case()
+    },
+    ExplicitDeny
+);
+
+// --- Role trust policies ("Role trust policies ... must always allow explicitly") --------------------------------
+
+fn assume() -> Case {
+    Case {
+        action: "sts:AssumeRole",
+        resource: ROLE,
+        trust: true,
+        ..case()
+    }
+}
+fn trust(principal: &str) -> Option<String> {
+    Some(stmt(
+        "Allow",
+        "sts:AssumeRole",
+        "",
+        &format!(r#", "Principal": {principal}"#),
+    ))
+}
+rule!(
+    trust_must_allow_even_in_one_account,
+    "evaluation-logic: Role trust policies ... must always allow explicitly, even within one account",
+    Case {
+        identity: vec![allow("sts:AssumeRole", ROLE)],
+        resource_policy: trust(r#"{"AWS": "999999999999"}"#),
+        ..assume()
+    },
+    ImplicitDeny
+);
+rule!(
+    trust_naming_the_user_is_enough_in_one_account,
+    "roles_terms: a trust policy that names the user lets it assume the role; within one account no identity-based policy is needed",
+    Case {
+        resource_policy: trust(&format!(r#"{{"AWS": "{ALICE}"}}"#)),
+        ..assume()
+    },
+    Allowed
+);
+rule!(
+    trust_naming_the_account_needs_identity_in_one_account,
+    "roles_terms: a trust that names the account delegates to the account's principals' identity-based policies",
+    Case {
+        resource_policy: trust(r#"{"AWS": "111111111111"}"#),
+        ..assume()
+    },
+    ImplicitDeny
+);
+rule!(
+    trust_naming_the_account_with_identity_allows,
+    "roles_terms: the account root principal in a trust policy plus an identity-based permission lets the principal assume the role",
+    Case {
+        identity: vec![allow("sts:AssumeRole", ROLE)],
+        resource_policy: trust(r#"{"AWS": "arn:aws:iam::111111111111:root"}"#),
+        ..assume()
+    },
+    Allowed
+);
+rule!(
+    cross_account_assume_needs_the_callers_policy,
+    "cross-account: to assume a role in another account, the trusted principal needs sts:AssumeRole in its identity-based policy",
+    Case {
+        caller: OTHER_USER,
+        resource_policy: trust(&format!(r#"{{"AWS": "{OTHER_USER}"}}"#)),
+        ..assume()
+    },
+    ImplicitDeny
+);
+rule!(
+    cross_account_assume_with_both,
+    "cross-account: both the trust policy and the caller's identity-based policy allow",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("sts:AssumeRole", ROLE)],
+        resource_policy: trust(r#"{"AWS": "222222222222"}"#),
+        ..assume()
+    },
+    Allowed
+);
+rule!(
+    trust_with_external_id_condition_needs_it,
+    "id_roles_create_for_user_externalid: the trust policy's sts:ExternalId condition must be satisfied",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("sts:AssumeRole", ROLE)],
+        resource_policy: Some(stmt(
+            "Allow",
+            "sts:AssumeRole",
+            "",
+            r#", "Principal": {"AWS": "222222222222"}, "Condition": {"StringEquals": {"sts:ExternalId": "x-1"}}"#
+        )),
+        ..assume()
+    },
+    ImplicitDeny
+);
+rule!(
+    trust_with_external_id_given,
+    "id_roles_create_for_user_externalid: with the right external id the role can be assumed",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("sts:AssumeRole", ROLE)],
+        resource_policy: Some(stmt(
+            "Allow",
+            "sts:AssumeRole",
+            "",
+            r#", "Principal": {"AWS": "222222222222"}, "Condition": {"StringEquals": {"sts:ExternalId": "x-1"}}"#
+        )),
+        context: vec![("sts:ExternalId", "x-1")],
+        ..assume()
+    },
+    Allowed
+);
+
+// --- Action, NotAction, Resource, NotResource -----------------------------------------------------------------------
+
+rule!(
+    actions_match_case_insensitively,
+    "reference_policies_elements_action: action names are case insensitive",
+    Case {
+        identity: vec![allow("S3:getobject", OBJECT)],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    action_star_wildcard,
+    "reference_policies_elements_action: You can use wildcards (*) ... \"s3:*\"",
+    Case {
+        identity: vec![allow("s3:Get*", OBJECT)],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    action_question_wildcard,
+    "reference_policies_elements_action: the ? wildcard matches one character",
+    Case {
+        identity: vec![allow("s3:GetObjec?", OBJECT)],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    action_all,
+    "reference_policies_elements_action: \"Action\": \"*\" matches every action",
+    Case {
+        identity: vec![allow("*", OBJECT)],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    action_list_any,
+    "reference_policies_elements_action: a list of actions matches any of them",
+    Case {
+        identity: vec![stmt(
+            "Allow",
+            r#""Action": ["s3:PutObject", "s3:GetObject"]"#,
+            OBJECT,
+            ""
+        )],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    not_action_allows_everything_else,
+    "reference_policies_elements_notaction: NotAction matches everything except the specified list of actions",
+    Case {
+        identity: vec![stmt("Allow", r#""NotAction": "iam:*""#, "*", "")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    not_action_excludes_the_listed,
+    "reference_policies_elements_notaction: the listed actions are not matched",
+    Case {
+        identity: vec![stmt("Allow", r#""NotAction": "s3:*""#, "*", "")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    deny_with_not_action_denies_the_rest,
+    "reference_policies_elements_notaction: Deny with NotAction denies all actions except those listed",
+    Case {
+        identity: vec![
+            allow("*", "*"),
+            stmt("Deny", r#""NotAction": "iam:*""#, "*", "")
+        ],
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    resources_match_case_sensitively,
+    "reference_policies_elements_resource: resource ARNs are case sensitive",
+    Case {
+        identity: vec![allow("s3:GetObject", "arn:aws:s3:::DOC-BUCKET/*")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    resource_star_in_the_path,
+    "reference_policies_elements_resource: You can use wildcard characters (* and ?) within any ARN segment",
+    Case {
+        identity: vec![allow("s3:GetObject", "arn:aws:s3:::doc-*/*.csv")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    resource_question_mark,
+    "reference_policies_elements_resource: the ? wildcard matches one character",
+    Case {
+        identity: vec![allow("s3:GetObject", "arn:aws:s3:::doc-bucket/report.cs?")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    resource_star_crosses_slashes,
+    "reference_policies_elements_resource: a * wildcard can match slashes in the resource part",
+    Case {
+        identity: vec![allow("s3:GetObject", "arn:aws:s3:::doc-bucket*")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    bucket_arn_is_not_its_objects,
+    "s3 ARNs: arn:aws:s3:::bucket names the bucket, not its objects",
+    Case {
+        identity: vec![allow("s3:GetObject", BUCKET)],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    not_resource_matches_the_rest,
+    "reference_policies_elements_notresource: NotResource matches every resource except those specified",
+    Case {
+        identity: vec![stmt(
+            "Allow",
+            "s3:GetObject",
+            "",
+            r#", "NotResource": "arn:aws:s3:::secret/*""#
+        )],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    not_resource_excludes_the_listed,
+    "reference_policies_elements_notresource: the specified resources are excluded",
+    Case {
+        identity: vec![stmt(
+            "Allow",
+            "s3:GetObject",
+            "",
+            r#", "NotResource": "arn:aws:s3:::doc-bucket/*""#
+        )],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    resource_list_any,
+    "reference_policies_elements_resource: a list of resources matches any of them",
+    Case {
+        identity: vec![allow(
+            "s3:GetObject",
+            r#"["arn:aws:s3:::a/*", "arn:aws:s3:::doc-bucket/*"]"#
+        )],
+        ..case()
+    },
+    Allowed
+);
+
+// --- Principal, NotPrincipal ----------------------------------------------------------------------------------------
+
+rule!(
+    principal_star_is_everyone,
+    "reference_policies_elements_principal: \"Principal\": \"*\" ... grants to everyone",
+    Case {
+        resource_policy: Some(grant(r#""*""#)),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_aws_star_is_everyone,
+    "reference_policies_elements_principal: {\"AWS\": \"*\"} is equivalent to \"*\"",
+    Case {
+        resource_policy: Some(grant(r#"{"AWS": "*"}"#)),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_account_id_short_form,
+    "reference_policies_elements_principal: you can use the account ARN (arn:aws:iam::account-ID:root), or a shortened form that consists of the \"AWS\": prefix followed by the account ID",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(r#"{"AWS": "222222222222"}"#)),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_root_arn_means_the_account,
+    "reference_policies_elements_principal: arn:aws:iam::account-ID:root stands for the account, not only its root user",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(r#"{"AWS": "arn:aws:iam::222222222222:root"}"#)),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_other_account_does_not_match,
+    "reference_policies_elements_principal: a principal of another account is not matched",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(r#"{"AWS": "333333333333"}"#)),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    principal_user_arn,
+    "reference_policies_elements_principal: IAM user principals are specified by ARN",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(&format!(r#"{{"AWS": "{OTHER_USER}"}}"#))),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_other_user_arn_does_not_match,
+    "reference_policies_elements_principal: naming one user does not name another",
+    Case {
+        caller: OTHER_USER,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(r#"{"AWS": "arn:aws:iam::222222222222:user/carol"}"#)),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    principal_role_names_its_sessions,
+    "reference_policies_elements_principal: role sessions are matched by the role's ARN",
+    Case {
+        caller: "arn:aws:sts::222222222222:assumed-role/ops/s",
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(r#"{"AWS": "arn:aws:iam::222222222222:role/ops"}"#)),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_session_arn_names_one_session,
+    "reference_policies_elements_principal: an assumed-role session principal names that session only",
+    Case {
+        caller: "arn:aws:sts::222222222222:assumed-role/ops/other",
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(grant(
+            r#"{"AWS": "arn:aws:sts::222222222222:assumed-role/ops/s"}"#
+        )),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    principal_service,
+    "reference_policies_elements_principal: AWS service principals are specified with Service",
+    Case {
+        caller: "ec2.amazonaws.com",
+        resource_account: "111111111111",
+        action: "sts:AssumeRole",
+        resource: ROLE,
+        trust: true,
+        resource_policy: trust(r#"{"Service": "ec2.amazonaws.com"}"#),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_other_service,
+    "reference_policies_elements_principal: a service principal names that service only",
+    Case {
+        caller: "lambda.amazonaws.com",
+        action: "sts:AssumeRole",
+        resource: ROLE,
+        trust: true,
+        resource_policy: trust(r#"{"Service": "ec2.amazonaws.com"}"#),
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    not_principal_excludes,
+    "reference_policies_elements_notprincipal: NotPrincipal matches every principal except those specified",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(stmt(
+            "Deny",
+            "s3:GetObject",
+            OBJECT,
+            &format!(r#", "NotPrincipal": {{"AWS": "{ALICE}"}}"#)
+        )),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    not_principal_denies_the_others,
+    "reference_policies_elements_notprincipal: Deny with NotPrincipal denies everyone not listed",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: Some(stmt(
+            "Deny",
+            "s3:GetObject",
+            OBJECT,
+            r#", "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:user/admin"}"#
+        )),
+        ..case()
+    },
+    ExplicitDeny
+);
+
+// --- Conditions: composition ("Creating a condition with multiple keys or values") ----------------------------------
+
+rule!(
+    keys_are_anded,
+    "multi-value-conditions: if there are multiple keys attached to a single condition operator, the conditions are evaluated using a logical AND",
+    Case {
+        identity: vec![when(
+            r#""StringEquals": {"aws:username": "alice", "aws:PrincipalTag/team": "data"}"#
+        )],
+        context: vec![("aws:PrincipalTag/team", "ops")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    keys_anded_all_hold,
+    "multi-value-conditions: evaluated using a logical AND (all hold)",
+    Case {
+        identity: vec![when(
+            r#""StringEquals": {"aws:username": "alice", "aws:PrincipalTag/team": "data"}"#
+        )],
+        context: vec![("aws:PrincipalTag/team", "data")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    operators_are_anded,
+    "multi-value-conditions: If there are multiple condition operators ... the conditions are evaluated using a logical AND",
+    Case {
+        identity: vec![when(
+            r#""StringEquals": {"aws:username": "alice"}, "Bool": {"aws:SecureTransport": "true"}"#
+        )],
+        context: vec![("aws:SecureTransport", "false")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    values_are_ored,
+    "multi-value-conditions: If a single condition operator includes multiple values for one key, that condition operator is evaluated using a logical OR",
+    Case {
+        identity: vec![when(
+            r#""StringEquals": {"aws:username": ["bob", "alice"]}"#
+        )],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    condition_keys_are_case_insensitive,
+    "reference_policies_elements_condition: condition key names are not case sensitive",
+    Case {
+        identity: vec![when(r#""StringEquals": {"AWS:USERNAME": "alice"}"#)],
+        ..case()
+    },
+    Allowed
+);
+
+// --- Conditions: missing keys, IfExists, Null ----------------------------------------------------------------------
+
+rule!(
+    missing_key_is_false,
+    "condition_operators: If the key that you specify in a policy condition is not present in the request context, the values do not match and the condition is false",
+    Case {
+        identity: vec![when(r#""StringEquals": {"aws:PrincipalTag/team": "data"}"#)],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    missing_key_negated_is_true,
+    "condition_operators: with a negated operator (StringNotEquals ...) a missing key makes the condition true",
+    Case {
+        identity: vec![when(
+            r#""StringNotEquals": {"aws:PrincipalTag/team": "data"}"#
+        )],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    if_exists_missing_is_true,
+    "condition_operators: ...IfExists: If the key is not present, evaluate the condition element as true.",
+    Case {
+        identity: vec![when(
+            r#""StringEqualsIfExists": {"aws:PrincipalTag/team": "data"}"#
+        )],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    if_exists_present_is_evaluated,
+    "condition_operators: ...IfExists: If the policy key is present in the context of the request, process the key as specified in the policy.",
+    Case {
+        identity: vec![when(
+            r#""StringEqualsIfExists": {"aws:PrincipalTag/team": "data"}"#
+        )],
+        context: vec![("aws:PrincipalTag/team", "ops")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    null_true_when_absent,
+    "condition_operators: Null ... true if the key doesn't exist (\"true\")",
+    Case {
+        identity: vec![when(r#""Null": {"aws:TokenIssueTime": "true"}"#)],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    null_true_fails_when_present,
+    "condition_operators: Null \"true\" fails when the key exists",
+    Case {
+        identity: vec![when(r#""Null": {"aws:TokenIssueTime": "true"}"#)],
+        context: vec![("aws:TokenIssueTime", "2026-11-29T10:00:00Z")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    null_false_when_present,
+    "condition_operators: Null \"false\": the key exists and its value is not null",
+    Case {
+        identity: vec![when(r#""Null": {"aws:TokenIssueTime": "false"}"#)],
+        context: vec![("aws:TokenIssueTime", "2026-11-29T10:00:00Z")],
+        ..case()
+    },
+    Allowed
+);
+
+// --- Conditions: set operators ("Condition keys with multiple values") ---------------------------------------------
+
+rule!(
+    for_all_values_all_match,
+    "condition-single-vs-multi-valued: ForAllValues returns true if every value in the request matches at least one value in the policy",
+    Case {
+        identity: vec![when(
+            r#""ForAllValues:StringEquals": {"aws:TagKeys": ["a", "b"]}"#
+        )],
+        context: vec![("aws:TagKeys", "a"), ("aws:TagKeys", "b")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    for_all_values_one_outside,
+    "condition-single-vs-multi-valued: ForAllValues is false when a request value matches none",
+    Case {
+        identity: vec![when(
+            r#""ForAllValues:StringEquals": {"aws:TagKeys": ["a", "b"]}"#
+        )],
+        context: vec![("aws:TagKeys", "a"), ("aws:TagKeys", "c")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    for_all_values_missing_key,
+    "condition-single-vs-multi-valued: ForAllValues ... also returns true if there are no keys in the request",
+    Case {
+        identity: vec![when(
+            r#""ForAllValues:StringEquals": {"aws:TagKeys": ["a"]}"#
+        )],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    for_all_values_empty_set,
+    "condition-single-vs-multi-valued: ForAllValues returns true if the key resolves to an empty data set",
+    Case {
+        identity: vec![when(
+            r#""ForAllValues:StringEquals": {"aws:TagKeys": ["a"]}"#
+        )],
+        context: vec![("aws:TagKeys", "<empty>")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    for_any_value_one_matches,
+    "condition-single-vs-multi-valued: ForAnyValue returns true if at least one of the request values matches",
+    Case {
+        identity: vec![when(
+            r#""ForAnyValue:StringEquals": {"aws:TagKeys": ["a"]}"#
+        )],
+        context: vec![("aws:TagKeys", "z"), ("aws:TagKeys", "a")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    for_any_value_none_matches,
+    "condition-single-vs-multi-valued: ForAnyValue is false when no request value matches",
+    Case {
+        identity: vec![when(
+            r#""ForAnyValue:StringEquals": {"aws:TagKeys": ["a"]}"#
+        )],
+        context: vec![("aws:TagKeys", "z")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    for_any_value_missing_key,
+    "condition-single-vs-multi-valued: ForAnyValue returns false if there are no keys in the request",
+    Case {
+        identity: vec![when(
+            r#""ForAnyValue:StringEquals": {"aws:TagKeys": ["a"]}"#
+        )],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    for_any_value_empty_set,
+    "condition-single-vs-multi-valued: ForAnyValue returns false if the key resolves to an empty data set",
+    Case {
+        identity: vec![when(
+            r#""ForAnyValue:StringEquals": {"aws:TagKeys": ["a"]}"#
+        )],
+        context: vec![("aws:TagKeys", "<empty>")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    for_all_values_negated,
+    "condition-single-vs-multi-valued: ForAllValues:StringNotEquals holds when no request value is one of the policy's",
+    Case {
+        identity: vec![when(
+            r#""ForAllValues:StringNotEquals": {"aws:TagKeys": ["secret"]}"#
+        )],
+        context: vec![("aws:TagKeys", "a"), ("aws:TagKeys", "b")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    for_any_value_negated,
+    "condition-single-vs-multi-valued: ForAnyValue:StringNotEquals holds when some request value is not among the policy's",
+    Case {
+        identity: vec![when(
+            r#""ForAnyValue:StringNotEquals": {"aws:TagKeys": ["a"]}"#
+        )],
+        context: vec![("aws:TagKeys", "a")],
+        ..case()
+    },
+    ImplicitDeny
+);
+
+// --- Conditions: each operator family ("IAM JSON policy elements: Condition operators") -----------------------------
+
+fn op(condition: &str, context: Vec<(&'static str, &'static str)>) -> Case {
+    Case {
+        identity: vec![when(condition)],
+        context,
+        ..case()
+    }
+}
+rule!(
+    string_equals_exact,
+    "condition_operators: StringEquals: Exact matching, case sensitive",
+    op(
+        r#""StringEquals": {"aws:PrincipalTag/team": "Data"}"#,
+        vec![("aws:PrincipalTag/team", "Data")]
+    ),
+    Allowed
+);
+rule!(
+    string_equals_is_case_sensitive,
+    "condition_operators: StringEquals: Exact matching, case sensitive",
+    op(
+        r#""StringEquals": {"aws:PrincipalTag/team": "Data"}"#,
+        vec![("aws:PrincipalTag/team", "data")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    string_not_equals,
+    "condition_operators: StringNotEquals: Negated matching",
+    op(
+        r#""StringNotEquals": {"aws:PrincipalTag/team": "data"}"#,
+        vec![("aws:PrincipalTag/team", "ops")]
+    ),
+    Allowed
+);
+rule!(
+    string_not_equals_equal,
+    "condition_operators: StringNotEquals: Negated matching (an equal value fails)",
+    op(
+        r#""StringNotEquals": {"aws:PrincipalTag/team": "data"}"#,
+        vec![("aws:PrincipalTag/team", "data")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    string_equals_ignore_case,
+    "condition_operators: StringEqualsIgnoreCase: Exact matching, ignoring case",
+    op(
+        r#""StringEqualsIgnoreCase": {"aws:PrincipalTag/team": "DATA"}"#,
+        vec![("aws:PrincipalTag/team", "data")]
+    ),
+    Allowed
+);
+rule!(
+    string_not_equals_ignore_case,
+    "condition_operators: StringNotEqualsIgnoreCase: Negated matching, ignoring case",
+    op(
+        r#""StringNotEqualsIgnoreCase": {"aws:PrincipalTag/team": "DATA"}"#,
+        vec![("aws:PrincipalTag/team", "data")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    string_like_wildcards,
+    "condition_operators: StringLike: Case-sensitive matching. The values can include multi-character match wildcards (*) and single-character match wildcards (?) anywhere in the string.",
+    op(
+        r#""StringLike": {"s3:prefix": "home/*/docs?"}"#,
+        vec![("s3:prefix", "home/alice/docs1")]
+    ),
+    Allowed
+);
+rule!(
+    string_like_is_case_sensitive,
+    "condition_operators: StringLike: Case-sensitive matching",
+    op(
+        r#""StringLike": {"s3:prefix": "home/*"}"#,
+        vec![("s3:prefix", "HOME/alice")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    string_not_like,
+    "condition_operators: StringNotLike: Negated case-sensitive matching",
+    op(
+        r#""StringNotLike": {"s3:prefix": "secret/*"}"#,
+        vec![("s3:prefix", "home/alice")]
+    ),
+    Allowed
+);
+rule!(
+    numeric_equals,
+    "condition_operators: NumericEquals: Matching",
+    op(
+        r#""NumericEquals": {"s3:max-keys": "10"}"#,
+        vec![("s3:max-keys", "10")]
+    ),
+    Allowed
+);
+rule!(
+    numeric_not_equals,
+    "condition_operators: NumericNotEquals: Negated matching",
+    op(
+        r#""NumericNotEquals": {"s3:max-keys": "10"}"#,
+        vec![("s3:max-keys", "10")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    numeric_less_than,
+    "condition_operators: NumericLessThan: \"Less than\" matching",
+    op(
+        r#""NumericLessThan": {"s3:max-keys": "10"}"#,
+        vec![("s3:max-keys", "9")]
+    ),
+    Allowed
+);
+rule!(
+    numeric_less_than_equals,
+    "condition_operators: NumericLessThanEquals: \"Less than or equals\" matching",
+    op(
+        r#""NumericLessThanEquals": {"s3:max-keys": "10"}"#,
+        vec![("s3:max-keys", "10")]
+    ),
+    Allowed
+);
+rule!(
+    numeric_greater_than,
+    "condition_operators: NumericGreaterThan: \"Greater than\" matching",
+    op(
+        r#""NumericGreaterThan": {"s3:max-keys": "10"}"#,
+        vec![("s3:max-keys", "10")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    numeric_greater_than_equals,
+    "condition_operators: NumericGreaterThanEquals: \"Greater than or equals\" matching",
+    op(
+        r#""NumericGreaterThanEquals": {"s3:max-keys": "10"}"#,
+        vec![("s3:max-keys", "10.5")]
+    ),
+    Allowed
+);
+rule!(
+    numeric_not_a_number,
+    "condition_operators: a value that is not a number does not match a numeric operator",
+    op(
+        r#""NumericLessThan": {"s3:max-keys": "10"}"#,
+        vec![("s3:max-keys", "ten")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    date_equals,
+    "condition_operators: DateEquals: Matching a specific date",
+    op(
+        r#""DateEquals": {"aws:CurrentTime": "2026-11-29T00:00:00Z"}"#,
+        vec![("aws:CurrentTime", "2026-11-29")]
+    ),
+    Allowed
+);
+rule!(
+    date_not_equals,
+    "condition_operators: DateNotEquals: Negated matching",
+    op(
+        r#""DateNotEquals": {"aws:CurrentTime": "2026-11-29T00:00:00Z"}"#,
+        vec![("aws:CurrentTime", "2026-11-30T00:00:00Z")]
+    ),
+    Allowed
+);
+rule!(
+    date_less_than,
+    "condition_operators: DateLessThan: Matching before a specific date and time",
+    op(
+        r#""DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}"#,
+        vec![("aws:CurrentTime", "2026-11-29T10:00:00Z")]
+    ),
+    Allowed
+);
+rule!(
+    date_less_than_equals,
+    "condition_operators: DateLessThanEquals: Matching at or before a specific date and time",
+    op(
+        r#""DateLessThanEquals": {"aws:CurrentTime": "2026-11-29T10:00:00Z"}"#,
+        vec![("aws:CurrentTime", "2026-11-29T11:00:00+01:00")]
+    ),
+    Allowed
+);
+rule!(
+    date_greater_than,
+    "condition_operators: DateGreaterThan: Matching after a specific date and time",
+    op(
+        r#""DateGreaterThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}"#,
+        vec![("aws:CurrentTime", "2026-11-29T10:00:00Z")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    date_greater_than_equals_epoch,
+    "condition_operators: dates in ISO 8601 or epoch (UNIX) time; DateGreaterThanEquals",
+    op(
+        r#""DateGreaterThanEquals": {"aws:EpochTime": "1796000000"}"#,
+        vec![("aws:EpochTime", "1796000001")]
+    ),
+    Allowed
+);
+rule!(
+    date_epoch_against_iso,
+    "condition_operators: epoch and ISO 8601 values compare as the same instants",
+    op(
+        r#""DateLessThan": {"aws:CurrentTime": "1970-01-02T00:00:00Z"}"#,
+        vec![("aws:CurrentTime", "86399")]
+    ),
+    Allowed
+);
+rule!(
+    bool_true,
+    "condition_operators: Bool: Boolean matching",
+    op(
+        r#""Bool": {"aws:MultiFactorAuthPresent": "true"}"#,
+        vec![("aws:MultiFactorAuthPresent", "true")]
+    ),
+    Allowed
+);
+rule!(
+    bool_false_value,
+    "condition_operators: Bool: Boolean matching (false does not match true)",
+    op(
+        r#""Bool": {"aws:MultiFactorAuthPresent": "true"}"#,
+        vec![("aws:MultiFactorAuthPresent", "false")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    bool_missing_key,
+    "condition_operators: a missing key (no MFA information) makes Bool false",
+    op(r#""Bool": {"aws:MultiFactorAuthPresent": "true"}"#, vec![]),
+    ImplicitDeny
+);
+rule!(
+    binary_equals,
+    "condition_operators: BinaryEquals: byte-for-byte comparison of base-64 encoded values",
+    op(
+        r#""BinaryEquals": {"aws:RequestTag/key": "QmluYXJ5VmFsdWU="}"#,
+        vec![("aws:RequestTag/key", "QmluYXJ5VmFsdWU=")]
+    ),
+    Allowed
+);
+rule!(
+    ip_address_v4_range,
+    "condition_operators: IpAddress: The specified IP address or range",
+    op(
+        r#""IpAddress": {"aws:SourceIp": "203.0.113.0/24"}"#,
+        vec![("aws:SourceIp", "203.0.113.9")]
+    ),
+    Allowed
+);
+rule!(
+    ip_address_outside,
+    "condition_operators: IpAddress: an address outside the range does not match",
+    op(
+        r#""IpAddress": {"aws:SourceIp": "203.0.113.0/24"}"#,
+        vec![("aws:SourceIp", "198.51.100.9")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    not_ip_address,
+    "condition_operators: NotIpAddress: All IP addresses except the specified IP address or range",
+    op(
+        r#""NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}"#,
+        vec![("aws:SourceIp", "198.51.100.9")]
+    ),
+    Allowed
+);
+rule!(
+    ip_address_v6,
+    "condition_operators: IpAddress accepts IPv6 addresses and ranges",
+    op(
+        r#""IpAddress": {"aws:SourceIp": "2001:db8::/32"}"#,
+        vec![("aws:SourceIp", "2001:db8:1234::1")]
+    ),
+    Allowed
+);
+rule!(
+    arn_equals,
+    "condition_operators: ArnEquals, ArnLike: Case-sensitive matching of the ARN.",
+    op(
+        r#""ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111111111111:topic"}"#,
+        vec![("aws:SourceArn", "arn:aws:sns:us-east-1:111111111111:topic")]
+    ),
+    Allowed
+);
+rule!(
+    arn_like_segments,
+    "condition_operators: Each of the six colon-delimited components of the ARN is checked separately and each can include multi-character match wildcards (*) or single-character match wildcards (?).",
+    op(
+        r#""ArnLike": {"aws:SourceArn": "arn:aws:sns:*:111111111111:*"}"#,
+        vec![("aws:SourceArn", "arn:aws:sns:eu-west-1:111111111111:topic")]
+    ),
+    Allowed
+);
+rule!(
+    arn_like_star_stays_in_its_segment,
+    "condition_operators: each component is checked separately: a * does not reach into the next component",
+    op(
+        r#""ArnLike": {"aws:SourceArn": "arn:aws:sns:*"}"#,
+        vec![("aws:SourceArn", "arn:aws:sns:eu-west-1:111111111111:topic")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    arn_not_equals,
+    "condition_operators: ArnNotEquals, ArnNotLike: Negated matching for ARN.",
+    op(
+        r#""ArnNotLike": {"aws:SourceArn": "arn:aws:sns:*:999999999999:*"}"#,
+        vec![("aws:SourceArn", "arn:aws:sns:eu-west-1:111111111111:topic")]
+    ),
+    Allowed
+);
+
+// --- Policy variables ("IAM policy elements: Variables and tags") ---------------------------------------------------
+
+rule!(
+    variable_in_resource,
+    "policy variables: ${aws:username} is replaced with the friendly name of the current user",
+    Case {
+        identity: vec![allow(
+            "s3:GetObject",
+            "arn:aws:s3:::doc-bucket/home/${aws:username}/*"
+        )],
+        resource: "arn:aws:s3:::doc-bucket/home/alice/x",
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    variable_does_not_match_another_user,
+    "policy variables: the variable is the caller's own name, not another's",
+    Case {
+        identity: vec![allow(
+            "s3:GetObject",
+            "arn:aws:s3:::doc-bucket/home/${aws:username}/*"
+        )],
+        resource: "arn:aws:s3:::doc-bucket/home/bob/x",
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    variable_missing_does_not_match,
+    "policy variables: If there is no value for the variable, the policy element does not match",
+    Case {
+        identity: vec![allow(
+            "s3:GetObject",
+            "arn:aws:s3:::doc-bucket/${aws:PrincipalTag/team}/*"
+        )],
+        resource: "arn:aws:s3:::doc-bucket/data/x",
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    variable_default_value,
+    "policy variables: To add a default value to a variable, surround the default value with single quotes ('') ... ${aws:PrincipalTag/team, 'company-wide'}",
+    Case {
+        identity: vec![allow(
+            "s3:GetObject",
+            "arn:aws:s3:::doc-bucket/${aws:PrincipalTag/team, 'company-wide'}/*"
+        )],
+        resource: "arn:aws:s3:::doc-bucket/company-wide/x",
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    variable_escape_star,
+    "policy variables: ${*} represents the * (asterisk) character ... as a literal character",
+    Case {
+        identity: vec![allow("s3:GetObject", "arn:aws:s3:::doc-bucket/a${*}b")],
+        resource: "arn:aws:s3:::doc-bucket/axb",
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    variable_escape_question,
+    "policy variables: ${?} represents the ? (question mark) character",
+    Case {
+        identity: vec![allow("s3:GetObject", "arn:aws:s3:::doc-bucket/a${?}")],
+        resource: "arn:aws:s3:::doc-bucket/a?",
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    variable_escape_dollar,
+    "policy variables: ${$} represents the $ (dollar sign) character",
+    Case {
+        identity: vec![allow("s3:GetObject", "arn:aws:s3:::doc-bucket/${$}x")],
+        resource: "arn:aws:s3:::doc-bucket/$x",
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    variable_in_condition,
+    "policy variables: you can use policy variables in the Condition element",
+    Case {
+        identity: vec![when(
+            r#""StringLike": {"s3:prefix": "home/${aws:username}/*"}"#
+        )],
+        context: vec![("s3:prefix", "home/alice/docs")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    variable_principal_tag,
+    "policy variables: aws:PrincipalTag/tag-key is available as a variable",
+    Case {
+        identity: vec![allow(
+            "s3:GetObject",
+            "arn:aws:s3:::doc-bucket/${aws:PrincipalTag/team}/*"
+        )],
+        resource: "arn:aws:s3:::doc-bucket/data/x",
+        context: vec![("aws:PrincipalTag/team", "data")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_arn_key_is_filled,
+    "condition keys: aws:PrincipalArn is the ARN of the principal that made the request (for a role session, the role's ARN)",
+    Case {
+        caller: SESSION,
+        identity: vec![when(&format!(
+            r#""ArnEquals": {{"aws:PrincipalArn": "{ROLE}"}}"#
+        ))],
+        ..case()
+    },
+    Allowed
+);
