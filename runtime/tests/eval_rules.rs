@@ -572,20 +572,20 @@ fn assume() -> Case {
         ..case()
     }
 }
-fn trust(principal: &str) -> Option<String> {
-    Some(stmt(
+fn trust(principal: &str) -> String {
+    stmt(
         "Allow",
         "sts:AssumeRole",
         "",
         &format!(r#", "Principal": {principal}"#),
-    ))
+    )
 }
 rule!(
     trust_must_allow_even_in_one_account,
     "evaluation-logic: Role trust policies ... must always allow explicitly, even within one account",
     Case {
         identity: vec![allow("sts:AssumeRole", ROLE)],
-        resource_policy: trust(r#"{"AWS": "999999999999"}"#),
+        resource_policy: Some(trust(r#"{"AWS": "999999999999"}"#)),
         ..assume()
     },
     ImplicitDeny
@@ -594,7 +594,7 @@ rule!(
     trust_naming_the_user_is_enough_in_one_account,
     "roles_terms: a trust policy that names the user lets it assume the role; within one account no identity-based policy is needed",
     Case {
-        resource_policy: trust(&format!(r#"{{"AWS": "{ALICE}"}}"#)),
+        resource_policy: Some(trust(&format!(r#"{{"AWS": "{ALICE}"}}"#))),
         ..assume()
     },
     Allowed
@@ -603,7 +603,7 @@ rule!(
     trust_naming_the_account_needs_identity_in_one_account,
     "roles_terms: a trust that names the account delegates to the account's principals' identity-based policies",
     Case {
-        resource_policy: trust(r#"{"AWS": "111111111111"}"#),
+        resource_policy: Some(trust(r#"{"AWS": "111111111111"}"#)),
         ..assume()
     },
     ImplicitDeny
@@ -613,7 +613,7 @@ rule!(
     "roles_terms: the account root principal in a trust policy plus an identity-based permission lets the principal assume the role",
     Case {
         identity: vec![allow("sts:AssumeRole", ROLE)],
-        resource_policy: trust(r#"{"AWS": "arn:aws:iam::111111111111:root"}"#),
+        resource_policy: Some(trust(r#"{"AWS": "arn:aws:iam::111111111111:root"}"#)),
         ..assume()
     },
     Allowed
@@ -623,7 +623,7 @@ rule!(
     "cross-account: to assume a role in another account, the trusted principal needs sts:AssumeRole in its identity-based policy",
     Case {
         caller: OTHER_USER,
-        resource_policy: trust(&format!(r#"{{"AWS": "{OTHER_USER}"}}"#)),
+        resource_policy: Some(trust(&format!(r#"{{"AWS": "{OTHER_USER}"}}"#))),
         ..assume()
     },
     ImplicitDeny
@@ -634,7 +634,7 @@ rule!(
     Case {
         caller: OTHER_USER,
         identity: vec![allow("sts:AssumeRole", ROLE)],
-        resource_policy: trust(r#"{"AWS": "222222222222"}"#),
+        resource_policy: Some(trust(r#"{"AWS": "222222222222"}"#)),
         ..assume()
     },
     Allowed
@@ -949,7 +949,7 @@ rule!(
         action: "sts:AssumeRole",
         resource: ROLE,
         trust: true,
-        resource_policy: trust(r#"{"Service": "ec2.amazonaws.com"}"#),
+        resource_policy: Some(trust(r#"{"Service": "ec2.amazonaws.com"}"#)),
         ..case()
     },
     Allowed
@@ -962,7 +962,7 @@ rule!(
         action: "sts:AssumeRole",
         resource: ROLE,
         trust: true,
-        resource_policy: trust(r#"{"Service": "ec2.amazonaws.com"}"#),
+        resource_policy: Some(trust(r#"{"Service": "ec2.amazonaws.com"}"#)),
         ..case()
     },
     ImplicitDeny
