@@ -53,7 +53,16 @@ fn normalize(value: &Value, key: Option<&str>) -> Value {
             }
             Value::Object(out)
         }
-        Value::Array(items) => sorted(items.iter().map(|item| normalize(item, key)).collect()),
+        // The elements of a list: scalars as the text IAM keeps (not each wrapped in a list of its own).
+        Value::Array(items) => sorted(
+            items
+                .iter()
+                .map(|item| match item {
+                    Value::Object(_) | Value::Array(_) => normalize(item, key),
+                    scalar => scalar_text(scalar),
+                })
+                .collect(),
+        ),
         Value::String(_) | Value::Bool(_) | Value::Number(_)
             if key.is_some_and(|key| SCALAR_KEYS.contains(&key)) =>
         {

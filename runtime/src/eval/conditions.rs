@@ -9,13 +9,13 @@
 
 use std::net::IpAddr;
 
-use super::Context;
+use super::Lookup;
 use super::pattern::{matches, substitute};
 use crate::policy::{Condition, ConditionValue, Operator, OperatorBase, SetQualifier};
 
 /// Whether every block of `condition` holds.
 #[must_use]
-pub fn holds(condition: &Condition, context: &Context) -> bool {
+pub fn holds(condition: &Condition, context: &dyn Lookup) -> bool {
     condition.0.iter().all(|block| {
         block
             .entries
@@ -29,12 +29,12 @@ fn entry_holds(
     operator: Operator,
     key: &str,
     policy_values: &[ConditionValue],
-    context: &Context,
+    context: &dyn Lookup,
 ) -> bool {
-    let request = context.values(key);
+    let request = context.lookup(key);
     if operator.base == OperatorBase::Null {
         // `"Null": {"key": "true"}` holds when the key is absent; `"false"`, when it is present.
-        let absent = request.is_none_or(<[String]>::is_empty);
+        let absent = request.is_none_or(|values| values.is_empty());
         return policy_values
             .iter()
             .any(|value| value.as_text().eq_ignore_ascii_case("true") == absent);
@@ -72,14 +72,14 @@ fn entry_holds(
             }
         }),
         // A negated operator holds when no request value matches any policy value; a positive one when any does.
-        None if negated => !request.iter().any(|value| positive(value)),
-        None => request.iter().any(|value| positive(value)),
+        None if negated => !request.iter().any(&positive),
+        None => request.iter().any(positive),
     }
 }
 
 /// Whether `request` matches `policy` under the positive form of `base` (`StringEquals` for
 /// `StringNotEquals`).
-fn compare(base: OperatorBase, policy: &str, request: &str, context: &Context) -> bool {
+fn compare(base: OperatorBase, policy: &str, request: &str, context: &dyn Lookup) -> bool {
     use OperatorBase as O;
     match base {
         O::StringEquals | O::StringNotEquals => {
@@ -255,7 +255,7 @@ pub fn ip_in_range(policy: &str, request: &str) -> bool {
 }
 
 /// ARN operators compare the six colon-separated parts one by one, each with `*` and `?`.
-fn arn_matches(policy: &str, request: &str, context: &Context) -> bool {
+fn arn_matches(policy: &str, request: &str, context: &dyn Lookup) -> bool {
     let policy_parts: Vec<&str> = policy.splitn(6, ':').collect();
     let request_parts: Vec<&str> = request.splitn(6, ':').collect();
     policy_parts.len() == 6

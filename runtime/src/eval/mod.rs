@@ -75,6 +75,124 @@ impl Context {
     }
 }
 
+/// The values of a condition key in a request.
+#[derive(Debug, Clone, Copy)]
+pub enum Values<'a> {
+    /// Several (or none: a multi-valued key present but empty).
+    Many(&'a [String]),
+    /// One.
+    One(&'a str),
+}
+
+impl<'a> Values<'a> {
+    /// How many.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Many(values) => values.len(),
+            Values::One(_) => 1,
+        }
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The only value, if there is exactly one.
+    #[must_use]
+    pub fn single(&self) -> Option<&'a str> {
+        match self {
+            Values::Many([value]) => Some(value),
+            Values::Many(_) => None,
+            Values::One(value) => Some(value),
+        }
+    }
+
+    /// Each value.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let (many, one): (&'a [String], Option<&'a str>) = match *self {
+            Values::Many(values) => (values, None),
+            Values::One(value) => (&[], Some(value)),
+        };
+        many.iter().map(String::as_str).chain(one)
+    }
+}
+
+/// Where condition keys and policy variables are looked up.
+pub trait Lookup {
+    /// The values of `key` (compared without regard to case), if the request has it.
+    fn lookup(&self, key: &str) -> Option<Values<'_>>;
+}
+
+impl Lookup for Context {
+    fn lookup(&self, key: &str) -> Option<Values<'_>> {
+        self.values(key).map(Values::Many)
+    }
+}
+
+/// A request's whole context: what the caller supplied, then the keys AWS derives from the caller and the
+/// resource (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username`, `aws:PrincipalType`,
+/// `aws:ResourceAccount`). Built once per decision without copying the caller's context.
+struct Scope<'a> {
+    given: &'a Context,
+    derived: [(&'static str, Option<std::borrow::Cow<'a, str>>); 5],
+}
+
+impl<'a> Scope<'a> {
+    fn new(given: &'a Context, caller: &'a Caller, resource_account: &'a str) -> Self {
+        use std::borrow::Cow;
+        let role = caller.role_of_session();
+        let principal_type = if caller.is_user() {
+            Some("User")
+        } else if role.is_some() {
+            Some("AssumedRole")
+        } else if caller.arn.ends_with(":root") {
+            Some("Account")
+        } else {
+            None
+        };
+        let username = caller
+            .is_user()
+            .then(|| caller.arn.rsplit('/').next())
+            .flatten();
+        Scope {
+            given,
+            derived: [
+                (
+                    "aws:PrincipalArn",
+                    Some(role.map_or(Cow::Borrowed(caller.arn.as_str()), Cow::Owned)),
+                ),
+                (
+                    "aws:PrincipalAccount",
+                    (!caller.account.is_empty()).then_some(Cow::Borrowed(caller.account.as_str())),
+                ),
+                ("aws:username", username.map(Cow::Borrowed)),
+                ("aws:PrincipalType", principal_type.map(Cow::Borrowed)),
+                (
+                    "aws:ResourceAccount",
+                    (!resource_account.is_empty()).then_some(Cow::Borrowed(resource_account)),
+                ),
+            ],
+        }
+    }
+}
+
+impl Lookup for Scope<'_> {
+    fn lookup(&self, key: &str) -> Option<Values<'_>> {
+        self.given.lookup(key).or_else(|| {
+            self.derived.iter().find_map(|(name, value)| {
+                if name.eq_ignore_ascii_case(key) {
+                    value.as_deref().map(Values::One)
+                } else {
+                    None
+                }
+            })
+        })
+    }
+}
+
 /// Who makes a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
@@ -240,45 +358,46 @@ pub struct Evaluation {
 }
 
 /// The statements of `policy` that apply to the request, with `effect`.
-fn matching<'a>(
-    policy: Named<'a>,
+fn matching(
+    policy: Named<'_>,
     effect: Effect,
-    caller: &Caller,
-    action: &str,
-    resource: &str,
-    context: &Context,
+    request: &Request<'_>,
     check_principal: bool,
-) -> impl Iterator<Item = Deciding> + 'a {
+) -> Vec<Deciding> {
     let lone = matches!(policy.document.statement, crate::policy::OneOrMany::One(_));
-    let caller = caller.clone();
-    let action = action.to_owned();
-    let resource = resource.to_owned();
-    let context = context.clone();
-    policy
-        .document
-        .statements()
-        .enumerate()
-        .filter(move |(_, statement)| {
-            statement.effect == effect
-                && statement_applies(
-                    statement,
-                    &caller,
-                    &action,
-                    &resource,
-                    &context,
-                    check_principal,
-                )
-        })
-        .map(move |(index, statement)| Deciding {
-            policy: policy.name.to_owned(),
-            statement: statement.sid.clone().unwrap_or_else(|| format!("#{index}")),
-            pointer: if lone {
-                "/Statement".to_owned()
-            } else {
-                format!("/Statement/{index}")
-            },
-            effect,
-        })
+    let mut found = Vec::new();
+    for (index, statement) in policy.document.statements().enumerate() {
+        if statement.effect == effect
+            && statement_applies(
+                statement,
+                request.caller,
+                request.action,
+                request.resource,
+                request.scope,
+                check_principal,
+            )
+        {
+            found.push(Deciding {
+                policy: policy.name.to_owned(),
+                statement: statement.sid.clone().unwrap_or_else(|| format!("#{index}")),
+                pointer: if lone {
+                    "/Statement".to_owned()
+                } else {
+                    format!("/Statement/{index}")
+                },
+                effect,
+            });
+        }
+    }
+    found
+}
+
+/// One request, as the matching functions see it.
+struct Request<'a> {
+    caller: &'a Caller,
+    action: &'a str,
+    resource: &'a str,
+    scope: &'a dyn Lookup,
 }
 
 /// Whether a statement applies to the request: action, resource, principal (for resource-based policies) and
@@ -289,7 +408,7 @@ pub fn statement_applies(
     caller: &Caller,
     action: &str,
     resource: &str,
-    context: &Context,
+    context: &dyn Lookup,
     check_principal: bool,
 ) -> bool {
     let action_matches = match &statement.action {
@@ -438,17 +557,18 @@ pub fn evaluate(
     policies: &Policies<'_>,
     context: &Context,
 ) -> Evaluation {
-    let mut context = context.clone();
-    caller.fill(&mut context);
-    if !resource_account.is_empty() {
-        context.set_default("aws:ResourceAccount", resource_account);
-    }
-    let context = &context;
+    let scope = Scope::new(context, caller, resource_account);
+    let request = Request {
+        caller,
+        action,
+        resource,
+        scope: &scope,
+    };
     let mut reasons = Vec::new();
     let scps_apply = !policies.scps.is_empty() && !policies.caller_is_management_account;
     let rcps_apply = !policies.rcps.is_empty() && !policies.resource_in_management_account;
     let find = |policy: Named<'_>, effect, principal| -> Vec<Deciding> {
-        matching(policy, effect, caller, action, resource, context, principal).collect()
+        matching(policy, effect, &request, principal)
     };
 
     // 1. An explicit deny in any applicable policy.

@@ -6,7 +6,9 @@
 //! is no value for the variable, the policy element or condition does not match", IAM User Guide, "IAM policy
 //! elements: Variables and tags").
 
+#[cfg(test)]
 use super::Context;
+use super::Lookup;
 use crate::glob;
 
 /// One piece of a pattern after its variables are replaced.
@@ -22,7 +24,7 @@ enum Token {
 
 /// The pattern with its variables replaced from `context`, or `None` when a variable has no value. Only called
 /// for patterns that contain `${`.
-fn tokens(pattern: &str, context: &Context) -> Option<Vec<Token>> {
+fn tokens(pattern: &str, context: &dyn Lookup) -> Option<Vec<Token>> {
     let mut out = Vec::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(start) = rest.find("${") {
@@ -51,9 +53,9 @@ fn tokens(pattern: &str, context: &Context) -> Option<Vec<Token>> {
                     None => (inner, None),
                 };
                 // A variable stands for one value: a multi-valued key cannot be a variable.
-                let value = match context.values(key) {
-                    Some([value]) => value.as_str(),
-                    _ => default?,
+                let value = match context.lookup(key).and_then(|values| values.single()) {
+                    Some(value) => value,
+                    None => default?,
                 };
                 out.extend(value.chars().map(Token::Literal));
             }
@@ -106,7 +108,7 @@ fn matches_tokens(pattern: &[Token], text: &str, eq: impl Fn(char, char) -> bool
 
 /// Whether `text` matches `pattern` (wildcards, and variables from `context`), characters compared exactly.
 #[must_use]
-pub fn matches(pattern: &str, text: &str, context: &Context) -> bool {
+pub fn matches(pattern: &str, text: &str, context: &dyn Lookup) -> bool {
     if !pattern.contains("${") {
         return glob::matches(pattern, text);
     }
@@ -115,7 +117,7 @@ pub fn matches(pattern: &str, text: &str, context: &Context) -> bool {
 
 /// Like [`matches`], ASCII letters compared regardless of case.
 #[must_use]
-pub fn matches_ignore_case(pattern: &str, text: &str, context: &Context) -> bool {
+pub fn matches_ignore_case(pattern: &str, text: &str, context: &dyn Lookup) -> bool {
     if !pattern.contains("${") {
         return glob::matches_ignore_ascii_case(pattern, text);
     }
@@ -126,7 +128,7 @@ pub fn matches_ignore_case(pattern: &str, text: &str, context: &Context) -> bool
 /// `value` with its variables replaced, wildcards kept as text: for operators that compare whole strings
 /// (`StringEquals`). `None` when a variable has no value.
 #[must_use]
-pub fn substitute(value: &str, context: &Context) -> Option<String> {
+pub fn substitute(value: &str, context: &dyn Lookup) -> Option<String> {
     if !value.contains("${") {
         return Some(value.to_owned());
     }
