@@ -4,6 +4,7 @@ mod deploy;
 mod fmt;
 mod generate;
 mod input;
+mod simulate;
 mod spec;
 mod validate;
 
@@ -28,6 +29,8 @@ enum Command {
     Apply(deploy::ApplyArgs),
     Import(deploy::ImportArgs),
     Verify(deploy::VerifyArgs),
+    Simulate(simulate::SimulateArgs),
+    Matrix(simulate::MatrixArgs),
 }
 
 /// Exit codes shared by every subcommand.
@@ -61,6 +64,8 @@ pub(crate) fn run() -> ExitCode {
         Command::Apply(args) => deploy::apply(&args),
         Command::Import(args) => deploy::import(&args),
         Command::Verify(args) => deploy::verify(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Matrix(args) => simulate::matrix(&args),
     };
     ExitCode::from(code)
 }

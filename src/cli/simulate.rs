@@ -1,0 +1,310 @@
+//! `iamgen simulate` and `iamgen matrix`: AWS's policy evaluation logic, offline.
+
+use std::path::{Path, PathBuf};
+
+use iamgen_runtime::PolicyDocument;
+use iamgen_runtime::eval::chain::{Request, Simulation, Step, access_matrix, simulate};
+use iamgen_runtime::eval::{Caller, Context, Decision, Named, Policies, evaluate};
+use iamgen_runtime::stack::Stack;
+
+use super::exit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Decide a request offline, as AWS would: over a stack (a principal of it, optionally through a role it
+/// assumes: the cross-account chain), or over loose policy files.
+///
+/// Stack mode: `--principal NAME|ARN --action A --resource ARN [--via-role ROLE]`, over `--spec FILE` or the
+/// reference scenario. Loose mode: `--identity FILE...` and the others below, with `--principal ARN`.
+/// Each step shows its decision, the statements that decided (policy, Sid or index, JSON pointer), why, and
+/// for a denial what would have to change.
+///
+/// Exit status: 0 when allowed; 1 when denied; 2 on a usage error or unreadable input.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SimulateArgs {
+    /// The stack's spec (`iamgen.toml`); the reference scenario when absent (stack mode).
+    #[arg(long, value_name = "FILE", conflicts_with = "identity")]
+    spec: Option<PathBuf>,
+    /// Who makes the request: a user's or role's name or ARN in the stack; an ARN in loose mode.
+    #[arg(long, value_name = "NAME|ARN")]
+    principal: String,
+    /// The action, such as `s3:GetObject`.
+    #[arg(long, value_name = "ACTION")]
+    action: String,
+    /// The resource's ARN.
+    #[arg(long, value_name = "ARN")]
+    resource: String,
+    /// A role of the stack to assume first (step 1 is `sts:AssumeRole`).
+    #[arg(long, value_name = "ROLE", conflicts_with = "identity")]
+    via_role: Option<String>,
+    /// A key of the request context, `KEY=VALUE` (repeatable; a key given twice has several values), such
+    /// as `sts:ExternalId=x`, `aws:MultiFactorAuthPresent=true`, `aws:SourceIp=203.0.113.7`.
+    #[arg(long, value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// Loose mode: an identity-based policy of the principal (repeatable).
+    #[arg(long, value_name = "FILE")]
+    identity: Vec<PathBuf>,
+    /// Loose mode: the resource's policy (for `sts:AssumeRole` on a role, its trust policy).
+    #[arg(long, value_name = "FILE")]
+    resource_policy: Option<PathBuf>,
+    /// Loose mode: the principal's permissions boundary.
+    #[arg(long, value_name = "FILE")]
+    boundary: Option<PathBuf>,
+    /// Loose mode: a service control policy, one level of the organization each, from the root down
+    /// (repeatable).
+    #[arg(long, value_name = "FILE")]
+    scp: Vec<PathBuf>,
+    /// Loose mode: the session policy the principal's session was created with.
+    #[arg(long, value_name = "FILE")]
+    session_policy: Option<PathBuf>,
+    /// Loose mode: the account that owns the resource; the principal's when absent.
+    #[arg(long, value_name = "ID")]
+    resource_account: Option<String>,
+    /// Loose mode: the principal's account is the organization's management account (SCPs do not apply).
+    #[arg(long)]
+    management_account: bool,
+    /// `human` (default) or `json`.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+/// Who can do what on the stack's declared resources: every user and role, directly and through each role it
+/// may assume, for the stack's actions on each bucket and its objects.
+///
+/// Exit status: 0; 2 on a usage error or a bad spec.
+#[derive(Debug, clap::Args)]
+pub(crate) struct MatrixArgs {
+    /// The stack's spec (`iamgen.toml`); the reference scenario when absent.
+    #[arg(value_name = "SPEC")]
+    spec: Option<PathBuf>,
+    /// A key of the request context, `KEY=VALUE` (repeatable): give `sts:ExternalId` and
+    /// `aws:MultiFactorAuthPresent=true` to see what a caller who has them can do.
+    #[arg(long, value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// `human` (default) or `json`.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+fn context(pairs: &[String]) -> Result<Context, String> {
+    let mut context = Context::new();
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=') else {
+            return Err(format!(
+                "error: --context {pair:?} is not KEY=VALUE\n  help: for instance --context aws:MultiFactorAuthPresent=true"
+            ));
+        };
+        context.add(key.trim(), value);
+    }
+    Ok(context)
+}
+
+fn load_stack(spec: Option<&Path>) -> Result<Stack, String> {
+    match spec {
+        None => Ok(Stack::reference_scenario()),
+        Some(path) => super::spec::load(path),
+    }
+}
+
+fn read_policy(path: &Path) -> Result<PolicyDocument, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("error: cannot read `{}`: {error}", path.display()))?;
+    PolicyDocument::from_json(&text).map_err(|error| {
+        format!(
+            "error: `{}` is not a policy: {error}\n  help: `iamgen validate {}` shows every problem",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+fn print(simulation: &Simulation, format: Format) -> u8 {
+    match format {
+        Format::Human => print!("{}", simulation.to_text()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&simulation.to_json()).unwrap_or_default()
+        ),
+    }
+    if simulation.decision == Decision::Allowed {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    }
+}
+
+pub(crate) fn run(args: &SimulateArgs) -> u8 {
+    let context = match context(&args.context) {
+        Ok(context) => context,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let loose = !args.identity.is_empty()
+        || args.resource_policy.is_some()
+        || args.boundary.is_some()
+        || !args.scp.is_empty()
+        || args.session_policy.is_some();
+    if loose {
+        return loose_mode(args, &context);
+    }
+    let stack = match load_stack(args.spec.as_deref()) {
+        Ok(stack) => stack,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let request = Request {
+        principal: &args.principal,
+        action: &args.action,
+        resource: &args.resource,
+        via_role: args.via_role.as_deref(),
+        context,
+    };
+    match simulate(&stack, &request) {
+        Ok(simulation) => print(&simulation, args.format),
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit::BAD_INPUT
+        }
+    }
+}
+
+/// A loaded policy file as the evaluator names it: by its path.
+fn named((name, document): &(String, PolicyDocument)) -> Named<'_> {
+    Named { name, document }
+}
+
+fn loose_mode(args: &SimulateArgs, context: &Context) -> u8 {
+    let read =
+        |path: &PathBuf| read_policy(path).map(|document| (path.display().to_string(), document));
+    let loaded = (|| -> Result<_, String> {
+        let identity: Vec<(String, PolicyDocument)> =
+            args.identity.iter().map(read).collect::<Result<_, _>>()?;
+        let resource = args.resource_policy.as_ref().map(read).transpose()?;
+        let boundary = args.boundary.as_ref().map(read).transpose()?;
+        let session = args.session_policy.as_ref().map(read).transpose()?;
+        let scps: Vec<(String, PolicyDocument)> =
+            args.scp.iter().map(read).collect::<Result<_, _>>()?;
+        Ok((identity, resource, boundary, session, scps))
+    })();
+    let (identity, resource, boundary, session, scps) = match loaded {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    if !args.principal.starts_with("arn:") && !args.principal.ends_with(".amazonaws.com") {
+        eprintln!(
+            "error: in loose mode --principal is an ARN (`arn:aws:iam::111122223333:user/alice`) or a service principal, not {:?}",
+            args.principal
+        );
+        return exit::BAD_INPUT;
+    }
+    let caller = Caller::new(&args.principal);
+    let policies = Policies {
+        identity: identity.iter().map(named).collect(),
+        resource: resource.as_ref().map(named),
+        resource_is_role_trust: args.action.eq_ignore_ascii_case("sts:AssumeRole")
+            && args.resource.contains(":role/"),
+        boundary: boundary.as_ref().map(named),
+        session: session.as_ref().map(named),
+        scps: scps.iter().map(|scp| vec![named(scp)]).collect(),
+        caller_is_management_account: args.management_account,
+        ..Policies::default()
+    };
+    let resource_account = args
+        .resource_account
+        .clone()
+        .unwrap_or_else(|| caller.account.clone());
+    let evaluation = evaluate(
+        &caller,
+        &args.action,
+        &args.resource,
+        &resource_account,
+        &policies,
+        context,
+    );
+    let simulation = Simulation {
+        decision: evaluation.decision,
+        steps: vec![Step {
+            caller: caller.arn.clone(),
+            action: args.action.clone(),
+            resource: args.resource.clone(),
+            evaluation,
+        }],
+    };
+    print(&simulation, args.format)
+}
+
+pub(crate) fn matrix(args: &MatrixArgs) -> u8 {
+    let context = match context(&args.context) {
+        Ok(context) => context,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let stack = match load_stack(args.spec.as_deref()) {
+        Ok(stack) => stack,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let cells = access_matrix(&stack, &context);
+    match args.format {
+        Format::Json => {
+            let json: Vec<serde_json::Value> = cells
+                .iter()
+                .map(|cell| {
+                    serde_json::json!({
+                        "principal": cell.principal,
+                        "via_role": cell.via_role,
+                        "action": cell.action,
+                        "resource": cell.resource,
+                        "decision": cell.decision.as_str(),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+        Format::Human => {
+            let who = |cell: &iamgen_runtime::eval::chain::Access| match &cell.via_role {
+                Some(role) => format!("{} via {role}", cell.principal),
+                None => cell.principal.clone(),
+            };
+            let width = cells.iter().map(|c| who(c).len()).max().unwrap_or(0).max(9);
+            let action_width = cells
+                .iter()
+                .map(|c| c.action.len())
+                .max()
+                .unwrap_or(0)
+                .max(6);
+            println!(
+                "{:width$}  {:action_width$}  {:13}  resource",
+                "principal", "action", "decision"
+            );
+            for cell in &cells {
+                println!(
+                    "{:width$}  {:action_width$}  {:13}  {}",
+                    who(cell),
+                    cell.action,
+                    cell.decision.as_str(),
+                    cell.resource
+                );
+            }
+        }
+    }
+    exit::OK
+}
