@@ -1697,3 +1697,66 @@ rule!(
     },
     Allowed
 );
+
+// --- KMS key policies ("Key policies in AWS KMS") ------------------------------------------------------------------
+
+const KEY: &str = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+fn kms() -> Case {
+    Case {
+        action: "kms:Decrypt",
+        resource: KEY,
+        ..case()
+    }
+}
+rule!(
+    key_policy_must_allow_even_when_iam_allows,
+    "kms key-policies: Unless the key policy explicitly allows it, you cannot use IAM policies to allow access to a KMS key.",
+    Case {
+        identity: vec![allow("kms:Decrypt", "*")],
+        ..kms()
+    },
+    ImplicitDeny
+);
+rule!(
+    key_policy_naming_the_account_enables_iam_policies,
+    "kms key-policies: the default key policy gives the AWS account (root) full access, which enables IAM policies to allow access to the key",
+    Case {
+        identity: vec![allow("kms:Decrypt", "*")],
+        resource_policy: Some(stmt(
+            "Allow",
+            "kms:*",
+            "*",
+            r#", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}"#
+        )),
+        ..kms()
+    },
+    Allowed
+);
+rule!(
+    key_policy_naming_the_account_alone_is_not_enough,
+    "kms key-policies: with the account as principal, the IAM policies must also allow the use of the key",
+    Case {
+        resource_policy: Some(stmt(
+            "Allow",
+            "kms:*",
+            "*",
+            r#", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}"#
+        )),
+        ..kms()
+    },
+    ImplicitDeny
+);
+rule!(
+    key_policy_naming_the_user_is_enough,
+    "kms key-policies: a key policy statement that names the principal allows it without an IAM policy",
+    Case {
+        resource_policy: Some(stmt(
+            "Allow",
+            "kms:Decrypt",
+            "*",
+            &format!(r#", "Principal": {{"AWS": "{ALICE}"}}"#)
+        )),
+        ..kms()
+    },
+    Allowed
+);

@@ -132,7 +132,7 @@ fn with_the_trust_naming_another_account_step_one_is_denied_on_stuzios_side() {
     assert!(
         step.reasons
             .iter()
-            .any(|r| r.contains("trust policy does not allow")),
+            .any(|r| r.contains("the trust policy of the role does not allow")),
         "{step:?}"
     );
     // Acme's side allowed: its statement is shown.

@@ -489,6 +489,11 @@ fn names(kind: PrincipalKind, value: &str, caller: &Caller) -> bool {
     }
 }
 
+/// Whether `resource` is a KMS key, whose key policy must allow every use of it.
+fn is_kms_key(resource: &str) -> bool {
+    resource.starts_with("arn:") && resource.contains(":kms:") && resource.contains(":key/")
+}
+
 /// The account a principal value stands for, when it is an account (`123456789012` or its root ARN).
 fn account_named(value: &str) -> Option<&str> {
     if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
@@ -703,21 +708,28 @@ pub fn evaluate(
     // A service principal has no account and no identity-based policies: the resource's policy decides, as
     // within one account.
     let same_account = caller.account.is_empty() || caller.account == resource_account;
-    if policies.resource_is_role_trust {
-        // A role's trust policy must allow, in every case.
+    // A role's trust policy and a KMS key policy must allow, in every case: IAM policies alone never suffice.
+    let key_policy = is_kms_key(resource);
+    if policies.resource_is_role_trust || key_policy {
+        let (policy_kind, subject) = if key_policy {
+            ("key policy", "the key")
+        } else {
+            ("trust policy", "the role")
+        };
         if resource_allows.is_empty() {
-            reasons
-                .push("the role's trust policy does not allow the caller to assume it".to_owned());
+            reasons.push(format!(
+                "the {policy_kind} of {subject} does not allow the caller, and it must"
+            ));
             return implicit(
                 reasons,
                 identity_allows,
                 format!(
-                    "add the caller ({}) or its account to the role's trust policy",
+                    "add the caller ({}) or its account to the {policy_kind} of {subject}",
                     caller.arn
                 ),
             );
         }
-        reasons.push("the role's trust policy allows the caller".to_owned());
+        reasons.push(format!("the {policy_kind} of {subject} allows the caller"));
         let strongest = policies.resource.map_or(Naming::Account, |policy| {
             resource_allows
                 .iter()
@@ -726,10 +738,9 @@ pub fn evaluate(
                 .unwrap_or(Naming::Account)
         });
         if same_account && strongest != Naming::Account {
-            reasons.push(
-                "within one account, a trust policy that names the caller itself is enough"
-                    .to_owned(),
-            );
+            reasons.push(format!(
+                "within one account, a {policy_kind} that names the caller itself is enough"
+            ));
             return Evaluation {
                 decision: Decision::Allowed,
                 deciding: resource_allows,
@@ -740,9 +751,9 @@ pub fn evaluate(
         // Otherwise (another account, or the account as principal) the caller's own policies must allow too.
         if identity_allows.is_empty() {
             reasons.push(format!(
-                "no identity-based policy of the caller allows {action} on the role{}",
+                "no identity-based policy of the caller allows {action} on {subject}{}",
                 if same_account {
-                    " (the trust names the account, which delegates the decision to its policies)"
+                    " (the policy names the account, which delegates the decision to its policies)"
                 } else {
                     " (across accounts both sides must allow)"
                 }
