@@ -1,6 +1,6 @@
-//! Deploying a [`Stack`](crate::stack::Stack) through the AWS SDK: [`plan`] what would change in every
-//! account the stack touches, [`apply`] a plan, [`import`] existing roles as a spec or Rust source, and
-//! [`verify`] the cross-account chain as a principal of the trusted account.
+//! Deploying a [`Stack`](crate::stack::Stack) through the AWS SDK: [`plan()`] what would change in every
+//! account the stack touches, [`apply()`] a plan, [`import_role()`] to bring existing roles in as a spec or
+//! Rust source, and [`verify()`] the cross-account chain as a principal of the trusted account.
 //!
 //! iamgen marks what it creates with the tag [`OWNER_TAG`] (the stack's name as its value) and deletes nothing
 //! without it: a role made by hand in the same account never appears in a plan. IAM groups take no tags, so

@@ -115,7 +115,7 @@ pub fn matches(pattern: &str, text: &str, context: &dyn Lookup) -> bool {
     tokens(pattern, context).is_some_and(|tokens| matches_tokens(&tokens, text, |a, b| a == b))
 }
 
-/// Like [`matches`], ASCII letters compared regardless of case.
+/// Like [`matches()`], ASCII letters compared regardless of case.
 #[must_use]
 pub fn matches_ignore_case(pattern: &str, text: &str, context: &dyn Lookup) -> bool {
     if !pattern.contains("${") {
