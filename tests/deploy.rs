@@ -620,3 +620,52 @@ fn a_role_changes_in_place_setting_by_setting() {
         apply_all(&admin, &stack).await;
     });
 }
+
+#[test]
+fn a_stopped_apply_says_what_it_did_and_the_next_run_converges() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    // No faults at random: an outage (every request answered 500) from a chosen request on.
+    let proxy = FaultProxy::start(moto.port(), 0, 0);
+    block_on(async {
+        let faulty = Session::new(SessionOptions {
+            endpoint_url: Some(proxy.endpoint()),
+            static_credentials: Some((BASE_KEY.0.to_owned(), BASE_KEY.1.to_owned())),
+            // No retries: the outage stops the apply at once.
+            max_attempts: 1,
+            ..SessionOptions::default()
+        })
+        .await
+        .expect("a session through the proxy");
+        let stack = Stack::reference_scenario();
+        let planned = plan_of(&faulty, &stack).await;
+        let total = planned.changes.len();
+        // Three changes get through (the bucket, Troy, the role), then AWS fails.
+        proxy.outage_after(3);
+        let report = apply(&faulty, &planned).await;
+        proxy.heal();
+        assert!(!report.is_complete());
+        assert_eq!(report.done.len(), 3, "{}", report.to_text());
+        assert_eq!(report.not_done.len(), total - 4, "{}", report.to_text());
+        let text = report.to_text();
+        assert!(
+            text.contains("+ bucket com.stuzio.projectx (Stuzio): done"),
+            "{text}"
+        );
+        assert!(text.contains(": FAILED: "), "{text}");
+        assert!(text.contains("not attempted"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "Apply stopped: 3 done, 1 failed, {} not attempted.",
+                total - 4
+            )),
+            "{text}"
+        );
+
+        // The next plan holds exactly what was not done, and applying it converges.
+        let again = plan_of(&faulty, &stack).await;
+        assert_eq!(again.changes.len(), total - 3, "{}", again.to_text());
+        apply_all(&faulty, &stack).await;
+    });
+}

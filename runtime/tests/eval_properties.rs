@@ -6,7 +6,7 @@ use iamgen_runtime::eval::pattern::{matches, matches_ignore_case};
 use iamgen_runtime::eval::{Caller, Context, Named, Policies, evaluate};
 use iamgen_runtime::policy::{ActionElement, OneOrMany, PolicyDocument, Statement};
 
-/// SplitMix64: small, seedable, and the same on every platform.
+/// `SplitMix64`: small, seedable, and the same on every platform.
 struct Rng(u64);
 
 impl Rng {
@@ -117,10 +117,10 @@ const CONDITIONS: &[&str] = &[
 
 /// A random identity policy of one to five statements.
 fn policy(rng: &mut Rng) -> PolicyDocument {
-    let statements: Vec<String> = (0..1 + rng.below(5))
+    let statements: Vec<String> = (0..=rng.below(5))
         .map(|_| {
             let effect = if rng.below(4) == 0 { "Deny" } else { "Allow" };
-            let actions: Vec<String> = (0..1 + rng.below(3))
+            let actions: Vec<String> = (0..=rng.below(3))
                 .map(|_| format!("\"{}\"", rng.pick(ACTIONS)))
                 .collect();
             let element = if rng.below(6) == 0 {
@@ -197,8 +197,7 @@ fn reordering_statements_and_splitting_action_lists_keep_the_decision() {
         ("iam:PassRole", "arn:aws:iam::111111111111:role/r"),
     ];
     for _ in 0..setting("IAMGEN_PROPERTY_CASES", 2_000) {
-        let documents: Vec<PolicyDocument> =
-            (0..1 + rng.below(3)).map(|_| policy(&mut rng)).collect();
+        let documents: Vec<PolicyDocument> = (0..=rng.below(3)).map(|_| policy(&mut rng)).collect();
 
         // Reordered: statements within each policy shuffled, and the policies themselves.
         let mut reordered: Vec<PolicyDocument> = documents

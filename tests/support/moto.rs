@@ -141,12 +141,15 @@ pub struct FaultCounts {
     pub dropped_after: AtomicUsize,
 }
 
-/// A proxy on loopback in front of moto that injects faults into a seeded random share of requests.
+/// A proxy on loopback in front of moto that injects faults into a seeded random share of requests, and
+/// (when told) answers `500` to every request from a given one on.
 #[derive(Debug)]
 pub struct FaultProxy {
     port: u16,
     /// What it did.
     pub counts: Arc<FaultCounts>,
+    /// The number of the first request that fails for certain (`usize::MAX`: none).
+    outage_from: Arc<AtomicUsize>,
 }
 
 /// A small deterministic generator (`SplitMix64`), so that a failing seed can be replayed.
@@ -171,18 +174,36 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port for the proxy");
         let port = listener.local_addr().expect("its address").port();
         let counts = Arc::new(FaultCounts::default());
+        let outage_from = Arc::new(AtomicUsize::new(usize::MAX));
         let rng = Arc::new(Mutex::new(Rng(seed)));
         let thread_counts = Arc::clone(&counts);
+        let thread_outage = Arc::clone(&outage_from);
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let counts = Arc::clone(&thread_counts);
                 let rng = Arc::clone(&rng);
+                let outage = Arc::clone(&thread_outage);
                 std::thread::spawn(move || {
-                    let _ = serve(client, upstream_port, percent, &rng, &counts);
+                    let _ = serve(client, upstream_port, percent, &rng, &counts, &outage);
                 });
             }
         });
-        FaultProxy { port, counts }
+        FaultProxy {
+            port,
+            counts,
+            outage_from,
+        }
+    }
+
+    /// From the `after`-th request from now on, every request gets `500` until [`FaultProxy::heal`].
+    pub fn outage_after(&self, after: usize) {
+        let seen = self.counts.requests.load(Ordering::SeqCst);
+        self.outage_from.store(seen + after, Ordering::SeqCst);
+    }
+
+    /// Ends an outage.
+    pub fn heal(&self) {
+        self.outage_from.store(usize::MAX, Ordering::SeqCst);
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -312,13 +333,16 @@ fn serve(
     percent: u64,
     rng: &Mutex<Rng>,
     counts: &FaultCounts,
+    outage_from: &AtomicUsize,
 ) -> std::io::Result<()> {
     client.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut reader = BufReader::new(client.try_clone()?);
     let mut writer = client;
     while let Some(request) = read_message(&mut reader)? {
-        counts.requests.fetch_add(1, Ordering::Relaxed);
-        let fault = {
+        let number = counts.requests.fetch_add(1, Ordering::SeqCst);
+        let fault = if number >= outage_from.load(Ordering::SeqCst) {
+            Fault::ServerError
+        } else {
             let mut rng = rng
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
