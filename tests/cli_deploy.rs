@@ -12,8 +12,8 @@ use std::process::{Command, Output};
 
 use support::moto::Moto;
 
-/// Runs the binary with the base identity's static key in the environment, and no shared AWS config.
-fn iamgen(moto: &Moto, home: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+/// The binary with the base identity's static key in the environment, and no shared AWS config.
+fn command(moto: &Moto, home: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_iamgen"));
     command
         .args(args)
@@ -32,6 +32,12 @@ fn iamgen(moto: &Moto, home: &Path, args: &[&str], extra_env: &[(&str, &str)]) -
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_ENDPOINT_URL");
+    command
+}
+
+/// Runs the binary (see [`command`]) with `extra_env` added.
+fn iamgen(moto: &Moto, home: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+    let mut command = command(moto, home, args);
     for (key, value) in extra_env {
         command.env(key, value);
     }
@@ -88,18 +94,7 @@ fn plan_apply_import_and_verify_from_the_command_line() {
     );
 
     // Not approved: nothing happens.
-    let mut refused = Command::new(env!("CARGO_BIN_EXE_iamgen"));
-    let refused = refused
-        .args(["apply", "--endpoint-url", &moto.endpoint()])
-        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        )
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
+    let refused = command(&moto, home, &["apply"])
         .stdin(std::process::Stdio::null())
         .output()
         .expect("iamgen runs");

@@ -8,6 +8,7 @@ use super::canonical::decode_document;
 use super::session::Session;
 use super::{DeployError, OWNER_TAG, failed};
 use crate::lint::{self, Options, PolicyKind};
+use crate::render::escape::snake_name;
 use crate::{AccountId, PolicyDocument, Severity};
 
 /// A customer managed policy the role uses (attached, or as its boundary).
@@ -284,34 +285,6 @@ fn raw_string(text: &str) -> String {
     format!("r{fence}\"{text}\"{fence}")
 }
 
-/// `StuzioAcmeConsultantRole` as `stuzio_acme_consultant_role`, a Rust function name.
-fn snake(name: &str) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (index, &ch) in chars.iter().enumerate() {
-        if ch.is_ascii_alphanumeric() {
-            let boundary = ch.is_ascii_uppercase()
-                && index > 0
-                && (chars[index - 1].is_ascii_lowercase()
-                    || chars[index - 1].is_ascii_digit()
-                    || (chars[index - 1].is_ascii_uppercase()
-                        && chars.get(index + 1).is_some_and(char::is_ascii_lowercase)));
-            if boundary && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    let out = out.trim_matches('_').to_owned();
-    if out.starts_with(|ch: char| ch.is_ascii_digit()) || out.is_empty() {
-        format!("n_{out}")
-    } else {
-        out
-    }
-}
-
 impl ImportedRole {
     /// Every document of the role, with the name the outputs give it and its kind.
     fn documents(&self) -> Vec<(String, PolicyKind, &PolicyDocument)> {
@@ -466,7 +439,8 @@ impl ImportedRole {
         }
         let mut functions = Vec::new();
         for (what, kind, document) in self.documents() {
-            let function = snake(&what);
+            // Terraform names and Rust function names follow the same rules: lowercase words joined by `_`.
+            let function = snake_name(&what);
             let _ = writeln!(out, "/// {what}, as it is in account {}.", self.account);
             let _ = writeln!(out, "#[must_use]\npub fn {function}() -> PolicyDocument {{");
             let findings = lint::lint_document(document, kind, &Options::default());
