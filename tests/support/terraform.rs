@@ -885,6 +885,17 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// The alias of a block's `provider = aws.ALIAS`, empty for the default provider.
+fn provider_alias(body: &Body, what: &str) -> String {
+    match attribute(body, "provider") {
+        Some(Expression::Traversal(traversal)) => match traversal.operators.as_slice() {
+            [TraversalOperator::GetAttr(alias)] => alias.as_str().to_owned(),
+            _ => panic!("{what}: provider is not `aws.ALIAS`"),
+        },
+        _ => String::new(),
+    }
+}
+
 /// The `data` variable: data sources read what exists already. An `aws_iam_user` is known by its `user_name`,
 /// and its ARN is the one IAM gives a user of that name at the root path in the provider's account.
 fn data_sources(
@@ -895,13 +906,7 @@ fn data_sources(
     let mut data: BTreeMap<String, hcl::Map<String, Value>> = BTreeMap::new();
     for ((kind, name), declared) in &module.data {
         let body = declared.block.body();
-        let alias = match attribute(body, "provider") {
-            Some(Expression::Traversal(traversal)) => match traversal.operators.as_slice() {
-                [TraversalOperator::GetAttr(alias)] => alias.as_str().to_owned(),
-                _ => panic!("data.{kind}.{name}: provider is not `aws.ALIAS`"),
-            },
-            _ => String::new(),
-        };
+        let alias = provider_alias(body, &format!("data.{kind}.{name}"));
         let account = accounts
             .get(&alias)
             .unwrap_or_else(|| panic!("data.{kind}.{name}: no provider with the alias `{alias}`"));
@@ -976,13 +981,7 @@ impl Evaluator {
                     attributes.insert(attribute.key().to_owned(), value);
                 }
             }
-            let alias = match attribute(body, "provider") {
-                Some(Expression::Traversal(traversal)) => match traversal.operators.as_slice() {
-                    [TraversalOperator::GetAttr(alias)] => alias.as_str().to_owned(),
-                    _ => panic!("{kind}.{name}: provider is not `aws.ALIAS`"),
-                },
-                _ => String::new(),
-            };
+            let alias = provider_alias(body, &format!("{kind}.{name}"));
             let account = accounts
                 .get(&alias)
                 .unwrap_or_else(|| panic!("{kind}.{name}: no provider with the alias `{alias}`"));

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::canonical::decode_document;
+use super::live::{document, role_inline_policies};
 use super::session::Session;
 use super::{DeployError, OWNER_TAG, failed};
 use crate::lint::{self, Options, PolicyKind};
@@ -58,13 +58,6 @@ pub struct ImportedRole {
     pub inline: Vec<(String, PolicyDocument)>,
 }
 
-fn document(text: &str, what: &str) -> Result<PolicyDocument, DeployError> {
-    PolicyDocument::from_json(&decode_document(text)).map_err(|error| DeployError::Document {
-        what: what.to_owned(),
-        message: error.to_string(),
-    })
-}
-
 /// A customer managed policy and the document of its default version.
 async fn read_policy(
     iam: &aws_sdk_iam::Client,
@@ -103,40 +96,6 @@ async fn read_policy(
             .map(str::to_owned),
         arn: arn.to_owned(),
     })
-}
-
-/// The inline policies of role `name`, in name order.
-async fn read_inline(
-    iam: &aws_sdk_iam::Client,
-    id: &str,
-    name: &str,
-) -> Result<Vec<(String, PolicyDocument)>, DeployError> {
-    let names = iam
-        .list_role_policies()
-        .role_name(name)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(failed(id, "ListRolePolicies"))?;
-    let mut inline = Vec::new();
-    for policy in names {
-        let got = iam
-            .get_role_policy()
-            .role_name(name)
-            .policy_name(&policy)
-            .send()
-            .await
-            .map_err(failed(id, "GetRolePolicy"))?;
-        let parsed = document(
-            got.policy_document(),
-            &format!("the inline policy {policy} of role {name}"),
-        )?;
-        inline.push((policy, parsed));
-    }
-    inline.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(inline)
 }
 
 /// Reads the role `name` of `account`.
@@ -215,7 +174,11 @@ pub async fn import_role(
         None => None,
     };
 
-    let inline = read_inline(iam, id, name).await?;
+    // In name order, as the map keeps them.
+    let inline = role_inline_policies(iam, id, name)
+        .await?
+        .into_iter()
+        .collect();
 
     Ok(ImportedRole {
         account: account.clone(),

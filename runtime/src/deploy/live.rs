@@ -101,7 +101,8 @@ fn owned(tags: &BTreeMap<String, String>, stack_name: &str) -> bool {
     tags.get(OWNER_TAG).is_some_and(|value| value == stack_name)
 }
 
-fn document(text: &str, what: &str) -> Result<PolicyDocument, DeployError> {
+/// A document as IAM returned it, read (`what` names it in the error).
+pub(crate) fn document(text: &str, what: &str) -> Result<PolicyDocument, DeployError> {
     let decoded = decode_document(text);
     PolicyDocument::from_json(&decoded).map_err(|error| DeployError::Document {
         what: what.to_owned(),
@@ -113,6 +114,39 @@ fn tag_map<'t>(tags: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTreeMap<S
     tags.into_iter()
         .map(|(key, value)| (key.to_owned(), value.to_owned()))
         .collect()
+}
+
+/// The inline policies of the role `name`, by name.
+pub(crate) async fn role_inline_policies(
+    iam: &aws_sdk_iam::Client,
+    account: &str,
+    name: &str,
+) -> Result<BTreeMap<String, PolicyDocument>, DeployError> {
+    let names = iam
+        .list_role_policies()
+        .role_name(name)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(failed(account, "ListRolePolicies"))?;
+    let mut inline = BTreeMap::new();
+    for policy in names {
+        let got = iam
+            .get_role_policy()
+            .role_name(name)
+            .policy_name(&policy)
+            .send()
+            .await
+            .map_err(failed(account, "GetRolePolicy"))?;
+        let parsed = document(
+            got.policy_document(),
+            &format!("the inline policy {policy} of role {name}"),
+        )?;
+        inline.insert(policy, parsed);
+    }
+    Ok(inline)
 }
 
 /// Reads what `declared` names in the account of `clients`, and whatever else carries this stack's owner tag.
@@ -175,30 +209,7 @@ pub(crate) async fn read_account(
             .iter()
             .filter_map(|policy| policy.policy_arn().map(str::to_owned))
             .collect();
-        let names = iam
-            .list_role_policies()
-            .role_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(failed(account, "ListRolePolicies"))?;
-        let mut inline = BTreeMap::new();
-        for policy in names {
-            let got = iam
-                .get_role_policy()
-                .role_name(&name)
-                .policy_name(&policy)
-                .send()
-                .await
-                .map_err(failed(account, "GetRolePolicy"))?;
-            let parsed = document(
-                got.policy_document(),
-                &format!("the inline policy {policy} of role {name}"),
-            )?;
-            inline.insert(policy, parsed);
-        }
+        let inline = role_inline_policies(iam, account, &name).await?;
         live.roles.insert(
             name,
             LiveRole {

@@ -355,7 +355,13 @@ pub async fn plan(session: &Session, stack: &Stack, stack_name: &str) -> Result<
         let clients = session.clients(&account.id).await?;
         let declared = declared(stack, account_ref);
         let live = read_account(&clients, account.id.as_str(), &declared, stack_name).await?;
-        changes.extend(diff_account(stack, account_ref, &live, stack_name)?);
+        changes.extend(diff_account(
+            stack,
+            account_ref,
+            &declared,
+            &live,
+            stack_name,
+        )?);
     }
     // A stable sort: within a phase, the accounts and items keep the stack's order.
     changes.sort_by_key(|change| change.phase);
@@ -517,6 +523,7 @@ impl Changes<'_> {
 fn diff_account(
     stack: &Stack,
     account_ref: AccountRef,
+    declared: &Declared,
     live: &LiveAccount,
     stack_name: &str,
 ) -> Result<Vec<Change>, DeployError> {
@@ -584,12 +591,6 @@ fn diff_account(
             );
         }
     }
-    let stack_groups: BTreeSet<&str> = stack
-        .groups()
-        .filter(|(_, g)| g.account == account_ref)
-        .map(|(_, g)| g.name.as_str())
-        .collect();
-
     for (user_ref, user) in stack.users().filter(|(_, u)| u.account == account_ref) {
         let current = live.users.get(&user.name);
         match current {
@@ -643,7 +644,7 @@ fn diff_account(
         }
         // Memberships of groups the stack does not declare are someone else's.
         for group in live_groups.into_iter().flatten() {
-            if stack_groups.contains(group.as_str()) && !wanted.contains(group.as_str()) {
+            if declared.groups.contains(group) && !wanted.contains(group.as_str()) {
                 out.push(
                     phase::REVOKES,
                     ChangeKind::Delete,
@@ -883,7 +884,6 @@ fn diff_account(
     }
 
     // What this stack made and no longer declares.
-    let declared = declared(stack, account_ref);
     for (name, role) in &live.roles {
         if !declared.roles.contains(name) && is_owned(&role.tags) {
             out.push(

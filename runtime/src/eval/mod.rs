@@ -241,27 +241,6 @@ impl Caller {
     pub fn is_user(&self) -> bool {
         self.arn.contains(":user/")
     }
-
-    /// The keys AWS puts in every request context for this caller, unless the caller's context has them.
-    pub fn fill(&self, context: &mut Context) {
-        context.set_default(
-            "aws:PrincipalArn",
-            &self.role_of_session().unwrap_or_else(|| self.arn.clone()),
-        );
-        if !self.account.is_empty() {
-            context.set_default("aws:PrincipalAccount", &self.account);
-        }
-        if self.is_user() {
-            if let Some(name) = self.arn.rsplit('/').next() {
-                context.set_default("aws:username", name);
-            }
-            context.set_default("aws:PrincipalType", "User");
-        } else if self.role_of_session().is_some() {
-            context.set_default("aws:PrincipalType", "AssumedRole");
-        } else if self.arn.ends_with(":root") {
-            context.set_default("aws:PrincipalType", "Account");
-        }
-    }
 }
 
 /// A policy with the name that a decision cites.
@@ -623,45 +602,47 @@ pub fn evaluate(
         fix: Some(fix),
     };
 
-    // 2. Service control policies: an Allow at every level, for principals of member accounts.
-    if scps_apply {
-        for (level, scps) in policies.scps.iter().enumerate() {
-            let allows: Vec<Deciding> = scps
+    // 2 and 3. Service control policies (for principals of member accounts) and resource control policies
+    // (for resources of member accounts): an Allow at every level, from the root down.
+    let unallowed_level = |levels: &[Vec<Named<'_>>], principal| {
+        levels.iter().position(|level| {
+            !level
                 .iter()
-                .flat_map(|policy| find(*policy, Effect::Allow, false))
-                .collect();
-            if allows.is_empty() {
-                reasons.push(format!(
-                    "no service control policy at level {level} of the organization allows the action"
-                ));
-                return implicit(
-                    reasons,
-                    Vec::new(),
-                    format!("allow {action} in an SCP at level {level} (the root is level 0)"),
-                );
-            }
+                .any(|policy| !find(*policy, Effect::Allow, principal).is_empty())
+        })
+    };
+    for (applies, levels, principal, kind, short, what) in [
+        (
+            scps_apply,
+            &policies.scps,
+            false,
+            "service control",
+            "SCP",
+            "the action",
+        ),
+        (
+            rcps_apply,
+            &policies.rcps,
+            true,
+            "resource control",
+            "RCP",
+            "the request",
+        ),
+    ] {
+        if !applies {
+            continue;
         }
-        reasons.push("the service control policies allow the action at every level".to_owned());
-    }
-    // 3. Resource control policies: an Allow at every level of the resource's organization.
-    if rcps_apply {
-        for (level, rcps) in policies.rcps.iter().enumerate() {
-            let allows: Vec<Deciding> = rcps
-                .iter()
-                .flat_map(|policy| find(*policy, Effect::Allow, true))
-                .collect();
-            if allows.is_empty() {
-                reasons.push(format!(
-                    "no resource control policy at level {level} of the organization allows the request"
-                ));
-                return implicit(
-                    reasons,
-                    Vec::new(),
-                    format!("allow {action} in an RCP at level {level} (the root is level 0)"),
-                );
-            }
+        if let Some(level) = unallowed_level(levels, principal) {
+            reasons.push(format!(
+                "no {kind} policy at level {level} of the organization allows {what}"
+            ));
+            return implicit(
+                reasons,
+                Vec::new(),
+                format!("allow {action} in an {short} at level {level} (the root is level 0)"),
+            );
         }
-        reasons.push("the resource control policies allow the request at every level".to_owned());
+        reasons.push(format!("the {kind} policies allow {what} at every level"));
     }
 
     // 4. What allows it.

@@ -169,24 +169,6 @@ impl Value {
         }
     }
 
-    /// Calls `visit` with every string of the value, keys excluded, in order.
-    pub fn for_each_string(&self, visit: &mut impl FnMut(&str)) {
-        match self {
-            Value::String(text) => visit(text),
-            Value::Array(items) => {
-                for item in items {
-                    item.for_each_string(visit);
-                }
-            }
-            Value::Object(members) => {
-                for (_, value) in members {
-                    value.for_each_string(visit);
-                }
-            }
-            Value::Null | Value::Bool(_) | Value::Number(_) => {}
-        }
-    }
-
     /// Pretty JSON, two-space indented, with a final newline.
     #[must_use]
     pub fn to_json(&self) -> String {
