@@ -35,10 +35,10 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$python_stamp" 2>/dev/null)" != "$py
     echo "ci-tools: installing $python_pins into $venv" >&2
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --upgrade pip
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir --upgrade pip
     # One resolver run for both: checkov depends on cfn-lint, so the pins must agree.
     # shellcheck disable=SC2086
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input $python_pins
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir $python_pins
     printf '%s' "$python_pins" >"$python_stamp"
 fi
 
@@ -50,8 +50,8 @@ if [ ! -x "$moto_venv/bin/moto_server" ] || [ "$(cat "$moto_stamp" 2>/dev/null)"
     echo "ci-tools: installing $moto_pins into $moto_venv" >&2
     rm -rf "$moto_venv"
     python3 -m venv "$moto_venv"
-    "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --upgrade pip
-    "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$moto_pins"
+    "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir --upgrade pip
+    "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir "$moto_pins"
     printf '%s' "$moto_pins" >"$moto_stamp"
 fi
 
