@@ -529,8 +529,8 @@ fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
         insta::assert_json_snapshot!("imported_json", imported.to_json());
         // The Rust source is compiled by the macros' pass tests: it must be the file they compile.
         let rust = imported.to_rust();
-        let golden =
-            support::tools::root().join("tests/ui/pass/imported/stuzio_acme_consultant_role.rs");
+        let golden = support::tools::root()
+            .join("macros/tests/ui/pass/imported/stuzio_acme_consultant_role.rs");
         if std::env::var_os("IAMGEN_BLESS").is_some() {
             std::fs::write(&golden, &rust).expect("write the imported source");
         }
