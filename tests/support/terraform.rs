@@ -1,5 +1,5 @@
 //! Terraform: the generated `.tf` files read with hcl-rs, the module they declare, a check against the AWS
-//! provider's schema (`tests/fixtures/tf-schema-aws-iam.json`), and evaluation of their expressions.
+//! provider's schema (`tests/fixtures/tf-schema-aws-*.json`), and evaluation of their expressions.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -326,7 +326,9 @@ impl Uses {
 // The provider schema
 
 /// The AWS provider's schema for the `aws_iam_*` and `aws_s3_bucket` resources and data sources, as committed in
-/// `tests/fixtures/tf-schema-aws-iam.json` (extracted from `@cdktf/provider-aws`).
+/// `tests/fixtures/tf-schema-aws-iam.json` (extracted from `@cdktf/provider-aws`), with the other resources the
+/// generator emits from `tests/fixtures/tf-schema-aws-extra.json` (`scripts/refresh-tf-schema-extra.sh`, from
+/// the same package and provider version).
 #[derive(Debug, Clone)]
 pub struct Schema {
     json: Json,
@@ -374,15 +376,31 @@ pub const FUNCTIONS: &[&str] = &[
 ];
 
 impl Schema {
-    /// The committed schema.
+    /// The committed schema: the shared IAM one and the extra resources, which must be of the same provider
+    /// version and name no resource twice.
     #[must_use]
     pub fn load() -> Schema {
-        let path = super::tools::root().join("tests/fixtures/tf-schema-aws-iam.json");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-        Schema {
-            json: serde_json::from_str(&text).expect("the schema is JSON"),
+        let read = |name: &str| -> Json {
+            let path = super::tools::root().join("tests/fixtures").join(name);
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+            serde_json::from_str(&text)
+                .unwrap_or_else(|error| panic!("{} is not JSON: {error}", path.display()))
+        };
+        let mut json = read("tf-schema-aws-iam.json");
+        let extra = read("tf-schema-aws-extra.json");
+        assert_eq!(
+            extra["provider_version"], json["provider_version"],
+            "the extra schema is of another provider version"
+        );
+        let resources = json["resource"].as_object_mut().expect("resources");
+        for (kind, block) in extra["resource"].as_object().expect("extra resources") {
+            assert!(
+                resources.insert(kind.clone(), block.clone()).is_none(),
+                "{kind} is in both schema files"
+            );
         }
+        Schema { json }
     }
 
     /// `provider_version` of the schema.
