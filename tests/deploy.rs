@@ -102,6 +102,7 @@ fn the_reference_scenario_works_end_to_end() {
             "+ policy StuzioProjectXPolicy",
             "+ policy StuzioProjectXPolicy attached to role StuzioAcmeConsultantRole",
             "+ bucket com.stuzio.projectx",
+            "+ public access block of bucket com.stuzio.projectx",
             "# Acme (183438944504)",
             "+ user Troy",
             "+ policy AcmeClientAssumeRolePolicy attached to user Troy",
@@ -113,8 +114,27 @@ fn the_reference_scenario_works_end_to_end() {
         assert!(add >= 7, "{text}");
         apply_all(&admin, &stack).await;
 
-        // Data in the bucket, and in a bucket the role has no business with.
         let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+        let block = stuzio
+            .s3
+            .get_public_access_block()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .expect("the bucket's public access block");
+        let block = block.public_access_block_configuration().expect("a block");
+        assert_eq!(
+            [
+                block.block_public_acls(),
+                block.ignore_public_acls(),
+                block.block_public_policy(),
+                block.restrict_public_buckets(),
+            ],
+            [Some(true); 4],
+            "{block:?}"
+        );
+
+        // Data in the bucket, and in a bucket the role has no business with.
         stuzio
             .s3
             .put_object()
@@ -327,6 +347,29 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
             names,
             BTreeSet::from(["HandMadeRole", "StuzioAcmeConsultantRole"])
         );
+
+        // Someone takes the bucket's public access block away: the plan puts it back, and only that.
+        stuzio
+            .s3
+            .delete_public_access_block()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .expect("delete the public access block");
+        let planned = plan_of(&admin, &without).await;
+        assert_eq!(planned.changes.len(), 1, "{}", planned.to_text());
+        assert_eq!(
+            (planned.changes[0].kind, planned.changes[0].subject.as_str()),
+            (
+                ChangeKind::Update,
+                "public access block of bucket com.stuzio.projectx"
+            ),
+            "{}",
+            planned.to_text()
+        );
+        apply_all(&admin, &without).await;
+        let after = plan_of(&admin, &without).await;
+        assert!(after.is_empty(), "{}", after.to_text());
     });
 }
 

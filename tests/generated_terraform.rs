@@ -146,6 +146,7 @@ fn resource_counts_are_pinned() {
             ("aws_iam_user", 1),
             ("aws_iam_user_policy_attachment", 1),
             ("aws_s3_bucket", 1),
+            ("aws_s3_bucket_public_access_block", 1),
         ])
     );
     assert_eq!(
@@ -175,6 +176,7 @@ fn resource_counts_are_pinned() {
             ("aws_iam_role_policy_attachment", 1),
             ("aws_iam_user_group_membership", 2),
             ("aws_s3_bucket", 1),
+            ("aws_s3_bucket_public_access_block", 1),
         ])
     );
     // The two consultants exist already: read, not created.

@@ -308,8 +308,48 @@ fn run_checkov(checkov: &Path, dir: &Path) -> Vec<Json> {
     checkov_reports(&output)
 }
 
+/// checkov's checks that a bucket blocks public access (block and ignore public ACLs, block public policies,
+/// restrict public buckets) and grants nothing to everyone through ACLs, on Terraform and CloudFormation alike.
+const PUBLIC_ACCESS_CHECKS: &[&str] = &[
+    "CKV_AWS_53",
+    "CKV_AWS_54",
+    "CKV_AWS_55",
+    "CKV_AWS_56",
+    "CKV_AWS_20",
+    "CKV_AWS_57",
+];
+/// Terraform only: the bucket has an `aws_s3_bucket_public_access_block` at all.
+const TERRAFORM_PUBLIC_ACCESS_CHECKS: &[&str] = &["CKV2_AWS_6"];
+
+/// Both variants' buckets are private: checkov runs its public-access checks on `framework`, and every one passes.
+fn assert_public_access_checks_pass(case: &str, framework: &str, results: &Json) {
+    let ids = |list: &str| -> BTreeSet<String> {
+        results[list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["check_id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (passed, failed) = (ids("passed_checks"), ids("failed_checks"));
+    let terraform_only = if framework == "terraform" {
+        TERRAFORM_PUBLIC_ACCESS_CHECKS
+    } else {
+        &[]
+    };
+    for id in PUBLIC_ACCESS_CHECKS.iter().chain(terraform_only) {
+        assert!(
+            passed.contains(*id) && !failed.contains(*id),
+            "{case}: checkov's {id} on {framework}: passed {}, failed {}",
+            passed.contains(*id),
+            failed.contains(*id)
+        );
+    }
+}
+
 #[test]
-fn checkov_parses_everything_and_passes_every_iam_check_on_the_hardened_variant() {
+fn checkov_parses_everything_sees_private_buckets_and_passes_every_iam_check_on_the_hardened_variant()
+ {
     let Some(checkov) = tools::checkov() else {
         return;
     };
@@ -339,13 +379,14 @@ fn checkov_parses_everything_and_passes_every_iam_check_on_the_hardened_variant(
                 "{}: checkov found no {framework} resource",
                 case.name
             );
+            let results = &report["results"];
+            assert_public_access_checks_pass(case.name, framework, results);
             if case.name != "hardened" {
                 continue;
             }
             let is_iam = |resource: &str| {
                 resource.starts_with("aws_iam_") || resource.starts_with("AWS::IAM::")
             };
-            let results = &report["results"];
             let checked_iam: BTreeSet<String> = results["passed_checks"]
                 .as_array()
                 .into_iter()

@@ -6,6 +6,7 @@
 //! and reports what it did and what it did not; planning again picks up from the state the accounts are in.
 
 use aws_sdk_iam::types::Tag;
+use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 
 use super::plan::{Change, Holder, Operation, Plan};
 use super::session::{AccountClients, Session};
@@ -147,6 +148,23 @@ async fn run(
                 done_already(result, "BucketAlreadyOwnedByYou"),
                 "BucketAlreadyExists",
             )
+        }
+        Operation::BlockPublicAccess { bucket } => {
+            let all_on = PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build();
+            clients
+                .s3
+                .put_public_access_block()
+                .bucket(bucket)
+                .public_access_block_configuration(all_on)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(failed(account, "PutPublicAccessBlock"))
         }
         Operation::CreateUser { name, path } => done_already(
             iam.create_user()

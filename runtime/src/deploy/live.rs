@@ -85,6 +85,8 @@ pub struct LiveAccount {
     pub policies: BTreeMap<String, LivePolicy>,
     /// The names of every bucket the account's credentials list.
     pub buckets: BTreeSet<String>,
+    /// Of the buckets the stack declares, those whose public access block has all four settings on.
+    pub public_access_blocked: BTreeSet<String>,
 }
 
 /// The names a stack declares in one account, which are read whether or not this stack owns them.
@@ -94,7 +96,7 @@ pub(crate) struct Declared {
     pub(crate) users: BTreeSet<String>,
     pub(crate) groups: BTreeSet<String>,
     pub(crate) policies: BTreeSet<String>,
-    pub(crate) buckets: bool,
+    pub(crate) buckets: BTreeSet<String>,
 }
 
 fn owned(tags: &BTreeMap<String, String>, stack_name: &str) -> bool {
@@ -147,6 +149,37 @@ pub(crate) async fn role_inline_policies(
         inline.insert(policy, parsed);
     }
     Ok(inline)
+}
+
+/// Whether `bucket`'s public access block has all four settings on; a bucket without one has none on.
+async fn public_access_blocked(
+    clients: &AccountClients,
+    account: &str,
+    bucket: &str,
+) -> Result<bool, DeployError> {
+    match clients
+        .s3
+        .get_public_access_block()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(failed(account, "GetPublicAccessBlock"))
+    {
+        Ok(output) => Ok(output
+            .public_access_block_configuration()
+            .is_some_and(|config| {
+                [
+                    config.block_public_acls(),
+                    config.ignore_public_acls(),
+                    config.block_public_policy(),
+                    config.restrict_public_buckets(),
+                ]
+                .iter()
+                .all(|setting| *setting == Some(true))
+            })),
+        Err(error) if error.is_code("NoSuchPublicAccessBlockConfiguration") => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 /// Reads what `declared` names in the account of `clients`, and whatever else carries this stack's owner tag.
@@ -461,7 +494,7 @@ pub(crate) async fn read_account(
         );
     }
 
-    if declared.buckets {
+    if !declared.buckets.is_empty() {
         let buckets = clients
             .s3
             .list_buckets()
@@ -473,6 +506,11 @@ pub(crate) async fn read_account(
             .iter()
             .filter_map(|bucket| bucket.name().map(str::to_owned))
             .collect();
+        for bucket in declared.buckets.intersection(&live.buckets) {
+            if public_access_blocked(clients, account, bucket).await? {
+                live.public_access_blocked.insert(bucket.clone());
+            }
+        }
     }
     Ok(live)
 }

@@ -73,6 +73,12 @@ pub enum Operation {
         /// The bucket.
         bucket: String,
     },
+    /// `s3:PutBucketPublicAccessBlock` with all four settings on: the stack's buckets are reached through its
+    /// roles, never publicly (the generated Terraform and CloudFormation say the same).
+    BlockPublicAccess {
+        /// The bucket.
+        bucket: String,
+    },
     /// `iam:CreateUser`, tagged as this stack's.
     CreateUser {
         /// The user.
@@ -393,7 +399,11 @@ fn declared(stack: &Stack, account: AccountRef) -> Declared {
             .filter(|(_, p)| p.account == account)
             .map(|(_, p)| p.name.clone())
             .collect(),
-        buckets: stack.buckets().any(|(_, b)| b.account == account),
+        buckets: stack
+            .buckets()
+            .filter(|(_, b)| b.account == account)
+            .map(|(_, b)| b.name.clone())
+            .collect(),
     }
 }
 
@@ -564,13 +574,29 @@ fn diff_account(
     let no_inline = BTreeMap::new();
 
     for (_, bucket) in stack.buckets().filter(|(_, b)| b.account == account_ref) {
-        if !live.buckets.contains(&bucket.name) {
+        let exists = live.buckets.contains(&bucket.name);
+        if !exists {
             out.push(
                 phase::BUCKETS,
                 ChangeKind::Create,
                 format!("bucket {}", bucket.name),
                 None,
                 Operation::CreateBucket {
+                    bucket: bucket.name.clone(),
+                },
+            );
+        }
+        if !live.public_access_blocked.contains(&bucket.name) {
+            out.push(
+                phase::BUCKETS,
+                if exists {
+                    ChangeKind::Update
+                } else {
+                    ChangeKind::Create
+                },
+                format!("public access block of bucket {}", bucket.name),
+                Some("block public ACLs and public bucket policies".to_owned()),
+                Operation::BlockPublicAccess {
                     bucket: bucket.name.clone(),
                 },
             );

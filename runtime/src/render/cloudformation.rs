@@ -425,7 +425,19 @@ fn account_template(
                     ("UpdateReplacePolicy", Value::from("Retain")),
                     (
                         "Properties",
-                        object(vec![("BucketName", Value::from(bucket.name.as_str()))]),
+                        object(vec![
+                            ("BucketName", Value::from(bucket.name.as_str())),
+                            // Reached through the stack's roles, never publicly.
+                            (
+                                "PublicAccessBlockConfiguration",
+                                object(vec![
+                                    ("BlockPublicAcls", Value::Bool(true)),
+                                    ("BlockPublicPolicy", Value::Bool(true)),
+                                    ("IgnorePublicAcls", Value::Bool(true)),
+                                    ("RestrictPublicBuckets", Value::Bool(true)),
+                                ]),
+                            ),
+                        ]),
                     ),
                 ]),
             ));
