@@ -122,6 +122,89 @@ fn loose_policies_with_a_boundary_and_an_scp() {
 }
 
 #[test]
+fn control_policies_apply_per_account_in_stack_mode_and_to_the_resource_in_loose_mode() {
+    const SCP: &str = "tests/fixtures/simulate/scp-deny-outside-eu.json";
+    let chain_in = |scp: &str| {
+        let mut args = CHAIN.to_vec();
+        args.extend([
+            "--resource",
+            "arn:aws:s3:::com.stuzio.projectx/any-key",
+            "--context",
+            "aws:RequestedRegion=us-east-1",
+            "--format",
+            "json",
+            "--scp",
+            scp,
+        ]);
+        let output = iamgen(&args);
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        (output.status.code(), json)
+    };
+    // On Acme's principals: Troy cannot assume the role from outside the EU.
+    let (code, json) = chain_in(&format!("Acme={SCP}"));
+    assert_eq!(code, Some(1), "{json}");
+    assert_eq!(json["decision"], "explicit_deny");
+    assert_eq!(json["steps"].as_array().map(Vec::len), Some(1), "{json}");
+    assert_eq!(
+        json["steps"][0]["deciding"][0]["statement"],
+        "DenyOutsideEu"
+    );
+    // On Stuzio's (by id): the assume succeeds, the role's read is denied.
+    let (code, json) = chain_in(&format!("081278057606={SCP}"));
+    assert_eq!(code, Some(1), "{json}");
+    assert_eq!(json["steps"][0]["decision"], "allowed", "{json}");
+    assert_eq!(json["steps"][1]["decision"], "explicit_deny", "{json}");
+    // A plain file is every account's.
+    let (code, json) = chain_in(SCP);
+    assert_eq!(code, Some(1), "{json}");
+    assert_eq!(json["steps"].as_array().map(Vec::len), Some(1), "{json}");
+
+    // The matrix under the same SCP: nothing through the role from outside the EU.
+    let output = iamgen(&[
+        "matrix",
+        "--format",
+        "json",
+        "--scp",
+        SCP,
+        "--context",
+        "aws:RequestedRegion=us-east-1",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let cells: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert!(!cells.is_empty());
+    assert!(
+        cells.iter().all(|c| c["decision"] != "allowed"),
+        "{cells:?}"
+    );
+
+    // Loose mode: an RCP limits the resource's account, whoever the caller.
+    let output = iamgen(&[
+        "simulate",
+        "--principal",
+        "arn:aws:iam::444455556666:user/bob",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::reports/q3.csv",
+        "--identity",
+        "tests/fixtures/simulate/identity.json",
+        "--resource-account",
+        "111122223333",
+        "--rcp",
+        "tests/fixtures/simulate/rcp-own-account-only.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["decision"], "explicit_deny");
+    assert_eq!(
+        json["steps"][0]["deciding"][0]["statement"],
+        "OwnAccountOnly"
+    );
+}
+
+#[test]
 fn bad_input_exits_two_and_says_what_to_do() {
     for (args, expected) in [
         (
@@ -177,6 +260,20 @@ fn bad_input_exits_two_and_says_what_to_do() {
                 "tests/fixtures/simulate/identity.json",
             ],
             "in loose mode --principal is an ARN",
+        ),
+        (
+            vec![
+                "simulate",
+                "--principal",
+                "Troy",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "*",
+                "--scp",
+                "Globex=tests/fixtures/simulate/scp-deny-outside-eu.json",
+            ],
+            "the stack has no account \"Globex\"\n  help: name one of Stuzio (081278057606), Acme (183438944504)",
         ),
     ] {
         let output = iamgen(&args);

@@ -1,12 +1,12 @@
 //! The reference scenario's chain, simulated: Troy assumes `StuzioAcmeConsultantRole`, then reads
-//! `com.stuzio.projectx`; and the four ways it breaks.
+//! `com.stuzio.projectx`; the four ways it breaks; and the chain under an organization's control policies.
 
 use iamgen_runtime::PolicyDocument;
-use iamgen_runtime::eval::chain::{Request, simulate};
+use iamgen_runtime::eval::chain::{Organization, Request, Simulation, simulate, simulate_in};
 use iamgen_runtime::eval::{Context, Decision};
 use iamgen_runtime::stack::Stack;
 
-fn troy_reads(stack: &Stack, resource: &str) -> iamgen_runtime::eval::chain::Simulation {
+fn troy_reads(stack: &Stack, resource: &str) -> Simulation {
     simulate(
         stack,
         &Request {
@@ -166,4 +166,153 @@ fn an_explicit_deny_in_the_roles_policy_is_named() {
     assert_eq!(step.deciding[0].policy, "StuzioProjectXPolicy");
     assert_eq!(step.deciding[0].statement, "NoReadingAnything");
     assert_eq!(step.deciding[0].pointer, "/Statement/2");
+}
+
+// --- The chain under the organization's control policies ------------------------------------------------------
+
+const ACME: &str = "183438944504";
+const STUZIO: &str = "081278057606";
+
+fn document(text: &str) -> PolicyDocument {
+    PolicyDocument::from_json(text).expect("a policy")
+}
+
+/// `FullAWSAccess` and `RCPFullAWSAccess`, which AWS attaches to every level of an organization.
+fn full_access(resource_control: bool) -> (String, PolicyDocument) {
+    let principal = if resource_control {
+        r#", "Principal": "*""#
+    } else {
+        ""
+    };
+    (
+        if resource_control {
+            "RCPFullAWSAccess"
+        } else {
+            "FullAWSAccess"
+        }
+        .to_owned(),
+        document(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow"{principal}, "Action": "*", "Resource": "*"}}]}}"#
+        )),
+    )
+}
+
+fn troy_reads_in(stack: &Stack, organization: &Organization) -> Simulation {
+    simulate_in(
+        stack,
+        organization,
+        &Request {
+            principal: "Troy",
+            action: "s3:GetObject",
+            resource: "arn:aws:s3:::com.stuzio.projectx/any-key",
+            via_role: Some("StuzioAcmeConsultantRole"),
+            context: Context::new(),
+        },
+    )
+    .expect("the scenario's principal and role")
+}
+
+#[test]
+fn the_chain_holds_under_full_access_control_policies_at_every_level() {
+    let stack = Stack::reference_scenario();
+    let mut organization = Organization::new();
+    for account in [ACME, STUZIO] {
+        for _level in 0..3 {
+            organization.add_scp_level(account, vec![full_access(false)]);
+            organization.add_rcp_level(account, vec![full_access(true)]);
+        }
+    }
+    let simulation = troy_reads_in(&stack, &organization);
+    assert_eq!(
+        simulation.decision,
+        Decision::Allowed,
+        "{}",
+        simulation.to_text()
+    );
+}
+
+#[test]
+fn an_scp_on_acme_without_sts_stops_step_one_and_one_on_stuzio_leaves_it() {
+    let stack = Stack::reference_scenario();
+    let s3_only = (
+        "S3Only".to_owned(),
+        document(
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "OnlyS3", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#,
+        ),
+    );
+
+    // Troy's account may use S3 only: he cannot assume the role.
+    let mut acme_limited = Organization::new();
+    acme_limited.add_scp_level(ACME, vec![full_access(false)]);
+    acme_limited.add_scp_level(ACME, vec![s3_only.clone()]);
+    let simulation = troy_reads_in(&stack, &acme_limited);
+    assert_eq!(
+        simulation.decision,
+        Decision::ImplicitDeny,
+        "{}",
+        simulation.to_text()
+    );
+    assert_eq!(simulation.steps.len(), 1, "{}", simulation.to_text());
+    let reasons = simulation.steps[0].evaluation.reasons.join("\n");
+    assert!(
+        reasons.contains("no service control policy at level 1 of the organization allows"),
+        "{reasons}"
+    );
+
+    // The same SCP on Stuzio: the role's session there uses S3 only, which is all it does.
+    let mut stuzio_limited = Organization::new();
+    stuzio_limited.add_scp_level(STUZIO, vec![s3_only]);
+    let simulation = troy_reads_in(&stack, &stuzio_limited);
+    assert_eq!(
+        simulation.decision,
+        Decision::Allowed,
+        "{}",
+        simulation.to_text()
+    );
+}
+
+#[test]
+fn an_rcp_on_stuzio_that_denies_outside_callers_names_its_statement_at_step_two() {
+    let stack = Stack::reference_scenario();
+    // A data perimeter on Stuzio's resources: only Stuzio's own principals.
+    let perimeter = (
+        "DataPerimeter".to_owned(),
+        document(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "OnlyStuzio", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {{"StringNotEqualsIfExists": {{"aws:PrincipalAccount": "{STUZIO}"}}}}}}]}}"#
+        )),
+    );
+    let mut organization = Organization::new();
+    organization.add_rcp_level(STUZIO, vec![full_access(true), perimeter.clone()]);
+    // The role's session is Stuzio's own principal: the perimeter lets it through.
+    let simulation = troy_reads_in(&stack, &organization);
+    assert_eq!(
+        simulation.decision,
+        Decision::Allowed,
+        "{}",
+        simulation.to_text()
+    );
+
+    // A perimeter that admits only another account stops the session at step two, naming the statement.
+    let mut strict = Organization::new();
+    let other = (
+        "OtherPerimeter".to_owned(),
+        document(
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "OnlyElsewhere", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "999999999999"}}}]}"#,
+        ),
+    );
+    strict.add_rcp_level(STUZIO, vec![full_access(true), other]);
+    let simulation = troy_reads_in(&stack, &strict);
+    assert_eq!(
+        simulation.decision,
+        Decision::ExplicitDeny,
+        "{}",
+        simulation.to_text()
+    );
+    assert_eq!(simulation.steps.len(), 2);
+    assert_eq!(simulation.steps[0].evaluation.decision, Decision::Allowed);
+    let deciding = &simulation.steps[1].evaluation.deciding;
+    assert_eq!(
+        (deciding[0].policy.as_str(), deciding[0].statement.as_str()),
+        ("OtherPerimeter", "OnlyElsewhere")
+    );
 }

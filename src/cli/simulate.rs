@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use iamgen_runtime::PolicyDocument;
-use iamgen_runtime::eval::chain::{Request, Simulation, Step, access_matrix, simulate};
+use iamgen_runtime::eval::chain::{
+    Organization, Request, Simulation, Step, access_matrix_in, simulate_in,
+};
 use iamgen_runtime::eval::{Caller, Context, Decision, Named, Policies, evaluate};
 use iamgen_runtime::stack::Stack;
 
@@ -54,10 +56,14 @@ pub(crate) struct SimulateArgs {
     /// Loose mode: the principal's permissions boundary.
     #[arg(long, value_name = "FILE")]
     boundary: Option<PathBuf>,
-    /// Loose mode: a service control policy, one level of the organization each, from the root down
-    /// (repeatable).
-    #[arg(long, value_name = "FILE")]
-    scp: Vec<PathBuf>,
+    /// A service control policy, one level of the organization each, from the root down (repeatable). In
+    /// stack mode `ACCOUNT=FILE` (an account's name or id) gives it to one account, a plain FILE to every
+    /// account of the stack; in loose mode it limits the principal's account.
+    #[arg(long, value_name = "[ACCOUNT=]FILE")]
+    scp: Vec<String>,
+    /// A resource control policy, one level each, as `--scp`; in loose mode it limits the resource's account.
+    #[arg(long, value_name = "[ACCOUNT=]FILE")]
+    rcp: Vec<String>,
     /// Loose mode: the session policy the principal's session was created with.
     #[arg(long, value_name = "FILE")]
     session_policy: Option<PathBuf>,
@@ -85,6 +91,13 @@ pub(crate) struct MatrixArgs {
     /// `aws:MultiFactorAuthPresent=true` to see what a caller who has them can do.
     #[arg(long, value_name = "KEY=VALUE")]
     context: Vec<String>,
+    /// A service control policy, one level each, from the root down (repeatable): `ACCOUNT=FILE` for one
+    /// account (its name or id), a plain FILE for every account of the stack.
+    #[arg(long, value_name = "[ACCOUNT=]FILE")]
+    scp: Vec<String>,
+    /// A resource control policy, one level each, as `--scp`.
+    #[arg(long, value_name = "[ACCOUNT=]FILE")]
+    rcp: Vec<String>,
     /// `human` (default) or `json`.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -145,16 +158,25 @@ pub(crate) fn run(args: &SimulateArgs) -> u8 {
             return exit::BAD_INPUT;
         }
     };
+    // `--scp` and `--rcp` go with either mode; the policies of the principal and its resource make it loose.
     let loose = !args.identity.is_empty()
         || args.resource_policy.is_some()
         || args.boundary.is_some()
-        || !args.scp.is_empty()
-        || args.session_policy.is_some();
+        || args.session_policy.is_some()
+        || args.resource_account.is_some()
+        || args.management_account;
     if loose {
         return loose_mode(args, &context);
     }
     let stack = match load_stack(args.spec.as_deref()) {
         Ok(stack) => stack,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let organization = match organization(&stack, &args.scp, &args.rcp) {
+        Ok(organization) => organization,
         Err(message) => {
             eprintln!("{message}");
             return exit::BAD_INPUT;
@@ -167,13 +189,56 @@ pub(crate) fn run(args: &SimulateArgs) -> u8 {
         via_role: args.via_role.as_deref(),
         context,
     };
-    match simulate(&stack, &request) {
+    match simulate_in(&stack, &organization, &request) {
         Ok(simulation) => print(&simulation, args.format),
         Err(error) => {
             eprintln!("error: {error}");
             exit::BAD_INPUT
         }
     }
+}
+
+/// The control policies of `--scp` and `--rcp` over `stack`'s accounts: `ACCOUNT=FILE` for one account (by
+/// name, case-insensitively, or id), a plain FILE for each. A file whose own name holds `=` is read whole when
+/// the part before it names no account.
+fn organization(stack: &Stack, scps: &[String], rcps: &[String]) -> Result<Organization, String> {
+    let mut organization = Organization::new();
+    for (flag, values) in [("--scp", scps), ("--rcp", rcps)] {
+        for value in values {
+            let (accounts, file) = match value.split_once('=') {
+                Some((account, file)) if !Path::new(value).exists() => {
+                    let found = stack.accounts().find(|(_, a)| {
+                        a.name.eq_ignore_ascii_case(account) || a.id.as_str() == account
+                    });
+                    let Some((_, found)) = found else {
+                        let known: Vec<String> = stack
+                            .accounts()
+                            .map(|(_, a)| format!("{} ({})", a.name, a.id))
+                            .collect();
+                        return Err(format!(
+                            "error: {flag} {value:?}: the stack has no account {account:?}\n  help: name one of {}, or give a plain FILE for every account",
+                            known.join(", ")
+                        ));
+                    };
+                    (vec![found.id.to_string()], file)
+                }
+                _ => (
+                    stack.accounts().map(|(_, a)| a.id.to_string()).collect(),
+                    value.as_str(),
+                ),
+            };
+            let path = Path::new(file);
+            let level = vec![(path.display().to_string(), read_policy(path)?)];
+            for account in &accounts {
+                if flag == "--scp" {
+                    organization.add_scp_level(account, level.clone());
+                } else {
+                    organization.add_rcp_level(account, level.clone());
+                }
+            }
+        }
+    }
+    Ok(organization)
 }
 
 /// A loaded policy file as the evaluator names it: by its path.
@@ -190,11 +255,22 @@ fn loose_mode(args: &SimulateArgs, context: &Context) -> u8 {
         let resource = args.resource_policy.as_ref().map(read).transpose()?;
         let boundary = args.boundary.as_ref().map(read).transpose()?;
         let session = args.session_policy.as_ref().map(read).transpose()?;
-        let scps: Vec<(String, PolicyDocument)> =
-            args.scp.iter().map(read).collect::<Result<_, _>>()?;
-        Ok((identity, resource, boundary, session, scps))
+        let levels = |files: &[String]| -> Result<Vec<(String, PolicyDocument)>, String> {
+            files
+                .iter()
+                .map(|file| read(&PathBuf::from(file)))
+                .collect()
+        };
+        Ok((
+            identity,
+            resource,
+            boundary,
+            session,
+            levels(&args.scp)?,
+            levels(&args.rcp)?,
+        ))
     })();
-    let (identity, resource, boundary, session, scps) = match loaded {
+    let (identity, resource, boundary, session, scps, rcps) = match loaded {
         Ok(loaded) => loaded,
         Err(message) => {
             eprintln!("{message}");
@@ -217,6 +293,7 @@ fn loose_mode(args: &SimulateArgs, context: &Context) -> u8 {
         boundary: boundary.as_ref().map(named),
         session: session.as_ref().map(named),
         scps: scps.iter().map(|scp| vec![named(scp)]).collect(),
+        rcps: rcps.iter().map(|rcp| vec![named(rcp)]).collect(),
         caller_is_management_account: args.management_account,
         ..Policies::default()
     };
@@ -259,7 +336,14 @@ pub(crate) fn matrix(args: &MatrixArgs) -> u8 {
             return exit::BAD_INPUT;
         }
     };
-    let cells = access_matrix(&stack, &context);
+    let organization = match organization(&stack, &args.scp, &args.rcp) {
+        Ok(organization) => organization,
+        Err(message) => {
+            eprintln!("{message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let cells = access_matrix_in(&stack, &organization, &context);
     match args.format {
         Format::Json => {
             let json: Vec<serde_json::Value> = cells

@@ -1,7 +1,7 @@
 //! Requests over a stack: a principal of the stack performs an action on a resource, assuming a role first
 //! when asked (the cross-account pattern), and the access matrix of a whole stack.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::{Caller, Context, Decision, Evaluation, Named, Policies, evaluate};
@@ -103,6 +103,64 @@ impl Simulation {
                 "reasons": step.evaluation.reasons,
                 "fix": step.evaluation.fix,
             })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// The organization a stack's accounts belong to, as far as a decision goes: the service control policies that
+/// limit each account's principals and the resource control policies that limit its resources, level by level
+/// from the root down (the root, each organizational unit, the account itself). An account with no level is in
+/// no organization, or is the management account, to which neither kind applies.
+#[derive(Debug, Clone, Default)]
+pub struct Organization {
+    scps: BTreeMap<String, Vec<Vec<(String, PolicyDocument)>>>,
+    rcps: BTreeMap<String, Vec<Vec<(String, PolicyDocument)>>>,
+}
+
+impl Organization {
+    /// An organization with no control policy: every decision as if the accounts were in none.
+    #[must_use]
+    pub fn new() -> Organization {
+        Organization::default()
+    }
+
+    /// Adds the next level of service control policies of `account` (a 12-digit id), below those added
+    /// before; an action must be allowed by some policy of every level. Each policy is named for decisions.
+    pub fn add_scp_level(&mut self, account: &str, policies: Vec<(String, PolicyDocument)>) {
+        self.scps
+            .entry(account.to_owned())
+            .or_default()
+            .push(policies);
+    }
+
+    /// Adds the next level of resource control policies of `account`, as [`Organization::add_scp_level`].
+    pub fn add_rcp_level(&mut self, account: &str, policies: Vec<(String, PolicyDocument)>) {
+        self.rcps
+            .entry(account.to_owned())
+            .or_default()
+            .push(policies);
+    }
+
+    /// Whether no account has a control policy.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.scps.is_empty() && self.rcps.is_empty()
+    }
+
+    fn levels<'o>(
+        levels: &'o BTreeMap<String, Vec<Vec<(String, PolicyDocument)>>>,
+        account: &str,
+    ) -> Vec<Vec<Named<'o>>> {
+        levels.get(account).map_or_else(Vec::new, |levels| {
+            levels
+                .iter()
+                .map(|level| {
+                    level
+                        .iter()
+                        .map(|(name, document)| Named { name, document })
+                        .collect()
+                })
+                .collect()
         })
     }
 }
@@ -255,6 +313,7 @@ fn session_context(context: &Context) -> Context {
 /// Evaluates `action` on `resource` by `who`, the role session `session` of it when given.
 fn act(
     stack: &Stack,
+    organization: &Organization,
     who: Who,
     session: Option<&str>,
     action: &str,
@@ -282,6 +341,7 @@ fn act(
         None
     };
     let trust_name = target_role.map(|role| format!("{} trust", stack.role(role).name));
+    let account = resource_account(stack, resource, &caller.account);
     let policies = Policies {
         identity: held.named(),
         resource: target_role
@@ -297,9 +357,10 @@ fn act(
                 name,
                 document: &policy.document,
             }),
+        scps: Organization::levels(&organization.scps, &caller.account),
+        rcps: Organization::levels(&organization.rcps, &account),
         ..Policies::default()
     };
-    let account = resource_account(stack, resource, &caller.account);
     Step {
         caller: caller.arn.clone(),
         action: action.to_owned(),
@@ -308,8 +369,18 @@ fn act(
     }
 }
 
-/// Simulates `request` over `stack`.
+/// Simulates `request` over `stack`, its accounts in no organization.
 pub fn simulate(stack: &Stack, request: &Request<'_>) -> Result<Simulation, SimulateError> {
+    simulate_in(stack, &Organization::new(), request)
+}
+
+/// Simulates `request` over `stack`, its accounts under `organization`'s control policies: the service control
+/// policies of each step's caller's account, the resource control policies of its resource's account.
+pub fn simulate_in(
+    stack: &Stack,
+    organization: &Organization,
+    request: &Request<'_>,
+) -> Result<Simulation, SimulateError> {
     let who = find_principal(stack, request.principal).ok_or_else(|| {
         SimulateError::UnknownPrincipal(request.principal.to_owned(), names_of(stack))
     })?;
@@ -320,7 +391,15 @@ pub fn simulate(stack: &Stack, request: &Request<'_>) -> Result<Simulation, Simu
             let role = find_role(stack, role)
                 .ok_or_else(|| SimulateError::UnknownRole(role.to_owned(), names_of(stack)))?;
             let arn = stack.role_arn(role);
-            let step = act(stack, who, None, "sts:AssumeRole", &arn, &request.context);
+            let step = act(
+                stack,
+                organization,
+                who,
+                None,
+                "sts:AssumeRole",
+                &arn,
+                &request.context,
+            );
             let allowed = step.evaluation.decision == Decision::Allowed;
             steps.push(step);
             if !allowed {
@@ -343,6 +422,7 @@ pub fn simulate(stack: &Stack, request: &Request<'_>) -> Result<Simulation, Simu
     };
     let step = act(
         stack,
+        organization,
         actor,
         session.as_deref(),
         request.action,
@@ -383,6 +463,16 @@ const CORE_S3_ACTIONS: &[&str] = &[
 /// caller who has them can do).
 #[must_use]
 pub fn access_matrix(stack: &Stack, context: &Context) -> Vec<Access> {
+    access_matrix_in(stack, &Organization::new(), context)
+}
+
+/// [`access_matrix`] with the stack's accounts under `organization`'s control policies.
+#[must_use]
+pub fn access_matrix_in(
+    stack: &Stack,
+    organization: &Organization,
+    context: &Context,
+) -> Vec<Access> {
     let mut actions: BTreeSet<String> = CORE_S3_ACTIONS.iter().map(|a| (*a).to_owned()).collect();
     for (_, policy) in stack.policies() {
         collect_actions(&policy.document, &mut actions);
@@ -456,7 +546,7 @@ pub fn access_matrix(stack: &Stack, context: &Context) -> Vec<Access> {
                         via_role: route.as_deref(),
                         context: context.clone(),
                     };
-                    let Ok(simulation) = simulate(stack, &request) else {
+                    let Ok(simulation) = simulate_in(stack, organization, &request) else {
                         continue;
                     };
                     // A route whose first step is denied says nothing about the role's permissions.
