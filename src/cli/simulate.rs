@@ -123,6 +123,17 @@ fn load_stack(spec: Option<&Path>) -> Result<Stack, String> {
     }
 }
 
+/// The stack (its spec, or the reference scenario) and the organization `--scp` and `--rcp` put it in.
+fn load_stack_in_organization(
+    spec: Option<&Path>,
+    scps: &[String],
+    rcps: &[String],
+) -> Result<(Stack, Organization), String> {
+    let stack = load_stack(spec)?;
+    let organization = organization(&stack, scps, rcps)?;
+    Ok((stack, organization))
+}
+
 fn read_policy(path: &Path) -> Result<PolicyDocument, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| format!("error: cannot read `{}`: {error}", path.display()))?;
@@ -168,20 +179,14 @@ pub(crate) fn run(args: &SimulateArgs) -> u8 {
     if loose {
         return loose_mode(args, &context);
     }
-    let stack = match load_stack(args.spec.as_deref()) {
-        Ok(stack) => stack,
-        Err(message) => {
-            eprintln!("{message}");
-            return exit::BAD_INPUT;
-        }
-    };
-    let organization = match organization(&stack, &args.scp, &args.rcp) {
-        Ok(organization) => organization,
-        Err(message) => {
-            eprintln!("{message}");
-            return exit::BAD_INPUT;
-        }
-    };
+    let (stack, organization) =
+        match load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp) {
+            Ok(loaded) => loaded,
+            Err(message) => {
+                eprintln!("{message}");
+                return exit::BAD_INPUT;
+            }
+        };
     let request = Request {
         principal: &args.principal,
         action: &args.action,
@@ -202,8 +207,13 @@ pub(crate) fn run(args: &SimulateArgs) -> u8 {
 /// name, case-insensitively, or id), a plain FILE for each. A file whose own name holds `=` is read whole when
 /// the part before it names no account.
 fn organization(stack: &Stack, scps: &[String], rcps: &[String]) -> Result<Organization, String> {
+    type AddLevel = fn(&mut Organization, &str, Vec<(String, PolicyDocument)>);
     let mut organization = Organization::new();
-    for (flag, values) in [("--scp", scps), ("--rcp", rcps)] {
+    let kinds: [(&str, &[String], AddLevel); 2] = [
+        ("--scp", scps, Organization::add_scp_level),
+        ("--rcp", rcps, Organization::add_rcp_level),
+    ];
+    for (flag, values, add_level) in kinds {
         for value in values {
             let (accounts, file) = match value.split_once('=') {
                 Some((account, file)) if !Path::new(value).exists() => {
@@ -230,11 +240,7 @@ fn organization(stack: &Stack, scps: &[String], rcps: &[String]) -> Result<Organ
             let path = Path::new(file);
             let level = vec![(path.display().to_string(), read_policy(path)?)];
             for account in &accounts {
-                if flag == "--scp" {
-                    organization.add_scp_level(account, level.clone());
-                } else {
-                    organization.add_rcp_level(account, level.clone());
-                }
+                add_level(&mut organization, account, level.clone());
             }
         }
     }
@@ -329,20 +335,14 @@ pub(crate) fn matrix(args: &MatrixArgs) -> u8 {
             return exit::BAD_INPUT;
         }
     };
-    let stack = match load_stack(args.spec.as_deref()) {
-        Ok(stack) => stack,
-        Err(message) => {
-            eprintln!("{message}");
-            return exit::BAD_INPUT;
-        }
-    };
-    let organization = match organization(&stack, &args.scp, &args.rcp) {
-        Ok(organization) => organization,
-        Err(message) => {
-            eprintln!("{message}");
-            return exit::BAD_INPUT;
-        }
-    };
+    let (stack, organization) =
+        match load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp) {
+            Ok(loaded) => loaded,
+            Err(message) => {
+                eprintln!("{message}");
+                return exit::BAD_INPUT;
+            }
+        };
     let cells = access_matrix_in(&stack, &organization, &context);
     match args.format {
         Format::Json => {

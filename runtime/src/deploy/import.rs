@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::live::{document, role_inline_policies};
+use super::live::{document, role_description, role_inline_policies, role_max_session_duration};
 use super::session::Session;
 use super::{DeployError, OWNER_TAG, failed};
 use crate::lint::{self, Options, PolicyKind};
@@ -186,14 +186,8 @@ pub async fn import_role(
         name: name.to_owned(),
         arn: role.arn().to_owned(),
         path: role.path().to_owned(),
-        description: role
-            .description()
-            .filter(|text| !text.is_empty())
-            .map(str::to_owned),
-        max_session_duration: role
-            .max_session_duration()
-            .and_then(|seconds| u32::try_from(seconds).ok())
-            .unwrap_or(3_600),
+        description: role_description(role),
+        max_session_duration: role_max_session_duration(role),
         trust: document(
             role.assume_role_policy_document().unwrap_or("{}"),
             &format!("the trust policy of role {name}"),

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_iam::types::PolicyScopeType;
+use aws_sdk_iam::types::{PolicyScopeType, Role};
 
 use super::canonical::decode_document;
 use super::session::AccountClients;
@@ -97,6 +97,20 @@ pub(crate) struct Declared {
     pub(crate) groups: BTreeSet<String>,
     pub(crate) policies: BTreeSet<String>,
     pub(crate) buckets: BTreeSet<String>,
+}
+
+/// A role's description as a stack holds it: none where IAM has an empty one.
+pub(crate) fn role_description(role: &Role) -> Option<String> {
+    role.description()
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned)
+}
+
+/// A role's maximum session duration in seconds: IAM's default, one hour, where it gives none.
+pub(crate) fn role_max_session_duration(role: &Role) -> u32 {
+    role.max_session_duration()
+        .and_then(|seconds| u32::try_from(seconds).ok())
+        .unwrap_or(3_600)
 }
 
 fn owned(tags: &BTreeMap<String, String>, stack_name: &str) -> bool {
@@ -249,14 +263,8 @@ pub(crate) async fn read_account(
                 arn: detail.arn().to_owned(),
                 path: detail.path().to_owned(),
                 trust,
-                description: detail
-                    .description()
-                    .filter(|text| !text.is_empty())
-                    .map(str::to_owned),
-                max_session_duration: detail
-                    .max_session_duration()
-                    .and_then(|seconds| u32::try_from(seconds).ok())
-                    .unwrap_or(3_600),
+                description: role_description(detail),
+                max_session_duration: role_max_session_duration(detail),
                 boundary: detail
                     .permissions_boundary()
                     .and_then(|boundary| boundary.permissions_boundary_arn())
