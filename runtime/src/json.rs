@@ -399,6 +399,15 @@ fn is_curly_quote(ch: char) -> bool {
     matches!(ch, '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}')
 }
 
+/// The first character boundary of `text` at or after `at`, and at most its length.
+fn ceil_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 /// Reads one JSON value, normally a policy's top-level object, from `source`.
 pub fn parse(source: &str) -> Result<Node<'_>, JsonError> {
     if u32::try_from(source.len()).is_err() {
@@ -770,11 +779,14 @@ impl<'a> Parser<'a> {
 
     /// Decodes the escape at `pos` (a backslash) into `out`; returns the position after it.
     fn parse_escape(&self, pos: usize, out: &mut String) -> Result<usize, JsonError> {
-        let invalid = |end: usize| JsonError {
-            kind: JsonErrorKind::InvalidEscape(
-                self.source[pos..end.min(self.source.len())].to_owned(),
-            ),
-            span: Span::new(pos, end.min(self.source.len())),
+        // A malformed escape is quoted up to where a well-formed one would end, which can fall inside a
+        // multi-byte character (`\u0é`): the quote then takes that whole character.
+        let invalid = |end: usize| {
+            let end = ceil_char_boundary(self.source, end);
+            JsonError {
+                kind: JsonErrorKind::InvalidEscape(self.source[pos..end].to_owned()),
+                span: Span::new(pos, end),
+            }
         };
         let Some(&kind) = self.bytes.get(pos + 1) else {
             return Err(invalid(pos + 1));
@@ -789,7 +801,9 @@ impl<'a> Parser<'a> {
             b'r' => '\r',
             b't' => '\t',
             b'u' => {
-                let high = self.hex4(pos + 2).ok_or_else(|| invalid(pos + 6))?;
+                let high = self
+                    .hex4(pos + 2)
+                    .ok_or_else(|| invalid(self.end_of_bad_hex(pos + 2)))?;
                 let (ch, end) = if (0xD800..0xDC00).contains(&high) {
                     // A high surrogate must be followed by an escaped low surrogate.
                     let low = (self.bytes.get(pos + 6) == Some(&b'\\')
@@ -816,6 +830,20 @@ impl<'a> Parser<'a> {
         };
         out.push(simple);
         Ok(pos + 2)
+    }
+
+    /// Where a malformed `\\uXXXX` ends for the message: after its first character that is not a hex digit
+    /// (`\\u0é`), or after the four digits.
+    fn end_of_bad_hex(&self, digits_at: usize) -> usize {
+        let rest = self.source.get(digits_at..).unwrap_or_default();
+        match rest
+            .char_indices()
+            .take(4)
+            .find(|(_, ch)| !ch.is_ascii_hexdigit())
+        {
+            Some((at, ch)) => digits_at + at + ch.len_utf8(),
+            None => digits_at + 4,
+        }
     }
 
     fn hex4(&self, at: usize) -> Option<u32> {
@@ -1059,6 +1087,39 @@ mod tests {
         assert_eq!(err(&deep).0.kind, JsonErrorKind::TooDeep);
         let ok = "[".repeat(MAX_DEPTH as usize) + &"]".repeat(MAX_DEPTH as usize);
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn malformed_escapes_before_multibyte_characters_are_errors_not_panics() {
+        // Found by fuzzing: `"\u0éé"` sliced the source inside `é` to quote the escape.
+        for escape in [
+            "\\",
+            "\\u",
+            "\\u0",
+            "\\u00",
+            "\\u000",
+            "\\ud83d",
+            "\\ud83d\\",
+            "\\ud83d\\u",
+            "\\ud83d\\udc",
+        ] {
+            for tail in ["é", "éé", "€", "😀", "\u{100}"] {
+                let source = format!("\"{escape}{tail}\"");
+                let error = parse(&source).expect_err(&source);
+                assert!(
+                    matches!(error.kind, JsonErrorKind::InvalidEscape(_)),
+                    "{source}: {error:?}"
+                );
+                let span = error.span.range();
+                assert!(
+                    source.is_char_boundary(span.start) && source.is_char_boundary(span.end),
+                    "{source}: {span:?}"
+                );
+            }
+        }
+        let (error, at) = err("\"\\u0éé\"");
+        assert_eq!(error.kind, JsonErrorKind::InvalidEscape("\\u0é".into()));
+        assert_eq!(at, "1:2");
     }
 
     #[test]

@@ -30,6 +30,150 @@ impl Span {
     }
 }
 
+/// The most bytes iamgen reads as one policy document (1 MiB). IAM's largest policy quotas are tens of
+/// kilobytes (a KMS key policy: 32 KiB; a bucket policy: 20 KiB), whitespace included far below this: a larger
+/// file is not a policy, and reading it whole (`/dev/zero`, a log file) would only exhaust memory.
+pub const MAX_POLICY_BYTES: u64 = 1 << 20;
+
+/// The most bytes iamgen reads as one stack spec or template (16 MiB: a spec of thousands of roles with inline
+/// documents stays well below it).
+pub const MAX_SPEC_BYTES: u64 = 16 << 20;
+
+/// Why an input file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The path names a device, a socket or a directory, which iamgen does not read as a document.
+    #[error("`{path}` is not a regular file but {kind}; name a file (or `-` for standard input)")]
+    NotAFile {
+        /// The path as given.
+        path: String,
+        /// What it is (`a character device` ...).
+        kind: &'static str,
+    },
+    /// The input is longer than the limit for what it should hold.
+    #[error(
+        "`{path}` is larger than {} ({limit} bytes), the most iamgen reads as {what}; is it the right file?",
+        human_bytes(*limit)
+    )]
+    TooLarge {
+        /// The path as given (`<stdin>` for standard input).
+        path: String,
+        /// The limit, in bytes.
+        limit: u64,
+        /// What the input should be (`a policy`, `a spec`).
+        what: &'static str,
+    },
+    /// The operating system refused the read.
+    #[error("cannot read `{path}`: {error}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// The error.
+        error: std::io::Error,
+    },
+}
+
+fn human_bytes(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
+        format!("{} KiB", bytes >> 10)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The bytes of the file at `path`, at most `limit` of them: a path that is not a regular file (a device such
+/// as `/dev/zero`, a socket, a directory) is refused before anything is read, except a pipe (`<(...)`, a FIFO),
+/// which is read up to the limit. `what` names the expected content in the error (`a policy`).
+pub fn read_file_limited(
+    path: &std::path::Path,
+    limit: u64,
+    what: &'static str,
+) -> Result<Vec<u8>, ReadError> {
+    let shown = || path.display().to_string();
+    let io = |error| ReadError::Io {
+        path: shown(),
+        error,
+    };
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    let file_type = metadata.file_type();
+    if !file_type.is_file() && !is_fifo(&file_type) {
+        return Err(ReadError::NotAFile {
+            path: shown(),
+            kind: describe_file_type(&file_type),
+        });
+    }
+    if file_type.is_file() && metadata.len() > limit {
+        return Err(ReadError::TooLarge {
+            path: shown(),
+            limit,
+            what,
+        });
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    read_limited(file, &shown(), limit, what)
+}
+
+/// At most `limit` bytes of `reader` (standard input, a pipe), or [`ReadError::TooLarge`] if it holds more.
+pub fn read_limited(
+    reader: impl std::io::Read,
+    origin: &str,
+    limit: u64,
+    what: &'static str,
+) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    // One byte past the limit tells a stream that is exactly at the limit from one that goes on.
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| ReadError::Io {
+            path: origin.to_owned(),
+            error,
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            path: origin.to_owned(),
+            limit,
+            what,
+        });
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn is_fifo(file_type: &std::fs::FileType) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(file_type)
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::FileType) -> bool {
+    false
+}
+
+fn describe_file_type(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    }
+}
+
 /// A 1-based line and column; the column counts characters, not bytes, as editors and rustc do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LineCol {
@@ -105,6 +249,67 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endless_inputs_are_refused_at_the_limit() {
+        // Before: `validate /dev/zero` and `file = "/dev/zero"` read until memory ran out.
+        let error = read_limited(std::io::repeat(0), "<stdin>", 1024, "a policy").unwrap_err();
+        assert!(
+            matches!(error, ReadError::TooLarge { limit: 1024, .. }),
+            "{error}"
+        );
+        assert_eq!(
+            read_limited(&[b'x'; 1024][..], "<stdin>", 1024, "a policy")
+                .unwrap()
+                .len(),
+            1024
+        );
+        if std::path::Path::new("/dev/zero").exists() {
+            let error = read_file_limited(
+                std::path::Path::new("/dev/zero"),
+                MAX_POLICY_BYTES,
+                "a policy",
+            )
+            .unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    ReadError::NotAFile {
+                        kind: "a character device",
+                        ..
+                    }
+                ),
+                "{error}"
+            );
+            assert!(
+                error.to_string().contains("is not a regular file"),
+                "{error}"
+            );
+        }
+        let dir = std::env::temp_dir().join(format!("iamgen-source-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let error = read_file_limited(&dir, MAX_POLICY_BYTES, "a policy").unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ReadError::NotAFile {
+                    kind: "a directory",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        let big = dir.join("big.json");
+        std::fs::write(&big, vec![b' '; (MAX_POLICY_BYTES + 1) as usize]).unwrap();
+        let error = read_file_limited(&big, MAX_POLICY_BYTES, "a policy").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("larger than 1 MiB (1048576 bytes)"),
+            "{error}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn line_col_counts_characters_from_one() {

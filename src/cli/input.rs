@@ -2,8 +2,10 @@
 //! and `-` for standard input.
 
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+
+use iamgen_runtime::source::{MAX_POLICY_BYTES, read_file_limited, read_limited};
 
 /// One input: where it came from and its text.
 pub(crate) struct Input {
@@ -22,9 +24,13 @@ pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<Input>, bool) {
     let mut all_ok = true;
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            match std::io::stdin().read_to_end(&mut bytes) {
-                Ok(_) => match decode("<stdin>", bytes) {
+            match read_limited(
+                std::io::stdin().lock(),
+                "<stdin>",
+                MAX_POLICY_BYTES,
+                "a policy",
+            ) {
+                Ok(bytes) => match decode("<stdin>", bytes) {
                     Ok(text) => inputs.push(Input {
                         origin: "<stdin>".to_owned(),
                         path: None,
@@ -36,7 +42,7 @@ pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<Input>, bool) {
                     }
                 },
                 Err(error) => {
-                    eprintln!("error: cannot read standard input: {error}");
+                    eprintln!("error: {error}");
                     all_ok = false;
                 }
             }
@@ -56,7 +62,7 @@ pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<Input>, bool) {
         };
         for file in files {
             let origin = file.display().to_string();
-            match std::fs::read(&file) {
+            match read_file_limited(&file, MAX_POLICY_BYTES, "a policy") {
                 Ok(bytes) => match decode(&origin, bytes) {
                     Ok(text) => inputs.push(Input {
                         origin,
@@ -69,7 +75,7 @@ pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<Input>, bool) {
                     }
                 },
                 Err(error) => {
-                    eprintln!("error: cannot read `{origin}`: {error}");
+                    eprintln!("error: {error}");
                     all_ok = false;
                 }
             }
@@ -84,8 +90,11 @@ fn json_files_below(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
+            let entry = entry?;
+            let path = entry.path();
+            // The entry's own type, not its target's: a symbolic link to a directory (`ln -s .. up`) is not
+            // followed, so that a link cycle cannot make the walk endless.
+            if entry.file_type()?.is_dir() {
                 pending.push(path);
             } else if path.extension().is_some_and(|ext| ext == "json") {
                 files.push(path);

@@ -135,8 +135,18 @@ fn load_stack_in_organization(
 }
 
 fn read_policy(path: &Path) -> Result<PolicyDocument, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("error: cannot read `{}`: {error}", path.display()))?;
+    let bytes = iamgen_runtime::source::read_file_limited(
+        path,
+        iamgen_runtime::source::MAX_POLICY_BYTES,
+        "a policy",
+    )
+    .map_err(|error| format!("error: {error}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "error: `{}` is not UTF-8\n  help: save the policy as UTF-8",
+            path.display()
+        )
+    })?;
     PolicyDocument::from_json(&text).map_err(|error| {
         format!(
             "error: `{}` is not a policy: {error}\n  help: `iamgen validate {}` shows every problem",

@@ -125,14 +125,26 @@ fn date(policy: &str, request: &str, test: impl Fn(i128, i128) -> bool) -> bool 
     }
 }
 
+/// The latest instant a date can name: ISO 8601's four-digit years end with 9999-12-31T23:59:59Z, and epoch
+/// seconds are held to the same range, so that no arithmetic on a date can overflow.
+pub const LAST_DATE_SECONDS: i128 = 253_402_300_799;
+
 /// A date as nanoseconds since the Unix epoch: ISO 8601 (`2026-11-29`, `2026-11-29T10:00:00Z`,
-/// `2026-11-29T10:00:00.5+01:00`) or epoch seconds (`1796000000`, `1796000000.25`).
+/// `2026-11-29T10:00:00.5+01:00`) or epoch seconds (`1796000000`, `1796000000.25`), from year 0000 to 9999.
+/// Anything else, a year of five or more digits included, is not a date, and a date operator never matches it.
 #[must_use]
 pub fn parse_date(text: &str) -> Option<i128> {
     let text = text.trim();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        // More digits than the last date has seconds cannot be a date, however `parse` would fare.
+        if whole.len() > 12 {
+            return None;
+        }
         let seconds: i128 = whole.parse().ok()?;
+        if seconds > LAST_DATE_SECONDS {
+            return None;
+        }
         return Some(seconds * 1_000_000_000 + fraction_nanos(fraction)?);
     }
     let (date, time) = match text.split_once(['T', 't']) {
@@ -140,7 +152,11 @@ pub fn parse_date(text: &str) -> Option<i128> {
         None => (text, None),
     };
     let mut parts = date.splitn(3, '-');
-    let year: i64 = parts.next()?.parse().ok()?;
+    let year = parts.next()?;
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i64 = year.parse().ok()?;
     let month: u32 = parts.next()?.parse().ok()?;
     let day: u32 = parts.next()?.parse().ok()?;
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {

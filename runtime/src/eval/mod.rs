@@ -15,8 +15,8 @@ pub mod pattern;
 use std::fmt;
 
 use crate::policy::{
-    ActionElement, Effect, PolicyDocument, Principal as PrincipalValue, PrincipalElement,
-    PrincipalKind, ResourceElement, Statement,
+    ActionElement, ConditionValue, Effect, PolicyDocument, Principal as PrincipalValue,
+    PrincipalElement, PrincipalKind, ResourceElement, Statement,
 };
 
 /// The request context: condition keys (compared without regard to case) and their values.
@@ -390,6 +390,28 @@ pub fn statement_applies(
     context: &dyn Lookup,
     check_principal: bool,
 ) -> bool {
+    applies_but_for_condition(
+        statement,
+        caller,
+        action,
+        resource,
+        context,
+        check_principal,
+    ) && statement
+        .condition
+        .as_ref()
+        .is_none_or(|condition| conditions::holds(condition, context))
+}
+
+/// [`statement_applies`] without the `Condition` element.
+fn applies_but_for_condition(
+    statement: &Statement,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    context: &dyn Lookup,
+    check_principal: bool,
+) -> bool {
     let action_matches = match &statement.action {
         ActionElement::Action(actions) => actions
             .as_slice()
@@ -430,10 +452,7 @@ pub fn statement_applies(
             return false;
         }
     }
-    statement
-        .condition
-        .as_ref()
-        .is_none_or(|condition| conditions::holds(condition, context))
+    true
 }
 
 /// Whether `principal` names the caller. An account (`123456789012`, `arn:aws:iam::123456789012:root`)
@@ -529,11 +548,102 @@ fn statement_at<'d>(document: &'d PolicyDocument, pointer: &str) -> Option<&'d S
 
 /// Evaluates one request against its policies.
 #[must_use]
+pub fn evaluate(
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    resource_account: &str,
+    policies: &Policies<'_>,
+    context: &Context,
+) -> Evaluation {
+    let mut evaluation = decide(
+        caller,
+        action,
+        resource,
+        resource_account,
+        policies,
+        context,
+    );
+    // A decision that turned on a value no date operator can read would look arbitrary without saying so.
+    evaluation.reasons.extend(unreadable_dates(
+        caller,
+        action,
+        resource,
+        resource_account,
+        policies,
+        context,
+    ));
+    evaluation
+}
+
+/// A sentence for every date-condition value, in a statement that applies to the request's action and
+/// resource, that is not a date (`99999999999999999-01-01`): its condition never holds, whatever the time.
+fn unreadable_dates(
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    resource_account: &str,
+    policies: &Policies<'_>,
+    context: &Context,
+) -> Vec<String> {
+    let scope = Scope::new(context, caller, resource_account);
+    let named = policies
+        .identity
+        .iter()
+        .chain(&policies.resource)
+        .chain(&policies.boundary)
+        .chain(&policies.session)
+        .chain(policies.scps.iter().flatten())
+        .chain(policies.rcps.iter().flatten());
+    let mut notes = Vec::new();
+    for policy in named {
+        for (index, statement) in policy.document.statements().enumerate() {
+            let date_blocks = statement
+                .condition
+                .iter()
+                .flat_map(|condition| &condition.0)
+                .filter(|block| {
+                    block.operator.base.family() == crate::policy::OperatorFamily::Date
+                });
+            for block in date_blocks {
+                for entry in &block.entries {
+                    let policy_values = entry.values.as_slice().iter().map(ConditionValue::as_text);
+                    let request_values = scope
+                        .lookup(&entry.key)
+                        .into_iter()
+                        .flat_map(|values| values.iter());
+                    for value in policy_values.chain(request_values) {
+                        if value.contains("${")
+                            || conditions::parse_date(value).is_some()
+                            || !applies_but_for_condition(
+                                statement, caller, action, resource, &scope, false,
+                            )
+                        {
+                            continue;
+                        }
+                        notes.push(format!(
+                            "`{value}` is not a date (an ISO 8601 date or time from year 0000 to 9999, or epoch \
+                             seconds), so the `{}` condition on `{}` in {} statement {} never holds",
+                            block.operator,
+                            entry.key,
+                            policy.name,
+                            statement.sid.clone().unwrap_or_else(|| format!("#{index}")),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    notes.dedup();
+    notes
+}
+
+/// The decision flow of [`evaluate`].
 #[allow(
     clippy::too_many_lines,
     reason = "the documented flow, rule after rule, in its order"
 )]
-pub fn evaluate(
+fn decide(
     caller: &Caller,
     action: &str,
     resource: &str,

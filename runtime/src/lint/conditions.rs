@@ -516,7 +516,14 @@ fn is_number(value: &ConditionValue) -> bool {
 }
 
 /// ISO 8601 (`2026-01-31`, `2026-01-31T12:00:00Z`, with fractions and offsets) or epoch seconds.
+/// A value the evaluator reads as a date, written in a form IAM documents.
 fn is_date(value: &ConditionValue) -> bool {
+    // The form check is stricter than the evaluator's reader (two-digit months); the reader bounds the range
+    // (years 0000 to 9999), so that the linter and `iamgen simulate` agree on what is not a date.
+    has_date_form(value) && crate::eval::conditions::parse_date(value.as_text()).is_some()
+}
+
+fn has_date_form(value: &ConditionValue) -> bool {
     let text = match value {
         ConditionValue::Number(text) => return text.bytes().all(|b| b.is_ascii_digit()),
         ConditionValue::String(text) => text.as_str(),
@@ -658,7 +665,16 @@ mod tests {
         ] {
             assert!(is_date(&ConditionValue::String(ok.into())), "{ok}");
         }
-        for bad in ["2026-13-01", "31/01/2026", "yesterday", "2026-01-31T25", ""] {
+        for bad in [
+            "2026-13-01",
+            "31/01/2026",
+            "yesterday",
+            "2026-01-31T25",
+            "",
+            "99999999999999999-01-01",
+            "99999999999999999",
+            "253402300800",
+        ] {
             assert!(!is_date(&ConditionValue::String(bad.into())), "{bad}");
         }
     }

@@ -171,7 +171,19 @@ impl Renderer {
         for (name, text) in TEMPLATES {
             let path = dir.join(format!("{name}.hbs"));
             let text = if path.exists() {
-                std::fs::read_to_string(&path).map_err(|error| RenderError::Io { path, error })?
+                let bytes = crate::source::read_file_limited(
+                    &path,
+                    crate::source::MAX_SPEC_BYTES,
+                    "a template",
+                )
+                .map_err(|error| RenderError::Template {
+                    name: (*name).to_owned(),
+                    message: error.to_string(),
+                })?;
+                String::from_utf8(bytes).map_err(|error| RenderError::Io {
+                    path,
+                    error: std::io::Error::new(std::io::ErrorKind::InvalidData, error),
+                })?
             } else {
                 (*text).to_owned()
             };

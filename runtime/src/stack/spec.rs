@@ -1237,7 +1237,14 @@ impl Reader<'_> {
 
     fn file_document(&mut self, file: &Text) -> Option<PolicyDocument> {
         let path = self.base_dir.join(file.get_ref());
-        let text = match std::fs::read_to_string(&path) {
+        let read =
+            crate::source::read_file_limited(&path, crate::source::MAX_POLICY_BYTES, "a policy")
+                .map_err(|error| error.to_string())
+                .and_then(|bytes| {
+                    String::from_utf8(bytes)
+                        .map_err(|_| format!("`{}` is not UTF-8", path.display()))
+                });
+        let text = match read {
             Ok(text) => text,
             Err(error) => {
                 let base = if self.base_dir.as_os_str().is_empty() {
@@ -1247,7 +1254,7 @@ impl Reader<'_> {
                 };
                 self.error(
                     "UNREADABLE_FILE",
-                    format!("cannot read `{}`: {error}", path.display()),
+                    error,
                     span(file),
                     format!("the path is relative to the spec's directory, {base}"),
                 );
