@@ -110,6 +110,10 @@ impl<'s> Generate<'s> {
             }
             None => Renderer::embedded()?.render(self.stack, &self.targets)?,
         };
+        for note in rendered.notes() {
+            // Cargo shows a build script's warnings: what was not generated must not pass unseen.
+            println!("cargo:warning=iamgen: {note}");
+        }
         rendered
             .write_to(&out)
             .map_err(|error| GenerateError::Write { path: out, error })

@@ -1754,6 +1754,19 @@ fn check_cloudformation(stack: &Stack, files: &BTreeMap<String, String>, failure
                     .is_some_and(|d| d.contains(&title))
             })
             .collect();
+        // An account with nothing in it gets no template (CloudFormation refuses one without resources), and
+        // the README says so on its row.
+        let none_row = format!(
+            "| `{}` | none: nothing of the stack lives in this account |",
+            account.id
+        );
+        if matching.is_empty()
+            && files
+                .get("cloudformation/README.md")
+                .is_some_and(|readme| readme.contains(&none_row))
+        {
+            continue;
+        }
         let [(json_path, template)] = matching.as_slice() else {
             failures.push(
                 "cloudformation: template description",

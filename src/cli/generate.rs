@@ -127,6 +127,9 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
             return exit::FINDINGS;
         }
     };
+    for note in output.notes() {
+        eprintln!("note: {note}");
+    }
     match output.write_to(&args.out) {
         Ok(report) => {
             eprintln!(

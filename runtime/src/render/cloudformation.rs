@@ -766,6 +766,10 @@ fn account_template(
     }
 }
 
+/// The longest `TemplateBody` an `AWS::CloudFormation::StackSet` takes (cfn-lint E3033); a longer template must
+/// be uploaded to S3 and named by `TemplateURL`.
+const MAX_STACKSET_BODY_BYTES: usize = 51_200;
+
 fn check_limits(account: &str, template: &Template, text: &str) -> Result<(), RenderError> {
     for (what, found, limit) in [
         ("resources", template.resources, MAX_RESOURCES),
@@ -792,6 +796,7 @@ fn check_limits(account: &str, template: &Template, text: &str) -> Result<(), Re
 pub(super) fn render(
     renderer: &Renderer,
     stack: &Stack,
+    notes: &mut Vec<String>,
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let aliases = account_aliases(stack);
     let mentions = Mentions::new(stack);
@@ -805,10 +810,21 @@ pub(super) fn render(
     };
     let mut files = BTreeMap::new();
     let mut stacksets = Vec::new();
+    let mut templates = vec![true; aliases.len()];
     for (index, (account_ref, account)) in stack.accounts().enumerate() {
         let alias = &aliases[index];
         let template =
             account_template(stack, &by_account, account_ref, &aliases, &mentions, false);
+        if template.resources == 0 {
+            // CloudFormation refuses a template without resources: there is nothing to deploy there.
+            templates[index] = false;
+            notes.push(format!(
+                "cloudformation: no template for {} ({}): nothing of the stack lives in that account, and \
+                 CloudFormation refuses a template without resources",
+                account.name, account.id
+            ));
+            continue;
+        }
         let json_text = template.value.to_json();
         check_limits(&account.name, &template, &json_text)?;
         let mut yaml = header(&format!(
@@ -827,6 +843,16 @@ pub(super) fn render(
             let roles_only =
                 account_template(stack, &by_account, account_ref, &aliases, &mentions, true);
             let body = roles_only.value.to_json();
+            if body.len() > MAX_STACKSET_BODY_BYTES {
+                notes.push(format!(
+                    "cloudformation: no stackset-{alias}.yaml: the roles of {} make a template body of {} bytes, \
+                     over the {MAX_STACKSET_BODY_BYTES} bytes a StackSet takes inline; deploy {alias}.yaml in each \
+                     account, or upload it to S3 and give the StackSet its TemplateURL",
+                    account.name,
+                    body.len()
+                ));
+                continue;
+            }
             let stackset = object(vec![
                 ("AWSTemplateFormatVersion", Value::from("2010-09-09")),
                 (
@@ -926,7 +952,7 @@ pub(super) fn render(
     let accounts: Vec<serde_json::Value> = stack
         .accounts()
         .enumerate()
-        .map(|(index, (_, account))| json!({ "alias": aliases[index], "name": markdown_cell(&account.name), "id": account.id.as_str() }))
+        .map(|(index, (_, account))| json!({ "alias": aliases[index], "name": markdown_cell(&account.name), "id": account.id.as_str(), "template": templates[index] }))
         .collect();
     files.insert(
         "cloudformation/README.md".to_owned(),

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use serde_json::{Value as Json, json};
 
 use super::escape::snake_name;
+use super::unique::{Fold, Unique};
 use super::{RenderError, Renderer, account_aliases};
 use crate::glob;
 use crate::policy::{ActionElement, Effect, PolicyDocument, ResourceElement};
-use crate::stack::{ByAccount, PrincipalRef, Stack};
+use crate::stack::{AccountRef, ByAccount, PrincipalRef, Stack};
 
 /// Text for inside a Mermaid `"..."` label: quotes and the characters Mermaid gives a meaning become entities.
 fn mermaid(text: &str) -> String {
@@ -62,6 +63,61 @@ fn names_bucket(document: &PolicyDocument, bucket: &str) -> bool {
     })
 }
 
+/// The diagram's ids: subgraphs (the account aliases), account nodes and one node per item, each unique.
+///
+/// An id is made from the item's name in snake case, which loses punctuation and case (`Troy.A`, `Troy-A`,
+/// `Troy_A` and `TroyA` are all `troy_a`): ids are handed out once each, so that four users stay four nodes.
+struct NodeIds {
+    accounts: Vec<String>,
+    users: Vec<String>,
+    groups: Vec<String>,
+    roles: Vec<String>,
+    buckets: Vec<String>,
+}
+
+impl NodeIds {
+    fn new(stack: &Stack, aliases: &[String]) -> Self {
+        let mut unique = Unique::new(Fold::Exact);
+        for alias in aliases {
+            unique.reserve(alias);
+        }
+        let accounts = aliases
+            .iter()
+            .map(|alias| unique.claim(&format!("{alias}_account")))
+            .collect();
+        let mut node = |kind: &str, account: AccountRef, name: &str| {
+            unique.claim(&format!(
+                "{}_{kind}_{}",
+                aliases[account.index()],
+                snake_name(name)
+            ))
+        };
+        let users = stack
+            .users()
+            .map(|(_, user)| node("user", user.account, &user.name))
+            .collect();
+        let groups = stack
+            .groups()
+            .map(|(_, group)| node("group", group.account, &group.name))
+            .collect();
+        let roles = stack
+            .roles()
+            .map(|(_, role)| node("role", role.account, &role.name))
+            .collect();
+        let buckets = stack
+            .buckets()
+            .map(|(_, bucket)| node("bucket", bucket.account, &bucket.name))
+            .collect();
+        NodeIds {
+            accounts,
+            users,
+            groups,
+            roles,
+            buckets,
+        }
+    }
+}
+
 #[allow(clippy::too_many_lines, reason = "nodes then edges, each kind in turn")]
 pub(super) fn render(
     renderer: &Renderer,
@@ -69,7 +125,7 @@ pub(super) fn render(
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let aliases = account_aliases(stack);
     let by_account = ByAccount::new(stack);
-    let node = |kind: &str, alias: &str, name: &str| format!("{alias}_{kind}_{}", snake_name(name));
+    let ids = NodeIds::new(stack, &aliases);
     let mut accounts = Vec::new();
     for (index, (account_ref, account)) in stack.accounts().enumerate() {
         let alias = &aliases[index];
@@ -86,14 +142,14 @@ pub(super) fn render(
         };
         // The account itself, as trusts name it (`:root`): edges go to a node, which Graphviz needs.
         push(
-            format!("{alias}_account"),
+            ids.accounts[index].clone(),
             format!("account {} (root)", account.name),
             ("[/", "/]"),
             "folder",
         );
-        for (_, user) in by_account.users(stack, account_ref) {
+        for (user_ref, user) in by_account.users(stack, account_ref) {
             push(
-                node("user", alias, &user.name),
+                ids.users[user_ref.index()].clone(),
                 if user.existing {
                     format!("user {} (existing)", user.name)
                 } else {
@@ -103,25 +159,25 @@ pub(super) fn render(
                 "ellipse",
             );
         }
-        for (_, group) in by_account.groups(stack, account_ref) {
+        for (group_ref, group) in by_account.groups(stack, account_ref) {
             push(
-                node("group", alias, &group.name),
+                ids.groups[group_ref.index()].clone(),
                 format!("group {}", group.name),
                 ("{{", "}}"),
                 "hexagon",
             );
         }
-        for (_, role) in by_account.roles(stack, account_ref) {
+        for (role_ref, role) in by_account.roles(stack, account_ref) {
             push(
-                node("role", alias, &role.name),
+                ids.roles[role_ref.index()].clone(),
                 format!("role {}", role.name),
                 ("[", "]"),
                 "box",
             );
         }
-        for (_, bucket) in by_account.buckets(stack, account_ref) {
+        for (bucket_ref, bucket) in by_account.buckets(stack, account_ref) {
             push(
-                node("bucket", alias, &bucket.name),
+                ids.buckets[bucket_ref.index()].clone(),
                 format!("bucket {}", bucket.name),
                 ("[(", ")]"),
                 "cylinder",
@@ -131,12 +187,6 @@ pub(super) fn render(
         accounts.push(json!({ "id": alias, "label": mermaid(&label), "dot_label": dot(&label), "nodes": nodes }));
     }
 
-    let alias_of = |account| {
-        stack
-            .accounts()
-            .position(|(a, _)| a == account)
-            .map_or("", |i| aliases[i].as_str())
-    };
     let mut edges: Vec<Json> = Vec::new();
     let mut edge = |from: String, to: String, label: &str, arrow: &str, style: &str| {
         edges.push(json!({
@@ -149,14 +199,14 @@ pub(super) fn render(
         }));
     };
     for (role_ref, role) in stack.roles() {
-        let role_node = node("role", alias_of(role.account), &role.name);
+        let role_node = ids.roles[role_ref.index()].clone();
         let role_arn = stack.role_arn(role_ref);
         // Trust: the role admits an account.
         for (other_ref, other) in stack.accounts() {
             if other_ref != role.account && role.trust.to_json().contains(other.id.as_str()) {
                 edge(
                     role_node.clone(),
-                    format!("{}_account", alias_of(other_ref)),
+                    ids.accounts[other_ref.index()].clone(),
                     "trusts",
                     "-.->",
                     "dashed",
@@ -184,25 +234,13 @@ pub(super) fn render(
                     _ => holds,
                 };
             if holds && direct {
-                let (kind, name, account) = match principal {
-                    PrincipalRef::User(user) => (
-                        "user",
-                        stack.user(user).name.clone(),
-                        stack.user(user).account,
-                    ),
-                    PrincipalRef::Group(group) => (
-                        "group",
-                        stack.group(group).name.clone(),
-                        stack.group(group).account,
-                    ),
-                    PrincipalRef::Role(role) => (
-                        "role",
-                        stack.role(role).name.clone(),
-                        stack.role(role).account,
-                    ),
+                let from = match principal {
+                    PrincipalRef::User(user) => &ids.users[user.index()],
+                    PrincipalRef::Group(group) => &ids.groups[group.index()],
+                    PrincipalRef::Role(role) => &ids.roles[role.index()],
                 };
                 edge(
-                    node(kind, alias_of(account), &name),
+                    from.clone(),
                     role_node.clone(),
                     "sts:AssumeRole",
                     "==>",
@@ -211,7 +249,7 @@ pub(super) fn render(
             }
         }
         // Access: the role's policies name a bucket.
-        for (_, bucket) in stack.buckets() {
+        for (bucket_ref, bucket) in stack.buckets() {
             let names = stack
                 .identity_policies(PrincipalRef::Role(role_ref))
                 .iter()
@@ -219,7 +257,7 @@ pub(super) fn render(
             if names {
                 edge(
                     role_node.clone(),
-                    node("bucket", alias_of(bucket.account), &bucket.name),
+                    ids.buckets[bucket_ref.index()].clone(),
                     "s3",
                     "-->",
                     "solid",
@@ -227,12 +265,11 @@ pub(super) fn render(
             }
         }
     }
-    for (_, user) in stack.users() {
+    for (user_ref, user) in stack.users() {
         for group in &user.groups {
-            let group = stack.group(*group);
             edge(
-                node("user", alias_of(user.account), &user.name),
-                node("group", alias_of(group.account), &group.name),
+                ids.users[user_ref.index()].clone(),
+                ids.groups[group.index()].clone(),
                 "member of",
                 "---",
                 "dotted",

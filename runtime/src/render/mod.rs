@@ -8,6 +8,7 @@ pub mod cloudformation;
 pub mod diagram;
 pub mod escape;
 pub mod terraform;
+mod unique;
 pub mod value;
 
 use std::collections::BTreeMap;
@@ -226,15 +227,18 @@ impl Renderer {
     /// Renders `targets` for `stack`.
     pub fn render(&self, stack: &Stack, targets: &[Target]) -> Result<Rendered, RenderError> {
         let mut files = BTreeMap::new();
+        let mut notes = Vec::new();
         for target in targets {
             match target {
                 Target::Terraform => files.extend(terraform::render(self, stack)?),
-                Target::CloudFormation => files.extend(cloudformation::render(self, stack)?),
+                Target::CloudFormation => {
+                    files.extend(cloudformation::render(self, stack, &mut notes)?);
+                }
                 Target::Policies => files.extend(policy_files(stack)),
                 Target::Diagram => files.extend(diagram::render(self, stack)?),
             }
         }
-        Ok(Rendered { files })
+        Ok(Rendered { files, notes })
     }
 }
 
@@ -245,13 +249,22 @@ pub fn render(stack: &Stack, targets: &[Target]) -> Result<Rendered, RenderError
 
 /// Every policy as canonical JSON: `policies/<account>/<Policy>.json`, `<Role>.trust.json` for trusts, and
 /// `inline/<roles|groups|users>/<Owner>/<Policy>.json` for inline policies.
+///
+/// Paths are unique without regard to case (macOS and Windows compare file names so): a managed policy named
+/// `A.trust` and a role `A`, or names that differ only in case, get a `_2` before `.json` rather than one file.
 fn policy_files(stack: &Stack) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
+    let mut paths = unique::Unique::new(unique::Fold::IgnoreCase);
+    let mut add = |path: String, content: String| {
+        let stem = path.strip_suffix(".json").unwrap_or(&path).to_owned();
+        let path = paths.claim_with(&path, |counter| format!("{stem}_{counter}.json"));
+        files.insert(path, content);
+    };
     // The account's alias, unique where names (`Acme`, `ACME`) are not.
     let aliases = account_aliases(stack);
     let folder = |account: crate::stack::AccountRef| aliases[account.index()].as_str();
     for (_, policy) in stack.policies() {
-        files.insert(
+        add(
             format!(
                 "policies/{}/{}.json",
                 folder(policy.account),
@@ -261,7 +274,7 @@ fn policy_files(stack: &Stack) -> BTreeMap<String, String> {
         );
     }
     for (_, role) in stack.roles() {
-        files.insert(
+        add(
             format!(
                 "policies/{}/{}.trust.json",
                 folder(role.account),
@@ -286,7 +299,7 @@ fn policy_files(stack: &Stack) -> BTreeMap<String, String> {
         );
     for (kind, account, owner, policies) in owners {
         for inline in policies {
-            files.insert(
+            add(
                 format!(
                     "policies/{}/inline/{kind}/{}/{}.json",
                     folder(account),
@@ -317,6 +330,7 @@ fn file_name(name: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Rendered {
     files: BTreeMap<String, String>,
+    notes: Vec<String>,
 }
 
 /// What [`Rendered::write_to`] did.
@@ -335,6 +349,13 @@ impl Rendered {
         &self.files
     }
 
+    /// What was not generated, and why (an account with nothing to deploy gets no CloudFormation template), a
+    /// sentence each, for the user to read.
+    #[must_use]
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
     /// One file's content.
     #[must_use]
     pub fn file(&self, path: &str) -> Option<&str> {
@@ -343,8 +364,52 @@ impl Rendered {
 
     /// Writes the files below `dir`, each through a temporary file and a rename so that no reader sees half a
     /// file, and only those whose content changed, so that build scripts do not trigger rebuild loops.
+    ///
+    /// All or nothing: every path is checked before the first byte is written (a name longer than file
+    /// systems allow is an error naming it), every changed file is written to its temporary file before the
+    /// first rename, and on a failure the temporary files and the directories this call made are removed, so
+    /// the directory is left as it was.
     pub fn write_to(&self, dir: &Path) -> std::io::Result<WriteReport> {
+        for relative in self.files.keys() {
+            check_path(dir, relative)?;
+        }
         let mut report = WriteReport::default();
+        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut created: Vec<PathBuf> = Vec::new();
+        let staging = self.stage(dir, &mut report, &mut staged, &mut created);
+        let committed = staging.and_then(|()| {
+            for (index, (temp, path)) in staged.iter().enumerate() {
+                if let Err(error) = std::fs::rename(temp, path) {
+                    // What is renamed stays (each file is whole); what is not is undone below.
+                    staged.drain(..index);
+                    return Err(error);
+                }
+                report.written.push(path.clone());
+            }
+            staged.clear();
+            Ok(())
+        });
+        if let Err(error) = committed {
+            for (temp, _) in &staged {
+                let _ = std::fs::remove_file(temp);
+            }
+            for made in created.iter().rev() {
+                // Only if empty: a directory that already holds a renamed file is kept.
+                let _ = std::fs::remove_dir(made);
+            }
+            return Err(error);
+        }
+        Ok(report)
+    }
+
+    /// Writes every changed file to a temporary file beside its destination.
+    fn stage(
+        &self,
+        dir: &Path,
+        report: &mut WriteReport,
+        staged: &mut Vec<(PathBuf, PathBuf)>,
+        created: &mut Vec<PathBuf>,
+    ) -> std::io::Result<()> {
         for (relative, content) in &self.files {
             let path = dir.join(relative);
             if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) {
@@ -352,16 +417,49 @@ impl Rendered {
                 continue;
             }
             let parent = path.parent().unwrap_or(dir);
-            std::fs::create_dir_all(parent)?;
-            let mut temp = tempfile_in(parent)?;
-            temp.1.write_all(content.as_bytes())?;
-            temp.1.sync_all()?;
-            drop(temp.1);
-            std::fs::rename(&temp.0, &path)?;
-            report.written.push(path);
+            create_dirs(parent, created)?;
+            let (temp, mut file) = tempfile_in(parent)?;
+            staged.push((temp, path));
+            file.write_all(content.as_bytes())?;
+            file.sync_all()?;
         }
-        Ok(report)
+        Ok(())
     }
+}
+
+/// The longest file or directory name the common file systems take, in bytes (ext4, APFS, NTFS's 255 UTF-16
+/// units hold at least as many ASCII bytes).
+const MAX_FILE_NAME_BYTES: usize = 255;
+
+/// An error if a part of `relative` is longer than file systems allow, naming it.
+fn check_path(dir: &Path, relative: &str) -> std::io::Result<()> {
+    for part in relative.split('/') {
+        if part.len() > MAX_FILE_NAME_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "cannot write `{}`: its name `{part}` is {} bytes long, over the {MAX_FILE_NAME_BYTES} \
+                     bytes file systems allow in one name; nothing was written",
+                    dir.join(relative).display(),
+                    part.len()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates `dir` and any missing parents, recording each directory it made, outermost first.
+fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|ancestor| !ancestor.as_os_str().is_empty() && !ancestor.exists())
+        .collect();
+    for made in missing.into_iter().rev() {
+        std::fs::create_dir(made)?;
+        created.push(made.to_path_buf());
+    }
+    Ok(())
 }
 
 /// A new file next to where the output goes (a rename within one directory is atomic).
@@ -381,7 +479,16 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     Err(std::io::Error::other("could not create a temporary file"))
 }
 
-/// A name for each account, unique in the stack: its name in snake case, with the id when two names clash.
+/// The longest alias made from an account's name: the alias is part of file names (`stackset-<alias>.yaml`)
+/// and identifiers, which must stay well within file systems' 255-byte names however long the name is.
+const MAX_ALIAS_LEN: usize = 48;
+
+/// A name for each account, unique in the stack: its name in snake case (at most [`MAX_ALIAS_LEN`]
+/// characters), with the id when two names clash, and a counter if that still clashes.
+///
+/// Aliases are unique even with `_` removed and case ignored, because CloudFormation makes logical ids of
+/// them (`acme_1` and `acme1` would both be `Acme1AccountId`), and clear of the module's own file names and the
+/// diagram languages' keywords.
 pub(crate) fn account_aliases(stack: &Stack) -> Vec<String> {
     // Names an alias must not take: the module's own Terraform files (`<alias>.tf`), and the keywords of
     // Mermaid and DOT, where an alias is a node or subgraph id.
@@ -406,7 +513,11 @@ pub(crate) fn account_aliases(stack: &Stack) -> Vec<String> {
     let names: Vec<String> = stack
         .accounts()
         .map(|(_, account)| {
-            let name = escape::snake_name(&account.name);
+            let mut name = escape::snake_name(&account.name);
+            if name.len() > MAX_ALIAS_LEN {
+                name.truncate(MAX_ALIAS_LEN);
+                name.truncate(name.trim_end_matches('_').len());
+            }
             if RESERVED.contains(&name.as_str()) {
                 format!("{name}_account")
             } else {
@@ -414,15 +525,116 @@ pub(crate) fn account_aliases(stack: &Stack) -> Vec<String> {
             }
         })
         .collect();
-    stack
-        .accounts()
-        .zip(&names)
-        .map(|((_, account), name)| {
-            if names.iter().filter(|other| *other == name).count() > 1 {
+    let folded: Vec<String> = names.iter().map(|name| name.replace('_', "")).collect();
+    let clashes = |index: usize| {
+        folded
+            .iter()
+            .filter(|other| **other == folded[index])
+            .count()
+            > 1
+    };
+    let mut unique = unique::Unique::new(unique::Fold::Alphanumeric);
+    for reserved in RESERVED {
+        unique.reserve(reserved);
+    }
+    let mut aliases = vec![String::new(); names.len()];
+    // Names that clash with no other are taken first, so that a name made for a clash cannot take theirs.
+    for (index, name) in names.iter().enumerate() {
+        if !clashes(index) && unique.is_free(name) {
+            aliases[index] = unique.claim(name);
+        }
+    }
+    for ((index, name), (_, account)) in names.iter().enumerate().zip(stack.accounts()) {
+        if aliases[index].is_empty() {
+            let preferred = if clashes(index) {
                 format!("{name}_{}", account.id)
             } else {
                 name.clone()
+            };
+            aliases[index] = unique.claim(&preferred);
+        }
+    }
+    aliases
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file and directory below `dir`, relative, with the content of the files.
+    fn tree(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+        let mut found = BTreeMap::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(next) = pending.pop() {
+            for entry in std::fs::read_dir(&next).unwrap() {
+                let path = entry.unwrap().path();
+                let relative = path.strip_prefix(dir).unwrap().to_path_buf();
+                if path.is_dir() {
+                    found.insert(relative, None);
+                    pending.push(path);
+                } else {
+                    found.insert(relative, Some(std::fs::read(&path).unwrap()));
+                }
             }
-        })
-        .collect()
+        }
+        found
+    }
+
+    fn rendered(files: &[(&str, &str)]) -> Rendered {
+        Rendered {
+            files: files
+                .iter()
+                .map(|(path, content)| ((*path).to_owned(), (*content).to_owned()))
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("iamgen-write-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("out/terraform")).unwrap();
+        std::fs::write(dir.join("out/terraform/acme.tf"), "old").unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_name_too_long_for_file_systems_writes_nothing() {
+        // Before: the files sorted before it were written, and its temporary file was left behind.
+        let dir = scratch("long");
+        let before = tree(&dir);
+        let long = format!("cloudformation/stackset-{}.yaml", "a".repeat(250));
+        let output = rendered(&[
+            ("a/first.tf", "new"),
+            ("terraform/acme.tf", "new"),
+            (long.as_str(), "x"),
+        ]);
+        let error = output.write_to(&dir.join("out")).unwrap_err();
+        assert!(error.to_string().contains("over the 255 bytes"), "{error}");
+        assert!(error.to_string().contains("nothing was written"), "{error}");
+        assert_eq!(tree(&dir), before);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failure_while_writing_leaves_the_directory_as_it_was() {
+        let dir = scratch("fail");
+        // A file where a directory must go: `policies/acme/` cannot be made.
+        std::fs::write(dir.join("out/policies"), "a file, not a directory").unwrap();
+        let before = tree(&dir);
+        let output = rendered(&[
+            ("diagram/new/deep.mmd", "new"),
+            ("policies/acme/P.json", "{}"),
+            ("terraform/acme.tf", "new"),
+        ]);
+        assert!(output.write_to(&dir.join("out")).is_err());
+        // No temporary file, no directory made for `diagram/new`, and `acme.tf` still old.
+        assert_eq!(tree(&dir), before);
+        // The same files into a fresh directory are all written.
+        let fresh = dir.join("fresh");
+        let report = output.write_to(&fresh).unwrap();
+        assert_eq!(report.written.len(), 3);
+        assert_eq!(tree(&fresh).values().filter(|v| v.is_some()).count(), 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -28,10 +28,16 @@ impl Names {
     }
 
     fn name(&mut self, kind: &str, preferred: &str, alias: &str) -> String {
+        // A role's and a policy's name are also the names of their `<name>_arn` outputs, which share one
+        // namespace: a role and a policy named alike must not get the same name.
+        let namespace = match kind {
+            "aws_iam_role" | "aws_iam_policy" => "arn outputs",
+            kind => kind,
+        };
         let base = snake_name(preferred);
         let mut candidate = base.clone();
         let mut counter = 2;
-        while !self.taken.insert((kind.to_owned(), candidate.clone())) {
+        while !self.taken.insert((namespace.to_owned(), candidate.clone())) {
             candidate = if counter == 2 {
                 format!("{alias}_{base}")
             } else {
