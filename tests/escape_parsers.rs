@@ -5,7 +5,7 @@
 //! input with its invisible characters shown as `\u{XXXX}`, as `escape::visible` says):
 //!
 //! - JSON: `serde_json`, and iamgen's own reader (`json::parse`), which must accept all the writer writes;
-//! - YAML scalars, keys and numbers: PyYAML (YAML 1.1, as cfn-lint reads templates) and `serde_norway` (1.2);
+//! - YAML scalars, keys and numbers: `PyYAML` (YAML 1.1, as cfn-lint reads templates) and `serde_norway` (1.2);
 //! - HCL strings and `#` comments: HashiCorp's parser (`@cdktf/hcl2json`);
 //! - Graphviz labels: Graphviz itself (`@hpcc-js/wasm-graphviz`), the text it draws;
 //! - Mermaid labels: Mermaid's own parser (`mermaid`), the text its renderer shows;
@@ -194,7 +194,7 @@ fn json_strings_read_back_with_serde_json_and_iamgens_reader() {
 // ---------------------------------------------------------------------------------------------------------
 // YAML
 
-/// Runs PyYAML over `(yaml, expected JSON)` cases; `None` when PyYAML is not installed (outside CI).
+/// Runs `PyYAML` over `(yaml, expected JSON)` cases; `None` when `PyYAML` is not installed (outside CI).
 fn pyyaml(cases: &[(String, Json)]) -> Option<Vec<Json>> {
     let python = tools::python_with_yaml()?;
     let input: Vec<Json> = cases
@@ -619,7 +619,7 @@ fn bug_yaml_reads_the_null_operator_as_a_null_key_and_1e2_as_a_string() {
         ]),
     )]);
     let json_text = document.to_json();
-    let cases = vec![(
+    let cases = [(
         document.to_yaml(),
         serde_json::from_str::<Json>(&json_text).unwrap(),
     )];
@@ -681,8 +681,8 @@ fn bug_role_path_turns_the_assume_policy_into_a_wildcard_or_a_variable() {
 }
 
 /// The linter of the stack must read the escaped ARN as the role's ARN, as the evaluator does: today
-/// `lint/stack.rs` matches `Resource` with `glob::matches`, which reads `${*}` as text, and reports DEAD_TRUST
-/// (and UNDECLARED_ROLE for `${$}`). Left to the linter's owner: `lint/` is outside this change.
+/// `lint/stack.rs` matches `Resource` with `glob::matches`, which reads `${*}` as text, and reports `DEAD_TRUST`
+/// (and `UNDECLARED_ROLE` for `${$}`). Left to the linter's owner: `lint/` is outside this change.
 #[test]
 #[ignore = "needs lint/stack.rs to read IAM's escapes (${*}, ${?}, ${$}) in Resource"]
 fn bug_linter_reads_escaped_role_arns_in_assume_policies() {

@@ -2699,7 +2699,7 @@ fn run_script(
 }
 
 /// The same generated stacks through the real parsers of each format, each run once over all of them:
-/// PyYAML reads every CloudFormation YAML template as its JSON template (types included: a null key or `1e2`
+/// `PyYAML` reads every CloudFormation YAML template as its JSON template (types included: a null key or `1e2`
 /// read as a string is a difference) and cfn-lint reads them (no E0000); HashiCorp's parser reads every `.tf`
 /// file; Graphviz draws and Mermaid's parser shows every name of the stack in some label, and no label sets a
 /// Mermaid directive.
@@ -2725,16 +2725,17 @@ fn hostile_stacks_read_back_with_real_parsers() {
         let files = rendered.files();
         for (name, text) in files {
             let path = dir.path().join(format!("{case}")).join(name);
+            let terraform = path.extension().is_some_and(|extension| extension == "tf");
             if let Some(stem) = name.strip_suffix(".yaml")
                 && !name.contains("/stackset-")
             {
                 yaml_cases.push(serde_json::json!([text, files[&format!("{stem}.json")]]));
-            } else if !name.ends_with(".tf") && !name.contains("/stackset-") {
+            } else if !terraform && !name.contains("/stackset-") {
                 continue;
             }
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, text).unwrap();
-            if name.ends_with(".tf") {
+            if terraform {
                 tf_paths.push(path);
             } else {
                 yaml_paths.push(path);

@@ -167,7 +167,7 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// A YAML number that YAML 1.1 (PyYAML, the readers CloudFormation tools use) and YAML 1.2 both read as the
+/// A YAML number that YAML 1.1 (`PyYAML`, the readers CloudFormation tools use) and YAML 1.2 both read as the
 /// number JSON reads from `text`, a JSON number. YAML 1.1 reads an exponent only after a fraction and with a
 /// sign (`1e2` is a string there, 100 in JSON), so such a number gains `.0` and `+`: `1e2` is written
 /// `1.0e+2`, the same value, read as a float by both, as JSON readers read `1e2`.
@@ -189,7 +189,7 @@ pub fn yaml_number(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(format!("{mantissa}{dot}{}{sign}{exponent}", &text[at..=at]))
 }
 
-/// The longest key YAML reads in the implicit `key: value` form is 1,024 characters, `:` included (PyYAML and
+/// The longest key YAML reads in the implicit `key: value` form is 1,024 characters, `:` included (`PyYAML` and
 /// libyaml stop looking for the `:` after that); a longer key is written in the explicit `? key` form. Bytes
 /// bound characters from above, so comparing byte lengths is safe.
 pub const YAML_IMPLICIT_KEY_MAX: usize = 1_000;

@@ -152,7 +152,7 @@ pub fn mermaid() -> Option<(PathBuf, PathBuf)> {
     node_packages("Mermaid (mermaid, jsdom)", &["mermaid", "jsdom"])
 }
 
-/// `target/ci-tools/venv/bin/python`, which has PyYAML (a dependency of cfn-lint).
+/// `target/ci-tools/venv/bin/python`, which has `PyYAML` (a dependency of cfn-lint).
 #[must_use]
 pub fn python_with_yaml() -> Option<PathBuf> {
     require(

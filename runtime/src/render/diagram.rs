@@ -8,7 +8,6 @@ use serde_json::{Value as Json, json};
 use super::escape::snake_name;
 use super::{RenderError, Renderer, account_aliases};
 use crate::escape::{dot_string as dot, mermaid_label as mermaid};
-use crate::glob;
 use crate::policy::{ActionElement, Effect, PolicyDocument, ResourceElement};
 use crate::stack::{ByAccount, PrincipalRef, Stack};
 
