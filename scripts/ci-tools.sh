@@ -10,6 +10,10 @@
 #                                        with checkov's
 #   target/ci-tools/node/node_modules/@cdktf/hcl2json
 #                                        HashiCorp's HCL parser (hashicorp/hcl compiled to WebAssembly)
+#   target/ci-tools/node/node_modules/@hpcc-js/wasm-graphviz
+#                                        Graphviz compiled to WebAssembly, for the diagram's DOT labels
+#   target/ci-tools/node/node_modules/mermaid, jsdom
+#                                        Mermaid's own parser, run in Node with jsdom for the DOM it needs
 #
 # Idempotent: a tool already installed at its pinned version is left alone, so a second run reaches no
 # registry. Needs python3 (with venv and pip) and npm; reaches PyPI and the npm registry only.
@@ -21,6 +25,9 @@ CFN_LINT_VERSION=1.58.0
 CHECKOV_VERSION=3.3.30
 MOTO_VERSION=5.2.5
 HCL2JSON_VERSION=0.21.0
+GRAPHVIZ_WASM_VERSION=1.29.2
+MERMAID_VERSION=12.3.0
+JSDOM_VERSION=29.1.1
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/target/ci-tools"
@@ -67,9 +74,24 @@ if [ "$installed_hcl2json" != "$HCL2JSON_VERSION" ]; then
         "@cdktf/hcl2json@$HCL2JSON_VERSION" >&2
 fi
 
+node_version() {
+    node -p "require('$node_prefix/node_modules/$1/package.json').version" 2>/dev/null || true
+}
+if [ "$(node_version @hpcc-js/wasm-graphviz)" != "$GRAPHVIZ_WASM_VERSION" ] ||
+    [ "$(node_version mermaid)" != "$MERMAID_VERSION" ] || [ "$(node_version jsdom)" != "$JSDOM_VERSION" ]; then
+    echo "ci-tools: installing Graphviz (WebAssembly), Mermaid and jsdom into $node_prefix" >&2
+    mkdir -p "$node_prefix"
+    [ -f "$node_prefix/package.json" ] || printf '{ "private": true }\n' >"$node_prefix/package.json"
+    npm install --prefix "$node_prefix" --no-audit --no-fund --loglevel=error --save-exact \
+        "@hpcc-js/wasm-graphviz@$GRAPHVIZ_WASM_VERSION" "mermaid@$MERMAID_VERSION" "jsdom@$JSDOM_VERSION" >&2
+fi
+
 # --- Versions -----------------------------------------------------------------------------------------------
 echo "cfn-lint: $("$venv/bin/cfn-lint" --version 2>&1 | tr -d '\n')"
 echo "checkov: $("$venv/bin/checkov" --version 2>&1 | tail -n 1 | tr -d '\n')"
 echo "moto: $("$moto_venv/bin/python" -c 'import moto; print(moto.__version__)')"
 echo "@cdktf/hcl2json: $(node -p "require('$hcl2json_dir/package.json').version")"
+echo "@hpcc-js/wasm-graphviz: $(node_version @hpcc-js/wasm-graphviz)"
+echo "mermaid: $(node_version mermaid)"
+echo "jsdom: $(node_version jsdom)"
 echo "node: $(node --version)"

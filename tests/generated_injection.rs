@@ -18,6 +18,8 @@
 //! reproduces from its case number (`IAMGEN_INJECTION_SEED` and `IAMGEN_INJECTION_CASES` change the run). Bugs
 //! found this way are kept below as named cases, each with the smallest stack that shows it.
 
+pub mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::str::FromStr as _;
@@ -168,6 +170,17 @@ const LATIN1: &[&str] = &[
     "\u{80}",
     "\u{85}",
     "\u{9F}",
+    "%%{init: {\"theme\":\"forest\"}}%%",
+    "%%{z}",
+    "&amp;",
+    "&lt;b&gt;",
+    "\\N",
+    "Null",
+    "yes",
+    "1e2",
+    "0x1F",
+    ".inf",
+    "ÿ°",
 ];
 
 /// Text outside Latin-1, for the fields that take any Unicode: line and paragraph separators, a byte-order
@@ -194,6 +207,11 @@ const UNICODE: &[&str] = &[
     "e\u{301}",
     "\u{D7FF}",
     "\u{E000}",
+    "\u{9}\u{1}\u{1B}\u{7F}",
+    "\u{2066}",
+    "\u{200F}",
+    "\u{100}",
+    "ﬂ°°35¶ß",
 ];
 
 const WORDS: &[&str] = &[
@@ -361,6 +379,10 @@ const CONDITION_KEYS: &[&str] = &[
     "aws:userid",
 ];
 
+/// A condition key over YAML's 1,024-character limit on implicit keys.
+static LONG_CONDITION_KEY: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("aws:RequestTag/{}", "k".repeat(1_100)));
+
 fn condition(rng: &mut Rng, names: &Names) -> Condition {
     let mut blocks = Vec::new();
     let mut bases = vec![
@@ -372,6 +394,7 @@ fn condition(rng: &mut Rng, names: &Names) -> Condition {
     for _ in 0..=rng.below(2) {
         let base = bases.remove(rng.below(bases.len()));
         let mut keys: Vec<&str> = CONDITION_KEYS.to_vec();
+        keys.push(LONG_CONDITION_KEY.as_str());
         let mut entries = Vec::new();
         for _ in 0..=rng.below(2) {
             let key = keys.remove(rng.below(keys.len()));
@@ -419,7 +442,19 @@ fn condition(rng: &mut Rng, names: &Names) -> Condition {
             operator: Operator::plain(OperatorBase::NumericLessThanEquals),
             entries: vec![ConditionValues {
                 key: "s3:max-keys".to_owned(),
-                values: OneOrMany::One(ConditionValue::Number("10".to_owned())),
+                values: OneOrMany::One(ConditionValue::Number(
+                    rng.pick_str(&["10", "1e2", "1.5E-3", "-2.5e1"]).to_owned(),
+                )),
+            }],
+        });
+    }
+    // IAM's `Null` operator: a word YAML 1.1 reads as null when it is a bare key.
+    if rng.chance(20) {
+        blocks.push(ConditionBlock {
+            operator: Operator::plain(OperatorBase::Null),
+            entries: vec![ConditionValues {
+                key: "aws:TokenIssueTime".to_owned(),
+                values: OneOrMany::One(ConditionValue::String("true".to_owned())),
             }],
         });
     }
@@ -719,6 +754,22 @@ fn check_stack(stack: &Stack) -> Failures {
     check_dot(stack, files, &mut failures);
     check_mermaid(stack, files, &mut failures);
     failures
+}
+
+/// `value` with every number as a float: HCL has one number type, so `jsonencode(1e2)` is `100` where the
+/// policy's JSON says `1e2`, the same number.
+fn numbers_by_value(value: Json) -> Json {
+    match value {
+        Json::Number(number) => number.as_f64().map_or(Json::Number(number), Json::from),
+        Json::Array(items) => Json::Array(items.into_iter().map(numbers_by_value).collect()),
+        Json::Object(members) => Json::Object(
+            members
+                .into_iter()
+                .map(|(key, value)| (key, numbers_by_value(value)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 fn policy_json(document: &PolicyDocument) -> Json {
@@ -1426,8 +1477,8 @@ fn check_tf_account(
                         "terraform: policy document",
                         path,
                         &what,
-                        &policy_json(&policy.document),
-                        &found,
+                        &numbers_by_value(policy_json(&policy.document)),
+                        &numbers_by_value(found),
                     ),
                     Err(error) => failures.push(
                         "terraform: policy document",
@@ -2329,9 +2380,10 @@ fn check_policy_files(stack: &Stack, files: &BTreeMap<String, String>, failures:
 // ---------------------------------------------------------------------------------------------------------
 // Diagrams.
 
-/// Labels as the diagrams show them: line breaks become spaces.
+/// Labels as the diagrams show them: characters with no visible form (line breaks, controls, bidi controls)
+/// as a visible `\u{XXXX}`.
 fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+    iamgen::escape::visible(text).into_owned()
 }
 
 /// Every text the diagrams must show somewhere: account names, and the names of principals, roles and buckets.
@@ -2373,7 +2425,8 @@ fn dot_quoted(text: &str) -> Option<(String, &str)> {
     let mut value = String::new();
     while let Some((at, ch)) = chars.next() {
         match ch {
-            '"' => return Some((value, &text[at + 2..])),
+            // Graphviz decodes HTML entities in labels: the writer escapes every `&` as `&amp;`.
+            '"' => return Some((value.replace("&amp;", "&"), &text[at + 2..])),
             '\\' => match chars.next()?.1 {
                 '"' => value.push('"'),
                 '\\' => value.push('\\'),
@@ -2486,19 +2539,23 @@ fn check_dot(stack: &Stack, files: &BTreeMap<String, String>, failures: &mut Fai
     all_shown(&shown(stack), &labels, "diagram.dot", failures);
 }
 
-/// A Mermaid label's text: `#quot;`, `#35;`, `#lt;` and `#gt;` read; any other `#`, or a `"`, is not the text.
+/// A Mermaid label's text: numeric entities (`#35;`) and `#quot;`, `#lt;`, `#gt;` read; any other `#`, or a `"`
+/// or line break, is not the text.
 fn mermaid_text(label: &str) -> Option<String> {
     let mut out = String::new();
     let mut rest = label;
     while let Some(at) = rest.find(['#', '"', '\n', '\r']) {
         out.push_str(&rest[..at]);
-        let entity = &rest[at..];
-        let (ch, len) = [("#quot;", '"'), ("#35;", '#'), ("#lt;", '<'), ("#gt;", '>')]
-            .iter()
-            .find(|(e, _)| entity.starts_with(e))
-            .map(|(e, ch)| (*ch, e.len()))?;
+        let entity = rest[at..].strip_prefix('#')?;
+        let (name, after) = entity.split_once(';')?;
+        let ch = match name {
+            "quot" => '"',
+            "lt" => '<',
+            "gt" => '>',
+            digits => char::from_u32(digits.parse().ok()?)?,
+        };
         out.push(ch);
-        rest = &entity[len..];
+        rest = after;
     }
     out.push_str(rest);
     Some(out)
@@ -2639,6 +2696,187 @@ fn hostile_strings_survive_every_target() {
         by_kind.is_empty(),
         "{failing_cases} of {cases} stacks (seed {seed:#x}) lost or broke text:\n{report}"
     );
+}
+
+/// Runs `script` (under `tests/support/`) with `runner` over `input` (JSON on standard input).
+fn run_script(
+    runner: &std::path::Path,
+    args: &[&std::path::Path],
+    script: &str,
+    input: &Json,
+) -> Json {
+    let mut command = std::process::Command::new(runner);
+    command.arg(support::tools::root().join("tests/support").join(script));
+    command.args(args);
+    support::tools::run_json(&mut command, &input.to_string())
+}
+
+/// The same generated stacks through the real parsers of each format, each run once over all of them:
+/// `PyYAML` reads every CloudFormation YAML template as its JSON template (types included: a null key or `1e2`
+/// read as a string is a difference) and cfn-lint reads them (no E0000); HashiCorp's parser reads every `.tf`
+/// file; Graphviz draws and Mermaid's parser shows every name of the stack in some label, and no label sets a
+/// Mermaid directive.
+#[test]
+#[allow(clippy::too_many_lines, reason = "one section per parser")]
+fn hostile_stacks_read_back_with_real_parsers() {
+    use support::tools;
+    let seed = env_number("IAMGEN_INJECTION_SEED", 0x1A_4A_6E_17);
+    let cases = env_number("IAMGEN_REAL_PARSER_CASES", 24);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut yaml_cases: Vec<Json> = Vec::new();
+    let mut yaml_paths = Vec::new();
+    let mut tf_paths = Vec::new();
+    let mut dots = Vec::new();
+    let mut mermaids = Vec::new();
+    let mut expected = Vec::new();
+    for case in 0..cases {
+        let stack = generate(&mut Rng::new(seed.wrapping_add(case)));
+        // A stack that does not render is reported by `hostile_strings_survive_every_target`.
+        let Ok(rendered) = render::render(&stack, &Target::ALL) else {
+            continue;
+        };
+        let files = rendered.files();
+        for (name, text) in files {
+            let path = dir.path().join(format!("{case}")).join(name);
+            let terraform = path.extension().is_some_and(|extension| extension == "tf");
+            if let Some(stem) = name.strip_suffix(".yaml")
+                && !name.contains("/stackset-")
+            {
+                yaml_cases.push(serde_json::json!([text, files[&format!("{stem}.json")]]));
+            } else if !terraform && !name.contains("/stackset-") {
+                continue;
+            }
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            if terraform {
+                tf_paths.push(path);
+            } else {
+                yaml_paths.push(path);
+            }
+        }
+        dots.push(files["diagram.dot"].clone());
+        mermaids.push(files["diagram.mmd"].clone());
+        expected.push((case, shown(&stack)));
+    }
+    let mut failures = Failures::default();
+    if let Some(python) = tools::python_with_yaml() {
+        let output = run_script(
+            &python,
+            &[],
+            "yaml_load.py",
+            &Json::Array(yaml_cases.clone()),
+        );
+        for (case, result) in yaml_cases.iter().zip(output["results"].as_array().unwrap()) {
+            if !result.is_null() {
+                let head: String = case[0]
+                    .as_str()
+                    .unwrap()
+                    .lines()
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_owned();
+                failures.push("CloudFormation: PyYAML", format!("{head}: {result}"));
+            }
+        }
+    }
+    if let Some(cfn_lint) = tools::cfn_lint() {
+        // cfn-lint reads the YAML with its own loader (PyYAML's, with marks): E0000 is a template it cannot read.
+        let output = tools::run(
+            std::process::Command::new(cfn_lint)
+                .args(["--format", "parseable", "--"])
+                .args(&yaml_paths),
+        );
+        let text = String::from_utf8_lossy(&output.stdout);
+        for line in text.lines().filter(|line| line.contains(":E0000:")) {
+            failures.push("CloudFormation: cfn-lint", line.to_owned());
+        }
+    }
+    if let Some((node, package)) = tools::hcl2json() {
+        let output = tools::run(
+            std::process::Command::new(node)
+                .arg(tools::root().join("tests/support/hcl2json.js"))
+                .arg(&package)
+                .args(&tf_paths),
+        );
+        let parsed: Json = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+            panic!(
+                "hcl2json did not print JSON ({error}):\n{}",
+                tools::describe(&output)
+            )
+        });
+        for (file, body) in parsed.as_object().expect("an object") {
+            if let Some(error) = body.get("error") {
+                failures.push("Terraform: HashiCorp's parser", format!("{file}: {error}"));
+            }
+        }
+    }
+    let contains = |labels: &[String], text: &str| labels.iter().any(|label| label.contains(text));
+    if let Some((node, modules)) = tools::graphviz() {
+        let output = run_script(&node, &[&modules], "dot_labels.mjs", &Json::from(dots));
+        for ((case, texts), graph) in expected.iter().zip(output["graphs"].as_array().unwrap()) {
+            if let Some(error) = graph.get("error") {
+                failures.push("diagram: Graphviz", format!("case {case}: {error}"));
+                continue;
+            }
+            let labels: Vec<String> = graph
+                .as_object()
+                .unwrap()
+                .values()
+                .flat_map(|lines| lines.as_array().into_iter().flatten())
+                // Graphviz's SVG writer writes the second of two spaces as U+00A0.
+                .filter_map(|line| line.as_str().map(|line| line.replace('\u{a0}', " ")))
+                .collect();
+            for text in texts
+                .iter()
+                .filter(|text| !contains(&labels, &text.replace('\u{a0}', " ")))
+            {
+                failures.push(
+                    "diagram: Graphviz",
+                    format!("case {case}: no label shows {text:?}"),
+                );
+            }
+        }
+    }
+    if let Some((node, modules)) = tools::mermaid() {
+        let output = run_script(
+            &node,
+            &[&modules],
+            "mermaid_labels.mjs",
+            &Json::from(mermaids),
+        );
+        for ((case, texts), diagram) in expected.iter().zip(output["diagrams"].as_array().unwrap())
+        {
+            if let Some(error) = diagram.get("error") {
+                failures.push("diagram: Mermaid", format!("case {case}: {error}"));
+                continue;
+            }
+            if diagram["config"] != serde_json::json!({}) {
+                failures.push(
+                    "diagram: Mermaid",
+                    format!("case {case}: directive {}", diagram["config"]),
+                );
+            }
+            let labels: Vec<String> = ["vertices", "subgraphs"]
+                .iter()
+                .flat_map(|part| diagram[part].as_object().into_iter().flatten())
+                .map(|(_, text)| text.as_str().unwrap_or_default().to_owned())
+                .chain(
+                    diagram["edges"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|t| t.as_str().map(str::to_owned)),
+                )
+                .collect();
+            for text in texts.iter().filter(|text| !contains(&labels, text)) {
+                failures.push(
+                    "diagram: Mermaid",
+                    format!("case {case}: no label shows {text:?}"),
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.report());
 }
 
 /// The checks themselves accept the reference scenario, and each target in it was read.

@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
+#[cfg(test)]
 use std::fmt::Write as _;
 
 use crate::source::Span;
@@ -901,33 +902,9 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Appends `text` as a JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX` escapes,
-/// everything else as is (the same choices as `serde_json`).
+/// Appends `text` as a JSON string; see [`crate::escape::push_json_string`].
 pub fn write_string(out: &mut String, text: &str) {
-    out.push('"');
-    let mut clean_from = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&text[clean_from..at]);
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{byte:04x}");
-        } else {
-            out.push_str(escape);
-        }
-        clean_from = at + 1;
-    }
-    out.push_str(&text[clean_from..]);
-    out.push('"');
+    crate::escape::push_json_string(out, text);
 }
 
 #[cfg(test)]

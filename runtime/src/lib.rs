@@ -16,6 +16,7 @@ pub mod catalog;
 #[cfg(feature = "aws")]
 pub mod deploy;
 pub mod diagnostic;
+pub mod escape;
 pub mod eval;
 pub mod glob;
 pub mod json;

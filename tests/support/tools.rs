@@ -117,3 +117,82 @@ pub fn describe(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     )
 }
+
+/// `target/ci-tools/node/node_modules` holding `packages`, and `node` to run scripts with them.
+fn node_packages(what: &str, packages: &[&str]) -> Option<(PathBuf, PathBuf)> {
+    let modules = tools_dir().join("node").join("node_modules");
+    for package in packages {
+        require(what, modules.join(package))?;
+    }
+    let Some(node) = which("node") else {
+        assert!(
+            !in_ci(),
+            "node is not on PATH: CI needs Node.js for `scripts/ci-tools.sh` and {what}"
+        );
+        skipped("node is not on PATH");
+        return None;
+    };
+    Some((node, modules))
+}
+
+/// Graphviz (`@hpcc-js/wasm-graphviz`): `node` and the `node_modules` directory for
+/// `tests/support/dot_labels.mjs`.
+#[must_use]
+pub fn graphviz() -> Option<(PathBuf, PathBuf)> {
+    node_packages(
+        "Graphviz (@hpcc-js/wasm-graphviz)",
+        &["@hpcc-js/wasm-graphviz"],
+    )
+}
+
+/// Mermaid's parser (`mermaid`, with `jsdom`): `node` and the `node_modules` directory for
+/// `tests/support/mermaid_labels.mjs`.
+#[must_use]
+pub fn mermaid() -> Option<(PathBuf, PathBuf)> {
+    node_packages("Mermaid (mermaid, jsdom)", &["mermaid", "jsdom"])
+}
+
+/// `target/ci-tools/venv/bin/python`, which has `PyYAML` (a dependency of cfn-lint).
+#[must_use]
+pub fn python_with_yaml() -> Option<PathBuf> {
+    require(
+        "PyYAML (in the cfn-lint venv)",
+        tools_dir().join("venv").join("bin").join("python"),
+    )
+}
+
+/// Runs `command` with `input` on its standard input and returns its standard output, read as JSON; panics
+/// with the command's output if it fails or prints something else.
+#[must_use]
+pub fn run_json(command: &mut Command, input: &str) -> serde_json::Value {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_owned();
+    // Written from a thread: a child that prints before reading all its input would otherwise deadlock.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|error| panic!("cannot run {command:?}: {error}"));
+    writer
+        .join()
+        .expect("writer thread")
+        .unwrap_or_else(|error| panic!("cannot write to {command:?}: {error}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{}",
+        describe(&output)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "{command:?} did not print JSON ({error}):\n{}",
+            describe(&output)
+        )
+    })
+}

@@ -76,7 +76,7 @@ impl Writer {
     }
 
     fn string(&mut self, text: &str) {
-        crate::json::write_string(&mut self.out, text);
+        crate::escape::push_json_string(&mut self.out, text);
     }
 
     fn strings<T: AsRef<str>>(&mut self, values: &OneOrMany<T>) {

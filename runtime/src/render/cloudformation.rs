@@ -10,10 +10,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::json;
 
-use super::escape::{comment_text, logical_id, markdown_cell};
+use super::escape::logical_id;
 use super::value::{Key, Value};
 use super::{RenderError, Renderer, account_aliases};
 use crate::PolicyDocument;
+use crate::escape::{comment_text, markdown_cell, policy_literal, sub_literal};
 use crate::policy::{ConditionValue, Principal};
 use crate::stack::{AccountRef, ByAccount, GroupRef, InlinePolicy, PrincipalRef, Stack, User};
 
@@ -36,11 +37,6 @@ fn get_att(name: &str, attribute: &str) -> Value {
         "Fn::GetAtt",
         Value::Array(vec![Value::from(name), Value::from(attribute)]),
     )])
-}
-
-/// Text inside `Fn::Sub`: `${` is written `${!` so that IAM policy variables stay literal.
-fn sub_literal(text: &str) -> String {
-    text.replace("${", "${!")
 }
 
 /// Strings that name something of the stack, and what to write instead within one account's template.
@@ -392,8 +388,21 @@ fn account_template(
                     .users(stack, other_ref)
                     .map(|(user, _)| stack.user_arn(user)),
             );
+        let prefix = format!("arn:aws:iam::{id}:").len();
         for arn in arns {
-            let rest = sub_literal(&arn[format!("arn:aws:iam::{id}:").len()..]);
+            // Policies name an ARN with a wildcard or `$` in its path in its escaped form (`${*}`).
+            let literal = policy_literal(&arn).into_owned();
+            if literal != arn {
+                let rest = sub_literal(&literal[prefix..]);
+                intrinsics.add_exact((
+                    literal,
+                    object(vec![(
+                        "Fn::Sub",
+                        Value::String(format!("arn:aws:iam::${{{parameter}}}:{rest}")),
+                    )]),
+                ));
+            }
+            let rest = sub_literal(&arn[prefix..]);
             intrinsics.add_exact((
                 arn,
                 object(vec![(

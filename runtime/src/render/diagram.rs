@@ -8,41 +8,9 @@ use serde_json::{Value as Json, json};
 use super::escape::snake_name;
 use super::unique::{Fold, Unique};
 use super::{RenderError, Renderer, account_aliases};
-use crate::glob;
+use crate::escape::{dot_string as dot, mermaid_label as mermaid};
 use crate::policy::{ActionElement, Effect, PolicyDocument, ResourceElement};
 use crate::stack::{AccountRef, ByAccount, PrincipalRef, Stack};
-
-/// Text for inside a Mermaid `"..."` label: quotes and the characters Mermaid gives a meaning become entities.
-fn mermaid(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '\n' | '\r' => out.push(' '),
-            ch => out.push(ch),
-        }
-    }
-    out
-}
-
-/// A quoted Graphviz string.
-fn dot(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' | '\r' => out.push(' '),
-            ch => out.push(ch),
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// Whether a document allows `action` on `resource` in some statement (a reading good enough for drawing).
 fn allows(document: &PolicyDocument, action: &str, resource: &str) -> bool {
@@ -50,7 +18,8 @@ fn allows(document: &PolicyDocument, action: &str, resource: &str) -> bool {
         statement.effect == Effect::Allow
             && matches!(&statement.action, ActionElement::Action(actions) if actions.iter().any(|a| a.matches(action)))
             && matches!(&statement.resource, Some(ResourceElement::Resource(resources))
-                if resources.iter().any(|r| glob::matches(r.as_str(), resource)))
+                // IAM's reading of a pattern, escapes included: a role path's `*` is written `${*}` there.
+                if resources.iter().any(|r| crate::eval::pattern::matches(r.as_str(), resource, &crate::eval::Context::new())))
     })
 }
 

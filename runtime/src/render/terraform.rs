@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Value as Json, json};
 
-use super::escape::{comment_text, hcl_string, markdown_cell, snake_name};
+use super::escape::snake_name;
 use super::value::{References, Value, align_hcl};
 use super::{RenderError, Renderer, account_aliases};
+use crate::escape::{comment_text, hcl_string, markdown_cell};
 use crate::stack::{ByAccount, PrincipalRef, Stack};
 
 /// The command that regenerates the output, written into every file's header.

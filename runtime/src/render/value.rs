@@ -5,8 +5,10 @@
 
 use std::borrow::Cow;
 
-use super::escape::{push_hcl_string, push_yaml_string};
-use crate::json;
+use crate::escape::{
+    YAML_IMPLICIT_KEY_MAX, push_hcl_string, push_json_string, push_yaml_key, push_yaml_string,
+    yaml_number,
+};
 use crate::policy::{ConditionValue, OneOrMany, Principal, Statement};
 
 /// An object's key: most keys are fixed words of the format (`Type`, `Statement`), which need no allocation.
@@ -188,7 +190,7 @@ impl Value {
             Value::Null => out.push_str("null"),
             Value::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
             Value::Number(text) => out.push_str(text),
-            Value::String(text) => json::write_string(out, text),
+            Value::String(text) => push_json_string(out, text),
             Value::Array(items) if items.is_empty() => out.push_str("[]"),
             Value::Object(members) if members.is_empty() => out.push_str("{}"),
             Value::Array(items) => {
@@ -205,7 +207,7 @@ impl Value {
                 out.push_str("{\n");
                 for (index, (key, value)) in members.iter().enumerate() {
                     indent(out, depth + 1);
-                    json::write_string(out, key);
+                    push_json_string(out, key);
                     out.push_str(": ");
                     value.write_json(out, depth + 1);
                     out.push_str(if index + 1 < members.len() {
@@ -248,22 +250,11 @@ fn push_indent(out: &mut String, depth: usize) {
     }
 }
 
-fn push_yaml_key(out: &mut String, key: &str) {
-    if !key.is_empty()
-        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !key.starts_with(|c: char| c.is_ascii_digit())
-    {
-        out.push_str(key);
-    } else {
-        push_yaml_string(out, key);
-    }
-}
-
 fn push_yaml_scalar(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
-        Value::Number(text) => out.push_str(text),
+        Value::Number(text) => out.push_str(&yaml_number(text)),
         Value::String(text) => push_yaml_string(out, text),
         Value::Array(_) => out.push_str("[]"),
         Value::Object(_) => out.push_str("{}"),
@@ -273,10 +264,21 @@ fn push_yaml_scalar(out: &mut String, value: &Value) {
 fn write_yaml_members(members: &[(Key, Value)], out: &mut String, depth: usize) {
     for (key, value) in members {
         push_indent(out, depth);
-        push_yaml_key(out, key);
-        out.push(':');
+        write_yaml_key(out, key, depth);
         write_yaml_value(value, out, depth);
     }
+}
+
+/// `key:`, or for a key too long for YAML's implicit form, `? key` and `:` on the next line at `depth`.
+fn write_yaml_key(out: &mut String, key: &str, depth: usize) {
+    let start = out.len();
+    push_yaml_key(out, key);
+    if out.len() - start > YAML_IMPLICIT_KEY_MAX {
+        out.insert_str(start, "? ");
+        out.push('\n');
+        push_indent(out, depth);
+    }
+    out.push(':');
 }
 
 /// Writes what follows `key:` or `- `: a scalar on the same line, a block on the next lines.
@@ -313,8 +315,7 @@ fn write_yaml_items(items: &[Value], out: &mut String, depth: usize) {
                     } else {
                         push_indent(out, depth + 1);
                     }
-                    push_yaml_key(out, key);
-                    out.push(':');
+                    write_yaml_key(out, key, depth + 1);
                     write_yaml_value(value, out, depth + 1);
                 }
             }

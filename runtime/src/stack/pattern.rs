@@ -262,7 +262,10 @@ impl CrossAccount {
             statement: OneOrMany::Many(vec![allow(
                 &sid,
                 OneOrMany::One(Action::new("sts:AssumeRole")),
-                Some(OneOrMany::One(Resource::new(self.role_arn()))),
+                // The path is any printable ASCII: `*`, `?` and `${` in it must name themselves, not a pattern.
+                Some(OneOrMany::One(Resource::new(
+                    crate::escape::policy_literal(&self.role_arn()).into_owned(),
+                ))),
             )]),
         }
     }
