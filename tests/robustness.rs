@@ -132,3 +132,49 @@ fn mangled_policies_never_panic() {
         "accepted {accepted}, rejected {rejected}"
     );
 }
+
+/// Every code point class a JSON escape can bring into a string: controls, DEL, C1 (U+0085), Latin-1, the first
+/// code points past IAM's raw set (U+0100), line and paragraph separators, bidi controls, the byte-order mark,
+/// non-characters, and a character outside the BMP (a surrogate pair).
+const ESCAPES: &[&str] = &[
+    "\\u0000",
+    "\\u0001",
+    "\\u001b",
+    "\\u007f",
+    "\\u0080",
+    "\\u0085",
+    "\\u009f",
+    "\\u00a0",
+    "\\u00e9",
+    "\\u00ff",
+    "\\u0100",
+    "\\u0394",
+    "\\u2028",
+    "\\u2029",
+    "\\u202e",
+    "\\ufeff",
+    "\\ufffe",
+    "\\uffff",
+    "\\ud83d\\ude00",
+];
+
+#[test]
+fn printing_what_the_reader_accepted_gives_text_it_accepts_with_the_same_meaning() {
+    // Before: `"\u0100"` was read as `Ā` and printed raw, and the reader refused its own output
+    // (INVALID_CHARACTER): `iamgen fmt --write` wrote what `iamgen validate` rejects.
+    for escape in ESCAPES {
+        let source = format!(
+            r#"{{"Version": "2012-10-17", "Id": "x{escape}", "Statement": [{{"Sid": "s{escape}", "Effect": "Allow",
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/{escape}",
+                "Condition": {{"StringEquals": {{"aws:PrincipalTag/t{escape}": ["v{escape}"]}}}}}}]}}"#
+        );
+        let document =
+            PolicyDocument::from_json(&source).unwrap_or_else(|e| panic!("{source}: {e}"));
+        let printed = document.to_json();
+        let again = PolicyDocument::from_json(&printed).unwrap_or_else(|error| {
+            panic!("{escape}: the reader refuses the printer's output: {error}\n{printed}")
+        });
+        assert_eq!(again, document, "{escape}");
+        assert_eq!(again.to_json(), printed, "{escape}: printing is not stable");
+    }
+}

@@ -74,6 +74,34 @@ fn push_plain(text: &str, out: &mut Vec<Token>) {
     }));
 }
 
+/// The one text `pattern` matches, when it has no wildcard and no variable: IAM's escapes `${*}`, `${?}` and
+/// `${$}` read as the characters they stand for (`role/${*}/Name` is the role at path `/*/`). `None` for a
+/// pattern that can match more than one text, or whose meaning depends on the request.
+#[must_use]
+pub fn literal(pattern: &str) -> Option<String> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    loop {
+        let (plain, escape) = match rest.find("${") {
+            Some(start) => (&rest[..start], Some(&rest[start + 2..])),
+            None => (rest, None),
+        };
+        if plain.contains(['*', '?']) {
+            return None;
+        }
+        out.push_str(plain);
+        let Some(after) = escape else {
+            return Some(out);
+        };
+        let end = after.find('}')?;
+        match after[..end].trim() {
+            inner @ ("*" | "?" | "$") => out.push_str(inner),
+            _ => return None,
+        }
+        rest = &after[end + 1..];
+    }
+}
+
 /// Whether `text` matches the tokens, `*` and `?` as wildcards.
 fn matches_tokens(pattern: &[Token], text: &str, eq: impl Fn(char, char) -> bool) -> bool {
     let text: Vec<char> = text.chars().collect();

@@ -7,6 +7,7 @@
 use super::context::{At, Context, child, item_pointer};
 use super::{Options, PolicyKind, Report};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::eval::{self, pattern};
 use crate::glob;
 use crate::policy::{
     AccountId, ActionElement, Arn, Effect, PolicyDocument, Principal, PrincipalElement,
@@ -180,12 +181,14 @@ fn check_role(
     let Some(path_and_name) = arn.resource().strip_prefix("role") else {
         return;
     };
-    if glob::has_wildcard(path_and_name) {
+    // A pattern that can name several roles (a wildcard, a variable) is not checked against one; IAM's escapes
+    // (`${*}` for a path holding `*`) name exactly one role.
+    let Some(literal) = crate::eval::pattern::literal(arn.as_str()) else {
         return;
-    }
+    };
     let target = stack
         .roles()
-        .find(|(role, _)| stack.role_arn(*role) == arn.as_str())
+        .find(|(role, _)| stack.role_arn(*role) == literal)
         .map(|(role, _)| role);
     let Some(role) = target else {
         let names: Vec<&str> = stack
@@ -377,12 +380,13 @@ fn allows_assume(document: &PolicyDocument, role_arn: &str) -> bool {
                 }
             }
             && match &statement.resource {
+                // As IAM matches them: wildcards, and the escapes `${*}`, `${?}`, `${$}` as literal characters.
                 Some(ResourceElement::Resource(resources)) => resources
                     .iter()
-                    .any(|r| glob::matches(r.as_str(), role_arn)),
+                    .any(|r| pattern::matches(r.as_str(), role_arn, &eval::Context::new())),
                 Some(ResourceElement::NotResource(resources)) => !resources
                     .iter()
-                    .any(|r| glob::matches(r.as_str(), role_arn)),
+                    .any(|r| pattern::matches(r.as_str(), role_arn, &eval::Context::new())),
                 None => false,
             }
     })
