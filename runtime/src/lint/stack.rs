@@ -183,7 +183,7 @@ fn check_role(
     };
     // A pattern that can name several roles (a wildcard, a variable) is not checked against one; IAM's escapes
     // (`${*}` for a path holding `*`) name exactly one role.
-    let Some(literal) = crate::eval::pattern::literal(arn.as_str()) else {
+    let Some(literal) = pattern::literal(arn.as_str()) else {
         return;
     };
     let target = stack
