@@ -634,7 +634,9 @@ fn generate(rng: &mut Rng) -> Stack {
         if rng.chance(30) {
             let name = iam_name(rng, "Own", next());
             let document = document(rng, &names);
-            stack.add_inline(user, InlinePolicy { name, document });
+            stack
+                .add_inline(user, InlinePolicy { name, document })
+                .expect("an IAM name");
         }
     }
     stack

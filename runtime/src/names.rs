@@ -199,12 +199,14 @@ impl NameError {
         let value = shown(&self.value);
         match &self.problem {
             Problem::Empty => format!("the {noun} is empty"),
-            Problem::TooShort { length, min } => {
-                format!("the {noun} `{value}` is {length} characters long, under {service}'s {min}")
-            }
-            Problem::TooLong { length, max } => {
-                format!("the {noun} `{value}` is {length} characters long, over {service}'s {max}")
-            }
+            Problem::TooShort { length, min } => format!(
+                "the {noun} `{value}` has {}, fewer than {service}'s {min}",
+                characters(*length)
+            ),
+            Problem::TooLong { length, max } => format!(
+                "the {noun} `{value}` has {}, more than {service}'s {max}",
+                characters(*length)
+            ),
             Problem::Character(ch) => format!(
                 "the {noun} `{value}` contains {}, which {service} does not allow",
                 character(*ch)
@@ -246,11 +248,23 @@ impl std::error::Error for NameError {}
 /// short, since a description may be long.
 fn shown(value: &str) -> String {
     const SHOWN: usize = 64;
-    let mut out: String = value.chars().take(SHOWN).flat_map(char::escape_debug).collect();
+    let mut out: String = value
+        .chars()
+        .take(SHOWN)
+        .flat_map(char::escape_debug)
+        .collect();
     if value.chars().nth(SHOWN).is_some() {
         out.push('…');
     }
     out
+}
+
+fn characters(count: usize) -> String {
+    if count == 1 {
+        "1 character".to_owned()
+    } else {
+        format!("{count} characters")
+    }
 }
 
 /// A character as messages show it: itself when visible ASCII, escaped with its code point otherwise.
@@ -352,9 +366,10 @@ fn check_policy_path(value: &str) -> Result<(), Problem> {
 
 /// `roleDescriptionType`: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`, up to 1,000.
 fn check_role_description(value: &str) -> Result<(), Problem> {
-    only(value, |ch| {
-        matches!(ch, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}')
-    })?;
+    only(
+        value,
+        |ch| matches!(ch, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}'),
+    )?;
     length_between(value, 0, 1_000).map(drop)
 }
 
@@ -427,7 +442,8 @@ fn check_bucket_name(value: &str) -> Result<(), Problem> {
         ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '-')
     })?;
     length_between(value, 3, 63)?;
-    let edge = |ch: Option<char>| ch.is_some_and(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit());
+    let edge =
+        |ch: Option<char>| ch.is_some_and(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit());
     if !edge(value.chars().next()) || !edge(value.chars().last()) {
         return Err(Problem::Edge);
     }
@@ -619,20 +635,34 @@ mod tests {
 
     #[test]
     fn entity_and_policy_paths_differ() {
-        for good in ["/", "/a/", "/a/b/", "/*/", "/${aws:username}/", "///", "/!~/"] {
+        for good in [
+            "/",
+            "/a/",
+            "/a/b/",
+            "/*/",
+            "/${aws:username}/",
+            "///",
+            "/!~/",
+        ] {
             assert!(IamPath::check(good).is_ok(), "{good}");
         }
         assert_eq!(problem(IamPath::check("//")), Problem::EmptySegment);
         assert_eq!(problem(IamPath::check("a/")), Problem::Slashes);
         assert_eq!(problem(IamPath::check("/a b/")), Problem::Character(' '));
-        assert_eq!(problem(IamPath::check("/\u{7f}/")), Problem::Character('\u{7f}'));
+        assert_eq!(
+            problem(IamPath::check("/\u{7f}/")),
+            Problem::Character('\u{7f}')
+        );
         assert!(IamPath::check(&format!("/{}/", "a".repeat(510))).is_ok());
         assert!(IamPath::check(&format!("/{}/", "a".repeat(511))).is_err());
 
         for good in ["/", "/audit/", "/a.b,c+d@e=f_g-h/x/"] {
             assert!(PolicyPath::check(good).is_ok(), "{good}");
         }
-        assert_eq!(problem(PolicyPath::check("/${x}/")), Problem::Character('$'));
+        assert_eq!(
+            problem(PolicyPath::check("/${x}/")),
+            Problem::Character('$')
+        );
         assert_eq!(problem(PolicyPath::check("/*/")), Problem::Character('*'));
         assert_eq!(problem(PolicyPath::check("/a//b/")), Problem::EmptySegment);
         assert_eq!(problem(PolicyPath::check("/a")), Problem::Slashes);
@@ -643,9 +673,17 @@ mod tests {
     #[test]
     fn descriptions() {
         assert!(RoleDescription::check("").is_ok());
-        assert!(RoleDescription::check("Acme's consultants: ${x} \"quoted\"\ttab\r\nnext — no").is_err());
-        assert!(RoleDescription::check("Acme's consultants: ${x} \"quoted\"\ttab\r\nnext café ÿ").is_ok());
-        for bad in ['\u{0}', '\u{7f}', '\u{85}', '\u{a0}', '\u{100}', '😀', '\u{202e}'] {
+        assert!(
+            RoleDescription::check("Acme's consultants: ${x} \"quoted\"\ttab\r\nnext — no")
+                .is_err()
+        );
+        assert!(
+            RoleDescription::check("Acme's consultants: ${x} \"quoted\"\ttab\r\nnext café ÿ")
+                .is_ok()
+        );
+        for bad in [
+            '\u{0}', '\u{7f}', '\u{85}', '\u{a0}', '\u{100}', '😀', '\u{202e}',
+        ] {
             assert_eq!(
                 problem(RoleDescription::check(&format!("a{bad}"))),
                 Problem::Character(bad)
@@ -660,18 +698,37 @@ mod tests {
 
     #[test]
     fn tags() {
-        for good in ["project", "cost center", "a_.:/=+-@", "Größe", "プロジェクト", "٣", "x\u{3000}y"] {
+        for good in [
+            "project",
+            "cost center",
+            "a_.:/=+-@",
+            "Größe",
+            "プロジェクト",
+            "٣",
+            "x\u{3000}y",
+        ] {
             assert!(TagKey::check(good).is_ok(), "{good}");
             assert!(TagValue::check(good).is_ok(), "{good}");
         }
         for bad in ['$', '{', '"', '\n', '#', '😀', '\t', '\u{301}', '*', ','] {
             let text = format!("a{bad}b");
-            assert_eq!(problem(TagKey::check(&text)), Problem::Character(bad), "{text:?}");
-            assert_eq!(problem(TagValue::check(&text)), Problem::Character(bad), "{text:?}");
+            assert_eq!(
+                problem(TagKey::check(&text)),
+                Problem::Character(bad),
+                "{text:?}"
+            );
+            assert_eq!(
+                problem(TagValue::check(&text)),
+                Problem::Character(bad),
+                "{text:?}"
+            );
         }
         assert_eq!(problem(TagKey::check("")), Problem::Empty);
         assert!(TagValue::check("").is_ok());
-        assert_eq!(problem(TagKey::check("AWS:x")), Problem::ReservedPrefix("aws:"));
+        assert_eq!(
+            problem(TagKey::check("AWS:x")),
+            Problem::ReservedPrefix("aws:")
+        );
         assert!(TagKey::check(&"k".repeat(128)).is_ok());
         assert!(TagKey::check(&"k".repeat(129)).is_err());
         assert!(TagValue::check(&"v".repeat(256)).is_ok());
@@ -694,7 +751,13 @@ mod tests {
 
     #[test]
     fn bucket_names_follow_s3_rules() {
-        for good in ["com.stuzio.projectx", "abc", &"a".repeat(63), "my-xn--bucket", "a.mrap.b"] {
+        for good in [
+            "com.stuzio.projectx",
+            "abc",
+            &"a".repeat(63),
+            "my-xn--bucket",
+            "a.mrap.b",
+        ] {
             assert!(BucketName::check(good).is_ok(), "{good}");
         }
         for (bad, expected) in [
@@ -708,7 +771,10 @@ mod tests {
             ("xn--bucket", Problem::ReservedPrefix("xn--")),
             ("sthree-bucket", Problem::ReservedPrefix("sthree-")),
             ("sthree-configurator-x", Problem::ReservedPrefix("sthree-")),
-            ("amzn-s3-demo-bucket", Problem::ReservedPrefix("amzn-s3-demo-")),
+            (
+                "amzn-s3-demo-bucket",
+                Problem::ReservedPrefix("amzn-s3-demo-"),
+            ),
             ("bucket-s3alias", Problem::ReservedSuffix("-s3alias")),
             ("bucket--ol-s3", Problem::ReservedSuffix("--ol-s3")),
             ("bucket.mrap", Problem::ReservedSuffix(".mrap")),
@@ -744,7 +810,9 @@ mod tests {
         for yes in ['a', 'Ω', 'ß', '中', '\u{a0}', '\u{2028}', 'Ⅻ', '½'] {
             assert!(tag_char(yes), "{yes:?}");
         }
-        for no in ['\u{301}', '\u{93f}', 'Ⓐ', '€', '\u{200b}', '\u{85}', '\u{fe0f}', '😀'] {
+        for no in [
+            '\u{301}', '\u{93f}', 'Ⓐ', '€', '\u{200b}', '\u{85}', '\u{fe0f}', '😀',
+        ] {
             assert!(!tag_char(no), "{no:?}");
         }
     }

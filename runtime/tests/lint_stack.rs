@@ -224,7 +224,7 @@ fn a_group_is_admitted_through_its_members() {
     // A third member the trust does not name is reported by name, with the group it holds the permission by.
     let acme = stack.user(stack.users().next().unwrap().0).account;
     let group = stack.groups().next().unwrap().0;
-    let annie = stack.add_user(acme, "Annie");
+    let annie = stack.add_user(acme, "Annie").unwrap();
     stack.add_to_group(annie, group);
     let found = lint::lint_stack(&stack, &Options::default());
     let messages: Vec<&str> = found
@@ -275,7 +275,9 @@ fn quotas_over_all_of_a_principals_policies() {
         .unwrap()
     };
     for n in 0..10 {
-        let policy = stack.add_policy(acme, format!("Extra{n}"), read_only(n));
+        let policy = stack
+            .add_policy(acme, format!("Extra{n}"), read_only(n))
+            .unwrap();
         stack.attach(troy, policy);
     }
     let found = lint::lint_stack(&stack, &Options::default());
@@ -288,7 +290,9 @@ fn quotas_over_all_of_a_principals_policies() {
         ("user Troy", Severity::Warning)
     );
     for n in 10..20 {
-        let policy = stack.add_policy(acme, format!("Extra{n}"), read_only(n));
+        let policy = stack
+            .add_policy(acme, format!("Extra{n}"), read_only(n))
+            .unwrap();
         stack.attach(troy, policy);
     }
     let found = lint::lint_stack(&stack, &Options::default());
