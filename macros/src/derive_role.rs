@@ -168,6 +168,9 @@ fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
     role
 }
 
+/// A check of [`iamgen_runtime::names`].
+type Check = fn(&str) -> Result<(), NameError>;
+
 /// A value AWS refuses, as a compile error on its literal: what is wrong, then the rule.
 fn name_error(error: &NameError) -> String {
     format!("{}\n= help: {}", error.message(), error.help())
@@ -177,7 +180,7 @@ fn check_fields(role: &Role, name: &str, name_span: Span, cx: &mut Ctxt) {
     if let Err(error) = RoleName::check(name) {
         cx.error(name_span, name_error(&error));
     }
-    let checks: [(Option<&syn::LitStr>, fn(&str) -> Result<(), NameError>); 3] = [
+    let checks: [(Option<&syn::LitStr>, Check); 3] = [
         (role.path.as_ref(), IamPath::check),
         (role.description.as_ref(), RoleDescription::check),
         (role.external_id.as_ref(), ExternalId::check),

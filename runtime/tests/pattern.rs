@@ -189,6 +189,7 @@ fn the_pattern_refuses_what_aws_refuses() {
 }
 
 #[test]
+#[allow(clippy::too_many_lines, reason = "one stack, checked method by method")]
 fn the_stack_refuses_what_aws_refuses() {
     use iamgen_runtime::names::NameKind;
     use iamgen_runtime::stack::{InlinePolicy, Stack, StackError};

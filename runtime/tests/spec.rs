@@ -3,6 +3,7 @@
 
 #![cfg(feature = "spec")]
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use iamgen_runtime::lint::{Options, lint_stack};
@@ -1102,7 +1103,9 @@ fn toml_string(text: &str) -> String {
         match ch {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            ch if ch.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(ch))),
+            ch if ch.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(ch));
+            }
             ch => out.push(ch),
         }
     }
