@@ -141,8 +141,12 @@ fn build(roles: usize) -> Stack {
             unreachable!("role 0 opens the first account")
         };
         let name = format!("BenchRole{role:05}");
-        let role_ref = stack.add_role(*account_ref, &name, trust(role));
-        let policy = stack.add_policy(*account_ref, format!("{name}Policy"), permissions(role, id));
+        let role_ref = stack
+            .add_role(*account_ref, &name, trust(role))
+            .expect("a valid role name");
+        let policy = stack
+            .add_policy(*account_ref, format!("{name}Policy"), permissions(role, id))
+            .expect("a valid policy name");
         stack.attach(role_ref, policy);
     }
     stack

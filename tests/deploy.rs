@@ -288,7 +288,7 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
                 document(&format!(
                     r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{STUZIO}:root"}},"Action":"sts:AssumeRole"}}]}}"#
                 )),
-            );
+            ).expect("a new role");
             stack.attach(reader, policy);
             stack
         };
@@ -525,7 +525,7 @@ async fn applied_hardened(admin: &Session) -> Stack {
                 r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"arn:aws:s3:::{BUCKET}"}}]}}"#
             )),
         },
-    );
+    ).expect("a valid inline policy name");
     apply_all(admin, &stack).await;
     stack
 }
@@ -607,7 +607,9 @@ fn a_role_changes_in_place_setting_by_setting() {
             .clone()
             .expect("a boundary")
             .1;
-        let boundary = changed.add_policy(stuzio, "StuzioConsultantBoundary", boundary_document);
+        let boundary = changed
+            .add_policy(stuzio, "StuzioConsultantBoundary", boundary_document)
+            .expect("a new policy");
         let role = changed
             .role_by_name("StuzioAcmeConsultantRole")
             .expect("the role");

@@ -327,7 +327,7 @@ fn iam_path(rng: &mut Rng) -> String {
 /// no two dots in a row.
 fn bucket_name(rng: &mut Rng, n: usize) -> String {
     const SEPARATORS: &[&str] = &[".", "-", "--", ".a-", "-0."];
-    let mut out = format!("b{n}");
+    let mut out = format!("b{n:02}"); // S3 wants three characters at least
     for _ in 0..rng.below(4) {
         out.push_str(rng.pick_str(SEPARATORS));
         out.push_str(rng.pick_str(&["x", "data", "7", "eu-west-1"]));
@@ -608,7 +608,7 @@ fn generate(rng: &mut Rng) -> Stack {
         role: RoleSpec {
             name: role_name,
             path: role_path,
-            description: rng.chance(80).then(|| hostile(rng, true)),
+            description: None,
             max_session_duration: rng.chance(50).then(|| 3_600 + 60 * rng.below(600) as u32),
             permissions_boundary: rng.chance(30).then(|| {
                 (
@@ -616,33 +616,43 @@ fn generate(rng: &mut Rng) -> Stack {
                     document(rng, &boundary_names),
                 )
             }),
-            tags: {
-                let mut keys = BTreeSet::new();
-                let mut tags = Vec::new();
-                for _ in 0..rng.below(5) {
-                    let key = hostile(rng, true);
-                    if keys.insert(key.clone()) {
-                        let value = if rng.chance(10) {
-                            String::new()
-                        } else {
-                            hostile(rng, true)
-                        };
-                        tags.push((key, value));
-                    }
-                }
-                tags
-            },
+            tags: Vec::new(),
         },
         permissions: (0..=rng.below(3))
             .map(|_| (iam_name(rng, "Pol", next()), document(rng, &names)))
             .collect(),
         buckets,
-        external_id: rng.chance(40).then(|| hostile(rng, false)),
+        // STS's characters only: the pattern refuses an external id no request could carry.
+        external_id: rng
+            .chance(40)
+            .then(|| format!("{}:x/y", iam_name(rng, "Ext", next()))),
         require_mfa: rng.chance(30),
         narrow_to_principals: narrow,
         narrow_with_principal_arn: narrow && rng.chance(50),
     };
     let mut stack = pattern.build().unwrap();
+    // The pattern refuses descriptions and tags IAM refuses; written directly, where `Stack` does not check,
+    // they show that the renderers escape whatever a stack holds.
+    let description = rng.chance(80).then(|| hostile(rng, true));
+    let tags = {
+        let mut keys = BTreeSet::new();
+        let mut tags = Vec::new();
+        for _ in 0..rng.below(5) {
+            let key = hostile(rng, true);
+            if keys.insert(key.clone()) {
+                let value = if rng.chance(10) {
+                    String::new()
+                } else {
+                    hostile(rng, true)
+                };
+                tags.push((key, value));
+            }
+        }
+        tags
+    };
+    let (role, _) = stack.roles().next().expect("the pattern's role");
+    stack.role_mut(role).description = description;
+    stack.role_mut(role).tags = tags;
     let policies: Vec<_> = stack.policies().map(|(policy, _)| policy).collect();
     for policy in policies {
         if rng.chance(30) {
@@ -669,7 +679,9 @@ fn generate(rng: &mut Rng) -> Stack {
         if rng.chance(30) {
             let name = iam_name(rng, "Own", next());
             let document = document(rng, &names);
-            stack.add_inline(user, InlinePolicy { name, document });
+            stack
+                .add_inline(user, InlinePolicy { name, document })
+                .expect("an IAM name");
         }
     }
     stack
@@ -2892,18 +2904,19 @@ fn the_reference_scenario_reads_back() {
 fn policy_variables_and_escapes_read_back() {
     let mut pattern = CrossAccount::reference_scenario();
     pattern.role.path = "/${aws:username}/$${x}/%{y}/%%{z}/\"q\"/\\/".to_owned();
-    pattern.role.description = Some(
-        "a \"quoted\" \\ ${aws:username} $${x} %{if} %%{x} $$${y}\n---\n# x: y\n\u{2028}é😀"
-            .to_owned(),
-    );
-    pattern.role.tags = vec![
+    // The description, tags and external id below are values AWS refuses, which the pattern refuses too: they
+    // are written into the built stack directly, where `Stack` does not check, to test the renderers' escaping.
+    let description =
+        "a \"quoted\" \\ ${aws:username} $${x} %{if} %%{x} $$${y}\n---\n# x: y\n\u{2028}é😀";
+    let tags = vec![
         (
             "${aws:PrincipalTag/team}".to_owned(),
             "%{ for x in y }".to_owned(),
         ),
         ("key: value".to_owned(), "--- !Ref x\r\n#".to_owned()),
     ];
-    pattern.external_id = Some("${aws:username}\"\\\n$${%%{".to_owned());
+    let external_id = "${aws:username}\"\\\n$${%%{";
+    pattern.external_id = Some("placeholder-id".to_owned());
     let bucket = "com.stuzio.projectx";
     pattern.permissions[0].1 = PolicyDocument {
         version: Some(Version::V2012_10_17),
@@ -2932,7 +2945,17 @@ fn policy_variables_and_escapes_read_back() {
             }])),
         }),
     };
-    let failures = check_stack(&pattern.build().unwrap());
+    let mut stack = pattern.build().unwrap();
+    let (role, _) = stack.roles().next().expect("the pattern's role");
+    let declared = stack.role_mut(role);
+    declared.description = Some(description.to_owned());
+    declared.tags = tags;
+    let trust = declared.trust.to_json().replace(
+        "\"placeholder-id\"",
+        &serde_json::to_string(external_id).expect("a JSON string"),
+    );
+    declared.trust = PolicyDocument::from_json(&trust).expect("the trust with the external id");
+    let failures = check_stack(&stack);
     assert!(failures.is_empty(), "{}", failures.report());
 }
 
@@ -2967,9 +2990,11 @@ fn bug_account_name_with_a_unicode_line_separator_breaks_out_of_the_yaml_comment
 /// U+FFFF, which YAML does not allow in a document even inside a quoted scalar.
 #[test]
 fn bug_noncharacter_in_a_description_makes_the_yaml_unreadable() {
-    let mut pattern = CrossAccount::reference_scenario();
-    pattern.role.description = Some("tab\u{FFFF}".to_owned());
-    assert_reads_back(&pattern.build().unwrap());
+    // IAM refuses this description, and so does the pattern; written directly, it tests the YAML writer.
+    let mut stack = Stack::reference_scenario();
+    let (role, _) = stack.roles().next().expect("the scenario's role");
+    stack.role_mut(role).description = Some("tab\u{FFFF}".to_owned());
+    assert_reads_back(&stack);
 }
 
 /// BUG: an account whose alias is `variables`, `outputs`, `providers` or `versions` gets `terraform/<alias>.tf`,

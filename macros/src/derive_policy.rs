@@ -7,6 +7,7 @@ use syn::parse::ParseStream;
 use syn::spanned::Spanned;
 
 use iamgen_runtime::lint::PolicyKind;
+use iamgen_runtime::names::PolicyName;
 
 use crate::ctxt::Ctxt;
 use crate::json::{self, Text};
@@ -393,7 +394,7 @@ fn item_span(item: &Item) -> Span {
 
 struct Options {
     kind: PolicyKind,
-    name: Option<String>,
+    name: Option<syn::LitStr>,
     version: Option<syn::LitStr>,
     id: Option<syn::LitStr>,
     allow: Vec<String>,
@@ -412,7 +413,7 @@ fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
             if meta.path == KIND {
                 options.kind = validate::parse_kind(&meta.value()?.parse()?)?;
             } else if meta.path == NAME {
-                options.name = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+                options.name = Some(meta.value()?.parse::<syn::LitStr>()?);
             } else if meta.path == VERSION {
                 options.version = Some(meta.value()?.parse()?);
             } else if meta.path == ID {
@@ -487,6 +488,19 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
     cx.check()?;
 
     let struct_name = input.ident.to_string();
+    // An identity policy's name is the managed policy's name in IAM, which a role attaches by it.
+    if options.kind == PolicyKind::Identity {
+        let (name, name_span) = options.name.as_ref().map_or_else(
+            || (struct_name.clone(), input.ident.span()),
+            |lit| (lit.value(), lit.span()),
+        );
+        if let Err(error) = PolicyName::check(&name) {
+            return Err(syn::Error::new(
+                name_span,
+                format!("{}\n= help: {}", error.message(), error.help()),
+            ));
+        }
+    }
     let mut placeholders = Placeholders {
         fields,
         roles: Vec::new(),
@@ -537,7 +551,10 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
 
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let name = options.name.unwrap_or(struct_name);
+    let name = options
+        .name
+        .as_ref()
+        .map_or(struct_name, syn::LitStr::value);
     let kind = kind_path(options.kind);
     let warnings = checked.warnings;
     let used_fields: Vec<syn::Ident> = placeholders

@@ -6,6 +6,10 @@ use syn::spanned::Spanned;
 
 use iamgen_runtime::AccountId;
 use iamgen_runtime::lint::PolicyKind;
+use iamgen_runtime::names::{
+    ExternalId, IamPath, NameError, RoleDescription, RoleName, TagKey, TagValue,
+};
+use iamgen_runtime::stack::MAX_TAGS;
 
 use crate::ctxt::Ctxt;
 use crate::json::Text;
@@ -164,37 +168,28 @@ fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
     role
 }
 
+/// A check of [`iamgen_runtime::names`].
+type Check = fn(&str) -> Result<(), NameError>;
+
+/// A value AWS refuses, as a compile error on its literal: what is wrong, then the rule.
+fn name_error(error: &NameError) -> String {
+    format!("{}\n= help: {}", error.message(), error.help())
+}
+
 fn check_fields(role: &Role, name: &str, name_span: Span, cx: &mut Ctxt) {
-    let name_ok = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || "+=,.@_-".contains(ch));
-    if !name_ok {
-        cx.error(
-            name_span,
-            format!(
-                "`{name}` is not a role name\n= help: a role name has 1 to 64 characters: letters, digits and `+=,.@_-`"
-            ),
-        );
+    if let Err(error) = RoleName::check(name) {
+        cx.error(name_span, name_error(&error));
     }
-    if let Some(path) = &role.path {
-        let value = path.value();
-        let ok = value.starts_with('/')
-            && value.ends_with('/')
-            && value.len() <= 512
-            && value.chars().all(|ch| ('\u{21}'..='\u{7e}').contains(&ch));
-        if !ok {
-            cx.error(path.span(), format!("`{value}` is not an IAM path\n= help: a path starts and ends with `/`, such as `/consultants/`"));
-        }
-    }
-    if let Some(description) = &role.description {
-        let value = description.value();
-        if value.chars().count() > 1000 || value.chars().any(char::is_control) {
-            cx.error(
-                description.span(),
-                "a role description has at most 1,000 characters and no control characters",
-            );
+    let checks: [(Option<&syn::LitStr>, Check); 3] = [
+        (role.path.as_ref(), IamPath::check),
+        (role.description.as_ref(), RoleDescription::check),
+        (role.external_id.as_ref(), ExternalId::check),
+    ];
+    for (lit, check) in checks {
+        if let Some(lit) = lit
+            && let Err(error) = check(&lit.value())
+        {
+            cx.error(lit.span(), name_error(&error));
         }
     }
     if let Some(duration) = &role.max_session_duration {
@@ -208,19 +203,32 @@ fn check_fields(role: &Role, name: &str, name_span: Span, cx: &mut Ctxt) {
             ),
         }
     }
+    let mut keys: Vec<String> = Vec::new();
     for (key, value) in &role.tags {
-        if key.value().is_empty()
-            || key.value().chars().count() > 128
-            || key.value().starts_with("aws:")
-        {
+        if let Err(error) = TagKey::check(&key.value()) {
+            cx.error(key.span(), name_error(&error));
+        }
+        if let Err(error) = TagValue::check(&value.value()) {
+            cx.error(value.span(), name_error(&error));
+        }
+        // IAM ignores case in a role's tag keys: `Project` and `project` are one key.
+        let lower = key.value().to_lowercase();
+        if keys.contains(&lower) {
             cx.error(
                 key.span(),
-                "a tag key has 1 to 128 characters and does not start with `aws:`",
+                format!(
+                    "tag key `{}` is given twice\n= help: IAM ignores case in a role's tag keys; keep one",
+                    key.value()
+                ),
             );
         }
-        if value.value().chars().count() > 256 {
-            cx.error(value.span(), "a tag value has at most 256 characters");
-        }
+        keys.push(lower);
+    }
+    if role.tags.len() > MAX_TAGS {
+        cx.error(
+            role.tags[MAX_TAGS].0.span(),
+            format!("a role has at most {MAX_TAGS} tags"),
+        );
     }
     if role.account.is_none() {
         cx.error(

@@ -19,6 +19,7 @@ fn ui() {
         "json",
         "warning",
         "variable",
+        "names",
     ] {
         cases.compile_fail(format!("tests/ui/{topic}/*.rs"));
     }

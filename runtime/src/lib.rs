@@ -4,6 +4,7 @@
 //! - [`policy`]: the typed, lossless IAM policy model ([`PolicyDocument`]) and its canonical printer.
 //! - [`render`] (feature `render`): the generator, for Terraform, CloudFormation, policy files and diagrams.
 //! - [`stack`]: the deployable model (accounts, principals, policies, buckets) with typed references.
+//! - [`names`]: the names of IAM and S3 (roles, users, paths, tags, buckets...), each checked as AWS checks it.
 //! - [`typed`]: what the compile-time macros expand to (`StaticPolicy`, the `Policy` and `Role` traits).
 //! - [`catalog`]: the IAM service-authorization catalogue (services, actions, resource types, condition keys).
 //! - [`lint`]: kind-aware checks with IAM Access Analyzer's codes and severities.
@@ -21,6 +22,7 @@ pub mod eval;
 pub mod glob;
 pub mod json;
 pub mod lint;
+pub mod names;
 pub mod policy;
 #[cfg(feature = "render")]
 pub mod render;

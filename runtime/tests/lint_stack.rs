@@ -224,7 +224,7 @@ fn a_group_is_admitted_through_its_members() {
     // A third member the trust does not name is reported by name, with the group it holds the permission by.
     let acme = stack.user(stack.users().next().unwrap().0).account;
     let group = stack.groups().next().unwrap().0;
-    let annie = stack.add_user(acme, "Annie");
+    let annie = stack.add_user(acme, "Annie").unwrap();
     stack.add_to_group(annie, group);
     let found = lint::lint_stack(&stack, &Options::default());
     let messages: Vec<&str> = found
@@ -275,7 +275,9 @@ fn quotas_over_all_of_a_principals_policies() {
         .unwrap()
     };
     for n in 0..10 {
-        let policy = stack.add_policy(acme, format!("Extra{n}"), read_only(n));
+        let policy = stack
+            .add_policy(acme, format!("Extra{n}"), read_only(n))
+            .unwrap();
         stack.attach(troy, policy);
     }
     let found = lint::lint_stack(&stack, &Options::default());
@@ -288,7 +290,9 @@ fn quotas_over_all_of_a_principals_policies() {
         ("user Troy", Severity::Warning)
     );
     for n in 10..20 {
-        let policy = stack.add_policy(acme, format!("Extra{n}"), read_only(n));
+        let policy = stack
+            .add_policy(acme, format!("Extra{n}"), read_only(n))
+            .unwrap();
         stack.attach(troy, policy);
     }
     let found = lint::lint_stack(&stack, &Options::default());
@@ -323,6 +327,95 @@ fn quotas_over_all_of_a_principals_policies() {
         !lint::lint_stack(&Stack::reference_scenario(), &Options::default())
             .iter()
             .any(|f| f.finding.code.ends_with("_QUOTA"))
+    );
+
+    // Issue #11: one inline policy is held to its principal's inline quota, not to the managed 6,144.
+    let sized = |statements: usize| {
+        let statements: Vec<String> = (0..statements)
+            .map(|i| format!(r#"{{"Sid":"S{i}","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::com.stuzio.projectx/{i:04}/*"}}"#))
+            .collect();
+        PolicyDocument::from_json(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            statements.join(",")
+        ))
+        .unwrap()
+    };
+    let size_findings = |stack: &Stack| -> Vec<(String, &'static str, String)> {
+        lint::lint_stack(stack, &Options::default())
+            .into_iter()
+            .filter(|f| f.finding.code.contains("SIZE") || f.finding.code.ends_with("_QUOTA"))
+            .map(|f| (f.subject, f.finding.code, f.finding.message))
+            .collect()
+    };
+    // 2,000, 4,000, 7,000 and 11,000 characters or so, whitespace excluded.
+    let (small, medium, large, huge) = (sized(15), sized(38), sized(66), sized(110));
+    assert!(lint::size_without_whitespace(&small) < 2_048);
+    assert!((2_048..5_120).contains(&lint::size_without_whitespace(&medium)));
+    assert!((6_144..10_240).contains(&lint::size_without_whitespace(&large)));
+    assert!(lint::size_without_whitespace(&huge) > 10_240);
+    let mut stack = Stack::reference_scenario();
+    let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
+    let troy = stack.user_by_name("Troy").unwrap();
+    let inline = |name: &str, document: &PolicyDocument| InlinePolicy {
+        name: name.to_owned(),
+        document: document.clone(),
+    };
+    stack.add_inline(role, inline("Large", &large)).unwrap();
+    assert_eq!(
+        size_findings(&stack),
+        [],
+        "a role's inline policy may be 10,240 characters"
+    );
+    stack.add_inline(troy, inline("Small", &small)).unwrap();
+    assert_eq!(size_findings(&stack), []);
+    stack.add_inline(troy, inline("Small", &medium)).unwrap();
+    let found = size_findings(&stack);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .2
+            .contains("over the 2048 allowed for a user's inline policies"),
+        "{found:?}"
+    );
+    stack.add_inline(troy, inline("Small", &small)).unwrap();
+    stack.add_inline(role, inline("Large", &huge)).unwrap();
+    let found = size_findings(&stack);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .2
+            .contains("over the 10240 allowed for a role's inline policies"),
+        "{found:?}"
+    );
+    let mut stack = Stack::reference_scenario();
+    let acme = stack.account_by_id("183438944504").unwrap();
+    let group = stack.add_group(acme, "Readers").unwrap();
+    stack.add_inline(group, inline("Medium", &medium)).unwrap();
+    assert_eq!(
+        size_findings(&stack),
+        [],
+        "a group's inline policy may be 5,120 characters"
+    );
+    stack.add_inline(group, inline("Medium", &large)).unwrap();
+    let found = size_findings(&stack);
+    assert!(
+        found.len() == 1
+            && found[0]
+                .2
+                .contains("over the 5120 allowed for a group's inline policies"),
+        "{found:?}"
+    );
+    // A managed policy of the same size is over its own quota of 6,144.
+    let mut stack = Stack::reference_scenario();
+    let policy = stack.policy_by_name("StuzioProjectXPolicy").unwrap();
+    stack.policy_mut(policy).document = large.clone();
+    let found = size_findings(&stack);
+    assert!(
+        found.len() == 1
+            && found[0]
+                .2
+                .contains("over the 6144 allowed for a managed policy"),
+        "{found:?}"
     );
 }
 

@@ -3,6 +3,7 @@
 
 #![cfg(feature = "spec")]
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use iamgen_runtime::lint::{Options, lint_stack};
@@ -545,7 +546,7 @@ fn the_role_is_checked_as_iam_would() {
         (
             "INVALID_NAME",
             "38:8".to_owned(),
-            "the role name `Stuzio Acme Role` contains ` `, which IAM does not allow in names"
+            "the role name `Stuzio Acme Role` contains ` ` (U+0020), which IAM does not allow"
         )
     );
     let error = fails(&with(role, &format!("{role}\npath = \"consultants\"")));
@@ -554,7 +555,7 @@ fn the_role_is_checked_as_iam_would() {
         (
             "INVALID_PATH",
             "39:8".to_owned(),
-            "`consultants` is not an IAM path"
+            "the path `consultants` does not start and end with `/`"
         )
     );
     let error = fails(&with(
@@ -566,7 +567,7 @@ fn the_role_is_checked_as_iam_would() {
         (
             "INVALID_TAG",
             "39:10".to_owned(),
-            "tag key `aws:owner` uses the reserved prefix `aws:`"
+            "the tag key `aws:owner` starts with `aws:`, which IAM reserves"
         )
     );
     let error = fails(&with(
@@ -578,7 +579,7 @@ fn the_role_is_checked_as_iam_would() {
         (
             "INVALID_BUCKET_NAME",
             "35:12".to_owned(),
-            "`com.stuzio.project_x` is not a valid S3 bucket name"
+            "the bucket name `com.stuzio.project_x` contains `_`, which S3 does not allow"
         )
     );
     let error = fails(&with(
@@ -590,7 +591,7 @@ fn the_role_is_checked_as_iam_would() {
         (
             "INVALID_EXTERNAL_ID",
             "34:15".to_owned(),
-            "`x` is not a valid external id"
+            "the external id `x` has 1 character, fewer than STS's 2"
         )
     );
     let error = fails(&with(
@@ -837,34 +838,36 @@ trust = '''{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principa
     let document = |json: &str| PolicyDocument::from_json(json).unwrap();
     let mut expected = Stack::new();
     let stuzio = expected.add_account(AccountId::parse("081278057606").unwrap(), "Stuzio");
-    let read_logs = expected.add_policy(
-        stuzio,
-        "ReadLogs",
-        document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::com.stuzio.logs/*"}]}"#),
-    );
-    expected.policy_mut(read_logs).path = "/audit/".to_owned();
-    expected.policy_mut(read_logs).description = Some("Read the audit logs".to_owned());
-    expected.add_bucket(stuzio, "com.stuzio.logs");
-    let auditors = expected.add_group(stuzio, "Auditors");
+    let read_logs = expected
+        .add_policy(
+            stuzio,
+            "ReadLogs",
+            document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::com.stuzio.logs/*"}]}"#),
+        )
+        .unwrap();
+    expected.set_policy_path(read_logs, "/audit/").unwrap();
+    expected
+        .set_policy_description(read_logs, "Read the audit logs")
+        .unwrap();
+    expected.add_bucket(stuzio, "com.stuzio.logs").unwrap();
+    let auditors = expected.add_group(stuzio, "Auditors").unwrap();
     expected.attach(auditors, read_logs);
-    let mia = expected.add_user(stuzio, "Mia");
+    let mia = expected.add_user(stuzio, "Mia").unwrap();
     expected.add_to_group(mia, auditors);
-    let role = expected.add_role(
-        stuzio,
-        "LogShipper",
-        document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#),
-    );
+    let role = expected
+        .add_role(
+            stuzio,
+            "LogShipper",
+            document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#),
+        )
+        .unwrap();
     expected.attach(role, read_logs);
-    let declared = expected.role_mut(role);
-    declared.description = Some("Ships logs".to_owned());
-    declared.max_session_duration = Some(3_600);
-    declared.permissions_boundary = Some(read_logs);
-    declared.tags = vec![
-        ("team".to_owned(), "audit".to_owned()),
-        ("cost-center".to_owned(), "42".to_owned()),
-    ];
+    expected.set_role_description(role, "Ships logs").unwrap();
+    expected.set_max_session_duration(role, 3_600).unwrap();
+    expected.role_mut(role).permissions_boundary = Some(read_logs);
+    expected.add_tag(role, "team", "audit").unwrap();
+    expected.add_tag(role, "cost-center", "42").unwrap();
 
-    // `Stack` has no setter for a user's path and inline policies: compare those separately.
     let (_, user) = stack.users().next().unwrap();
     assert_eq!(user.path, "/people/");
     assert_eq!(
@@ -1085,4 +1088,236 @@ fn users_that_exist_already_are_referred_to_not_created() {
         )),
         "{messages:?}"
     );
+}
+
+/// The spec with `key = value` added to the pattern's role (line 39).
+fn with_role_key(line: &str) -> String {
+    let role = "name = \"StuzioAcmeConsultantRole\"";
+    with(role, &format!("{role}\n{line}"))
+}
+
+/// A TOML basic string holding `text`.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            ch if ch.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(ch));
+            }
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// Issue #11: values IAM, STS and S3 refuse were accepted by the spec reader.
+#[test]
+fn tags_outside_iams_characters_are_refused_at_their_place() {
+    for hostile in [
+        "${aws:username}",
+        "a\"b",
+        "a\nb",
+        "owner😀",
+        "cost#center",
+        "%{x}",
+    ] {
+        let key = toml_string(hostile);
+        let error = fails(&with_role_key(&format!("tags = {{ {key} = \"x\" }}")));
+        assert_eq!(
+            (error.code(), error.position().to_string()),
+            ("INVALID_TAG", "39:10".to_owned()),
+            "{hostile:?}: {error}"
+        );
+        assert!(error.message().starts_with("the tag key"), "{error}");
+        let error = fails(&with_role_key(&format!("tags = {{ owner = {key} }}")));
+        assert_eq!(
+            (error.code(), error.position().to_string()),
+            ("INVALID_TAG", "39:18".to_owned()),
+            "{hostile:?}: {error}"
+        );
+        assert!(error.message().starts_with("the tag value"), "{error}");
+    }
+    // Letters, numbers and spaces of every script are IAM's; 128 and 256 characters are the limits.
+    spec::from_toml(&with_role_key(
+        "tags = { \"Größe Kostenstelle\" = \"プロジェクト 42\", \"a_.:/=+-@\" = \"\" }",
+    ))
+    .unwrap();
+    let key = "k".repeat(128);
+    let value = "v".repeat(256);
+    spec::from_toml(&with_role_key(&format!("tags = {{ {key} = \"{value}\" }}"))).unwrap();
+    let error = fails(&with_role_key(&format!("tags = {{ {key}k = \"v\" }}")));
+    assert_eq!(error.code(), "INVALID_TAG");
+    let error = fails(&with_role_key(&format!("tags = {{ k = \"{value}v\" }}")));
+    assert_eq!(error.code(), "INVALID_TAG");
+}
+
+#[test]
+fn tag_keys_differing_only_in_case_are_one_key_to_iam() {
+    let error = fails(&with_role_key(
+        "tags = { Project = \"x\", project = \"y\" }",
+    ));
+    assert_eq!(
+        first(&error),
+        (
+            "DUPLICATE_KEY",
+            "39:25".to_owned(),
+            "tag key `project` is given twice: IAM takes it for `Project`"
+        )
+    );
+}
+
+#[test]
+fn descriptions_outside_latin_1_are_refused() {
+    for hostile in [
+        "consultants ✓",
+        "emoji 😀",
+        "bell \u{7}",
+        "del \u{7f}",
+        "nbsp\u{a0}",
+    ] {
+        let error = fails(&with_role_key(&format!(
+            "description = {}",
+            toml_string(hostile)
+        )));
+        assert_eq!(
+            (error.code(), error.position().to_string()),
+            ("INVALID_DESCRIPTION", "39:15".to_owned()),
+            "{hostile:?}: {error}"
+        );
+    }
+    spec::from_toml(&with_role_key(
+        "description = \"Acme's consultants: ${x}, \\\"quoted\\\"\\ttabbed\\r\\ncafé\"",
+    ))
+    .unwrap();
+    spec::from_toml(&with_role_key(&format!(
+        "description = \"{}\"",
+        "d".repeat(1_000)
+    )))
+    .unwrap();
+    let error = fails(&with_role_key(&format!(
+        "description = \"{}\"",
+        "d".repeat(1_001)
+    )));
+    assert_eq!(error.code(), "INVALID_DESCRIPTION");
+    // A managed policy's description has no character rule in IAM's API, only its length.
+    let policy = "name = \"StuzioProjectXPolicy\"";
+    spec::from_toml(&with(policy, &format!("{policy}\ndescription = \"✓ 😀\""))).unwrap();
+    let error = fails(&with(
+        policy,
+        &format!("{policy}\ndescription = \"{}\"", "é".repeat(1_001)),
+    ));
+    assert_eq!(
+        (error.code(), error.position().to_string()),
+        ("INVALID_DESCRIPTION", "11:15".to_owned())
+    );
+}
+
+#[test]
+fn policy_paths_have_a_stricter_rule_than_role_paths() {
+    let policy = "name = \"StuzioProjectXPolicy\"";
+    for hostile in ["/${x}/", "/*/", "/a b/", "/a//b/", "audit/"] {
+        let error = fails(&with(
+            policy,
+            &format!("{policy}\npath = {}", toml_string(hostile)),
+        ));
+        assert_eq!(
+            (error.code(), error.position().to_string()),
+            ("INVALID_PATH", "11:8".to_owned()),
+            "{hostile:?}: {error}"
+        );
+    }
+    spec::from_toml(&with(
+        policy,
+        &format!("{policy}\npath = \"/audit/a.b,c+d@e=f_g-h/\""),
+    ))
+    .unwrap();
+    let long = format!("/{}/", "a".repeat(510));
+    spec::from_toml(&with(policy, &format!("{policy}\npath = \"{long}\""))).unwrap();
+    let error = fails(&with(policy, &format!("{policy}\npath = \"{long}a/\"")));
+    assert_eq!(error.code(), "INVALID_PATH");
+}
+
+#[test]
+fn bucket_names_s3_reserves_are_refused() {
+    for reserved in [
+        "xn--stuzio",
+        "sthree-stuzio",
+        "sthree-configurator-stuzio",
+        "amzn-s3-demo-stuzio",
+        "stuzio-s3alias",
+        "stuzio--ol-s3",
+        "stuzio.mrap",
+        "stuzio--x-s3",
+        "stuzio--table-s3",
+    ] {
+        let error = fails(&with(
+            "buckets = [\"com.stuzio.projectx\"]",
+            &format!("buckets = [\"{reserved}\"]"),
+        ));
+        assert_eq!(
+            (error.code(), error.position().to_string()),
+            ("INVALID_BUCKET_NAME", "35:12".to_owned()),
+            "{reserved}: {error}"
+        );
+        assert!(error.message().contains("which S3 reserves"), "{error}");
+    }
+}
+
+#[test]
+fn name_lengths_are_iams() {
+    let role = |name: &str| {
+        with(
+            "name = \"StuzioAcmeConsultantRole\"",
+            &format!("name = \"{name}\""),
+        )
+    };
+    spec::from_toml(&role(&"R".repeat(64))).unwrap();
+    let error = fails(&role(&"R".repeat(65)));
+    assert_eq!(
+        first(&error),
+        (
+            "INVALID_NAME",
+            "38:8".to_owned(),
+            "the role name `RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR…` has 65 characters, more than IAM's 64"
+        )
+    );
+    let external = |id: &str| {
+        with(
+            "trusting = \"Stuzio\"",
+            &format!("trusting = \"Stuzio\"\nexternal_id = \"{id}\""),
+        )
+    };
+    spec::from_toml(&external("ab")).unwrap();
+    spec::from_toml(&external(&"e".repeat(1_224))).unwrap();
+    assert_eq!(
+        fails(&external(&"e".repeat(1_225))).code(),
+        "INVALID_EXTERNAL_ID"
+    );
+    assert_eq!(
+        fails(&external("${aws:username}")).code(),
+        "INVALID_EXTERNAL_ID"
+    );
+}
+
+#[test]
+fn names_differing_only_in_case_are_one_name_to_iam() {
+    let error = fails(&format!(
+        "{BASE}\n[[user]]\nname = \"troy\"\naccount = \"Acme\"\n"
+    ));
+    assert_eq!(
+        (error.code(), error.position().to_string(), error.help()),
+        (
+            "DUPLICATE_NAME",
+            "47:8".to_owned(),
+            Some("IAM user names are unique within an account, ignoring case")
+        )
+    );
+    // In another account the name is free.
+    spec::from_toml(&format!(
+        "{BASE}\n[[user]]\nname = \"troy\"\naccount = \"Stuzio\"\n"
+    ))
+    .unwrap();
 }

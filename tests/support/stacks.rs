@@ -277,7 +277,9 @@ pub fn with_inline_policies() -> (
             (kind.to_owned(), owner, policy.name.clone()),
             serde_json::from_str(&policy.document.to_json()).expect("canonical JSON"),
         );
-        stack.add_inline(principal, policy);
+        stack
+            .add_inline(principal, policy)
+            .expect("a valid inline policy name");
     }
     (Case::of_stack("inline", stack), expected)
 }

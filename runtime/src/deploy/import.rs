@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::live::{document, role_description, role_inline_policies, role_max_session_duration};
 use super::session::Session;
 use super::{DeployError, OWNER_TAG, failed};
-use crate::lint::{self, Options, PolicyKind};
+use crate::lint::{self, IdentityPolicyUse, Options, PolicyKind};
 use crate::render::escape::snake_name;
 use crate::{AccountId, PolicyDocument, Severity};
 
@@ -395,12 +395,23 @@ impl ImportedRole {
             out.push('\n');
         }
         let mut functions = Vec::new();
-        for (what, kind, document) in self.documents() {
+        let first_inline = 1 + usize::from(self.boundary.is_some()) + self.attached.len();
+        for (index, (what, kind, document)) in self.documents().into_iter().enumerate() {
             // Terraform names and Rust function names follow the same rules: lowercase words joined by `_`.
             let function = snake_name(&what);
             let _ = writeln!(out, "/// {what}, as it is in account {}.", self.account);
             let _ = writeln!(out, "#[must_use]\npub fn {function}() -> PolicyDocument {{");
-            let findings = lint::lint_document(document, kind, &Options::default());
+            // An inline role policy is held to the role's inline quota, not to a managed policy's.
+            let inline = index >= first_inline;
+            let options = Options {
+                identity_use: if inline {
+                    IdentityPolicyUse::InlineRole
+                } else {
+                    IdentityPolicyUse::Managed
+                },
+                ..Options::default()
+            };
+            let findings = lint::lint_document(document, kind, &options);
             let errors: Vec<String> = findings
                 .iter()
                 .filter(|finding| finding.severity == Severity::Error)
@@ -413,7 +424,15 @@ impl ImportedRole {
                     _ => "identity",
                 };
                 let body = json.trim_end().replace('\n', "\n    ");
-                let _ = writeln!(out, "    policy!({kind} {body}).document()\n}}\n");
+                // `policy!` knows no inline use and checks the managed quota: allowed where the inline one holds.
+                let allow = if inline
+                    && lint::size_without_whitespace(document) > IdentityPolicyUse::Managed.quota()
+                {
+                    ", allow(POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "    policy!({kind}{allow} {body}).document()\n}}\n");
                 uses_macro = true;
             } else {
                 for error in errors {
@@ -430,9 +449,9 @@ impl ImportedRole {
         self.rust_stack(&mut out, &functions);
 
         let stack_items = if self.inline.is_empty() {
-            "Stack"
+            "{Stack, StackError}"
         } else {
-            "{InlinePolicy, Stack}"
+            "{InlinePolicy, Stack, StackError}"
         };
         let crate_items = if uses_macro {
             "{AccountId, PolicyDocument, policy}"
@@ -452,54 +471,47 @@ impl ImportedRole {
         let trust = function.next().cloned().unwrap_or_default();
         let _ = writeln!(
             *out,
-            "/// The stack of account {} with the role {} and the policies it uses.\n#[must_use]\npub fn stack() -> Stack {{\n    let mut stack = Stack::new();\n    let account = stack.add_account(\n        AccountId::parse(\"{}\").unwrap_or_else(|_| unreachable!(\"read from IAM\")),\n        {},\n    );\n    let role = stack.add_role(account, {}, {trust}());",
+            "/// The stack of account {} with the role {} and the policies it uses.\npub fn stack() -> Result<Stack, StackError> {{\n    let mut stack = Stack::new();\n    let account = stack.add_account(\n        AccountId::parse(\"{}\").unwrap_or_else(|_| unreachable!(\"read from IAM\")),\n        {},\n    );\n    let role = stack.add_role(account, {}, {trust}())?;",
             self.account,
             self.name,
             self.account,
             rust_string(&self.account_name),
             rust_string(&self.name),
         );
-        if self.path != "/"
-            || self.description.is_some()
-            || self.max_session_duration != 3_600
-            || !self.tags.is_empty()
-        {
-            out.push_str("    let declared = stack.role_mut(role);\n");
-            if self.path != "/" {
-                let _ = writeln!(
-                    out,
-                    "    declared.path = {}.to_owned();",
-                    rust_string(&self.path)
-                );
-            }
-            if let Some(description) = &self.description {
-                let _ = writeln!(
-                    out,
-                    "    declared.description = Some({}.to_owned());",
-                    rust_string(description)
-                );
-            }
-            if self.max_session_duration != 3_600 {
-                let _ = writeln!(
-                    out,
-                    "    declared.max_session_duration = Some({});",
-                    self.max_session_duration
-                );
-            }
-            for (key, value) in &self.tags {
-                let _ = writeln!(
-                    out,
-                    "    declared.tags.push(({}.to_owned(), {}.to_owned()));",
-                    rust_string(key),
-                    rust_string(value)
-                );
-            }
+        if self.path != "/" {
+            let _ = writeln!(
+                out,
+                "    stack.set_path(role, {})?;",
+                rust_string(&self.path)
+            );
+        }
+        if let Some(description) = &self.description {
+            let _ = writeln!(
+                out,
+                "    stack.set_role_description(role, {})?;",
+                rust_string(description)
+            );
+        }
+        if self.max_session_duration != 3_600 {
+            let _ = writeln!(
+                out,
+                "    stack.set_max_session_duration(role, {})?;",
+                self.max_session_duration
+            );
+        }
+        for (key, value) in &self.tags {
+            let _ = writeln!(
+                out,
+                "    stack.add_tag(role, {}, {})?;",
+                rust_string(key),
+                rust_string(value)
+            );
         }
         if let Some(boundary) = &self.boundary {
             let name = function.next().cloned().unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    let boundary = stack.add_policy(account, {}, {name}());",
+                "    let boundary = stack.add_policy(account, {}, {name}())?;",
                 rust_string(&boundary.name)
             );
             out.push_str("    stack.role_mut(role).permissions_boundary = Some(boundary);\n");
@@ -509,7 +521,7 @@ impl ImportedRole {
             let name = function.next().cloned().unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    let policy = stack.add_policy(account, {}, {name}());",
+                "    let policy = stack.add_policy(account, {}, {name}())?;",
                 rust_string(&policy.name)
             );
             policy_settings(out, policy, "policy");
@@ -519,11 +531,11 @@ impl ImportedRole {
             let name = function.next().cloned().unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    stack.add_inline(\n        role,\n        InlinePolicy {{\n            name: {}.to_owned(),\n            document: {name}(),\n        }},\n    );",
+                "    stack.add_inline(\n        role,\n        InlinePolicy {{\n            name: {}.to_owned(),\n            document: {name}(),\n        }},\n    )?;",
                 rust_string(inline)
             );
         }
-        out.push_str("    stack\n}\n");
+        out.push_str("    Ok(stack)\n}\n");
     }
 }
 
@@ -531,14 +543,14 @@ fn policy_settings(out: &mut String, policy: &ImportedPolicy, variable: &str) {
     if policy.path != "/" {
         let _ = writeln!(
             out,
-            "    stack.policy_mut({variable}).path = {}.to_owned();",
+            "    stack.set_policy_path({variable}, {})?;",
             rust_string(&policy.path)
         );
     }
     if let Some(description) = &policy.description {
         let _ = writeln!(
             out,
-            "    stack.policy_mut({variable}).description = Some({}.to_owned());",
+            "    stack.set_policy_description({variable}, {})?;",
             rust_string(description)
         );
     }

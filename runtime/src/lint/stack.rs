@@ -5,7 +5,7 @@
 //! declares `com.stuzio.projectx`: the policy is valid, and the role silently gets no access to the real bucket.
 
 use super::context::{At, Context, child, item_pointer};
-use super::{Options, PolicyKind, Report};
+use super::{IdentityPolicyUse, Options, PolicyKind, Report};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::eval::{self, pattern};
 use crate::glob;
@@ -39,20 +39,32 @@ pub fn lint_stack(stack: &Stack, options: &Options) -> Vec<StackFinding> {
             finding,
         }));
     };
+    // Each use has its own size quota: a managed policy's, or the inline quota of the principal holding it.
+    let used_as = |identity_use| Options {
+        identity_use,
+        ..options.clone()
+    };
+    let managed_options = used_as(IdentityPolicyUse::Managed);
     for (policy, managed) in stack.policies() {
         let holders: Vec<PrincipalRef> = stack
             .principals()
             .into_iter()
             .filter(|p| stack.attached(*p).contains(&policy))
             .collect();
-        let mut findings = super::lint_document(&managed.document, PolicyKind::Identity, options);
+        let mut findings =
+            super::lint_document(&managed.document, PolicyKind::Identity, &managed_options);
         findings.extend(references(stack, &managed.document, None, &holders));
         push(format!("policy {}", managed.name), findings);
     }
     for principal in stack.principals() {
+        let inline_options = used_as(match principal {
+            PrincipalRef::User(_) => IdentityPolicyUse::InlineUser,
+            PrincipalRef::Group(_) => IdentityPolicyUse::InlineGroup,
+            PrincipalRef::Role(_) => IdentityPolicyUse::InlineRole,
+        });
         for inline in stack.inline(principal) {
             let mut findings =
-                super::lint_document(&inline.document, PolicyKind::Identity, options);
+                super::lint_document(&inline.document, PolicyKind::Identity, &inline_options);
             findings.extend(references(stack, &inline.document, None, &[principal]));
             push(
                 format!(
@@ -417,11 +429,12 @@ fn quotas(stack: &Stack, principal: PrincipalRef) -> Vec<Diagnostic> {
         found.push(finding);
     }
     let inline = stack.inline(principal);
-    if !inline.is_empty() {
+    // One inline policy over the quota is reported on the policy itself, by the quota check of its use.
+    if inline.len() > 1 {
         let (limit, what) = match principal {
-            PrincipalRef::User(_) => (2_048, "a user"),
-            PrincipalRef::Group(_) => (5_120, "a group"),
-            PrincipalRef::Role(_) => (10_240, "a role"),
+            PrincipalRef::User(_) => (IdentityPolicyUse::InlineUser.quota(), "a user"),
+            PrincipalRef::Group(_) => (IdentityPolicyUse::InlineGroup.quota(), "a group"),
+            PrincipalRef::Role(_) => (IdentityPolicyUse::InlineRole.quota(), "a role"),
         };
         let size: usize = inline
             .iter()

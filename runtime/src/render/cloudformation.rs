@@ -988,7 +988,7 @@ mod tests {
         )
         .unwrap();
         for name in ["a-b", "ab", "a.b", "AbRoleRole"] {
-            stack.add_role(account, name, trust.clone());
+            stack.add_role(account, name, trust.clone()).unwrap();
         }
         let names = LogicalNames::new(&stack, &ByAccount::new(&stack), account);
         let ids: Vec<String> = ["a-b", "ab", "a.b", "AbRoleRole"]

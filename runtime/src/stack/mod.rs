@@ -5,19 +5,82 @@
 //! that owns the items, not names: attaching a policy takes the `PolicyRef` the policy was added with, so a
 //! misspelled name cannot silently attach nothing. Names appear once, where an item is declared.
 //!
+//! Every name, path, description and tag is checked as AWS checks it ([`crate::names`]) when it enters the stack
+//! through [`Stack`]'s methods, and so is a name IAM would take for one already in the account (`Troy` and
+//! `troy`): a stack built in Rust is refused where a spec saying the same would be.
+//!
 //! ```
 //! use iamgen_runtime::stack::Stack;
 //!
 //! let stack = Stack::reference_scenario();
 //! let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
 //! assert_eq!(stack.role_arn(role), "arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole");
+//!
+//! let mut stack = Stack::new();
+//! let acme = stack.add_account("183438944504".parse().unwrap(), "Acme");
+//! stack.add_user(acme, "Troy").unwrap();
+//! assert!(stack.add_user(acme, "troy").is_err());
+//! assert!(stack.add_user(acme, "Troy Smith").is_err());
 //! ```
 
 pub mod pattern;
 #[cfg(feature = "spec")]
 pub mod spec;
 
+use crate::names::{
+    self, BucketName, GroupName, IamPath, InlinePolicyName, NameError, PolicyDescription,
+    PolicyName, PolicyPath, RoleDescription, RoleName, TagKey, TagValue, UserName,
+};
 use crate::policy::{AccountId, PolicyDocument};
+
+/// The most tags an IAM role has ("IAM and AWS STS quotas", IAM User Guide).
+pub const MAX_TAGS: usize = 50;
+
+/// Why a stack refuses an item: a value AWS would refuse, or a name IAM would take for one already there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StackError {
+    /// A name, path, description or tag that AWS does not accept.
+    #[error(transparent)]
+    Name(#[from] NameError),
+    /// A name that IAM takes for one already in the account: IAM ignores case in names.
+    #[error(
+        "{kind} `{name}` is already in account {account} as `{existing}`; IAM {kind} names are unique within an \
+         account, ignoring case"
+    )]
+    Duplicate {
+        /// `user`, `group`, `role` or `policy`.
+        kind: &'static str,
+        /// The name refused.
+        name: String,
+        /// The name already there.
+        existing: String,
+        /// The account's id.
+        account: String,
+    },
+    /// A bucket name already in the stack: bucket names are unique across all of AWS.
+    #[error("bucket `{0}` is already in the stack; bucket names are unique across all of AWS")]
+    DuplicateBucket(String),
+    /// A tag key the role has already, ignoring case as IAM does.
+    #[error(
+        "role `{role}` already has the tag key `{existing}`, which IAM takes for `{key}`: tag keys of roles \
+         ignore case"
+    )]
+    DuplicateTag {
+        /// The role.
+        role: String,
+        /// The key refused.
+        key: String,
+        /// The key already there.
+        existing: String,
+    },
+    /// More tags than IAM allows on a role.
+    #[error("role `{0}` has {MAX_TAGS} tags already, IAM's most")]
+    TooManyTags(String),
+    /// A session duration outside IAM's range.
+    #[error("max_session_duration {0} is outside 3600 to 43200 seconds")]
+    SessionDuration(u32),
+}
 
 macro_rules! handles {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
@@ -192,38 +255,84 @@ impl Stack {
         AccountRef(self.accounts.len() - 1)
     }
 
-    /// Adds a user to an account.
-    pub fn add_user(&mut self, account: AccountRef, name: impl Into<String>) -> UserRef {
+    /// The name of this kind already in the account that IAM takes for `name`, as an error.
+    fn taken<'a>(
+        &self,
+        kind: &'static str,
+        account: AccountRef,
+        mut names: impl Iterator<Item = (AccountRef, &'a str)>,
+        name: &str,
+    ) -> Result<(), StackError> {
+        match names.find(|(a, existing)| *a == account && names::same_iam_name(existing, name)) {
+            Some((_, existing)) => Err(StackError::Duplicate {
+                kind,
+                name: name.to_owned(),
+                existing: existing.to_owned(),
+                account: self.account(account).id.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Adds a user to an account. The name must be a valid IAM user name, and not one the account has already
+    /// (ignoring case, as IAM does).
+    pub fn add_user(
+        &mut self,
+        account: AccountRef,
+        name: impl Into<String>,
+    ) -> Result<UserRef, StackError> {
+        let name = UserName::new(name)?.into_string();
+        self.taken(
+            "user",
+            account,
+            self.users.iter().map(|u| (u.account, u.name.as_str())),
+            &name,
+        )?;
         self.users.push(User {
             account,
-            name: name.into(),
+            name,
             path: "/".to_owned(),
             groups: Vec::new(),
             policies: Vec::new(),
             inline: Vec::new(),
             existing: false,
         });
-        UserRef(self.users.len() - 1)
+        Ok(UserRef(self.users.len() - 1))
     }
 
     /// Adds a user that exists already in the account (see [`User::existing`]): the stack refers to it and
     /// manages its memberships and policies, not the user itself.
-    pub fn add_existing_user(&mut self, account: AccountRef, name: impl Into<String>) -> UserRef {
-        let user = self.add_user(account, name);
+    pub fn add_existing_user(
+        &mut self,
+        account: AccountRef,
+        name: impl Into<String>,
+    ) -> Result<UserRef, StackError> {
+        let user = self.add_user(account, name)?;
         self.users[user.0].existing = true;
-        user
+        Ok(user)
     }
 
     /// Adds a group to an account.
-    pub fn add_group(&mut self, account: AccountRef, name: impl Into<String>) -> GroupRef {
+    pub fn add_group(
+        &mut self,
+        account: AccountRef,
+        name: impl Into<String>,
+    ) -> Result<GroupRef, StackError> {
+        let name = GroupName::new(name)?.into_string();
+        self.taken(
+            "group",
+            account,
+            self.groups.iter().map(|g| (g.account, g.name.as_str())),
+            &name,
+        )?;
         self.groups.push(Group {
             account,
-            name: name.into(),
+            name,
             path: "/".to_owned(),
             policies: Vec::new(),
             inline: Vec::new(),
         });
-        GroupRef(self.groups.len() - 1)
+        Ok(GroupRef(self.groups.len() - 1))
     }
 
     /// Adds a role with its trust policy to an account.
@@ -232,10 +341,17 @@ impl Stack {
         account: AccountRef,
         name: impl Into<String>,
         trust: PolicyDocument,
-    ) -> RoleRef {
+    ) -> Result<RoleRef, StackError> {
+        let name = RoleName::new(name)?.into_string();
+        self.taken(
+            "role",
+            account,
+            self.roles.iter().map(|r| (r.account, r.name.as_str())),
+            &name,
+        )?;
         self.roles.push(Role {
             account,
-            name: name.into(),
+            name,
             path: "/".to_owned(),
             description: None,
             max_session_duration: None,
@@ -245,7 +361,7 @@ impl Stack {
             permissions_boundary: None,
             tags: Vec::new(),
         });
-        RoleRef(self.roles.len() - 1)
+        Ok(RoleRef(self.roles.len() - 1))
     }
 
     /// Adds a customer managed policy to an account.
@@ -254,24 +370,124 @@ impl Stack {
         account: AccountRef,
         name: impl Into<String>,
         document: PolicyDocument,
-    ) -> PolicyRef {
+    ) -> Result<PolicyRef, StackError> {
+        let name = PolicyName::new(name)?.into_string();
+        self.taken(
+            "policy",
+            account,
+            self.policies.iter().map(|p| (p.account, p.name.as_str())),
+            &name,
+        )?;
         self.policies.push(ManagedPolicy {
             account,
-            name: name.into(),
+            name,
             path: "/".to_owned(),
             description: None,
             document,
         });
-        PolicyRef(self.policies.len() - 1)
+        Ok(PolicyRef(self.policies.len() - 1))
     }
 
-    /// Adds an S3 bucket to an account.
-    pub fn add_bucket(&mut self, account: AccountRef, name: impl Into<String>) -> BucketRef {
-        self.buckets.push(Bucket {
-            account,
-            name: name.into(),
-        });
-        BucketRef(self.buckets.len() - 1)
+    /// Adds an S3 bucket to an account. The name must follow S3's rules and be new to the stack.
+    pub fn add_bucket(
+        &mut self,
+        account: AccountRef,
+        name: impl Into<String>,
+    ) -> Result<BucketRef, StackError> {
+        let name = BucketName::new(name)?.into_string();
+        if self.buckets.iter().any(|bucket| bucket.name == name) {
+            return Err(StackError::DuplicateBucket(name));
+        }
+        self.buckets.push(Bucket { account, name });
+        Ok(BucketRef(self.buckets.len() - 1))
+    }
+
+    /// Sets the IAM path of a user, group or role (`/` until set).
+    pub fn set_path(
+        &mut self,
+        principal: impl Into<PrincipalRef>,
+        path: impl Into<String>,
+    ) -> Result<(), StackError> {
+        let path = IamPath::new(path)?.into_string();
+        match principal.into() {
+            PrincipalRef::User(user) => self.users[user.0].path = path,
+            PrincipalRef::Group(group) => self.groups[group.0].path = path,
+            PrincipalRef::Role(role) => self.roles[role.0].path = path,
+        }
+        Ok(())
+    }
+
+    /// Sets the path of a managed policy, whose rule is stricter than a principal's (see [`PolicyPath`]).
+    pub fn set_policy_path(
+        &mut self,
+        policy: PolicyRef,
+        path: impl Into<String>,
+    ) -> Result<(), StackError> {
+        self.policies[policy.0].path = PolicyPath::new(path)?.into_string();
+        Ok(())
+    }
+
+    /// Sets a role's description.
+    pub fn set_role_description(
+        &mut self,
+        role: RoleRef,
+        description: impl Into<String>,
+    ) -> Result<(), StackError> {
+        self.roles[role.0].description = Some(RoleDescription::new(description)?.into_string());
+        Ok(())
+    }
+
+    /// Sets a managed policy's description.
+    pub fn set_policy_description(
+        &mut self,
+        policy: PolicyRef,
+        description: impl Into<String>,
+    ) -> Result<(), StackError> {
+        self.policies[policy.0].description =
+            Some(PolicyDescription::new(description)?.into_string());
+        Ok(())
+    }
+
+    /// Sets the longest session of a role, 3,600 to 43,200 seconds.
+    pub fn set_max_session_duration(
+        &mut self,
+        role: RoleRef,
+        seconds: u32,
+    ) -> Result<(), StackError> {
+        if !(3_600..=43_200).contains(&seconds) {
+            return Err(StackError::SessionDuration(seconds));
+        }
+        self.roles[role.0].max_session_duration = Some(seconds);
+        Ok(())
+    }
+
+    /// Adds a tag to a role. IAM ignores case in a role's tag keys, so `Project` and `project` are one key, and
+    /// allows 50 tags.
+    pub fn add_tag(
+        &mut self,
+        role: RoleRef,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Result<(), StackError> {
+        let key = TagKey::new(key)?.into_string();
+        let value = TagValue::new(value)?.into_string();
+        let declared = &mut self.roles[role.0];
+        if let Some((existing, _)) = declared
+            .tags
+            .iter()
+            .find(|(existing, _)| existing.to_lowercase() == key.to_lowercase())
+        {
+            return Err(StackError::DuplicateTag {
+                role: declared.name.clone(),
+                key,
+                existing: existing.clone(),
+            });
+        }
+        if declared.tags.len() >= MAX_TAGS {
+            return Err(StackError::TooManyTags(declared.name.clone()));
+        }
+        declared.tags.push((key, value));
+        Ok(())
     }
 
     /// Attaches a managed policy to a user, group or role (once: attaching twice changes nothing).
@@ -287,8 +503,13 @@ impl Stack {
     }
 
     /// Adds an inline policy to a user, group or role. IAM keys inline policies by name within their principal,
-    /// so one of the same name is replaced.
-    pub fn add_inline(&mut self, principal: impl Into<PrincipalRef>, policy: InlinePolicy) {
+    /// ignoring case, so one of the same name is replaced.
+    pub fn add_inline(
+        &mut self,
+        principal: impl Into<PrincipalRef>,
+        policy: InlinePolicy,
+    ) -> Result<(), StackError> {
+        InlinePolicyName::check(&policy.name)?;
         let list = match principal.into() {
             PrincipalRef::User(user) => &mut self.users[user.0].inline,
             PrincipalRef::Group(group) => &mut self.groups[group.0].inline,
@@ -296,11 +517,12 @@ impl Stack {
         };
         match list
             .iter_mut()
-            .find(|existing| existing.name == policy.name)
+            .find(|existing| names::same_iam_name(&existing.name, &policy.name))
         {
             Some(existing) => *existing = policy,
             None => list.push(policy),
         }
+        Ok(())
     }
 
     /// Detaches a managed policy, if attached.
@@ -332,7 +554,8 @@ impl Stack {
         &self.users[user.0]
     }
 
-    /// A user, to change it (its path, its inline policies, whether it exists already).
+    /// A user, to change it. Values written here directly are not checked: prefer [`Stack::set_path`] and
+    /// [`Stack::add_inline`], which check them as AWS does.
     pub fn user_mut(&mut self, user: UserRef) -> &mut User {
         &mut self.users[user.0]
     }
@@ -349,7 +572,8 @@ impl Stack {
         &self.roles[role.0]
     }
 
-    /// A role, to change it.
+    /// A role, to change it. Values written here directly are not checked: prefer [`Stack::set_path`],
+    /// [`Stack::set_role_description`], [`Stack::add_tag`] and the other setters, which check them as AWS does.
     pub fn role_mut(&mut self, role: RoleRef) -> &mut Role {
         &mut self.roles[role.0]
     }
@@ -360,7 +584,8 @@ impl Stack {
         &self.policies[policy.0]
     }
 
-    /// A managed policy, to change it.
+    /// A managed policy, to change it. Values written here directly are not checked: prefer
+    /// [`Stack::set_policy_path`] and [`Stack::set_policy_description`], which check them as AWS does.
     pub fn policy_mut(&mut self, policy: PolicyRef) -> &mut ManagedPolicy {
         &mut self.policies[policy.0]
     }

@@ -2,7 +2,11 @@
 //! accounts, and the permission to assume it on the principals of those accounts that need it. Both halves are
 //! built from one declaration, so they cannot disagree.
 
-use super::{AccountRef, Stack};
+use super::{AccountRef, Stack, StackError};
+use crate::names::{
+    BucketName, ExternalId, GroupName, IamPath, NameError, PolicyName, RoleDescription, RoleName,
+    TagKey, TagValue, UserName,
+};
 use crate::policy::{
     AccountId, Action, ActionElement, Condition, ConditionBlock, ConditionValue, ConditionValues,
     Effect, OneOrMany, Operator, OperatorBase, PolicyDocument, Principal, PrincipalElement,
@@ -114,6 +118,15 @@ pub enum PatternError {
         "narrowing the trust to named principals needs users or a group in account {0}, not the whole account"
     )]
     NothingToNarrowTo(String),
+    /// A name, path, description, tag or external id AWS would refuse, or a name IAM would take for another.
+    #[error(transparent)]
+    Stack(#[from] StackError),
+}
+
+impl From<NameError> for PatternError {
+    fn from(error: NameError) -> Self {
+        PatternError::Stack(StackError::Name(error))
+    }
 }
 
 fn allow(
@@ -184,9 +197,51 @@ impl CrossAccount {
         Ok(arns)
     }
 
+    /// Checks every name, path, description, tag and the external id as AWS checks them, so that neither the
+    /// trust nor the stack is made of values AWS refuses.
+    fn check_names(&self) -> Result<(), PatternError> {
+        RoleName::check(&self.role.name)?;
+        IamPath::check(&self.role.path)?;
+        if let Some(description) = &self.role.description {
+            RoleDescription::check(description)?;
+        }
+        for (key, value) in &self.role.tags {
+            TagKey::check(key)?;
+            TagValue::check(value)?;
+        }
+        if let Some((name, _)) = &self.role.permissions_boundary {
+            PolicyName::check(name)?;
+        }
+        for (name, _) in &self.permissions {
+            PolicyName::check(name)?;
+        }
+        for bucket in &self.buckets {
+            BucketName::check(bucket)?;
+        }
+        if let Some(external_id) = &self.external_id {
+            ExternalId::check(external_id)?;
+        }
+        for trusted in &self.trusted {
+            let users = match &trusted.assumers {
+                Assumers::Users(users) => users.as_slice(),
+                Assumers::Group { name, members } => {
+                    GroupName::check(name)?;
+                    members.as_slice()
+                }
+                Assumers::WholeAccount => continue,
+            };
+            PolicyName::check(&trusted.assume_policy_name)?;
+            for user in users {
+                UserName::check(user)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The trust policy: the trusted accounts (as their root, meaning "principals of that account whose own
     /// policies allow it"), with the conditions asked for.
     pub fn trust_policy(&self) -> Result<PolicyDocument, PatternError> {
+        self.check_names()?;
         // Narrowed, the principals are the named users themselves rather than the account root qualified by an
         // `aws:PrincipalArn` condition: IAM then pins each to the user's unique id, so a user deleted and
         // recreated under the same name is not trusted until the trust is reapplied, and scanners that read only
@@ -288,25 +343,29 @@ impl CrossAccount {
         {
             return Err(PatternError::SessionDuration(seconds));
         }
+        self.check_names()?;
         let mut stack = Stack::new();
         let trusting = stack.add_account(self.trusting.id.clone(), &self.trusting.name);
         for bucket in &self.buckets {
-            stack.add_bucket(trusting, bucket);
+            stack.add_bucket(trusting, bucket)?;
         }
-        let role = stack.add_role(trusting, &self.role.name, self.trust_policy()?);
-        {
-            let declared = stack.role_mut(role);
-            declared.path.clone_from(&self.role.path);
-            declared.description.clone_from(&self.role.description);
-            declared.max_session_duration = self.role.max_session_duration;
-            declared.tags.clone_from(&self.role.tags);
+        let role = stack.add_role(trusting, &self.role.name, self.trust_policy()?)?;
+        stack.set_path(role, &self.role.path)?;
+        if let Some(description) = &self.role.description {
+            stack.set_role_description(role, description)?;
+        }
+        if let Some(seconds) = self.role.max_session_duration {
+            stack.set_max_session_duration(role, seconds)?;
+        }
+        for (key, value) in &self.role.tags {
+            stack.add_tag(role, key, value)?;
         }
         if let Some((name, document)) = &self.role.permissions_boundary {
-            let boundary = stack.add_policy(trusting, name, document.clone());
+            let boundary = stack.add_policy(trusting, name, document.clone())?;
             stack.role_mut(role).permissions_boundary = Some(boundary);
         }
         for (name, document) in &self.permissions {
-            let policy = stack.add_policy(trusting, name, document.clone());
+            let policy = stack.add_policy(trusting, name, document.clone())?;
             stack.attach(role, policy);
         }
         for trusted in &self.trusted {
@@ -322,18 +381,20 @@ impl CrossAccount {
             };
             match &trusted.assumers {
                 Assumers::Users(users) => {
-                    let policy = stack.add_policy(account, &trusted.assume_policy_name, document);
+                    let policy =
+                        stack.add_policy(account, &trusted.assume_policy_name, document)?;
                     for user in users {
-                        let user = add_user(&mut stack, account, user);
+                        let user = add_user(&mut stack, account, user)?;
                         stack.attach(user, policy);
                     }
                 }
                 Assumers::Group { name, members } => {
-                    let policy = stack.add_policy(account, &trusted.assume_policy_name, document);
-                    let group = stack.add_group(account, name);
+                    let policy =
+                        stack.add_policy(account, &trusted.assume_policy_name, document)?;
+                    let group = stack.add_group(account, name)?;
                     stack.attach(group, policy);
                     for member in members {
-                        let user = add_user(&mut stack, account, member);
+                        let user = add_user(&mut stack, account, member)?;
                         stack.add_to_group(user, group);
                     }
                 }

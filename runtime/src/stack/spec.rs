@@ -45,12 +45,16 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::pattern::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
-use super::{AccountRef, GroupRef, InlinePolicy, PolicyRef, PrincipalRef, Stack};
+use super::{AccountRef, GroupRef, InlinePolicy, PolicyRef, PrincipalRef, Stack, StackError};
 use crate::diagnostic::{self, Diagnostic};
+use crate::names::{
+    self, BucketName, ExternalId, GroupName, IamPath, InlinePolicyName, NameError,
+    PolicyDescription, PolicyName, PolicyPath, RoleDescription, RoleName, TagKey, TagValue,
+    UserName,
+};
 use crate::policy::{AccountId, PolicyDocument};
 use crate::source::{LineCol, LineIndex, Span};
 use crate::suggest;
-use crate::typed::BucketName;
 
 /// Why a spec cannot be read: every problem found, each located in the spec, in source order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -532,14 +536,6 @@ impl Kind {
             Kind::Bucket => "bucket",
         }
     }
-
-    /// IAM's longest name for the kind.
-    fn max_len(self) -> usize {
-        match self {
-            Kind::User | Kind::Role | Kind::Bucket => 64,
-            Kind::Group | Kind::Policy => 128,
-        }
-    }
 }
 
 struct DeclaredAccount {
@@ -831,7 +827,7 @@ impl Reader<'_> {
             n.kind == kind
                 && !n.name.is_empty()
                 && (kind == Kind::Bucket || n.account == account)
-                && n.name.eq_ignore_ascii_case(text)
+                && names::same_iam_name(&n.name, text)
         });
         if let Some(first) = duplicate {
             let (message, help) = if kind == Kind::Bucket {
@@ -869,77 +865,75 @@ impl Reader<'_> {
         valid
     }
 
-    fn check_name(&mut self, kind: Kind, name: &Text) -> bool {
-        let text = name.get_ref();
-        let max = kind.max_len();
-        let length = text.chars().count();
-        let bad = text
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c)));
-        let noun = kind.noun();
-        let message = if length == 0 {
-            format!("the {noun} name is empty")
-        } else if let Some(bad) = bad {
-            format!("the {noun} name `{text}` contains `{bad}`, which IAM does not allow in names")
-        } else if length > max {
-            format!("the {noun} name `{text}` is {length} characters long, over IAM's {max}")
-        } else {
-            return true;
-        };
-        self.error(
-            "INVALID_NAME",
-            message,
-            span(name),
-            format!("IAM {noun} names are 1 to {max} letters, digits and `_+=,.@-`"),
-        );
-        false
-    }
-
-    fn check_bucket(&mut self, name: &Text) -> bool {
-        match BucketName::new(name.get_ref().as_str()) {
-            Ok(_) => true,
-            Err(why) => {
-                self.error(
-                    "INVALID_BUCKET_NAME",
-                    format!("`{}` is not a valid S3 bucket name", name.get_ref()),
-                    span(name),
-                    why,
-                );
+    /// Reports a value AWS refuses at its place in the spec; whether it was accepted.
+    fn accept(&mut self, code: &'static str, checked: Result<(), NameError>, at: Span) -> bool {
+        match checked {
+            Ok(()) => true,
+            Err(error) => {
+                self.error(code, error.message(), at, error.help());
                 false
             }
         }
     }
 
+    fn check_name(&mut self, kind: Kind, name: &Text) -> bool {
+        let text = name.get_ref();
+        let checked = match kind {
+            Kind::User => UserName::check(text),
+            Kind::Group => GroupName::check(text),
+            Kind::Role => RoleName::check(text),
+            Kind::Policy => PolicyName::check(text),
+            Kind::Bucket => return self.check_bucket(name),
+        };
+        self.accept("INVALID_NAME", checked, span(name))
+    }
+
+    fn check_bucket(&mut self, name: &Text) -> bool {
+        self.accept(
+            "INVALID_BUCKET_NAME",
+            BucketName::check(name.get_ref()),
+            span(name),
+        )
+    }
+
+    /// The path of a user, group or role, `/` when not given.
     fn check_path(&mut self, path: Option<&Text>) -> String {
         let Some(path) = path else {
             return "/".to_owned();
         };
-        let text = path.get_ref();
-        let printable = text.bytes().all(|b| (0x21..=0x7e).contains(&b));
-        if !(text.starts_with('/') && text.ends_with('/') && printable && text.len() <= 512) {
-            self.error(
+        self.accept("INVALID_PATH", IamPath::check(path.get_ref()), span(path));
+        path.get_ref().clone()
+    }
+
+    /// The path of a managed policy, whose rule is stricter than a principal's.
+    fn check_policy_path(&mut self, path: Option<&Text>) {
+        if let Some(path) = path {
+            self.accept(
                 "INVALID_PATH",
-                format!("`{text}` is not an IAM path"),
+                PolicyPath::check(path.get_ref()),
                 span(path),
-                "an IAM path is `/` or starts and ends with `/`, as in `/consultants/`: up to 512 printable \
-                 ASCII characters, no spaces",
             );
         }
-        text.clone()
     }
 
     fn check_description(&mut self, description: Option<&Text>) -> Option<String> {
         let description = description?;
-        let length = description.get_ref().chars().count();
-        if length > 1000 {
-            self.error(
+        self.accept(
+            "INVALID_DESCRIPTION",
+            RoleDescription::check(description.get_ref()),
+            span(description),
+        );
+        Some(description.get_ref().clone())
+    }
+
+    fn check_policy_description(&mut self, description: Option<&Text>) {
+        if let Some(description) = description {
+            self.accept(
                 "INVALID_DESCRIPTION",
-                format!("the description is {length} characters long, over IAM's 1000"),
+                PolicyDescription::check(description.get_ref()),
                 span(description),
-                "shorten it to 1000 characters or fewer",
             );
         }
-        Some(description.get_ref().clone())
     }
 
     fn check_session(&mut self, duration: Option<&Spanned<i64>>) -> Option<u32> {
@@ -971,40 +965,30 @@ impl Reader<'_> {
                 "a role has at most 50 tags",
             );
         }
-        for (key, value) in &entries {
-            let key_length = key.get_ref().chars().count();
-            if key_length == 0 || key_length > 128 {
-                self.error(
-                    "INVALID_TAG",
+        for (index, (key, value)) in entries.iter().enumerate() {
+            self.accept("INVALID_TAG", TagKey::check(key.get_ref()), span(key));
+            self.accept("INVALID_TAG", TagValue::check(value.get_ref()), span(value));
+            // IAM ignores case in the tag keys of roles: `Project` and `project` are one key.
+            let lower = key.get_ref().to_lowercase();
+            if let Some((first, _)) = entries[..index]
+                .iter()
+                .find(|(first, _)| first.get_ref().to_lowercase() == lower)
+            {
+                let mut diagnostic = Diagnostic::error(
+                    "DUPLICATE_KEY",
                     format!(
-                        "tag key `{}` is {key_length} characters long",
-                        key.get_ref()
+                        "tag key `{}` is given twice: IAM takes it for `{}`",
+                        key.get_ref(),
+                        first.get_ref()
                     ),
                     span(key),
-                    "tag keys are 1 to 128 characters",
-                );
-            } else if key.get_ref().to_ascii_lowercase().starts_with("aws:") {
-                self.error(
-                    "INVALID_TAG",
-                    format!(
-                        "tag key `{}` uses the reserved prefix `aws:`",
-                        key.get_ref()
-                    ),
-                    span(key),
-                    "AWS reserves tag keys starting with `aws:`; choose another key",
-                );
-            }
-            let value_length = value.get_ref().chars().count();
-            if value_length > 256 {
-                self.error(
-                    "INVALID_TAG",
-                    format!(
-                        "the value of tag `{}` is {value_length} characters long",
-                        key.get_ref()
-                    ),
-                    span(value),
-                    "tag values are at most 256 characters",
-                );
+                    None,
+                )
+                .with_help("IAM ignores case in a role's tag keys; keep one of the two");
+                diagnostic
+                    .labels
+                    .push((span(first), "first given here".to_owned()));
+                self.errors.push(diagnostic);
             }
         }
         entries
@@ -1084,8 +1068,8 @@ impl Reader<'_> {
         let account = self.account(&raw.account);
         let declared =
             account.is_some_and(|account| self.declare(Kind::Policy, Some(account), &raw.name));
-        self.check_path(raw.path.as_ref());
-        self.check_description(raw.description.as_ref());
+        self.check_policy_path(raw.path.as_ref());
+        self.check_policy_description(raw.description.as_ref());
         let document = self.document(
             span(policy),
             &format!("policy `{}`", raw.name.get_ref()),
@@ -1125,10 +1109,14 @@ impl Reader<'_> {
         for policy in policies {
             let raw = policy.get_ref();
             let name = raw.name.get_ref().as_str();
-            if self.check_name(Kind::Policy, &raw.name) {
+            if self.accept(
+                "INVALID_NAME",
+                InlinePolicyName::check(name),
+                span(&raw.name),
+            ) {
                 if let Some((_, first)) = seen
                     .iter()
-                    .find(|(seen, _)| seen.eq_ignore_ascii_case(name))
+                    .find(|(seen, _)| names::same_iam_name(seen, name))
                 {
                     let mut diagnostic = Diagnostic::error(
                         "DUPLICATE_NAME",
@@ -1432,18 +1420,11 @@ impl Reader<'_> {
     }
 
     fn check_external_id(&mut self, external_id: &Text) {
-        let text = external_id.get_ref();
-        let length = text.chars().count();
-        let allowed = |c: char| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c);
-        if !(2..=1224).contains(&length) || !text.chars().all(allowed) {
-            self.error(
-                "INVALID_EXTERNAL_ID",
-                format!("`{text}` is not a valid external id"),
-                span(external_id),
-                "an external id is 2 to 1224 letters, digits and `_+=,.@:/-`; make it one the third party cannot \
-                 guess",
-            );
-        }
+        self.accept(
+            "INVALID_EXTERNAL_ID",
+            ExternalId::check(external_id.get_ref()),
+            span(external_id),
+        );
     }
 
     fn trusted(
@@ -1706,7 +1687,10 @@ impl Reader<'_> {
         for bucket in &raw.bucket {
             let bucket = bucket.get_ref();
             let account = builder.account(&bucket.account)?;
-            builder.stack.add_bucket(account, bucket.name.get_ref());
+            builder
+                .stack
+                .add_bucket(account, bucket.name.get_ref())
+                .map_err(|error| refused(span(&bucket.name), &error))?;
         }
         for group in &raw.group {
             builder.group(group.get_ref())?;
@@ -1742,8 +1726,17 @@ fn internal(at: Span, what: &str) -> Box<Diagnostic> {
     )
 }
 
-fn path_or_root(path: Option<&Text>) -> String {
-    path.map_or_else(|| "/".to_owned(), |path| path.get_ref().clone())
+/// What the stack refused although the checks accepted it: a bug in the checks, reported at the value.
+fn refused(at: Span, error: &StackError) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            "SPEC_ERROR",
+            format!("internal error: the checks accepted what the stack refuses: {error}"),
+            at,
+            None,
+        )
+        .with_help("please report this spec"),
+    )
 }
 
 impl Builder<'_, '_> {
@@ -1791,51 +1784,74 @@ impl Builder<'_, '_> {
             let document = declared.as_ref().and_then(|d| d.document.clone());
             let policy = match (existing, document) {
                 (Some(policy), _) => policy,
-                (None, Some(document)) => {
-                    self.stack
-                        .add_policy(account, raw_policy.name.get_ref(), document)
-                }
+                (None, Some(document)) => self
+                    .stack
+                    .add_policy(account, raw_policy.name.get_ref(), document)
+                    .map_err(|error| refused(span(&raw_policy.name), &error))?,
                 (None, None) => return Err(internal(span(&raw_policy.name), "a policy")),
             };
-            let policy = self.stack.policy_mut(policy);
             if let Some(path) = &raw_policy.path {
-                policy.path.clone_from(path.get_ref());
+                self.stack
+                    .set_policy_path(policy, path.get_ref())
+                    .map_err(|error| refused(span(path), &error))?;
             }
             if let Some(description) = &raw_policy.description {
-                policy.description = Some(description.get_ref().clone());
+                self.stack
+                    .set_policy_description(policy, description.get_ref())
+                    .map_err(|error| refused(span(description), &error))?;
             }
         }
         Ok(())
     }
 
-    /// The next principal's inline policies, in the order the checks read them.
-    fn inline(&mut self, policies: &[Spanned<RawInline>]) -> Vec<InlinePolicy> {
+    /// Adds the next principal's inline policies, in the order the checks read them.
+    fn inline(
+        &mut self,
+        principal: PrincipalRef,
+        policies: &[Spanned<RawInline>],
+    ) -> Result<(), Box<Diagnostic>> {
         let documents = self.inline.next().unwrap_or_default();
-        policies
-            .iter()
-            .zip(documents)
-            .filter_map(|(policy, document)| {
-                Some(InlinePolicy {
-                    name: policy.get_ref().name.get_ref().clone(),
-                    document: document?,
-                })
-            })
-            .collect()
+        for (policy, document) in policies.iter().zip(documents) {
+            let name = &policy.get_ref().name;
+            let document = document.ok_or_else(|| internal(span(name), "an inline policy"))?;
+            self.stack
+                .add_inline(
+                    principal,
+                    InlinePolicy {
+                        name: name.get_ref().clone(),
+                        document,
+                    },
+                )
+                .map_err(|error| refused(span(name), &error))?;
+        }
+        Ok(())
+    }
+
+    fn path(
+        &mut self,
+        principal: PrincipalRef,
+        path: Option<&Text>,
+    ) -> Result<(), Box<Diagnostic>> {
+        if let Some(path) = path {
+            self.stack
+                .set_path(principal, path.get_ref())
+                .map_err(|error| refused(span(path), &error))?;
+        }
+        Ok(())
     }
 
     fn group(&mut self, group: &RawGroup) -> Result<(), Box<Diagnostic>> {
         let account = self.account(&group.account)?;
-        let added = self.stack.add_group(account, group.name.get_ref());
+        let added = self
+            .stack
+            .add_group(account, group.name.get_ref())
+            .map_err(|error| refused(span(&group.name), &error))?;
         for name in &group.attach {
             let policy = self.policy(account, name)?;
             self.stack.attach(added, policy);
         }
-        let inline = self.inline(&group.inline);
-        // `Stack` has no setters for what only specs set; this module is inside `stack`, so it sets them.
-        let declared = &mut self.stack.groups[added.0];
-        declared.path = path_or_root(group.path.as_ref());
-        declared.inline = inline;
-        Ok(())
+        self.inline(added.into(), &group.inline)?;
+        self.path(added.into(), group.path.as_ref())
     }
 
     fn user(&mut self, user: &RawUser) -> Result<(), Box<Diagnostic>> {
@@ -1844,7 +1860,8 @@ impl Builder<'_, '_> {
             self.stack.add_existing_user(account, user.name.get_ref())
         } else {
             self.stack.add_user(account, user.name.get_ref())
-        };
+        }
+        .map_err(|error| refused(span(&user.name), &error))?;
         for name in &user.groups {
             let group = find_group(&self.stack, account, name.get_ref())
                 .ok_or_else(|| internal(span(name), "a group reference"))?;
@@ -1854,11 +1871,8 @@ impl Builder<'_, '_> {
             let policy = self.policy(account, name)?;
             self.stack.attach(added, policy);
         }
-        let inline = self.inline(&user.inline);
-        let declared = &mut self.stack.users[added.0];
-        declared.path = path_or_root(user.path.as_ref());
-        declared.inline = inline;
-        Ok(())
+        self.inline(added.into(), &user.inline)?;
+        self.path(added.into(), user.path.as_ref())
     }
 
     fn role(
@@ -1868,37 +1882,40 @@ impl Builder<'_, '_> {
     ) -> Result<(), Box<Diagnostic>> {
         let account = self.account(&role.account)?;
         let trust = trust.ok_or_else(|| internal(span(&role.name), "a trust policy"))?;
-        let added = self.stack.add_role(account, role.name.get_ref(), trust);
+        let added = self
+            .stack
+            .add_role(account, role.name.get_ref(), trust)
+            .map_err(|error| refused(span(&role.name), &error))?;
         for name in &role.attach {
             let policy = self.policy(account, name)?;
             self.stack.attach(PrincipalRef::Role(added), policy);
         }
-        let boundary = match &role.permissions_boundary {
-            Some(name) => Some(self.policy(account, name)?),
-            None => None,
-        };
-        let inline = self.inline(&role.inline);
-        let declared = self.stack.role_mut(added);
-        declared.path = path_or_root(role.path.as_ref());
-        declared.description = role.description.as_ref().map(|d| d.get_ref().clone());
-        declared.max_session_duration = role
-            .max_session_duration
-            .as_ref()
-            .and_then(|seconds| u32::try_from(*seconds.get_ref()).ok());
-        declared.permissions_boundary = boundary;
-        declared.tags = sorted_tags(&role.tags);
-        declared.inline = inline;
+        if let Some(name) = &role.permissions_boundary {
+            let boundary = self.policy(account, name)?;
+            self.stack.role_mut(added).permissions_boundary = Some(boundary);
+        }
+        self.inline(added.into(), &role.inline)?;
+        self.path(added.into(), role.path.as_ref())?;
+        if let Some(description) = &role.description {
+            self.stack
+                .set_role_description(added, description.get_ref())
+                .map_err(|error| refused(span(description), &error))?;
+        }
+        if let Some(seconds) = &role.max_session_duration {
+            let checked = u32::try_from(*seconds.get_ref())
+                .map_err(|_| StackError::SessionDuration(u32::MAX))
+                .and_then(|duration| self.stack.set_max_session_duration(added, duration));
+            checked.map_err(|error| refused(span(seconds), &error))?;
+        }
+        let mut tags: Vec<(&Text, &Text)> = role.tags.iter().collect();
+        tags.sort_by_key(|(key, _)| key.span().start);
+        for (key, value) in tags {
+            self.stack
+                .add_tag(added, key.get_ref(), value.get_ref())
+                .map_err(|error| refused(span(key), &error))?;
+        }
         Ok(())
     }
-}
-
-fn sorted_tags(tags: &Tags) -> Vec<(String, String)> {
-    let mut entries: Vec<(&Text, &Text)> = tags.iter().collect();
-    entries.sort_by_key(|(key, _)| key.span().start);
-    entries
-        .into_iter()
-        .map(|(key, value)| (key.get_ref().clone(), value.get_ref().clone()))
-        .collect()
 }
 
 fn find_policy(stack: &Stack, account: AccountRef, name: &str) -> Option<PolicyRef> {

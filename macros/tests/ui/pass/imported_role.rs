@@ -3,6 +3,6 @@
 include!("imported/stuzio_acme_consultant_role.rs");
 
 fn main() {
-    let stack = stack();
+    let stack = stack().expect("IAM's names are valid IAM names");
     assert_eq!(stack.roles().count(), 1);
 }

@@ -1,6 +1,6 @@
 // Imported by `iamgen import` from arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole.
 
-use iamgen::stack::{InlinePolicy, Stack};
+use iamgen::stack::{InlinePolicy, Stack, StackError};
 use iamgen::{AccountId, PolicyDocument, policy};
 
 /// StuzioAcmeConsultantRole trust, as it is in account 081278057606.
@@ -97,22 +97,20 @@ pub fn stuzio_acme_consultant_role_inline_deny_deleting_the_bucket() -> PolicyDo
 }
 
 /// The stack of account 081278057606 with the role StuzioAcmeConsultantRole and the policies it uses.
-#[must_use]
-pub fn stack() -> Stack {
+pub fn stack() -> Result<Stack, StackError> {
     let mut stack = Stack::new();
     let account = stack.add_account(
         AccountId::parse("081278057606").unwrap_or_else(|_| unreachable!("read from IAM")),
         "account-081278057606",
     );
-    let role = stack.add_role(account, "StuzioAcmeConsultantRole", stuzio_acme_consultant_role_trust());
-    let declared = stack.role_mut(role);
-    declared.description = Some("Acme consultants working on project X".to_owned());
-    declared.max_session_duration = Some(7200);
-    declared.tags.push(("owner".to_owned(), "stuzio-platform".to_owned()));
-    declared.tags.push(("project".to_owned(), "x".to_owned()));
-    let boundary = stack.add_policy(account, "StuzioConsultantBoundary", stuzio_consultant_boundary());
+    let role = stack.add_role(account, "StuzioAcmeConsultantRole", stuzio_acme_consultant_role_trust())?;
+    stack.set_role_description(role, "Acme consultants working on project X")?;
+    stack.set_max_session_duration(role, 7200)?;
+    stack.add_tag(role, "owner", "stuzio-platform")?;
+    stack.add_tag(role, "project", "x")?;
+    let boundary = stack.add_policy(account, "StuzioConsultantBoundary", stuzio_consultant_boundary())?;
     stack.role_mut(role).permissions_boundary = Some(boundary);
-    let policy = stack.add_policy(account, "StuzioProjectXPolicy", stuzio_project_x_policy());
+    let policy = stack.add_policy(account, "StuzioProjectXPolicy", stuzio_project_x_policy())?;
     stack.attach(role, policy);
     stack.add_inline(
         role,
@@ -120,6 +118,6 @@ pub fn stack() -> Stack {
             name: "DenyDeletingTheBucket".to_owned(),
             document: stuzio_acme_consultant_role_inline_deny_deleting_the_bucket(),
         },
-    );
-    stack
+    )?;
+    Ok(stack)
 }
