@@ -79,6 +79,23 @@ impl NameKind {
         }
     }
 
+    /// The code of a finding about a value of this kind, as the spec reader reports it.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            NameKind::RoleName
+            | NameKind::UserName
+            | NameKind::GroupName
+            | NameKind::PolicyName
+            | NameKind::InlinePolicyName => "INVALID_NAME",
+            NameKind::Path | NameKind::PolicyPath => "INVALID_PATH",
+            NameKind::RoleDescription | NameKind::PolicyDescription => "INVALID_DESCRIPTION",
+            NameKind::TagKey | NameKind::TagValue => "INVALID_TAG",
+            NameKind::ExternalId => "INVALID_EXTERNAL_ID",
+            NameKind::BucketName => "INVALID_BUCKET_NAME",
+        }
+    }
+
     /// The service whose rule it is.
     fn service(self) -> &'static str {
         match self {

@@ -432,3 +432,39 @@ fn the_scenario_stack_holds_the_scenario_policies() {
         "081278057606"
     );
 }
+
+#[test]
+fn names_written_past_the_checked_constructors_are_errors_before_generation() {
+    // `Stack`'s fields are public: a description, tag, path or name written there directly skips the
+    // constructors' checks, and `generate` (which lints first) must still refuse it, at the item.
+    let mut stack = Stack::reference_scenario();
+    let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
+    stack.role_mut(role).description = Some("drawn in ${var.x}\n\u{1F600}".to_owned());
+    stack
+        .role_mut(role)
+        .tags
+        .push(("team#1".to_owned(), "ok".to_owned()));
+    stack.role_mut(role).path = "/no spaces/".to_owned();
+    let policy = stack.policy_by_name("StuzioProjectXPolicy").unwrap();
+    stack.policy_mut(policy).path = "/${x}/".to_owned();
+    let found = lint::lint_stack(&stack, &Options::default());
+    let errors: Vec<(&str, &str)> = found
+        .iter()
+        .filter(|f| f.finding.severity == Severity::Error)
+        .map(|f| (f.subject.as_str(), f.finding.code))
+        .collect();
+    for expected in [
+        ("role StuzioAcmeConsultantRole", "INVALID_DESCRIPTION"),
+        ("role StuzioAcmeConsultantRole", "INVALID_TAG"),
+        ("role StuzioAcmeConsultantRole", "INVALID_PATH"),
+        ("policy StuzioProjectXPolicy", "INVALID_PATH"),
+    ] {
+        assert!(errors.contains(&expected), "{expected:?} not in {errors:?}");
+    }
+    // The scenario itself has no such finding.
+    assert!(
+        lint::lint_stack(&Stack::reference_scenario(), &Options::default())
+            .iter()
+            .all(|f| !f.finding.code.starts_with("INVALID_"))
+    );
+}

@@ -39,6 +39,11 @@ pub fn lint_stack(stack: &Stack, options: &Options) -> Vec<StackFinding> {
             finding,
         }));
     };
+    // `Stack`'s constructors check names, but its items' fields are public: what was written there directly is
+    // checked here, before anything is generated from it.
+    for (subject, findings) in invalid_names(stack) {
+        push(subject, findings);
+    }
     // Each use has its own size quota: a managed policy's, or the inline quota of the principal holding it.
     let used_as = |identity_use| Options {
         identity_use,
@@ -402,6 +407,75 @@ fn allows_assume(document: &PolicyDocument, role_arn: &str) -> bool {
                 None => false,
             }
     })
+}
+
+/// Every name, path, description and tag of the stack that AWS would refuse, as error findings by item.
+fn invalid_names(stack: &Stack) -> Vec<(String, Vec<Diagnostic>)> {
+    use crate::names::{
+        BucketName, GroupName, IamPath, InlinePolicyName, NameError, PolicyDescription, PolicyName,
+        PolicyPath, RoleDescription, RoleName, TagKey, TagValue, UserName,
+    };
+    let finding = |error: NameError| {
+        Diagnostic::error(
+            error.kind().code(),
+            error.message(),
+            crate::source::Span::default(),
+            None,
+        )
+        .with_help(error.help())
+    };
+    let inline = |policies: &[crate::stack::InlinePolicy]| {
+        policies
+            .iter()
+            .map(|policy| InlinePolicyName::check(&policy.name))
+            .collect::<Vec<_>>()
+    };
+    let mut found = Vec::new();
+    let mut push = |subject: String, checks: Vec<Result<(), NameError>>| {
+        let findings: Vec<Diagnostic> = checks
+            .into_iter()
+            .filter_map(Result::err)
+            .map(finding)
+            .collect();
+        if !findings.is_empty() {
+            found.push((subject, findings));
+        }
+    };
+    for (_, user) in stack.users() {
+        let mut checks = vec![UserName::check(&user.name), IamPath::check(&user.path)];
+        checks.extend(inline(&user.inline));
+        push(format!("user {}", user.name), checks);
+    }
+    for (_, group) in stack.groups() {
+        let mut checks = vec![GroupName::check(&group.name), IamPath::check(&group.path)];
+        checks.extend(inline(&group.inline));
+        push(format!("group {}", group.name), checks);
+    }
+    for (_, role) in stack.roles() {
+        let mut checks = vec![RoleName::check(&role.name), IamPath::check(&role.path)];
+        checks.extend(role.description.as_deref().map(RoleDescription::check));
+        for (key, value) in &role.tags {
+            checks.push(TagKey::check(key));
+            checks.push(TagValue::check(value));
+        }
+        checks.extend(inline(&role.inline));
+        push(format!("role {}", role.name), checks);
+    }
+    for (_, policy) in stack.policies() {
+        let mut checks = vec![
+            PolicyName::check(&policy.name),
+            PolicyPath::check(&policy.path),
+        ];
+        checks.extend(policy.description.as_deref().map(PolicyDescription::check));
+        push(format!("policy {}", policy.name), checks);
+    }
+    for (_, bucket) in stack.buckets() {
+        push(
+            format!("bucket {}", bucket.name),
+            vec![BucketName::check(&bucket.name)],
+        );
+    }
+    found
 }
 
 fn quotas(stack: &Stack, principal: PrincipalRef) -> Vec<Diagnostic> {
