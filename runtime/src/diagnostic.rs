@@ -158,13 +158,13 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: boo
         if let Some(help) = &diagnostic.help {
             report.push(Group::with_title(Level::HELP.secondary_title(help)));
         }
-        let rendered = renderer.render(&report);
-        out.push_str(&rendered);
+        let shown = renderer.render(&report);
+        out.push_str(&shown);
         // The renderer names the line only in its header, and for a position after the last line it names
         // the last line; scripts grep each finding's output for `path:line:column`.
         location.clear();
         let _ = write!(location, "{origin}:{at}");
-        if !rendered.contains(&location) {
+        if !shown.contains(&location) {
             let _ = write!(out, "\n  at {location}");
         }
         out.push_str("\n\n");

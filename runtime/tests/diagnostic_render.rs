@@ -44,9 +44,9 @@ fn reference(diagnostics: &[Diagnostic], source: &str, origin: &str, color: bool
         if let Some(help) = &diagnostic.help {
             report.push(Group::with_title(Level::HELP.secondary_title(help)));
         }
-        let rendered = renderer.render(&report);
-        out.push_str(&rendered);
-        if !rendered.contains(&format!("{origin}:{at}")) {
+        let shown = renderer.render(&report);
+        out.push_str(&shown);
+        if !shown.contains(&format!("{origin}:{at}")) {
             let _ = write!(out, "\n  at {origin}:{at}");
         }
         out.push_str("\n\n");
