@@ -119,7 +119,9 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: boo
         Renderer::plain()
     };
     let index = LineIndex::new(source);
+    let lines = Lines::new(source);
     let mut out = String::new();
+    let mut location = String::new();
     for diagnostic in diagnostics {
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,
@@ -129,29 +131,84 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: boo
         };
         let at = index.line_col(diagnostic.span.start as usize);
         let title = format!("{} [{}]", diagnostic.message, diagnostic.code);
-        let mut snippet = Snippet::source(source)
+        let primary = display_span(source, diagnostic.span);
+        let labels: Vec<_> = diagnostic
+            .labels
+            .iter()
+            .map(|(span, label)| (display_span(source, *span), label))
+            .collect();
+        // The renderer reads the whole text it is given, line by line, for every report: given the whole
+        // source, rendering grew with findings × lines. It gets only the lines the spans touch, numbered as
+        // in the source.
+        let (excerpt, first_line) =
+            lines.excerpt(labels.iter().fold(primary.clone(), |all, (span, _)| {
+                all.start.min(span.start)..all.end.max(span.end)
+            }));
+        let shift =
+            |span: &std::ops::Range<usize>| span.start - excerpt.start..span.end - excerpt.start;
+        let mut snippet = Snippet::source(&source[excerpt.clone()])
+            .line_start(first_line)
             .path(origin)
             .fold(true)
-            .annotation(AnnotationKind::Primary.span(display_span(source, diagnostic.span)));
-        for (span, label) in &diagnostic.labels {
-            snippet = snippet.annotation(
-                AnnotationKind::Context
-                    .span(display_span(source, *span))
-                    .label(label),
-            );
+            .annotation(AnnotationKind::Primary.span(shift(&primary)));
+        for (span, label) in &labels {
+            snippet = snippet.annotation(AnnotationKind::Context.span(shift(span)).label(*label));
         }
         let mut report = vec![level.primary_title(&title).element(snippet)];
         if let Some(help) = &diagnostic.help {
             report.push(Group::with_title(Level::HELP.secondary_title(help)));
         }
-        out.push_str(&renderer.render(&report));
-        // The renderer names the line only in its header; scripts grep for `path:line:column`.
-        if !out.contains(&format!("{origin}:{at}")) {
-            let _ = write!(out, "\n  at {origin}:{at}");
+        let shown = renderer.render(&report);
+        out.push_str(&shown);
+        // The renderer names the line only in its header, and for a position after the last line it names
+        // the last line; scripts grep each finding's output for `path:line:column`.
+        location.clear();
+        let _ = write!(location, "{origin}:{at}");
+        if !shown.contains(&location) {
+            let _ = write!(out, "\n  at {location}");
         }
         out.push_str("\n\n");
     }
     out
+}
+
+/// The lines of a source as annotate-snippets splits them: after each `\n`, with no empty line after a final
+/// `\n`, and one empty line for an empty source.
+struct Lines {
+    /// The byte offset of each line's start, then the source's length.
+    bounds: Vec<usize>,
+}
+
+impl Lines {
+    fn new(source: &str) -> Lines {
+        let mut bounds: Vec<usize> = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        if bounds.len() > 1 && bounds.last() == Some(&source.len()) {
+            bounds.pop();
+        }
+        bounds.push(source.len());
+        Lines { bounds }
+    }
+
+    /// The 0-based line that holds `offset` as the renderer finds it: the line whose bytes, line ending
+    /// included, contain it, or the last line.
+    fn line_of(&self, offset: usize) -> usize {
+        let lines = self.bounds.len() - 1;
+        self.bounds[..lines]
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The whole lines that hold `span`'s start and end as the renderer finds them (the end's line included
+    /// when the end is where a line starts, as the renderer shows it), and the 1-based number of the first.
+    /// Cut there, the text has the same lines for the renderer: a line is split at `\n` alone, and the `\r`
+    /// of a `\r\n` is on the same side.
+    fn excerpt(&self, span: std::ops::Range<usize>) -> (std::ops::Range<usize>, usize) {
+        let first = self.line_of(span.start);
+        let last = self.line_of(span.end);
+        (self.bounds[first]..self.bounds[last + 1], first + 1)
+    }
 }
 
 /// A span the renderer can show: on a character boundary, and at least one character wide unless at the end.

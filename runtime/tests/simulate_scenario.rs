@@ -316,3 +316,57 @@ fn an_rcp_on_stuzio_that_denies_outside_callers_names_its_statement_at_step_two(
         ("OtherPerimeter", "OnlyElsewhere")
     );
 }
+
+#[test]
+fn the_principal_and_the_role_are_found_by_name_or_by_their_arn_with_its_path() {
+    let mut stack = Stack::reference_scenario();
+    let troy = stack.user_by_name("Troy").expect("Troy");
+    stack.user_mut(troy).path = "/consultants/".to_owned();
+    let role = stack
+        .role_by_name("StuzioAcmeConsultantRole")
+        .expect("the role");
+    stack.role_mut(role).path = "/clients/acme/".to_owned();
+    let (troy_arn, role_arn) = (stack.user_arn(troy), stack.role_arn(role));
+    assert_eq!(troy_arn, "arn:aws:iam::183438944504:user/consultants/Troy");
+    let request = |principal, via_role| Request {
+        principal,
+        action: "s3:GetObject",
+        resource: "arn:aws:s3:::com.stuzio.projectx/any-key",
+        via_role,
+        context: Context::new(),
+    };
+    for principal in ["Troy", troy_arn.as_str()] {
+        for via in ["StuzioAcmeConsultantRole", role_arn.as_str()] {
+            let simulation = simulate(&stack, &request(principal, Some(via))).expect("found");
+            assert_eq!(
+                simulation.steps[0].caller, troy_arn,
+                "{principal} via {via}"
+            );
+            assert_eq!(
+                simulation.steps[0].resource, role_arn,
+                "{principal} via {via}"
+            );
+        }
+    }
+    // The ARN without its path, or with another account, names nobody.
+    for principal in [
+        "arn:aws:iam::183438944504:user/Troy",
+        "arn:aws:iam::081278057606:user/consultants/Troy",
+        "arn:aws:iam::183438944504:user/consultants/Troy/",
+    ] {
+        assert!(
+            simulate(&stack, &request(principal, None)).is_err(),
+            "{principal}"
+        );
+    }
+    assert!(
+        simulate(
+            &stack,
+            &request(
+                "Troy",
+                Some("arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole")
+            )
+        )
+        .is_err()
+    );
+}

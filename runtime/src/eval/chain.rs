@@ -1,17 +1,19 @@
 //! Requests over a stack: a principal of the stack performs an action on a resource, assuming a role first
 //! when asked (the cross-account pattern), and the access matrix of a whole stack.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use super::{Caller, Context, Decision, Evaluation, Named, Policies, evaluate};
-use crate::policy::{ActionElement, PolicyDocument, ResourceElement};
-use crate::stack::{PrincipalRef, RoleRef, Stack};
+use super::{Caller, Context, Decision, Evaluation, Named, Policies, evaluate, principal_matches};
+use crate::policy::{
+    AccountId, ActionElement, Effect, PolicyDocument, PrincipalElement, ResourceElement,
+};
+use crate::stack::{AccountRef, PrincipalRef, RoleRef, Stack, UserRef};
 
 /// A principal of a stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
-    User(crate::stack::UserRef),
+    User(UserRef),
     Role(RoleRef),
 }
 
@@ -236,24 +238,137 @@ fn identity_policies(stack: &Stack, who: Who) -> Held<'_> {
     Held { names, documents }
 }
 
-fn find_principal(stack: &Stack, text: &str) -> Option<Who> {
-    stack
-        .users()
-        .find(|(user, u)| u.name == text || stack.user_arn(*user) == text)
-        .map(|(user, _)| Who::User(user))
-        .or_else(|| {
-            stack
-                .roles()
-                .find(|(role, r)| r.name == text || stack.role_arn(*role) == text)
-                .map(|(role, _)| Who::Role(role))
-        })
+/// Whether `text` is `arn:aws:iam::{account}:{kind}{path}{name}`, the ARN the stack gives a user or role,
+/// without building it.
+fn is_arn(text: &str, account: &AccountId, kind: &str, path: &str, name: &str) -> bool {
+    text.strip_prefix("arn:aws:iam::")
+        .and_then(|rest| rest.strip_prefix(account.as_str()))
+        .and_then(|rest| rest.strip_prefix(':'))
+        .and_then(|rest| rest.strip_prefix(kind))
+        .and_then(|rest| rest.strip_prefix(path))
+        == Some(name)
 }
 
-fn find_role(stack: &Stack, text: &str) -> Option<RoleRef> {
-    stack
-        .roles()
-        .find(|(role, r)| r.name == text || stack.role_arn(*role) == text)
-        .map(|(role, _)| role)
+/// The stack's users and roles by name and by ARN, and its buckets by name: each keeps the first of the stack
+/// with that name or ARN, as a search in stack order finds it.
+struct Directory<'s> {
+    user_names: HashMap<&'s str, UserRef>,
+    user_arns: HashMap<String, UserRef>,
+    role_names: HashMap<&'s str, RoleRef>,
+    role_arns: HashMap<String, RoleRef>,
+    buckets: HashMap<&'s str, AccountRef>,
+}
+
+impl<'s> Directory<'s> {
+    fn new(stack: &'s Stack) -> Self {
+        let mut directory = Directory {
+            user_names: HashMap::with_capacity(stack.users().len()),
+            user_arns: HashMap::with_capacity(stack.users().len()),
+            role_names: HashMap::with_capacity(stack.roles().len()),
+            role_arns: HashMap::with_capacity(stack.roles().len()),
+            buckets: HashMap::with_capacity(stack.buckets().len()),
+        };
+        for (user, u) in stack.users() {
+            directory.user_names.entry(&u.name).or_insert(user);
+            directory
+                .user_arns
+                .entry(stack.user_arn(user))
+                .or_insert(user);
+        }
+        for (role, r) in stack.roles() {
+            directory.role_names.entry(&r.name).or_insert(role);
+            directory
+                .role_arns
+                .entry(stack.role_arn(role))
+                .or_insert(role);
+        }
+        for (_, bucket) in stack.buckets() {
+            directory
+                .buckets
+                .entry(&bucket.name)
+                .or_insert(bucket.account);
+        }
+        directory
+    }
+}
+
+/// How the principals, roles and buckets that requests name are found in a stack: by going through it, for
+/// one request, or in a [`Directory`] built once, for many.
+struct Finder<'s> {
+    stack: &'s Stack,
+    directory: Option<Directory<'s>>,
+}
+
+impl<'s> Finder<'s> {
+    fn scan(stack: &'s Stack) -> Self {
+        Finder {
+            stack,
+            directory: None,
+        }
+    }
+
+    fn index(stack: &'s Stack) -> Self {
+        Finder {
+            stack,
+            directory: Some(Directory::new(stack)),
+        }
+    }
+
+    /// The first user whose name or ARN is `text`, else the first such role.
+    fn principal(&self, text: &str) -> Option<Who> {
+        let stack = self.stack;
+        match &self.directory {
+            None => stack
+                .users()
+                .find(|(_, u)| {
+                    u.name == text
+                        || is_arn(text, &stack.account(u.account).id, "user", &u.path, &u.name)
+                })
+                .map(|(user, _)| Who::User(user)),
+            Some(directory) => {
+                let by_name = directory.user_names.get(text);
+                let by_arn = directory.user_arns.get(text);
+                by_name
+                    .into_iter()
+                    .chain(by_arn)
+                    .min()
+                    .copied()
+                    .map(Who::User)
+            }
+        }
+        .or_else(|| self.role(text).map(Who::Role))
+    }
+
+    /// The first role whose name or ARN is `text`.
+    fn role(&self, text: &str) -> Option<RoleRef> {
+        let stack = self.stack;
+        match &self.directory {
+            None => stack
+                .roles()
+                .find(|(_, r)| {
+                    r.name == text
+                        || is_arn(text, &stack.account(r.account).id, "role", &r.path, &r.name)
+                })
+                .map(|(role, _)| role),
+            Some(directory) => {
+                let by_name = directory.role_names.get(text);
+                let by_arn = directory.role_arns.get(text);
+                by_name.into_iter().chain(by_arn).min().copied()
+            }
+        }
+    }
+
+    /// The account of the first bucket named `name`.
+    fn bucket_account(&self, name: &str) -> Option<AccountRef> {
+        match &self.directory {
+            None => self
+                .stack
+                .buckets()
+                .find(|(_, b)| b.name == name)
+                .map(|(_, b)| b.account),
+            Some(directory) => directory.buckets.get(name).copied(),
+        }
+    }
 }
 
 fn names_of(stack: &Stack) -> String {
@@ -270,7 +385,7 @@ fn names_of(stack: &Stack) -> String {
 }
 
 /// The account a resource is in: an IAM ARN's, a declared bucket's; the caller's otherwise.
-fn resource_account(stack: &Stack, resource: &str, caller_account: &str) -> String {
+fn resource_account(finder: &Finder<'_>, resource: &str, caller_account: &str) -> String {
     if let Some(rest) = resource.strip_prefix("arn:") {
         let account = rest.split(':').nth(3).unwrap_or_default();
         if !account.is_empty() {
@@ -279,8 +394,8 @@ fn resource_account(stack: &Stack, resource: &str, caller_account: &str) -> Stri
     }
     if let Some(bucket) = resource.strip_prefix("arn:aws:s3:::") {
         let bucket = bucket.split('/').next().unwrap_or_default();
-        if let Some((_, declared)) = stack.buckets().find(|(_, b)| b.name == bucket) {
-            return stack.account(declared.account).id.to_string();
+        if let Some(account) = finder.bucket_account(bucket) {
+            return finder.stack.account(account).id.to_string();
         }
     }
     caller_account.to_owned()
@@ -310,40 +425,79 @@ fn session_context(context: &Context) -> Context {
     next
 }
 
-/// Evaluates `action` on `resource` by `who`, the role session `session` of it when given.
+/// Who acts in a step, with what every request of it needs: its ARN (a role session's when it acts as one), its
+/// identity-based policies and permissions boundary with the names a decision gives them, and the service
+/// control policies of its account.
+struct Actor<'s> {
+    caller: Caller,
+    held: Held<'s>,
+    boundary: Option<(String, &'s PolicyDocument)>,
+    scps: Vec<Vec<Named<'s>>>,
+}
+
+impl<'s> Actor<'s> {
+    fn new(
+        stack: &'s Stack,
+        organization: &'s Organization,
+        who: Who,
+        session: Option<&str>,
+    ) -> Self {
+        let caller = match (who, session) {
+            (_, Some(session)) => Caller::new(session),
+            (Who::User(user), None) => Caller::new(&stack.user_arn(user)),
+            (Who::Role(role), None) => Caller::new(&stack.role_arn(role)),
+        };
+        let boundary = match who {
+            Who::Role(role) => stack
+                .role(role)
+                .permissions_boundary
+                .map(|policy| stack.policy(policy)),
+            Who::User(_) => None,
+        };
+        let scps = Organization::levels(&organization.scps, &caller.account);
+        Actor {
+            held: identity_policies(stack, who),
+            boundary: boundary.map(|policy| {
+                (
+                    format!("{} (permissions boundary)", policy.name),
+                    &policy.document,
+                )
+            }),
+            scps,
+            caller,
+        }
+    }
+}
+
+/// The ARN of the session `simulate` opens when it assumes `role`.
+fn session_arn(stack: &Stack, role: RoleRef) -> String {
+    format!(
+        "arn:aws:sts::{}:assumed-role/{}/iamgen-simulate",
+        stack.account(stack.role(role).account).id,
+        stack.role(role).name
+    )
+}
+
+/// Evaluates `action` on `resource` by `actor`.
 fn act(
-    stack: &Stack,
+    finder: &Finder<'_>,
     organization: &Organization,
-    who: Who,
-    session: Option<&str>,
+    actor: &Actor<'_>,
     action: &str,
     resource: &str,
     context: &Context,
-) -> Step {
-    let caller = match (who, session) {
-        (_, Some(session)) => Caller::new(session),
-        (Who::User(user), None) => Caller::new(&stack.user_arn(user)),
-        (Who::Role(role), None) => Caller::new(&stack.role_arn(role)),
-    };
-    let held = identity_policies(stack, who);
-    let boundary = match who {
-        Who::Role(role) => stack
-            .role(role)
-            .permissions_boundary
-            .map(|policy| stack.policy(policy)),
-        Who::User(_) => None,
-    };
-    let boundary_name = boundary.map(|policy| format!("{} (permissions boundary)", policy.name));
+) -> Evaluation {
+    let stack = finder.stack;
     // A role as the resource of `sts:AssumeRole`: its trust policy is the resource-based policy.
     let target_role = if action.eq_ignore_ascii_case("sts:AssumeRole") {
-        find_role(stack, resource)
+        finder.role(resource)
     } else {
         None
     };
     let trust_name = target_role.map(|role| format!("{} trust", stack.role(role).name));
-    let account = resource_account(stack, resource, &caller.account);
+    let account = resource_account(finder, resource, &actor.caller.account);
     let policies = Policies {
-        identity: held.named(),
+        identity: actor.held.named(),
         resource: target_role
             .zip(trust_name.as_deref())
             .map(|(role, name)| Named {
@@ -351,22 +505,56 @@ fn act(
                 document: &stack.role(role).trust,
             }),
         resource_is_role_trust: target_role.is_some(),
-        boundary: boundary
-            .zip(boundary_name.as_deref())
-            .map(|(policy, name)| Named {
-                name,
-                document: &policy.document,
-            }),
-        scps: Organization::levels(&organization.scps, &caller.account),
+        boundary: actor
+            .boundary
+            .as_ref()
+            .map(|(name, document)| Named { name, document }),
+        scps: actor.scps.clone(),
         rcps: Organization::levels(&organization.rcps, &account),
         ..Policies::default()
     };
+    evaluate(
+        &actor.caller,
+        action,
+        resource,
+        &account,
+        &policies,
+        context,
+    )
+}
+
+/// A step of `actor`: the request and its evaluation.
+fn step(
+    finder: &Finder<'_>,
+    organization: &Organization,
+    actor: &Actor<'_>,
+    action: &str,
+    resource: &str,
+    context: &Context,
+) -> Step {
     Step {
-        caller: caller.arn.clone(),
+        caller: actor.caller.arn.clone(),
         action: action.to_owned(),
         resource: resource.to_owned(),
-        evaluation: evaluate(&caller, action, resource, &account, &policies, context),
+        evaluation: act(finder, organization, actor, action, resource, context),
     }
+}
+
+/// Whether `trust` may let `caller` assume its role at all: it has an `Allow` statement whose `Principal` names
+/// the caller, or that has a `NotPrincipal`. A decision on `sts:AssumeRole` is never an allow unless the trust
+/// policy allows (see [`evaluate`]), so a role whose trust policy cannot is no route for the caller, whatever
+/// the caller's own policies and the conditions say.
+fn trust_may_admit(trust: &PolicyDocument, caller: &Caller) -> bool {
+    trust.statements().any(|statement| {
+        statement.effect == Effect::Allow
+            && match &statement.principal {
+                None => false,
+                Some(PrincipalElement::Principal(principal)) => {
+                    principal_matches(principal, caller)
+                }
+                Some(PrincipalElement::NotPrincipal(_)) => true,
+            }
+    })
 }
 
 /// Simulates `request` over `stack`, its accounts in no organization.
@@ -381,56 +569,57 @@ pub fn simulate_in(
     organization: &Organization,
     request: &Request<'_>,
 ) -> Result<Simulation, SimulateError> {
-    let who = find_principal(stack, request.principal).ok_or_else(|| {
+    let finder = Finder::scan(stack);
+    let who = finder.principal(request.principal).ok_or_else(|| {
         SimulateError::UnknownPrincipal(request.principal.to_owned(), names_of(stack))
     })?;
     let mut steps = Vec::new();
-    let (actor, session, context) = match request.via_role {
-        None => (who, None, request.context.clone()),
+    let (actor, context) = match request.via_role {
+        None => (
+            Actor::new(stack, organization, who, None),
+            request.context.clone(),
+        ),
         Some(role) => {
-            let role = find_role(stack, role)
+            let role = finder
+                .role(role)
                 .ok_or_else(|| SimulateError::UnknownRole(role.to_owned(), names_of(stack)))?;
-            let arn = stack.role_arn(role);
-            let step = act(
-                stack,
+            let first = step(
+                &finder,
                 organization,
-                who,
-                None,
+                &Actor::new(stack, organization, who, None),
                 "sts:AssumeRole",
-                &arn,
+                &stack.role_arn(role),
                 &request.context,
             );
-            let allowed = step.evaluation.decision == Decision::Allowed;
-            steps.push(step);
+            let allowed = first.evaluation.decision == Decision::Allowed;
+            steps.push(first);
             if !allowed {
                 return Ok(Simulation {
                     decision: steps[0].evaluation.decision,
                     steps,
                 });
             }
-            let session = format!(
-                "arn:aws:sts::{}:assumed-role/{}/iamgen-simulate",
-                stack.account(stack.role(role).account).id,
-                stack.role(role).name
-            );
             (
-                Who::Role(role),
-                Some(session),
+                Actor::new(
+                    stack,
+                    organization,
+                    Who::Role(role),
+                    Some(&session_arn(stack, role)),
+                ),
                 session_context(&request.context),
             )
         }
     };
-    let step = act(
-        stack,
+    let last = step(
+        &finder,
         organization,
-        actor,
-        session.as_deref(),
+        &actor,
         request.action,
         request.resource,
         &context,
     );
-    let decision = step.evaluation.decision;
-    steps.push(step);
+    let decision = last.evaluation.decision;
+    steps.push(last);
     Ok(Simulation { decision, steps })
 }
 
@@ -467,6 +656,12 @@ pub fn access_matrix(stack: &Stack, context: &Context) -> Vec<Access> {
 }
 
 /// [`access_matrix`] with the stack's accounts under `organization`'s control policies.
+///
+/// Each cell is what [`simulate_in`] decides for the principal, the action and the resource (an object of a
+/// bucket is `example-object`), directly or through each other role of the stack (two roles of one name in two
+/// accounts are two routes); a route whose `sts:AssumeRole` is not allowed gives no cells. The principals, roles
+/// and buckets are looked up in an index built once; the step through a role is decided once per principal and
+/// role, and what a role's session may do once per role, since neither depends on the rest of the cell.
 #[must_use]
 pub fn access_matrix_in(
     stack: &Stack,
@@ -487,7 +682,17 @@ pub fn access_matrix_in(
         collect_actions(document, &mut actions);
     }
     actions.retain(|action| action.starts_with("s3:") && action != "s3:ListAllMyBuckets");
-    let resources: Vec<(String, bool)> = stack
+    let object_actions: Vec<(&str, bool)> = actions
+        .iter()
+        .map(|action| {
+            let on_objects = crate::catalog::catalog()
+                .action(action)
+                .is_some_and(|found| found.resource_types().any(|kind| kind.name() == "object"));
+            (action.as_str(), on_objects)
+        })
+        .collect();
+    // Each cell's resource as shown, the ARN asked about, and the action, in the order of the cells.
+    let asks: Vec<(String, String, &str)> = stack
         .buckets()
         .flat_map(|(_, bucket)| {
             [
@@ -495,73 +700,94 @@ pub fn access_matrix_in(
                 (format!("arn:aws:s3:::{}/*", bucket.name), false),
             ]
         })
+        .flat_map(|(resource, is_bucket)| {
+            let target = if is_bucket {
+                resource.clone()
+            } else {
+                resource.replace("/*", "/example-object")
+            };
+            object_actions
+                .iter()
+                .filter(move |(_, on_objects)| *on_objects != is_bucket)
+                .map(move |(action, _)| (resource.clone(), target.clone(), *action))
+        })
         .collect();
-    let object_action = |action: &str| {
-        crate::catalog::catalog()
-            .action(action)
-            .is_some_and(|found| found.resource_types().any(|kind| kind.name() == "object"))
-    };
-    let principals: Vec<(String, Who)> = stack
+    let finder = Finder::index(stack);
+    // Each role, its name, its ARN, and the role `sts:AssumeRole` on that ARN finds (the first of the ARN, as
+    // in `simulate_in`), whose trust policy decides.
+    let roles: Vec<(RoleRef, &str, String, &PolicyDocument)> = stack
+        .roles()
+        .map(|(role, r)| {
+            let arn = stack.role_arn(role);
+            let assumed = finder.role(&arn).unwrap_or(role);
+            (role, r.name.as_str(), arn, &stack.role(assumed).trust)
+        })
+        .collect();
+    let principals = stack
         .users()
-        .map(|(user, u)| (u.name.clone(), Who::User(user)))
+        .map(|(user, u)| (u.name.as_str(), Who::User(user)))
         .chain(
             stack
                 .roles()
-                .map(|(role, r)| (r.name.clone(), Who::Role(role))),
-        )
-        .collect();
-    let mut cells = Vec::new();
-    for (name, who) in &principals {
-        let principal = match who {
-            Who::User(user) => stack.user_arn(*user),
-            Who::Role(role) => stack.role_arn(*role),
-        };
-        let routes = std::iter::once(None).chain(
-            stack
-                .roles()
-                .filter(|(role, _)| {
-                    Some(*role)
-                        != match who {
-                            Who::Role(own) => Some(*own),
-                            Who::User(_) => None,
-                        }
-                })
-                .map(|(_, r)| Some(r.name.clone())),
+                .map(|(role, r)| (r.name.as_str(), Who::Role(role))),
         );
-        for route in routes {
-            for (resource, is_bucket) in &resources {
-                for action in &actions {
-                    if object_action(action) == *is_bucket {
-                        continue;
-                    }
-                    let target = if *is_bucket {
-                        resource.clone()
-                    } else {
-                        resource.replace("/*", "/example-object")
-                    };
-                    let request = Request {
-                        principal: &principal,
-                        action,
-                        resource: &target,
-                        via_role: route.as_deref(),
-                        context: context.clone(),
-                    };
-                    let Ok(simulation) = simulate_in(stack, organization, &request) else {
-                        continue;
-                    };
-                    // A route whose first step is denied says nothing about the role's permissions.
-                    if route.is_some() && simulation.steps.len() < 2 {
-                        continue;
-                    }
-                    cells.push(Access {
-                        principal: name.clone(),
-                        via_role: route.clone(),
-                        action: action.clone(),
-                        resource: resource.clone(),
-                        decision: simulation.decision,
-                    });
-                }
+    let in_session = session_context(context);
+    // What each role's session may do, the same whoever assumed the role: decided for the first who can.
+    let mut sessions: Vec<Option<Vec<Decision>>> = vec![None; roles.len()];
+    let mut cells = Vec::new();
+    let mut push = |principal: &str, via_role: Option<&str>, decisions: &[Decision]| {
+        for ((resource, _, action), decision) in asks.iter().zip(decisions) {
+            cells.push(Access {
+                principal: principal.to_owned(),
+                via_role: via_role.map(str::to_owned),
+                action: (*action).to_owned(),
+                resource: resource.clone(),
+                decision: *decision,
+            });
+        }
+    };
+    for (name, who) in principals {
+        let actor = Actor::new(stack, organization, who, None);
+        let direct: Vec<Decision> = asks
+            .iter()
+            .map(|(_, target, action)| {
+                act(&finder, organization, &actor, action, target, context).decision
+            })
+            .collect();
+        push(name, None, &direct);
+        for (index, (role, role_name, arn, trust)) in roles.iter().enumerate() {
+            if who == Who::Role(*role) {
+                continue;
             }
+            if !trust_may_admit(trust, &actor.caller) {
+                continue;
+            }
+            let assume = act(
+                &finder,
+                organization,
+                &actor,
+                "sts:AssumeRole",
+                arn,
+                context,
+            );
+            // A route whose first step is denied says nothing about the role's permissions.
+            if assume.decision != Decision::Allowed {
+                continue;
+            }
+            let decisions = sessions[index].get_or_insert_with(|| {
+                let session = Actor::new(
+                    stack,
+                    organization,
+                    Who::Role(*role),
+                    Some(&session_arn(stack, *role)),
+                );
+                asks.iter()
+                    .map(|(_, target, action)| {
+                        act(&finder, organization, &session, action, target, &in_session).decision
+                    })
+                    .collect()
+            });
+            push(name, Some(role_name), decisions);
         }
     }
     cells

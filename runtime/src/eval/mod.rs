@@ -497,8 +497,11 @@ fn account_named(value: &str) -> Option<&str> {
     if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(value);
     }
-    let account = value.strip_prefix("arn:")?.split(':').nth(3)?;
-    value.ends_with(":root").then_some(account)
+    // The suffix first: most values are user and role ARNs, and an access matrix asks this for every pair.
+    if !value.ends_with(":root") {
+        return None;
+    }
+    value.strip_prefix("arn:")?.split(':').nth(3)
 }
 
 /// How an allowing resource-based statement names the caller.
