@@ -68,11 +68,13 @@ fn build(n: usize) -> (Stack, Organization) {
             organization.add_scp_level(&id, vec![("DenyDelete".to_owned(), deny_delete.clone())]);
             into.push(account);
         }
-        stack.add_bucket(roles_in[index], format!("iamgen-matrix-{index}"));
+        stack
+            .add_bucket(roles_in[index], format!("iamgen-matrix-{index}"))
+            .expect("a valid name");
     }
     let groups: Vec<_> = (0..accounts)
         .map(|index| {
-            let group = stack.add_group(users_in[index], format!("Readers{index}"));
+            let group = stack.add_group(users_in[index], format!("Readers{index}")).expect("a valid name");
             let policy = stack.add_policy(
                 users_in[index],
                 format!("Readers{index}List"),
@@ -80,7 +82,7 @@ fn build(n: usize) -> (Stack, Organization) {
                     r#"{"Version": "2012-10-17", "Statement": [
                         {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::iamgen-matrix-*"}]}"#,
                 ),
-            );
+            ).expect("a valid name");
             stack.attach(group, policy);
             group
         })
@@ -88,7 +90,9 @@ fn build(n: usize) -> (Stack, Organization) {
     for i in 0..n {
         let k = i / PER_ACCOUNT;
         let (identity, workload) = (identity_account(k), workload_account(k));
-        let user = stack.add_user(users_in[k], format!("MatrixUser{i}"));
+        let user = stack
+            .add_user(users_in[k], format!("MatrixUser{i}"))
+            .expect("a valid name");
         stack.add_to_group(user, groups[k]);
         stack.add_inline(
             user,
@@ -99,7 +103,7 @@ fn build(n: usize) -> (Stack, Organization) {
                         {{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::{workload}:role/MatrixRole{i}"}}]}}"#
                 )),
             },
-        );
+        ).expect("a valid name");
         let role = stack.add_role(
             roles_in[k],
             format!("MatrixRole{i}"),
@@ -108,7 +112,7 @@ fn build(n: usize) -> (Stack, Organization) {
                     {{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{identity}:user/MatrixUser{i}"}},
                       "Action": "sts:AssumeRole", "Condition": {{"Bool": {{"aws:MultiFactorAuthPresent": "true"}}}}}}]}}"#
             )),
-        );
+        ).expect("a valid name");
         let policy = stack.add_policy(
             roles_in[k],
             format!("MatrixRole{i}Access"),
@@ -118,7 +122,7 @@ fn build(n: usize) -> (Stack, Organization) {
                     {{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
                       "Resource": "arn:aws:s3:::iamgen-matrix-{k}/role-{i}/*"}}]}}"#
             )),
-        );
+        ).expect("a valid name");
         stack.attach(role, policy);
     }
     (stack, organization)

@@ -100,23 +100,27 @@ fn stack() -> (Stack, Organization) {
     let people = account(&mut stack, "111111111111", "People");
     let work = account(&mut stack, "222222222222", "Work");
     let tools = account(&mut stack, "333333333333", "Tools");
-    stack.add_bucket(work, "work-data");
-    stack.add_bucket(tools, "tools-artifacts");
-    let readers = stack.add_group(people, "Readers");
+    stack.add_bucket(work, "work-data").expect("a valid name");
+    stack
+        .add_bucket(tools, "tools-artifacts")
+        .expect("a valid name");
+    let readers = stack.add_group(people, "Readers").expect("a valid name");
     let list = stack.add_policy(
         people,
         "ListEverything",
         document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": "*"}]}"#),
-    );
+    ).expect("a valid name");
     stack.attach(readers, list);
     let assume_any = stack.add_policy(
         people,
         "AssumeAny",
         document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}"#),
-    );
+    ).expect("a valid name");
     let mut users = Vec::new();
     for index in 0..12 {
-        let user = stack.add_user(people, format!("Person{index}"));
+        let user = stack
+            .add_user(people, format!("Person{index}"))
+            .expect("a valid name");
         if index % 2 == 0 {
             stack.add_to_group(user, readers);
         }
@@ -130,7 +134,7 @@ fn stack() -> (Stack, Organization) {
                     name: "NoWrites".to_owned(),
                     document: document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}]}"#),
                 },
-            );
+            ).expect("a valid name");
         }
         users.push(user);
     }
@@ -141,17 +145,17 @@ fn stack() -> (Stack, Organization) {
             {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::work-data"},
             {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource": "arn:aws:s3:::work-data/*"},
             {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::333333333333:role/*"}]}"#),
-    );
+    ).expect("a valid name");
     let read_only = stack.add_policy(
         work,
         "ReadOnlyBoundary",
         document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "sts:AssumeRole"], "Resource": "*"}]}"#),
-    );
+    ).expect("a valid name");
     let tools_access = stack.add_policy(
         tools,
         "ToolsAccess",
         document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::tools-artifacts", "arn:aws:s3:::tools-artifacts/*"]}]}"#),
-    );
+    ).expect("a valid name");
     let trusts = [
         // One user by ARN, with MFA.
         r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:user/Person1"}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}"#,
@@ -176,10 +180,14 @@ fn stack() -> (Stack, Organization) {
             trusts[index % trusts.len()]
         ));
         if in_tools {
-            let role = stack.add_role(tools, format!("Tools{index}"), trust);
+            let role = stack
+                .add_role(tools, format!("Tools{index}"), trust)
+                .expect("a valid name");
             stack.attach(role, tools_access);
         } else {
-            let role = stack.add_role(work, format!("Work{index}"), trust);
+            let role = stack
+                .add_role(work, format!("Work{index}"), trust)
+                .expect("a valid name");
             stack.attach(role, write_work);
             if index % 5 == 0 {
                 stack.role_mut(role).permissions_boundary = Some(read_only);
@@ -252,18 +260,18 @@ fn roles_of_the_same_name_in_two_accounts_are_each_a_route() {
     let people = account(&mut stack, "111111111111", "People");
     let a = account(&mut stack, "222222222222", "A");
     let b = account(&mut stack, "333333333333", "B");
-    stack.add_bucket(a, "bucket-a");
-    stack.add_bucket(b, "bucket-b");
+    stack.add_bucket(a, "bucket-a").expect("a valid name");
+    stack.add_bucket(b, "bucket-b").expect("a valid name");
     let assume = stack.add_policy(
         people,
         "AssumeAny",
         document(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}"#),
-    );
+    ).expect("a valid name");
     for (name, account, bucket, id) in [
         ("Ann", a, "bucket-a", "222222222222"),
         ("Bob", b, "bucket-b", "333333333333"),
     ] {
-        let user = stack.add_user(people, name);
+        let user = stack.add_user(people, name).expect("a valid name");
         stack.attach(user, assume);
         let role = stack.add_role(
             account,
@@ -271,14 +279,14 @@ fn roles_of_the_same_name_in_two_accounts_are_each_a_route() {
             document(&format!(
                 r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::111111111111:user/{name}"}}, "Action": "sts:AssumeRole"}}]}}"#
             )),
-        );
+        ).expect("a valid name");
         let policy = stack.add_policy(
             account,
             format!("Deploy{id}"),
             document(&format!(
                 r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::{bucket}/*"}}]}}"#
             )),
-        );
+        ).expect("a valid name");
         stack.attach(role, policy);
     }
     let matrix = access_matrix(&stack, &Context::new());
