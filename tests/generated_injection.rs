@@ -1791,6 +1791,18 @@ fn title(stack: &Stack, account: AccountRef) -> String {
     format!("{} ({})", account.name, account.id)
 }
 
+/// An account with nothing in it gets no template (CloudFormation refuses one without resources), and the
+/// README says so on its row.
+fn has_no_template(files: &BTreeMap<String, String>, account: &iamgen::stack::Account) -> bool {
+    let none_row = format!(
+        "| `{}` | none: nothing of the stack lives in this account |",
+        account.id
+    );
+    files
+        .get("cloudformation/README.md")
+        .is_some_and(|readme| readme.contains(&none_row))
+}
+
 fn check_cloudformation(stack: &Stack, files: &BTreeMap<String, String>, failures: &mut Failures) {
     let mut templates: Vec<(String, Json)> = Vec::new();
     for (path, text) in files {
@@ -1817,17 +1829,7 @@ fn check_cloudformation(stack: &Stack, files: &BTreeMap<String, String>, failure
                     .is_some_and(|d| d.contains(&title))
             })
             .collect();
-        // An account with nothing in it gets no template (CloudFormation refuses one without resources), and
-        // the README says so on its row.
-        let none_row = format!(
-            "| `{}` | none: nothing of the stack lives in this account |",
-            account.id
-        );
-        if matching.is_empty()
-            && files
-                .get("cloudformation/README.md")
-                .is_some_and(|readme| readme.contains(&none_row))
-        {
+        if matching.is_empty() && has_no_template(files, account) {
             continue;
         }
         let [(json_path, template)] = matching.as_slice() else {

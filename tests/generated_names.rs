@@ -4,6 +4,8 @@
 //! written all or nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
 
 use iamgen::render::{Target, render};
 use iamgen::stack::Stack;
@@ -24,6 +26,12 @@ fn blocks<'a>(text: &'a str, keyword: &str) -> Vec<&'a str> {
         .filter_map(|line| line.strip_prefix(prefix.as_str()))
         .filter_map(|rest| rest.split('"').next())
         .collect()
+}
+
+/// Whether `path` is a generated file of `extension` directly in the output folder `folder`.
+fn generated(path: &str, folder: &str, extension: &str) -> bool {
+    let path = Path::new(path);
+    path.parent() == Some(Path::new(folder)) && path.extension().is_some_and(|e| e == extension)
 }
 
 fn assert_unique(what: &str, names: &[&str]) {
@@ -52,7 +60,7 @@ fn accounts_whose_names_fold_alike_keep_their_own_files_providers_and_variables(
     let files = files(&stack(&spec));
     let tf: Vec<&String> = files
         .keys()
-        .filter(|p| p.starts_with("terraform/") && p.ends_with(".tf"))
+        .filter(|p| generated(p, "terraform", "tf"))
         .collect();
     // Five account files beside versions, providers, variables and outputs.
     assert_eq!(tf.len(), 9, "{tf:?}");
@@ -65,7 +73,8 @@ fn accounts_whose_names_fold_alike_keep_their_own_files_providers_and_variables(
         let templates = files
             .iter()
             .filter(|(p, text)| {
-                p.ends_with(".yaml") && text.contains(&format!("UserName: \"{user}\""))
+                generated(p, "cloudformation", "yaml")
+                    && text.contains(&format!("UserName: \"{user}\""))
             })
             .count();
         assert_eq!(
@@ -96,7 +105,7 @@ fn accounts_whose_names_fold_alike_keep_their_own_files_providers_and_variables(
     assert_eq!(folded.len(), 9, "{folded:?}");
     let yaml: Vec<&String> = files
         .keys()
-        .filter(|p| p.starts_with("cloudformation/") && p.ends_with(".yaml"))
+        .filter(|p| generated(p, "cloudformation", "yaml"))
         .collect();
     assert_eq!(yaml.len(), 5, "{yaml:?}");
 }
@@ -105,7 +114,7 @@ fn accounts_whose_names_fold_alike_keep_their_own_files_providers_and_variables(
 fn users_whose_names_snake_alike_are_distinct_diagram_nodes() {
     let mut spec = "[[account]]\nname = \"Acme\"\nid = \"183438944504\"\n\n".to_owned();
     for user in ["Troy.A", "Troy-A", "Troy_A", "TroyA"] {
-        spec += &format!("[[user]]\nname = \"{user}\"\naccount = \"Acme\"\n\n");
+        let _ = write!(spec, "[[user]]\nname = \"{user}\"\naccount = \"Acme\"\n\n");
     }
     let files = files(&stack(&spec));
     let dot = &files["diagram.dot"];
@@ -199,7 +208,8 @@ fn a_stackset_body_over_cloudformations_limit_is_not_generated_and_says_why() {
     let mut spec = "[[account]]\nname = \"Stuzio\"\nid = \"081278057606\"\n\n[[account]]\nname = \"Acme\"\nid = \"183438944504\"\n\n".to_owned();
     let trust = r#"'''{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "an-external-id-long-enough-to-fill-the-template"}}}]}'''"#;
     for index in 0..150 {
-        spec += &format!(
+        let _ = write!(
+            spec,
             "[[role]]\nname = \"ConsultantRoleNumber{index:03}\"\naccount = \"Stuzio\"\ndescription = \"{}\"\ntrust = {trust}\n\n",
             "A role for a consultant of Acme. ".repeat(6)
         );

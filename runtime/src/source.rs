@@ -99,10 +99,10 @@ pub fn read_file_limited(
     };
     let metadata = std::fs::metadata(path).map_err(io)?;
     let file_type = metadata.file_type();
-    if !file_type.is_file() && !is_fifo(&file_type) {
+    if !file_type.is_file() && !is_fifo(file_type) {
         return Err(ReadError::NotAFile {
             path: shown(),
-            kind: describe_file_type(&file_type),
+            kind: describe_file_type(file_type),
         });
     }
     if file_type.is_file() && metadata.len() > limit {
@@ -144,16 +144,16 @@ pub fn read_limited(
 }
 
 #[cfg(unix)]
-fn is_fifo(file_type: &std::fs::FileType) -> bool {
-    std::os::unix::fs::FileTypeExt::is_fifo(file_type)
+fn is_fifo(file_type: std::fs::FileType) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(&file_type)
 }
 
 #[cfg(not(unix))]
-fn is_fifo(_: &std::fs::FileType) -> bool {
+fn is_fifo(_: std::fs::FileType) -> bool {
     false
 }
 
-fn describe_file_type(file_type: &std::fs::FileType) -> &'static str {
+fn describe_file_type(file_type: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt as _;

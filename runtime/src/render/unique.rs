@@ -72,10 +72,15 @@ impl Unique {
         if self.taken.insert(self.fold.apply(preferred)) {
             return preferred.to_owned();
         }
-        (2..)
+        // Each name taken before can block one counter at most, so a free one comes within `taken.len() + 2`.
+        let last =
+            u32::try_from(self.taken.len()).map_or(u32::MAX, |taken| taken.saturating_add(2));
+        (2..=last)
             .map(numbered)
             .find(|candidate| self.taken.insert(self.fold.apply(candidate)))
-            .unwrap_or_else(|| unreachable!("the counter runs until a name is free"))
+            .unwrap_or_else(|| {
+                unreachable!("{} names cannot block {last} counters", self.taken.len())
+            })
     }
 }
 
