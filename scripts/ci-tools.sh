@@ -12,6 +12,8 @@
 #                                        HashiCorp's HCL parser (hashicorp/hcl compiled to WebAssembly)
 #   target/ci-tools/node/node_modules/@hpcc-js/wasm-graphviz
 #                                        Graphviz compiled to WebAssembly, for the diagram's DOT labels
+#   target/ci-tools/node/node_modules/marked
+#                                        a GitHub-flavoured Markdown parser, for the tables of the generated READMEs
 #   target/ci-tools/node/node_modules/mermaid, jsdom
 #                                        Mermaid's own parser, run in Node with jsdom for the DOM it needs
 #
@@ -27,6 +29,7 @@ MOTO_VERSION=5.2.5
 HCL2JSON_VERSION=0.21.0
 GRAPHVIZ_WASM_VERSION=1.29.2
 MERMAID_VERSION=12.3.0
+MARKED_VERSION=16.4.2
 JSDOM_VERSION=29.1.1
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -78,12 +81,14 @@ node_version() {
     node -p "require('$node_prefix/node_modules/$1/package.json').version" 2>/dev/null || true
 }
 if [ "$(node_version @hpcc-js/wasm-graphviz)" != "$GRAPHVIZ_WASM_VERSION" ] ||
-    [ "$(node_version mermaid)" != "$MERMAID_VERSION" ] || [ "$(node_version jsdom)" != "$JSDOM_VERSION" ]; then
+    [ "$(node_version mermaid)" != "$MERMAID_VERSION" ] || [ "$(node_version jsdom)" != "$JSDOM_VERSION" ] ||
+    [ "$(node_version marked)" != "$MARKED_VERSION" ]; then
     echo "ci-tools: installing Graphviz (WebAssembly), Mermaid and jsdom into $node_prefix" >&2
     mkdir -p "$node_prefix"
     [ -f "$node_prefix/package.json" ] || printf '{ "private": true }\n' >"$node_prefix/package.json"
     npm install --prefix "$node_prefix" --no-audit --no-fund --loglevel=error --save-exact \
-        "@hpcc-js/wasm-graphviz@$GRAPHVIZ_WASM_VERSION" "mermaid@$MERMAID_VERSION" "jsdom@$JSDOM_VERSION" >&2
+        "@hpcc-js/wasm-graphviz@$GRAPHVIZ_WASM_VERSION" "mermaid@$MERMAID_VERSION" "jsdom@$JSDOM_VERSION" \
+        "marked@$MARKED_VERSION" >&2
 fi
 
 # --- Versions -----------------------------------------------------------------------------------------------
@@ -94,4 +99,5 @@ echo "@cdktf/hcl2json: $(node -p "require('$hcl2json_dir/package.json').version"
 echo "@hpcc-js/wasm-graphviz: $(node_version @hpcc-js/wasm-graphviz)"
 echo "mermaid: $(node_version mermaid)"
 echo "jsdom: $(node_version jsdom)"
+echo "marked: $(node_version marked)"
 echo "node: $(node --version)"

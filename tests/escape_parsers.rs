@@ -529,6 +529,55 @@ fn mermaid_labels_read_back_with_mermaids_parser() {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Markdown table cells (the generated READMEs)
+
+#[test]
+fn markdown_cells_read_back_with_a_gfm_parser() {
+    let texts = strings();
+    let mut document = String::from("| name | n |\n|---|---|\n");
+    for (index, text) in texts.iter().enumerate() {
+        let _ = writeln!(document, "| {} | {index} |", escape::markdown_cell(text));
+    }
+    let Some((node, modules)) = tools::markdown() else {
+        return;
+    };
+    let output = tools::run_json(
+        Command::new(node)
+            .arg(tools::root().join("tests/support/markdown_cells.mjs"))
+            .arg(modules),
+        &Json::from(vec![document.clone()]).to_string(),
+    );
+    let table = output["tables"][0]
+        .as_array()
+        .unwrap_or_else(|| panic!("marked: {output}"));
+    // One row per text, two cells each: no text opened a cell, a row or a block of its own.
+    assert_eq!(table.len(), texts.len() + 1, "{document}");
+    for (index, text) in texts.iter().enumerate() {
+        // What the cell promises: the text, with every character `visible` would spell out (line breaks,
+        // controls, bidirectional controls) as a space; Markdown
+        // trims a cell's white space at both ends, as JavaScript's `trim` does.
+        let expected: String = text
+            .chars()
+            .map(|ch| {
+                let shown = ch.to_string();
+                if escape::visible(&shown) == shown {
+                    ch
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        let expected = expected.trim_matches(|ch: char| ch.is_whitespace() || ch == '\u{FEFF}');
+        assert_eq!(
+            table[index + 1],
+            json!([expected, index.to_string()]),
+            "marked reads {}",
+            escape::markdown_cell(text)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // IAM policy literals
 
 #[test]

@@ -152,6 +152,13 @@ pub fn mermaid() -> Option<(PathBuf, PathBuf)> {
     node_packages("Mermaid (mermaid, jsdom)", &["mermaid", "jsdom"])
 }
 
+/// A GitHub-flavoured Markdown parser (`marked`, with `jsdom`): `node` and the `node_modules` directory for
+/// `tests/support/markdown_cells.mjs`.
+#[must_use]
+pub fn markdown() -> Option<(PathBuf, PathBuf)> {
+    node_packages("marked (with jsdom)", &["marked", "jsdom"])
+}
+
 /// `target/ci-tools/venv/bin/python`, which has `PyYAML` (a dependency of cfn-lint).
 #[must_use]
 pub fn python_with_yaml() -> Option<PathBuf> {
