@@ -589,7 +589,8 @@ fn unreadable_dates(
     policies: &Policies<'_>,
     context: &Context,
 ) -> Vec<String> {
-    let scope = Scope::new(context, caller, resource_account);
+    // The request's whole context is built only for a value that is not a date: this runs on every decision.
+    let mut scope: Option<Scope<'_>> = None;
     let named = policies
         .identity
         .iter()
@@ -611,17 +612,20 @@ fn unreadable_dates(
             for block in date_blocks {
                 for entry in &block.entries {
                     let policy_values = entry.values.as_slice().iter().map(ConditionValue::as_text);
-                    let request_values = scope
+                    // Dates come from the caller's context (`aws:CurrentTime`), never from the derived keys.
+                    let request_values = context
                         .lookup(&entry.key)
                         .into_iter()
                         .flat_map(|values| values.iter());
                     for value in policy_values.chain(request_values) {
-                        if value.contains("${")
-                            || conditions::parse_date(value).is_some()
-                            || !applies_but_for_condition(
-                                statement, caller, action, resource, &scope, false,
-                            )
-                        {
+                        if value.contains("${") || conditions::parse_date(value).is_some() {
+                            continue;
+                        }
+                        let scope = scope
+                            .get_or_insert_with(|| Scope::new(context, caller, resource_account));
+                        if !applies_but_for_condition(
+                            statement, caller, action, resource, scope, false,
+                        ) {
                             continue;
                         }
                         notes.push(format!(
