@@ -150,6 +150,8 @@ pub struct FaultProxy {
     pub counts: Arc<FaultCounts>,
     /// The number of the first request that fails for certain (`usize::MAX`: none).
     outage_from: Arc<AtomicUsize>,
+    /// Query-protocol actions whose next answers are lost after moto carried them out, with how many more.
+    lose_answers: Arc<Mutex<Vec<(String, usize)>>>,
 }
 
 /// A small deterministic generator (`SplitMix64`), so that a failing seed can be replayed.
@@ -175,16 +177,22 @@ impl FaultProxy {
         let port = listener.local_addr().expect("its address").port();
         let counts = Arc::new(FaultCounts::default());
         let outage_from = Arc::new(AtomicUsize::new(usize::MAX));
+        let lose_answers = Arc::new(Mutex::new(Vec::new()));
         let rng = Arc::new(Mutex::new(Rng(seed)));
         let thread_counts = Arc::clone(&counts);
         let thread_outage = Arc::clone(&outage_from);
+        let thread_lose = Arc::clone(&lose_answers);
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let counts = Arc::clone(&thread_counts);
-                let rng = Arc::clone(&rng);
-                let outage = Arc::clone(&thread_outage);
+                let faults = Faults {
+                    percent,
+                    rng: Arc::clone(&rng),
+                    counts: Arc::clone(&thread_counts),
+                    outage_from: Arc::clone(&thread_outage),
+                    lose_answers: Arc::clone(&thread_lose),
+                };
                 std::thread::spawn(move || {
-                    let _ = serve(client, upstream_port, percent, &rng, &counts, &outage);
+                    let _ = serve(client, upstream_port, &faults);
                 });
             }
         });
@@ -192,7 +200,17 @@ impl FaultProxy {
             port,
             counts,
             outage_from,
+            lose_answers,
         }
+    }
+
+    /// The next `times` requests of the IAM or STS action `action` (`CreatePolicyVersion`) reach moto, which
+    /// carries them out, and then lose their answer: the connection closes, as when a network drops a reply.
+    pub fn lose_answers_to(&self, action: &str, times: usize) {
+        self.lose_answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((action.to_owned(), times));
     }
 
     /// From the `after`-th request from now on, every request gets `500` until [`FaultProxy::heal`].
@@ -327,26 +345,54 @@ fn error_response(status: &str, query_protocol: bool, code: &str, text: &str) ->
     .into_bytes()
 }
 
-fn serve(
-    client: TcpStream,
-    upstream_port: u16,
+/// What one connection's thread needs to decide the fault of each request.
+struct Faults {
     percent: u64,
-    rng: &Mutex<Rng>,
-    counts: &FaultCounts,
-    outage_from: &AtomicUsize,
-) -> std::io::Result<()> {
+    rng: Arc<Mutex<Rng>>,
+    counts: Arc<FaultCounts>,
+    outage_from: Arc<AtomicUsize>,
+    lose_answers: Arc<Mutex<Vec<(String, usize)>>>,
+}
+
+impl Faults {
+    /// Whether `request` is one of the IAM or STS calls whose answer is to be lost (and counts it off).
+    fn answer_lost(&self, request: &Message) -> bool {
+        let mut targets = self
+            .lose_answers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let action = request
+            .body
+            .strip_prefix(b"Action=")
+            .map(|rest| rest.split(|byte| *byte == b'&').next().unwrap_or_default())
+            .unwrap_or_default();
+        for (target, left) in targets.iter_mut() {
+            if *left > 0 && action == target.as_bytes() {
+                *left -= 1;
+                return true;
+            }
+        }
+        false
+    }
+}
+
+fn serve(client: TcpStream, upstream_port: u16, faults: &Faults) -> std::io::Result<()> {
+    let counts = &faults.counts;
     client.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut reader = BufReader::new(client.try_clone()?);
     let mut writer = client;
     while let Some(request) = read_message(&mut reader)? {
         let number = counts.requests.fetch_add(1, Ordering::SeqCst);
-        let fault = if number >= outage_from.load(Ordering::SeqCst) {
+        let fault = if number >= faults.outage_from.load(Ordering::SeqCst) {
             Fault::ServerError
+        } else if faults.answer_lost(&request) {
+            Fault::DropAfter
         } else {
-            let mut rng = rng
+            let mut rng = faults
+                .rng
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if rng.next() % 100 < percent {
+            if rng.next() % 100 < faults.percent {
                 match rng.next() % 4 {
                     0 => Fault::Throttle,
                     1 => Fault::ServerError,

@@ -1,17 +1,31 @@
 //! Carrying out a plan, change by change, in its order.
 //!
 //! Each call is retried by the SDK (throttling, 5xx, dropped connections: exponential backoff with jitter). A
-//! create whose first attempt reached IAM before the connection dropped answers `EntityAlreadyExists` on the
-//! retry, and a delete answers `NoSuchEntity`: both mean the change is done. On any other failure `apply` stops
-//! and reports what it did and what it did not; planning again picks up from the state the accounts are in.
+//! retried write must not happen twice when its first attempt reached AWS and only the answer was lost:
+//! - a create answers `EntityAlreadyExists` (`BucketAlreadyOwnedByYou`) on the retry, and a delete
+//!   `NoSuchEntity`: both mean the change is done;
+//! - attaching, putting, tagging and updating set a state, so doing them twice changes nothing;
+//! - `CreatePolicyVersion` is the one write that IAM would carry out again (a second version, or `LimitExceeded`
+//!   at five): it is sent without the SDK's retries, and after a failure that may have reached IAM, the
+//!   policy's default version is read before trying again ([`create_policy_version`]).
+//!
+//! On any other failure `apply` stops and reports what it did and what it did not; planning again picks up from
+//! the state the accounts are in.
+use std::time::Duration;
 
+use aws_sdk_iam::config::http::HttpResponse;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::Tag;
-use aws_sdk_s3::types::PublicAccessBlockConfiguration;
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, CreateBucketConfiguration, PublicAccessBlockConfiguration,
+};
 
+use super::canonical::same_policy;
+use super::live::document;
 use super::plan::{Change, Holder, Operation, Plan};
 use super::session::{AccountClients, Session};
 use super::{DeployError, OWNER_TAG, failed};
-use crate::AccountId;
+use crate::{AccountId, PolicyDocument};
 
 /// What `apply` did.
 #[derive(Debug, Clone, Default)]
@@ -136,18 +150,30 @@ async fn run(
     let account = change.account.as_str();
     match &change.operation {
         Operation::CreateBucket { bucket } => {
+            // S3 wants the region named in the request everywhere but in us-east-1, where naming it is an error.
+            let location = clients
+                .s3
+                .config()
+                .region()
+                .map(|region| region.as_ref().to_owned())
+                .filter(|region| region != "us-east-1")
+                .map(|region| {
+                    CreateBucketConfiguration::builder()
+                        .location_constraint(BucketLocationConstraint::from(region.as_str()))
+                        .build()
+                });
             let result = clients
                 .s3
                 .create_bucket()
                 .bucket(bucket)
+                .set_create_bucket_configuration(location)
                 .send()
                 .await
                 .map(|_| ())
                 .map_err(failed(account, "CreateBucket"));
-            done_already(
-                done_already(result, "BucketAlreadyOwnedByYou"),
-                "BucketAlreadyExists",
-            )
+            // `BucketAlreadyExists` is not done: the name belongs to another account, whose bucket this stack
+            // must neither adopt nor report as made.
+            done_already(result, "BucketAlreadyOwnedByYou")
         }
         Operation::BlockPublicAccess { bucket } => {
             let all_on = PublicAccessBlockConfiguration::builder()
@@ -323,14 +349,7 @@ async fn run(
                     "NoSuchEntity",
                 )?;
             }
-            iam.create_policy_version()
-                .policy_arn(arn)
-                .policy_document(document.to_json_compact())
-                .set_as_default(true)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "CreatePolicyVersion"))
+            create_policy_version(iam, account, arn, document).await
         }
         Operation::SetBoundary { role, arn } => iam
             .put_role_permissions_boundary()
@@ -402,6 +421,117 @@ async fn run(
         Operation::DeletePolicy { arn } => {
             done_already(delete_policy(clients, account, arn).await, "NoSuchEntity")
         }
+    }
+}
+
+/// Whether a failed call may have reached AWS and may succeed when tried again: the transport failed, the
+/// answer was unreadable, or the service was throttling or failing.
+fn worth_retrying<E>(error: &SdkError<E, HttpResponse>) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    match error {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(service) => {
+            service.raw().status().is_server_error()
+                || matches!(
+                    service.err().code(),
+                    Some(
+                        "Throttling"
+                            | "ThrottlingException"
+                            | "RequestLimitExceeded"
+                            | "ServiceFailure"
+                            | "ServiceUnavailable"
+                            | "InternalFailure"
+                    )
+                )
+        }
+        _ => false,
+    }
+}
+
+/// Whether the default version of the policy `arn` already has `wanted`'s meaning.
+async fn default_version_is(
+    iam: &aws_sdk_iam::Client,
+    account: &str,
+    arn: &str,
+    wanted: &PolicyDocument,
+) -> Result<bool, DeployError> {
+    let policy = iam
+        .get_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .map_err(failed(account, "GetPolicy"))?;
+    let Some(default) = policy
+        .policy()
+        .and_then(|policy| policy.default_version_id())
+    else {
+        return Ok(false);
+    };
+    let version = iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(default)
+        .send()
+        .await
+        .map_err(failed(account, "GetPolicyVersion"))?;
+    let text = version
+        .policy_version()
+        .and_then(|version| version.document())
+        .unwrap_or("{}");
+    Ok(same_policy(
+        &document(text, &format!("version {default} of {arn}"))?,
+        wanted,
+    ))
+}
+
+/// `iam:CreatePolicyVersion` as the default, at most once. IAM carries out a repeated request again, so the SDK
+/// must not repeat it blindly: each attempt is sent on its own, and after one that may have reached IAM the
+/// policy's default version is read. Holding `document` means the lost attempt did the work (a plan only makes a
+/// version when the default differs). The attempts and the backoff are the session's.
+async fn create_policy_version(
+    iam: &aws_sdk_iam::Client,
+    account: &str,
+    arn: &str,
+    document: &PolicyDocument,
+) -> Result<(), DeployError> {
+    use aws_sdk_iam::config::retry::RetryConfig;
+    let retry = iam
+        .config()
+        .retry_config()
+        .cloned()
+        .unwrap_or_else(RetryConfig::standard);
+    let attempts = retry.max_attempts().max(1);
+    let mut backoff = retry.initial_backoff().max(Duration::from_millis(10));
+    let single_attempt =
+        aws_sdk_iam::config::Builder::default().retry_config(RetryConfig::disabled());
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let result = iam
+            .create_policy_version()
+            .policy_arn(arn)
+            .policy_document(document.to_json_compact())
+            .set_as_default(true)
+            .customize()
+            .config_override(single_attempt.clone())
+            .send()
+            .await;
+        let error = match result {
+            Ok(_) => return Ok(()),
+            Err(error) => error,
+        };
+        if attempt >= attempts || !worth_retrying(&error) {
+            return Err(failed(account, "CreatePolicyVersion")(error));
+        }
+        if default_version_is(iam, account, arn, document).await? {
+            return Ok(());
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(retry.max_backoff());
     }
 }
 
