@@ -1,7 +1,7 @@
 //! Deploying through the AWS SDK, end to end against moto (IAM, STS and S3 on loopback): the reference
 //! scenario applied into its two accounts and used as Troy would use it; plans that are empty when nothing
-//! changed and exact when something did; a role made by hand that no plan touches; and apply converging through
-//! a proxy that throttles, fails and drops a seeded share of the requests.
+//! changed and exact when something did; a role made by hand that no plan touches; a plan's calls that do not
+//! grow with the roles of the account. Convergence under faults is in `tests/deploy_faults.rs`.
 //!
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
@@ -14,13 +14,12 @@
 pub mod support;
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
 use iamgen::AccountId;
 use iamgen::deploy::sdk::credentials::Credentials;
 use iamgen::deploy::sdk::iam::error::ProvideErrorMetadata as _;
-use iamgen::deploy::sdk::iam::types::{Group, Role, User};
+use iamgen::deploy::sdk::iam::types::{Group, Role};
 use iamgen::deploy::sdk::s3::primitives::ByteStream;
 use iamgen::deploy::session::assume;
 use iamgen::deploy::{
@@ -373,132 +372,6 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
     });
 }
 
-#[test]
-fn apply_converges_through_throttling_errors_and_dropped_connections() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    let seed = std::env::var("IAMGEN_FAULT_SEED")
-        .ok()
-        .and_then(|seed| seed.parse().ok())
-        .unwrap_or(0x5eed_1a3e_u64);
-    let proxy = FaultProxy::start(moto.port(), 25, seed);
-    block_on(async {
-        let direct = session(&moto.endpoint()).await;
-        let stuzio = direct.clients(&account(STUZIO)).await.expect("Stuzio");
-        stuzio
-            .iam
-            .create_role()
-            .role_name("HandMadeRole")
-            .assume_role_policy_document(
-                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
-            )
-            .send()
-            .await
-            .expect("a role made by hand");
-
-        let stack = Stack::reference_scenario();
-        let mut rounds = 0;
-        let mut log = String::new();
-        loop {
-            rounds += 1;
-            assert!(
-                rounds <= 10,
-                "apply did not converge in 10 rounds (seed {seed:#x}):\n{log}"
-            );
-            let Ok(faulty) = Session::new(SessionOptions {
-                endpoint_url: Some(proxy.endpoint()),
-                static_credentials: Some((BASE_KEY.0.to_owned(), BASE_KEY.1.to_owned())),
-                ..SessionOptions::default()
-            })
-            .await
-            else {
-                continue;
-            };
-            let planned = match plan(&faulty, &stack, STACK).await {
-                Ok(planned) => planned,
-                Err(error) => {
-                    let _ = writeln!(log, "round {rounds}: plan: {error}");
-                    continue;
-                }
-            };
-            if planned.is_empty() {
-                eprintln!("converged after {} apply round(s):\n{log}", rounds - 1);
-                break;
-            }
-            let report = apply(&faulty, &planned).await;
-            let _ = write!(log, "round {rounds}:\n{}", report.to_text());
-        }
-
-        // The same state as a fault-free apply: an empty plan straight against moto, one of everything.
-        let planned = plan_of(&direct, &stack).await;
-        assert!(planned.is_empty(), "{}", planned.to_text());
-        let roles = stuzio.iam.list_roles().send().await.expect("roles");
-        let names: BTreeSet<&str> = roles.roles().iter().map(Role::role_name).collect();
-        assert_eq!(
-            names,
-            BTreeSet::from(["HandMadeRole", "StuzioAcmeConsultantRole"]),
-            "nothing deleted that should stay, nothing twice"
-        );
-        let acme = direct.clients(&account(ACME)).await.expect("Acme");
-        let users = acme.iam.list_users().send().await.expect("users");
-        let names: Vec<&str> = users.users().iter().map(User::user_name).collect();
-        assert_eq!(names, ["Troy"]);
-        for (clients, arn) in [
-            (
-                &stuzio,
-                format!("arn:aws:iam::{STUZIO}:policy/StuzioProjectXPolicy"),
-            ),
-            (
-                &acme,
-                format!("arn:aws:iam::{ACME}:policy/AcmeClientAssumeRolePolicy"),
-            ),
-        ] {
-            let versions = clients
-                .iam
-                .list_policy_versions()
-                .policy_arn(&arn)
-                .send()
-                .await
-                .expect("versions");
-            assert_eq!(
-                versions.versions().len(),
-                1,
-                "{arn}: one version, no duplicate"
-            );
-        }
-        let attached = stuzio
-            .iam
-            .list_attached_role_policies()
-            .role_name("StuzioAcmeConsultantRole")
-            .send()
-            .await
-            .expect("attachments");
-        assert_eq!(attached.attached_policies().len(), 1);
-    });
-    let counts = &proxy.counts;
-    eprintln!(
-        "fault proxy (seed {seed:#x}): {} requests, {} throttled, {} server errors, {} dropped before and {} after moto",
-        counts.requests.load(Ordering::Relaxed),
-        counts.throttled.load(Ordering::Relaxed),
-        counts.server_errors.load(Ordering::Relaxed),
-        counts.dropped_before.load(Ordering::Relaxed),
-        counts.dropped_after.load(Ordering::Relaxed),
-    );
-    for (what, count) in [
-        ("throttled", &counts.throttled),
-        ("server errors", &counts.server_errors),
-        ("dropped before", &counts.dropped_before),
-        ("dropped after", &counts.dropped_after),
-    ] {
-        assert!(
-            count.load(Ordering::Relaxed) > 0,
-            "the proxy injected no {what} in {} requests",
-            counts.requests.load(Ordering::Relaxed)
-        );
-    }
-}
-
 /// The hardened scenario's role, with an inline policy too, applied and imported.
 async fn applied_hardened(admin: &Session) -> Stack {
     let acme = admin.clients(&account(ACME)).await.expect("Acme");
@@ -712,5 +585,60 @@ fn a_stopped_apply_says_what_it_did_and_the_next_run_converges() {
         let again = plan_of(&faulty, &stack).await;
         assert_eq!(again.changes.len(), total - 3, "{}", again.to_text());
         apply_all(&faulty, &stack).await;
+    });
+}
+
+/// Creates `count` roles no stack declares or owns in `clients`' account.
+async fn unrelated_roles(clients: &deploy::AccountClients, count: usize) {
+    for index in 0..count {
+        clients
+            .iam
+            .create_role()
+            .role_name(format!("Unrelated{index:05}"))
+            .assume_role_policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            )
+            .tags(
+                deploy::sdk::iam::types::Tag::builder()
+                    .key("team")
+                    .value("other")
+                    .build()
+                    .expect("a tag"),
+            )
+            .send()
+            .await
+            .expect("an unrelated role");
+    }
+}
+
+#[test]
+fn a_clean_plan_costs_the_same_calls_however_many_unrelated_roles_the_account_holds() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    // A proxy without faults counts the requests of each plan.
+    let proxy = FaultProxy::start(moto.port(), 0, 0);
+    block_on(async {
+        let admin = session(&moto.endpoint()).await;
+        let counted = session(&proxy.endpoint()).await;
+        let stack = Stack::reference_scenario();
+        apply_all(&admin, &stack).await;
+
+        let calls_of_a_plan = async || {
+            // The session's clients are made (and STS asked) once: count the plan alone.
+            let before = proxy.counts.requests.load(Ordering::SeqCst);
+            let planned = plan(&counted, &stack, STACK).await.expect("a plan");
+            assert!(planned.is_empty(), "{}", planned.to_text());
+            proxy.counts.requests.load(Ordering::SeqCst) - before
+        };
+        calls_of_a_plan().await;
+        let alone = calls_of_a_plan().await;
+        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+        unrelated_roles(&stuzio, 120).await;
+        let among_others = calls_of_a_plan().await;
+        assert_eq!(
+            among_others, alone,
+            "a plan reads the account in bulk, not role by role"
+        );
     });
 }

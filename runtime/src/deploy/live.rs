@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_iam::types::{PolicyScopeType, Role};
+use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
+use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail, Role};
 
 use super::canonical::decode_document;
 use super::session::AccountClients;
@@ -196,11 +197,56 @@ async fn public_access_blocked(
     }
 }
 
+/// Everything IAM holds in one account, as `iam:GetAccountAuthorizationDetails` pages it: roles, users and
+/// groups with their tags, trust, inline and attached policies, and the customer managed policies with their
+/// versions. A few calls for the whole account however many roles it holds, where listing roles and then each
+/// role's tags would cost one call per role.
+async fn authorization_details(
+    iam: &aws_sdk_iam::Client,
+    account: &str,
+) -> Result<Vec<GetAccountAuthorizationDetailsOutput>, DeployError> {
+    let mut request = iam.get_account_authorization_details().max_items(1_000);
+    for kind in [
+        EntityType::Role,
+        EntityType::User,
+        EntityType::Group,
+        EntityType::LocalManagedPolicy,
+    ] {
+        request = request.filter(kind);
+    }
+    request
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+        .map_err(failed(account, "GetAccountAuthorizationDetails"))
+}
+
+/// Inline policies as `GetAccountAuthorizationDetails` lists them, by name; `whose` names their holder.
+fn inline_documents(
+    list: &[PolicyDetail],
+    whose: &str,
+) -> Result<BTreeMap<String, PolicyDocument>, DeployError> {
+    list.iter()
+        .filter_map(|policy| Some((policy.policy_name()?, policy.policy_document()?)))
+        .map(|(name, text)| {
+            let parsed = document(text, &format!("the inline policy {name} of {whose}"))?;
+            Ok((name.to_owned(), parsed))
+        })
+        .collect()
+}
+
+fn attached_arns(list: &[AttachedPolicy]) -> BTreeSet<String> {
+    list.iter()
+        .filter_map(|policy| policy.policy_arn().map(str::to_owned))
+        .collect()
+}
+
 /// Reads what `declared` names in the account of `clients`, and whatever else carries this stack's owner tag.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one section per kind of item, in the order they are read"
-)]
+///
+/// The account is read whole in a few paged calls (see [`authorization_details`]); then only the stack's own
+/// roles cost a call each (`GetRole`: their description and session duration are not in the details), and each
+/// customer managed policy one (`ListPolicyTags`: IAM lists no policy's tags in bulk).
 pub(crate) async fn read_account(
     clients: &AccountClients,
     account: &str,
@@ -209,31 +255,19 @@ pub(crate) async fn read_account(
 ) -> Result<LiveAccount, DeployError> {
     let iam = &clients.iam;
     let mut live = LiveAccount::default();
+    let pages = authorization_details(iam, account).await?;
 
-    // Roles: those declared, and those this stack tagged (to delete the ones no longer declared).
-    let roles = iam
-        .list_roles()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(failed(account, "ListRoles"))?;
-    for role in roles {
-        let name = role.role_name().to_owned();
-        let tags = iam
-            .list_role_tags()
-            .role_name(&name)
-            .send()
-            .await
-            .map_err(failed(account, "ListRoleTags"))?;
-        let tags = tag_map(tags.tags().iter().map(|tag| (tag.key(), tag.value())));
-        if !declared.roles.contains(&name) && !owned(&tags, stack_name) {
+    for role in pages.iter().flat_map(|page| page.role_detail_list()) {
+        let Some(name) = role.role_name() else {
+            continue;
+        };
+        let tags = tag_map(role.tags().iter().map(|tag| (tag.key(), tag.value())));
+        if !declared.roles.contains(name) && !owned(&tags, stack_name) {
             continue;
         }
         let detail = iam
             .get_role()
-            .role_name(&name)
+            .role_name(name)
             .send()
             .await
             .map_err(failed(account, "GetRole"))?;
@@ -241,55 +275,36 @@ pub(crate) async fn read_account(
             continue;
         };
         let trust = document(
-            detail.assume_role_policy_document().unwrap_or("{}"),
+            role.assume_role_policy_document().unwrap_or("{}"),
             &format!("the trust policy of role {name}"),
         )?;
-        let attached = iam
-            .list_attached_role_policies()
-            .role_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(failed(account, "ListAttachedRolePolicies"))?
-            .iter()
-            .filter_map(|policy| policy.policy_arn().map(str::to_owned))
-            .collect();
-        let inline = role_inline_policies(iam, account, &name).await?;
         live.roles.insert(
-            name,
+            name.to_owned(),
             LiveRole {
                 arn: detail.arn().to_owned(),
                 path: detail.path().to_owned(),
                 trust,
                 description: role_description(detail),
                 max_session_duration: role_max_session_duration(detail),
-                boundary: detail
+                boundary: role
                     .permissions_boundary()
                     .and_then(|boundary| boundary.permissions_boundary_arn())
                     .map(str::to_owned),
                 tags,
-                attached,
-                inline,
+                attached: attached_arns(role.attached_managed_policies()),
+                inline: inline_documents(role.role_policy_list(), &format!("role {name}"))?,
             },
         );
     }
 
-    // Customer managed policies.
-    let policies = iam
-        .list_policies()
-        .scope(PolicyScopeType::Local)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(failed(account, "ListPolicies"))?;
-    for policy in policies {
-        let (Some(name), Some(arn)) = (policy.policy_name(), policy.arn()) else {
+    for policy in pages.iter().flat_map(|page| page.policies()) {
+        let Some(arn) = policy.arn() else {
             continue;
         };
+        // The name is the ARN's last segment (an emulator may leave `PolicyName` out).
+        let name = policy
+            .policy_name()
+            .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn));
         let tags = iam
             .list_policy_tags()
             .policy_arn(arn)
@@ -300,14 +315,8 @@ pub(crate) async fn read_account(
         if !declared.policies.contains(name) && !owned(&tags, stack_name) {
             continue;
         }
-        let versions = iam
-            .list_policy_versions()
-            .policy_arn(arn)
-            .send()
-            .await
-            .map_err(failed(account, "ListPolicyVersions"))?;
-        let mut versions: Vec<_> = versions
-            .versions()
+        let mut versions: Vec<_> = policy
+            .policy_version_list()
             .iter()
             .map(|version| {
                 (
@@ -316,188 +325,70 @@ pub(crate) async fn read_account(
                         .map(aws_sdk_iam::primitives::DateTime::as_nanos),
                     version.version_id().unwrap_or_default().to_owned(),
                     version.is_default_version(),
+                    version.document(),
                 )
             })
             .collect();
         // Oldest first: by creation date, then by the number in `v7`.
-        versions.sort_by_key(|(date, id, _)| {
+        versions.sort_by_key(|(date, id, _, _)| {
             (
                 *date,
                 id.trim_start_matches('v').parse::<u64>().unwrap_or(0),
             )
         });
-        let default = policy
-            .default_version_id()
-            .map(str::to_owned)
-            .or_else(|| {
-                versions
-                    .iter()
-                    .find(|(_, _, default)| *default)
-                    .map(|(_, id, _)| id.clone())
-            })
-            .unwrap_or_else(|| "v1".to_owned());
-        let version = iam
-            .get_policy_version()
-            .policy_arn(arn)
-            .version_id(&default)
-            .send()
-            .await
-            .map_err(failed(account, "GetPolicyVersion"))?;
-        let text = version
-            .policy_version()
-            .and_then(|version| version.document())
+        let default = versions
+            .iter()
+            .find(|(_, id, default, _)| *default || policy.default_version_id() == Some(id))
+            .and_then(|(_, _, _, text)| *text)
             .unwrap_or("{}");
         live.policies.insert(
             name.to_owned(),
             LivePolicy {
                 arn: arn.to_owned(),
-                document: document(text, &format!("the policy {name}"))?,
+                document: document(default, &format!("the policy {name}"))?,
                 tags,
                 versions: versions
                     .into_iter()
-                    .map(|(_, id, default)| (id, default))
+                    .map(|(_, id, default, _)| (id, default))
                     .collect(),
             },
         );
     }
 
-    // Users.
-    let users = iam
-        .list_users()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(failed(account, "ListUsers"))?;
-    for user in users {
-        let name = user.user_name().to_owned();
-        let tags = iam
-            .list_user_tags()
-            .user_name(&name)
-            .send()
-            .await
-            .map_err(failed(account, "ListUserTags"))?;
-        let tags = tag_map(tags.tags().iter().map(|tag| (tag.key(), tag.value())));
-        if !declared.users.contains(&name) && !owned(&tags, stack_name) {
+    for user in pages.iter().flat_map(|page| page.user_detail_list()) {
+        let Some(name) = user.user_name() else {
+            continue;
+        };
+        let tags = tag_map(user.tags().iter().map(|tag| (tag.key(), tag.value())));
+        if !declared.users.contains(name) && !owned(&tags, stack_name) {
             continue;
         }
-        let groups = iam
-            .list_groups_for_user()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(failed(account, "ListGroupsForUser"))?
-            .iter()
-            .map(|group| group.group_name().to_owned())
-            .collect();
-        let attached = iam
-            .list_attached_user_policies()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(failed(account, "ListAttachedUserPolicies"))?
-            .iter()
-            .filter_map(|policy| policy.policy_arn().map(str::to_owned))
-            .collect();
-        let names = iam
-            .list_user_policies()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(failed(account, "ListUserPolicies"))?;
-        let mut inline = BTreeMap::new();
-        for policy in names {
-            let got = iam
-                .get_user_policy()
-                .user_name(&name)
-                .policy_name(&policy)
-                .send()
-                .await
-                .map_err(failed(account, "GetUserPolicy"))?;
-            let parsed = document(
-                got.policy_document(),
-                &format!("the inline policy {policy} of user {name}"),
-            )?;
-            inline.insert(policy, parsed);
-        }
         live.users.insert(
-            name,
+            name.to_owned(),
             LiveUser {
-                path: user.path().to_owned(),
+                path: user.path().unwrap_or("/").to_owned(),
                 tags,
-                groups,
-                attached,
-                inline,
+                groups: user.group_list().iter().cloned().collect(),
+                attached: attached_arns(user.attached_managed_policies()),
+                inline: inline_documents(user.user_policy_list(), &format!("user {name}"))?,
             },
         );
     }
 
     // Groups: IAM groups take no tags, so only declared groups are read (and none is ever deleted).
-    let groups = iam
-        .list_groups()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(failed(account, "ListGroups"))?;
-    for group in groups {
-        let name = group.group_name().to_owned();
-        if !declared.groups.contains(&name) {
+    for group in pages.iter().flat_map(|page| page.group_detail_list()) {
+        let Some(name) = group.group_name() else {
+            continue;
+        };
+        if !declared.groups.contains(name) {
             continue;
         }
-        let attached = iam
-            .list_attached_group_policies()
-            .group_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(failed(account, "ListAttachedGroupPolicies"))?
-            .iter()
-            .filter_map(|policy| policy.policy_arn().map(str::to_owned))
-            .collect();
-        let names = iam
-            .list_group_policies()
-            .group_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(failed(account, "ListGroupPolicies"))?;
-        let mut inline = BTreeMap::new();
-        for policy in names {
-            let got = iam
-                .get_group_policy()
-                .group_name(&name)
-                .policy_name(&policy)
-                .send()
-                .await
-                .map_err(failed(account, "GetGroupPolicy"))?;
-            let parsed = document(
-                got.policy_document(),
-                &format!("the inline policy {policy} of group {name}"),
-            )?;
-            inline.insert(policy, parsed);
-        }
         live.groups.insert(
-            name,
+            name.to_owned(),
             LiveGroup {
-                path: group.path().to_owned(),
-                attached,
-                inline,
+                path: group.path().unwrap_or("/").to_owned(),
+                attached: attached_arns(group.attached_managed_policies()),
+                inline: inline_documents(group.group_policy_list(), &format!("group {name}"))?,
             },
         );
     }
