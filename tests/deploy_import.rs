@@ -89,7 +89,7 @@ document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:
 name = "ReportAdmin"
 account = "Stuzio"
 max_session_duration = 7200
-trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::081278057606:root"},"Action":"sts:AssumeRole"}]}'
+trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 "#;
 
 /// A plan under the stack's own name: the spec's `stack`, else `iamgen`, as the command line resolves it.
@@ -210,7 +210,19 @@ fn an_imported_role_brings_its_whole_stack_and_plans_no_change() {
             json["users"][0]["managed_policies"][0], "ReadReports",
             "{json}"
         );
+        // The Rust source is compiled by the macros' pass tests: it must be the file they compile.
         let rust = imported.to_rust();
+        let golden = support::tools::root().join("macros/tests/ui/pass/imported/report_stack.rs");
+        if std::env::var_os("IAMGEN_BLESS").is_some() {
+            std::fs::write(&golden, &rust).expect("write the imported source");
+        }
+        let committed = std::fs::read_to_string(&golden).unwrap_or_default();
+        assert_eq!(
+            committed,
+            rust,
+            "{} is not what import writes now; rerun with IAMGEN_BLESS=1 and review the difference",
+            golden.display()
+        );
         for expected in [
             "stack.set_name(\"iamgen\")?;",
             "let read_reports = stack.add_policy(account, \"ReadReports\", read_reports())?;",

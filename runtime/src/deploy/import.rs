@@ -596,8 +596,9 @@ impl ImportedStack {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "# Imported by `iamgen import` from account {}: the role {} and everything the stack {} owns there\n\
-             # (what carries the tag {OWNER_TAG} = {}). The format is documented in docs/spec.md.",
+            "# Imported by `iamgen import` from account {}, role {}:\n\
+             # the stack {}, everything that carries the tag {OWNER_TAG} = {} there.\n\
+             # The format is documented in docs/spec.md.",
             self.account, self.role, self.stack_name, self.stack_name
         );
         for note in self.notes() {
