@@ -228,6 +228,9 @@ pub fn from_toml_at(text: &str, base_dir: &Path) -> Result<Stack, SpecError> {
         .map_err(|diagnostic| SpecError::new(text, vec![*diagnostic], Vec::new()))
 }
 
+#[cfg(test)]
+mod tests;
+
 // The spec as written. Values checked after deserializing are `Spanned`, so that their errors point at them.
 
 type Text = Spanned<String>;
