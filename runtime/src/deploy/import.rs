@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::live::{Declared, document, read_account};
+use super::live::{Declared, LiveAccount, document, read_account};
 use super::session::Session;
 use super::{DeployError, OWNER_TAG, failed};
 use crate::lint::{self, IdentityPolicyUse, Options, PolicyKind};
@@ -226,19 +226,74 @@ fn split_attached<'a>(
     (names, foreign)
 }
 
-/// Reads the role `name` of `account` and the whole stack it belongs to there (see the module's docs).
-///
-/// `stack_name` is the stack to import a role without an owner tag under ([`default_stack_name`] when `None`);
-/// for a role with the tag, it must be the tag's value or `None`.
-pub async fn import_role(
-    session: &Session,
-    account: &AccountId,
+/// The roles of `live` as the import gives them, their customer managed policies noted in `arns`.
+fn imported_roles(
+    live: &LiveAccount,
+    prefix: &str,
+    arns: &mut BTreeSet<String>,
+) -> Vec<ImportedRole> {
+    let mut roles = Vec::new();
+    for (role_name, live_role) in &live.roles {
+        let (attached, foreign) = split_attached(&live_role.attached, prefix, arns);
+        let (boundary, foreign_boundary) = match &live_role.boundary {
+            Some(arn) if arn.starts_with(prefix) => {
+                arns.insert(arn.clone());
+                (Some(policy_name(arn)), None)
+            }
+            Some(arn) => (None, Some(arn.clone())),
+            None => (None, None),
+        };
+        roles.push(ImportedRole {
+            name: role_name.clone(),
+            arn: live_role.arn.clone(),
+            path: live_role.path.clone(),
+            description: live_role.description.clone(),
+            max_session_duration: live_role.max_session_duration,
+            trust: live_role.trust.clone(),
+            tags: live_role
+                .tags
+                .iter()
+                .filter(|(key, _)| *key != OWNER_TAG)
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect(),
+            attached,
+            boundary,
+            foreign,
+            foreign_boundary,
+            inline: live_role.inline.clone().into_iter().collect(),
+        });
+    }
+    roles
+}
+
+/// The users of `live` as the import gives them, their customer managed policies noted in `arns`.
+fn imported_users(
+    live: &LiveAccount,
+    prefix: &str,
+    arns: &mut BTreeSet<String>,
+) -> Vec<ImportedUser> {
+    let mut users = Vec::new();
+    for (user_name, live_user) in &live.users {
+        let (attached, foreign) = split_attached(&live_user.attached, prefix, arns);
+        users.push(ImportedUser {
+            name: user_name.clone(),
+            path: live_user.path.clone(),
+            attached,
+            foreign,
+            inline: live_user.inline.clone().into_iter().collect(),
+            groups: live_user.groups.iter().cloned().collect(),
+        });
+    }
+    users
+}
+
+/// The role's name as IAM has it, its owner tag, and the stack to import it under.
+async fn stack_of(
+    iam: &aws_sdk_iam::Client,
+    id: &str,
     name: &str,
     stack_name: Option<&str>,
-) -> Result<ImportedStack, ImportError> {
-    let clients = session.clients(account).await?;
-    let iam = &clients.iam;
-    let id = account.as_str();
+) -> Result<(String, Option<String>, String), ImportError> {
     let got = iam
         .get_role()
         .role_name(name)
@@ -246,7 +301,7 @@ pub async fn import_role(
         .await
         .map_err(failed(id, "GetRole"))?;
     let Some(role) = got.role() else {
-        return Err(DeployError::Missing(format!("account {account} has no role {name}")).into());
+        return Err(DeployError::Missing(format!("account {id} has no role {name}")).into());
     };
     // IAM finds a role whatever the case of the name asked for; the spec names it as IAM does.
     let name = role.role_name().to_owned();
@@ -274,6 +329,23 @@ pub async fn import_role(
         (None, None) => default_stack_name(&name),
     };
     check_stack_name(&stack_name)?;
+    Ok((name, tagged, stack_name))
+}
+
+/// Reads the role `name` of `account` and the whole stack it belongs to there (see the module's docs).
+///
+/// `stack_name` is the stack to import a role without an owner tag under ([`default_stack_name`] when `None`);
+/// for a role with the tag, it must be the tag's value or `None`.
+pub async fn import_role(
+    session: &Session,
+    account: &AccountId,
+    name: &str,
+    stack_name: Option<&str>,
+) -> Result<ImportedStack, ImportError> {
+    let clients = session.clients(account).await?;
+    let iam = &clients.iam;
+    let id = account.as_str();
+    let (name, tagged, stack_name) = stack_of(iam, id, name, stack_name).await?;
 
     // What `plan` reads for a spec that declares this role under this stack name: the role, and everything
     // the stack owns in the account.
@@ -293,49 +365,8 @@ pub async fn import_role(
     // Customer managed policies of this account can be declared in the stack; others only named.
     let prefix = format!("arn:aws:iam::{account}:policy/");
     let mut arns: BTreeSet<String> = live.policies.values().map(|p| p.arn.clone()).collect();
-    let mut roles = Vec::new();
-    for (role_name, live_role) in &live.roles {
-        let (attached, foreign) = split_attached(&live_role.attached, &prefix, &mut arns);
-        let (boundary, foreign_boundary) = match &live_role.boundary {
-            Some(arn) if arn.starts_with(&prefix) => {
-                arns.insert(arn.clone());
-                (Some(policy_name(arn)), None)
-            }
-            Some(arn) => (None, Some(arn.clone())),
-            None => (None, None),
-        };
-        roles.push(ImportedRole {
-            name: role_name.clone(),
-            arn: live_role.arn.clone(),
-            path: live_role.path.clone(),
-            description: live_role.description.clone(),
-            max_session_duration: live_role.max_session_duration,
-            trust: live_role.trust.clone(),
-            tags: live_role
-                .tags
-                .iter()
-                .filter(|(key, _)| *key != OWNER_TAG)
-                .map(|(key, value)| (key.clone(), value.clone()))
-                .collect(),
-            attached,
-            boundary,
-            foreign,
-            foreign_boundary,
-            inline: live_role.inline.clone().into_iter().collect(),
-        });
-    }
-    let mut users = Vec::new();
-    for (user_name, live_user) in &live.users {
-        let (attached, foreign) = split_attached(&live_user.attached, &prefix, &mut arns);
-        users.push(ImportedUser {
-            name: user_name.clone(),
-            path: live_user.path.clone(),
-            attached,
-            foreign,
-            inline: live_user.inline.clone().into_iter().collect(),
-            groups: live_user.groups.iter().cloned().collect(),
-        });
-    }
+    let roles = imported_roles(&live, &prefix, &mut arns);
+    let users = imported_users(&live, &prefix, &mut arns);
     let mut policies = Vec::new();
     for arn in &arns {
         policies.push(read_policy(iam, id, arn).await?);
@@ -837,57 +868,8 @@ impl ImportedStack {
             self.account,
             rust_string(&self.account_name),
         );
-        let used: BTreeSet<&str> = self
-            .roles
-            .iter()
-            .flat_map(|role| role.attached.iter().chain(&role.boundary))
-            .chain(self.users.iter().flat_map(|user| &user.attached))
-            .map(String::as_str)
-            .collect();
-        let mut variables = BTreeMap::new();
-        for policy in &self.policies {
-            let function = functions.next().unwrap_or_default();
-            let mut settings = String::new();
-            if policy.path != "/" {
-                let _ = writeln!(
-                    settings,
-                    "    stack.set_policy_path({function}, {})?;",
-                    rust_string(&policy.path)
-                );
-            }
-            if let Some(description) = &policy.description {
-                let _ = writeln!(
-                    settings,
-                    "    stack.set_policy_description({function}, {})?;",
-                    rust_string(description)
-                );
-            }
-            let add = format!(
-                "stack.add_policy(account, {}, {function}())?;",
-                rust_string(&policy.name)
-            );
-            if settings.is_empty() && !used.contains(policy.name.as_str()) {
-                let _ = writeln!(out, "    {add}");
-            } else {
-                let _ = writeln!(out, "    let {function} = {add}");
-                out.push_str(&settings);
-            }
-            variables.insert(policy.name.as_str(), function);
-        }
+        let variables = self.rust_policies(out, &mut functions);
         let variable = |name: &str| variables.get(name).copied().unwrap_or_default();
-        let inline = |out: &mut String,
-                      holder: &str,
-                      policies: &[(String, PolicyDocument)],
-                      functions: &mut dyn Iterator<Item = &str>| {
-            for (name, _) in policies {
-                let function = functions.next().unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "    stack.add_inline(\n        {holder},\n        InlinePolicy {{\n            name: {}.to_owned(),\n            document: {function}(),\n        }},\n    )?;",
-                    rust_string(name)
-                );
-            }
-        };
         for user in &self.users {
             let mut body = String::new();
             if user.path != "/" {
@@ -900,14 +882,9 @@ impl ImportedStack {
             for policy in &user.attached {
                 let _ = writeln!(body, "    stack.attach(user, {});", variable(policy));
             }
-            inline(&mut body, "user", &user.inline, &mut functions);
+            rust_inline(&mut body, "user", &user.inline, &mut functions);
             let add = format!("stack.add_user(account, {})?;", rust_string(&user.name));
-            if body.is_empty() {
-                let _ = writeln!(out, "    {add}");
-            } else {
-                let _ = writeln!(out, "    let user = {add}");
-                out.push_str(&body);
-            }
+            rust_item(out, "user", &add, &body);
         }
         for role in &self.roles {
             let trust = functions.next().unwrap_or_default();
@@ -951,19 +928,88 @@ impl ImportedStack {
             for policy in &role.attached {
                 let _ = writeln!(body, "    stack.attach(role, {});", variable(policy));
             }
-            inline(&mut body, "role", &role.inline, &mut functions);
+            rust_inline(&mut body, "role", &role.inline, &mut functions);
             let add = format!(
                 "stack.add_role(account, {}, {trust}())?;",
                 rust_string(&role.name)
             );
-            if body.is_empty() {
-                let _ = writeln!(out, "    {add}");
-            } else {
-                let _ = writeln!(out, "    let role = {add}");
-                out.push_str(&body);
-            }
+            rust_item(out, "role", &add, &body);
         }
         out.push_str("    Ok(stack)\n}\n");
+    }
+
+    /// The policies of `stack()`, each bound to a variable when a role or user uses it or a setting follows:
+    /// the variables, by policy name.
+    fn rust_policies<'s>(
+        &'s self,
+        out: &mut String,
+        functions: &mut dyn Iterator<Item = &'s str>,
+    ) -> BTreeMap<&'s str, &'s str> {
+        let used: BTreeSet<&str> = self
+            .roles
+            .iter()
+            .flat_map(|role| role.attached.iter().chain(&role.boundary))
+            .chain(self.users.iter().flat_map(|user| &user.attached))
+            .map(String::as_str)
+            .collect();
+        let mut variables = BTreeMap::new();
+        for policy in &self.policies {
+            let function = functions.next().unwrap_or_default();
+            let mut settings = String::new();
+            if policy.path != "/" {
+                let _ = writeln!(
+                    settings,
+                    "    stack.set_policy_path({function}, {})?;",
+                    rust_string(&policy.path)
+                );
+            }
+            if let Some(description) = &policy.description {
+                let _ = writeln!(
+                    settings,
+                    "    stack.set_policy_description({function}, {})?;",
+                    rust_string(description)
+                );
+            }
+            let add = format!(
+                "stack.add_policy(account, {}, {function}())?;",
+                rust_string(&policy.name)
+            );
+            if settings.is_empty() && !used.contains(policy.name.as_str()) {
+                let _ = writeln!(out, "    {add}");
+            } else {
+                let _ = writeln!(out, "    let {function} = {add}");
+                out.push_str(&settings);
+            }
+            variables.insert(policy.name.as_str(), function);
+        }
+        variables
+    }
+}
+
+/// One `add_user` or `add_role` of `stack()`, bound to `variable` only when `body` uses it.
+fn rust_item(out: &mut String, variable: &str, add: &str, body: &str) {
+    if body.is_empty() {
+        let _ = writeln!(out, "    {add}");
+    } else {
+        let _ = writeln!(out, "    let {variable} = {add}");
+        out.push_str(body);
+    }
+}
+
+/// The `add_inline` calls of a user or role (`holder`, its variable), each document from the next function.
+fn rust_inline(
+    out: &mut String,
+    holder: &str,
+    policies: &[(String, PolicyDocument)],
+    functions: &mut dyn Iterator<Item = &str>,
+) {
+    for (name, _) in policies {
+        let function = functions.next().unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    stack.add_inline(\n        {holder},\n        InlinePolicy {{\n            name: {}.to_owned(),\n            document: {function}(),\n        }},\n    )?;",
+            rust_string(name)
+        );
     }
 }
 

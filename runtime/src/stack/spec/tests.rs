@@ -27,7 +27,9 @@ fn a_stack_name_that_is_no_tag_value_is_an_error_at_the_name() {
         assert_eq!(error.message(), message);
         assert_eq!(error.position().to_string(), "1:9");
         assert!(
-            error.help().is_some_and(|help| help.contains("iamgen:stack")),
+            error
+                .help()
+                .is_some_and(|help| help.contains("iamgen:stack")),
             "{error}"
         );
     }
