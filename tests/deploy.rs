@@ -432,7 +432,7 @@ fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
         let names: Vec<&str> = groups.groups().iter().map(Group::group_name).collect();
         assert_eq!(names, ["StuzioConsultants"]);
 
-        let imported = import_role(&admin, &account(STUZIO), "StuzioAcmeConsultantRole")
+        let imported = import_role(&admin, &account(STUZIO), "StuzioAcmeConsultantRole", None)
             .await
             .expect("the role imports");
         let toml = imported.to_toml();

@@ -40,9 +40,9 @@ pub(crate) struct StackArgs {
     #[arg(value_name = "SPEC")]
     spec: Option<PathBuf>,
     /// The stack's name: the value of the `iamgen:stack` tag that marks what it owns. Deletes touch only what
-    /// carries it.
-    #[arg(long, value_name = "NAME", default_value = "iamgen")]
-    stack_name: String,
+    /// carries it. The spec's `stack` when absent, else `iamgen`; one that contradicts the spec's is an error.
+    #[arg(long, value_name = "NAME")]
+    stack_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,11 +87,17 @@ pub(crate) struct ApplyArgs {
     auto_approve: bool,
 }
 
-/// Read an existing role and write it as JSON, as an `iamgen.toml` spec, or as Rust source.
+/// Read an existing role, with the whole stack it belongs to, and write it as an `iamgen.toml` spec, as JSON,
+/// or as Rust source.
 ///
-/// The spec reads back as a stack that plans no change against the account it came from.
+/// A role tagged `iamgen:stack = S` comes with every role, user and customer managed policy tagged `S` in its
+/// account, and the spec says `stack = "S"`: its plan destroys nothing, since nothing of the stack is left
+/// out. A role without the tag is imported under a stack of its own (`--stack-name`, the role's name by
+/// default), which the next plan adopts it into. Standard error says what was imported and what the next plan
+/// will do.
 ///
-/// Exit status: 0 on success; 1 when AWS could not be read; 2 on a usage error.
+/// Exit status: 0 on success; 1 when AWS could not be read; 2 on a usage error (a `--stack-name` other than
+/// the stack the role belongs to, among others).
 #[derive(Debug, clap::Args)]
 pub(crate) struct ImportArgs {
     /// The account, by id.
@@ -100,6 +106,10 @@ pub(crate) struct ImportArgs {
     /// The role, by name.
     #[arg(long, value_name = "NAME")]
     role: String,
+    /// The stack to import a role without an `iamgen:stack` tag under; the role's name by default (`,` as
+    /// `-`). For a tagged role it may only repeat the tag's value.
+    #[arg(long, value_name = "NAME")]
+    stack_name: Option<String>,
     /// `toml` (default), `json` or `rust`.
     #[arg(long, value_enum, default_value = "toml")]
     format: ImportFormat,
@@ -189,7 +199,7 @@ mod with_aws {
 
     use iamgen_runtime::AccountId;
     use iamgen_runtime::deploy::sdk::credentials::Credentials;
-    use iamgen_runtime::deploy::{self, Session, SessionOptions, VerifyOptions};
+    use iamgen_runtime::deploy::{self, ImportError, Session, SessionOptions, VerifyOptions};
     use iamgen_runtime::stack::Stack;
 
     use super::{
@@ -210,6 +220,35 @@ mod with_aws {
             None => Ok(Stack::reference_scenario()),
             Some(path) => super::super::spec::load(path),
         }
+    }
+
+    /// The stack's name: `--stack-name`, else the spec's `stack`, else `iamgen`. A flag that names another
+    /// stack than the spec would plan the spec's items as another stack's: refused.
+    fn stack_name(args: &StackArgs, stack: &Stack) -> Result<String, String> {
+        let name = match (&args.stack_name, stack.name()) {
+            (Some(flag), Some(spec)) if flag != spec => {
+                return Err(format!(
+                    "error: --stack-name {flag} contradicts the spec's `stack = \"{spec}\"`\n  help: leave out \
+                     --stack-name, or change the spec's `stack`"
+                ));
+            }
+            (Some(flag), _) => flag.clone(),
+            (None, Some(spec)) => spec.to_owned(),
+            (None, None) => deploy::DEFAULT_STACK_NAME.to_owned(),
+        };
+        iamgen_runtime::stack::check_stack_name(&name)
+            .map_err(|error| format!("error: --stack-name: {error}"))?;
+        Ok(name)
+    }
+
+    /// The stack and its name, or the exit status of a usage error (said on standard error).
+    fn load(args: &StackArgs) -> Result<(Stack, String), u8> {
+        let loaded =
+            load_stack(args).and_then(|stack| stack_name(args, &stack).map(|name| (stack, name)));
+        loaded.map_err(|message| {
+            eprintln!("{message}");
+            exit::BAD_INPUT
+        })
     }
 
     /// The session options; `ACCOUNT=PROFILE` pairs resolved against the stack's accounts (by id or name).
@@ -282,14 +321,10 @@ mod with_aws {
     }
 
     pub(crate) fn plan(args: &PlanArgs) -> u8 {
-        let stack = match load_stack(&args.stack) {
-            Ok(stack) => stack,
-            Err(message) => {
-                eprintln!("{message}");
-                return exit::BAD_INPUT;
-            }
+        let (stack, name) = match load(&args.stack) {
+            Ok(loaded) => loaded,
+            Err(code) => return code,
         };
-        let name = args.stack.stack_name.clone();
         match with_session(&args.connection, Some(&stack), async |session| {
             deploy::plan(&session, &stack, &name).await
         }) {
@@ -308,14 +343,10 @@ mod with_aws {
     }
 
     pub(crate) fn apply(args: &ApplyArgs) -> u8 {
-        let stack = match load_stack(&args.stack) {
-            Ok(stack) => stack,
-            Err(message) => {
-                eprintln!("{message}");
-                return exit::BAD_INPUT;
-            }
+        let (stack, name) = match load(&args.stack) {
+            Ok(loaded) => loaded,
+            Err(code) => return code,
         };
-        let name = args.stack.stack_name.clone();
         let auto_approve = args.auto_approve;
         match with_session(&args.connection, Some(&stack), async |session| {
             let plan = deploy::plan(&session, &stack, &name).await?;
@@ -352,13 +383,39 @@ mod with_aws {
             );
             return exit::BAD_INPUT;
         };
+        if let Some(name) = &args.stack_name
+            && let Err(error) = iamgen_runtime::stack::check_stack_name(name)
+        {
+            eprintln!("error: --stack-name: {error}");
+            return exit::BAD_INPUT;
+        }
         let role = args.role.clone();
+        let stack_name = args.stack_name.clone();
         let imported = match with_session(&args.connection, None, async |session| {
-            deploy::import_role(&session, &account, &role).await
+            Ok(deploy::import_role(&session, &account, &role, stack_name.as_deref()).await)
         }) {
-            Ok(imported) => imported,
+            Ok(Ok(imported)) => imported,
+            Ok(Err(error)) => {
+                let help = match &error {
+                    ImportError::OtherStack { tagged, .. } => {
+                        format!("\n  help: leave out --stack-name, or pass --stack-name {tagged}")
+                    }
+                    _ => String::new(),
+                };
+                eprintln!("error: {error}{help}");
+                // Reading AWS failed, or the import was asked for something it must not do.
+                return if matches!(error, ImportError::Deploy(_)) {
+                    exit::FINDINGS
+                } else {
+                    exit::BAD_INPUT
+                };
+            }
             Err(code) => return code,
         };
+        eprintln!("{}", imported.summary());
+        for note in imported.notes() {
+            eprintln!("note: {note}");
+        }
         let text = match args.format {
             ImportFormat::Toml => imported.to_toml(),
             ImportFormat::Json => format!(

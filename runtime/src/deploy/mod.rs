@@ -19,7 +19,10 @@ use aws_sdk_iam::config::http::HttpResponse;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 
 pub use apply::{ApplyReport, apply};
-pub use import::{ImportedPolicy, ImportedRole, import_role};
+pub use import::{
+    ImportError, ImportedPolicy, ImportedRole, ImportedStack, ImportedUser, default_stack_name,
+    import_role,
+};
 pub use plan::{Change, ChangeKind, Plan, plan};
 pub use session::{AccountClients, DEFAULT_DEPLOY_ROLE, Session, SessionOptions};
 pub use verify::{Outcome, Step, VerifyOptions, VerifyReport, verify};

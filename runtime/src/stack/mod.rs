@@ -80,6 +80,28 @@ pub enum StackError {
     /// A session duration outside IAM's range.
     #[error("max_session_duration {0} is outside 3600 to 43200 seconds")]
     SessionDuration(u32),
+    /// A stack name that cannot be the value of the owner tag.
+    #[error("{0}; {STACK_NAME_RULE}")]
+    StackName(String),
+}
+
+/// The rule of a stack name, for messages.
+pub const STACK_NAME_RULE: &str = "a stack name is the value of the `iamgen:stack` tag: 1 to 256 letters, digits, \
+                                   spaces and `_.:/=+-@`";
+
+/// Checks a stack name (see [`Stack::set_name`]): what is wrong with it, in rustc's style, otherwise.
+pub fn check_stack_name(name: &str) -> Result<(), StackError> {
+    if name.is_empty() {
+        return Err(StackError::StackName("the stack name is empty".to_owned()));
+    }
+    // The name is a tag value: the tag value's rule, named as what it is here.
+    TagValue::check(name).map_err(|error| {
+        StackError::StackName(
+            error
+                .message()
+                .replacen("the tag value", "the stack name", 1),
+        )
+    })
 }
 
 macro_rules! handles {
@@ -231,6 +253,7 @@ pub enum PrincipalRef {
 /// Accounts, principals, policies and buckets, with typed references between them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stack {
+    name: Option<String>,
     accounts: Vec<Account>,
     users: Vec<User>,
     groups: Vec<Group>,
@@ -244,6 +267,32 @@ impl Stack {
     #[must_use]
     pub fn new() -> Self {
         Stack::default()
+    }
+
+    /// The stack's name, if it has one: the value of the `iamgen:stack` tag that marks what the stack owns in
+    /// its accounts when it is deployed (`iamgen plan` and `apply` use it unless `--stack-name` says otherwise,
+    /// and `iamgen` when neither does). Generated Terraform and CloudFormation do not carry it.
+    #[must_use]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// Names the stack (see [`Stack::name`]). The name is a tag value: 1 to 256 letters, digits, spaces and
+    /// `_.:/=+-@`.
+    ///
+    /// ```
+    /// use iamgen_runtime::stack::Stack;
+    ///
+    /// let mut stack = Stack::new();
+    /// stack.set_name("payments").unwrap();
+    /// assert_eq!(stack.name(), Some("payments"));
+    /// assert!(stack.set_name("a,b").is_err());
+    /// ```
+    pub fn set_name(&mut self, name: impl Into<String>) -> Result<(), StackError> {
+        let name = name.into();
+        check_stack_name(&name)?;
+        self.name = Some(name);
+        Ok(())
     }
 
     /// Adds an account.

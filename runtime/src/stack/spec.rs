@@ -228,6 +228,9 @@ pub fn from_toml_at(text: &str, base_dir: &Path) -> Result<Stack, SpecError> {
         .map_err(|diagnostic| SpecError::new(text, vec![*diagnostic], Vec::new()))
 }
 
+#[cfg(test)]
+mod tests;
+
 // The spec as written. Values checked after deserializing are `Spanned`, so that their errors point at them.
 
 type Text = Spanned<String>;
@@ -236,6 +239,7 @@ type Tags = BTreeMap<Text, Text>;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSpec {
+    stack: Option<Text>,
     #[serde(default)]
     account: Vec<Spanned<RawAccount>>,
     #[serde(default)]
@@ -589,6 +593,15 @@ impl Reader<'_> {
 
     /// Every check, collecting every error; what the build needs when there are none.
     fn check(&mut self, raw: &RawSpec) -> Plan {
+        if let Some(name) = &raw.stack
+            && let Err(error) = super::check_stack_name(name.get_ref())
+        {
+            let message = match &error {
+                StackError::StackName(message) => message.clone(),
+                other => other.to_string(),
+            };
+            self.error("INVALID_NAME", message, span(name), super::STACK_NAME_RULE);
+        }
         for account in &raw.account {
             self.declare_account(account.get_ref());
         }
@@ -1682,6 +1695,12 @@ impl Reader<'_> {
             accounts: Vec::new(),
             inline: plan.inline.into_iter(),
         };
+        if let Some(name) = &raw.stack {
+            builder
+                .stack
+                .set_name(name.get_ref())
+                .map_err(|error| refused(span(name), &error))?;
+        }
         builder.accounts(raw)?;
         builder.policies(raw, &plan.policies)?;
         for bucket in &raw.bucket {

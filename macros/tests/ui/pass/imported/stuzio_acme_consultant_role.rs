@@ -1,9 +1,59 @@
-// Imported by `iamgen import` from arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole.
+// Imported by `iamgen import` from account 081278057606: the stack iamgen.
 
 use iamgen::stack::{InlinePolicy, Stack, StackError};
 use iamgen::{AccountId, PolicyDocument, policy};
 
-/// StuzioAcmeConsultantRole trust, as it is in account 081278057606.
+/// The policy StuzioConsultantBoundary, as it is in account 081278057606.
+#[must_use]
+pub fn stuzio_consultant_boundary() -> PolicyDocument {
+    policy!(identity {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "OnlyProjectX",
+          "Effect": "Allow",
+          "Action": [
+            "s3:ListBucket",
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:DeleteObject"
+          ],
+          "Resource": [
+            "arn:aws:s3:::com.stuzio.projectx",
+            "arn:aws:s3:::com.stuzio.projectx/*"
+          ]
+        }
+      ]
+    }).document()
+}
+
+/// The policy StuzioProjectXPolicy, as it is in account 081278057606.
+#[must_use]
+pub fn stuzio_project_x_policy() -> PolicyDocument {
+    policy!(identity {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Sid": "ListProjectX",
+          "Effect": "Allow",
+          "Action": "s3:ListBucket",
+          "Resource": "arn:aws:s3:::com.stuzio.projectx"
+        },
+        {
+          "Sid": "ReadWriteProjectXObjects",
+          "Effect": "Allow",
+          "Action": [
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:DeleteObject"
+          ],
+          "Resource": "arn:aws:s3:::com.stuzio.projectx/*"
+        }
+      ]
+    }).document()
+}
+
+/// The trust policy of role StuzioAcmeConsultantRole, as it is in account 081278057606.
 #[must_use]
 pub fn stuzio_acme_consultant_role_trust() -> PolicyDocument {
     policy!(trust {
@@ -31,57 +81,7 @@ pub fn stuzio_acme_consultant_role_trust() -> PolicyDocument {
     }).document()
 }
 
-/// StuzioConsultantBoundary, as it is in account 081278057606.
-#[must_use]
-pub fn stuzio_consultant_boundary() -> PolicyDocument {
-    policy!(identity {
-      "Version": "2012-10-17",
-      "Statement": [
-        {
-          "Sid": "OnlyProjectX",
-          "Effect": "Allow",
-          "Action": [
-            "s3:ListBucket",
-            "s3:GetObject",
-            "s3:PutObject",
-            "s3:DeleteObject"
-          ],
-          "Resource": [
-            "arn:aws:s3:::com.stuzio.projectx",
-            "arn:aws:s3:::com.stuzio.projectx/*"
-          ]
-        }
-      ]
-    }).document()
-}
-
-/// StuzioProjectXPolicy, as it is in account 081278057606.
-#[must_use]
-pub fn stuzio_project_x_policy() -> PolicyDocument {
-    policy!(identity {
-      "Version": "2012-10-17",
-      "Statement": [
-        {
-          "Sid": "ListProjectX",
-          "Effect": "Allow",
-          "Action": "s3:ListBucket",
-          "Resource": "arn:aws:s3:::com.stuzio.projectx"
-        },
-        {
-          "Sid": "ReadWriteProjectXObjects",
-          "Effect": "Allow",
-          "Action": [
-            "s3:GetObject",
-            "s3:PutObject",
-            "s3:DeleteObject"
-          ],
-          "Resource": "arn:aws:s3:::com.stuzio.projectx/*"
-        }
-      ]
-    }).document()
-}
-
-/// StuzioAcmeConsultantRole inline DenyDeletingTheBucket, as it is in account 081278057606.
+/// The inline policy DenyDeletingTheBucket of role StuzioAcmeConsultantRole, as it is in account 081278057606.
 #[must_use]
 pub fn stuzio_acme_consultant_role_inline_deny_deleting_the_bucket() -> PolicyDocument {
     policy!(identity {
@@ -96,22 +96,23 @@ pub fn stuzio_acme_consultant_role_inline_deny_deleting_the_bucket() -> PolicyDo
     }).document()
 }
 
-/// The stack of account 081278057606 with the role StuzioAcmeConsultantRole and the policies it uses.
+/// The stack iamgen of account 081278057606: 1 role, 0 users and 2 policies.
 pub fn stack() -> Result<Stack, StackError> {
     let mut stack = Stack::new();
+    stack.set_name("iamgen")?;
     let account = stack.add_account(
         AccountId::parse("081278057606").unwrap_or_else(|_| unreachable!("read from IAM")),
         "account-081278057606",
     );
+    let stuzio_consultant_boundary = stack.add_policy(account, "StuzioConsultantBoundary", stuzio_consultant_boundary())?;
+    let stuzio_project_x_policy = stack.add_policy(account, "StuzioProjectXPolicy", stuzio_project_x_policy())?;
     let role = stack.add_role(account, "StuzioAcmeConsultantRole", stuzio_acme_consultant_role_trust())?;
     stack.set_role_description(role, "Acme consultants working on project X")?;
     stack.set_max_session_duration(role, 7200)?;
     stack.add_tag(role, "owner", "stuzio-platform")?;
     stack.add_tag(role, "project", "x")?;
-    let boundary = stack.add_policy(account, "StuzioConsultantBoundary", stuzio_consultant_boundary())?;
-    stack.role_mut(role).permissions_boundary = Some(boundary);
-    let policy = stack.add_policy(account, "StuzioProjectXPolicy", stuzio_project_x_policy())?;
-    stack.attach(role, policy);
+    stack.role_mut(role).permissions_boundary = Some(stuzio_consultant_boundary);
+    stack.attach(role, stuzio_project_x_policy);
     stack.add_inline(
         role,
         InlinePolicy {
