@@ -15,6 +15,7 @@ pub mod support;
 
 use iamgen::AccountId;
 use iamgen::PolicyDocument;
+use iamgen::deploy::sdk::iam::types::Tag;
 use iamgen::deploy::{self, AccountClients, Plan, Session, SessionOptions, apply, plan};
 use iamgen::stack::{Stack, spec};
 use support::moto::Moto;
@@ -81,7 +82,7 @@ async fn change_by_hand_role(iam: &deploy::sdk::iam::Client, account: &str, role
     iam.tag_role()
         .role_name(role)
         .tags(
-            deploy::sdk::iam::types::Tag::builder()
+            Tag::builder()
                 .key("owner")
                 .value("bob")
                 .build()
@@ -263,7 +264,7 @@ fn a_spec_keeps_what_it_leaves_unmanaged() {
             .send()
             .await
             .expect("the role's tags");
-        let mut keys: Vec<&str> = tags.tags().iter().map(|tag| tag.key()).collect();
+        let mut keys: Vec<&str> = tags.tags().iter().map(Tag::key).collect();
         keys.sort_unstable();
         assert_eq!(keys, [deploy::OWNER_TAG, "owner", "team"]);
 

@@ -1,6 +1,8 @@
 //! Groups: created when missing (before the users that join them), then their policies. Groups take no tags, so
 //! the stack never deletes one.
 
+use std::collections::BTreeSet;
+
 use super::account::{Changes, Context, Grants};
 use super::{ChangeKind, Holder, Operation, phase};
 use crate::stack::PrincipalRef;
@@ -27,7 +29,7 @@ pub(super) fn create(context: &Context<'_>, out: &mut Changes<'_>) {
 }
 
 pub(super) fn grants(context: &Context<'_>, out: &mut Changes<'_>) {
-    let none = Default::default();
+    let none = BTreeSet::new();
     for (group_ref, group) in context
         .stack
         .groups()

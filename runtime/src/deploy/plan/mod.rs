@@ -3,7 +3,7 @@
 //!
 //! # What a stack owns
 //!
-//! A plan changes only what the stack declares or what carries its owner tag ([`OWNER_TAG`]), and of that:
+//! A plan changes only what the stack declares or what carries its owner tag ([`OWNER_TAG`](super::OWNER_TAG)), and of that:
 //!
 //! - **A role the stack declares** is the stack's as a whole: its trust policy, description, session duration,
 //!   permissions boundary, tags, inline policies and attachments of the account's customer managed policies.

@@ -424,10 +424,10 @@ fn a_policy_change_is_shown_statement_by_statement() {
         plan.to_text()
     );
     let json = plan.to_json();
-    let line = &json["changes"][0]["diff"][0];
-    assert_eq!(line["type"], "statement");
-    assert_eq!(line["action"], "create");
-    assert_eq!(line["sid"], "ListAll");
+    let added = &json["changes"][0]["diff"][0];
+    assert_eq!(added["type"], "statement");
+    assert_eq!(added["action"], "create");
+    assert_eq!(added["sid"], "ListAll");
 }
 
 #[test]
