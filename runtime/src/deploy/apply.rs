@@ -45,7 +45,8 @@ impl ApplyReport {
         self.failed.is_none()
     }
 
-    /// The report for people.
+    /// The report for people: each change as the plan showed it, then `Apply complete: 1 change.` or where it
+    /// stopped.
     #[must_use]
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
@@ -53,31 +54,23 @@ impl ApplyReport {
         for change in &self.done {
             let _ = writeln!(
                 out,
-                "  {} {}{} ({}): done",
-                change.kind.sign(),
-                change.subject,
-                change
-                    .detail
-                    .as_ref()
-                    .map(|d| format!(": {d}"))
-                    .unwrap_or_default(),
+                "  {} ({}): done",
+                change.headline(),
                 change.account_name
             );
         }
         if let Some((change, error)) = &self.failed {
             let _ = writeln!(
                 out,
-                "  {} {} ({}): FAILED: {error}",
-                change.kind.sign(),
-                change.subject,
+                "  {} ({}): FAILED: {error}",
+                change.headline(),
                 change.account_name
             );
             for change in &self.not_done {
                 let _ = writeln!(
                     out,
-                    "  {} {} ({}): not attempted",
-                    change.kind.sign(),
-                    change.subject,
+                    "  {} ({}): not attempted",
+                    change.headline(),
                     change.account_name
                 );
             }
@@ -88,7 +81,11 @@ impl ApplyReport {
                 self.not_done.len()
             );
         } else {
-            let _ = writeln!(out, "\nApply complete: {} changes.", self.done.len());
+            let _ = writeln!(
+                out,
+                "\nApply complete: {}.",
+                super::plan::output::count(self.done.len(), "change")
+            );
         }
         out
     }

@@ -34,6 +34,37 @@ pub fn same_policy(left: &PolicyDocument, right: &PolicyDocument) -> bool {
     canonical(left) == canonical(right)
 }
 
+/// The statements of `document` in the order it lists them, each as written and in canonical form (the same
+/// form [`canonical`] gives them, so two statements [`same_policy`] takes for one have equal canonical forms).
+#[must_use]
+pub fn statements(document: &PolicyDocument) -> Vec<(Value, Value)> {
+    let value: Value = serde_json::from_str(&document.to_json()).unwrap_or(Value::Null);
+    let written = match value.get("Statement") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(one @ Value::Object(_)) => vec![one.clone()],
+        _ => Vec::new(),
+    };
+    written
+        .into_iter()
+        .map(|statement| {
+            let canonical = normalize(&statement, Some("Statement"));
+            (statement, canonical)
+        })
+        .collect()
+}
+
+/// The canonical form of `document` without its statements: `Version` and `Id`.
+#[must_use]
+pub fn header(document: &PolicyDocument) -> serde_json::Map<String, Value> {
+    match canonical(document) {
+        Value::Object(mut members) => {
+            members.remove("Statement");
+            members
+        }
+        _ => serde_json::Map::new(),
+    }
+}
+
 /// Elements whose value is one scalar, never a list.
 const SCALAR_KEYS: &[&str] = &["Version", "Id", "Sid", "Effect"];
 

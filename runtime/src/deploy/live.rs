@@ -133,39 +133,6 @@ fn tag_map<'t>(tags: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTreeMap<S
         .collect()
 }
 
-/// The inline policies of the role `name`, by name.
-pub(crate) async fn role_inline_policies(
-    iam: &aws_sdk_iam::Client,
-    account: &str,
-    name: &str,
-) -> Result<BTreeMap<String, PolicyDocument>, DeployError> {
-    let names = iam
-        .list_role_policies()
-        .role_name(name)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(failed(account, "ListRolePolicies"))?;
-    let mut inline = BTreeMap::new();
-    for policy in names {
-        let got = iam
-            .get_role_policy()
-            .role_name(name)
-            .policy_name(&policy)
-            .send()
-            .await
-            .map_err(failed(account, "GetRolePolicy"))?;
-        let parsed = document(
-            got.policy_document(),
-            &format!("the inline policy {policy} of role {name}"),
-        )?;
-        inline.insert(policy, parsed);
-    }
-    Ok(inline)
-}
-
 /// Whether `bucket`'s public access block has all four settings on; a bucket without one has none on.
 async fn public_access_blocked(
     clients: &AccountClients,

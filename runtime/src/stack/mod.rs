@@ -27,11 +27,17 @@ pub mod pattern;
 #[cfg(feature = "spec")]
 pub mod spec;
 
+use std::collections::BTreeSet;
+
 use crate::names::{
     self, BucketName, GroupName, IamPath, InlinePolicyName, NameError, PolicyDescription,
     PolicyName, PolicyPath, RoleDescription, RoleName, TagKey, TagValue, UserName,
 };
 use crate::policy::{AccountId, PolicyDocument};
+
+/// Why users take no `unmanaged = ["tags"]`, in the words of the error.
+pub(crate) const USER_TAGS_UNMANAGED: &str =
+    "a stack sets only its owner tag on a user and removes none, so there is nothing to keep";
 
 /// The most tags an IAM role has ("IAM and AWS STS quotas", IAM User Guide).
 pub const MAX_TAGS: usize = 50;
@@ -83,6 +89,16 @@ pub enum StackError {
     /// A stack name that cannot be the value of the owner tag.
     #[error("{0}; {STACK_NAME_RULE}")]
     StackName(String),
+    /// A kind of setting a deploy cannot leave unmanaged on this principal (see [`Unmanaged`]).
+    #[error("{principal} cannot leave `{what}` unmanaged: {why}")]
+    Unmanaged {
+        /// `role X`, `user Y` or `group Z`.
+        principal: String,
+        /// The setting's name in a spec (`tags`).
+        what: &'static str,
+        /// Why not.
+        why: &'static str,
+    },
 }
 
 /// The rule of a stack name, for messages.
@@ -102,6 +118,56 @@ pub fn check_stack_name(name: &str) -> Result<(), StackError> {
                 .replacen("the tag value", "the stack name", 1),
         )
     })
+}
+
+/// What a deploy leaves alone on a role or user the stack owns, in the spirit of Terraform's
+/// `lifecycle { ignore_changes = [...] }`: nothing of that kind is removed, so what someone added by hand stays,
+/// while what the stack declares of that kind is still added and kept up to date. A spec says
+/// `unmanaged = ["tags", "managed_policies", "inline_policies"]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Unmanaged {
+    /// Tags the stack does not declare are kept (the owner tag and the declared tags are still set). Roles only:
+    /// a stack tags its users with the owner tag alone and removes no user tag.
+    Tags,
+    /// Managed policies attached outside the stack stay attached, and so do the stack's own policies it no
+    /// longer attaches to this principal.
+    ManagedPolicies,
+    /// Inline policies the stack does not declare are kept.
+    InlinePolicies,
+}
+
+impl Unmanaged {
+    /// Every kind, in the order a spec lists them.
+    pub const ALL: [Unmanaged; 3] = [
+        Unmanaged::Tags,
+        Unmanaged::ManagedPolicies,
+        Unmanaged::InlinePolicies,
+    ];
+
+    /// The name a spec uses: `tags`, `managed_policies`, `inline_policies`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unmanaged::Tags => "tags",
+            Unmanaged::ManagedPolicies => "managed_policies",
+            Unmanaged::InlinePolicies => "inline_policies",
+        }
+    }
+
+    /// The kind a spec names, if any.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Unmanaged> {
+        Unmanaged::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Unmanaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 macro_rules! handles {
@@ -173,6 +239,8 @@ pub struct User {
     /// creates or deletes it. Terraform reads it through the `aws_iam_user` data source; CloudFormation names it
     /// in `AWS::IAM::UserToGroupAddition`, `AWS::IAM::UserPolicy` and the policies' `Users`.
     pub existing: bool,
+    /// What a deploy leaves alone on the user (never [`Unmanaged::Tags`]: see [`Stack::leave_unmanaged`]).
+    pub unmanaged: BTreeSet<Unmanaged>,
 }
 
 /// An IAM group.
@@ -213,6 +281,8 @@ pub struct Role {
     pub permissions_boundary: Option<PolicyRef>,
     /// Tags, in order.
     pub tags: Vec<(String, String)>,
+    /// What a deploy leaves alone on the role (see [`Unmanaged`]).
+    pub unmanaged: BTreeSet<Unmanaged>,
 }
 
 /// A customer managed policy.
@@ -345,6 +415,7 @@ impl Stack {
             policies: Vec::new(),
             inline: Vec::new(),
             existing: false,
+            unmanaged: BTreeSet::new(),
         });
         Ok(UserRef(self.users.len() - 1))
     }
@@ -409,6 +480,7 @@ impl Stack {
             inline: Vec::new(),
             permissions_boundary: None,
             tags: Vec::new(),
+            unmanaged: BTreeSet::new(),
         });
         Ok(RoleRef(self.roles.len() - 1))
     }
@@ -570,6 +642,51 @@ impl Stack {
         {
             Some(existing) => *existing = policy,
             None => list.push(policy),
+        }
+        Ok(())
+    }
+
+    /// Leaves `what` unmanaged on a role or user: a deploy removes nothing of that kind from it (see
+    /// [`Unmanaged`]). Groups take no such setting, and users not [`Unmanaged::Tags`], whose tags a stack never
+    /// removes.
+    ///
+    /// ```
+    /// use iamgen_runtime::stack::{Stack, Unmanaged};
+    ///
+    /// let mut stack = Stack::reference_scenario();
+    /// let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
+    /// stack.leave_unmanaged(role, Unmanaged::Tags).unwrap();
+    /// assert!(stack.role(role).unmanaged.contains(&Unmanaged::Tags));
+    ///
+    /// let troy = stack.user_by_name("Troy").unwrap();
+    /// assert!(stack.leave_unmanaged(troy, Unmanaged::Tags).is_err());
+    /// ```
+    pub fn leave_unmanaged(
+        &mut self,
+        principal: impl Into<PrincipalRef>,
+        what: Unmanaged,
+    ) -> Result<(), StackError> {
+        match principal.into() {
+            PrincipalRef::Role(role) => {
+                self.roles[role.0].unmanaged.insert(what);
+            }
+            PrincipalRef::User(user) if what == Unmanaged::Tags => {
+                return Err(StackError::Unmanaged {
+                    principal: format!("user {}", self.users[user.0].name),
+                    what: what.as_str(),
+                    why: USER_TAGS_UNMANAGED,
+                });
+            }
+            PrincipalRef::User(user) => {
+                self.users[user.0].unmanaged.insert(what);
+            }
+            PrincipalRef::Group(group) => {
+                return Err(StackError::Unmanaged {
+                    principal: format!("group {}", self.groups[group.0].name),
+                    what: what.as_str(),
+                    why: "the setting is for roles and users",
+                });
+            }
         }
         Ok(())
     }

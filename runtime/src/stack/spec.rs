@@ -45,7 +45,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::pattern::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
-use super::{AccountRef, GroupRef, InlinePolicy, PolicyRef, PrincipalRef, Stack, StackError};
+use super::{
+    AccountRef, GroupRef, InlinePolicy, PolicyRef, PrincipalRef, Stack, StackError,
+    USER_TAGS_UNMANAGED, Unmanaged,
+};
 use crate::diagnostic::{self, Diagnostic};
 use crate::names::{
     self, BucketName, ExternalId, GroupName, IamPath, InlinePolicyName, NameError,
@@ -359,6 +362,8 @@ struct RawUser {
     attach: Vec<Text>,
     #[serde(default)]
     inline: Vec<Spanned<RawInline>>,
+    #[serde(default)]
+    unmanaged: Vec<Text>,
 }
 
 #[derive(Deserialize)]
@@ -378,6 +383,8 @@ struct RawRole {
     attach: Vec<Text>,
     #[serde(default)]
     inline: Vec<Spanned<RawInline>>,
+    #[serde(default)]
+    unmanaged: Vec<Text>,
 }
 
 fn span<T>(value: &Spanned<T>) -> Span {
@@ -650,12 +657,14 @@ impl Reader<'_> {
             let account = self.account_quietly(&user.account);
             self.references(Kind::Group, account, &user.groups, "joined by a user");
             self.references(Kind::Policy, account, &user.attach, "attached to a user");
+            self.check_unmanaged(&user.unmanaged, Kind::User);
             inline.push(self.inline(&user.inline));
         }
         for role in &raw.role {
             let role = role.get_ref();
             let account = self.account_quietly(&role.account);
             self.references(Kind::Policy, account, &role.attach, "attached to a role");
+            self.check_unmanaged(&role.unmanaged, Kind::Role);
             if let Some(boundary) = &role.permissions_boundary {
                 self.references(
                     Kind::Policy,
@@ -1008,6 +1017,56 @@ impl Reader<'_> {
             .into_iter()
             .map(|(key, value)| (key.get_ref().clone(), value.get_ref().clone()))
             .collect()
+    }
+
+    /// `unmanaged = [...]` of a role or user: known kinds, each once, and no `tags` on a user.
+    fn check_unmanaged(&mut self, entries: &[Text], kind: Kind) {
+        let mut seen: Vec<&str> = Vec::new();
+        for entry in entries {
+            let text = entry.get_ref().as_str();
+            if seen.contains(&text) {
+                self.error(
+                    "DUPLICATE_NAME",
+                    format!("`{text}` is listed twice"),
+                    span(entry),
+                    "list each kind once",
+                );
+                continue;
+            }
+            seen.push(text);
+            match Unmanaged::from_name(text) {
+                Some(Unmanaged::Tags) if kind == Kind::User => self.error(
+                    "INVALID_UNMANAGED",
+                    "a user cannot leave `tags` unmanaged",
+                    span(entry),
+                    format!("{USER_TAGS_UNMANAGED}; remove `\"tags\"`"),
+                ),
+                Some(_) => {}
+                None => {
+                    let kinds = Unmanaged::ALL
+                        .into_iter()
+                        .filter(|k| kind == Kind::Role || *k != Unmanaged::Tags)
+                        .map(Unmanaged::as_str);
+                    let diagnostic = Diagnostic::error(
+                        "INVALID_UNMANAGED",
+                        format!("`{text}` is not something a deploy can leave unmanaged"),
+                        span(entry),
+                        None,
+                    );
+                    let diagnostic = match suggest::closest(text, kinds.clone()) {
+                        Some(close) => diagnostic.with_suggestion(close),
+                        None => diagnostic.with_help(format!(
+                            "the kinds are {}",
+                            kinds
+                                .map(|k| format!("`\"{k}\"`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    };
+                    self.errors.push(diagnostic);
+                }
+            }
+        }
     }
 
     /// Checks that each name is a declared item of this kind in the account, with a did-you-mean otherwise.
@@ -1891,7 +1950,23 @@ impl Builder<'_, '_> {
             self.stack.attach(added, policy);
         }
         self.inline(added.into(), &user.inline)?;
+        self.unmanaged(added.into(), &user.unmanaged)?;
         self.path(added.into(), user.path.as_ref())
+    }
+
+    fn unmanaged(
+        &mut self,
+        principal: PrincipalRef,
+        entries: &[Text],
+    ) -> Result<(), Box<Diagnostic>> {
+        for entry in entries {
+            let what = Unmanaged::from_name(entry.get_ref())
+                .ok_or_else(|| internal(span(entry), "an `unmanaged` entry"))?;
+            self.stack
+                .leave_unmanaged(principal, what)
+                .map_err(|error| refused(span(entry), &error))?;
+        }
+        Ok(())
     }
 
     fn role(
@@ -1914,6 +1989,7 @@ impl Builder<'_, '_> {
             self.stack.role_mut(added).permissions_boundary = Some(boundary);
         }
         self.inline(added.into(), &role.inline)?;
+        self.unmanaged(added.into(), &role.unmanaged)?;
         self.path(added.into(), role.path.as_ref())?;
         if let Some(description) = &role.description {
             self.stack

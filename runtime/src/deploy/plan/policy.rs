@@ -1,0 +1,72 @@
+//! Customer managed policies: created, or a new default version when the document changed, and adopted.
+
+use super::account::{Changes, Context};
+use super::diff::policy_diff;
+use super::{ChangeKind, Operation, phase};
+use crate::deploy::OWNER_TAG;
+use crate::deploy::canonical::same_policy;
+
+/// IAM keeps at most five versions of a policy.
+const MAX_VERSIONS: usize = 5;
+
+pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {
+    let stack = context.stack;
+    for (policy_ref, policy) in stack
+        .policies()
+        .filter(|(_, p)| p.account == context.account_ref)
+    {
+        let Some(current) = context.live.policies.get(&policy.name) else {
+            out.push(
+                phase::POLICIES,
+                ChangeKind::Create,
+                format!("policy {}", policy.name),
+                None,
+                Operation::CreatePolicy {
+                    name: policy.name.clone(),
+                    path: policy.path.clone(),
+                    description: policy.description.clone(),
+                    document: policy.document.clone(),
+                },
+            );
+            continue;
+        };
+        if !same_policy(&current.document, &policy.document) {
+            // The oldest version that is not the default makes room.
+            let prune = (current.versions.len() >= MAX_VERSIONS)
+                .then(|| {
+                    current
+                        .versions
+                        .iter()
+                        .find(|(_, default)| !default)
+                        .map(|(id, _)| id.clone())
+                })
+                .flatten();
+            out.push(
+                phase::POLICIES,
+                ChangeKind::Update,
+                format!("policy {}", policy.name),
+                Some(match &prune {
+                    Some(old) => format!("new default version (deleting the oldest, {old})"),
+                    None => "new default version".to_owned(),
+                }),
+                Operation::NewPolicyVersion {
+                    arn: stack.policy_arn(policy_ref),
+                    document: policy.document.clone(),
+                    prune,
+                },
+            )
+            .diff = policy_diff(&current.document, &policy.document);
+        }
+        if !context.is_owned(&current.tags) {
+            out.push(
+                phase::POLICIES,
+                ChangeKind::Update,
+                format!("policy {}", policy.name),
+                Some(format!("adopted: tag {OWNER_TAG} = {}", context.stack_name)),
+                Operation::TagPolicy {
+                    arn: current.arn.clone(),
+                },
+            );
+        }
+    }
+}

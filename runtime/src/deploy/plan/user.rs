@@ -1,0 +1,101 @@
+//! Users: created or adopted, their memberships of the stack's groups, and their policies.
+
+use std::collections::BTreeSet;
+
+use super::account::{Changes, Context, Grants};
+use super::{ChangeKind, Holder, Operation, Reason, phase};
+use crate::deploy::{DeployError, OWNER_TAG};
+use crate::stack::PrincipalRef;
+
+pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) -> Result<(), DeployError> {
+    let stack = context.stack;
+    let account = context.account;
+    for (user_ref, user) in stack
+        .users()
+        .filter(|(_, u)| u.account == context.account_ref)
+    {
+        let current = context.live.users.get(&user.name);
+        match current {
+            None if user.existing => {
+                return Err(DeployError::Missing(format!(
+                    "user {} is declared as existing, but account {} ({}) has no such user: create it, or \
+                     declare it without `existing` so that the stack creates it",
+                    user.name, account.name, account.id
+                )));
+            }
+            None => {
+                out.push(
+                    phase::PRINCIPALS,
+                    ChangeKind::Create,
+                    format!("user {}", user.name),
+                    None,
+                    Operation::CreateUser {
+                        name: user.name.clone(),
+                        path: user.path.clone(),
+                    },
+                );
+            }
+            Some(current) if !user.existing && !context.is_owned(&current.tags) => {
+                out.push(
+                    phase::PRINCIPALS,
+                    ChangeKind::Update,
+                    format!("user {}", user.name),
+                    Some(format!("adopted: tag {OWNER_TAG} = {}", context.stack_name)),
+                    Operation::TagUser {
+                        user: user.name.clone(),
+                    },
+                );
+            }
+            Some(_) => {}
+        }
+        let live_groups = current.map(|c| &c.groups);
+        let wanted: BTreeSet<&str> = user
+            .groups
+            .iter()
+            .map(|group| stack.group(*group).name.as_str())
+            .collect();
+        for group in &wanted {
+            if !live_groups.is_some_and(|groups| groups.contains(*group)) {
+                out.push(
+                    phase::MEMBERSHIPS,
+                    ChangeKind::Create,
+                    format!("user {} in group {group}", user.name),
+                    None,
+                    Operation::AddUserToGroup {
+                        user: user.name.clone(),
+                        group: (*group).to_owned(),
+                    },
+                );
+            }
+        }
+        // Memberships of groups the stack does not declare are someone else's.
+        for group in live_groups.into_iter().flatten() {
+            if context.declared.groups.contains(group) && !wanted.contains(group.as_str()) {
+                out.push(
+                    phase::REVOKES,
+                    ChangeKind::Delete,
+                    format!("user {} in group {group}", user.name),
+                    Some("not in the spec".to_owned()),
+                    Operation::RemoveUserFromGroup {
+                        user: user.name.clone(),
+                        group: group.clone(),
+                    },
+                )
+                .reason = Some(Reason::NotInSpec);
+            }
+        }
+        out.grants(
+            context,
+            &Grants {
+                holder: Holder::User(user.name.clone()),
+                attached: context.attached_arns(PrincipalRef::User(user_ref)),
+                inline: &user.inline,
+                exclusive: !user.existing,
+                unmanaged: &user.unmanaged,
+            },
+            current.map(|c| &c.attached),
+            current.map(|c| &c.inline),
+        );
+    }
+    Ok(())
+}
