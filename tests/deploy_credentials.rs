@@ -10,6 +10,7 @@
 
 pub mod support;
 
+use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -137,9 +138,10 @@ fn user_key(moto: &Moto, account: &str, user: &str) -> (String, String) {
 fn write_profiles(home: &Path, profiles: &[(&str, &(String, String))]) {
     let mut text = String::new();
     for (name, (id, secret)) in profiles {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "[{name}]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n\n"
-        ));
+        );
     }
     std::fs::write(home.join("credentials"), text).expect("the credentials file");
 }
@@ -208,16 +210,20 @@ fn an_account_profile_is_used_as_named_not_the_environment_key() {
 
 #[test]
 fn a_profile_that_does_not_exist_is_an_error_before_any_call() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
     let home = tempfile::tempdir().expect("a temporary directory");
     let home = home.path();
+    let (endpoint, connections) = counting_endpoint();
     for args in [
         &["plan", "--profile", "no-such-profile"][..],
         &["plan", "--account-profile", "Acme=no-such-profile"][..],
+        &[
+            "apply",
+            "--auto-approve",
+            "--account-profile",
+            "Stuzio=no-such-profile",
+        ][..],
     ] {
-        let planned = iamgen(&moto.endpoint(), home, args, &[]);
+        let planned = iamgen(&endpoint, home, args, &[]);
         assert_eq!(planned.status.code(), Some(1), "{}", described(&planned));
         assert!(
             planned.stdout.is_empty(),
@@ -232,6 +238,7 @@ fn a_profile_that_does_not_exist_is_an_error_before_any_call() {
             "{text}"
         );
         assert!(text.contains("help: "), "{text}");
+        assert_eq!(connections.load(Ordering::SeqCst), 0, "{text}");
     }
 }
 

@@ -100,7 +100,7 @@ pub enum DeployError {
         expected: String,
         /// The account `sts:GetCallerIdentity` named.
         actual: String,
-        /// Where the credentials came from: `profile `NAME`` or `role ARN`.
+        /// Where the credentials came from: the profile, by name, or the role, by ARN.
         origin: String,
     },
     /// A call got no answer in time, over every attempt.

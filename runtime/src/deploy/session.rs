@@ -296,19 +296,25 @@ pub struct Session {
     base: SdkConfig,
     base_account: AccountId,
     accounts: Arc<Mutex<BTreeMap<AccountId, AccountClients>>>,
+    profile_configs: BTreeMap<AccountId, SdkConfig>,
     counter: Arc<Counter>,
 }
 
 impl Session {
     /// Loads the base identity and finds which account it is in.
     ///
-    /// A named profile that gives no credentials is an error here, before any call.
+    /// A named profile (of the base identity or of an account) that gives no credentials is an error here,
+    /// before any call.
     pub async fn new(options: SessionOptions) -> Result<Session, DeployError> {
         let counter = Arc::new(Counter {
             counts: std::sync::Mutex::default(),
             bound: options.timeout,
         });
         let base = load_config(&options, options.profile.as_deref()).await?;
+        let mut profile_configs = BTreeMap::new();
+        for (account, profile) in &options.account_profiles {
+            profile_configs.insert(account.clone(), load_config(&options, Some(profile)).await?);
+        }
         let identity = counted_sts(&base, &counter)
             .get_caller_identity()
             .send()
@@ -325,6 +331,7 @@ impl Session {
             base,
             base_account,
             accounts: Arc::new(Mutex::new(BTreeMap::new())),
+            profile_configs,
             counter,
         })
     }
@@ -381,25 +388,26 @@ impl Session {
         if let Some(clients) = accounts.get(account) {
             return Ok(clients.clone());
         }
-        let clients = if let Some(profile) = self.options.account_profiles.get(account) {
-            let config = load_config(&self.options, Some(profile)).await?;
-            let clients = self.clients_for(&config);
-            check_account(&clients, account, &format!("profile `{profile}`")).await?;
-            clients
-        } else if *account == self.base_account {
-            self.clients_for(&self.base)
-        } else {
-            let role = format!("arn:aws:iam::{account}:role/{}", self.options.deploy_role);
-            let credentials = assume_with(
-                &counted_sts(&self.base, &self.counter),
-                &role,
-                "iamgen-deploy",
-            )
-            .await?;
-            let clients = self.clients_for(&with_credentials(&self.base, credentials));
-            check_account(&clients, account, &format!("role {role}")).await?;
-            clients
-        };
+        let profile = self.options.account_profiles.get(account);
+        let clients =
+            if let (Some(profile), Some(config)) = (profile, self.profile_configs.get(account)) {
+                let clients = self.clients_for(config);
+                check_account(&clients, account, &format!("profile `{profile}`")).await?;
+                clients
+            } else if *account == self.base_account {
+                self.clients_for(&self.base)
+            } else {
+                let role = format!("arn:aws:iam::{account}:role/{}", self.options.deploy_role);
+                let credentials = assume_with(
+                    &counted_sts(&self.base, &self.counter),
+                    &role,
+                    "iamgen-deploy",
+                )
+                .await?;
+                let clients = self.clients_for(&with_credentials(&self.base, credentials));
+                check_account(&clients, account, &format!("role {role}")).await?;
+                clients
+            };
         accounts.insert(account.clone(), clients.clone());
         Ok(clients)
     }
@@ -534,7 +542,7 @@ async fn profile_credentials(profile: &str) -> Result<SharedCredentialsProvider,
             if matches!(error, CredentialsError::CredentialsNotLoaded(_))
                 && message.contains("not enabled")
             {
-                message = "it is not defined there, or defines no credentials".to_owned();
+                "it is not defined there, or defines no credentials".clone_into(&mut message);
             }
             Err(DeployError::Profile {
                 profile: profile.to_owned(),
