@@ -588,3 +588,33 @@ async fn load_config(
     }
     Ok(loader.load().await)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{CallCounts, OperationCalls};
+
+    #[test]
+    fn call_counts_read_as_a_total_then_one_sorted_line_per_operation() {
+        let mut counts = CallCounts::default();
+        counts.operations.insert(
+            "sts:GetCallerIdentity".to_owned(),
+            OperationCalls {
+                calls: 1,
+                attempts: 1,
+            },
+        );
+        counts.operations.insert(
+            "iam:ListRoles".to_owned(),
+            OperationCalls {
+                calls: 2,
+                attempts: 5,
+            },
+        );
+        assert_eq!(counts.calls(), 3);
+        assert_eq!(counts.attempts(), 6);
+        assert_eq!(
+            counts.to_string(),
+            "calls: 3 (6 attempts)\n  iam:ListRoles          2 (5 attempts)\n  sts:GetCallerIdentity  1 (1 attempt)\n"
+        );
+    }
+}
