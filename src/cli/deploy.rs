@@ -17,11 +17,12 @@ pub(crate) struct Connection {
     /// The region for STS and S3 (IAM is global); `AWS_REGION`, else `us-east-1`.
     #[arg(long, value_name = "REGION")]
     region: Option<String>,
-    /// The profile of the base identity; the standard credential chain when absent.
+    /// The profile of the base identity, from the shared config and credentials files only (keys in the
+    /// environment do not override it); the standard credential chain when absent.
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
     /// A profile for one account instead of assuming the deploy role there: `ACCOUNT=PROFILE`, the account by
-    /// id or by its name in the stack (repeatable).
+    /// id or by its name in the stack (repeatable). Its credentials must act in that account.
     #[arg(long, value_name = "ACCOUNT=PROFILE")]
     account_profile: Vec<String>,
     /// The role assumed in accounts the base identity is not in.
@@ -31,6 +32,13 @@ pub(crate) struct Connection {
         default_value = "OrganizationAccountAccessRole"
     )]
     deploy_role: String,
+    /// The most one AWS call may take, in seconds, retries and backoff included (an attempt alone gets at most
+    /// 30 of them).
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+    /// Print the AWS calls made, in total and by operation, to standard error.
+    #[arg(long)]
+    verbose: bool,
 }
 
 /// The stack to deploy, and what owns it.
@@ -55,6 +63,7 @@ enum Format {
 ///
 /// Reads each account (the base identity's own; the others through the deploy role), compares policies by
 /// meaning, and lists creates (+), updates (~) and deletes (-). Deletes only touch what this stack tagged.
+/// The stack is linted first, as `generate` lints it: errors stop it before any call to AWS.
 ///
 /// Exit status: 0 on success, with or without changes; 1 when AWS could not be read; 2 on a usage error or a
 /// bad spec.
@@ -73,6 +82,7 @@ pub(crate) struct PlanArgs {
 ///
 /// Without `--auto-approve`, prints the plan and applies it only after `yes` on standard input. Stops at the
 /// first failed change and says what was done and what was not; running it again picks up from there.
+/// The stack is linted first, as `generate` lints it: errors stop it before any call to AWS.
 ///
 /// Exit status: 0 when every change was made (or none was needed); 1 when a change failed, AWS could not be
 /// read, or the plan was not approved; 2 on a usage error or a bad spec.
@@ -196,6 +206,7 @@ pub(crate) use with_aws::{apply, import, plan, verify};
 mod with_aws {
     use std::collections::BTreeMap;
     use std::io::{BufRead as _, Write as _};
+    use std::time::Duration;
 
     use iamgen_runtime::AccountId;
     use iamgen_runtime::deploy::sdk::credentials::Credentials;
@@ -251,6 +262,16 @@ mod with_aws {
         })
     }
 
+    /// The stack and its name, linted as `generate` lints it: the exit status when it cannot be read or has
+    /// errors, before any call to AWS.
+    fn linted(args: &StackArgs, outcome: &str) -> Result<(Stack, String), u8> {
+        let (stack, name) = load(args)?;
+        if super::super::generate::lint_refuses(&stack, outcome) {
+            return Err(exit::BAD_INPUT);
+        }
+        Ok((stack, name))
+    }
+
     /// The session options; `ACCOUNT=PROFILE` pairs resolved against the stack's accounts (by id or name).
     fn options(connection: &Connection, stack: Option<&Stack>) -> Result<SessionOptions, String> {
         let mut account_profiles = BTreeMap::new();
@@ -292,6 +313,7 @@ mod with_aws {
             profile: connection.profile.clone(),
             account_profiles,
             deploy_role: connection.deploy_role.clone(),
+            timeout: Duration::from_secs(connection.timeout),
             ..SessionOptions::default()
         })
     }
@@ -306,9 +328,14 @@ mod with_aws {
             eprintln!("{message}");
             exit::BAD_INPUT
         })?;
+        let verbose = connection.verbose;
         let result = block_on(async move {
             let session = Session::new(options).await?;
-            work(session).await
+            let result = work(session.clone()).await;
+            if verbose {
+                eprint!("{}", session.calls());
+            }
+            result
         })
         .map_err(|message| {
             eprintln!("{message}");
@@ -321,7 +348,7 @@ mod with_aws {
     }
 
     pub(crate) fn plan(args: &PlanArgs) -> u8 {
-        let (stack, name) = match load(&args.stack) {
+        let (stack, name) = match linted(&args.stack, "nothing was planned") {
             Ok(loaded) => loaded,
             Err(code) => return code,
         };
@@ -343,7 +370,7 @@ mod with_aws {
     }
 
     pub(crate) fn apply(args: &ApplyArgs) -> u8 {
-        let (stack, name) = match load(&args.stack) {
+        let (stack, name) = match linted(&args.stack, "nothing was applied") {
             Ok(loaded) => loaded,
             Err(code) => return code,
         };
@@ -476,7 +503,7 @@ mod with_aws {
         };
         let report = match with_session(&args.connection, Some(&stack), async |session| {
             let principal = match source {
-                Principal::Profile(profile) => session.config_for_profile(&profile).await,
+                Principal::Profile(profile) => session.config_for_profile(&profile).await?,
                 Principal::Keys(key, secret) => session.config_for(Credentials::new(
                     key,
                     secret,

@@ -44,22 +44,15 @@ enum TargetArg {
     All,
 }
 
-pub(crate) fn run(args: &GenerateArgs) -> u8 {
-    let stack = match &args.spec {
-        None => Stack::reference_scenario(),
-        Some(path) => match super::spec::load(path) {
-            Ok(stack) => stack,
-            Err(message) => {
-                eprintln!("{message}");
-                return exit::BAD_INPUT;
-            }
-        },
-    };
-    let findings = lint::lint_stack(&stack, &Options::default());
-    let errors: Vec<_> = findings
+/// Lints `stack` as `generate`, `plan` and `apply` do before anything else: prints every finding to standard
+/// error, and says whether the stack has errors, in which case the caller stops (`outcome` says what it did
+/// not do).
+pub(crate) fn lint_refuses(stack: &Stack, outcome: &str) -> bool {
+    let findings = lint::lint_stack(stack, &Options::default());
+    let errors = findings
         .iter()
         .filter(|f| f.finding.severity == Severity::Error)
-        .collect();
+        .count();
     for finding in &findings {
         let Diagnostic {
             code,
@@ -81,11 +74,24 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
             eprintln!("  help: {help}");
         }
     }
-    if !errors.is_empty() {
-        eprintln!(
-            "error: the stack has {} error(s); nothing was generated",
-            errors.len()
-        );
+    if errors > 0 {
+        eprintln!("error: the stack has {errors} error(s); {outcome}");
+    }
+    errors > 0
+}
+
+pub(crate) fn run(args: &GenerateArgs) -> u8 {
+    let stack = match &args.spec {
+        None => Stack::reference_scenario(),
+        Some(path) => match super::spec::load(path) {
+            Ok(stack) => stack,
+            Err(message) => {
+                eprintln!("{message}");
+                return exit::BAD_INPUT;
+            }
+        },
+    };
+    if lint_refuses(&stack, "nothing was generated") {
         return exit::FINDINGS;
     }
     let mut targets: Vec<Target> = Vec::new();

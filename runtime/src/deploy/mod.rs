@@ -24,7 +24,10 @@ pub use import::{
     import_role,
 };
 pub use plan::{Change, ChangeKind, Plan, plan};
-pub use session::{AccountClients, DEFAULT_DEPLOY_ROLE, Session, SessionOptions};
+pub use session::{
+    AccountClients, CallCounts, DEFAULT_DEPLOY_ROLE, DEFAULT_TIMEOUT, OperationCalls, Session,
+    SessionOptions,
+};
 pub use verify::{Outcome, Step, VerifyOptions, VerifyReport, verify};
 
 /// The AWS SDK crates iamgen deploys with, for callers that make requests of their own with the same versions.
@@ -79,6 +82,45 @@ pub enum DeployError {
     /// The stack needs something in an account that is not there.
     #[error("{0}")]
     Missing(String),
+    /// A named profile gives no credentials (it is not defined, or defines none).
+    #[error(
+        "the profile `{profile}` gives no credentials: {message} (looked in {looked_in})\n  help: define it there (`aws configure --profile {profile}`), or point AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE at the files that do"
+    )]
+    Profile {
+        /// The profile's name.
+        profile: String,
+        /// What the SDK said.
+        message: String,
+        /// The config and credentials files read.
+        looked_in: String,
+    },
+    /// Credentials given for one account act in another: nothing was read or written with them.
+    #[error(
+        "the credentials of {origin} act in account {actual}, not in account {expected} as the stack says; nothing was done in either\n  help: give account {expected} a profile of that account (--account-profile), or leave it to the deploy role"
+    )]
+    WrongAccount {
+        /// The account the stack names.
+        expected: String,
+        /// The account `sts:GetCallerIdentity` named.
+        actual: String,
+        /// Where the credentials came from: the profile, by name, or the role, by ARN.
+        origin: String,
+    },
+    /// A call got no answer in time, over every attempt.
+    #[error(
+        "{operation} for {subject} got no answer within {} s ({attempts} attempt(s) made)\n  help: check that the endpoint answers (--endpoint-url, AWS_ENDPOINT_URL), or allow more time with --timeout SECONDS",
+        bound.as_secs()
+    )]
+    Timeout {
+        /// The account (`account ID`) or identity the call was for.
+        subject: String,
+        /// The API operation.
+        operation: String,
+        /// Attempts made, the first included.
+        attempts: u32,
+        /// The bound on the whole call ([`SessionOptions::timeout`]).
+        bound: std::time::Duration,
+    },
 }
 
 impl DeployError {
@@ -86,6 +128,9 @@ impl DeployError {
     where
         E: std::error::Error + ProvideErrorMetadata + 'static,
     {
+        if let Some(timeout) = timed_out(error, what, "") {
+            return timeout;
+        }
         let (code, message) = describe(error);
         DeployError::Credentials {
             account: what.to_owned(),
@@ -129,6 +174,9 @@ where
     E: std::error::Error + ProvideErrorMetadata + 'static,
 {
     move |error| {
+        if let Some(timeout) = timed_out(&error, &format!("account {account}"), operation) {
+            return timeout;
+        }
         let (code, message) = describe(&error);
         DeployError::Sdk {
             account: account.to_owned(),
@@ -137,6 +185,31 @@ where
             code,
         }
     }
+}
+
+/// [`DeployError::Timeout`] when `error` is a call that ran out of time (see [`SessionOptions::timeout`]).
+fn timed_out<E, R>(error: &SdkError<E, R>, subject: &str, operation: &str) -> Option<DeployError>
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let SdkError::TimeoutError(_) = error else {
+        return None;
+    };
+    let found = std::error::Error::source(error)
+        .and_then(|source| source.downcast_ref::<session::TimedOut>());
+    // A client made outside a session has no count: the SDK's own words then.
+    let found = found?;
+    Some(DeployError::Timeout {
+        subject: subject.to_owned(),
+        operation: if found.operation.is_empty() {
+            operation.to_owned()
+        } else {
+            found.operation.clone()
+        },
+        attempts: found.attempts,
+        bound: found.bound,
+    })
 }
 
 /// The service's error code and message. The SDK parses them from the error document; where an emulator's

@@ -203,7 +203,7 @@ pub async fn verify(
     options: &VerifyOptions,
 ) -> VerifyReport {
     let mut report = VerifyReport::default();
-    let me = AccountClients::new(principal);
+    let me = session.clients_for(principal);
     let identity = match me.sts.get_caller_identity().send().await {
         Ok(identity) => identity,
         Err(error) => {
@@ -244,11 +244,13 @@ async fn verify_role(
     options: &VerifyOptions,
     report: &mut VerifyReport,
 ) {
-    let Some(credentials) = assume_role(stack, role_ref, principal, options, report).await else {
+    let as_principal = session.clients_for(principal);
+    let Some(credentials) = assume_role(stack, role_ref, &as_principal, options, report).await
+    else {
         return;
     };
     let role = stack.role(role_ref);
-    let as_role = AccountClients::new(&session.config_for(credentials));
+    let as_role = session.clients_for(&session.config_for(credentials));
     let documents = stack
         .attached(PrincipalRef::Role(role_ref))
         .iter()
@@ -325,7 +327,7 @@ async fn verify_role(
 async fn assume_role(
     stack: &Stack,
     role_ref: RoleRef,
-    principal: &SdkConfig,
+    principal: &AccountClients,
     options: &VerifyOptions,
     report: &mut VerifyReport,
 ) -> Option<aws_credential_types::Credentials> {
@@ -346,7 +348,7 @@ async fn assume_role(
         .external_id
         .clone()
         .or_else(|| required_external_id(&role.trust));
-    let mut request = AccountClients::new(principal)
+    let mut request = principal
         .sts
         .assume_role()
         .role_arn(&arn)
