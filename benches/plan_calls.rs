@@ -6,7 +6,7 @@
 
 #[path = "../tests/support/mod.rs"]
 #[allow(dead_code, reason = "the bench uses only moto and the proxy")]
-mod support;
+pub mod support;
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -81,14 +81,14 @@ fn main() {
         eprintln!("plan_calls: moto is not installed (run scripts/ci-tools.sh); nothing measured");
         return;
     }
-    let counts: Vec<usize> = std::env::var("IAMGEN_PLAN_CALLS_ROLES")
-        .ok()
-        .map(|text| {
+    let counts: Vec<usize> = std::env::var("IAMGEN_PLAN_CALLS_ROLES").ok().map_or_else(
+        || vec![0, 300, 3_000],
+        |text| {
             text.split(',')
                 .filter_map(|n| n.trim().parse().ok())
                 .collect()
-        })
-        .unwrap_or_else(|| vec![0, 300, 3_000]);
+        },
+    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

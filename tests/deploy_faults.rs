@@ -11,6 +11,8 @@
 
 pub mod support;
 
+use std::fmt::Write as _;
+
 use iamgen::deploy::{self, Session, SessionOptions, apply, plan};
 use iamgen::stack::Stack;
 use iamgen::{AccountId, PolicyDocument};
@@ -190,7 +192,9 @@ fn a_bucket_is_made_in_the_session_region() {
             .await
             .expect("the bucket's location");
         assert_eq!(
-            location.location_constraint().map(|c| c.as_str()),
+            location
+                .location_constraint()
+                .map(deploy::sdk::s3::types::BucketLocationConstraint::as_str),
             Some("eu-west-1")
         );
         let again = plan(&admin, &stack, STACK).await.expect("a plan");
@@ -233,9 +237,9 @@ fn larger_stack(roles: usize, users: usize, version: u32) -> Stack {
     let mut stack = scenario_with(&format!("Round{version}"));
     let (stuzio, _) = stack.accounts().next().expect("Stuzio");
     let (acme, _) = stack.accounts().nth(1).expect("Acme");
-    let trust = PolicyDocument::from_json(&format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::183438944504:root"}},"Action":"sts:AssumeRole"}}]}}"#
-    ))
+    let trust = PolicyDocument::from_json(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::183438944504:root"},"Action":"sts:AssumeRole"}]}"#,
+    )
     .expect("a trust policy");
     for index in 0..roles {
         let role = stack
@@ -475,7 +479,7 @@ fn every_spec_converges_under_a_third_of_requests_failing() {
                 let planned = match plan(&faulty, stack, STACK).await {
                     Ok(planned) => planned,
                     Err(error) => {
-                        log.push_str(&format!("{what}, round {rounds}: plan: {error}\n"));
+                        let _ = writeln!(log, "{what}, round {rounds}: plan: {error}");
                         continue;
                     }
                 };
@@ -483,7 +487,7 @@ fn every_spec_converges_under_a_third_of_requests_failing() {
                     break;
                 }
                 let report = apply(&faulty, &planned).await;
-                log.push_str(&format!("{what}, round {rounds}:\n{}", report.to_text()));
+                let _ = write!(log, "{what}, round {rounds}:\n{}", report.to_text());
             }
             let planned = plan(&direct, stack, STACK).await.expect("a plan");
             assert!(planned.is_empty(), "{what}: {}", planned.to_text());

@@ -517,9 +517,8 @@ async fn create_policy_version(
             .config_override(single_attempt.clone())
             .send()
             .await;
-        let error = match result {
-            Ok(_) => return Ok(()),
-            Err(error) => error,
+        let Err(error) = result else {
+            return Ok(());
         };
         if attempt >= attempts || !worth_retrying(&error) {
             return Err(failed(account, "CreatePolicyVersion")(error));

@@ -223,8 +223,45 @@ pub(crate) async fn read_account(
     let iam = &clients.iam;
     let mut live = LiveAccount::default();
     let pages = authorization_details(iam, account).await?;
+    read_roles(iam, account, &pages, declared, stack_name, &mut live).await?;
+    read_policies(iam, account, &pages, declared, stack_name, &mut live).await?;
+    read_users(&pages, declared, stack_name, &mut live)?;
+    read_groups(&pages, declared, &mut live)?;
 
-    for role in pages.iter().flat_map(|page| page.role_detail_list()) {
+    if !declared.buckets.is_empty() {
+        let buckets = clients
+            .s3
+            .list_buckets()
+            .send()
+            .await
+            .map_err(failed(account, "ListBuckets"))?;
+        live.buckets = buckets
+            .buckets()
+            .iter()
+            .filter_map(|bucket| bucket.name().map(str::to_owned))
+            .collect();
+        for bucket in declared.buckets.intersection(&live.buckets) {
+            if public_access_blocked(clients, account, bucket).await? {
+                live.public_access_blocked.insert(bucket.clone());
+            }
+        }
+    }
+    Ok(live)
+}
+
+/// The roles `declared` names or this stack owns, with what `GetRole` adds to the details.
+async fn read_roles(
+    iam: &aws_sdk_iam::Client,
+    account: &str,
+    pages: &[GetAccountAuthorizationDetailsOutput],
+    declared: &Declared,
+    stack_name: &str,
+    live: &mut LiveAccount,
+) -> Result<(), DeployError> {
+    for role in pages
+        .iter()
+        .flat_map(GetAccountAuthorizationDetailsOutput::role_detail_list)
+    {
         let Some(name) = role.role_name() else {
             continue;
         };
@@ -263,8 +300,22 @@ pub(crate) async fn read_account(
             },
         );
     }
+    Ok(())
+}
 
-    for policy in pages.iter().flat_map(|page| page.policies()) {
+/// The customer managed policies `declared` names or this stack owns (their tags one call each).
+async fn read_policies(
+    iam: &aws_sdk_iam::Client,
+    account: &str,
+    pages: &[GetAccountAuthorizationDetailsOutput],
+    declared: &Declared,
+    stack_name: &str,
+    live: &mut LiveAccount,
+) -> Result<(), DeployError> {
+    for policy in pages
+        .iter()
+        .flat_map(GetAccountAuthorizationDetailsOutput::policies)
+    {
         let Some(arn) = policy.arn() else {
             continue;
         };
@@ -321,8 +372,20 @@ pub(crate) async fn read_account(
             },
         );
     }
+    Ok(())
+}
 
-    for user in pages.iter().flat_map(|page| page.user_detail_list()) {
+/// The users `declared` names or this stack owns.
+fn read_users(
+    pages: &[GetAccountAuthorizationDetailsOutput],
+    declared: &Declared,
+    stack_name: &str,
+    live: &mut LiveAccount,
+) -> Result<(), DeployError> {
+    for user in pages
+        .iter()
+        .flat_map(GetAccountAuthorizationDetailsOutput::user_detail_list)
+    {
         let Some(name) = user.user_name() else {
             continue;
         };
@@ -341,9 +404,19 @@ pub(crate) async fn read_account(
             },
         );
     }
+    Ok(())
+}
 
-    // Groups: IAM groups take no tags, so only declared groups are read (and none is ever deleted).
-    for group in pages.iter().flat_map(|page| page.group_detail_list()) {
+/// The groups `declared` names: IAM groups take no tags, so no other group is read (and none is ever deleted).
+fn read_groups(
+    pages: &[GetAccountAuthorizationDetailsOutput],
+    declared: &Declared,
+    live: &mut LiveAccount,
+) -> Result<(), DeployError> {
+    for group in pages
+        .iter()
+        .flat_map(GetAccountAuthorizationDetailsOutput::group_detail_list)
+    {
         let Some(name) = group.group_name() else {
             continue;
         };
@@ -359,24 +432,5 @@ pub(crate) async fn read_account(
             },
         );
     }
-
-    if !declared.buckets.is_empty() {
-        let buckets = clients
-            .s3
-            .list_buckets()
-            .send()
-            .await
-            .map_err(failed(account, "ListBuckets"))?;
-        live.buckets = buckets
-            .buckets()
-            .iter()
-            .filter_map(|bucket| bucket.name().map(str::to_owned))
-            .collect();
-        for bucket in declared.buckets.intersection(&live.buckets) {
-            if public_access_blocked(clients, account, bucket).await? {
-                live.public_access_blocked.insert(bucket.clone());
-            }
-        }
-    }
-    Ok(live)
+    Ok(())
 }
