@@ -183,7 +183,9 @@ fn tags(
     }
 }
 
-/// The permissions boundary: set once its policy exists, removed when the stack declares none.
+/// The permissions boundary: set once its policy exists, removed when the stack declares none. A boundary that
+/// is not a customer managed policy of the account (an AWS managed one) stays: a stack cannot declare it, so
+/// removing it would be a change no spec could undo, and an imported role would never plan clean.
 fn boundary(context: &Context<'_>, role: &Role, current: Option<&LiveRole>, out: &mut Changes<'_>) {
     let name_of = |arn: &String| arn.rsplit('/').next().unwrap_or(arn).to_owned();
     let desired = role
@@ -214,7 +216,9 @@ fn boundary(context: &Context<'_>, role: &Role, current: Option<&LiveRole>, out:
                 )];
             }
         }
-        (None, Some(found)) => {
+        (None, Some(found))
+            if found.starts_with(&format!("arn:aws:iam::{}:policy/", context.account.id)) =>
+        {
             let change = out.push(
                 phase::REVOKES,
                 ChangeKind::Delete,

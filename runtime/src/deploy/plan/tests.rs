@@ -550,6 +550,14 @@ fn a_boundary_set_by_hand_is_removed_and_a_new_one_says_old_and_new() {
 }
 
 #[test]
+fn an_aws_managed_boundary_stays_as_aws_managed_policies_do() {
+    let (stack, account, mut live) = stuzio();
+    role_of(&mut live).boundary = Some("arn:aws:iam::aws:policy/PowerUserAccess".to_owned());
+    let plan = plan_for(&stack, account, &live).unwrap();
+    assert!(plan.is_empty(), "{}", plan.to_text());
+}
+
+#[test]
 fn the_json_plan_keeps_its_fields_and_adds_the_diff_and_the_reason() {
     let (stack, account, mut live) = stuzio();
     role_of(&mut live).max_session_duration = 7_200;
