@@ -104,39 +104,39 @@ pub enum RenderError {
 const TEMPLATES: &[(&str, &str)] = &[
     (
         "terraform/versions.tf",
-        include_str!("../../../templates/terraform/versions.tf.hbs"),
+        include_str!("../../templates/terraform/versions.tf.hbs"),
     ),
     (
         "terraform/providers.tf",
-        include_str!("../../../templates/terraform/providers.tf.hbs"),
+        include_str!("../../templates/terraform/providers.tf.hbs"),
     ),
     (
         "terraform/variables.tf",
-        include_str!("../../../templates/terraform/variables.tf.hbs"),
+        include_str!("../../templates/terraform/variables.tf.hbs"),
     ),
     (
         "terraform/account.tf",
-        include_str!("../../../templates/terraform/account.tf.hbs"),
+        include_str!("../../templates/terraform/account.tf.hbs"),
     ),
     (
         "terraform/outputs.tf",
-        include_str!("../../../templates/terraform/outputs.tf.hbs"),
+        include_str!("../../templates/terraform/outputs.tf.hbs"),
     ),
     (
         "terraform/README.md",
-        include_str!("../../../templates/terraform/README.md.hbs"),
+        include_str!("../../templates/terraform/README.md.hbs"),
     ),
     (
         "cloudformation/README.md",
-        include_str!("../../../templates/cloudformation/README.md.hbs"),
+        include_str!("../../templates/cloudformation/README.md.hbs"),
     ),
     (
         "diagram/diagram.mmd",
-        include_str!("../../../templates/diagram/diagram.mmd.hbs"),
+        include_str!("../../templates/diagram/diagram.mmd.hbs"),
     ),
     (
         "diagram/diagram.dot",
-        include_str!("../../../templates/diagram/diagram.dot.hbs"),
+        include_str!("../../templates/diagram/diagram.dot.hbs"),
     ),
 ];
 
