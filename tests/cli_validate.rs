@@ -378,10 +378,8 @@ fn corpus_reports() {
 fn an_unknown_allow_code_is_rejected_with_a_did_you_mean() {
     let policy = r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#;
     // Before the registry, the misspelt code was accepted and allowed nothing.
-    let output = iamgen(
-        &["validate", "--allow", "MISSING_VERSON", "-"],
-        Some(policy),
-    ); // misspelt on purpose
+    let misspelt = "MISSING_VERSON"; // misspelt on purpose
+    let output = iamgen(&["validate", "--allow", misspelt, "-"], Some(policy));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -198,7 +198,11 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
             if !matches!(name, "target" | "node_modules" | ".git" | "snapshots") {
                 collect(&path, files);
             }
-        } else if name.ends_with(".rs") || name.ends_with(".md") || name.ends_with(".toml") {
+        } else if path.extension().is_some_and(|extension| {
+            ["rs", "md", "toml"]
+                .iter()
+                .any(|known| extension.eq_ignore_ascii_case(known))
+        }) {
             files.push(path);
         }
     }
