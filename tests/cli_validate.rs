@@ -373,3 +373,29 @@ fn corpus_reports() {
     }
     assert_eq!(total, 351, "every corpus file is in one group");
 }
+
+#[test]
+fn an_unknown_allow_code_is_rejected_with_a_did_you_mean() {
+    let policy = r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#;
+    // Before the registry, the misspelt code was accepted and allowed nothing.
+    let misspelt = "MISSING_VERSON"; // misspelt on purpose
+    let output = iamgen(&["validate", "--allow", misspelt, "-"], Some(policy));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("'--allow <CODE>'")
+            && stderr
+                .contains("unknown lint code `MISSING_VERSON`; did you mean `MISSING_VERSION`?"), // misspelt on purpose
+        "{stderr}"
+    );
+    let output = iamgen(
+        &["validate", "--allow", "MISSING_VERSION", "-"],
+        Some(policy),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

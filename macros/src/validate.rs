@@ -122,11 +122,17 @@ pub(crate) fn kind_path(kind: PolicyKind) -> TokenStream {
 pub(crate) fn parse_allow(content: syn::parse::ParseStream<'_>) -> syn::Result<Vec<String>> {
     let mut codes = Vec::new();
     while !content.is_empty() {
-        let code = if content.peek(syn::LitStr) {
-            content.parse::<syn::LitStr>()?.value()
+        let (code, span) = if content.peek(syn::LitStr) {
+            let literal = content.parse::<syn::LitStr>()?;
+            (literal.value(), literal.span())
         } else {
-            content.parse::<syn::Ident>()?.to_string()
+            let ident = content.parse::<syn::Ident>()?;
+            (ident.to_string(), ident.span())
         };
+        // A misspelt code would otherwise allow nothing, silently.
+        if let Err(unknown) = lint::codes::check(&code) {
+            return Err(syn::Error::new(span, unknown));
+        }
         codes.push(code);
         if content.is_empty() {
             break;

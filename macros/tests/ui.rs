@@ -20,6 +20,7 @@ fn ui() {
         "warning",
         "variable",
         "names",
+        "allow",
     ] {
         cases.compile_fail(format!("tests/ui/{topic}/*.rs"));
     }

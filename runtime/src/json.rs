@@ -9,6 +9,7 @@
 //! Strings without escapes borrow from the source, so a parse allocates only for arrays, objects and escaped
 //! strings.
 
+use crate::lint::codes;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
@@ -217,12 +218,12 @@ impl JsonError {
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self.kind {
-            JsonErrorKind::DuplicateKey { .. } => "DUPLICATE_KEY",
+            JsonErrorKind::DuplicateKey { .. } => codes::DUPLICATE_KEY.name,
             JsonErrorKind::ForbiddenChar(_)
             | JsonErrorKind::CurlyQuote(_)
-            | JsonErrorKind::ByteOrderMark => "INVALID_CHARACTER",
-            JsonErrorKind::TooLarge | JsonErrorKind::TooDeep => "POLICY_TOO_LARGE",
-            _ => "JSON_SYNTAX_ERROR",
+            | JsonErrorKind::ByteOrderMark => codes::INVALID_CHARACTER.name,
+            JsonErrorKind::TooLarge | JsonErrorKind::TooDeep => codes::POLICY_TOO_LARGE.name,
+            _ => codes::JSON_SYNTAX_ERROR.name,
         }
     }
 

@@ -21,6 +21,7 @@
 //! assert!(PolicyPath::new("/${aws:username}/").is_err());
 //! ```
 
+use crate::lint::codes;
 use std::borrow::Borrow;
 use std::fmt;
 
@@ -87,12 +88,14 @@ impl NameKind {
             | NameKind::UserName
             | NameKind::GroupName
             | NameKind::PolicyName
-            | NameKind::InlinePolicyName => "INVALID_NAME",
-            NameKind::Path | NameKind::PolicyPath => "INVALID_PATH",
-            NameKind::RoleDescription | NameKind::PolicyDescription => "INVALID_DESCRIPTION",
-            NameKind::TagKey | NameKind::TagValue => "INVALID_TAG",
-            NameKind::ExternalId => "INVALID_EXTERNAL_ID",
-            NameKind::BucketName => "INVALID_BUCKET_NAME",
+            | NameKind::InlinePolicyName => codes::INVALID_NAME.name,
+            NameKind::Path | NameKind::PolicyPath => codes::INVALID_PATH.name,
+            NameKind::RoleDescription | NameKind::PolicyDescription => {
+                codes::INVALID_DESCRIPTION.name
+            }
+            NameKind::TagKey | NameKind::TagValue => codes::INVALID_TAG.name,
+            NameKind::ExternalId => codes::INVALID_EXTERNAL_ID.name,
+            NameKind::BucketName => codes::INVALID_BUCKET_NAME.name,
         }
     }
 

@@ -33,8 +33,9 @@ pub(crate) struct ValidateArgs {
     /// Where identity policies are used, which sets their size quota.
     #[arg(long, value_enum, default_value_t = IdentityUse::Managed)]
     identity_use: IdentityUse,
-    /// Leave out findings with this code (repeatable), such as `MISSING_VERSION`.
-    #[arg(long = "allow", value_name = "CODE")]
+    /// Leave out findings with this code (repeatable), such as `MISSING_VERSION`; docs/lint-codes.md lists
+    /// the codes.
+    #[arg(long = "allow", value_name = "CODE", value_parser = known_code)]
     allow: Vec<String>,
     /// Also check each policy's references against a stack: `scenario`, the built-in reference scenario.
     /// Catches buckets and roles named differently from the ones the stack declares.
@@ -43,6 +44,11 @@ pub(crate) struct ValidateArgs {
     /// Policy files, directories (every `*.json` below them), or `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+}
+
+/// Rejects a code that is not in the registry: a misspelt code would otherwise allow nothing, silently.
+fn known_code(name: &str) -> Result<String, lint::codes::UnknownCode> {
+    lint::codes::check(name).map(|code| code.name.to_owned())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -815,9 +815,12 @@ impl ImportedStack {
                 let allow = if lint::size_without_whitespace(document.document)
                     > IdentityPolicyUse::Managed.quota()
                 {
-                    ", allow(POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA)"
+                    format!(
+                        ", allow({})",
+                        lint::codes::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA
+                    )
                 } else {
-                    ""
+                    String::new()
                 };
                 let _ = writeln!(out, "    policy!({kind}{allow} {body}).document()\n}}\n");
                 uses_macro = true;

@@ -1,5 +1,6 @@
 //! Actions: well-formed, of a known service, existing, wildcards that match something, no redundancy.
 
+use super::codes;
 use super::context::{At, Context, Entry, child, item_pointer};
 use crate::catalog::{ActionInfo, catalog};
 use crate::diagnostic::Severity;
@@ -32,7 +33,7 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
     if let Err(error) = Action::check(text) {
         let trimmed = text.trim();
         let finding = cx.report(
-            "INVALID_ACTION_FORMAT",
+            codes::INVALID_ACTION_FORMAT.name,
             Severity::Error,
             error.to_string(),
             pointer,
@@ -55,7 +56,7 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
     };
     if glob::has_wildcard(service_part) {
         cx.report(
-            "WILDCARD_IN_SERVICE_NAME",
+            codes::WILDCARD_IN_SERVICE_NAME.name,
             Severity::Suggestion,
             format!("`{text}` has a wildcard in the service name, which may match services you did not mean"),
             pointer,
@@ -67,7 +68,7 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
     let Some(service) = catalog().service(service_part) else {
         let suggestion = catalog().suggest_service(service_part);
         let finding = cx.report(
-            "INVALID_SERVICE_IN_ACTION",
+            codes::INVALID_SERVICE_IN_ACTION.name,
             Severity::Error,
             format!("unknown service `{service_part}` in `{text}`"),
             pointer,
@@ -87,7 +88,7 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
     if !glob::has_wildcard(name) {
         let suggestion = catalog().suggest_action(text);
         let finding = cx.report(
-            "INVALID_ACTION",
+            codes::INVALID_ACTION.name,
             Severity::Error,
             format!("unknown action `{text}`"),
             pointer,
@@ -105,7 +106,7 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
         return;
     }
     cx.report(
-        "WILDCARD_MATCHES_NO_ACTION",
+        codes::WILDCARD_MATCHES_NO_ACTION.name,
         Severity::Error,
         format!(
             "`{text}` matches no `{}` action, so it covers nothing",
@@ -153,7 +154,7 @@ fn check_redundant<T>(
         });
         if let Some((_, by)) = covering {
             cx.report(
-                "REDUNDANT_ACTION",
+                codes::REDUNDANT_ACTION.name,
                 Severity::Suggestion,
                 format!("`{action}` is already covered by `{by}` in the same statement"),
                 item_pointer(base, shape, index),

@@ -1,6 +1,7 @@
 //! Conditions: operators that fit their keys, keys IAM knows and that apply to the statement's actions, and
 //! values of the operator's type.
 
+use super::codes;
 use std::net::IpAddr;
 
 use super::context::{At, Context, Located, child, item_pointer, placeholder_help};
@@ -49,7 +50,7 @@ fn check_operator(cx: &mut Context<'_, '_>, block: &ConditionBlock, pointer: &st
     }
     if operator.if_exists {
         cx.report(
-            "NULL_WITH_IF_EXISTS",
+            codes::NULL_WITH_IF_EXISTS.name,
             Severity::Error,
             format!("`{operator}`: the `Null` operator cannot take the `IfExists` suffix"),
             pointer.to_owned(),
@@ -59,7 +60,7 @@ fn check_operator(cx: &mut Context<'_, '_>, block: &ConditionBlock, pointer: &st
     }
     if operator.qualifier.is_some() {
         cx.report(
-            "NULL_WITH_QUALIFIER",
+            codes::NULL_WITH_QUALIFIER.name,
             Severity::Suggestion,
             format!("`{operator}`: `Null` with a set qualifier always gives the same answer as `Null` alone"),
             pointer.to_owned(),
@@ -76,7 +77,7 @@ fn check_duplicate_keys(cx: &mut Context<'_, '_>, block: &ConditionBlock, pointe
             .find(|e| e.key.eq_ignore_ascii_case(&entry.key))
         {
             cx.report(
-                "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+                codes::DUPLICATE_KEYS_WITH_DIFFERENT_CASE.name,
                 Severity::Error,
                 format!(
                     "`{}` and `{}` are the same condition key (names are case-insensitive) in one `{}` block",
@@ -93,7 +94,7 @@ fn check_duplicate_keys(cx: &mut Context<'_, '_>, block: &ConditionBlock, pointe
 fn check_key(cx: &mut Context<'_, '_>, name: &str, key: Key, pointer: &str) {
     let (code, message, suggestion) = match key {
         Key::Malformed => (
-            "INVALID_CONDITION_KEY_FORMAT",
+            codes::INVALID_CONDITION_KEY_FORMAT.name,
             format!(
                 "`{name}` is not a condition key; keys are written `service:name`, such as `aws:SourceIp`"
             ),
@@ -103,7 +104,7 @@ fn check_key(cx: &mut Context<'_, '_>, name: &str, key: Key, pointer: &str) {
             global: true,
             suggestion,
         } => (
-            "INVALID_GLOBAL_CONDITION_KEY",
+            codes::INVALID_GLOBAL_CONDITION_KEY.name,
             format!("unknown global condition key `{name}`"),
             suggestion,
         ),
@@ -119,14 +120,18 @@ fn check_key(cx: &mut Context<'_, '_>, name: &str, key: Key, pointer: &str) {
                     "unknown condition key `{name}`: `{prefix}` is neither a service nor an identity provider"
                 )
             };
-            ("INVALID_SERVICE_CONDITION_KEY", message, suggestion)
+            (
+                codes::INVALID_SERVICE_CONDITION_KEY.name,
+                message,
+                suggestion,
+            )
         }
         Key::Global {
             deprecated: Some(replacement),
             ..
         } => {
             let finding = cx.report(
-                "DEPRECATED_GLOBAL_CONDITION_KEY",
+                codes::DEPRECATED_GLOBAL_CONDITION_KEY.name,
                 Severity::Warning,
                 format!("`{name}` is deprecated"),
                 pointer.to_owned(),
@@ -203,7 +208,7 @@ fn check_operator_fits_key(
         if !allowed.contains(&family) {
             let names: Vec<&str> = allowed.iter().map(|f| family_name(*f)).collect();
             cx.report(
-                "TYPE_MISMATCH",
+                codes::TYPE_MISMATCH.name,
                 Severity::Warning,
                 format!(
                     "`{operator}` compares {} values, but `{}` is of type {}, so the comparison never matches as meant",
@@ -220,7 +225,7 @@ fn check_operator_fits_key(
     match (operator.qualifier, key.is_multivalued()) {
         (Some(SetQualifier::ForAllValues), Some(false)) if effect == Effect::Allow => {
             cx.report(
-                "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+                codes::FORALLVALUES_WITH_SINGLE_VALUED_KEY.name,
                 Severity::SecurityWarning,
                 format!(
                     "`ForAllValues` with the single-valued key `{}` also matches requests without the key, which is \
@@ -234,7 +239,7 @@ fn check_operator_fits_key(
         }
         (None, Some(true)) => {
             cx.report(
-                "MISSING_QUALIFIER",
+                codes::MISSING_QUALIFIER.name,
                 Severity::Error,
                 format!(
                     "`{}` can hold several values in one request; `{operator}` without `ForAllValues:` or \
@@ -273,7 +278,7 @@ fn check_values(
         let has_variable = matches!(value, ConditionValue::String(s) if variables(s).iter().any(|v| matches!(v, Variable::Named { .. })));
         if has_variable && !matches!(family, OperatorFamily::String | OperatorFamily::Arn) {
             cx.report(
-                "INVALID_VARIABLE_FOR_OPERATOR",
+                codes::INVALID_VARIABLE_FOR_OPERATOR.name,
                 Severity::Error,
                 format!("`{text}`: policy variables can only be used with String and Arn operators, not `{operator}`"),
                 value_pointer,
@@ -284,33 +289,33 @@ fn check_values(
         }
         let problem = match family {
             OperatorFamily::Bool | OperatorFamily::Null => (!is_boolean(value)).then_some((
-                "TYPE_MISMATCH_BOOLEAN",
+                codes::TYPE_MISMATCH_BOOLEAN.name,
                 format!("`{text}` is not a boolean, so `{operator}` never matches it"),
                 "write `true` or `false`",
             )),
             OperatorFamily::Numeric => (!is_number(value)).then_some((
-                "TYPE_MISMATCH_NUMBER",
+                codes::TYPE_MISMATCH_NUMBER.name,
                 format!("`{text}` is not a number, so `{operator}` never matches it"),
                 "write a number, such as `3600`",
             )),
             OperatorFamily::Date => (!is_date(value)).then_some((
-                "TYPE_MISMATCH_DATE",
+                codes::TYPE_MISMATCH_DATE.name,
                 format!("`{text}` is not a date IAM can read, so `{operator}` never matches it"),
                 "write an ISO 8601 date such as `2026-01-31` or `2026-01-31T12:00:00Z`, or epoch seconds",
             )),
             OperatorFamily::Binary => (!is_base64(text)).then_some((
-                "TYPE_MISMATCH_STRING",
+                codes::TYPE_MISMATCH_STRING.name,
                 format!("`{text}` is not base64, which `BinaryEquals` compares"),
                 "write the value base64-encoded",
             )),
             OperatorFamily::Arn => (!is_arn_value(text)).then_some((
-                "TYPE_MISMATCH_ARN",
+                codes::TYPE_MISMATCH_ARN.name,
                 format!("`{text}` is not an ARN, so `{operator}` never matches it"),
                 "write an ARN such as `arn:aws:iam::111122223333:role/Name`, wildcards allowed",
             )),
             OperatorFamily::IpAddress => match parse_cidr(text) {
                 None => Some((
-                    "TYPE_MISMATCH_IP_RANGE",
+                    codes::TYPE_MISMATCH_IP_RANGE.name,
                     format!("`{text}` is not an IP address or CIDR range"),
                     "write an address or a range such as `203.0.113.0/24` or `2001:db8::/32`",
                 )),
@@ -322,7 +327,7 @@ fn check_values(
                     }
                     if let Some(normal) = cidr.normalized() {
                         let finding = cx.report(
-                            "IMPROVE_IP_RANGE",
+                            codes::IMPROVE_IP_RANGE.name,
                             Severity::Suggestion,
                             format!("`{text}` has bits set past its prefix, which IAM ignores"),
                             value_pointer.clone(),
@@ -344,7 +349,7 @@ fn check_values(
                 );
                 let stripped = text.replace("${*}", "").replace("${?}", "");
                 (exact && glob::has_wildcard(&stripped)).then_some((
-                    "WILDCARD_WITHOUT_LIKE_OPERATOR",
+                    codes::WILDCARD_WITHOUT_LIKE_OPERATOR.name,
                     format!("`{text}` holds `*` or `?`, which `{operator}` compares literally"),
                     "to match a pattern, use `StringLike` (or `StringNotLike`)",
                 ))
@@ -362,23 +367,23 @@ fn check_values(
         let negated = operator.base.is_negated();
         let (code, severity, message) = match (public == 0, negated) {
             (true, false) => (
-                "PRIVATE_IP_ADDRESS",
+                codes::PRIVATE_IP_ADDRESS.name,
                 Severity::Error,
                 "`aws:SourceIp` holds only private addresses, which requests reaching AWS never come from, so the \
                  condition never matches",
             ),
             (true, true) => (
-                "PRIVATE_NOTIPADDRESS",
+                codes::PRIVATE_NOTIPADDRESS.name,
                 Severity::Error,
                 "`aws:SourceIp` holds only private addresses, so `NotIpAddress` always matches and has no effect",
             ),
             (false, false) => (
-                "PRIVATE_IP_ADDRESS_SUBSET",
+                codes::PRIVATE_IP_ADDRESS_SUBSET.name,
                 Severity::Suggestion,
                 "`aws:SourceIp` mixes private and public addresses; the private ones never match",
             ),
             (false, true) => (
-                "PRIVATE_NOTIPADDRESS_SUBSET",
+                codes::PRIVATE_NOTIPADDRESS_SUBSET.name,
                 Severity::Suggestion,
                 "`aws:SourceIp` mixes private and public addresses; the private ones have no effect",
             ),
@@ -440,7 +445,7 @@ fn check_key_applies(
     };
 
     cx.report(
-        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+        codes::UNSUPPORTED_ACTION_FOR_CONDITION_KEY.name,
         severity,
         format!(
             "no action of this statement supports the condition key `{}`, {consequence}",

@@ -19,6 +19,7 @@
 //! ```
 
 mod actions;
+pub mod codes;
 mod conditions;
 mod context;
 mod keys;

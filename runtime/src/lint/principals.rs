@@ -2,6 +2,7 @@
 //! to everyone; federated principals with the action their provider uses.
 
 use super::PolicyKind;
+use super::codes;
 use super::context::{At, Context, child, item_pointer, placeholder_help};
 use crate::diagnostic::Severity;
 use crate::policy::{
@@ -43,7 +44,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
             && kind != PolicyKind::Trust
         {
             cx.report(
-                "ALLOW_WITH_NOTPRINCIPAL",
+                codes::ALLOW_WITH_NOTPRINCIPAL.name,
                 Severity::SecurityWarning,
                 "`Allow` with `NotPrincipal` grants access to everyone except the principals listed, anonymous \
                  users included",
@@ -117,7 +118,7 @@ fn check_wildcard(
     match kind {
         PolicyKind::Trust => {
             cx.report(
-                "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+                codes::ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL.name,
                 Severity::Error,
                 "a role trust policy cannot trust `*`: anyone in any account could assume the role",
                 pointer,
@@ -132,7 +133,7 @@ fn check_wildcard(
         _ if narrowed => {}
         _ => {
             cx.report(
-                "PUBLIC_PRINCIPAL",
+                codes::PUBLIC_PRINCIPAL.name,
                 Severity::SecurityWarning,
                 "`*` as the principal of an `Allow` admits anyone, anonymous users included, and no condition \
                  narrows it",
@@ -155,7 +156,7 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
     let trimmed = value.trim();
     if trimmed != value {
         let finding = cx.report(
-            "INVALID_PRINCIPAL_ARN",
+            codes::INVALID_PRINCIPAL_ARN.name,
             Severity::Error,
             format!("`{value}` has whitespace around it, so it names no principal"),
             pointer,
@@ -171,9 +172,9 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
         }
         if value.len() == 21 && (value.starts_with("AIDA") || value.starts_with("AROA")) {
             let (code, what) = if value.starts_with("AIDA") {
-                ("INVALID_USER_REFERENCE", "user")
+                (codes::INVALID_USER_REFERENCE.name, "user")
             } else {
-                ("INVALID_ROLE_REFERENCE", "role")
+                (codes::INVALID_ROLE_REFERENCE.name, "role")
             };
             cx.report(
                 code,
@@ -187,7 +188,7 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
         }
         let digits = value.bytes().all(|b| b.is_ascii_digit());
         cx.report(
-            "INVALID_ACCOUNT_ID",
+            codes::INVALID_ACCOUNT_ID.name,
             Severity::Error,
             if digits {
                 format!(
@@ -210,14 +211,14 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
     let arn = match Arn::parse(value) {
         Ok(arn) => arn,
         Err(error) => {
-            cx.report("INVALID_PRINCIPAL_ARN", Severity::Error, error.to_string(), pointer, At::Value).help =
+            cx.report(codes::INVALID_PRINCIPAL_ARN.name, Severity::Error, error.to_string(), pointer, At::Value).help =
                 Some("write the principal as `arn:aws:iam::111122223333:root`, `...:role/Name` or `...:user/Name`".to_owned());
             return;
         }
     };
     if value.contains(['*', '?']) {
         cx.report(
-            "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+            codes::UNSUPPORTED_WILDCARD_IN_PRINCIPAL.name,
             Severity::Error,
             format!("`{value}`: wildcards are not supported in principal ARNs"),
             pointer,
@@ -231,7 +232,7 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
     }
     if !matches!(arn.service(), "iam" | "sts") {
         cx.report(
-            "INVALID_PRINCIPAL_ARN",
+            codes::INVALID_PRINCIPAL_ARN.name,
             Severity::Error,
             format!(
                 "`{value}` is a `{}` ARN, not an IAM principal",
@@ -248,7 +249,7 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
     }
     if !AccountId::is_valid(arn.account()) {
         cx.report(
-            "INVALID_ACCOUNT_ID",
+            codes::INVALID_ACCOUNT_ID.name,
             Severity::Error,
             format!(
                 "the account `{}` in `{value}` is not a 12-digit account id",
@@ -276,7 +277,7 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
         .any(|p| resource.starts_with(p));
     if !known {
         cx.report(
-            "INVALID_PRINCIPAL_ARN",
+            codes::INVALID_PRINCIPAL_ARN.name,
             Severity::Error,
             format!("`{value}` names no kind of principal IAM knows (`{resource}`)"),
             pointer,
@@ -288,7 +289,7 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
         );
     } else if resource.starts_with("group/") {
         cx.report(
-            "INVALID_PRINCIPAL_ARN",
+            codes::INVALID_PRINCIPAL_ARN.name,
             Severity::Error,
             format!("`{value}`: an IAM group cannot be a principal"),
             pointer,
@@ -313,7 +314,7 @@ fn check_service(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
     });
     if !well_formed {
         cx.report(
-            "INVALID_SERVICE_PRINCIPAL_FORMAT",
+            codes::INVALID_SERVICE_PRINCIPAL_FORMAT.name,
             Severity::Error,
             format!("`{value}` is not a service principal"),
             pointer,
@@ -345,7 +346,7 @@ fn check_federated(
     let grants = |name: &str| actions.iter().any(|a| a.matches(name));
     if !grants(expected) {
         cx.report(
-            "MISMATCHED_ACTION_FOR_PRINCIPAL",
+            codes::MISMATCHED_ACTION_FOR_PRINCIPAL.name,
             Severity::Error,
             format!("`{value}` can only assume the role through `{expected}`, which the statement does not grant"),
             pointer,
@@ -376,7 +377,7 @@ fn check_trust_actions(
             || text.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity")
         {
             cx.report(
-                "MISMATCHED_ACTION_FOR_PRINCIPAL",
+                codes::MISMATCHED_ACTION_FOR_PRINCIPAL.name,
                 Severity::Error,
                 format!("`{text}` is for federated principals; the `AWS` principals here assume roles with `sts:AssumeRole`"),
                 item_pointer(&child(pointer, "Action"), actions, index),

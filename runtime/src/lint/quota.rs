@@ -1,6 +1,7 @@
 //! Size quotas, which depend on what the policy is and where it is attached.
 
 use super::PolicyKind;
+use super::codes;
 use super::context::{At, Context};
 use crate::diagnostic::Severity;
 
@@ -68,7 +69,7 @@ pub(super) fn check(
             (
                 compact(),
                 quota,
-                "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+                codes::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA.name,
                 Severity::Error,
                 identity_use.describe(),
                 "split the statements across several policies, or merge actions with wildcards such as `s3:Get*`",
@@ -84,7 +85,7 @@ pub(super) fn check(
             (
                 size,
                 TRUST_DEFAULT,
-                "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA",
+                codes::POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA.name,
                 severity,
                 "a role trust policy (default quota)",
                 "shorten it, or raise the account's quota (up to 4,096 characters) through Service Quotas",
@@ -94,9 +95,15 @@ pub(super) fn check(
             // Organizations counts whitespace too: the text as written, when there is one.
             let size = source.map_or_else(compact, |text| text.chars().count());
             let (code, what) = if cx.kind == PolicyKind::Scp {
-                ("POLICY_SIZE_EXCEEDS_SCP_QUOTA", "a service control policy")
+                (
+                    codes::POLICY_SIZE_EXCEEDS_SCP_QUOTA.name,
+                    "a service control policy",
+                )
             } else {
-                ("POLICY_SIZE_EXCEEDS_RCP_QUOTA", "a resource control policy")
+                (
+                    codes::POLICY_SIZE_EXCEEDS_RCP_QUOTA.name,
+                    "a resource control policy",
+                )
             };
             (
                 size,

@@ -1,6 +1,7 @@
 //! Resources: `*` or a well-formed ARN whose fields the service admits, and that some action of the statement
 //! applies to (otherwise the statement grants nothing on it).
 
+use super::codes;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -95,7 +96,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
             let trimmed = text.trim();
             let (code, help) = match &error {
                 ArnError::MissingPrefix(_) => (
-                    "INVALID_ARN_PREFIX",
+                    codes::INVALID_ARN_PREFIX.name,
                     "a resource is `*` or an ARN, such as `arn:aws:s3:::bucket/*`",
                 ),
                 ArnError::MissingFields { .. }
@@ -103,12 +104,12 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
                     field: "partition" | "service",
                     ..
                 } => (
-                    "MISSING_ARN_FIELD",
+                    codes::MISSING_ARN_FIELD.name,
                     "an ARN has six fields: arn:partition:service:region:account-id:resource",
                 ),
                 ArnError::UnclosedVariable(_) => return None,
                 _ => (
-                    "INVALID_ARN_RESOURCE",
+                    codes::INVALID_ARN_RESOURCE.name,
                     "remove the whitespace, or fix the resource part",
                 ),
             };
@@ -131,7 +132,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
     if service.bytes().any(|b| b.is_ascii_uppercase()) {
         let lower = text.replacen(service, &service.to_ascii_lowercase(), 1);
         let finding = cx.report(
-            "INVALID_ARN_SERVICE_CASE",
+            codes::INVALID_ARN_SERVICE_CASE.name,
             Severity::Error,
             format!("the service `{service}` in `{text}` must be lowercase"),
             pointer.to_owned(),
@@ -145,7 +146,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
     if !is_pattern(partition) && !PARTITIONS.contains(&partition) {
         let suggestion = crate::suggest::closest(partition, PARTITIONS);
         let finding = cx.report(
-            "INVALID_PARTITION",
+            codes::INVALID_PARTITION.name,
             Severity::Error,
             format!("`{partition}` in `{text}` is not an AWS partition"),
             pointer.to_owned(),
@@ -171,7 +172,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
         && !crate::AccountId::is_valid(account)
     {
         cx.report(
-            "INVALID_ARN_ACCOUNT",
+            codes::INVALID_ARN_ACCOUNT.name,
             Severity::Error,
             format!("the account `{account}` in `{text}` is not an account id"),
             pointer.to_owned(),
@@ -186,7 +187,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
     let region = arn.region();
     if !region.is_empty() && !is_pattern(region) && !is_region_shaped(region) {
         cx.report(
-            "INVALID_ARN_REGION",
+            codes::INVALID_ARN_REGION.name,
             Severity::Error,
             format!("`{region}` in `{text}` is not a region"),
             pointer.to_owned(),
@@ -203,7 +204,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
     }
     let Some(templates) = TEMPLATES.get(service) else {
         cx.report(
-            "UNKNOWN_ARN_SERVICE",
+            codes::UNKNOWN_ARN_SERVICE.name,
             Severity::Warning,
             format!("no resource type of any service has ARNs in the `{service}` namespace"),
             pointer.to_owned(),
@@ -239,9 +240,9 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
         for (value, none_allow, field) in namespace_fields {
             if !value.is_empty() && !is_pattern(value) && none_allow {
                 let code = if field == "region" {
-                    "ARN_REGION_NOT_ALLOWED"
+                    codes::ARN_REGION_NOT_ALLOWED.name
                 } else {
-                    "ARN_ACCOUNT_NOT_ALLOWED"
+                    codes::ARN_ACCOUNT_NOT_ALLOWED.name
                 };
                 let fixed = strip_field(&arn, field);
                 let finding = cx.report(
@@ -336,7 +337,7 @@ fn check_coverage(cx: &mut Context<'_, '_>, located: &Located<'_>, arns: &[(Arn,
             );
         }
         let finding = cx.report(
-            "RESOURCE_MATCHES_NO_ACTION",
+            codes::RESOURCE_MATCHES_NO_ACTION.name,
             severity,
             format!("no action of this statement applies to `{text}`, {consequence}"),
             pointer.clone(),

@@ -2,6 +2,7 @@
 //! include permissions management, and a trust that admits a whole account with nothing narrowing it.
 
 use super::PolicyKind;
+use super::codes;
 use super::context::{At, Context, Located, child, item_pointer};
 use super::kind::TRUST_ACTIONS;
 use crate::catalog::AccessLevel;
@@ -78,9 +79,9 @@ fn check_pass_role(cx: &mut Context<'_, '_>, located: &Located<'_>) {
                 return;
             };
             let code = match grant {
-                Grant::Explicit => "PASS_ROLE_WITH_STAR_IN_RESOURCE",
-                Grant::Wildcard => "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
-                Grant::NotAction => "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOTACTION",
+                Grant::Explicit => codes::PASS_ROLE_WITH_STAR_IN_RESOURCE.name,
+                Grant::Wildcard => codes::PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE.name,
+                Grant::NotAction => codes::PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOTACTION.name,
             };
             (
                 code,
@@ -89,9 +90,9 @@ fn check_pass_role(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         }
         Some(ResourceElement::NotResource(_)) => {
             let code = match grant {
-                Grant::Explicit => "PASS_ROLE_WITH_NOTRESOURCE",
-                Grant::Wildcard => "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOTRESOURCE",
-                Grant::NotAction => "PASS_ROLE_WITH_NOTACTION_AND_NOTRESOURCE",
+                Grant::Explicit => codes::PASS_ROLE_WITH_NOTRESOURCE.name,
+                Grant::Wildcard => codes::PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOTRESOURCE.name,
+                Grant::NotAction => codes::PASS_ROLE_WITH_NOTACTION_AND_NOTRESOURCE.name,
             };
             (code, child(&located.pointer, "NotResource"))
         }
@@ -137,7 +138,7 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
         let pointer = item_pointer(&base, actions, index);
         if action.as_str() == "*" {
             cx.report(
-                "WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
+                codes::WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT.name,
                 Severity::SecurityWarning,
                 format!(
                     "`*` allows every action of every service, permissions management included: {holder} can grant \
@@ -193,7 +194,7 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
             )
         };
         cx.report(
-            "WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
+            codes::WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT.name,
             Severity::SecurityWarning,
             format!(
                 "`{action}` includes {} permissions-management action{} ({examples}{}): {holder} can change who \
@@ -262,7 +263,7 @@ fn check_account_trust(cx: &mut Context<'_, '_>, located: &Located<'_>) {
             };
             let Some(account) = account else { continue };
             cx.report(
-                "TRUST_ACCOUNT_WITHOUT_CONDITION",
+                codes::TRUST_ACCOUNT_WITHOUT_CONDITION.name,
                 Severity::SecurityWarning,
                 format!(
                     "the role trusts all of account {account}: every principal there whose own policies allow \

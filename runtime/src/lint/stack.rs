@@ -4,6 +4,7 @@
 //! A single-policy linter cannot see that `arn:aws:s3:::com.stuzio.project-x` names no bucket while the stack
 //! declares `com.stuzio.projectx`: the policy is valid, and the role silently gets no access to the real bucket.
 
+use super::codes;
 use super::context::{At, Context, child, item_pointer};
 use super::{IdentityPolicyUse, Options, PolicyKind, Report};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -172,7 +173,7 @@ fn check_bucket(cx: &mut Context<'_, '_>, stack: &Stack, arn: &Arn, pointer: Str
         .unwrap_or_default();
     let fixed = arn.as_str().replacen(name, near, 1);
     let finding = cx.report(
-        "UNDECLARED_BUCKET",
+        codes::UNDECLARED_BUCKET.name,
         Severity::Error,
         format!(
             "`{name}` is not a bucket of this stack, which declares `{near}` (in {owner}): the policy grants nothing \
@@ -216,7 +217,7 @@ fn check_role(
         let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
         let near = crate::suggest::closest(name, names);
         let finding = cx.report(
-            "UNDECLARED_ROLE",
+            codes::UNDECLARED_ROLE.name,
             Severity::Error,
             format!(
                 "`{}` names no role of {} ({}), so `sts:AssumeRole` on it can never succeed",
@@ -265,7 +266,7 @@ fn check_role(
                 .map(|group| format!(" (through {})", stack.principal_label(group)))
                 .unwrap_or_default();
             cx.report(
-                "TRUST_DOES_NOT_ADMIT",
+                codes::TRUST_DOES_NOT_ADMIT.name,
                 Severity::Error,
                 format!(
                     "{}{through} in {} holds this permission, but the trust policy of role {} does not admit it \
@@ -365,7 +366,7 @@ fn dead_trusts(stack: &Stack, role: RoleRef) -> Vec<Diagnostic> {
                     );
                     let name = &stack.account(account).name;
                     cx.report(
-                        "DEAD_TRUST",
+                        codes::DEAD_TRUST.name,
                         Severity::Warning,
                         format!(
                             "the role trusts {name} ({account_id}), but no principal of {name} in this stack is \
@@ -488,7 +489,7 @@ fn quotas(stack: &Stack, principal: PrincipalRef) -> Vec<Diagnostic> {
             Severity::Warning
         };
         let mut finding = Diagnostic::error(
-            "ATTACHED_POLICIES_EXCEED_QUOTA",
+            codes::ATTACHED_POLICIES_EXCEED_QUOTA.name,
             format!(
                 "{} has {attached} managed policies attached, over the default quota of {ATTACHED_DEFAULT}",
                 stack.principal_label(principal)
@@ -516,7 +517,7 @@ fn quotas(stack: &Stack, principal: PrincipalRef) -> Vec<Diagnostic> {
             .sum();
         if size > limit {
             let mut finding = Diagnostic::error(
-                "INLINE_POLICIES_EXCEED_QUOTA",
+                codes::INLINE_POLICIES_EXCEED_QUOTA.name,
                 format!(
                     "the inline policies of {} total {size} characters, over the {limit} allowed for {what}",
                     stack.principal_label(principal)

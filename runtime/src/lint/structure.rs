@@ -1,5 +1,6 @@
 //! Elements a kind requires or forbids, statement ids, the version, and empty elements.
 
+use super::codes;
 use std::collections::HashMap;
 
 use super::PolicyKind;
@@ -15,7 +16,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
     let kind = cx.kind;
     if cx.document.version.is_none() {
         let finding = cx.report(
-            "MISSING_VERSION",
+            codes::MISSING_VERSION.name,
             Severity::Warning,
             "the policy has no `Version`, so IAM reads it as the 2008-10-17 language, in which `${...}` policy \
              variables are plain text",
@@ -27,7 +28,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
     }
     if cx.document.statement.is_empty() {
         cx.report(
-            "MISSING_STATEMENT",
+            codes::MISSING_STATEMENT.name,
             Severity::Error,
             "the `Statement` array is empty, so the policy grants and denies nothing",
             "/Statement".to_owned(),
@@ -44,7 +45,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
             let sid_pointer = child(pointer, "Sid");
             if sid.is_empty() {
                 cx.report(
-                    "EMPTY_SID_VALUE",
+                    codes::EMPTY_SID_VALUE.name,
                     Severity::Suggestion,
                     "the `Sid` is empty",
                     sid_pointer.clone(),
@@ -56,7 +57,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
             {
                 let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
                 let finding = cx.report(
-                    "UNSUPPORTED_SID",
+                    codes::UNSUPPORTED_SID.name,
                     Severity::Error,
                     format!(
                         "`{sid}`: the `Sid` of {} may hold only letters A-Z, a-z and digits 0-9",
@@ -75,11 +76,15 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
                 if sids[sid.as_str()] == 2 {
                     let (code, severity, wording) = match kind {
                         PolicyKind::Identity | PolicyKind::Trust => (
-                            "UNIQUE_SIDS_RECOMMENDED",
+                            codes::UNIQUE_SIDS_RECOMMENDED.name,
                             Severity::Warning,
                             "should be unique",
                         ),
-                        _ => ("UNIQUE_SIDS_REQUIRED", Severity::Error, "must be unique"),
+                        _ => (
+                            codes::UNIQUE_SIDS_REQUIRED.name,
+                            Severity::Error,
+                            "must be unique",
+                        ),
                     };
                     cx.report(
                         code,
@@ -113,12 +118,12 @@ fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         (Some(element), PolicyKind::Identity | PolicyKind::Scp) => {
             let (code, what) = if kind == PolicyKind::Identity {
                 (
-                    "UNSUPPORTED_PRINCIPAL",
+                    codes::UNSUPPORTED_PRINCIPAL.name,
                     "an identity policy applies to the user, group or role it is attached to",
                 )
             } else {
                 (
-                    "SCP_SYNTAX_ERROR_PRINCIPAL",
+                    codes::SCP_SYNTAX_ERROR_PRINCIPAL.name,
                     "a service control policy applies to the accounts it is attached to",
                 )
             };
@@ -151,7 +156,7 @@ fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
                 }
             };
             cx.report(
-                "MISSING_PRINCIPAL",
+                codes::MISSING_PRINCIPAL.name,
                 Severity::Error,
                 format!(
                     "the statement has no `Principal`, which {} requires",
@@ -164,7 +169,7 @@ fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         }
         (Some(PrincipalElement::NotPrincipal(_)), PolicyKind::Trust) => {
             cx.report(
-                "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
+                codes::ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL.name,
                 Severity::Error,
                 "role trust policies do not support `NotPrincipal`",
                 child(pointer, "NotPrincipal"),
@@ -179,7 +184,7 @@ fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
     match (&statement.resource, kind) {
         (Some(element), PolicyKind::Trust) => {
             cx.report(
-                "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
+                codes::ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE.name,
                 Severity::Error,
                 format!(
                     "a role trust policy applies to the role it belongs to and cannot name a `{}`",
@@ -192,7 +197,7 @@ fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         }
         (None, kind) if kind != PolicyKind::Trust => {
             cx.report(
-                "MISSING_RESOURCE",
+                codes::MISSING_RESOURCE.name,
                 Severity::Error,
                 format!(
                     "the statement has no `Resource`, which {} requires",
@@ -218,7 +223,7 @@ fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
     let pointer = &located.pointer;
     if statement.action.actions().is_empty() {
         cx.report(
-            "EMPTY_ARRAY_ACTION",
+            codes::EMPTY_ARRAY_ACTION.name,
             Severity::Suggestion,
             format!(
                 "`{}` is empty, so the statement has no effect",
@@ -233,7 +238,7 @@ fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         && element.resources().is_empty()
     {
         cx.report(
-            "EMPTY_ARRAY_RESOURCE",
+            codes::EMPTY_ARRAY_RESOURCE.name,
             Severity::Suggestion,
             format!(
                 "`{}` is empty, so the statement has no effect",
@@ -250,7 +255,7 @@ fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         let base = child(pointer, element.element_name());
         if entries.is_empty() {
             cx.report(
-                "EMPTY_OBJECT_PRINCIPAL",
+                codes::EMPTY_OBJECT_PRINCIPAL.name,
                 Severity::Suggestion,
                 format!(
                     "`{}` is empty, so the statement applies to no one",
@@ -264,7 +269,7 @@ fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         for (kind, values) in entries {
             if values.is_empty() {
                 cx.report(
-                    "EMPTY_ARRAY_PRINCIPAL",
+                    codes::EMPTY_ARRAY_PRINCIPAL.name,
                     Severity::Suggestion,
                     format!("the `{kind}` principal list is empty"),
                     child(&base, kind.as_str()),
@@ -280,7 +285,7 @@ fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
     let base = child(pointer, "Condition");
     if condition.0.is_empty() {
         cx.report(
-            "EMPTY_OBJECT_CONDITION",
+            codes::EMPTY_OBJECT_CONDITION.name,
             Severity::Suggestion,
             "the `Condition` block is empty and has no effect",
             base.clone(),
@@ -293,7 +298,7 @@ fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         let block_pointer = child(&base, &operator);
         if block.entries.is_empty() {
             cx.report(
-                "EMPTY_OBJECT_CONDITION",
+                codes::EMPTY_OBJECT_CONDITION.name,
                 Severity::Suggestion,
                 format!("`{operator}` has no condition keys and has no effect"),
                 block_pointer.clone(),
@@ -306,18 +311,18 @@ fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
             }
             let (code, meaning) = match (block.operator.qualifier, block.operator.if_exists) {
                 (Some(SetQualifier::ForAllValues), _) => (
-                    "EMPTY_ARRAY_CONDITION_FORALLVALUES",
+                    codes::EMPTY_ARRAY_CONDITION_FORALLVALUES.name,
                     "with `ForAllValues` it matches only requests without the key",
                 ),
                 (Some(SetQualifier::ForAnyValue), _) => (
-                    "EMPTY_ARRAY_CONDITION_FORANYVALUE",
+                    codes::EMPTY_ARRAY_CONDITION_FORANYVALUE.name,
                     "with `ForAnyValue` it never matches",
                 ),
                 (None, true) => (
-                    "EMPTY_ARRAY_CONDITION_IFEXISTS",
+                    codes::EMPTY_ARRAY_CONDITION_IFEXISTS.name,
                     "with `IfExists` it matches only requests without the key",
                 ),
-                (None, false) => ("EMPTY_ARRAY_CONDITION", "it has no effect"),
+                (None, false) => (codes::EMPTY_ARRAY_CONDITION.name, "it has no effect"),
             };
             cx.report(
                 code,

@@ -1,6 +1,7 @@
 //! Policy variables (`${aws:username}`): well-formed, in an element that supports them, under a version that
 //! supports them, and naming a key IAM can substitute.
 
+use super::codes;
 use super::context::{At, Context, child, item_pointer};
 use super::keys::{self, Key};
 use crate::diagnostic::Severity;
@@ -76,7 +77,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
         for (index, action) in actions.iter().enumerate() {
             if action.as_str().contains("${") {
                 cx.report(
-                    "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+                    codes::VARIABLE_UNSUPPORTED_IN_ELEMENT.name,
                     Severity::Error,
                     format!(
                         "`{action}`: policy variables are not substituted in `{}`",
@@ -104,7 +105,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
                             kind.as_str(),
                         );
                         cx.report(
-                            "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+                            codes::VARIABLE_UNSUPPORTED_IN_ELEMENT.name,
                             Severity::Error,
                             format!(
                                 "`{value}`: policy variables are not substituted in `{}`",
@@ -166,7 +167,7 @@ fn check_text(cx: &mut Context<'_, '_>, text: &str, pointer: &str, supports_vari
             .any(|variable| !matches!(variable, Variable::Unclosed))
     {
         let finding = cx.report(
-            "VARIABLE_UNSUPPORTED_IN_VERSION",
+            codes::VARIABLE_UNSUPPORTED_IN_VERSION.name,
             Severity::Error,
             format!(
                 "`{text}` holds a policy variable, but without `\"Version\": \"2012-10-17\"` IAM reads it as plain text"
@@ -190,7 +191,7 @@ fn check_text(cx: &mut Context<'_, '_>, text: &str, pointer: &str, supports_vari
                     _ => None,
                 };
                 let finding = cx.report(
-                    "UNKNOWN_POLICY_VARIABLE",
+                    codes::UNKNOWN_POLICY_VARIABLE.name,
                     Severity::Warning,
                     format!("`${{{key}}}` names no condition key, so IAM has nothing to substitute for it"),
                     pointer.to_owned(),
@@ -205,22 +206,22 @@ fn check_text(cx: &mut Context<'_, '_>, text: &str, pointer: &str, supports_vari
                 continue;
             }
             Variable::Unclosed => (
-                "MISSING_BRACE_IN_VARIABLE",
+                codes::MISSING_BRACE_IN_VARIABLE.name,
                 format!("`{text}`: a policy variable opened with `${{` is not closed"),
                 "add `}` after the variable's key",
             ),
             Variable::Empty => (
-                "EMPTY_VARIABLE",
+                codes::EMPTY_VARIABLE.name,
                 format!("`{text}` holds an empty policy variable `${{}}`"),
                 "name a key inside the braces, or remove them",
             ),
             Variable::Space(inside) => (
-                "UNSUPPORTED_SPACE_IN_VARIABLE",
+                codes::UNSUPPORTED_SPACE_IN_VARIABLE.name,
                 format!("`${{{inside}}}`: a policy variable's key cannot contain a space"),
                 "remove the space",
             ),
             Variable::UnquotedDefault(inside) => (
-                "MISSING_QUOTE_IN_VARIABLE",
+                codes::MISSING_QUOTE_IN_VARIABLE.name,
                 format!(
                     "`${{{inside}}}`: a policy variable's default value must be in single quotes"
                 ),

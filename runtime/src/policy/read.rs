@@ -1,5 +1,6 @@
 //! From a JSON tree to the typed model, reporting every problem in one pass.
 
+use crate::lint::codes;
 use std::fmt;
 
 use super::{
@@ -174,7 +175,7 @@ impl<'t> Reader<'t> {
     fn type_mismatch(&mut self, node: &Node<'_>, what: &str, expected: &str) {
         let found = node.value.type_name();
         self.error(
-            "DATA_TYPE_MISMATCH",
+            codes::DATA_TYPE_MISMATCH.name,
             format!("{what} must be {expected}, found {found}"),
             node.span,
         );
@@ -208,7 +209,7 @@ impl<'t> Reader<'t> {
         self.path.push(Segment::Key(&member.key));
         let key = &member.key;
         let diagnostic = self.error(
-            "INVALID_POLICY_ELEMENT",
+            codes::INVALID_POLICY_ELEMENT.name,
             format!("unknown {within} element `{key}`"),
             member.key_span,
         );
@@ -247,7 +248,7 @@ impl<'t> Reader<'t> {
         }
         if !present_or_misspelled(members, &["Statement"], &DOCUMENT_ELEMENTS) {
             self.error(
-                "MISSING_STATEMENT",
+                codes::MISSING_STATEMENT.name,
                 "the policy has no `Statement` element",
                 Span::new(node.span.start as usize, node.span.start as usize + 1),
             )
@@ -267,7 +268,7 @@ impl<'t> Reader<'t> {
             .find(|version| version.as_str() == text);
         if version.is_none() {
             let diagnostic = self.error(
-                "INVALID_VERSION",
+                codes::INVALID_VERSION.name,
                 format!("`{text}` is not a policy language version"),
                 node.span,
             );
@@ -372,12 +373,16 @@ impl<'t> Reader<'t> {
         }
         let at_open = Span::new(node.span.start as usize, node.span.start as usize + 1);
         if !present_or_misspelled(members, &["Effect"], &STATEMENT_ELEMENTS) {
-            self.error("MISSING_EFFECT", "the statement has no `Effect`", at_open)
-                .help = Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`".to_owned());
+            self.error(
+                codes::MISSING_EFFECT.name,
+                "the statement has no `Effect`",
+                at_open,
+            )
+            .help = Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`".to_owned());
         }
         if !present_or_misspelled(members, &["Action", "NotAction"], &STATEMENT_ELEMENTS) {
             self.error(
-                "MISSING_ACTION",
+                codes::MISSING_ACTION.name,
                 "the statement has no `Action` or `NotAction`",
                 at_open,
             )
@@ -410,7 +415,7 @@ impl<'t> Reader<'t> {
         if let Some((_, first)) = slot {
             let first_key = first.key.to_string();
             self.error(
-                "UNSUPPORTED_ELEMENT_COMBINATION",
+                codes::UNSUPPORTED_ELEMENT_COMBINATION.name,
                 format!("a statement cannot have both `{positive}` and `{negative}`"),
                 member.key_span,
             )
@@ -431,7 +436,7 @@ impl<'t> Reader<'t> {
             _ => {
                 let suggestion = suggest::closest(&text, ["Allow", "Deny"]);
                 let diagnostic = self.error(
-                    "INVALID_EFFECT",
+                    codes::INVALID_EFFECT.name,
                     format!("`{text}` is not an effect"),
                     node.span,
                 );
@@ -481,7 +486,7 @@ impl<'t> Reader<'t> {
             Value::String(text) => {
                 let text = text.to_string();
                 let diagnostic = self.error(
-                    "INVALID_PRINCIPAL_FORMAT",
+                    codes::INVALID_PRINCIPAL_FORMAT.name,
                     format!("a principal must be `\"*\"` or an object such as `{{\"AWS\": ...}}`, found the string `{text}`"),
                     node.span,
                 );
@@ -502,7 +507,7 @@ impl<'t> Reader<'t> {
                         let key = member.key.to_string();
                         self.path.push(Segment::Key(&member.key));
                         let diagnostic = self.error(
-                            "INVALID_PRINCIPAL_KEY",
+                            codes::INVALID_PRINCIPAL_KEY.name,
                             format!("`{key}` is not a principal type"),
                             member.key_span,
                         );
@@ -552,7 +557,7 @@ impl<'t> Reader<'t> {
                 let key = member.key.to_string();
                 self.path.push(Segment::Key(&member.key));
                 let diagnostic = self.error(
-                    "INVALID_CONDITION_OPERATOR",
+                    codes::INVALID_CONDITION_OPERATOR.name,
                     format!("`{key}` is not a condition operator"),
                     member.key_span,
                 );

@@ -36,6 +36,7 @@
 //! Every error points into the spec: a JSON error inside an inline policy document points at its line and
 //! column in the TOML file, and an error in a policy file named by the spec is shown in that file.
 
+use crate::lint::codes;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -84,7 +85,7 @@ impl SpecError {
         if diagnostics.is_empty() {
             // Keeps the accessors total: an error always has a first problem.
             diagnostics.push(Diagnostic::error(
-                "SPEC_ERROR",
+                codes::SPEC_ERROR.name,
                 "the spec cannot be read",
                 Span::default(),
                 None,
@@ -124,7 +125,9 @@ impl SpecError {
     /// The first problem's code: `UNKNOWN_ACCOUNT`, `INVALID_ACCOUNT_ID`, `UNKNOWN_KEY`...
     #[must_use]
     pub fn code(&self) -> &'static str {
-        self.diagnostics.first().map_or("SPEC_ERROR", |d| d.code)
+        self.diagnostics
+            .first()
+            .map_or(codes::SPEC_ERROR.name, |d| d.code)
     }
 
     /// The first problem's message.
@@ -205,7 +208,7 @@ pub fn from_toml(text: &str) -> Result<Stack, SpecError> {
 pub fn from_toml_at(text: &str, base_dir: &Path) -> Result<Stack, SpecError> {
     if u32::try_from(text.len()).is_err() {
         let error = Diagnostic::error(
-            "SPEC_ERROR",
+            codes::SPEC_ERROR.name,
             "the spec is larger than 4 GiB",
             Span::default(),
             None,
@@ -404,7 +407,12 @@ fn toml_error(source: &str, error: &toml::de::Error) -> Diagnostic {
     if message.starts_with("unknown field `")
         && let Some((key, expected)) = quoted.split_first()
     {
-        let diagnostic = Diagnostic::error("UNKNOWN_KEY", format!("unknown key `{key}`"), at, None);
+        let diagnostic = Diagnostic::error(
+            codes::UNKNOWN_KEY.name,
+            format!("unknown key `{key}`"),
+            at,
+            None,
+        );
         return match suggest::closest(key, expected.iter().copied()) {
             Some(close) => diagnostic.with_suggestion(close),
             None if expected.is_empty() => diagnostic.with_help("this table takes no keys"),
@@ -426,13 +434,18 @@ fn toml_error(source: &str, error: &toml::de::Error) -> Diagnostic {
         } else {
             format!("add `{key} = ...` to this table")
         };
-        return Diagnostic::error("MISSING_KEY", format!("missing key `{key}`"), at, None)
-            .with_help(help);
+        return Diagnostic::error(
+            codes::MISSING_KEY.name,
+            format!("missing key `{key}`"),
+            at,
+            None,
+        )
+        .with_help(help);
     }
     if message == "duplicate key" {
         let key = source.get(start..end).unwrap_or_default();
         return Diagnostic::error(
-            "DUPLICATE_KEY",
+            codes::DUPLICATE_KEY.name,
             format!("key `{key}` is given twice"),
             at,
             None,
@@ -456,13 +469,13 @@ fn toml_error(source: &str, error: &toml::de::Error) -> Diagnostic {
         };
         // serde names Rust's types; the spec's readers know TOML's.
         let message = message.replace("expected i64", "expected an integer");
-        let diagnostic = Diagnostic::error("INVALID_TYPE", message, at, None);
+        let diagnostic = Diagnostic::error(codes::INVALID_TYPE.name, message, at, None);
         return match help {
             Some(help) => diagnostic.with_help(help),
             None => diagnostic,
         };
     }
-    Diagnostic::error("INVALID_TOML", message, at, None)
+    Diagnostic::error(codes::INVALID_TOML.name, message, at, None)
 }
 
 /// TOML has no integers with a leading zero, so `id = 081278057606` fails to parse before any account id
@@ -488,7 +501,7 @@ fn leading_zero(source: &str, at: Span, message: &str) -> Diagnostic {
     let at = Span::new(start, end.max(start));
     if key.is_some_and(|key| key.rsplit('.').next() == Some("id")) {
         Diagnostic::error(
-            "INVALID_ACCOUNT_ID",
+            codes::INVALID_ACCOUNT_ID.name,
             format!("account id `{digits}` is written as a number"),
             at,
             None,
@@ -497,7 +510,7 @@ fn leading_zero(source: &str, at: Span, message: &str) -> Diagnostic {
             "write it as a string, `id = \"{digits}\"`: an integer cannot keep the leading zero"
         ))
     } else {
-        Diagnostic::error("INVALID_TOML", message, at, None)
+        Diagnostic::error(codes::INVALID_TOML.name, message, at, None)
             .with_help("TOML numbers cannot start with `0`; quote the value if it is text")
     }
 }
@@ -607,7 +620,12 @@ impl Reader<'_> {
                 StackError::StackName(message) => message.clone(),
                 other => other.to_string(),
             };
-            self.error("INVALID_NAME", message, span(name), super::STACK_NAME_RULE);
+            self.error(
+                codes::INVALID_NAME.name,
+                message,
+                span(name),
+                super::STACK_NAME_RULE,
+            );
         }
         for account in &raw.account {
             self.declare_account(account.get_ref());
@@ -687,7 +705,7 @@ impl Reader<'_> {
         let name = account.name.get_ref();
         if name.trim().is_empty() {
             self.error(
-                "INVALID_NAME",
+                codes::INVALID_NAME.name,
                 "the account name is empty",
                 span(&account.name),
                 "name the account for people, as in `name = \"Stuzio\"`",
@@ -695,7 +713,7 @@ impl Reader<'_> {
         }
         if let Some(first) = self.accounts.iter().find(|a| a.name == *name) {
             let mut diagnostic = Diagnostic::error(
-                "DUPLICATE_NAME",
+                codes::DUPLICATE_NAME.name,
                 format!("account `{name}` is declared twice"),
                 span(&account.name),
                 None,
@@ -712,7 +730,7 @@ impl Reader<'_> {
         {
             let message = format!("account id `{id}` is already the id of `{}`", same.name);
             self.error(
-                "DUPLICATE_ACCOUNT",
+                codes::DUPLICATE_ACCOUNT.name,
                 message,
                 span(&account.id),
                 "declare each account once, with one name",
@@ -741,7 +759,7 @@ impl Reader<'_> {
                     "an AWS account id is exactly 12 digits, as in `\"081278057606\"`".to_owned()
                 };
                 self.error(
-                    "INVALID_ACCOUNT_ID",
+                    codes::INVALID_ACCOUNT_ID.name,
                     format!("`{text}` is not an account id"),
                     at,
                     help,
@@ -759,7 +777,7 @@ impl Reader<'_> {
                     "write it as a string of 12 digits, as in `id = \"081278057606\"`".to_owned()
                 };
                 self.error(
-                    "INVALID_ACCOUNT_ID",
+                    codes::INVALID_ACCOUNT_ID.name,
                     format!("account id `{number}` is an integer, not a string"),
                     at,
                     help,
@@ -768,7 +786,7 @@ impl Reader<'_> {
             }
             other => {
                 self.error(
-                    "INVALID_ACCOUNT_ID",
+                    codes::INVALID_ACCOUNT_ID.name,
                     format!(
                         "an account id is a string of 12 digits, not a {}",
                         other.type_str()
@@ -795,7 +813,7 @@ impl Reader<'_> {
         let close = suggest::closest(name, self.accounts.iter().map(|a| a.name.as_str()))
             .map(str::to_owned);
         let mut diagnostic = Diagnostic::error(
-            "UNKNOWN_ACCOUNT",
+            codes::UNKNOWN_ACCOUNT.name,
             format!("no account is named `{name}`"),
             span(reference),
             None,
@@ -871,7 +889,8 @@ impl Reader<'_> {
                 )
             };
             let mut diagnostic =
-                Diagnostic::error("DUPLICATE_NAME", message, span(name), None).with_help(help);
+                Diagnostic::error(codes::DUPLICATE_NAME.name, message, span(name), None)
+                    .with_help(help);
             diagnostic
                 .labels
                 .push((first.span, "first declared here".to_owned()));
@@ -907,12 +926,12 @@ impl Reader<'_> {
             Kind::Policy => PolicyName::check(text),
             Kind::Bucket => return self.check_bucket(name),
         };
-        self.accept("INVALID_NAME", checked, span(name))
+        self.accept(codes::INVALID_NAME.name, checked, span(name))
     }
 
     fn check_bucket(&mut self, name: &Text) -> bool {
         self.accept(
-            "INVALID_BUCKET_NAME",
+            codes::INVALID_BUCKET_NAME.name,
             BucketName::check(name.get_ref()),
             span(name),
         )
@@ -923,7 +942,11 @@ impl Reader<'_> {
         let Some(path) = path else {
             return "/".to_owned();
         };
-        self.accept("INVALID_PATH", IamPath::check(path.get_ref()), span(path));
+        self.accept(
+            codes::INVALID_PATH.name,
+            IamPath::check(path.get_ref()),
+            span(path),
+        );
         path.get_ref().clone()
     }
 
@@ -931,7 +954,7 @@ impl Reader<'_> {
     fn check_policy_path(&mut self, path: Option<&Text>) {
         if let Some(path) = path {
             self.accept(
-                "INVALID_PATH",
+                codes::INVALID_PATH.name,
                 PolicyPath::check(path.get_ref()),
                 span(path),
             );
@@ -941,7 +964,7 @@ impl Reader<'_> {
     fn check_description(&mut self, description: Option<&Text>) -> Option<String> {
         let description = description?;
         self.accept(
-            "INVALID_DESCRIPTION",
+            codes::INVALID_DESCRIPTION.name,
             RoleDescription::check(description.get_ref()),
             span(description),
         );
@@ -951,7 +974,7 @@ impl Reader<'_> {
     fn check_policy_description(&mut self, description: Option<&Text>) {
         if let Some(description) = description {
             self.accept(
-                "INVALID_DESCRIPTION",
+                codes::INVALID_DESCRIPTION.name,
                 PolicyDescription::check(description.get_ref()),
                 span(description),
             );
@@ -965,7 +988,7 @@ impl Reader<'_> {
             Ok(seconds) if (3_600..=43_200).contains(&seconds) => Some(seconds),
             _ => {
                 self.error(
-                    "INVALID_SESSION_DURATION",
+                    codes::INVALID_SESSION_DURATION.name,
                     format!("max_session_duration {seconds} is outside 3600 to 43200 seconds"),
                     span(duration),
                     "a role's sessions last one to twelve hours: 3600 (IAM's default) to 43200 seconds",
@@ -981,15 +1004,23 @@ impl Reader<'_> {
         entries.sort_by_key(|(key, _)| key.span().start);
         if let Some((extra, _)) = entries.get(50) {
             self.error(
-                "INVALID_TAG",
+                codes::INVALID_TAG.name,
                 format!("{} tags, over IAM's 50", entries.len()),
                 span(extra),
                 "a role has at most 50 tags",
             );
         }
         for (index, (key, value)) in entries.iter().enumerate() {
-            self.accept("INVALID_TAG", TagKey::check(key.get_ref()), span(key));
-            self.accept("INVALID_TAG", TagValue::check(value.get_ref()), span(value));
+            self.accept(
+                codes::INVALID_TAG.name,
+                TagKey::check(key.get_ref()),
+                span(key),
+            );
+            self.accept(
+                codes::INVALID_TAG.name,
+                TagValue::check(value.get_ref()),
+                span(value),
+            );
             // IAM ignores case in the tag keys of roles: `Project` and `project` are one key.
             let lower = key.get_ref().to_lowercase();
             if let Some((first, _)) = entries[..index]
@@ -997,7 +1028,7 @@ impl Reader<'_> {
                 .find(|(first, _)| first.get_ref().to_lowercase() == lower)
             {
                 let mut diagnostic = Diagnostic::error(
-                    "DUPLICATE_KEY",
+                    codes::DUPLICATE_KEY.name,
                     format!(
                         "tag key `{}` is given twice: IAM takes it for `{}`",
                         key.get_ref(),
@@ -1026,7 +1057,7 @@ impl Reader<'_> {
             let text = entry.get_ref().as_str();
             if seen.contains(&text) {
                 self.error(
-                    "DUPLICATE_NAME",
+                    codes::DUPLICATE_NAME.name,
                     format!("`{text}` is listed twice"),
                     span(entry),
                     "list each kind once",
@@ -1036,7 +1067,7 @@ impl Reader<'_> {
             seen.push(text);
             match Unmanaged::from_name(text) {
                 Some(Unmanaged::Tags) if kind == Kind::User => self.error(
-                    "INVALID_UNMANAGED",
+                    codes::INVALID_UNMANAGED.name,
                     "a user cannot leave `tags` unmanaged",
                     span(entry),
                     format!("{USER_TAGS_UNMANAGED}; remove `\"tags\"`"),
@@ -1048,7 +1079,7 @@ impl Reader<'_> {
                         .filter(|k| kind == Kind::Role || *k != Unmanaged::Tags)
                         .map(Unmanaged::as_str);
                     let diagnostic = Diagnostic::error(
-                        "INVALID_UNMANAGED",
+                        codes::INVALID_UNMANAGED.name,
                         format!("`{text}` is not something a deploy can leave unmanaged"),
                         span(entry),
                         None,
@@ -1079,7 +1110,7 @@ impl Reader<'_> {
             let text = name.get_ref().as_str();
             if seen.contains(&text) {
                 self.error(
-                    "DUPLICATE_NAME",
+                    codes::DUPLICATE_NAME.name,
                     format!("`{text}` is listed twice"),
                     span(name),
                     "list each name once",
@@ -1109,8 +1140,8 @@ impl Reader<'_> {
             .map(|n| self.account_name(n.account).to_owned());
         let noun = kind.noun();
         let code = match kind {
-            Kind::Group => "UNKNOWN_GROUP",
-            _ => "UNKNOWN_POLICY",
+            Kind::Group => codes::UNKNOWN_GROUP.name,
+            _ => codes::UNKNOWN_POLICY.name,
         };
         let account_name = self.account_name(Some(account)).to_owned();
         let mut diagnostic = Diagnostic::error(
@@ -1182,7 +1213,7 @@ impl Reader<'_> {
             let raw = policy.get_ref();
             let name = raw.name.get_ref().as_str();
             if self.accept(
-                "INVALID_NAME",
+                codes::INVALID_NAME.name,
                 InlinePolicyName::check(name),
                 span(&raw.name),
             ) {
@@ -1191,7 +1222,7 @@ impl Reader<'_> {
                     .find(|(seen, _)| names::same_iam_name(seen, name))
                 {
                     let mut diagnostic = Diagnostic::error(
-                        "DUPLICATE_NAME",
+                        codes::DUPLICATE_NAME.name,
                         format!("inline policy `{name}` is declared twice"),
                         span(&raw.name),
                         None,
@@ -1229,7 +1260,7 @@ impl Reader<'_> {
             (None, Some(file)) => self.file_document(file),
             (Some(_), Some(file)) => {
                 self.error(
-                    "CONFLICTING_KEYS",
+                    codes::CONFLICTING_KEYS.name,
                     format!("{what} has both `{}` and `{}`", keys.0, keys.1),
                     span(file),
                     format!(
@@ -1241,7 +1272,7 @@ impl Reader<'_> {
             }
             (None, None) => {
                 self.error(
-                    "MISSING_KEY",
+                    codes::MISSING_KEY.name,
                     format!("{what} has no document"),
                     owner,
                     format!(
@@ -1313,7 +1344,7 @@ impl Reader<'_> {
                     format!("`{}`", self.base_dir.display())
                 };
                 self.error(
-                    "UNREADABLE_FILE",
+                    codes::UNREADABLE_FILE.name,
                     error,
                     span(file),
                     format!("the path is relative to the spec's directory, {base}"),
@@ -1326,7 +1357,7 @@ impl Reader<'_> {
             Err(error) => {
                 let count = error.diagnostics().len();
                 self.error(
-                    "INVALID_POLICY_FILE",
+                    codes::INVALID_POLICY_FILE.name,
                     format!("`{}` is not a policy: {error}", path.display()),
                     span(file),
                     format!("{count} problem(s) in the file, shown below"),
@@ -1356,7 +1387,7 @@ impl Reader<'_> {
         for name in &raw.permissions {
             if seen.contains(&name.get_ref().as_str()) {
                 self.error(
-                    "DUPLICATE_NAME",
+                    codes::DUPLICATE_NAME.name,
                     format!("`{}` is listed twice", name.get_ref()),
                     span(name),
                     "list each policy once",
@@ -1373,7 +1404,7 @@ impl Reader<'_> {
                 == Some(name.get_ref())
             {
                 self.error(
-                    "CONFLICTING_KEYS",
+                    codes::CONFLICTING_KEYS.name,
                     format!("`{}` is both the permissions boundary and a permission", name.get_ref()),
                     span(name),
                     "the pattern creates each policy once, as one or the other: give the boundary a policy of its \
@@ -1404,7 +1435,7 @@ impl Reader<'_> {
         }
         if raw.trusted.is_empty() {
             self.error(
-                "NO_TRUSTED_ACCOUNT",
+                codes::NO_TRUSTED_ACCOUNT.name,
                 "the pattern trusts no account",
                 span(pattern),
                 "add a `[[cross_account.trusted]]` table with the `account` whose principals assume the role",
@@ -1493,7 +1524,7 @@ impl Reader<'_> {
 
     fn check_external_id(&mut self, external_id: &Text) {
         self.accept(
-            "INVALID_EXTERNAL_ID",
+            codes::INVALID_EXTERNAL_ID.name,
             ExternalId::check(external_id.get_ref()),
             span(external_id),
         );
@@ -1511,7 +1542,7 @@ impl Reader<'_> {
         if let Some(account) = account {
             if Some(account) == trusting {
                 self.error(
-                    "SAME_ACCOUNT",
+                    codes::SAME_ACCOUNT.name,
                     format!("account `{}` is both the trusting and a trusted account", raw.account.get_ref()),
                     span(&raw.account),
                     "the pattern is for crossing accounts; within one account, declare a `[[role]]` with its trust",
@@ -1523,7 +1554,7 @@ impl Reader<'_> {
                 .map(|other| span(&other.get_ref().account));
             if let Some(first) = first.filter(|first| *first != span(&raw.account)) {
                 let mut diagnostic = Diagnostic::error(
-                    "DUPLICATE_NAME",
+                    codes::DUPLICATE_NAME.name,
                     format!("account `{}` is trusted twice", raw.account.get_ref()),
                     span(&raw.account),
                     None,
@@ -1548,7 +1579,7 @@ impl Reader<'_> {
             }
             (None, false) => {
                 self.error(
-                    "MISSING_KEY",
+                    codes::MISSING_KEY.name,
                     format!(
                         "trusted account `{}` needs the name of the policy that lets its principals assume the role",
                         raw.account.get_ref()
@@ -1560,7 +1591,7 @@ impl Reader<'_> {
             }
             (Some(name), true) => {
                 self.error(
-                    "CONFLICTING_KEYS",
+                    codes::CONFLICTING_KEYS.name,
                     "`assume_policy` has no effect with `whole_account = true`",
                     span(name),
                     "the trusted account grants `sts:AssumeRole` to its own principals; remove `assume_policy`, or \
@@ -1573,7 +1604,7 @@ impl Reader<'_> {
         if let Some(sid) = &raw.assume_sid {
             if whole {
                 self.error(
-                    "CONFLICTING_KEYS",
+                    codes::CONFLICTING_KEYS.name,
                     "`assume_sid` has no effect with `whole_account = true`",
                     span(sid),
                     "the pattern creates no assume policy for a whole account; remove `assume_sid`",
@@ -1582,7 +1613,7 @@ impl Reader<'_> {
                 || !sid.get_ref().chars().all(|c| c.is_ascii_alphanumeric())
             {
                 self.error(
-                    "INVALID_SID",
+                    codes::INVALID_SID.name,
                     format!("`{}` is not a valid statement id", sid.get_ref()),
                     span(sid),
                     "a `Sid` is one or more ASCII letters and digits",
@@ -1607,7 +1638,7 @@ impl Reader<'_> {
             .filter(|existing| *existing.get_ref());
         if let (Some(existing), true) = (existing, whole) {
             self.error(
-                "CONFLICTING_KEYS",
+                codes::CONFLICTING_KEYS.name,
                 "`existing_users` has no effect with `whole_account = true`",
                 span(existing),
                 "the pattern names no users for a whole account; remove `existing_users`",
@@ -1626,7 +1657,7 @@ impl Reader<'_> {
     ) -> Vec<String> {
         if list.is_empty() && narrowing.is_some() {
             self.error(
-                "NOTHING_TO_NARROW_TO",
+                codes::NOTHING_TO_NARROW_TO.name,
                 "`narrow_to_principals` needs at least one named user here",
                 list_span,
                 "name the users who may assume the role in `members`",
@@ -1659,7 +1690,7 @@ impl Reader<'_> {
         .collect();
         if let (Some(members), None) = (&raw.members, &raw.group) {
             self.error(
-                "CONFLICTING_KEYS",
+                codes::CONFLICTING_KEYS.name,
                 "`members` without a `group`",
                 span(members),
                 "members belong to a group: add `group = \"...\"`, or list them in `users`",
@@ -1668,7 +1699,7 @@ impl Reader<'_> {
         }
         if let [(first, _), (second, at), ..] = given.as_slice() {
             self.error(
-                "CONFLICTING_KEYS",
+                codes::CONFLICTING_KEYS.name,
                 format!("`{first}` and `{second}` both say who may assume the role"),
                 *at,
                 "keep one: `users`, a `group` with `members`, or `whole_account = true`",
@@ -1677,7 +1708,7 @@ impl Reader<'_> {
         }
         if given.is_empty() {
             self.error(
-                "MISSING_KEY",
+                codes::MISSING_KEY.name,
                 format!("trusted account `{}` does not say who may assume the role", raw.account.get_ref()),
                 span(entry),
                 "add `users = [\"...\"]`, `group = \"...\"` with `members = [\"...\"]`, or `whole_account = true`",
@@ -1687,7 +1718,7 @@ impl Reader<'_> {
         let narrowing = narrow.filter(|narrow| *narrow.get_ref());
         if let (Some(narrow), Some(whole)) = (narrowing, whole) {
             let mut diagnostic = Diagnostic::error(
-                "NOTHING_TO_NARROW_TO",
+                codes::NOTHING_TO_NARROW_TO.name,
                 format!(
                     "`narrow_to_principals` needs named principals in account `{}`, not the whole account",
                     raw.account.get_ref()
@@ -1708,7 +1739,7 @@ impl Reader<'_> {
         if let Some(users) = &raw.users {
             if users.get_ref().is_empty() {
                 self.error(
-                    "MISSING_KEY",
+                    codes::MISSING_KEY.name,
                     "the list of users who may assume the role is empty",
                     span(users),
                     "name at least one user, or use `whole_account = true`",
@@ -1740,7 +1771,7 @@ impl Reader<'_> {
         let stack = match (&plan.pattern, &raw.cross_account) {
             (Some(pattern), Some(raw)) => pattern.build().map_err(|error| {
                 Box::new(Diagnostic::error(
-                    "SPEC_ERROR",
+                    codes::SPEC_ERROR.name,
                     error.to_string(),
                     span(raw),
                     None,
@@ -1795,7 +1826,7 @@ struct Builder<'r, 's> {
 fn internal(at: Span, what: &str) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(
-            "SPEC_ERROR",
+            codes::SPEC_ERROR.name,
             format!("internal error: {what} was checked but cannot be built"),
             at,
             None,
@@ -1808,7 +1839,7 @@ fn internal(at: Span, what: &str) -> Box<Diagnostic> {
 fn refused(at: Span, error: &StackError) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(
-            "SPEC_ERROR",
+            codes::SPEC_ERROR.name,
             format!("internal error: the checks accepted what the stack refuses: {error}"),
             at,
             None,
