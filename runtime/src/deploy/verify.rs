@@ -8,16 +8,17 @@ use std::fmt::Write as _;
 use aws_config::SdkConfig;
 
 use super::session::{AccountClients, Session};
-use crate::glob::{matches, matches_ignore_ascii_case};
-use crate::policy::{
-    ActionElement, ConditionValue, Effect, OperatorBase, PolicyDocument, ResourceElement,
-};
+use crate::eval::{self, Caller, Conditions, Decision};
+use crate::policy::{ConditionValue, Effect, OperatorBase, PolicyDocument, ResourceElement};
 use crate::stack::{PrincipalRef, RoleRef, Stack};
+
+/// The name of the role sessions `verify` opens.
+const SESSION_NAME: &str = "iamgen-verify";
 
 /// What to verify.
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
-    /// The role to assume, by name; every role of the stack whose trust names the principal's account when
+    /// The role to assume, by name; every role of the stack whose trust policy may admit the principal when
     /// `None`.
     pub role: Option<String>,
     /// The `sts:ExternalId` to pass; the one the trust requires when `None`.
@@ -117,44 +118,62 @@ enum Probe {
     ReadObject(String),
 }
 
-/// The probes the allowed statements of `documents` imply: buckets named exactly (no wildcard in the name).
-fn probes<'d>(documents: impl IntoIterator<Item = &'d PolicyDocument>) -> BTreeSet<Probe> {
+/// The key a probe of an object's read stands for: the object actually read is the first one listed.
+const PROBE_KEY: &str = "probe";
+
+/// The probes the permissions of the role `role_ref` promise, as its session `caller`: listing every bucket,
+/// and for each bucket an allowing statement names exactly (no wildcard in the name), listing it and reading
+/// an object of it. Each is kept where the evaluator says the role's policies, and its permissions boundary,
+/// may allow it (a `Condition` may hold; an unconditional `Deny` rules it out).
+fn probes(stack: &Stack, role_ref: RoleRef, caller: &Caller) -> BTreeSet<Probe> {
+    let role = stack.role(role_ref);
+    let account = stack.account(role.account).id.as_str();
+    let documents: Vec<&PolicyDocument> = stack
+        .attached(PrincipalRef::Role(role_ref))
+        .iter()
+        .map(|policy| &stack.policy(*policy).document)
+        .chain(role.inline.iter().map(|inline| &inline.document))
+        .collect();
+    let boundary = role
+        .permissions_boundary
+        .map(|policy| &stack.policy(policy).document);
+    let may = |action: &str, resource: &str| {
+        let decide = |documents: &[&PolicyDocument]| {
+            eval::policies_decide(
+                documents.iter().copied(),
+                caller,
+                action,
+                resource,
+                account,
+                false,
+                Conditions::Unknown,
+            ) == Decision::Allowed
+        };
+        decide(&documents) && boundary.is_none_or(|boundary| decide(&[boundary]))
+    };
     let mut found = BTreeSet::new();
-    for document in documents {
-        for statement in document.statements() {
-            let (
-                Effect::Allow,
-                ActionElement::Action(actions),
-                Some(ResourceElement::Resource(resources)),
-            ) = (statement.effect, &statement.action, &statement.resource)
-            else {
-                continue;
-            };
-            let allows = |action: &str| {
-                actions
-                    .as_slice()
-                    .iter()
-                    .any(|pattern| matches_ignore_ascii_case(pattern.as_str(), action))
-            };
-            for resource in resources.as_slice() {
-                let resource = resource.as_str();
-                if resource == "*" && allows("s3:ListAllMyBuckets") {
-                    found.insert(Probe::ListBuckets);
-                }
-                let Some(rest) = resource.strip_prefix("arn:aws:s3:::") else {
-                    continue;
-                };
-                let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
-                if bucket.is_empty() || bucket.contains(['*', '?']) {
-                    continue;
-                }
-                if key.is_empty() && allows("s3:ListBucket") {
-                    found.insert(Probe::ListBucket(bucket.to_owned()));
-                }
-                if !key.is_empty() && matches(key, "probe") && allows("s3:GetObject") {
-                    found.insert(Probe::ReadObject(bucket.to_owned()));
-                }
-            }
+    if may("s3:ListAllMyBuckets", "*") {
+        found.insert(Probe::ListBuckets);
+    }
+    let named: BTreeSet<&str> = documents
+        .iter()
+        .flat_map(|document| document.statements())
+        .filter(|statement| statement.effect == Effect::Allow)
+        .filter_map(|statement| match &statement.resource {
+            Some(ResourceElement::Resource(resources)) => Some(resources.as_slice()),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|resource| resource.as_str().strip_prefix("arn:aws:s3:::"))
+        .map(|rest| rest.split_once('/').map_or(rest, |(bucket, _)| bucket))
+        .filter(|bucket| !bucket.is_empty() && !bucket.contains(['*', '?', '$']))
+        .collect();
+    for bucket in named {
+        if may("s3:ListBucket", &format!("arn:aws:s3:::{bucket}")) {
+            found.insert(Probe::ListBucket(bucket.to_owned()));
+        }
+        if may("s3:GetObject", &format!("arn:aws:s3:::{bucket}/{PROBE_KEY}")) {
+            found.insert(Probe::ReadObject(bucket.to_owned()));
         }
     }
     found
@@ -183,13 +202,24 @@ fn requires_mfa(trust: &PolicyDocument) -> bool {
         .any(|entry| entry.key.eq_ignore_ascii_case("aws:MultiFactorAuthPresent"))
 }
 
-/// The roles to try: the one asked for, or those whose trust names `account`.
-fn target_roles(stack: &Stack, account: &str, options: &VerifyOptions) -> Vec<RoleRef> {
+/// The roles to try: the one asked for, or those whose trust policy may admit `caller` (the evaluator's
+/// answer, a `Condition` taken to hold: the step `sts:AssumeRole` gives the conditions what they ask for).
+fn target_roles(stack: &Stack, caller: &Caller, options: &VerifyOptions) -> Vec<RoleRef> {
     stack
         .roles()
-        .filter(|(_, role)| match &options.role {
+        .filter(|(role_ref, role)| match &options.role {
             Some(name) => &role.name == name,
-            None => role.trust.to_json().contains(account),
+            None => {
+                eval::policies_decide(
+                    [&role.trust],
+                    caller,
+                    "sts:AssumeRole",
+                    &stack.role_arn(*role_ref),
+                    stack.account(role.account).id.as_str(),
+                    true,
+                    Conditions::Unknown,
+                ) == Decision::Allowed
+            }
         })
         .map(|(role, _)| role)
         .collect()
@@ -215,17 +245,18 @@ pub async fn verify(
         }
     };
     let account = identity.account().unwrap_or_default().to_owned();
+    let caller = Caller::new(identity.arn().unwrap_or_default());
     report.push(
         "who the principal is (sts:GetCallerIdentity)",
-        Outcome::Passed(identity.arn().unwrap_or_default().to_owned()),
+        Outcome::Passed(caller.arn.clone()),
     );
-    let roles = target_roles(stack, &account, options);
+    let roles = target_roles(stack, &caller, options);
     if roles.is_empty() {
         report.push(
             "find a role to assume",
             Outcome::Failed(match &options.role {
                 Some(name) => format!("the stack has no role {name}"),
-                None => format!("no role of the stack trusts account {account}"),
+                None => format!("no role of the stack trusts {} (account {account})", caller.arn),
             }),
         );
         return report;
@@ -251,13 +282,13 @@ async fn verify_role(
     };
     let role = stack.role(role_ref);
     let as_role = session.clients_for(&session.config_for(credentials));
-    let documents = stack
-        .attached(PrincipalRef::Role(role_ref))
-        .iter()
-        .map(|policy| &stack.policy(*policy).document)
-        .chain(role.inline.iter().map(|inline| &inline.document));
+    let session = Caller::new(&format!(
+        "arn:aws:sts::{}:assumed-role/{}/{SESSION_NAME}",
+        stack.account(role.account).id,
+        role.name
+    ));
     let mut first_keys = std::collections::BTreeMap::new();
-    for probe in probes(documents) {
+    for probe in probes(stack, role_ref, &session) {
         match probe {
             Probe::ListBuckets => {
                 let result = as_role.s3.list_buckets().send().await;
@@ -352,7 +383,7 @@ async fn assume_role(
         .sts
         .assume_role()
         .role_arn(&arn)
-        .role_session_name("iamgen-verify")
+        .role_session_name(SESSION_NAME)
         .set_external_id(external_id);
     if let Some((serial, code)) = &options.mfa {
         request = request.serial_number(serial).token_code(code);
