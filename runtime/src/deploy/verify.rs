@@ -436,3 +436,141 @@ where
         None => message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stack::spec::from_toml;
+
+    const TROY: &str = "arn:aws:iam::183438944504:user/Troy";
+    const ALLOW_ACME: &str = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole"}"#;
+
+    /// A stack of Stuzio's role `Reader` with the trust statements `trust`, the statements `permissions` as an
+    /// inline policy, and the statements `boundary` (if any) as its permissions boundary.
+    fn stack(trust: &str, permissions: &str, boundary: Option<&str>) -> Stack {
+        let document = |statements: &str| {
+            format!(r#"'''{{"Version": "2012-10-17", "Statement": [{statements}]}}'''"#)
+        };
+        let (boundary_policy, boundary_key) = match boundary {
+            Some(statements) => (
+                format!(
+                    "[[policy]]\nname = \"Boundary\"\naccount = \"Stuzio\"\ndocument = {}\n",
+                    document(statements)
+                ),
+                "permissions_boundary = \"Boundary\"\n",
+            ),
+            None => (String::new(), ""),
+        };
+        let spec = format!(
+            r#"
+[[account]]
+name = "Stuzio"
+id = "081278057606"
+
+[[account]]
+name = "Acme"
+id = "183438944504"
+
+{boundary_policy}
+[[role]]
+name = "Reader"
+account = "Stuzio"
+{boundary_key}trust = {}
+
+[[role.inline]]
+name = "Permissions"
+document = {}
+"#,
+            document(trust),
+            document(permissions),
+        );
+        from_toml(&spec).unwrap_or_else(|error| panic!("{error}\n{spec}"))
+    }
+
+    fn targets(stack: &Stack) -> Vec<&str> {
+        target_roles(stack, &Caller::new(TROY), &VerifyOptions::default())
+            .into_iter()
+            .map(|role| stack.role(role).name.as_str())
+            .collect()
+    }
+
+    fn probes_of(stack: &Stack) -> Vec<Probe> {
+        let (role, _) = stack.roles().next().expect("a role");
+        let session = Caller::new("arn:aws:sts::081278057606:assumed-role/Reader/iamgen-verify");
+        probes(stack, role, &session).into_iter().collect()
+    }
+
+    const READ_ALL: &str = r#"{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": ["arn:aws:s3:::data", "arn:aws:s3:::data/*"]}"#;
+
+    #[test]
+    fn a_role_whose_trust_admits_the_account_is_a_target() {
+        assert_eq!(targets(&stack(ALLOW_ACME, READ_ALL, None)), ["Reader"]);
+    }
+
+    #[test]
+    fn a_role_whose_trust_requires_an_external_id_is_still_a_target() {
+        let trust = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}"#;
+        assert_eq!(targets(&stack(trust, READ_ALL, None)), ["Reader"]);
+    }
+
+    #[test]
+    fn a_role_whose_trust_denies_the_caller_is_no_target() {
+        let trust = format!(
+            r#"{ALLOW_ACME}, {{"Effect": "Deny", "Principal": {{"AWS": "{TROY}"}}, "Action": "sts:AssumeRole"}}"#
+        );
+        assert!(targets(&stack(&trust, READ_ALL, None)).is_empty());
+    }
+
+    #[test]
+    fn a_role_whose_trust_names_the_account_in_a_condition_only_is_no_target() {
+        let trust = r#"{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "183438944504"}}}"#;
+        assert!(targets(&stack(trust, READ_ALL, None)).is_empty());
+    }
+
+    #[test]
+    fn probes_are_the_calls_the_permissions_allow() {
+        let permissions = format!(
+            r#"{READ_ALL}, {{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}}"#
+        );
+        assert_eq!(
+            probes_of(&stack(ALLOW_ACME, &permissions, None)),
+            [
+                Probe::ListBuckets,
+                Probe::ListBucket("data".to_owned()),
+                Probe::ReadObject("data".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_denied_call_is_no_probe() {
+        let permissions = format!(
+            r#"{READ_ALL}, {{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}}"#
+        );
+        assert_eq!(
+            probes_of(&stack(ALLOW_ACME, &permissions, None)),
+            [Probe::ListBucket("data".to_owned())]
+        );
+    }
+
+    #[test]
+    fn not_action_promises_what_it_does_not_list() {
+        let permissions = r#"{"Effect": "Allow", "NotAction": "iam:*", "Resource": ["arn:aws:s3:::data", "arn:aws:s3:::data/*"]}"#;
+        assert_eq!(
+            probes_of(&stack(ALLOW_ACME, permissions, None)),
+            [
+                Probe::ListBucket("data".to_owned()),
+                Probe::ReadObject("data".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_permissions_boundary_limits_the_probes() {
+        let boundary = r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}"#;
+        assert_eq!(
+            probes_of(&stack(ALLOW_ACME, READ_ALL, Some(boundary))),
+            [Probe::ListBucket("data".to_owned())]
+        );
+    }
+}
