@@ -172,7 +172,10 @@ fn probes(stack: &Stack, role_ref: RoleRef, caller: &Caller) -> BTreeSet<Probe> 
         if may("s3:ListBucket", &format!("arn:aws:s3:::{bucket}")) {
             found.insert(Probe::ListBucket(bucket.to_owned()));
         }
-        if may("s3:GetObject", &format!("arn:aws:s3:::{bucket}/{PROBE_KEY}")) {
+        if may(
+            "s3:GetObject",
+            &format!("arn:aws:s3:::{bucket}/{PROBE_KEY}"),
+        ) {
             found.insert(Probe::ReadObject(bucket.to_owned()));
         }
     }
@@ -256,7 +259,10 @@ pub async fn verify(
             "find a role to assume",
             Outcome::Failed(match &options.role {
                 Some(name) => format!("the stack has no role {name}"),
-                None => format!("no role of the stack trusts {} (account {account})", caller.arn),
+                None => format!(
+                    "no role of the stack trusts {} (account {account})",
+                    caller.arn
+                ),
             }),
         );
         return report;

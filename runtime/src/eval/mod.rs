@@ -1018,14 +1018,8 @@ pub fn policies_decide<'d>(
     let scope = Scope::new(given, caller, resource_account);
     let mut allowed = false;
     for statement in documents.into_iter().flat_map(PolicyDocument::statements) {
-        if !applies_but_for_condition(
-            statement,
-            caller,
-            action,
-            resource,
-            &scope,
-            check_principal,
-        ) {
+        if !applies_but_for_condition(statement, caller, action, resource, &scope, check_principal)
+        {
             continue;
         }
         let holds = match (&statement.condition, conditions) {

@@ -46,8 +46,8 @@ impl Answer {
 }
 
 /// Whether `documents` on their own let `caller` assume the role `role_arn` of account `role_account`.
-fn may_assume<'d>(
-    documents: impl IntoIterator<Item = &'d PolicyDocument> + Clone,
+fn may_assume(
+    documents: &[&PolicyDocument],
     caller: &Caller,
     role_arn: &str,
     role_account: &str,
@@ -55,7 +55,7 @@ fn may_assume<'d>(
 ) -> Answer {
     Answer::of(|conditions| {
         eval::policies_decide(
-            documents.clone(),
+            documents.iter().copied(),
             caller,
             "sts:AssumeRole",
             role_arn,
@@ -68,7 +68,12 @@ fn may_assume<'d>(
 
 /// How the trust policy of a role admits principals of account `account`: the best answer among the
 /// account itself (`:root`) and each principal of the account that the trust names.
-fn trust_admits(trust: &PolicyDocument, role_arn: &str, role_account: &str, account: &str) -> Answer {
+fn trust_admits(
+    trust: &PolicyDocument,
+    role_arn: &str,
+    role_account: &str,
+    account: &str,
+) -> Answer {
     let root = format!("arn:aws:iam::{account}:root");
     let named = trust
         .statements()
@@ -84,7 +89,7 @@ fn trust_admits(trust: &PolicyDocument, role_arn: &str, role_account: &str, acco
         .chain(named)
         .map(Caller::new)
         .filter(|caller| caller.account == account)
-        .map(|caller| may_assume([trust], &caller, role_arn, role_account, true))
+        .map(|caller| may_assume(&[trust], &caller, role_arn, role_account, true))
         .max()
         .unwrap_or(Answer::No)
 }
@@ -121,14 +126,34 @@ fn principal_may_assume(
         .attached(principal)
         .iter()
         .map(|policy| &stack.policy(*policy).document)
-        .chain(stack.inline(principal).iter().map(|inline| &inline.document));
-    let all = stack.identity_policies(principal);
-    let all = all.iter().map(|(_, document)| *document);
-    let mut answer = may_assume(own, &caller, role_arn, role_account, false)
-        .min(may_assume(all, &caller, role_arn, role_account, false));
+        .chain(
+            stack
+                .inline(principal)
+                .iter()
+                .map(|inline| &inline.document),
+        )
+        .collect::<Vec<_>>();
+    let all: Vec<&PolicyDocument> = stack
+        .identity_policies(principal)
+        .into_iter()
+        .map(|(_, document)| document)
+        .collect();
+    let mut answer = may_assume(&own, &caller, role_arn, role_account, false).min(may_assume(
+        &all,
+        &caller,
+        role_arn,
+        role_account,
+        false,
+    ));
     if let Some(boundary) = boundary {
         let boundary = &stack.policy(boundary).document;
-        answer = answer.min(may_assume([boundary], &caller, role_arn, role_account, false));
+        answer = answer.min(may_assume(
+            &[boundary],
+            &caller,
+            role_arn,
+            role_account,
+            false,
+        ));
     }
     answer
 }
@@ -197,7 +222,6 @@ impl NodeIds {
     }
 }
 
-#[allow(clippy::too_many_lines, reason = "nodes then edges, each kind in turn")]
 pub(super) fn render(
     renderer: &Renderer,
     stack: &Stack,
@@ -266,6 +290,28 @@ pub(super) fn render(
         accounts.push(json!({ "id": alias, "label": mermaid(&label), "dot_label": dot(&label), "nodes": nodes }));
     }
 
+    let edges = edges(stack, &ids);
+    let view = json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "iamgen generate",
+        "accounts": accounts,
+        "edges": edges,
+    });
+    let mut files = BTreeMap::new();
+    files.insert(
+        "diagram.mmd".to_owned(),
+        renderer.render_template("diagram/diagram.mmd", view.clone())?,
+    );
+    files.insert(
+        "diagram.dot".to_owned(),
+        renderer.render_template("diagram/diagram.dot", view)?,
+    );
+    Ok(files)
+}
+
+/// The diagram's edges, each the answer to one question: whom a role trusts and who may assume it (both asked of
+/// the evaluator), which buckets its policies name, and who is a member of which group.
+fn edges(stack: &Stack, ids: &NodeIds) -> Vec<Json> {
     let mut edges: Vec<Json> = Vec::new();
     let mut edge = |from: String, to: String, label: &str, arrow: &str, style: &str| {
         edges.push(json!({
@@ -343,22 +389,7 @@ pub(super) fn render(
             );
         }
     }
-    let view = json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "command": "iamgen generate",
-        "accounts": accounts,
-        "edges": edges,
-    });
-    let mut files = BTreeMap::new();
-    files.insert(
-        "diagram.mmd".to_owned(),
-        renderer.render_template("diagram/diagram.mmd", view.clone())?,
-    );
-    files.insert(
-        "diagram.dot".to_owned(),
-        renderer.render_template("diagram/diagram.dot", view)?,
-    );
-    Ok(files)
+    edges
 }
 
 #[cfg(all(test, feature = "spec"))]
@@ -452,7 +483,9 @@ trust = '''{{"Version": "2012-10-17", "Statement": [{trust}]}}'''
         let trust = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}"#;
         let drawn = diagram(trust, "", "");
         assert!(
-            drawn.contains(r#"stuzio_role_consultant -.->|"trusts if conditions hold"| acme_account"#),
+            drawn.contains(
+                r#"stuzio_role_consultant -.->|"trusts if conditions hold"| acme_account"#
+            ),
             "{drawn}"
         );
         assert!(!drawn.contains(r#"|"trusts"|"#), "{drawn}");
@@ -484,7 +517,8 @@ trust = '''{{"Version": "2012-10-17", "Statement": [{trust}]}}'''
 
     #[test]
     fn a_deny_in_a_group_holds_its_member_back() {
-        let staff = format!(r#"{{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "{ROLE}"}}"#);
+        let staff =
+            format!(r#"{{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "{ROLE}"}}"#);
         let drawn = diagram(TRUST_ACME, TROY_ASSUMES, &staff);
         assert!(!drawn.contains("sts:AssumeRole"), "{drawn}");
     }
