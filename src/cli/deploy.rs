@@ -153,7 +153,7 @@ pub(crate) struct VerifyArgs {
     /// The principal's profile.
     #[arg(long, value_name = "NAME")]
     principal_profile: Option<String>,
-    /// The role to assume, by name; every role whose trust names the principal's account when absent.
+    /// The role to assume, by name; every role whose trust policy may admit the principal when absent.
     #[arg(long, value_name = "NAME")]
     role: Option<String>,
     /// The `sts:ExternalId` to pass; the one the trust requires when absent.

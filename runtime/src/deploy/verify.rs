@@ -8,16 +8,17 @@ use std::fmt::Write as _;
 use aws_config::SdkConfig;
 
 use super::session::{AccountClients, Session};
-use crate::glob::{matches, matches_ignore_ascii_case};
-use crate::policy::{
-    ActionElement, ConditionValue, Effect, OperatorBase, PolicyDocument, ResourceElement,
-};
+use crate::eval::{self, Caller, Conditions, Decision};
+use crate::policy::{ConditionValue, Effect, OperatorBase, PolicyDocument, ResourceElement};
 use crate::stack::{PrincipalRef, RoleRef, Stack};
+
+/// The name of the role sessions `verify` opens.
+const SESSION_NAME: &str = "iamgen-verify";
 
 /// What to verify.
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
-    /// The role to assume, by name; every role of the stack whose trust names the principal's account when
+    /// The role to assume, by name; every role of the stack whose trust policy may admit the principal when
     /// `None`.
     pub role: Option<String>,
     /// The `sts:ExternalId` to pass; the one the trust requires when `None`.
@@ -117,44 +118,65 @@ enum Probe {
     ReadObject(String),
 }
 
-/// The probes the allowed statements of `documents` imply: buckets named exactly (no wildcard in the name).
-fn probes<'d>(documents: impl IntoIterator<Item = &'d PolicyDocument>) -> BTreeSet<Probe> {
+/// The key a probe of an object's read stands for: the object actually read is the first one listed.
+const PROBE_KEY: &str = "probe";
+
+/// The probes the permissions of the role `role_ref` promise, as its session `caller`: listing every bucket,
+/// and for each bucket an allowing statement names exactly (no wildcard in the name), listing it and reading
+/// an object of it. Each is kept where the evaluator says the role's policies, and its permissions boundary,
+/// may allow it (a `Condition` may hold; an unconditional `Deny` rules it out).
+fn probes(stack: &Stack, role_ref: RoleRef, caller: &Caller) -> BTreeSet<Probe> {
+    let role = stack.role(role_ref);
+    let account = stack.account(role.account).id.as_str();
+    let documents: Vec<&PolicyDocument> = stack
+        .attached(PrincipalRef::Role(role_ref))
+        .iter()
+        .map(|policy| &stack.policy(*policy).document)
+        .chain(role.inline.iter().map(|inline| &inline.document))
+        .collect();
+    let boundary = role
+        .permissions_boundary
+        .map(|policy| &stack.policy(policy).document);
+    let may = |action: &str, resource: &str| {
+        let decide = |documents: &[&PolicyDocument]| {
+            eval::policies_decide(
+                documents.iter().copied(),
+                caller,
+                action,
+                resource,
+                account,
+                false,
+                Conditions::Unknown,
+            ) == Decision::Allowed
+        };
+        decide(&documents) && boundary.is_none_or(|boundary| decide(&[boundary]))
+    };
     let mut found = BTreeSet::new();
-    for document in documents {
-        for statement in document.statements() {
-            let (
-                Effect::Allow,
-                ActionElement::Action(actions),
-                Some(ResourceElement::Resource(resources)),
-            ) = (statement.effect, &statement.action, &statement.resource)
-            else {
-                continue;
-            };
-            let allows = |action: &str| {
-                actions
-                    .as_slice()
-                    .iter()
-                    .any(|pattern| matches_ignore_ascii_case(pattern.as_str(), action))
-            };
-            for resource in resources.as_slice() {
-                let resource = resource.as_str();
-                if resource == "*" && allows("s3:ListAllMyBuckets") {
-                    found.insert(Probe::ListBuckets);
-                }
-                let Some(rest) = resource.strip_prefix("arn:aws:s3:::") else {
-                    continue;
-                };
-                let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
-                if bucket.is_empty() || bucket.contains(['*', '?']) {
-                    continue;
-                }
-                if key.is_empty() && allows("s3:ListBucket") {
-                    found.insert(Probe::ListBucket(bucket.to_owned()));
-                }
-                if !key.is_empty() && matches(key, "probe") && allows("s3:GetObject") {
-                    found.insert(Probe::ReadObject(bucket.to_owned()));
-                }
-            }
+    if may("s3:ListAllMyBuckets", "*") {
+        found.insert(Probe::ListBuckets);
+    }
+    let named: BTreeSet<&str> = documents
+        .iter()
+        .flat_map(|document| document.statements())
+        .filter(|statement| statement.effect == Effect::Allow)
+        .filter_map(|statement| match &statement.resource {
+            Some(ResourceElement::Resource(resources)) => Some(resources.as_slice()),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|resource| resource.as_str().strip_prefix("arn:aws:s3:::"))
+        .map(|rest| rest.split_once('/').map_or(rest, |(bucket, _)| bucket))
+        .filter(|bucket| !bucket.is_empty() && !bucket.contains(['*', '?', '$']))
+        .collect();
+    for bucket in named {
+        if may("s3:ListBucket", &format!("arn:aws:s3:::{bucket}")) {
+            found.insert(Probe::ListBucket(bucket.to_owned()));
+        }
+        if may(
+            "s3:GetObject",
+            &format!("arn:aws:s3:::{bucket}/{PROBE_KEY}"),
+        ) {
+            found.insert(Probe::ReadObject(bucket.to_owned()));
         }
     }
     found
@@ -183,13 +205,24 @@ fn requires_mfa(trust: &PolicyDocument) -> bool {
         .any(|entry| entry.key.eq_ignore_ascii_case("aws:MultiFactorAuthPresent"))
 }
 
-/// The roles to try: the one asked for, or those whose trust names `account`.
-fn target_roles(stack: &Stack, account: &str, options: &VerifyOptions) -> Vec<RoleRef> {
+/// The roles to try: the one asked for, or those whose trust policy may admit `caller` (the evaluator's
+/// answer, a `Condition` taken to hold: the step `sts:AssumeRole` gives the conditions what they ask for).
+fn target_roles(stack: &Stack, caller: &Caller, options: &VerifyOptions) -> Vec<RoleRef> {
     stack
         .roles()
-        .filter(|(_, role)| match &options.role {
+        .filter(|(role_ref, role)| match &options.role {
             Some(name) => &role.name == name,
-            None => role.trust.to_json().contains(account),
+            None => {
+                eval::policies_decide(
+                    [&role.trust],
+                    caller,
+                    "sts:AssumeRole",
+                    &stack.role_arn(*role_ref),
+                    stack.account(role.account).id.as_str(),
+                    true,
+                    Conditions::Unknown,
+                ) == Decision::Allowed
+            }
         })
         .map(|(role, _)| role)
         .collect()
@@ -215,17 +248,21 @@ pub async fn verify(
         }
     };
     let account = identity.account().unwrap_or_default().to_owned();
+    let caller = Caller::new(identity.arn().unwrap_or_default());
     report.push(
         "who the principal is (sts:GetCallerIdentity)",
-        Outcome::Passed(identity.arn().unwrap_or_default().to_owned()),
+        Outcome::Passed(caller.arn.clone()),
     );
-    let roles = target_roles(stack, &account, options);
+    let roles = target_roles(stack, &caller, options);
     if roles.is_empty() {
         report.push(
             "find a role to assume",
             Outcome::Failed(match &options.role {
                 Some(name) => format!("the stack has no role {name}"),
-                None => format!("no role of the stack trusts account {account}"),
+                None => format!(
+                    "no role of the stack trusts {} (account {account})",
+                    caller.arn
+                ),
             }),
         );
         return report;
@@ -251,13 +288,13 @@ async fn verify_role(
     };
     let role = stack.role(role_ref);
     let as_role = session.clients_for(&session.config_for(credentials));
-    let documents = stack
-        .attached(PrincipalRef::Role(role_ref))
-        .iter()
-        .map(|policy| &stack.policy(*policy).document)
-        .chain(role.inline.iter().map(|inline| &inline.document));
+    let session = Caller::new(&format!(
+        "arn:aws:sts::{}:assumed-role/{}/{SESSION_NAME}",
+        stack.account(role.account).id,
+        role.name
+    ));
     let mut first_keys = std::collections::BTreeMap::new();
-    for probe in probes(documents) {
+    for probe in probes(stack, role_ref, &session) {
         match probe {
             Probe::ListBuckets => {
                 let result = as_role.s3.list_buckets().send().await;
@@ -352,7 +389,7 @@ async fn assume_role(
         .sts
         .assume_role()
         .role_arn(&arn)
-        .role_session_name("iamgen-verify")
+        .role_session_name(SESSION_NAME)
         .set_external_id(external_id);
     if let Some((serial, code)) = &options.mfa {
         request = request.serial_number(serial).token_code(code);
@@ -403,5 +440,143 @@ where
     match code {
         Some(code) => format!("{code}: {message}"),
         None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stack::spec::from_toml;
+
+    const TROY: &str = "arn:aws:iam::183438944504:user/Troy";
+    const ALLOW_ACME: &str = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole"}"#;
+
+    /// A stack of Stuzio's role `Reader` with the trust statements `trust`, the statements `permissions` as an
+    /// inline policy, and the statements `boundary` (if any) as its permissions boundary.
+    fn stack(trust: &str, permissions: &str, boundary: Option<&str>) -> Stack {
+        let document = |statements: &str| {
+            format!(r#"'''{{"Version": "2012-10-17", "Statement": [{statements}]}}'''"#)
+        };
+        let (boundary_policy, boundary_key) = match boundary {
+            Some(statements) => (
+                format!(
+                    "[[policy]]\nname = \"Boundary\"\naccount = \"Stuzio\"\ndocument = {}\n",
+                    document(statements)
+                ),
+                "permissions_boundary = \"Boundary\"\n",
+            ),
+            None => (String::new(), ""),
+        };
+        let spec = format!(
+            r#"
+[[account]]
+name = "Stuzio"
+id = "081278057606"
+
+[[account]]
+name = "Acme"
+id = "183438944504"
+
+{boundary_policy}
+[[role]]
+name = "Reader"
+account = "Stuzio"
+{boundary_key}trust = {}
+
+[[role.inline]]
+name = "Permissions"
+document = {}
+"#,
+            document(trust),
+            document(permissions),
+        );
+        from_toml(&spec).unwrap_or_else(|error| panic!("{error}\n{spec}"))
+    }
+
+    fn targets(stack: &Stack) -> Vec<&str> {
+        target_roles(stack, &Caller::new(TROY), &VerifyOptions::default())
+            .into_iter()
+            .map(|role| stack.role(role).name.as_str())
+            .collect()
+    }
+
+    fn probes_of(stack: &Stack) -> Vec<Probe> {
+        let (role, _) = stack.roles().next().expect("a role");
+        let session = Caller::new("arn:aws:sts::081278057606:assumed-role/Reader/iamgen-verify");
+        probes(stack, role, &session).into_iter().collect()
+    }
+
+    const READ_ALL: &str = r#"{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": ["arn:aws:s3:::data", "arn:aws:s3:::data/*"]}"#;
+
+    #[test]
+    fn a_role_whose_trust_admits_the_account_is_a_target() {
+        assert_eq!(targets(&stack(ALLOW_ACME, READ_ALL, None)), ["Reader"]);
+    }
+
+    #[test]
+    fn a_role_whose_trust_requires_an_external_id_is_still_a_target() {
+        let trust = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}"#;
+        assert_eq!(targets(&stack(trust, READ_ALL, None)), ["Reader"]);
+    }
+
+    #[test]
+    fn a_role_whose_trust_denies_the_caller_is_no_target() {
+        let trust = format!(
+            r#"{ALLOW_ACME}, {{"Effect": "Deny", "Principal": {{"AWS": "{TROY}"}}, "Action": "sts:AssumeRole"}}"#
+        );
+        assert!(targets(&stack(&trust, READ_ALL, None)).is_empty());
+    }
+
+    #[test]
+    fn a_role_whose_trust_names_the_account_in_a_condition_only_is_no_target() {
+        let trust = r#"{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "183438944504"}}}"#;
+        assert!(targets(&stack(trust, READ_ALL, None)).is_empty());
+    }
+
+    #[test]
+    fn probes_are_the_calls_the_permissions_allow() {
+        let permissions = format!(
+            r#"{READ_ALL}, {{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}}"#
+        );
+        assert_eq!(
+            probes_of(&stack(ALLOW_ACME, &permissions, None)),
+            [
+                Probe::ListBuckets,
+                Probe::ListBucket("data".to_owned()),
+                Probe::ReadObject("data".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_denied_call_is_no_probe() {
+        let permissions = format!(
+            r#"{READ_ALL}, {{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*"}}"#
+        );
+        assert_eq!(
+            probes_of(&stack(ALLOW_ACME, &permissions, None)),
+            [Probe::ListBucket("data".to_owned())]
+        );
+    }
+
+    #[test]
+    fn not_action_promises_what_it_does_not_list() {
+        let permissions = r#"{"Effect": "Allow", "NotAction": "iam:*", "Resource": ["arn:aws:s3:::data", "arn:aws:s3:::data/*"]}"#;
+        assert_eq!(
+            probes_of(&stack(ALLOW_ACME, permissions, None)),
+            [
+                Probe::ListBucket("data".to_owned()),
+                Probe::ReadObject("data".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_permissions_boundary_limits_the_probes() {
+        let boundary = r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}"#;
+        assert_eq!(
+            probes_of(&stack(ALLOW_ACME, READ_ALL, Some(boundary))),
+            [Probe::ListBucket("data".to_owned())]
+        );
     }
 }

@@ -981,3 +981,61 @@ fn decide(
         fix: None,
     }
 }
+
+/// How [`policies_decide`] reads the `Condition` elements of the statements it asks.
+#[derive(Debug, Clone, Copy)]
+pub enum Conditions<'c> {
+    /// Against a request's context, with the keys AWS derives from the caller and the resource: the answer
+    /// is the one that request gets.
+    Given(&'c Context),
+    /// As unknown: every `Allow`'s condition may hold, every `Deny`'s may not (an unconditional `Deny` still
+    /// denies). The answer says whether some request of this caller, action and resource could be allowed.
+    Unknown,
+}
+
+/// What `documents` on their own answer a request, as each step of [`evaluate`] reads a set of policies: an
+/// explicit deny when a `Deny` statement applies, else an allow when an `Allow` statement does, else an
+/// implicit deny. `check_principal` for resource-based policies (a trust policy), whose `Principal` must name
+/// the caller.
+///
+/// This is one side of a decision only (the trust policy without the caller's own policies, or the caller's
+/// policies without its permissions boundary): for the whole decision, ask [`evaluate`].
+#[must_use]
+pub fn policies_decide<'d>(
+    documents: impl IntoIterator<Item = &'d PolicyDocument>,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    resource_account: &str,
+    check_principal: bool,
+    conditions: Conditions<'_>,
+) -> Decision {
+    let nothing = Context::new();
+    let given = match conditions {
+        Conditions::Given(context) => context,
+        Conditions::Unknown => &nothing,
+    };
+    let scope = Scope::new(given, caller, resource_account);
+    let mut allowed = false;
+    for statement in documents.into_iter().flat_map(PolicyDocument::statements) {
+        if !applies_but_for_condition(statement, caller, action, resource, &scope, check_principal)
+        {
+            continue;
+        }
+        let holds = match (&statement.condition, conditions) {
+            (None, _) => true,
+            (Some(condition), Conditions::Given(_)) => conditions::holds(condition, &scope),
+            (Some(_), Conditions::Unknown) => statement.effect == Effect::Allow,
+        };
+        match (holds, statement.effect) {
+            (true, Effect::Deny) => return Decision::ExplicitDeny,
+            (true, Effect::Allow) => allowed = true,
+            (false, _) => {}
+        }
+    }
+    if allowed {
+        Decision::Allowed
+    } else {
+        Decision::ImplicitDeny
+    }
+}

@@ -9,18 +9,153 @@ use super::escape::snake_name;
 use super::unique::{Fold, Unique};
 use super::{RenderError, Renderer, account_aliases};
 use crate::escape::{dot_string as dot, mermaid_label as mermaid};
-use crate::policy::{ActionElement, Effect, PolicyDocument, ResourceElement};
+use crate::eval::{self, Caller, Conditions, Context, Decision};
+use crate::policy::{
+    Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind, ResourceElement,
+};
 use crate::stack::{AccountRef, ByAccount, PrincipalRef, Stack};
 
-/// Whether a document allows `action` on `resource` in some statement (a reading good enough for drawing).
-fn allows(document: &PolicyDocument, action: &str, resource: &str) -> bool {
-    document.statements().any(|statement| {
-        statement.effect == Effect::Allow
-            && matches!(&statement.action, ActionElement::Action(actions) if actions.iter().any(|a| a.matches(action)))
-            && matches!(&statement.resource, Some(ResourceElement::Resource(resources))
-                // IAM's reading of a pattern, escapes included: a role path's `*` is written `${*}` there.
-                if resources.iter().any(|r| crate::eval::pattern::matches(r.as_str(), resource, &crate::eval::Context::new())))
+/// How the evaluator answers one of the diagram's questions: yes for a request that brings no context, yes only
+/// for a request whose context meets some statement's conditions, or no whatever the request brings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Answer {
+    No,
+    IfConditionsHold,
+    Yes,
+}
+
+impl Answer {
+    /// Asks `question` first of a request with no context, then of one whose context is unknown.
+    fn of(question: impl Fn(Conditions<'_>) -> Decision) -> Answer {
+        if question(Conditions::Given(&Context::new())) == Decision::Allowed {
+            Answer::Yes
+        } else if question(Conditions::Unknown) == Decision::Allowed {
+            Answer::IfConditionsHold
+        } else {
+            Answer::No
+        }
+    }
+
+    /// The edge's label: `what`, and whether it holds only under conditions.
+    fn label(self, what: &str) -> String {
+        match self {
+            Answer::IfConditionsHold => format!("{what} if conditions hold"),
+            Answer::Yes | Answer::No => what.to_owned(),
+        }
+    }
+}
+
+/// Whether `documents` on their own let `caller` assume the role `role_arn` of account `role_account`.
+fn may_assume(
+    documents: &[&PolicyDocument],
+    caller: &Caller,
+    role_arn: &str,
+    role_account: &str,
+    trust: bool,
+) -> Answer {
+    Answer::of(|conditions| {
+        eval::policies_decide(
+            documents.iter().copied(),
+            caller,
+            "sts:AssumeRole",
+            role_arn,
+            role_account,
+            trust,
+            conditions,
+        )
     })
+}
+
+/// How the trust policy of a role admits principals of account `account`: the best answer among the
+/// account itself (`:root`) and each principal of the account that the trust names.
+fn trust_admits(
+    trust: &PolicyDocument,
+    role_arn: &str,
+    role_account: &str,
+    account: &str,
+) -> Answer {
+    let root = format!("arn:aws:iam::{account}:root");
+    let named = trust
+        .statements()
+        .filter_map(|statement| match &statement.principal {
+            Some(PrincipalElement::Principal(Principal::Map(entries))) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .filter(|(kind, _)| *kind == PrincipalKind::Aws)
+        .flat_map(|(_, values)| values.as_slice())
+        .map(String::as_str);
+    std::iter::once(root.as_str())
+        .chain(named)
+        .map(Caller::new)
+        .filter(|caller| caller.account == account)
+        .map(|caller| may_assume(&[trust], &caller, role_arn, role_account, true))
+        .max()
+        .unwrap_or(Answer::No)
+}
+
+/// How the identity-based policies of `principal` (and a role's permissions boundary) let it assume the role
+/// `role_arn`. A user's edge stands for what its own policies allow, what its groups' allow being drawn
+/// from the groups; a `Deny` in a group's policy still holds the user back.
+fn principal_may_assume(
+    stack: &Stack,
+    principal: PrincipalRef,
+    role_arn: &str,
+    role_account: &str,
+) -> Answer {
+    let account = &stack.account(stack.principal_account(principal)).id;
+    let (caller, boundary) = match principal {
+        PrincipalRef::User(user) => (Caller::new(&stack.user_arn(user)), None),
+        PrincipalRef::Group(group) => {
+            let group = stack.group(group);
+            // A group is no caller: its policies are asked as a member's would be.
+            (
+                Caller::new(&format!(
+                    "arn:aws:iam::{account}:group{}{}",
+                    group.path, group.name
+                )),
+                None,
+            )
+        }
+        PrincipalRef::Role(role) => (
+            Caller::new(&stack.role_arn(role)),
+            stack.role(role).permissions_boundary,
+        ),
+    };
+    let own = stack
+        .attached(principal)
+        .iter()
+        .map(|policy| &stack.policy(*policy).document)
+        .chain(
+            stack
+                .inline(principal)
+                .iter()
+                .map(|inline| &inline.document),
+        )
+        .collect::<Vec<_>>();
+    let all: Vec<&PolicyDocument> = stack
+        .identity_policies(principal)
+        .into_iter()
+        .map(|(_, document)| document)
+        .collect();
+    let mut answer = may_assume(&own, &caller, role_arn, role_account, false).min(may_assume(
+        &all,
+        &caller,
+        role_arn,
+        role_account,
+        false,
+    ));
+    if let Some(boundary) = boundary {
+        let boundary = &stack.policy(boundary).document;
+        answer = answer.min(may_assume(
+            &[boundary],
+            &caller,
+            role_arn,
+            role_account,
+            false,
+        ));
+    }
+    answer
 }
 
 fn names_bucket(document: &PolicyDocument, bucket: &str) -> bool {
@@ -87,7 +222,6 @@ impl NodeIds {
     }
 }
 
-#[allow(clippy::too_many_lines, reason = "nodes then edges, each kind in turn")]
 pub(super) fn render(
     renderer: &Renderer,
     stack: &Stack,
@@ -156,6 +290,28 @@ pub(super) fn render(
         accounts.push(json!({ "id": alias, "label": mermaid(&label), "dot_label": dot(&label), "nodes": nodes }));
     }
 
+    let edges = edges(stack, &ids);
+    let view = json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "iamgen generate",
+        "accounts": accounts,
+        "edges": edges,
+    });
+    let mut files = BTreeMap::new();
+    files.insert(
+        "diagram.mmd".to_owned(),
+        renderer.render_template("diagram/diagram.mmd", view.clone())?,
+    );
+    files.insert(
+        "diagram.dot".to_owned(),
+        renderer.render_template("diagram/diagram.dot", view)?,
+    );
+    Ok(files)
+}
+
+/// The diagram's edges, each the answer to one question: whom a role trusts and who may assume it (both asked of
+/// the evaluator), which buckets its policies name, and who is a member of which group.
+fn edges(stack: &Stack, ids: &NodeIds) -> Vec<Json> {
     let mut edges: Vec<Json> = Vec::new();
     let mut edge = |from: String, to: String, label: &str, arrow: &str, style: &str| {
         edges.push(json!({
@@ -170,13 +326,18 @@ pub(super) fn render(
     for (role_ref, role) in stack.roles() {
         let role_node = ids.roles[role_ref.index()].clone();
         let role_arn = stack.role_arn(role_ref);
-        // Trust: the role admits an account.
+        let role_account = stack.account(role.account).id.as_str();
+        // Trust: the role admits principals of another account.
         for (other_ref, other) in stack.accounts() {
-            if other_ref != role.account && role.trust.to_json().contains(other.id.as_str()) {
+            if other_ref == role.account {
+                continue;
+            }
+            let answer = trust_admits(&role.trust, &role_arn, role_account, other.id.as_str());
+            if answer != Answer::No {
                 edge(
                     role_node.clone(),
                     ids.accounts[other_ref.index()].clone(),
-                    "trusts",
+                    &answer.label("trusts"),
                     "-.->",
                     "dashed",
                 );
@@ -184,25 +345,8 @@ pub(super) fn render(
         }
         // Assume: a principal whose own policies allow sts:AssumeRole on the role.
         for principal in stack.principals() {
-            let holds = stack
-                .identity_policies(principal)
-                .iter()
-                .any(|(_, document)| allows(document, "sts:AssumeRole", &role_arn));
-            // A user who may assume through a group is drawn through the group.
-            let direct =
-                match principal {
-                    PrincipalRef::User(user) => {
-                        stack.attached(principal).iter().any(|p| {
-                            allows(&stack.policy(*p).document, "sts:AssumeRole", &role_arn)
-                        }) || stack
-                            .user(user)
-                            .inline
-                            .iter()
-                            .any(|p| allows(&p.document, "sts:AssumeRole", &role_arn))
-                    }
-                    _ => holds,
-                };
-            if holds && direct {
+            let answer = principal_may_assume(stack, principal, &role_arn, role_account);
+            if answer != Answer::No {
                 let from = match principal {
                     PrincipalRef::User(user) => &ids.users[user.index()],
                     PrincipalRef::Group(group) => &ids.groups[group.index()],
@@ -211,7 +355,7 @@ pub(super) fn render(
                 edge(
                     from.clone(),
                     role_node.clone(),
-                    "sts:AssumeRole",
+                    &answer.label("sts:AssumeRole"),
                     "==>",
                     "bold",
                 );
@@ -245,20 +389,161 @@ pub(super) fn render(
             );
         }
     }
-    let view = json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "command": "iamgen generate",
-        "accounts": accounts,
-        "edges": edges,
-    });
-    let mut files = BTreeMap::new();
-    files.insert(
-        "diagram.mmd".to_owned(),
-        renderer.render_template("diagram/diagram.mmd", view.clone())?,
-    );
-    files.insert(
-        "diagram.dot".to_owned(),
-        renderer.render_template("diagram/diagram.dot", view)?,
-    );
-    Ok(files)
+    edges
+}
+
+#[cfg(all(test, feature = "spec"))]
+mod tests {
+    use crate::render::{Target, render};
+    use crate::stack::spec::from_toml;
+
+    const ACME: &str = "183438944504";
+    const ROLE: &str = "arn:aws:iam::081278057606:role/Consultant";
+
+    /// `diagram.mmd` of a stack: Stuzio's role `Consultant` with trust policy `trust`, Acme's user Troy in group
+    /// Staff, each with the statements given as an inline policy (none when empty).
+    fn diagram(trust: &str, troy: &str, staff: &str) -> String {
+        let inline = |statements: &str| {
+            if statements.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "[[{{}}.inline]]\nname = \"Inline\"\ndocument = '''{{\"Version\": \"2012-10-17\", \"Statement\": [{statements}]}}'''\n"
+                )
+            }
+        };
+        let spec = format!(
+            r#"
+[[account]]
+name = "Stuzio"
+id = "081278057606"
+
+[[account]]
+name = "Acme"
+id = "{ACME}"
+
+[[group]]
+name = "Staff"
+account = "Acme"
+{}
+[[user]]
+name = "Troy"
+account = "Acme"
+groups = ["Staff"]
+{}
+[[role]]
+name = "Consultant"
+account = "Stuzio"
+trust = '''{{"Version": "2012-10-17", "Statement": [{trust}]}}'''
+"#,
+            inline(staff).replace("{}", "group"),
+            inline(troy).replace("{}", "user"),
+        );
+        let stack = from_toml(&spec).unwrap_or_else(|error| panic!("{error}\n{spec}"));
+        let rendered = render(&stack, &[Target::Diagram]).expect("renders");
+        rendered.files()["diagram.mmd"].clone()
+    }
+
+    fn edges(diagram: &str) -> Vec<&str> {
+        diagram
+            .lines()
+            .map(str::trim)
+            .filter(|line| line.contains("|\""))
+            .collect()
+    }
+
+    const TRUST_ACME: &str = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole"}"#;
+    const TROY_ASSUMES: &str = r#"{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::081278057606:role/Consultant"}"#;
+
+    #[test]
+    fn a_plain_trust_and_assume_policy_are_drawn_as_before() {
+        let drawn = diagram(TRUST_ACME, TROY_ASSUMES, "");
+        assert_eq!(
+            edges(&drawn),
+            [
+                r#"stuzio_role_consultant -.->|"trusts"| acme_account"#,
+                r#"acme_user_troy ==>|"sts:AssumeRole"| stuzio_role_consultant"#,
+                r#"acme_user_troy ---|"member of"| acme_group_staff"#,
+            ],
+            "{drawn}"
+        );
+    }
+
+    #[test]
+    fn a_trust_that_denies_the_account_draws_no_trust_edge() {
+        let trust = format!(
+            r#"{TRUST_ACME}, {{"Effect": "Deny", "Principal": {{"AWS": "{ACME}"}}, "Action": "sts:AssumeRole"}}"#
+        );
+        let drawn = diagram(&trust, "", "");
+        assert!(!drawn.contains("trusts"), "{drawn}");
+    }
+
+    #[test]
+    fn a_trust_that_requires_an_external_id_draws_a_conditional_edge() {
+        let trust = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}"#;
+        let drawn = diagram(trust, "", "");
+        assert!(
+            drawn.contains(
+                r#"stuzio_role_consultant -.->|"trusts if conditions hold"| acme_account"#
+            ),
+            "{drawn}"
+        );
+        assert!(!drawn.contains(r#"|"trusts"|"#), "{drawn}");
+    }
+
+    #[test]
+    fn a_trust_that_names_the_account_only_in_a_condition_does_not_trust_it() {
+        // The account's id is in the policy, but the role admits only EC2.
+        let trust = r#"{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "183438944504"}}}"#;
+        let drawn = diagram(trust, "", "");
+        assert!(!drawn.contains("trusts"), "{drawn}");
+    }
+
+    #[test]
+    fn a_trust_that_allows_other_actions_only_does_not_trust() {
+        let trust = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "NotAction": "sts:AssumeRole"}"#;
+        let drawn = diagram(trust, "", "");
+        assert!(!drawn.contains("trusts"), "{drawn}");
+    }
+
+    #[test]
+    fn an_explicit_deny_in_the_users_policy_draws_no_assume_edge() {
+        let troy = format!(
+            r#"{TROY_ASSUMES}, {{"Effect": "Deny", "Action": "sts:*", "Resource": "{ROLE}"}}"#
+        );
+        let drawn = diagram(TRUST_ACME, &troy, "");
+        assert!(!drawn.contains("sts:AssumeRole"), "{drawn}");
+    }
+
+    #[test]
+    fn a_deny_in_a_group_holds_its_member_back() {
+        let staff =
+            format!(r#"{{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "{ROLE}"}}"#);
+        let drawn = diagram(TRUST_ACME, TROY_ASSUMES, &staff);
+        assert!(!drawn.contains("sts:AssumeRole"), "{drawn}");
+    }
+
+    #[test]
+    fn not_action_allows_what_it_does_not_list() {
+        let troy = r#"{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}"#;
+        let drawn = diagram(TRUST_ACME, troy, "");
+        assert!(
+            drawn.contains(r#"acme_user_troy ==>|"sts:AssumeRole"| stuzio_role_consultant"#),
+            "{drawn}"
+        );
+    }
+
+    #[test]
+    fn an_assume_policy_that_requires_mfa_draws_a_conditional_edge() {
+        let troy = format!(
+            r#"{{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "{ROLE}", "Condition": {{"Bool": {{"aws:MultiFactorAuthPresent": "true"}}}}}}"#
+        );
+        let drawn = diagram(TRUST_ACME, &troy, "");
+        assert!(
+            drawn.contains(
+                r#"acme_user_troy ==>|"sts:AssumeRole if conditions hold"| stuzio_role_consultant"#
+            ),
+            "{drawn}"
+        );
+    }
 }
