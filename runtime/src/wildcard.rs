@@ -1,8 +1,9 @@
 //! The one wildcard matcher: IAM's `*` (any run of characters, the empty one included) and `?` (exactly one
 //! character), with the case rule as a parameter.
 //!
-//! IAM compares action names and condition key names regardless of ASCII case, and ARNs and most condition
-//! values exactly ("IAM JSON policy elements reference" in the IAM User Guide). Every matcher in the crate
+//! IAM compares action names and condition key names regardless of ASCII case ("Context key names are not
+//! case-sensitive", IAM User Guide, "IAM JSON policy elements: Condition"), and ARNs and the values of
+//! `StringLike` exactly. Every matcher in the crate
 //! comes here: [`crate::glob`] for plain patterns, the policy-variable patterns of `eval`, the placeholder
 //! templates of the catalogue (`aws:ResourceTag/${TagKey}`, each placeholder being `?*`), and the linter's
 //! ARN templates.
@@ -57,15 +58,12 @@ pub enum Token {
 
 /// The tokens of an IAM pattern in which `*` and `?` are the wildcards and every other character is literal.
 #[must_use]
-pub fn tokens(pattern: &str) -> Vec<Token> {
-    pattern
-        .chars()
-        .map(|ch| match ch {
-            '*' => Token::Any,
-            '?' => Token::One,
-            ch => Token::Char(ch),
-        })
-        .collect()
+pub fn tokens(pattern: &str) -> impl Iterator<Item = Token> + '_ {
+    pattern.chars().map(|ch| match ch {
+        '*' => Token::Any,
+        '?' => Token::One,
+        ch => Token::Char(ch),
+    })
 }
 
 /// Whether `pattern` contains a wildcard, that is, whether it can match more than one string.
@@ -84,7 +82,7 @@ pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
         Some(at) if at + 1 == pattern.len() && pattern.ends_with('*') => text
             .get(..at)
             .is_some_and(|prefix| eq_str(&pattern[..at], prefix, case)),
-        Some(_) => matches_tokens(&tokens(pattern), text, case),
+        Some(_) => matches_tokens(&tokens(pattern).collect::<Vec<_>>(), text, case),
     }
 }
 
@@ -178,10 +176,11 @@ impl Searcher {
             }
         }
         self.others.clear();
-        self.others.extend(segment.iter().filter_map(|token| match *token {
-            Token::Char(ch) if !ch.is_ascii() => Some((ch, 0)),
-            _ => None,
-        }));
+        self.others
+            .extend(segment.iter().filter_map(|token| match *token {
+                Token::Char(ch) if !ch.is_ascii() => Some((ch, 0)),
+                _ => None,
+            }));
         self.others.sort_unstable();
         self.others.dedup();
         for (index, other) in self.others.iter_mut().enumerate() {
@@ -308,7 +307,10 @@ mod tests {
         assert!(!exact("a*c", "abcd"));
         assert!(exact("a*b*c", "axxbyyc"));
         assert!(!exact("a*b*c", "axxcyyb"));
-        assert!(!exact("ab*ba", "aba"), "the prefix and the suffix may not share a character");
+        assert!(
+            !exact("ab*ba", "aba"),
+            "the prefix and the suffix may not share a character"
+        );
         assert!(exact("ab*ba", "abba"));
         assert!(exact("?*?", "ab"));
         assert!(!exact("?*?", "a"));
@@ -324,8 +326,14 @@ mod tests {
         assert!(matches("S3:GET*", "s3:GetObject", Case::IgnoreAscii));
         assert!(!matches("S3:GET*", "s3:GetObject", Case::Sensitive));
         assert!(matches("s3:*object", "s3:GetObject", Case::IgnoreAscii));
-        assert!(!matches("É", "é", Case::IgnoreAscii), "IAM folds ASCII letters only");
-        assert!(!matches("*[*", "{", Case::IgnoreAscii), "only letters fold: `[` is not `{{`");
+        assert!(
+            !matches("É", "é", Case::IgnoreAscii),
+            "IAM folds ASCII letters only"
+        );
+        assert!(
+            !matches("*[*", "{", Case::IgnoreAscii),
+            "only letters fold: `[` is not `{{`"
+        );
     }
 
     #[test]
@@ -347,6 +355,10 @@ mod tests {
         assert!(exact(&format!("{}*", "*a".repeat(2_000)), &text));
         assert!(!exact(&format!("*{}b*", "a".repeat(5_000)), &text));
         assert!(!exact(&format!("*{}b*a", "?".repeat(5_000)), &text));
-        assert!(matches(&format!("*{}*", "A".repeat(5_000)), &text, Case::IgnoreAscii));
+        assert!(matches(
+            &format!("*{}*", "A".repeat(5_000)),
+            &text,
+            Case::IgnoreAscii
+        ));
     }
 }
