@@ -19,11 +19,11 @@
 //! ```
 
 mod actions;
+mod arn_overlap;
 mod conditions;
 mod context;
 mod keys;
 mod kind;
-mod pattern;
 mod principals;
 mod quota;
 mod resources;

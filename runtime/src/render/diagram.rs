@@ -19,7 +19,7 @@ fn allows(document: &PolicyDocument, action: &str, resource: &str) -> bool {
             && matches!(&statement.action, ActionElement::Action(actions) if actions.iter().any(|a| a.matches(action)))
             && matches!(&statement.resource, Some(ResourceElement::Resource(resources))
                 // IAM's reading of a pattern, escapes included: a role path's `*` is written `${*}` there.
-                if resources.iter().any(|r| crate::eval::pattern::matches(r.as_str(), resource, &crate::eval::Context::new())))
+                if resources.iter().any(|r| crate::eval::variables::matches(r.as_str(), resource, &crate::eval::Context::new())))
     })
 }
 
