@@ -57,7 +57,6 @@ pub enum Token {
 }
 
 /// The tokens of an IAM pattern in which `*` and `?` are the wildcards and every other character is literal.
-#[must_use]
 pub fn tokens(pattern: &str) -> impl Iterator<Item = Token> + '_ {
     pattern.chars().map(|ch| match ch {
         '*' => Token::Any,
