@@ -14,9 +14,11 @@
 //! `*aaaaaaaab` against `aaaa…`. Here the pattern is cut at its `*`s into segments of fixed length; the first
 //! must match at the start of the text, the last at its end, and each one between is found at its leftmost
 //! place after the previous one, which is enough because a later `*` can absorb anything an earlier one could.
-//! Each middle segment is found with the bit-parallel shift-and automaton, which reads every character once,
-//! so the whole match takes `O(n × ⌈k / 64⌉ + m)` for a text of `n` characters, a pattern of `m` tokens and a
-//! longest segment of `k`: linear for every segment of up to 64 characters, which is every real IAM pattern.
+//! Each middle segment of up to 16 tokens is looked for at each place in turn (at most 16 comparisons per
+//! character), a longer one with the bit-parallel shift-and automaton, which reads every character once. The
+//! whole match takes `O(n × ⌈k / 64⌉ + m)` for a text of `n` characters, a pattern of `m` characters and a
+//! longest segment of `k`: linear for segments of up to 64 characters, which covers every real IAM pattern.
+//! Nothing is allocated unless a segment longer than 16 sits between two `*`s.
 //!
 //! ```
 //! use iamgen_runtime::wildcard::{Case, matches};
@@ -75,28 +77,57 @@ pub fn has_wildcard(pattern: &str) -> bool {
 /// by `case`.
 #[must_use]
 pub fn matches(pattern: &str, text: &str, case: Case) -> bool {
-    // Most patterns in policies are literal or a literal followed by one `*`: answer those without tokens.
-    match pattern.find(['*', '?']) {
-        None => eq_str(pattern, text, case),
-        Some(at) if at + 1 == pattern.len() && pattern.ends_with('*') => text
-            .get(..at)
-            .is_some_and(|prefix| eq_str(&pattern[..at], prefix, case)),
-        Some(_) => matches_tokens(&tokens(pattern).collect::<Vec<_>>(), text, case),
-    }
-}
-
-fn eq_str(pattern: &str, text: &str, case: Case) -> bool {
-    match case {
-        Case::Sensitive => pattern == text,
-        Case::IgnoreAscii => pattern.eq_ignore_ascii_case(text),
-    }
+    match_segments(pattern.split('*'), text, case)
 }
 
 /// Whether `text` matches `pattern`, literal characters compared by `case`.
 #[must_use]
 pub fn matches_tokens(pattern: &[Token], text: &str, case: Case) -> bool {
-    let mut segments = pattern.split(|token| *token == Token::Any);
-    let first = segments.next().unwrap_or_default();
+    match_segments(pattern.split(|token| *token == Token::Any), text, case)
+}
+
+/// A run of a pattern between two `*`s: every token in it stands for exactly one character.
+trait Segment: Copy {
+    fn tokens(self) -> impl DoubleEndedIterator<Item = Token>;
+    fn is_empty(self) -> bool;
+}
+
+/// A piece of a pattern string split at its `*`s.
+impl Segment for &str {
+    fn tokens(self) -> impl DoubleEndedIterator<Item = Token> {
+        self.chars().map(|ch| match ch {
+            '?' => Token::One,
+            ch => Token::Char(ch),
+        })
+    }
+
+    fn is_empty(self) -> bool {
+        str::is_empty(self)
+    }
+}
+
+impl Segment for &[Token] {
+    fn tokens(self) -> impl DoubleEndedIterator<Item = Token> {
+        self.iter().copied()
+    }
+
+    fn is_empty(self) -> bool {
+        <[Token]>::is_empty(self)
+    }
+}
+
+/// Segments no longer than this are searched for directly, at most this many comparisons per character of the
+/// text; longer ones with the shift-and automaton, whose tables cost more to build than short ARNs cost to scan.
+const DIRECT_SEARCH: usize = 16;
+
+fn match_segments<S: Segment>(
+    mut segments: impl DoubleEndedIterator<Item = S>,
+    text: &str,
+    case: Case,
+) -> bool {
+    let Some(first) = segments.next() else {
+        return text.is_empty();
+    };
     let Some(last) = segments.next_back() else {
         // No `*`: the one segment is the whole text.
         return match_prefix(first, text, case).is_some_and(|end| end == text.len());
@@ -110,7 +141,12 @@ pub fn matches_tokens(pattern: &[Token], text: &str, case: Case) -> bool {
     let mut middle = &text[start..end];
     let mut searcher = Searcher::default();
     for segment in segments.filter(|segment| !segment.is_empty()) {
-        match searcher.find_end(segment, middle, case) {
+        let found = if segment.tokens().nth(DIRECT_SEARCH).is_none() {
+            find_end_directly(segment, middle, case)
+        } else {
+            searcher.find_end(segment, middle, case)
+        };
+        match found {
             Some(after) => middle = &middle[after..],
             None => return false,
         }
@@ -119,11 +155,11 @@ pub fn matches_tokens(pattern: &[Token], text: &str, case: Case) -> bool {
 }
 
 /// The byte offset just past `segment` if `text` starts with it.
-fn match_prefix(segment: &[Token], text: &str, case: Case) -> Option<usize> {
+fn match_prefix(segment: impl Segment, text: &str, case: Case) -> Option<usize> {
     let mut chars = text.char_indices();
-    for token in segment {
+    for token in segment.tokens() {
         let (_, ch) = chars.next()?;
-        if let Token::Char(expected) = *token
+        if let Token::Char(expected) = token
             && !case.eq(expected, ch)
         {
             return None;
@@ -133,12 +169,12 @@ fn match_prefix(segment: &[Token], text: &str, case: Case) -> Option<usize> {
 }
 
 /// The byte offset where `segment` starts if `text` ends with it.
-fn match_suffix(segment: &[Token], text: &str, case: Case) -> Option<usize> {
+fn match_suffix(segment: impl Segment, text: &str, case: Case) -> Option<usize> {
     let mut chars = text.char_indices().rev();
     let mut start = text.len();
-    for token in segment.iter().rev() {
+    for token in segment.tokens().rev() {
         let (at, ch) = chars.next()?;
-        if let Token::Char(expected) = *token
+        if let Token::Char(expected) = token
             && !case.eq(expected, ch)
         {
             return None;
@@ -146,6 +182,12 @@ fn match_suffix(segment: &[Token], text: &str, case: Case) -> Option<usize> {
         start = at;
     }
     Some(start)
+}
+
+/// The byte offset just past the leftmost occurrence of `segment` in `text`, trying every start in turn.
+fn find_end_directly(segment: impl Segment, text: &str, case: Case) -> Option<usize> {
+    text.char_indices()
+        .find_map(|(at, _)| match_prefix(segment, &text[at..], case).map(|end| at + end))
 }
 
 /// The shift-and automaton of one segment (no `Any` in it): bit `j` of the state is set when the last `j + 1`
@@ -165,18 +207,19 @@ struct Searcher {
 const ASCII: usize = 128;
 
 impl Searcher {
-    fn build(&mut self, segment: &[Token], case: Case) {
-        let words = segment.len().div_ceil(64);
+    fn build(&mut self, segment: impl Segment, case: Case) -> usize {
+        let len = segment.tokens().count();
+        let words = len.div_ceil(64);
         self.words = words;
         let mut unnamed = vec![0u64; words];
-        for (at, token) in segment.iter().enumerate() {
-            if *token == Token::One {
+        for (at, token) in segment.tokens().enumerate() {
+            if token == Token::One {
                 unnamed[at / 64] |= 1 << (at % 64);
             }
         }
         self.others.clear();
         self.others
-            .extend(segment.iter().filter_map(|token| match *token {
+            .extend(segment.tokens().filter_map(|token| match token {
                 Token::Char(ch) if !ch.is_ascii() => Some((ch, 0)),
                 _ => None,
             }));
@@ -190,8 +233,8 @@ impl Searcher {
         for _ in 0..count {
             self.masks.extend_from_slice(&unnamed);
         }
-        for (at, token) in segment.iter().enumerate() {
-            let Token::Char(ch) = *token else { continue };
+        for (at, token) in segment.tokens().enumerate() {
+            let Token::Char(ch) = token else { continue };
             let mut set = |mask: usize| self.masks[mask * words + at / 64] |= 1 << (at % 64);
             if ch.is_ascii() {
                 set(1 + ch as usize);
@@ -202,6 +245,7 @@ impl Searcher {
                 set(self.others[found].1);
             }
         }
+        len
     }
 
     fn mask(&self, ch: char) -> &[u64] {
@@ -216,9 +260,8 @@ impl Searcher {
     }
 
     /// The byte offset just past the leftmost occurrence of `segment` in `text`.
-    fn find_end(&mut self, segment: &[Token], text: &str, case: Case) -> Option<usize> {
-        self.build(segment, case);
-        let last = segment.len() - 1;
+    fn find_end(&mut self, segment: impl Segment, text: &str, case: Case) -> Option<usize> {
+        let last = self.build(segment, case) - 1;
         let mut state = std::mem::take(&mut self.state);
         state.clear();
         state.resize(self.words, 0);
@@ -291,6 +334,28 @@ mod tests {
                         matches(pattern, text, case),
                         reference(&pattern_chars, &text_chars, case),
                         "{pattern:?} ~ {text:?} ({case:?})"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn both_searches_find_the_same_place() {
+        let segments: Vec<String> = ["a", "B", "é", "?"]
+            .iter()
+            .flat_map(|x| ["", "a", "B", "é", "?"].map(|y| format!("{x}{y}")))
+            .flat_map(|xy| ["", "a", "?", "é"].map(|z| format!("{xy}{z}")))
+            .collect();
+        let texts = ["", "a", "aB", "baé", "éaBaa", "AbAbé", "bbbbba", "xxé?aB"];
+        let mut searcher = super::Searcher::default();
+        for segment in &segments {
+            for text in texts {
+                for case in [Case::Sensitive, Case::IgnoreAscii] {
+                    assert_eq!(
+                        searcher.find_end(segment.as_str(), text, case),
+                        super::find_end_directly(segment.as_str(), text, case),
+                        "{segment:?} in {text:?} ({case:?})"
                     );
                 }
             }

@@ -126,7 +126,14 @@ pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
 
 /// Whether literal `text` matches `template`, each `${...}` standing for one or more characters.
 fn template_matches(template: &str, text: &str) -> bool {
-    wildcard::matches_tokens(&template_tokens(template), text, Case::Sensitive)
+    SCRATCH.with(|scratch| {
+        let Ok(mut scratch) = scratch.try_borrow_mut() else {
+            return wildcard::matches_tokens(&template_tokens(template), text, Case::Sensitive);
+        };
+        scratch.left.clear();
+        template_tokens_into(template, &mut scratch.left);
+        wildcard::matches_tokens(&scratch.left, text, Case::Sensitive)
+    })
 }
 
 fn intersect(left: &[Token], right: &[Token]) -> bool {
