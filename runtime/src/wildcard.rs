@@ -3,10 +3,9 @@
 //!
 //! IAM compares action names and condition key names regardless of ASCII case ("Context key names are not
 //! case-sensitive", IAM User Guide, "IAM JSON policy elements: Condition"), and ARNs and the values of
-//! `StringLike` exactly. Every matcher in the crate
-//! comes here: [`crate::glob`] for plain patterns, the policy-variable patterns of `eval`, the placeholder
-//! templates of the catalogue (`aws:ResourceTag/${TagKey}`, each placeholder being `?*`), and the linter's
-//! ARN templates.
+//! `StringLike` exactly. Every matcher in the crate comes here: [`crate::glob`] for plain patterns, the
+//! policy-variable patterns of `eval`, and the placeholder templates of the catalogue
+//! (`aws:ResourceTag/${TagKey}`, each placeholder being `?*`) and of its ARNs.
 //!
 //! # Time
 //!
