@@ -25,7 +25,7 @@ use iamgen::deploy::session::assume;
 use iamgen::deploy::{
     ChangeKind, Plan, Session, SessionOptions, VerifyOptions, apply, import_role, plan, verify,
 };
-use iamgen::stack::pattern::CrossAccount;
+use iamgen::stack::cross_account::CrossAccount;
 use iamgen::stack::{InlinePolicy, Stack};
 use iamgen::{PolicyDocument, deploy};
 use support::moto::{FaultProxy, Moto};

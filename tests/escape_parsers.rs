@@ -582,18 +582,18 @@ fn markdown_cells_read_back_with_a_gfm_parser() {
 
 #[test]
 fn policy_literals_match_exactly_themselves_in_iams_evaluator() {
-    use iamgen::__private::iamgen_runtime::eval::{Context, pattern};
+    use iamgen::__private::iamgen_runtime::eval::{Context, variables};
     let context = Context::new().with("aws:username", "alice");
     for text in strings() {
         let literal = escape::policy_literal(&text);
         assert!(
-            pattern::matches(&literal, &text, &context),
+            variables::matches(&literal, &text, &context),
             "{literal:?} does not match {text:?}"
         );
         for other in [format!("{text}x"), text.replacen(['*', '?', '$'], "Q", 1)] {
             if other != text {
                 assert!(
-                    !pattern::matches(&literal, &other, &context),
+                    !variables::matches(&literal, &other, &context),
                     "{literal:?} matches {other:?} too"
                 );
             }
@@ -704,7 +704,7 @@ fn bug_yaml_keys_over_1024_characters_are_unreadable() {
 
 #[test]
 fn bug_role_path_turns_the_assume_policy_into_a_wildcard_or_a_variable() {
-    use iamgen::__private::iamgen_runtime::eval::{Context, pattern};
+    use iamgen::__private::iamgen_runtime::eval::{Context, variables};
     use iamgen::policy::ResourceElement;
     for path in ["/*/", "/${aws:username}/", "/a?b/$/"] {
         let mut cross = support::stacks::reference_pattern();
@@ -719,11 +719,11 @@ fn bug_role_path_turns_the_assume_policy_into_a_wildcard_or_a_variable() {
         let resource = resources.as_slice()[0].as_str();
         let context = Context::new().with("aws:username", "other");
         assert!(
-            pattern::matches(resource, &real, &context),
+            variables::matches(resource, &real, &context),
             "{resource} vs {real}"
         );
         assert!(
-            !pattern::matches(resource, &other, &context),
+            !variables::matches(resource, &other, &context),
             "{resource} matches {other}"
         );
     }

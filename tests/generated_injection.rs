@@ -34,7 +34,7 @@ use iamgen::policy::{
     Version,
 };
 use iamgen::render::{self, Target};
-use iamgen::stack::pattern::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
+use iamgen::stack::cross_account::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
 use iamgen::stack::{AccountRef, InlinePolicy, Stack};
 use serde_json::Value as Json;
 

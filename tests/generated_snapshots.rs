@@ -2,7 +2,7 @@
 //! snapshots; and the output is the same, byte for byte, on every run.
 
 use iamgen::render::{Target, render};
-use iamgen::stack::pattern::CrossAccount;
+use iamgen::stack::cross_account::CrossAccount;
 
 fn snapshot_all(prefix: &str, pattern: &CrossAccount) {
     let stack = pattern.build().unwrap();

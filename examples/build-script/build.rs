@@ -3,7 +3,7 @@
 //! does not make cargo rebuild the crate again and again.
 
 use iamgen::build_script::Generate;
-use iamgen::stack::pattern::CrossAccount;
+use iamgen::stack::cross_account::CrossAccount;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The output depends on this file and on iamgen only.

@@ -3,9 +3,7 @@
 //!
 //! Only two characters are special: `*` matches any run of characters, the empty run included, and `?`
 //! matches exactly one character. There is no escaping, no character class and no special treatment of
-//! `/` or `:`. Matching runs in `O(pattern × text)` time in the worst case and allocates nothing: it never
-//! backtracks further than the most recent `*`, which is enough because a later `*` can absorb anything an
-//! earlier one could.
+//! `/` or `:`. The matching itself is [`crate::wildcard`]'s, which stays linear on adversarial patterns.
 //!
 //! ```
 //! use iamgen_runtime::glob;
@@ -16,13 +14,15 @@
 //! assert!(glob::matches_ignore_ascii_case("s3:get*", "s3:GetObject"));
 //! ```
 
+use crate::wildcard::{self, Case};
+
 /// Whether `text` matches the IAM wildcard `pattern`, comparing characters exactly.
 ///
 /// `*` matches any sequence of characters (including none), `?` exactly one character; every other
 /// character matches itself. This is how IAM compares ARNs in `Resource` and values under `StringLike`.
 #[must_use]
 pub fn matches(pattern: &str, text: &str) -> bool {
-    wildcard_match(pattern, text, |p, t| p == t)
+    wildcard::matches(pattern, text, Case::Sensitive)
 }
 
 /// Like [`matches()`], but ASCII letters match regardless of case, as IAM compares action names.
@@ -32,52 +32,13 @@ pub fn matches(pattern: &str, text: &str) -> bool {
 /// ```
 #[must_use]
 pub fn matches_ignore_ascii_case(pattern: &str, text: &str) -> bool {
-    wildcard_match(pattern, text, |p, t| p.eq_ignore_ascii_case(&t))
+    wildcard::matches(pattern, text, Case::IgnoreAscii)
 }
 
 /// Whether `pattern` contains a wildcard, that is, whether it can match more than one string.
 #[must_use]
 pub fn has_wildcard(pattern: &str) -> bool {
-    pattern.contains(['*', '?'])
-}
-
-fn wildcard_match(pattern: &str, text: &str, eq: impl Fn(char, char) -> bool) -> bool {
-    let next = |s: &str, at: usize| s.get(at..).and_then(|rest| rest.chars().next());
-    // Byte offsets, always on character boundaries because they only advance by `len_utf8`.
-    let (mut p, mut t) = (0, 0);
-    // Where to resume after the latest `*`: the pattern just past it, and the text it has absorbed so far.
-    let mut resume: Option<(usize, usize)> = None;
-    loop {
-        match (next(pattern, p), next(text, t)) {
-            (Some('*'), _) => {
-                p += 1;
-                resume = Some((p, t));
-                continue;
-            }
-            (Some('?'), Some(c)) => {
-                p += 1;
-                t += c.len_utf8();
-                continue;
-            }
-            (Some(pc), Some(tc)) if eq(pc, tc) => {
-                p += pc.len_utf8();
-                t += tc.len_utf8();
-                continue;
-            }
-            (None, None) => return true,
-            _ => {}
-        }
-        // Mismatch: let the latest `*` absorb one more character and retry from just past it.
-        let Some((star_p, star_t)) = resume else {
-            return false;
-        };
-        let Some(c) = next(text, star_t) else {
-            return false;
-        };
-        p = star_p;
-        t = star_t + c.len_utf8();
-        resume = Some((p, t));
-    }
+    wildcard::has_wildcard(pattern)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub mod source;
 pub mod stack;
 pub mod suggest;
 pub mod typed;
+pub mod wildcard;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use policy::{AccountId, Action, Arn, PolicyDocument, Principal, Statement};

@@ -2,7 +2,7 @@
 //! change them): the wildcard matcher agrees with a regex reference; decisions do not change when statements
 //! are reordered, or when a statement's `Action` list is split into one statement per action.
 
-use iamgen_runtime::eval::pattern::{matches, matches_ignore_case};
+use iamgen_runtime::eval::variables::{matches, matches_ignore_case};
 use iamgen_runtime::eval::{Caller, Context, Named, Policies, evaluate};
 use iamgen_runtime::policy::{ActionElement, OneOrMany, PolicyDocument, Statement};
 

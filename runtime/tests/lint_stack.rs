@@ -209,7 +209,7 @@ fn a_trust_naming_another_account_does_not_admit_the_holder() {
 
 #[test]
 fn a_group_is_admitted_through_its_members() {
-    use iamgen_runtime::stack::pattern::CrossAccount;
+    use iamgen_runtime::stack::cross_account::CrossAccount;
 
     // The hardened trust names the group's two members; the group itself is never a principal.
     let mut stack = CrossAccount::hardened_scenario().build().unwrap();

@@ -2,7 +2,7 @@
 
 use iamgen_runtime::Severity;
 use iamgen_runtime::lint::{self, Options};
-use iamgen_runtime::stack::pattern::{Assumers, CrossAccount, PatternError};
+use iamgen_runtime::stack::cross_account::{Assumers, CrossAccount, PatternError};
 
 #[test]
 fn the_hardened_scenario_lints_without_warnings_about_its_trust() {

@@ -10,7 +10,7 @@ use iamgen_runtime::lint::{Options, lint_stack};
 use iamgen_runtime::policy::{
     ConditionBlock, OneOrMany, Principal, PrincipalElement, PrincipalKind,
 };
-use iamgen_runtime::stack::pattern::CrossAccount;
+use iamgen_runtime::stack::cross_account::CrossAccount;
 use iamgen_runtime::stack::spec::{self, SpecError};
 use iamgen_runtime::stack::{InlinePolicy, Stack};
 use iamgen_runtime::{AccountId, PolicyDocument, Severity};

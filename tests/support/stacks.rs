@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use iamgen::PolicyDocument;
 use iamgen::render::{self, Rendered, Target, escape};
-use iamgen::stack::pattern::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
+use iamgen::stack::cross_account::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
 use iamgen::stack::{InlinePolicy, PrincipalRef, Stack};
 
 /// The bucket of both stacks.

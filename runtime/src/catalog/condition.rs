@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::index::field;
+use crate::wildcard::{self, Case, Token};
 
 /// A condition key a service defines, such as `s3:ExistingObjectTag/<key>` of type `String`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -159,42 +160,21 @@ fn placeholder_end(template: &[u8], at: usize) -> Option<usize> {
         .map(|end| at + end + 1)
 }
 
-/// Whether `key` matches `template`, each placeholder standing for one or more bytes, ASCII case ignored.
-///
-/// The same greedy scheme as [`crate::glob`], with a placeholder acting as `?*`: it backtracks only to the
-/// latest placeholder, so the time stays `O(template × key)`.
+/// Whether `key` matches `template`, each placeholder standing for one or more characters, ASCII case
+/// ignored.
 pub(super) fn template_matches(template: &str, key: &str) -> bool {
-    let (template, key) = (template.as_bytes(), key.as_bytes());
-    let (mut p, mut k) = (0, 0);
-    let mut resume: Option<(usize, usize)> = None;
-    loop {
-        if let Some(end) = placeholder_end(template, p) {
-            if k < key.len() {
-                p = end;
-                k += 1;
-                resume = Some((p, k));
-                continue;
-            }
+    let mut tokens = Vec::with_capacity(template.len());
+    let mut at = 0;
+    while let Some(ch) = template[at..].chars().next() {
+        if let Some(end) = placeholder_end(template.as_bytes(), at) {
+            tokens.extend([Token::One, Token::Any]);
+            at = end;
         } else {
-            match (template.get(p), key.get(k)) {
-                (Some(t), Some(c)) if t.eq_ignore_ascii_case(c) => {
-                    p += 1;
-                    k += 1;
-                    continue;
-                }
-                (None, None) => return true,
-                _ => {}
-            }
-        }
-        match resume {
-            Some((resume_p, resume_k)) if resume_k < key.len() => {
-                p = resume_p;
-                k = resume_k + 1;
-                resume = Some((p, k));
-            }
-            _ => return false,
+            tokens.push(Token::Char(ch));
+            at += ch.len_utf8();
         }
     }
+    wildcard::matches_tokens(&tokens, key, Case::IgnoreAscii)
 }
 
 #[cfg(test)]

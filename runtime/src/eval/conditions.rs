@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 
 use super::Lookup;
-use super::pattern::{matches, substitute};
+use super::variables::{matches, substitute};
 use crate::policy::{Condition, ConditionValue, Operator, OperatorBase, SetQualifier};
 
 /// Whether every block of `condition` holds.

@@ -10,7 +10,7 @@
 
 pub mod chain;
 pub mod conditions;
-pub mod pattern;
+pub mod variables;
 
 use std::fmt;
 
@@ -416,11 +416,11 @@ fn applies_but_for_condition(
         ActionElement::Action(actions) => actions
             .as_slice()
             .iter()
-            .any(|pattern| pattern::matches_ignore_case(pattern.as_str(), action, context)),
+            .any(|pattern| variables::matches_ignore_case(pattern.as_str(), action, context)),
         ActionElement::NotAction(actions) => !actions
             .as_slice()
             .iter()
-            .any(|pattern| pattern::matches_ignore_case(pattern.as_str(), action, context)),
+            .any(|pattern| variables::matches_ignore_case(pattern.as_str(), action, context)),
     };
     if !action_matches {
         return false;
@@ -431,11 +431,11 @@ fn applies_but_for_condition(
         Some(ResourceElement::Resource(resources)) => resources
             .as_slice()
             .iter()
-            .any(|pattern| pattern::matches(pattern.as_str(), resource, context)),
+            .any(|pattern| variables::matches(pattern.as_str(), resource, context)),
         Some(ResourceElement::NotResource(resources)) => !resources
             .as_slice()
             .iter()
-            .any(|pattern| pattern::matches(pattern.as_str(), resource, context)),
+            .any(|pattern| variables::matches(pattern.as_str(), resource, context)),
     };
     if !resource_matches {
         return false;

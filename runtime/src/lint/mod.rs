@@ -19,12 +19,12 @@
 //! ```
 
 mod actions;
+mod arn_overlap;
 pub mod codes;
 mod conditions;
 mod context;
 mod keys;
 mod kind;
-mod pattern;
 mod principals;
 mod quota;
 mod resources;

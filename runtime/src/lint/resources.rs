@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
+use super::arn_overlap;
 use super::context::{At, Context, Located, child, item_pointer, placeholder_help};
-use super::pattern;
 use crate::catalog::catalog;
 use crate::diagnostic::Severity;
 use crate::glob;
@@ -221,7 +221,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
     // Compare resource parts only: a region or account where none belongs is what this check looks for.
     let matching: Vec<&Template> = templates
         .iter()
-        .filter(|t| pattern::overlaps_text(t.resource_part, arn.resource()))
+        .filter(|t| arn_overlap::overlaps_text(t.resource_part, arn.resource()))
         .collect();
     if !matching.is_empty() {
         // A field that every matching template leaves empty cannot hold a value: the ARN then names nothing.
@@ -302,7 +302,7 @@ fn check_coverage(cx: &mut Context<'_, '_>, located: &Located<'_>, arns: &[(Arn,
         let text = arn.as_str();
         if templates
             .iter()
-            .any(|template| pattern::overlaps(template, text))
+            .any(|template| arn_overlap::overlaps(template, text))
         {
             continue;
         }

@@ -8,7 +8,7 @@ use super::codes;
 use super::context::{At, Context, child, item_pointer};
 use super::{IdentityPolicyUse, Options, PolicyKind, Report};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::eval::{self, pattern};
+use crate::eval::{self, variables};
 use crate::glob;
 use crate::policy::{
     AccountId, ActionElement, Arn, Effect, PolicyDocument, Principal, PrincipalElement,
@@ -201,7 +201,7 @@ fn check_role(
     };
     // A pattern that can name several roles (a wildcard, a variable) is not checked against one; IAM's escapes
     // (`${*}` for a path holding `*`) name exactly one role.
-    let Some(literal) = pattern::literal(arn.as_str()) else {
+    let Some(literal) = variables::literal(arn.as_str()) else {
         return;
     };
     let target = stack
@@ -401,10 +401,10 @@ fn allows_assume(document: &PolicyDocument, role_arn: &str) -> bool {
                 // As IAM matches them: wildcards, and the escapes `${*}`, `${?}`, `${$}` as literal characters.
                 Some(ResourceElement::Resource(resources)) => resources
                     .iter()
-                    .any(|r| pattern::matches(r.as_str(), role_arn, &eval::Context::new())),
+                    .any(|r| variables::matches(r.as_str(), role_arn, &eval::Context::new())),
                 Some(ResourceElement::NotResource(resources)) => !resources
                     .iter()
-                    .any(|r| pattern::matches(r.as_str(), role_arn, &eval::Context::new())),
+                    .any(|r| variables::matches(r.as_str(), role_arn, &eval::Context::new())),
                 None => false,
             }
     })

@@ -23,7 +23,7 @@
 //! assert!(stack.add_user(acme, "Troy Smith").is_err());
 //! ```
 
-pub mod pattern;
+pub mod cross_account;
 #[cfg(feature = "spec")]
 pub mod spec;
 
@@ -962,7 +962,7 @@ impl Stack {
     /// read and write the objects of `com.stuzio.projectx`.
     #[must_use]
     pub fn reference_scenario() -> Stack {
-        pattern::CrossAccount::reference_scenario()
+        cross_account::CrossAccount::reference_scenario()
             .build()
             .unwrap_or_else(|error| {
                 unreachable!("the reference scenario is a valid pattern: {error}")

@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::pattern::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
+use super::cross_account::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
 use super::{
     AccountRef, GroupRef, InlinePolicy, PolicyRef, PrincipalRef, Stack, StackError,
     USER_TAGS_UNMANAGED, Unmanaged,

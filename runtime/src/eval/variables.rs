@@ -10,17 +10,7 @@
 use super::Context;
 use super::Lookup;
 use crate::glob;
-
-/// One piece of a pattern after its variables are replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Token {
-    /// A character that matches itself (a literal `*` from `${*}` among them).
-    Literal(char),
-    /// `*`.
-    Any,
-    /// `?`.
-    One,
-}
+use crate::wildcard::{self, Case, Token};
 
 /// The pattern with its variables replaced from `context`, or `None` when a variable has no value. Only called
 /// for patterns that contain `${`.
@@ -28,18 +18,18 @@ fn tokens(pattern: &str, context: &dyn Lookup) -> Option<Vec<Token>> {
     let mut out = Vec::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(start) = rest.find("${") {
-        push_plain(&rest[..start], &mut out);
+        out.extend(wildcard::tokens(&rest[..start]));
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else {
             // No closing brace: the text is literal.
-            push_plain(&rest[start..], &mut out);
+            out.extend(wildcard::tokens(&rest[start..]));
             return Some(out);
         };
         let inner = after[..end].trim();
         match inner {
-            "*" => out.push(Token::Literal('*')),
-            "?" => out.push(Token::Literal('?')),
-            "$" => out.push(Token::Literal('$')),
+            "*" => out.push(Token::Char('*')),
+            "?" => out.push(Token::Char('?')),
+            "$" => out.push(Token::Char('$')),
             _ => {
                 let (key, default) = match inner.split_once(',') {
                     Some((key, default)) => {
@@ -57,21 +47,13 @@ fn tokens(pattern: &str, context: &dyn Lookup) -> Option<Vec<Token>> {
                     Some(value) => value,
                     None => default?,
                 };
-                out.extend(value.chars().map(Token::Literal));
+                out.extend(value.chars().map(Token::Char));
             }
         }
         rest = &after[end + 1..];
     }
-    push_plain(rest, &mut out);
+    out.extend(wildcard::tokens(rest));
     Some(out)
-}
-
-fn push_plain(text: &str, out: &mut Vec<Token>) {
-    out.extend(text.chars().map(|ch| match ch {
-        '*' => Token::Any,
-        '?' => Token::One,
-        ch => Token::Literal(ch),
-    }));
 }
 
 /// The one text `pattern` matches, when it has no wildcard and no variable: IAM's escapes `${*}`, `${?}` and
@@ -102,45 +84,14 @@ pub fn literal(pattern: &str) -> Option<String> {
     }
 }
 
-/// Whether `text` matches the tokens, `*` and `?` as wildcards.
-fn matches_tokens(pattern: &[Token], text: &str, eq: impl Fn(char, char) -> bool) -> bool {
-    let text: Vec<char> = text.chars().collect();
-    let (mut p, mut t) = (0, 0);
-    let mut resume: Option<(usize, usize)> = None;
-    loop {
-        match (pattern.get(p), text.get(t)) {
-            (Some(Token::Any), _) => {
-                p += 1;
-                resume = Some((p, t));
-            }
-            (Some(Token::One), Some(_)) => {
-                p += 1;
-                t += 1;
-            }
-            (Some(Token::Literal(expected)), Some(&found)) if eq(*expected, found) => {
-                p += 1;
-                t += 1;
-            }
-            (None, None) => return true,
-            _ => match resume {
-                Some((after_star, absorbed)) if absorbed < text.len() => {
-                    p = after_star;
-                    t = absorbed + 1;
-                    resume = Some((after_star, absorbed + 1));
-                }
-                _ => return false,
-            },
-        }
-    }
-}
-
 /// Whether `text` matches `pattern` (wildcards, and variables from `context`), characters compared exactly.
 #[must_use]
 pub fn matches(pattern: &str, text: &str, context: &dyn Lookup) -> bool {
     if !pattern.contains("${") {
         return glob::matches(pattern, text);
     }
-    tokens(pattern, context).is_some_and(|tokens| matches_tokens(&tokens, text, |a, b| a == b))
+    tokens(pattern, context)
+        .is_some_and(|tokens| wildcard::matches_tokens(&tokens, text, Case::Sensitive))
 }
 
 /// Like [`matches()`], ASCII letters compared regardless of case.
@@ -150,7 +101,7 @@ pub fn matches_ignore_case(pattern: &str, text: &str, context: &dyn Lookup) -> b
         return glob::matches_ignore_ascii_case(pattern, text);
     }
     tokens(pattern, context)
-        .is_some_and(|tokens| matches_tokens(&tokens, text, |a, b| a.eq_ignore_ascii_case(&b)))
+        .is_some_and(|tokens| wildcard::matches_tokens(&tokens, text, Case::IgnoreAscii))
 }
 
 /// `value` with its variables replaced, wildcards kept as text: for operators that compare whole strings
@@ -164,7 +115,7 @@ pub fn substitute(value: &str, context: &dyn Lookup) -> Option<String> {
         tokens
             .into_iter()
             .map(|token| match token {
-                Token::Literal(ch) => ch,
+                Token::Char(ch) => ch,
                 Token::Any => '*',
                 Token::One => '?',
             })

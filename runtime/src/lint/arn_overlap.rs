@@ -6,15 +6,7 @@
 //! Both sides are regular languages; the answer is whether their intersection is empty, found by a search of
 //! the product of the two automata. Sizes are those of ARNs, so the product stays small.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Token {
-    /// One literal byte.
-    Byte(u8),
-    /// Exactly one character of any kind.
-    One,
-    /// Any run of characters, the empty one included.
-    Any,
-}
+use crate::wildcard::{self, Case, Token};
 
 /// A template: `${...}` becomes "one or more characters".
 fn template_tokens(template: &str) -> Vec<Token> {
@@ -24,20 +16,17 @@ fn template_tokens(template: &str) -> Vec<Token> {
 }
 
 fn template_tokens_into(template: &str, tokens: &mut Vec<Token>) {
-    let bytes = template.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        if bytes[at] == b'$'
-            && bytes.get(at + 1) == Some(&b'{')
-            && let Some(close) = template[at..].find('}')
+    let mut rest = template;
+    while let Some(ch) = rest.chars().next() {
+        if rest.starts_with("${")
+            && let Some(close) = rest.find('}')
         {
-            tokens.push(Token::One);
-            tokens.push(Token::Any);
-            at += close + 1;
+            tokens.extend([Token::One, Token::Any]);
+            rest = &rest[close + 1..];
             continue;
         }
-        tokens.push(Token::Byte(bytes[at]));
-        at += 1;
+        tokens.push(Token::Char(ch));
+        rest = &rest[ch.len_utf8()..];
     }
 }
 
@@ -49,23 +38,17 @@ fn resource_tokens(resource: &str) -> Vec<Token> {
 }
 
 fn resource_tokens_into(resource: &str, tokens: &mut Vec<Token>) {
-    let bytes = resource.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'*' => tokens.push(Token::Any),
-            b'?' => tokens.push(Token::One),
-            b'$' if bytes.get(at + 1) == Some(&b'{') => {
-                if let Some(close) = resource[at..].find('}') {
-                    tokens.push(Token::Any);
-                    at += close + 1;
-                    continue;
-                }
-                tokens.push(Token::Byte(b'$'));
-            }
-            byte => tokens.push(Token::Byte(byte)),
+    let mut rest = resource;
+    while let Some(ch) = rest.chars().next() {
+        if rest.starts_with("${")
+            && let Some(close) = rest.find('}')
+        {
+            tokens.push(Token::Any);
+            rest = &rest[close + 1..];
+            continue;
         }
-        at += 1;
+        tokens.extend(wildcard::tokens(&rest[..ch.len_utf8()]));
+        rest = &rest[ch.len_utf8()..];
     }
 }
 
@@ -121,7 +104,7 @@ pub(super) fn overlaps(template: &str, resource: &str) -> bool {
 pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
     if !resource.contains(['*', '?', '$']) {
         // Most resources are literal: match the template against the text directly, without building automata.
-        return template_matches(template.as_bytes(), resource.as_bytes());
+        return template_matches(template, resource);
     }
     SCRATCH.with(|scratch| {
         let Ok(mut scratch) = scratch.try_borrow_mut() else {
@@ -141,39 +124,16 @@ pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
     })
 }
 
-/// Whether literal `text` matches `template`, each `${...}` standing for one or more characters. Backtracks
-/// only to the last placeholder, as glob matching does, so it stays linear in practice.
-fn template_matches(template: &[u8], text: &[u8]) -> bool {
-    let (mut t, mut x) = (0, 0);
-    // After a placeholder: where the template resumes, and the text position it last tried.
-    let mut resume: Option<(usize, usize)> = None;
-    while x < text.len() {
-        if template.get(t) == Some(&b'$') && template.get(t + 1) == Some(&b'{') {
-            let close = template[t..]
-                .iter()
-                .position(|&b| b == b'}')
-                .map_or(template.len(), |at| t + at + 1);
-            // The placeholder takes at least one character.
-            x += 1;
-            t = close;
-            resume = Some((t, x));
-            continue;
-        }
-        if template.get(t) == Some(&text[x]) {
-            t += 1;
-            x += 1;
-            continue;
-        }
-        match resume {
-            Some((after, tried)) => {
-                t = after;
-                x = tried + 1;
-                resume = Some((after, tried + 1));
-            }
-            None => return false,
-        }
-    }
-    t == template.len()
+/// Whether literal `text` matches `template`, each `${...}` standing for one or more characters.
+fn template_matches(template: &str, text: &str) -> bool {
+    SCRATCH.with(|scratch| {
+        let Ok(mut scratch) = scratch.try_borrow_mut() else {
+            return wildcard::matches_tokens(&template_tokens(template), text, Case::Sensitive);
+        };
+        scratch.left.clear();
+        template_tokens_into(template, &mut scratch.left);
+        wildcard::matches_tokens(&scratch.left, text, Case::Sensitive)
+    })
 }
 
 fn intersect(left: &[Token], right: &[Token]) -> bool {
@@ -212,7 +172,7 @@ fn intersect_with(
         // Both sides read one character they can agree on; a run stays where it is to read more.
         if let (Some(l), Some(r)) = (l, r) {
             let agree = match (l, r) {
-                (Token::Byte(a), Token::Byte(b)) => a == b,
+                (Token::Char(a), Token::Char(b)) => a == b,
                 _ => true,
             };
             if agree {
@@ -278,6 +238,7 @@ mod tests {
             "arn:${P}:x:::a${B}z",
             "${A}${B}",
             "a${B}b${C}c",
+            "a${B",
         ];
         let texts = [
             "arn:aws:s3:::b/k",
@@ -288,10 +249,12 @@ mod tests {
             "abbcc",
             "ab",
             "x",
+            "a${B",
+            "abc",
         ];
         for template in templates {
             for text in texts {
-                let fast = super::template_matches(template.as_bytes(), text.as_bytes());
+                let fast = super::template_matches(template, text);
                 let slow = super::intersect(
                     &super::template_tokens(template),
                     &super::resource_tokens(text),
@@ -299,6 +262,27 @@ mod tests {
                 assert_eq!(fast, slow, "{template} ~ {text}");
             }
         }
+    }
+
+    #[test]
+    fn an_unterminated_placeholder_is_literal_text() {
+        // The literal fast path used to read `${B` to the end of the template as a placeholder, while the
+        // automata (and the catalogue's condition-key templates) read it as text.
+        assert!(!super::overlaps_text("a${B", "abc"));
+        assert!(super::overlaps_text("a${B", "a${B"));
+    }
+
+    #[test]
+    fn question_mark_is_one_character_not_one_byte() {
+        // IAM's `?` matches any single character; the automata used to read UTF-8 bytes.
+        assert!(super::overlaps_text("x/é", "x/?"));
+        assert!(!super::overlaps_text("x/é", "x/??"));
+    }
+
+    #[test]
+    fn arns_compare_exactly() {
+        assert!(!overlaps(ROLE, "arn:aws:IAM::081278057606:role/x"));
+        assert!(!super::overlaps_text("a${B}", "A*"));
     }
 
     #[test]
