@@ -7,7 +7,7 @@
 //! - attaching, putting, tagging and updating set a state, so doing them twice changes nothing;
 //! - `CreatePolicyVersion` is the one write that IAM would carry out again (a second version, or `LimitExceeded`
 //!   at five): it is sent without the SDK's retries, and after a failure that may have reached IAM, the
-//!   policy's default version is read before trying again ([`create_policy_version`]).
+//!   policy's default version is read before trying again.
 //!
 //! On any other failure `apply` stops and reports what it did and what it did not; planning again picks up from
 //! the state the accounts are in.

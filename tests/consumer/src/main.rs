@@ -2,6 +2,7 @@
 //! included.
 #![warn(clippy::pedantic)]
 
+use iamgen::eval::{self, Caller, Context, Decision, Named, Policies};
 use iamgen::{AccountId, BucketName, Policy, Role, StaticPolicy, policy};
 
 /// A policy known entirely at compile time, usable in a `static`.
@@ -98,5 +99,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Consultant::PERMISSIONS_BOUNDARY
     );
     println!("{} {}", Worker::ARN, Worker::TRUST);
+
+    // The facade is the API: the simulator answers for a policy the macro checked.
+    let read_only = READ_ONLY.document();
+    let policies = Policies {
+        identity: vec![Named {
+            name: "READ_ONLY",
+            document: &read_only,
+        }],
+        ..Policies::default()
+    };
+    let context = Context::new().with("aws:SecureTransport", "true");
+    let evaluation = eval::evaluate(
+        &Caller::new("arn:aws:iam::081278057606:user/Troy"),
+        "s3:GetObject",
+        "arn:aws:s3:::com.stuzio.projectx/report.csv",
+        "081278057606",
+        &policies,
+        &context,
+    );
+    assert_eq!(evaluation.decision, Decision::Allowed);
     Ok(())
 }
