@@ -104,7 +104,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let read_only = READ_ONLY.document();
     let policies = Policies {
         identity: vec![Named {
-            name: "READ_ONLY",
+            name: "the read-only policy",
             document: &read_only,
         }],
         ..Policies::default()
