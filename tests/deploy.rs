@@ -28,36 +28,13 @@ use iamgen::deploy::{
 use iamgen::stack::cross_account::CrossAccount;
 use iamgen::stack::{InlinePolicy, Stack};
 use iamgen::{PolicyDocument, deploy};
+use support::deploy::{BASE_KEY, block_on, session};
 use support::moto::{FaultProxy, Moto};
 
-/// The base identity's static key: moto puts it in account 123456789012, which assumes
-/// `OrganizationAccountAccessRole` in the scenario's accounts.
-const BASE_KEY: (&str, &str) = (
-    "AKIAIOSFODNN7EXAMPLE",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-);
 const STUZIO: &str = "081278057606";
 const ACME: &str = "183438944504";
 const BUCKET: &str = "com.stuzio.projectx";
 const STACK: &str = deploy::DEFAULT_STACK_NAME;
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(future)
-}
-
-async fn session(endpoint: &str) -> Session {
-    Session::new(SessionOptions {
-        endpoint_url: Some(endpoint.to_owned()),
-        static_credentials: Some((BASE_KEY.0.to_owned(), BASE_KEY.1.to_owned())),
-        ..SessionOptions::default()
-    })
-    .await
-    .expect("a session on moto")
-}
 
 fn account(id: &str) -> AccountId {
     AccountId::parse(id).expect("an account id")

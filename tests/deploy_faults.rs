@@ -16,39 +16,13 @@ use std::fmt::Write as _;
 use iamgen::deploy::{self, Session, SessionOptions, apply, plan};
 use iamgen::stack::Stack;
 use iamgen::{AccountId, PolicyDocument};
+use support::deploy::{BASE_KEY, block_on, session, session_with};
 use support::moto::{FaultProxy, Moto};
 
-const BASE_KEY: (&str, &str) = (
-    "AKIAIOSFODNN7EXAMPLE",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-);
 const STUZIO: &str = "081278057606";
 const BUCKET: &str = "com.stuzio.projectx";
 const STACK: &str = deploy::DEFAULT_STACK_NAME;
 const POLICY: &str = "StuzioProjectXPolicy";
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(future)
-}
-
-async fn session_with(endpoint: &str, region: &str) -> Session {
-    Session::new(SessionOptions {
-        endpoint_url: Some(endpoint.to_owned()),
-        region: region.to_owned(),
-        static_credentials: Some((BASE_KEY.0.to_owned(), BASE_KEY.1.to_owned())),
-        ..SessionOptions::default()
-    })
-    .await
-    .expect("a session on moto")
-}
-
-async fn session(endpoint: &str) -> Session {
-    session_with(endpoint, "us-east-1").await
-}
 
 /// Plans and applies `stack`, requiring every change to be made.
 async fn apply_all(session: &Session, stack: &Stack) -> usize {
@@ -69,27 +43,25 @@ fn scenario_with(sid: &str) -> Stack {
     stack
 }
 
-/// The policy's versions: `(id, is the default, the document's second Sid)`, oldest first by number.
-async fn versions(session: &Session) -> Vec<(String, bool, String)> {
-    let stuzio = session
-        .clients(&AccountId::parse(STUZIO).expect("an id"))
-        .await
-        .expect("Stuzio");
-    let arn = format!("arn:aws:iam::{STUZIO}:policy/{POLICY}");
-    let listed = stuzio
+/// Every version of the policy `arn` in `clients`' account: `(id, is the default, the document)`, oldest first.
+async fn version_documents(
+    clients: &deploy::AccountClients,
+    arn: &str,
+) -> Vec<(String, bool, PolicyDocument)> {
+    let listed = clients
         .iam
         .list_policy_versions()
-        .policy_arn(&arn)
+        .policy_arn(arn)
         .send()
         .await
         .expect("versions");
     let mut out = Vec::new();
     for version in listed.versions() {
         let id = version.version_id().unwrap_or_default().to_owned();
-        let got = stuzio
+        let got = clients
             .iam
             .get_policy_version()
-            .policy_arn(&arn)
+            .policy_arn(arn)
             .version_id(&id)
             .send()
             .await
@@ -98,17 +70,33 @@ async fn versions(session: &Session) -> Vec<(String, bool, String)> {
             .policy_version()
             .and_then(|version| version.document())
             .unwrap_or_default();
-        let decoded = deploy::canonical::decode_document(text);
-        let document = PolicyDocument::from_json(&decoded).expect("a document");
-        let sid = document
-            .statements()
-            .nth(1)
-            .and_then(|statement| statement.sid.clone())
-            .unwrap_or_default();
-        out.push((id, version.is_default_version(), sid));
+        let document = PolicyDocument::from_json(&deploy::canonical::decode_document(text))
+            .expect("a document");
+        out.push((id, version.is_default_version(), document));
     }
     out.sort_by_key(|(id, _, _)| id.trim_start_matches('v').parse::<u32>().unwrap_or(0));
     out
+}
+
+/// The policy's versions: `(id, is the default, the document's second Sid)`, oldest first by number.
+async fn versions(session: &Session) -> Vec<(String, bool, String)> {
+    let stuzio = session
+        .clients(&AccountId::parse(STUZIO).expect("an id"))
+        .await
+        .expect("Stuzio");
+    let arn = format!("arn:aws:iam::{STUZIO}:policy/{POLICY}");
+    version_documents(&stuzio, &arn)
+        .await
+        .into_iter()
+        .map(|(id, is_default, document)| {
+            let sid = document
+                .statements()
+                .nth(1)
+                .and_then(|statement| statement.sid.clone())
+                .unwrap_or_default();
+            (id, is_default, sid)
+        })
+        .collect()
 }
 
 #[test]
@@ -295,31 +283,11 @@ async fn policy_versions(session: &Session, id: &str) -> Vec<(String, Vec<String
     let mut out = Vec::new();
     for policy in listed.policies() {
         let arn = policy.arn().unwrap_or_default();
-        let versions = clients
-            .iam
-            .list_policy_versions()
-            .policy_arn(arn)
-            .send()
+        let documents = version_documents(&clients, arn)
             .await
-            .expect("versions");
-        let mut documents = Vec::new();
-        for version in versions.versions() {
-            let got = clients
-                .iam
-                .get_policy_version()
-                .policy_arn(arn)
-                .version_id(version.version_id().unwrap_or_default())
-                .send()
-                .await
-                .expect("a version");
-            let text = got
-                .policy_version()
-                .and_then(|version| version.document())
-                .unwrap_or_default();
-            let document = PolicyDocument::from_json(&deploy::canonical::decode_document(text))
-                .expect("a document");
-            documents.push(deploy::canonical::canonical(&document).to_string());
-        }
+            .iter()
+            .map(|(_, _, document)| deploy::canonical::canonical(document).to_string())
+            .collect();
         out.push((
             policy.policy_name().unwrap_or_default().to_owned(),
             documents,

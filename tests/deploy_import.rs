@@ -18,37 +18,15 @@ use std::process::{Command, Output};
 
 use iamgen::AccountId;
 use iamgen::deploy::{
-    self, ChangeKind, ImportError, ImportedStack, Plan, Session, SessionOptions, apply,
-    import_role, plan,
+    self, ChangeKind, ImportError, ImportedStack, Plan, Session, apply, import_role, plan,
 };
 use iamgen::stack::Stack;
 use iamgen::stack::spec::from_toml;
+use support::deploy::{BASE_KEY, block_on, session};
 use support::moto::Moto;
 
-const BASE_KEY: (&str, &str) = (
-    "AKIAIOSFODNN7EXAMPLE",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-);
 const STUZIO: &str = "081278057606";
 const STACK: &str = deploy::DEFAULT_STACK_NAME;
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(future)
-}
-
-async fn session(endpoint: &str) -> Session {
-    Session::new(SessionOptions {
-        endpoint_url: Some(endpoint.to_owned()),
-        static_credentials: Some((BASE_KEY.0.to_owned(), BASE_KEY.1.to_owned())),
-        ..SessionOptions::default()
-    })
-    .await
-    .expect("a session on moto")
-}
 
 fn account(id: &str) -> AccountId {
     AccountId::parse(id).expect("an account id")

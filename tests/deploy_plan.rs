@@ -16,39 +16,16 @@ pub mod support;
 use iamgen::AccountId;
 use iamgen::PolicyDocument;
 use iamgen::deploy::sdk::iam::types::Tag;
-use iamgen::deploy::{self, AccountClients, Plan, Session, SessionOptions, apply, plan};
+use iamgen::deploy::{self, AccountClients, Plan, Session, apply, plan};
 use iamgen::stack::{Stack, spec};
+use support::deploy::{block_on, session};
 use support::moto::Moto;
 
-/// moto puts this static key in account 123456789012, which assumes `OrganizationAccountAccessRole` in the
-/// stack's accounts.
-const BASE_KEY: (&str, &str) = (
-    "AKIAIOSFODNN7EXAMPLE",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-);
 const STUZIO: &str = "081278057606";
 const ACME: &str = "183438944504";
 const ROLE: &str = "StuzioAcmeConsultantRole";
 const STACK: &str = deploy::DEFAULT_STACK_NAME;
 const LIST_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#;
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-        .block_on(future)
-}
-
-async fn session(endpoint: &str) -> Session {
-    Session::new(SessionOptions {
-        endpoint_url: Some(endpoint.to_owned()),
-        static_credentials: Some((BASE_KEY.0.to_owned(), BASE_KEY.1.to_owned())),
-        ..SessionOptions::default()
-    })
-    .await
-    .expect("a session on moto")
-}
 
 async fn clients(session: &Session, id: &str) -> AccountClients {
     session

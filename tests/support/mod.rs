@@ -13,6 +13,7 @@
 )]
 
 pub mod cloudformation;
+pub mod deploy;
 pub mod moto;
 pub mod stacks;
 pub mod terraform;

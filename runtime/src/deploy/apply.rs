@@ -21,7 +21,7 @@ use aws_sdk_s3::types::{
 };
 
 use super::canonical::same_policy;
-use super::live::document;
+use super::live::policy_and_default_document;
 use super::plan::{Change, Holder, Operation, Plan};
 use super::session::{AccountClients, Session};
 use super::{DeployError, OWNER_TAG, failed};
@@ -456,33 +456,8 @@ async fn default_version_is(
     arn: &str,
     wanted: &PolicyDocument,
 ) -> Result<bool, DeployError> {
-    let policy = iam
-        .get_policy()
-        .policy_arn(arn)
-        .send()
-        .await
-        .map_err(failed(account, "GetPolicy"))?;
-    let Some(default) = policy
-        .policy()
-        .and_then(|policy| policy.default_version_id())
-    else {
-        return Ok(false);
-    };
-    let version = iam
-        .get_policy_version()
-        .policy_arn(arn)
-        .version_id(default)
-        .send()
-        .await
-        .map_err(failed(account, "GetPolicyVersion"))?;
-    let text = version
-        .policy_version()
-        .and_then(|version| version.document())
-        .unwrap_or("{}");
-    Ok(same_policy(
-        &document(text, &format!("version {default} of {arn}"))?,
-        wanted,
-    ))
+    let (_, default) = policy_and_default_document(iam, account, arn).await?;
+    Ok(same_policy(&default, wanted))
 }
 
 /// `iam:CreatePolicyVersion` as the default, at most once. IAM carries out a repeated request again, so the SDK

@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::live::{Declared, LiveAccount, document, read_account};
+use super::live::{Declared, LiveAccount, policy_and_default_document, read_account};
 use super::session::Session;
 use super::{DeployError, OWNER_TAG, failed};
 use crate::lint::{self, IdentityPolicyUse, Options, PolicyKind};
@@ -154,27 +154,7 @@ async fn read_policy(
     id: &str,
     arn: &str,
 ) -> Result<ImportedPolicy, DeployError> {
-    let policy = iam
-        .get_policy()
-        .policy_arn(arn)
-        .send()
-        .await
-        .map_err(failed(id, "GetPolicy"))?;
-    let policy = policy
-        .policy()
-        .ok_or_else(|| DeployError::Missing(format!("no policy {arn}")))?;
-    let version = policy.default_version_id().unwrap_or("v1");
-    let text = iam
-        .get_policy_version()
-        .policy_arn(arn)
-        .version_id(version)
-        .send()
-        .await
-        .map_err(failed(id, "GetPolicyVersion"))?;
-    let text = text
-        .policy_version()
-        .and_then(|version| version.document())
-        .unwrap_or("{}");
+    let (policy, document) = policy_and_default_document(iam, id, arn).await?;
     let tags = iam
         .list_policy_tags()
         .policy_arn(arn)
@@ -183,7 +163,7 @@ async fn read_policy(
         .map_err(failed(id, "ListPolicyTags"))?;
     let name = policy.policy_name().unwrap_or_default().to_owned();
     Ok(ImportedPolicy {
-        document: document(text, &format!("the policy {name}"))?,
+        document,
         name,
         path: policy.path().unwrap_or("/").to_owned(),
         description: policy

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
-use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail, Role};
+use aws_sdk_iam::types::{AttachedPolicy, EntityType, Policy, PolicyDetail, Role};
 
 use super::canonical::decode_document;
 use super::session::AccountClients;
@@ -125,6 +125,38 @@ pub(crate) fn document(text: &str, what: &str) -> Result<PolicyDocument, DeployE
         what: what.to_owned(),
         message: error.to_string(),
     })
+}
+
+/// The customer managed policy `arn` and the document of its default version (`v1` where IAM names none).
+pub(crate) async fn policy_and_default_document(
+    iam: &aws_sdk_iam::Client,
+    account: &str,
+    arn: &str,
+) -> Result<(Policy, PolicyDocument), DeployError> {
+    let got = iam
+        .get_policy()
+        .policy_arn(arn)
+        .send()
+        .await
+        .map_err(failed(account, "GetPolicy"))?;
+    let policy = got
+        .policy()
+        .cloned()
+        .ok_or_else(|| DeployError::Missing(format!("no policy {arn}")))?;
+    let version = policy.default_version_id().unwrap_or("v1");
+    let got = iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version)
+        .send()
+        .await
+        .map_err(failed(account, "GetPolicyVersion"))?;
+    let text = got
+        .policy_version()
+        .and_then(|version| version.document())
+        .unwrap_or("{}");
+    let parsed = document(text, &format!("version {version} of {arn}"))?;
+    Ok((policy, parsed))
 }
 
 fn tag_map<'t>(tags: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTreeMap<String, String> {
