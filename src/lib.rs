@@ -1,19 +1,37 @@
 //! # iamgen: typed AWS IAM for Rust
 //!
-//! iamgen reads, checks and writes AWS IAM policies. This release holds the foundation the rest of the tool
-//! stands on:
+//! iamgen writes AWS IAM policies in Rust, checks them as IAM and IAM Access Analyzer would, and ships them as
+//! Terraform or CloudFormation, or straight through the AWS SDK. This crate is the one to depend on: it
+//! re-exports the run-time library (`iamgen-runtime`) and the macros (`iamgen-macros`), and its features choose
+//! how much comes along.
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `macros` (default) | [`policy!`], `#[derive(Policy)]`, `#[derive(Role)]`: policies checked at compile time |
+//! | `generate` | [`render`] (Terraform, CloudFormation, policy files, diagrams), [`stack::spec`] (`iamgen.toml`), [`build_script`] |
+//! | `aws` | [`deploy`]: plan, apply, import and verify a stack through the AWS SDK |
+//! | `cli` | the `iamgen` binary (`cargo install iamgen --features cli`) |
+//!
+//! Without any feature, the crate still holds:
 //!
 //! - a **lossless, typed policy model** ([`PolicyDocument`]) covering IAM's whole grammar: `Principal` and
 //!   `NotPrincipal` in every form (including `"*"`, which is never dropped), `Action`/`NotAction`,
 //!   `Resource`/`NotResource`, and `Condition` with every operator, `IfExists` and the
 //!   `ForAllValues:`/`ForAnyValue:` qualifiers. Reading and printing keep every value and the shape of every
 //!   element: a lone string stays a string, a one-element array stays an array, condition keys keep their order;
-//! - a **strict reader** that rejects what IAM rejects (duplicate keys, comments, trailing commas, characters
-//!   outside IAM's set, typographic quotes pasted from a web page) and says where: line, column, JSON Pointer,
-//!   and what to do;
+//! - a **strict reader** ([`json`]) that rejects what IAM rejects (duplicate keys, comments, trailing commas,
+//!   characters outside IAM's set, typographic quotes pasted from a web page) and says where: line, column,
+//!   JSON Pointer, and what to do;
 //! - the **IAM action catalogue** ([`catalog`]): every service, action, resource type and condition key of the
 //!   AWS Service Authorization Reference, embedded, with case-insensitive lookups, wildcard expansion and
-//!   did-you-mean.
+//!   did-you-mean;
+//! - the **linter** ([`lint`]): kind-aware checks under IAM Access Analyzer's codes and severities (every code
+//!   is listed in [`lint::codes`]), the engine of `iamgen validate` and of the macros;
+//! - the **evaluator** ([`eval`]): AWS's policy evaluation logic (explicit deny, resource-based and
+//!   identity-based policies, permissions boundaries, session policies, SCPs and RCPs, the cross-account rule),
+//!   the engine of `iamgen simulate`;
+//! - the **stack model** ([`stack`]): accounts, roles, users, groups, policies and buckets with typed
+//!   references, the input of the generator and of deploying.
 //!
 //! ```
 //! use iamgen::{PolicyDocument, catalog};
@@ -46,12 +64,60 @@
 //! assert!(error.to_string().starts_with("2:3: typographic quote `“` (U+201C"));
 //! ```
 //!
-//! The command line (`iamgen fmt`, and the commands to come) is described in the README.
-#![warn(missing_docs)]
+//! Asking the evaluator whether a user's policy lets it read an object:
+//!
+//! ```
+//! use iamgen::PolicyDocument;
+//! use iamgen::eval::{self, Caller, Context, Decision, Named, Policies};
+//!
+//! let document = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": {
+//!     "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::com.stuzio.projectx/*" }}"#)?;
+//! let policies = Policies {
+//!     identity: vec![Named { name: "ReadProjectX", document: &document }],
+//!     ..Policies::default()
+//! };
+//! let evaluation = eval::evaluate(
+//!     &Caller::new("arn:aws:iam::081278057606:user/Troy"),
+//!     "s3:GetObject",
+//!     "arn:aws:s3:::com.stuzio.projectx/report.csv",
+//!     "081278057606",
+//!     &policies,
+//!     &Context::new(),
+//! );
+//! assert_eq!(evaluation.decision, Decision::Allowed);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The command line (`iamgen validate`, `fmt`, `generate`, `simulate`, `plan`, `apply`, `import`, `verify`) is
+//! described in the README.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// Deploying a [`Stack`](stack::Stack) through the AWS SDK: [`plan()`](deploy::plan()) what would change in
+/// every account the stack touches, [`apply()`](deploy::apply()) a plan, [`import_role()`](deploy::import_role())
+/// to bring existing roles in as a spec or Rust source, and [`verify()`](deploy::verify()) the cross-account chain
+/// as a principal of the trusted account.
+///
+/// iamgen marks what it creates with the tag [`OWNER_TAG`](deploy::OWNER_TAG) (the stack's name as its value)
+/// and deletes nothing without it: a role made by hand in the same account never appears in a plan. Policies
+/// are compared by meaning, not text (see [`canonical`](deploy::canonical)), so an unchanged stack plans nothing.
 #[cfg(feature = "aws")]
-pub use iamgen_runtime::deploy;
+#[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
+pub mod deploy {
+    #[doc(inline)]
+    pub use iamgen_runtime::deploy::*;
+
+    /// The AWS SDK crates iamgen deploys with, for callers that make requests of their own with the same
+    /// versions.
+    ///
+    /// Linked, not inlined: the SDK's thousands of items would bury iamgen's own, in the pages and in their
+    /// search. (This module shadows the runtime's `deploy::sdk`, whose re-exports rustdoc would inline here.)
+    pub mod sdk {
+        #[doc(no_inline)]
+        pub use iamgen_runtime::deploy::sdk::{config, credentials, iam, s3, sts};
+    }
+}
 #[cfg(feature = "generate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "generate")))]
 pub use iamgen_runtime::render;
 pub use iamgen_runtime::typed::{BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy};
 pub use iamgen_runtime::{
@@ -99,6 +165,7 @@ pub use iamgen_runtime::{
 ///
 /// Available with the `macros` feature (on by default).
 #[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use iamgen_macros::policy;
 
 /// Derives [`Policy`] for a struct whose `#[statement(...)]` attributes declare the statements; `{field}`
@@ -126,6 +193,7 @@ pub use iamgen_macros::policy;
 ///
 /// Derive macro available with the `macros` feature (on by default).
 #[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use iamgen_macros::Policy;
 
 /// Derives [`Role`] for a struct: `#[role(account = "...", name = "...", path = "/", description = "...",
@@ -153,9 +221,11 @@ pub use iamgen_macros::Policy;
 ///
 /// Derive macro available with the `macros` feature (on by default).
 #[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use iamgen_macros::Role;
 
 #[cfg(feature = "generate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "generate")))]
 pub mod build_script;
 
 // Used by generated code. Not public API.

@@ -5,6 +5,7 @@
 //! A body panics when it finds a defect: a panic inside iamgen, or a broken property checked here. Inputs that
 //! are not UTF-8 return at once: every reader takes `&str`, and the command line refuses other bytes before
 //! any of them runs.
+#![warn(missing_docs)]
 
 use std::path::Path;
 

@@ -1,6 +1,10 @@
 //! The embedded catalogue: building the index, and the lookups the macros and the linter make.
 //!
 //! `cargo bench -p iamgen-runtime --bench catalog`; the figures are in BENCHMARKS.md.
+#![allow(
+    missing_docs,
+    reason = "criterion_group! defines an undocumented public function"
+)]
 
 use std::hint::black_box;
 

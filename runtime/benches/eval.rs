@@ -3,6 +3,10 @@
 //!
 //! `cargo bench -p iamgen-runtime --bench eval`; the figures are in BENCHMARKS.md ("Simulator"). Criterion
 //! reports the time per decision; decisions per second are its inverse.
+#![allow(
+    missing_docs,
+    reason = "criterion_group! defines an undocumented public function"
+)]
 
 use std::fmt::Write as _;
 use std::hint::black_box;

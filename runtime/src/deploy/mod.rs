@@ -30,12 +30,27 @@ pub use session::{
 };
 pub use verify::{Outcome, Step, VerifyOptions, VerifyReport, verify};
 
-/// The AWS SDK crates iamgen deploys with, for callers that make requests of their own with the same versions.
+/// The AWS SDK crates iamgen deploys with, for callers that make requests of their own with the same versions:
+///
+/// | path | crate |
+/// |---|---|
+/// | `sdk::config` | [`aws-config`](https://docs.rs/aws-config/1) |
+/// | `sdk::credentials` | [`aws-credential-types`](https://docs.rs/aws-credential-types/1) |
+/// | `sdk::iam` | [`aws-sdk-iam`](https://docs.rs/aws-sdk-iam/1) |
+/// | `sdk::s3` | [`aws-sdk-s3`](https://docs.rs/aws-sdk-s3/1) |
+/// | `sdk::sts` | [`aws-sdk-sts`](https://docs.rs/aws-sdk-sts/1) |
+///
+/// Linked, not inlined: the SDK's thousands of items would bury iamgen's own, in the pages and in their search.
 pub mod sdk {
+    #[doc(no_inline)]
     pub use aws_config as config;
+    #[doc(no_inline)]
     pub use aws_credential_types as credentials;
+    #[doc(no_inline)]
     pub use aws_sdk_iam as iam;
+    #[doc(no_inline)]
     pub use aws_sdk_s3 as s3;
+    #[doc(no_inline)]
     pub use aws_sdk_sts as sts;
 }
 
