@@ -33,11 +33,7 @@ impl ConditionKeyInfo {
     /// ASCII case is ignored, as IAM does for key names. A placeholder stands for one or more characters.
     #[must_use]
     pub fn matches(&self, key: &str) -> bool {
-        if self.is_template() {
-            template_matches(self.name, key)
-        } else {
-            self.name.eq_ignore_ascii_case(key)
-        }
+        name_matches(self.name, key)
     }
 }
 
@@ -158,6 +154,16 @@ fn placeholder_end(template: &[u8], at: usize) -> Option<usize> {
     rest.iter()
         .position(|&b| b == close)
         .map(|end| at + end + 1)
+}
+
+/// Whether a key from a policy is the catalogue's key `name`: ASCII case ignored, a placeholder in `name`
+/// standing for one or more characters. The one rule for service and global keys.
+pub(super) fn name_matches(name: &str, key: &str) -> bool {
+    if name.contains("${") || name.contains('<') {
+        template_matches(name, key)
+    } else {
+        name.eq_ignore_ascii_case(key)
+    }
 }
 
 /// Whether `key` matches `template`, each placeholder standing for one or more characters, ASCII case

@@ -30,7 +30,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::LazyLock;
 
-use super::condition::template_matches;
+use super::condition::{name_matches, template_matches};
 use super::{ConditionKeyType, catalog};
 
 /// The embedded data file; a function for the same reason as the catalogue's `data()`.
@@ -165,11 +165,7 @@ impl GlobalConditionKey {
     /// characters (`aws:ResourceTag/team` is `aws:ResourceTag/${TagKey}`).
     #[must_use]
     pub fn matches(&self, key: &str) -> bool {
-        if self.is_template() {
-            template_matches(self.name, key)
-        } else {
-            self.name.eq_ignore_ascii_case(key)
-        }
+        name_matches(self.name, key)
     }
 }
 
