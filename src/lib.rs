@@ -122,7 +122,7 @@ pub use iamgen_runtime::render;
 pub use iamgen_runtime::typed::{BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy};
 pub use iamgen_runtime::{
     AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog,
-    diagnostic, escape, eval, glob, json, lint, policy, source, stack,
+    diagnostic, escape, eval, glob, json, lint, names, policy, source, stack, wildcard,
 };
 
 /// An IAM policy written as JSON inside Rust, checked at compile time by the same linter as `iamgen validate`.

@@ -6,7 +6,8 @@
 //! `/` or `:`. The matching itself is [`crate::wildcard`]'s, which stays linear on adversarial patterns.
 //!
 //! ```
-//! use iamgen_runtime::glob;
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::glob;
 //!
 //! assert!(glob::matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b.txt"));
 //! assert!(glob::matches("s3:Get?bject", "s3:GetObject"));
@@ -28,7 +29,8 @@ pub fn matches(pattern: &str, text: &str) -> bool {
 /// Like [`matches()`], but ASCII letters match regardless of case, as IAM compares action names.
 ///
 /// ```
-/// assert!(iamgen_runtime::glob::matches_ignore_ascii_case("EC2:describe*", "ec2:DescribeInstances"));
+/// # extern crate iamgen_runtime as iamgen;
+/// assert!(iamgen::glob::matches_ignore_ascii_case("EC2:describe*", "ec2:DescribeInstances"));
 /// ```
 #[must_use]
 pub fn matches_ignore_ascii_case(pattern: &str, text: &str) -> bool {

@@ -13,7 +13,8 @@
 //! and `troy` are one user); [`same_iam_name`] compares them as IAM does.
 //!
 //! ```
-//! use iamgen_runtime::names::{PolicyPath, RoleName, TagKey};
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::names::{PolicyPath, RoleName, TagKey};
 //!
 //! assert!(RoleName::new("StuzioAcmeConsultantRole").is_ok());
 //! let error = TagKey::new("cost#center").unwrap_err();

@@ -20,7 +20,8 @@
 //! Nothing is allocated unless a segment longer than 16 sits between two `*`s.
 //!
 //! ```
-//! use iamgen_runtime::wildcard::{Case, matches};
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::wildcard::{Case, matches};
 //!
 //! assert!(matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b.txt", Case::Sensitive));
 //! assert!(!matches("s3:get*", "s3:GetObject", Case::Sensitive));

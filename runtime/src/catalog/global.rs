@@ -6,7 +6,8 @@
 //! hand from the IAM User Guide (its header names the pages), and indexed on first use, once per process.
 //!
 //! ```
-//! use iamgen_runtime::catalog::{
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::catalog::{
 //!     ConditionKeyType, KeyFamily, global_condition_key, is_oidc_provider_key,
 //!     suggest_global_condition_key,
 //! };

@@ -5,7 +5,8 @@
 //! `allow(...)` accept only codes found here, so a misspelt code is an error instead of a silent no-op.
 //!
 //! ```
-//! use iamgen_runtime::lint::codes;
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::lint::codes;
 //!
 //! let code = codes::lookup("MISSING_VERSION").unwrap();
 //! assert_eq!(code.access_analyzer, Some("Missing version"));

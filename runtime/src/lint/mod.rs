@@ -8,7 +8,8 @@
 //! everything.
 //!
 //! ```
-//! use iamgen_runtime::lint::{self, PolicyKind};
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::lint::{self, PolicyKind};
 //!
 //! let source = r#"{"Version": "2012-10-17", "Statement": {
 //!     "Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "arn:aws:s3:::bucket/*"}}"#;
