@@ -52,82 +52,14 @@ fn account_id(lit: &syn::LitStr) -> syn::Result<String> {
     }
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one branch per attribute and key, read top to bottom"
-)]
 fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
     let mut role = Role::default();
     for attr in &input.attrs {
         let path = attr.path();
         let result = if path == ROLE {
-            attr.parse_nested_meta(|meta| {
-                if meta.path == NAME {
-                    role.name = Some(meta.value()?.parse()?);
-                } else if meta.path == ACCOUNT {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    account_id(&lit)?;
-                    role.account = Some(lit);
-                } else if meta.path == PATH {
-                    role.path = Some(meta.value()?.parse()?);
-                } else if meta.path == DESCRIPTION {
-                    role.description = Some(meta.value()?.parse()?);
-                } else if meta.path == MAX_SESSION_DURATION {
-                    role.max_session_duration = Some(meta.value()?.parse()?);
-                } else if meta.path == ALLOW {
-                    let content;
-                    syn::parenthesized!(content in meta.input);
-                    role.allow.extend(validate::parse_allow(&content)?);
-                } else {
-                    return Err(unknown_key(
-                        &meta.path,
-                        &[
-                            NAME,
-                            ACCOUNT,
-                            PATH,
-                            DESCRIPTION,
-                            MAX_SESSION_DURATION,
-                            ALLOW,
-                        ],
-                        "role",
-                    ));
-                }
-                Ok(())
-            })
+            parse_role_keys(attr, &mut role)
         } else if path == TRUST {
-            attr.parse_nested_meta(|meta| {
-                if meta.path == ACCOUNT {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    let id = account_id(&lit)?;
-                    role.aws
-                        .push((format!("arn:aws:iam::{id}:root"), lit.span()));
-                } else if meta.path == ARN {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    role.aws.push((lit.value(), lit.span()));
-                } else if meta.path == SERVICE {
-                    role.service.push(meta.value()?.parse()?);
-                } else if meta.path == FEDERATED {
-                    role.federated.push(meta.value()?.parse()?);
-                } else if meta.path == EXTERNAL_ID {
-                    role.external_id = Some(meta.value()?.parse()?);
-                } else if meta.path == MFA {
-                    if meta.input.peek(syn::Token![=]) {
-                        let value: syn::LitBool = meta.value()?.parse()?;
-                        if value.value {
-                            role.mfa = Some(value.span());
-                        }
-                    } else {
-                        role.mfa = Some(meta.path.span());
-                    }
-                } else {
-                    return Err(unknown_key(
-                        &meta.path,
-                        &[ACCOUNT, ARN, SERVICE, FEDERATED, EXTERNAL_ID, MFA],
-                        "trust",
-                    ));
-                }
-                Ok(())
-            })
+            parse_trust(attr, &mut role)
         } else if path == ATTACH {
             attr.parse_args_with(
                 syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
@@ -137,27 +69,7 @@ fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
             attr.parse_args::<syn::Path>()
                 .map(|path| role.boundary = Some(path))
         } else if path == TAG {
-            let (mut key, mut value) = (None, None);
-            attr.parse_nested_meta(|meta| {
-                if meta.path == KEY {
-                    key = Some(meta.value()?.parse::<syn::LitStr>()?);
-                } else if meta.path == VALUE {
-                    value = Some(meta.value()?.parse::<syn::LitStr>()?);
-                } else {
-                    return Err(unknown_key(&meta.path, &[KEY, VALUE], "tag"));
-                }
-                Ok(())
-            })
-            .and_then(|()| match (key, value) {
-                (Some(key), Some(value)) => {
-                    role.tags.push((key, value));
-                    Ok(())
-                }
-                _ => Err(syn::Error::new(
-                    attr.span(),
-                    "a tag is written `#[tag(key = \"...\", value = \"...\")]`",
-                )),
-            })
+            parse_tag(attr).map(|tag| role.tags.push(tag))
         } else {
             continue;
         };
@@ -166,6 +78,102 @@ fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
         }
     }
     role
+}
+
+/// `#[role(name = ..., account = ..., path = ..., description = ..., max_session_duration = ..., allow(...))]`.
+fn parse_role_keys(attr: &syn::Attribute, role: &mut Role) -> syn::Result<()> {
+    attr.parse_nested_meta(|meta| {
+        if meta.path == NAME {
+            role.name = Some(meta.value()?.parse()?);
+        } else if meta.path == ACCOUNT {
+            let lit: syn::LitStr = meta.value()?.parse()?;
+            account_id(&lit)?;
+            role.account = Some(lit);
+        } else if meta.path == PATH {
+            role.path = Some(meta.value()?.parse()?);
+        } else if meta.path == DESCRIPTION {
+            role.description = Some(meta.value()?.parse()?);
+        } else if meta.path == MAX_SESSION_DURATION {
+            role.max_session_duration = Some(meta.value()?.parse()?);
+        } else if meta.path == ALLOW {
+            let content;
+            syn::parenthesized!(content in meta.input);
+            role.allow.extend(validate::parse_allow(&content)?);
+        } else {
+            return Err(unknown_key(
+                &meta.path,
+                &[
+                    NAME,
+                    ACCOUNT,
+                    PATH,
+                    DESCRIPTION,
+                    MAX_SESSION_DURATION,
+                    ALLOW,
+                ],
+                "role",
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// `#[trust(account = ... | arn = ... | service = ... | federated = ... | external_id = ... | mfa)]`.
+fn parse_trust(attr: &syn::Attribute, role: &mut Role) -> syn::Result<()> {
+    attr.parse_nested_meta(|meta| {
+        if meta.path == ACCOUNT {
+            let lit: syn::LitStr = meta.value()?.parse()?;
+            let id = account_id(&lit)?;
+            role.aws
+                .push((format!("arn:aws:iam::{id}:root"), lit.span()));
+        } else if meta.path == ARN {
+            let lit: syn::LitStr = meta.value()?.parse()?;
+            role.aws.push((lit.value(), lit.span()));
+        } else if meta.path == SERVICE {
+            role.service.push(meta.value()?.parse()?);
+        } else if meta.path == FEDERATED {
+            role.federated.push(meta.value()?.parse()?);
+        } else if meta.path == EXTERNAL_ID {
+            role.external_id = Some(meta.value()?.parse()?);
+        } else if meta.path == MFA {
+            if meta.input.peek(syn::Token![=]) {
+                let value: syn::LitBool = meta.value()?.parse()?;
+                if value.value {
+                    role.mfa = Some(value.span());
+                }
+            } else {
+                role.mfa = Some(meta.path.span());
+            }
+        } else {
+            return Err(unknown_key(
+                &meta.path,
+                &[ACCOUNT, ARN, SERVICE, FEDERATED, EXTERNAL_ID, MFA],
+                "trust",
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// `#[tag(key = "...", value = "...")]`: both are required.
+fn parse_tag(attr: &syn::Attribute) -> syn::Result<(syn::LitStr, syn::LitStr)> {
+    let (mut key, mut value) = (None, None);
+    attr.parse_nested_meta(|meta| {
+        if meta.path == KEY {
+            key = Some(meta.value()?.parse::<syn::LitStr>()?);
+        } else if meta.path == VALUE {
+            value = Some(meta.value()?.parse::<syn::LitStr>()?);
+        } else {
+            return Err(unknown_key(&meta.path, &[KEY, VALUE], "tag"));
+        }
+        Ok(())
+    })?;
+    match (key, value) {
+        (Some(key), Some(value)) => Ok((key, value)),
+        _ => Err(syn::Error::new(
+            attr.span(),
+            "a tag is written `#[tag(key = \"...\", value = \"...\")]`",
+        )),
+    }
 }
 
 /// A check of [`iamgen_runtime::names`].
