@@ -1,17 +1,23 @@
-//! The run-time half of iamgen: everything that runs, with no proc-macro dependencies.
+//! The run-time half of iamgen: everything that runs, with no proc-macro dependencies. Use it through the
+//! `iamgen` facade crate, which re-exports it and documents what each feature adds; the macros crate depends on
+//! this one so that compile time and run time share one reader, one catalogue and one linter.
 //!
+//! From the bottom layer up:
+//!
+//! - [`source`]: spans, lines and columns; [`diagnostic`]: located findings and their rustc-style rendering;
+//!   [`suggest`]: did-you-mean; [`wildcard`]: one linear `*`/`?` matcher, and [`glob`]: IAM's use of it;
+//!   [`escape`]: quoting for HCL, YAML and JSON; [`names`]: the names of IAM and S3 (roles, users, paths,
+//!   tags, buckets...), each checked as AWS checks it.
 //! - [`json`]: a strict JSON reader that keeps the byte span of every node and rejects what IAM rejects.
 //! - [`policy`]: the typed, lossless IAM policy model ([`PolicyDocument`]) and its canonical printer.
-//! - [`render`] (feature `render`): the generator, for Terraform, CloudFormation, policy files and diagrams.
-//! - [`stack`]: the deployable model (accounts, principals, policies, buckets) with typed references.
-//! - [`names`]: the names of IAM and S3 (roles, users, paths, tags, buckets...), each checked as AWS checks it.
-//! - [`typed`]: what the compile-time macros expand to (`StaticPolicy`, the `Policy` and `Role` traits).
 //! - [`catalog`]: the IAM service-authorization catalogue (services, actions, resource types, condition keys).
-//! - [`lint`]: kind-aware checks with IAM Access Analyzer's codes and severities.
-//! - [`glob`]: IAM's `*`/`?` wildcard matching.
-//! - [`diagnostic`]: located findings and their rustc-style rendering; [`source`]: spans, lines and columns.
-//!
-//! The macros crate depends on this one so that compile time and run time share one parser and one catalogue.
+//! - [`lint`]: kind-aware checks under IAM Access Analyzer's codes and severities ([`lint::codes`]).
+//! - [`eval`]: AWS's policy evaluation logic, for one request and for a stack's cross-account chain.
+//! - [`stack`]: the deployable model (accounts, principals, policies, buckets) with typed references, and
+//!   (feature `spec`) its `iamgen.toml` reader.
+//! - [`typed`]: what the compile-time macros expand to (`StaticPolicy`, the `Policy` and `Role` traits).
+//! - `render` (feature `render`): the generator, for Terraform, CloudFormation, policy files and diagrams.
+//! - `deploy` (feature `aws`): plan, apply, import and verify a stack through the AWS SDK.
 
 pub mod catalog;
 #[cfg(feature = "aws")]
