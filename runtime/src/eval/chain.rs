@@ -268,20 +268,20 @@ impl<'s> Directory<'s> {
             role_arns: HashMap::with_capacity(stack.roles().len()),
             buckets: HashMap::with_capacity(stack.buckets().len()),
         };
-        for (user, u) in stack.users() {
-            directory.user_names.entry(&u.name).or_insert(user);
-            directory
-                .user_arns
-                .entry(stack.user_arn(user))
-                .or_insert(user);
-        }
-        for (role, r) in stack.roles() {
-            directory.role_names.entry(&r.name).or_insert(role);
-            directory
-                .role_arns
-                .entry(stack.role_arn(role))
-                .or_insert(role);
-        }
+        index(
+            stack
+                .users()
+                .map(|(user, u)| (user, u.name.as_str(), stack.user_arn(user))),
+            &mut directory.user_names,
+            &mut directory.user_arns,
+        );
+        index(
+            stack
+                .roles()
+                .map(|(role, r)| (role, r.name.as_str(), stack.role_arn(role))),
+            &mut directory.role_names,
+            &mut directory.role_arns,
+        );
         for (_, bucket) in stack.buckets() {
             directory
                 .buckets
@@ -289,6 +289,18 @@ impl<'s> Directory<'s> {
                 .or_insert(bucket.account);
         }
         directory
+    }
+}
+
+/// Files each entity under its name and its ARN; the first of a name or an ARN given twice wins.
+fn index<'s, R: Copy>(
+    entities: impl Iterator<Item = (R, &'s str, String)>,
+    names: &mut HashMap<&'s str, R>,
+    arns: &mut HashMap<String, R>,
+) {
+    for (entity, name, arn) in entities {
+        names.entry(name).or_insert(entity);
+        arns.entry(arn).or_insert(entity);
     }
 }
 
