@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::account::{Changes, Context, Grants};
+use super::context::{Changes, Context, Grants};
 use super::{ChangeKind, Holder, Operation, Reason, phase};
 use crate::deploy::{DeployError, OWNER_TAG};
 use crate::stack::PrincipalRef;
