@@ -680,50 +680,7 @@ pub fn access_matrix_in(
     organization: &Organization,
     context: &Context,
 ) -> Vec<Access> {
-    let mut actions: BTreeSet<String> = CORE_S3_ACTIONS.iter().map(|a| (*a).to_owned()).collect();
-    for (_, policy) in stack.policies() {
-        collect_actions(&policy.document, &mut actions);
-    }
-    for document in stack
-        .roles()
-        .flat_map(|(_, r)| r.inline.iter())
-        .chain(stack.users().flat_map(|(_, u)| u.inline.iter()))
-        .chain(stack.groups().flat_map(|(_, g)| g.inline.iter()))
-        .map(|inline| &inline.document)
-    {
-        collect_actions(document, &mut actions);
-    }
-    actions.retain(|action| action.starts_with("s3:") && action != "s3:ListAllMyBuckets");
-    let object_actions: Vec<(&str, bool)> = actions
-        .iter()
-        .map(|action| {
-            let on_objects = crate::catalog::catalog()
-                .action(action)
-                .is_some_and(|found| found.resource_types().any(|kind| kind.name() == "object"));
-            (action.as_str(), on_objects)
-        })
-        .collect();
-    // Each cell's resource as shown, the ARN asked about, and the action, in the order of the cells.
-    let asks: Vec<(String, String, &str)> = stack
-        .buckets()
-        .flat_map(|(_, bucket)| {
-            [
-                (format!("arn:aws:s3:::{}", bucket.name), true),
-                (format!("arn:aws:s3:::{}/*", bucket.name), false),
-            ]
-        })
-        .flat_map(|(resource, is_bucket)| {
-            let target = if is_bucket {
-                resource.clone()
-            } else {
-                resource.replace("/*", "/example-object")
-            };
-            object_actions
-                .iter()
-                .filter(move |(_, on_objects)| *on_objects != is_bucket)
-                .map(move |(action, _)| (resource.clone(), target.clone(), *action))
-        })
-        .collect();
+    let asks = matrix_asks(stack);
     let finder = Finder::index(stack);
     // Each role, its name, its ARN, and the role `sts:AssumeRole` on that ARN finds (the first of the ARN, as
     // in `simulate_in`), whose trust policy decides.
@@ -752,7 +709,7 @@ pub fn access_matrix_in(
             cells.push(Access {
                 principal: principal.to_owned(),
                 via_role: via_role.map(str::to_owned),
-                action: (*action).to_owned(),
+                action: action.clone(),
                 resource: resource.clone(),
                 decision: *decision,
             });
@@ -803,6 +760,55 @@ pub fn access_matrix_in(
         }
     }
     cells
+}
+
+/// The cells of one principal's row, in order: each as shown (`arn:aws:s3:::b/*`), the ARN asked about
+/// (`arn:aws:s3:::b/example-object`), and the action. The actions are S3's core ones and those the stack's
+/// policies name without a wildcard, each asked of buckets or of objects as the catalogue says.
+fn matrix_asks(stack: &Stack) -> Vec<(String, String, String)> {
+    let mut actions: BTreeSet<String> = CORE_S3_ACTIONS.iter().map(|a| (*a).to_owned()).collect();
+    for (_, policy) in stack.policies() {
+        collect_actions(&policy.document, &mut actions);
+    }
+    for document in stack
+        .roles()
+        .flat_map(|(_, r)| r.inline.iter())
+        .chain(stack.users().flat_map(|(_, u)| u.inline.iter()))
+        .chain(stack.groups().flat_map(|(_, g)| g.inline.iter()))
+        .map(|inline| &inline.document)
+    {
+        collect_actions(document, &mut actions);
+    }
+    actions.retain(|action| action.starts_with("s3:") && action != "s3:ListAllMyBuckets");
+    let object_actions: Vec<(&str, bool)> = actions
+        .iter()
+        .map(|action| {
+            let on_objects = crate::catalog::catalog()
+                .action(action)
+                .is_some_and(|found| found.resource_types().any(|kind| kind.name() == "object"));
+            (action.as_str(), on_objects)
+        })
+        .collect();
+    stack
+        .buckets()
+        .flat_map(|(_, bucket)| {
+            [
+                (format!("arn:aws:s3:::{}", bucket.name), true),
+                (format!("arn:aws:s3:::{}/*", bucket.name), false),
+            ]
+        })
+        .flat_map(|(resource, is_bucket)| {
+            let target = if is_bucket {
+                resource.clone()
+            } else {
+                resource.replace("/*", "/example-object")
+            };
+            object_actions
+                .iter()
+                .filter(move |(_, on_objects)| *on_objects != is_bucket)
+                .map(move |(action, _)| (resource.clone(), target.clone(), (*action).to_owned()))
+        })
+        .collect()
 }
 
 fn collect_actions(document: &PolicyDocument, into: &mut BTreeSet<String>) {
