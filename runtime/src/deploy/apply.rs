@@ -108,10 +108,7 @@ pub async fn apply(session: &Session, plan: &Plan) -> ApplyReport {
                 }
                 Err(error) => Err(error),
             },
-            Err(_) => Err(DeployError::Missing(format!(
-                "{} is not an account id",
-                change.account
-            ))),
+            Err(source) => Err(DeployError::NotAnAccount { source }),
         };
         match result {
             Ok(()) => report.done.push(change.clone()),
@@ -130,7 +127,10 @@ fn tag(key: &str, value: &str) -> Result<Tag, DeployError> {
         .key(key)
         .value(value)
         .build()
-        .map_err(|error| DeployError::Missing(format!("a tag {key}: {error}")))
+        .map_err(|error| DeployError::Tag {
+            key: key.to_owned(),
+            source: std::sync::Arc::new(error),
+        })
 }
 
 /// Ok when the error means the change had already been made (a retried create or delete).

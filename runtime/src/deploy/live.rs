@@ -8,7 +8,7 @@ use aws_sdk_iam::types::{AttachedPolicy, EntityType, Policy, PolicyDetail, Role}
 
 use super::canonical::decode_document;
 use super::session::AccountClients;
-use super::{DeployError, OWNER_TAG, failed};
+use super::{DeployError, Missing, OWNER_TAG, failed};
 use crate::PolicyDocument;
 
 /// A role as IAM has it.
@@ -121,9 +121,9 @@ fn owned(tags: &BTreeMap<String, String>, stack_name: &str) -> bool {
 /// A document as IAM returned it, read (`what` names it in the error).
 pub(crate) fn document(text: &str, what: &str) -> Result<PolicyDocument, DeployError> {
     let decoded = decode_document(text);
-    PolicyDocument::from_json(&decoded).map_err(|error| DeployError::Document {
+    PolicyDocument::from_json(&decoded).map_err(|source| DeployError::Document {
         what: what.to_owned(),
-        message: error.to_string(),
+        source,
     })
 }
 
@@ -139,10 +139,11 @@ pub(crate) async fn policy_and_default_document(
         .send()
         .await
         .map_err(failed(account, "GetPolicy"))?;
-    let policy = got
-        .policy()
-        .cloned()
-        .ok_or_else(|| DeployError::Missing(format!("no policy {arn}")))?;
+    let policy = got.policy().cloned().ok_or_else(|| {
+        DeployError::Missing(Missing::Policy {
+            arn: arn.to_owned(),
+        })
+    })?;
     let version = policy.default_version_id().unwrap_or("v1");
     let got = iam
         .get_policy_version()
