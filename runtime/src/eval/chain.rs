@@ -304,6 +304,20 @@ fn index<'s, R: Copy>(
     }
 }
 
+/// The first, in the stack's order, of the entity named `text` and the one whose ARN `text` is.
+fn earliest<R: Ord + Copy>(
+    names: &HashMap<&str, R>,
+    arns: &HashMap<String, R>,
+    text: &str,
+) -> Option<R> {
+    names
+        .get(text)
+        .into_iter()
+        .chain(arns.get(text))
+        .min()
+        .copied()
+}
+
 /// How the principals, roles and buckets that requests name are found in a stack: by going through it, for
 /// one request, or in a [`Directory`] built once, for many.
 struct Finder<'s> {
@@ -338,14 +352,7 @@ impl<'s> Finder<'s> {
                 })
                 .map(|(user, _)| Who::User(user)),
             Some(directory) => {
-                let by_name = directory.user_names.get(text);
-                let by_arn = directory.user_arns.get(text);
-                by_name
-                    .into_iter()
-                    .chain(by_arn)
-                    .min()
-                    .copied()
-                    .map(Who::User)
+                earliest(&directory.user_names, &directory.user_arns, text).map(Who::User)
             }
         }
         .or_else(|| self.role(text).map(Who::Role))
@@ -362,11 +369,7 @@ impl<'s> Finder<'s> {
                         || is_arn(text, &stack.account(r.account).id, "role", &r.path, &r.name)
                 })
                 .map(|(role, _)| role),
-            Some(directory) => {
-                let by_name = directory.role_names.get(text);
-                let by_arn = directory.role_arns.get(text);
-                by_name.into_iter().chain(by_arn).min().copied()
-            }
+            Some(directory) => earliest(&directory.role_names, &directory.role_arns, text),
         }
     }
 
