@@ -166,6 +166,19 @@ fn tag_map<'t>(tags: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTreeMap<S
         .collect()
 }
 
+/// The name and tags of an item the stack declares (its name in `declared`) or owns (by its tags); `None`
+/// for any other, which the plan leaves alone.
+fn ours<'n>(
+    name: Option<&'n str>,
+    tags: &[aws_sdk_iam::types::Tag],
+    declared: &BTreeSet<String>,
+    stack_name: &str,
+) -> Option<(&'n str, BTreeMap<String, String>)> {
+    let name = name?;
+    let tags = tag_map(tags.iter().map(|tag| (tag.key(), tag.value())));
+    (declared.contains(name) || owned(&tags, stack_name)).then_some((name, tags))
+}
+
 /// Whether `bucket`'s public access block has all four settings on; a bucket without one has none on.
 async fn public_access_blocked(
     clients: &AccountClients,
@@ -295,13 +308,10 @@ async fn read_roles(
         .iter()
         .flat_map(GetAccountAuthorizationDetailsOutput::role_detail_list)
     {
-        let Some(name) = role.role_name() else {
+        let Some((name, tags)) = ours(role.role_name(), role.tags(), &declared.roles, stack_name)
+        else {
             continue;
         };
-        let tags = tag_map(role.tags().iter().map(|tag| (tag.key(), tag.value())));
-        if !declared.roles.contains(name) && !owned(&tags, stack_name) {
-            continue;
-        }
         let detail = iam
             .get_role()
             .role_name(name)
@@ -362,10 +372,10 @@ async fn read_policies(
             .send()
             .await
             .map_err(failed(account, "ListPolicyTags"))?;
-        let tags = tag_map(tags.tags().iter().map(|tag| (tag.key(), tag.value())));
-        if !declared.policies.contains(name) && !owned(&tags, stack_name) {
+        let Some((name, tags)) = ours(Some(name), tags.tags(), &declared.policies, stack_name)
+        else {
             continue;
-        }
+        };
         let mut versions: Vec<_> = policy
             .policy_version_list()
             .iter()
@@ -419,13 +429,10 @@ fn read_users(
         .iter()
         .flat_map(GetAccountAuthorizationDetailsOutput::user_detail_list)
     {
-        let Some(name) = user.user_name() else {
+        let Some((name, tags)) = ours(user.user_name(), user.tags(), &declared.users, stack_name)
+        else {
             continue;
         };
-        let tags = tag_map(user.tags().iter().map(|tag| (tag.key(), tag.value())));
-        if !declared.users.contains(name) && !owned(&tags, stack_name) {
-            continue;
-        }
         live.users.insert(
             name.to_owned(),
             LiveUser {
