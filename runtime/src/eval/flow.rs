@@ -75,6 +75,7 @@ struct ControlPolicies<'r, 'p> {
 }
 
 impl Flow<'_, '_> {
+    /// The steps in AWS's order; the first that decides ends the flow.
     fn run(&mut self) -> Step<Evaluation> {
         self.deny_evaluation()?;
         self.organizations_rcps()?;
