@@ -229,7 +229,7 @@ mod with_aws {
     fn load_stack(args: &StackArgs) -> Result<Stack, String> {
         match &args.spec {
             None => Ok(Stack::reference_scenario()),
-            Some(path) => super::super::spec::load(path),
+            Some(path) => super::super::spec::load(path).map_err(|error| error.to_string()),
         }
     }
 

@@ -119,7 +119,7 @@ fn context(pairs: &[String]) -> Result<Context, String> {
 fn load_stack(spec: Option<&Path>) -> Result<Stack, String> {
     match spec {
         None => Ok(Stack::reference_scenario()),
-        Some(path) => super::spec::load(path),
+        Some(path) => super::spec::load(path).map_err(|error| error.to_string()),
     }
 }
 

@@ -98,13 +98,17 @@ pub async fn apply(session: &Session, plan: &Plan) -> ApplyReport {
     for change in changes.by_ref() {
         let result = match AccountId::parse(&change.account) {
             Ok(account) => match session.clients(&account).await {
-                Ok(clients) => run(&clients, change, &plan.stack_name).await,
+                Ok(clients) => {
+                    let calls = Calls {
+                        clients: &clients,
+                        account: &change.account,
+                        stack_name: &plan.stack_name,
+                    };
+                    calls.run(&change.operation).await
+                }
                 Err(error) => Err(error),
             },
-            Err(_) => Err(DeployError::Missing(format!(
-                "{} is not an account id",
-                change.account
-            ))),
+            Err(source) => Err(DeployError::NotAnAccount { source }),
         };
         match result {
             Ok(()) => report.done.push(change.clone()),
@@ -123,7 +127,10 @@ fn tag(key: &str, value: &str) -> Result<Tag, DeployError> {
         .key(key)
         .value(value)
         .build()
-        .map_err(|error| DeployError::Missing(format!("a tag {key}: {error}")))
+        .map_err(|error| DeployError::Tag {
+            key: key.to_owned(),
+            source: std::sync::Arc::new(error),
+        })
 }
 
 /// Ok when the error means the change had already been made (a retried create or delete).
@@ -134,290 +141,519 @@ fn done_already(result: Result<(), DeployError>, code: &str) -> Result<(), Deplo
     }
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one arm per operation, each a call or two"
-)]
-async fn run(
-    clients: &AccountClients,
-    change: &Change,
-    stack_name: &str,
-) -> Result<(), DeployError> {
-    let iam = &clients.iam;
-    let account = change.account.as_str();
-    match &change.operation {
-        Operation::CreateBucket { bucket } => {
-            // S3 wants the region named in the request everywhere but in us-east-1, where naming it is an error.
-            let location = clients
-                .s3
-                .config()
-                .region()
-                .map(|region| region.as_ref().to_owned())
-                .filter(|region| region != "us-east-1")
-                .map(|region| {
-                    CreateBucketConfiguration::builder()
-                        .location_constraint(BucketLocationConstraint::from(region.as_str()))
-                        .build()
-                });
-            let result = clients
-                .s3
-                .create_bucket()
-                .bucket(bucket)
-                .set_create_bucket_configuration(location)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "CreateBucket"));
-            // `BucketAlreadyExists` is not done: the name belongs to another account, whose bucket this stack
-            // must neither adopt nor report as made.
-            done_already(result, "BucketAlreadyOwnedByYou")
-        }
-        Operation::BlockPublicAccess { bucket } => {
-            let all_on = PublicAccessBlockConfiguration::builder()
-                .block_public_acls(true)
-                .ignore_public_acls(true)
-                .block_public_policy(true)
-                .restrict_public_buckets(true)
-                .build();
-            clients
-                .s3
-                .put_public_access_block()
-                .bucket(bucket)
-                .public_access_block_configuration(all_on)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "PutPublicAccessBlock"))
-        }
-        Operation::CreateUser { name, path } => done_already(
-            iam.create_user()
-                .user_name(name)
-                .path(path)
-                .tags(tag(OWNER_TAG, stack_name)?)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "CreateUser")),
-            "EntityAlreadyExists",
-        ),
-        Operation::CreateGroup { name, path } => done_already(
-            iam.create_group()
-                .group_name(name)
-                .path(path)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "CreateGroup")),
-            "EntityAlreadyExists",
-        ),
-        Operation::AddUserToGroup { user, group } => iam
-            .add_user_to_group()
-            .user_name(user)
-            .group_name(group)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "AddUserToGroup")),
-        Operation::RemoveUserFromGroup { user, group } => done_already(
-            iam.remove_user_from_group()
-                .user_name(user)
-                .group_name(group)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "RemoveUserFromGroup")),
-            "NoSuchEntity",
-        ),
-        Operation::CreateRole {
-            name,
-            path,
-            trust,
-            description,
-            max_session_duration,
-            tags,
-        } => {
-            let mut request = iam
-                .create_role()
-                .role_name(name)
-                .path(path)
-                .assume_role_policy_document(trust.to_json_compact())
-                .max_session_duration(i32::try_from(*max_session_duration).unwrap_or(3_600))
-                .set_description(description.clone());
-            for (key, value) in tags {
-                request = request.tags(tag(key, value)?);
+/// A role's maximum session duration as IAM's API takes it. IAM's bound is 12 hours, so a plan never holds
+/// more; the default stands for what cannot be.
+fn session_seconds(duration: u32) -> i32 {
+    i32::try_from(duration).unwrap_or(3_600)
+}
+
+/// A call's answer, as the SDK's `send()` gives it.
+type Sent<T, E> = Result<T, SdkError<E, HttpResponse>>;
+
+/// The calls that carry out changes in one account, for one stack.
+struct Calls<'a> {
+    clients: &'a AccountClients,
+    account: &'a str,
+    stack_name: &'a str,
+}
+
+impl Calls<'_> {
+    /// What a call answered, or the error naming the account and `operation`.
+    fn read<T, E>(&self, operation: &'static str, answer: Sent<T, E>) -> Result<T, DeployError>
+    where
+        E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
+    {
+        answer.map_err(failed(self.account, operation))
+    }
+
+    /// A write that sets a state: doing it twice changes nothing.
+    fn write<T, E>(&self, operation: &'static str, answer: Sent<T, E>) -> Result<(), DeployError>
+    where
+        E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
+    {
+        self.read(operation, answer).map(|_| ())
+    }
+
+    /// A create: `EntityAlreadyExists` on a retry means the first attempt made it.
+    fn create<T, E>(&self, operation: &'static str, answer: Sent<T, E>) -> Result<(), DeployError>
+    where
+        E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
+    {
+        done_already(self.write(operation, answer), "EntityAlreadyExists")
+    }
+
+    /// A delete or a removal: `NoSuchEntity` means it is gone already.
+    fn remove<T, E>(&self, operation: &'static str, answer: Sent<T, E>) -> Result<(), DeployError>
+    where
+        E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
+    {
+        done_already(self.write(operation, answer), "NoSuchEntity")
+    }
+
+    /// The owner tag of the stack.
+    fn owner_tag(&self) -> Result<Tag, DeployError> {
+        tag(OWNER_TAG, self.stack_name)
+    }
+
+    /// Carries out one operation.
+    async fn run(&self, operation: &Operation) -> Result<(), DeployError> {
+        let iam = &self.clients.iam;
+        match operation {
+            Operation::CreateBucket { bucket } => self.create_bucket(bucket).await,
+            Operation::BlockPublicAccess { bucket } => self.block_public_access(bucket).await,
+            Operation::CreateUser { name, path } => self.create_user(name, path).await,
+            Operation::CreateGroup { name, path } => self.create_group(name, path).await,
+            Operation::AddUserToGroup { user, group } => self.add_to_group(user, group).await,
+            Operation::RemoveUserFromGroup { user, group } => {
+                self.remove_from_group(user, group).await
             }
-            done_already(
-                request
-                    .send()
+            Operation::CreateRole {
+                name,
+                path,
+                trust,
+                description,
+                max_session_duration,
+                tags,
+            } => {
+                let description = description.as_ref();
+                self.create_role(name, path, trust, description, *max_session_duration, tags)
                     .await
-                    .map(|_| ())
-                    .map_err(failed(account, "CreateRole")),
-                "EntityAlreadyExists",
-            )
+            }
+            Operation::UpdateRole {
+                role,
+                description,
+                max_session_duration,
+            } => {
+                self.update_role(role, description, *max_session_duration)
+                    .await
+            }
+            Operation::UpdateTrust { role, trust } => self.update_trust(role, trust).await,
+            Operation::TagRole { role, tags } => self.tag_role(role, tags).await,
+            Operation::UntagRole { role, keys } => self.untag_role(role, keys).await,
+            Operation::TagUser { user } => {
+                let sent = iam.tag_user().user_name(user).tags(self.owner_tag()?);
+                self.write("TagUser", sent.send().await)
+            }
+            Operation::TagPolicy { arn } => {
+                let sent = iam.tag_policy().policy_arn(arn).tags(self.owner_tag()?);
+                self.write("TagPolicy", sent.send().await)
+            }
+            Operation::CreatePolicy {
+                name,
+                path,
+                description,
+                document,
+            } => {
+                self.create_policy(name, path, description.as_ref(), document)
+                    .await
+            }
+            Operation::NewPolicyVersion {
+                arn,
+                document,
+                prune,
+            } => self.new_policy_version(arn, document, prune.as_ref()).await,
+            Operation::SetBoundary { role, arn } => self.set_boundary(role, arn).await,
+            Operation::RemoveBoundary { role } => self.remove_boundary(role).await,
+            Operation::Attach { holder, arn } => self.attach(holder, arn).await,
+            Operation::Detach { holder, arn } => self.detach(holder, arn).await,
+            Operation::PutInline {
+                holder,
+                name,
+                document,
+            } => self.put_inline(holder, name, document).await,
+            Operation::DeleteInline { holder, name } => self.delete_inline(holder, name).await,
+            Operation::DeleteRole { name } => {
+                done_already(self.delete_role(name).await, "NoSuchEntity")
+            }
+            Operation::DeleteUser { name } => {
+                done_already(self.delete_user(name).await, "NoSuchEntity")
+            }
+            Operation::DeletePolicy { arn } => {
+                done_already(self.delete_policy(arn).await, "NoSuchEntity")
+            }
         }
-        Operation::UpdateTrust { role, trust } => iam
-            .update_assume_role_policy()
-            .role_name(role)
-            .policy_document(trust.to_json_compact())
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "UpdateAssumeRolePolicy")),
-        Operation::UpdateRole {
-            role,
-            description,
-            max_session_duration,
-        } => iam
+    }
+
+    async fn create_user(&self, name: &str, path: &str) -> Result<(), DeployError> {
+        let request = self.clients.iam.create_user().user_name(name).path(path);
+        let sent = request.tags(self.owner_tag()?).send();
+        self.create("CreateUser", sent.await)
+    }
+
+    async fn create_group(&self, name: &str, path: &str) -> Result<(), DeployError> {
+        let sent = self.clients.iam.create_group().group_name(name).path(path);
+        self.create("CreateGroup", sent.send().await)
+    }
+
+    async fn add_to_group(&self, user: &str, group: &str) -> Result<(), DeployError> {
+        let sent = self.clients.iam.add_user_to_group().user_name(user);
+        self.write("AddUserToGroup", sent.group_name(group).send().await)
+    }
+
+    async fn remove_from_group(&self, user: &str, group: &str) -> Result<(), DeployError> {
+        let sent = self.clients.iam.remove_user_from_group().user_name(user);
+        self.remove("RemoveUserFromGroup", sent.group_name(group).send().await)
+    }
+
+    async fn update_trust(&self, role: &str, trust: &PolicyDocument) -> Result<(), DeployError> {
+        let request = self.clients.iam.update_assume_role_policy().role_name(role);
+        let sent = request.policy_document(trust.to_json_compact()).send();
+        self.write("UpdateAssumeRolePolicy", sent.await)
+    }
+
+    async fn untag_role(&self, role: &str, keys: &[String]) -> Result<(), DeployError> {
+        let request = self.clients.iam.untag_role().role_name(role);
+        let sent = request.set_tag_keys(Some(keys.to_vec())).send();
+        self.write("UntagRole", sent.await)
+    }
+
+    async fn set_boundary(&self, role: &str, arn: &str) -> Result<(), DeployError> {
+        let request = self
+            .clients
+            .iam
+            .put_role_permissions_boundary()
+            .role_name(role);
+        let sent = request.permissions_boundary(arn).send();
+        self.write("PutRolePermissionsBoundary", sent.await)
+    }
+
+    async fn remove_boundary(&self, role: &str) -> Result<(), DeployError> {
+        let request = self.clients.iam.delete_role_permissions_boundary();
+        let sent = request.role_name(role).send();
+        self.remove("DeleteRolePermissionsBoundary", sent.await)
+    }
+
+    async fn create_bucket(&self, bucket: &str) -> Result<(), DeployError> {
+        let s3 = &self.clients.s3;
+        // S3 wants the region named in the request everywhere but in us-east-1, where naming it is an error.
+        let location = s3
+            .config()
+            .region()
+            .map(|region| region.as_ref().to_owned())
+            .filter(|region| region != "us-east-1")
+            .map(|region| {
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(region.as_str()))
+                    .build()
+            });
+        let sent = s3
+            .create_bucket()
+            .bucket(bucket)
+            .set_create_bucket_configuration(location)
+            .send();
+        // `BucketAlreadyExists` is not done: the name belongs to another account, whose bucket this stack
+        // must neither adopt nor report as made.
+        done_already(
+            self.write("CreateBucket", sent.await),
+            "BucketAlreadyOwnedByYou",
+        )
+    }
+
+    async fn block_public_access(&self, bucket: &str) -> Result<(), DeployError> {
+        let all_on = PublicAccessBlockConfiguration::builder()
+            .block_public_acls(true)
+            .ignore_public_acls(true)
+            .block_public_policy(true)
+            .restrict_public_buckets(true)
+            .build();
+        let sent = self
+            .clients
+            .s3
+            .put_public_access_block()
+            .bucket(bucket)
+            .public_access_block_configuration(all_on)
+            .send();
+        self.write("PutPublicAccessBlock", sent.await)
+    }
+
+    async fn create_role(
+        &self,
+        name: &str,
+        path: &str,
+        trust: &PolicyDocument,
+        description: Option<&String>,
+        max_session_duration: u32,
+        tags: &[(String, String)],
+    ) -> Result<(), DeployError> {
+        let mut request = self
+            .clients
+            .iam
+            .create_role()
+            .role_name(name)
+            .path(path)
+            .assume_role_policy_document(trust.to_json_compact())
+            .max_session_duration(session_seconds(max_session_duration))
+            .set_description(description.cloned());
+        for (key, value) in tags {
+            request = request.tags(tag(key, value)?);
+        }
+        self.create("CreateRole", request.send().await)
+    }
+
+    async fn update_role(
+        &self,
+        role: &str,
+        description: &str,
+        max_session_duration: u32,
+    ) -> Result<(), DeployError> {
+        let sent = self
+            .clients
+            .iam
             .update_role()
             .role_name(role)
             .description(description)
-            .max_session_duration(i32::try_from(*max_session_duration).unwrap_or(3_600))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "UpdateRole")),
-        Operation::TagRole { role, tags } => {
-            let mut request = iam.tag_role().role_name(role);
-            for (key, value) in tags {
-                request = request.tags(tag(key, value)?);
+            .max_session_duration(session_seconds(max_session_duration))
+            .send();
+        self.write("UpdateRole", sent.await)
+    }
+
+    async fn tag_role(&self, role: &str, tags: &[(String, String)]) -> Result<(), DeployError> {
+        let mut request = self.clients.iam.tag_role().role_name(role);
+        for (key, value) in tags {
+            request = request.tags(tag(key, value)?);
+        }
+        self.write("TagRole", request.send().await)
+    }
+
+    async fn create_policy(
+        &self,
+        name: &str,
+        path: &str,
+        description: Option<&String>,
+        document: &PolicyDocument,
+    ) -> Result<(), DeployError> {
+        let sent = self
+            .clients
+            .iam
+            .create_policy()
+            .policy_name(name)
+            .path(path)
+            .policy_document(document.to_json_compact())
+            .set_description(description.cloned())
+            .tags(self.owner_tag()?)
+            .send();
+        self.create("CreatePolicy", sent.await)
+    }
+
+    /// A new default version, pruning `prune` first when IAM's five versions are there.
+    async fn new_policy_version(
+        &self,
+        arn: &str,
+        document: &PolicyDocument,
+        prune: Option<&String>,
+    ) -> Result<(), DeployError> {
+        let iam = &self.clients.iam;
+        if let Some(old) = prune {
+            let sent = iam.delete_policy_version().policy_arn(arn).version_id(old);
+            self.remove("DeletePolicyVersion", sent.send().await)?;
+        }
+        create_policy_version(iam, self.account, arn, document).await
+    }
+
+    async fn attach(&self, holder: &Holder, arn: &str) -> Result<(), DeployError> {
+        let iam = &self.clients.iam;
+        match holder {
+            Holder::Role(role) => {
+                let sent = iam.attach_role_policy().role_name(role).policy_arn(arn);
+                self.write("AttachRolePolicy", sent.send().await)
             }
-            request
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "TagRole"))
-        }
-        Operation::UntagRole { role, keys } => iam
-            .untag_role()
-            .role_name(role)
-            .set_tag_keys(Some(keys.clone()))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "UntagRole")),
-        Operation::TagUser { user } => iam
-            .tag_user()
-            .user_name(user)
-            .tags(tag(OWNER_TAG, stack_name)?)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "TagUser")),
-        Operation::TagPolicy { arn } => iam
-            .tag_policy()
-            .policy_arn(arn)
-            .tags(tag(OWNER_TAG, stack_name)?)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "TagPolicy")),
-        Operation::CreatePolicy {
-            name,
-            path,
-            description,
-            document,
-        } => done_already(
-            iam.create_policy()
-                .policy_name(name)
-                .path(path)
-                .policy_document(document.to_json_compact())
-                .set_description(description.clone())
-                .tags(tag(OWNER_TAG, stack_name)?)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "CreatePolicy")),
-            "EntityAlreadyExists",
-        ),
-        Operation::NewPolicyVersion {
-            arn,
-            document,
-            prune,
-        } => {
-            if let Some(old) = prune {
-                done_already(
-                    iam.delete_policy_version()
-                        .policy_arn(arn)
-                        .version_id(old)
-                        .send()
-                        .await
-                        .map(|_| ())
-                        .map_err(failed(account, "DeletePolicyVersion")),
-                    "NoSuchEntity",
-                )?;
+            Holder::User(user) => {
+                let sent = iam.attach_user_policy().user_name(user).policy_arn(arn);
+                self.write("AttachUserPolicy", sent.send().await)
             }
-            create_policy_version(iam, account, arn, document).await
+            Holder::Group(group) => {
+                let sent = iam.attach_group_policy().group_name(group).policy_arn(arn);
+                self.write("AttachGroupPolicy", sent.send().await)
+            }
         }
-        Operation::SetBoundary { role, arn } => iam
-            .put_role_permissions_boundary()
-            .role_name(role)
-            .permissions_boundary(arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "PutRolePermissionsBoundary")),
-        Operation::RemoveBoundary { role } => done_already(
-            iam.delete_role_permissions_boundary()
-                .role_name(role)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "DeleteRolePermissionsBoundary")),
-            "NoSuchEntity",
-        ),
-        Operation::Attach { holder, arn } => attach(clients, account, holder, arn).await,
-        Operation::Detach { holder, arn } => {
-            done_already(detach(clients, account, holder, arn).await, "NoSuchEntity")
+    }
+
+    /// Detaches a policy; done already when it is not attached.
+    async fn detach(&self, holder: &Holder, arn: &str) -> Result<(), DeployError> {
+        let iam = &self.clients.iam;
+        match holder {
+            Holder::Role(role) => {
+                let sent = iam.detach_role_policy().role_name(role).policy_arn(arn);
+                self.remove("DetachRolePolicy", sent.send().await)
+            }
+            Holder::User(user) => {
+                let sent = iam.detach_user_policy().user_name(user).policy_arn(arn);
+                self.remove("DetachUserPolicy", sent.send().await)
+            }
+            Holder::Group(group) => {
+                let sent = iam.detach_group_policy().group_name(group).policy_arn(arn);
+                self.remove("DetachGroupPolicy", sent.send().await)
+            }
         }
-        Operation::PutInline {
-            holder,
-            name,
-            document,
-        } => {
-            let text = document.to_json_compact();
-            match holder {
-                Holder::Role(role) => iam
-                    .put_role_policy()
-                    .role_name(role)
-                    .policy_name(name)
-                    .policy_document(text)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(failed(account, "PutRolePolicy")),
-                Holder::User(user) => iam
-                    .put_user_policy()
-                    .user_name(user)
-                    .policy_name(name)
-                    .policy_document(text)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(failed(account, "PutUserPolicy")),
-                Holder::Group(group) => iam
-                    .put_group_policy()
+    }
+
+    async fn put_inline(
+        &self,
+        holder: &Holder,
+        name: &str,
+        document: &PolicyDocument,
+    ) -> Result<(), DeployError> {
+        let iam = &self.clients.iam;
+        let text = document.to_json_compact();
+        match holder {
+            Holder::Role(role) => {
+                let sent = iam.put_role_policy().role_name(role).policy_name(name);
+                self.write("PutRolePolicy", sent.policy_document(text).send().await)
+            }
+            Holder::User(user) => {
+                let sent = iam.put_user_policy().user_name(user).policy_name(name);
+                self.write("PutUserPolicy", sent.policy_document(text).send().await)
+            }
+            Holder::Group(group) => {
+                let sent = iam.put_group_policy().group_name(group).policy_name(name);
+                self.write("PutGroupPolicy", sent.policy_document(text).send().await)
+            }
+        }
+    }
+
+    /// Deletes an inline policy; done already when it is not there.
+    async fn delete_inline(&self, holder: &Holder, name: &str) -> Result<(), DeployError> {
+        let iam = &self.clients.iam;
+        match holder {
+            Holder::Role(role) => {
+                let sent = iam.delete_role_policy().role_name(role).policy_name(name);
+                self.remove("DeleteRolePolicy", sent.send().await)
+            }
+            Holder::User(user) => {
+                let sent = iam.delete_user_policy().user_name(user).policy_name(name);
+                self.remove("DeleteUserPolicy", sent.send().await)
+            }
+            Holder::Group(group) => {
+                let sent = iam
+                    .delete_group_policy()
                     .group_name(group)
-                    .policy_name(name)
-                    .policy_document(text)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(failed(account, "PutGroupPolicy")),
+                    .policy_name(name);
+                self.remove("DeleteGroupPolicy", sent.send().await)
             }
         }
-        Operation::DeleteInline { holder, name } => done_already(
-            delete_inline(clients, account, holder, name).await,
-            "NoSuchEntity",
-        ),
-        Operation::DeleteRole { name } => {
-            done_already(delete_role(clients, account, name).await, "NoSuchEntity")
+    }
+
+    /// Detaches every policy of `attached`, before the principal is deleted.
+    async fn detach_all(
+        &self,
+        holder: &Holder,
+        attached: &[aws_sdk_iam::types::AttachedPolicy],
+    ) -> Result<(), DeployError> {
+        for arn in attached.iter().filter_map(|policy| policy.policy_arn()) {
+            self.detach(holder, arn).await?;
         }
-        Operation::DeleteUser { name } => {
-            done_already(delete_user(clients, account, name).await, "NoSuchEntity")
+        Ok(())
+    }
+
+    /// Deletes every inline policy of `names`, before the principal is deleted.
+    async fn delete_all_inline(
+        &self,
+        holder: &Holder,
+        names: &[String],
+    ) -> Result<(), DeployError> {
+        for name in names {
+            self.delete_inline(holder, name).await?;
         }
-        Operation::DeletePolicy { arn } => {
-            done_already(delete_policy(clients, account, arn).await, "NoSuchEntity")
+        Ok(())
+    }
+
+    async fn delete_role(&self, name: &str) -> Result<(), DeployError> {
+        let iam = &self.clients.iam;
+        let listed = iam.list_attached_role_policies().role_name(name).send();
+        let attached = self.read("ListAttachedRolePolicies", listed.await)?;
+        let holder = Holder::Role(name.to_owned());
+        self.detach_all(&holder, attached.attached_policies())
+            .await?;
+        let listed = iam.list_role_policies().role_name(name).send();
+        let inline = self.read("ListRolePolicies", listed.await)?;
+        self.delete_all_inline(&holder, inline.policy_names())
+            .await?;
+        let listed = iam.list_instance_profiles_for_role().role_name(name).send();
+        let profiles = self.read("ListInstanceProfilesForRole", listed.await)?;
+        for profile in profiles.instance_profiles() {
+            let sent = iam
+                .remove_role_from_instance_profile()
+                .instance_profile_name(profile.instance_profile_name())
+                .role_name(name)
+                .send();
+            self.remove("RemoveRoleFromInstanceProfile", sent.await)?;
         }
+        let sent = iam.delete_role().role_name(name).send();
+        self.write("DeleteRole", sent.await)
+    }
+
+    async fn delete_user(&self, name: &str) -> Result<(), DeployError> {
+        let iam = &self.clients.iam;
+        let listed = iam.list_access_keys().user_name(name).send();
+        let keys = self.read("ListAccessKeys", listed.await)?;
+        for id in keys
+            .access_key_metadata()
+            .iter()
+            .filter_map(|key| key.access_key_id())
+        {
+            let sent = iam.delete_access_key().user_name(name).access_key_id(id);
+            self.remove("DeleteAccessKey", sent.send().await)?;
+        }
+        let sent = iam.delete_login_profile().user_name(name).send();
+        self.remove("DeleteLoginProfile", sent.await)?;
+        let listed = iam.list_groups_for_user().user_name(name).send();
+        let groups = self.read("ListGroupsForUser", listed.await)?;
+        for group in groups.groups() {
+            let sent = iam
+                .remove_user_from_group()
+                .user_name(name)
+                .group_name(group.group_name());
+            self.remove("RemoveUserFromGroup", sent.send().await)?;
+        }
+        let listed = iam.list_attached_user_policies().user_name(name).send();
+        let attached = self.read("ListAttachedUserPolicies", listed.await)?;
+        let holder = Holder::User(name.to_owned());
+        self.detach_all(&holder, attached.attached_policies())
+            .await?;
+        let listed = iam.list_user_policies().user_name(name).send();
+        let inline = self.read("ListUserPolicies", listed.await)?;
+        self.delete_all_inline(&holder, inline.policy_names())
+            .await?;
+        let sent = iam.delete_user().user_name(name).send();
+        self.write("DeleteUser", sent.await)
+    }
+
+    async fn delete_policy(&self, arn: &str) -> Result<(), DeployError> {
+        let iam = &self.clients.iam;
+        let listed = iam.list_entities_for_policy().policy_arn(arn).send();
+        let entities = self.read("ListEntitiesForPolicy", listed.await)?;
+        let roles = entities
+            .policy_roles()
+            .iter()
+            .filter_map(|role| role.role_name());
+        let users = entities
+            .policy_users()
+            .iter()
+            .filter_map(|user| user.user_name());
+        let groups = entities
+            .policy_groups()
+            .iter()
+            .filter_map(|group| group.group_name());
+        let holders = roles
+            .map(|name| Holder::Role(name.to_owned()))
+            .chain(users.map(|name| Holder::User(name.to_owned())))
+            .chain(groups.map(|name| Holder::Group(name.to_owned())));
+        for holder in holders {
+            self.detach(&holder, arn).await?;
+        }
+        let listed = iam.list_policy_versions().policy_arn(arn).send();
+        let versions = self.read("ListPolicyVersions", listed.await)?;
+        for version in versions.versions() {
+            if version.is_default_version() {
+                continue;
+            }
+            if let Some(id) = version.version_id() {
+                let sent = iam.delete_policy_version().policy_arn(arn).version_id(id);
+                self.remove("DeletePolicyVersion", sent.send().await)?;
+            }
+        }
+        let sent = iam.delete_policy().policy_arn(arn).send();
+        self.write("DeletePolicy", sent.await)
     }
 }
 
@@ -504,317 +740,4 @@ async fn create_policy_version(
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(retry.max_backoff());
     }
-}
-
-async fn attach(
-    clients: &AccountClients,
-    account: &str,
-    holder: &Holder,
-    arn: &str,
-) -> Result<(), DeployError> {
-    let iam = &clients.iam;
-    match holder {
-        Holder::Role(role) => iam
-            .attach_role_policy()
-            .role_name(role)
-            .policy_arn(arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "AttachRolePolicy")),
-        Holder::User(user) => iam
-            .attach_user_policy()
-            .user_name(user)
-            .policy_arn(arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "AttachUserPolicy")),
-        Holder::Group(group) => iam
-            .attach_group_policy()
-            .group_name(group)
-            .policy_arn(arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "AttachGroupPolicy")),
-    }
-}
-
-async fn detach(
-    clients: &AccountClients,
-    account: &str,
-    holder: &Holder,
-    arn: &str,
-) -> Result<(), DeployError> {
-    let iam = &clients.iam;
-    match holder {
-        Holder::Role(role) => iam
-            .detach_role_policy()
-            .role_name(role)
-            .policy_arn(arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "DetachRolePolicy")),
-        Holder::User(user) => iam
-            .detach_user_policy()
-            .user_name(user)
-            .policy_arn(arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "DetachUserPolicy")),
-        Holder::Group(group) => iam
-            .detach_group_policy()
-            .group_name(group)
-            .policy_arn(arn)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "DetachGroupPolicy")),
-    }
-}
-
-async fn delete_inline(
-    clients: &AccountClients,
-    account: &str,
-    holder: &Holder,
-    name: &str,
-) -> Result<(), DeployError> {
-    let iam = &clients.iam;
-    match holder {
-        Holder::Role(role) => iam
-            .delete_role_policy()
-            .role_name(role)
-            .policy_name(name)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "DeleteRolePolicy")),
-        Holder::User(user) => iam
-            .delete_user_policy()
-            .user_name(user)
-            .policy_name(name)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "DeleteUserPolicy")),
-        Holder::Group(group) => iam
-            .delete_group_policy()
-            .group_name(group)
-            .policy_name(name)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "DeleteGroupPolicy")),
-    }
-}
-
-async fn delete_role(
-    clients: &AccountClients,
-    account: &str,
-    name: &str,
-) -> Result<(), DeployError> {
-    let iam = &clients.iam;
-    let holder = Holder::Role(name.to_owned());
-    let attached = iam
-        .list_attached_role_policies()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(failed(account, "ListAttachedRolePolicies"))?;
-    for policy in attached.attached_policies() {
-        if let Some(arn) = policy.policy_arn() {
-            done_already(detach(clients, account, &holder, arn).await, "NoSuchEntity")?;
-        }
-    }
-    let inline = iam
-        .list_role_policies()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(failed(account, "ListRolePolicies"))?;
-    for policy in inline.policy_names() {
-        done_already(
-            delete_inline(clients, account, &holder, policy).await,
-            "NoSuchEntity",
-        )?;
-    }
-    let profiles = iam
-        .list_instance_profiles_for_role()
-        .role_name(name)
-        .send()
-        .await
-        .map_err(failed(account, "ListInstanceProfilesForRole"))?;
-    for profile in profiles.instance_profiles() {
-        done_already(
-            iam.remove_role_from_instance_profile()
-                .instance_profile_name(profile.instance_profile_name())
-                .role_name(name)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "RemoveRoleFromInstanceProfile")),
-            "NoSuchEntity",
-        )?;
-    }
-    iam.delete_role()
-        .role_name(name)
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(failed(account, "DeleteRole"))
-}
-
-async fn delete_user(
-    clients: &AccountClients,
-    account: &str,
-    name: &str,
-) -> Result<(), DeployError> {
-    let iam = &clients.iam;
-    let holder = Holder::User(name.to_owned());
-    let keys = iam
-        .list_access_keys()
-        .user_name(name)
-        .send()
-        .await
-        .map_err(failed(account, "ListAccessKeys"))?;
-    for key in keys.access_key_metadata() {
-        if let Some(id) = key.access_key_id() {
-            done_already(
-                iam.delete_access_key()
-                    .user_name(name)
-                    .access_key_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(failed(account, "DeleteAccessKey")),
-                "NoSuchEntity",
-            )?;
-        }
-    }
-    done_already(
-        iam.delete_login_profile()
-            .user_name(name)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(failed(account, "DeleteLoginProfile")),
-        "NoSuchEntity",
-    )?;
-    let groups = iam
-        .list_groups_for_user()
-        .user_name(name)
-        .send()
-        .await
-        .map_err(failed(account, "ListGroupsForUser"))?;
-    for group in groups.groups() {
-        done_already(
-            iam.remove_user_from_group()
-                .user_name(name)
-                .group_name(group.group_name())
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(failed(account, "RemoveUserFromGroup")),
-            "NoSuchEntity",
-        )?;
-    }
-    let attached = iam
-        .list_attached_user_policies()
-        .user_name(name)
-        .send()
-        .await
-        .map_err(failed(account, "ListAttachedUserPolicies"))?;
-    for policy in attached.attached_policies() {
-        if let Some(arn) = policy.policy_arn() {
-            done_already(detach(clients, account, &holder, arn).await, "NoSuchEntity")?;
-        }
-    }
-    let inline = iam
-        .list_user_policies()
-        .user_name(name)
-        .send()
-        .await
-        .map_err(failed(account, "ListUserPolicies"))?;
-    for policy in inline.policy_names() {
-        done_already(
-            delete_inline(clients, account, &holder, policy).await,
-            "NoSuchEntity",
-        )?;
-    }
-    iam.delete_user()
-        .user_name(name)
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(failed(account, "DeleteUser"))
-}
-
-async fn delete_policy(
-    clients: &AccountClients,
-    account: &str,
-    arn: &str,
-) -> Result<(), DeployError> {
-    let iam = &clients.iam;
-    let entities = iam
-        .list_entities_for_policy()
-        .policy_arn(arn)
-        .send()
-        .await
-        .map_err(failed(account, "ListEntitiesForPolicy"))?;
-    for role in entities.policy_roles() {
-        if let Some(name) = role.role_name() {
-            done_already(
-                detach(clients, account, &Holder::Role(name.to_owned()), arn).await,
-                "NoSuchEntity",
-            )?;
-        }
-    }
-    for user in entities.policy_users() {
-        if let Some(name) = user.user_name() {
-            done_already(
-                detach(clients, account, &Holder::User(name.to_owned()), arn).await,
-                "NoSuchEntity",
-            )?;
-        }
-    }
-    for group in entities.policy_groups() {
-        if let Some(name) = group.group_name() {
-            done_already(
-                detach(clients, account, &Holder::Group(name.to_owned()), arn).await,
-                "NoSuchEntity",
-            )?;
-        }
-    }
-    let versions = iam
-        .list_policy_versions()
-        .policy_arn(arn)
-        .send()
-        .await
-        .map_err(failed(account, "ListPolicyVersions"))?;
-    for version in versions.versions() {
-        if version.is_default_version() {
-            continue;
-        }
-        if let Some(id) = version.version_id() {
-            done_already(
-                iam.delete_policy_version()
-                    .policy_arn(arn)
-                    .version_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(failed(account, "DeletePolicyVersion")),
-                "NoSuchEntity",
-            )?;
-        }
-    }
-    iam.delete_policy()
-        .policy_arn(arn)
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(failed(account, "DeletePolicy"))
 }

@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 
 use super::live::{Declared, LiveAccount, policy_and_default_document, read_account};
 use super::session::Session;
-use super::{DeployError, OWNER_TAG, failed};
+use super::{DeployError, Missing, OWNER_TAG, failed};
 use crate::lint::{self, IdentityPolicyUse, Options, PolicyKind};
 use crate::render::escape::snake_name;
 use crate::stack::{StackError, check_stack_name};
@@ -281,7 +281,11 @@ async fn stack_of(
         .await
         .map_err(failed(id, "GetRole"))?;
     let Some(role) = got.role() else {
-        return Err(DeployError::Missing(format!("account {id} has no role {name}")).into());
+        let missing = Missing::Role {
+            account: id.to_owned(),
+            role: name.to_owned(),
+        };
+        return Err(DeployError::Missing(missing).into());
     };
     // IAM finds a role whatever the case of the name asked for; the spec names it as IAM does.
     let name = role.role_name().to_owned();

@@ -8,7 +8,7 @@ use aws_sdk_iam::types::{AttachedPolicy, EntityType, Policy, PolicyDetail, Role}
 
 use super::canonical::decode_document;
 use super::session::AccountClients;
-use super::{DeployError, OWNER_TAG, failed};
+use super::{DeployError, Missing, OWNER_TAG, failed};
 use crate::PolicyDocument;
 
 /// A role as IAM has it.
@@ -121,9 +121,9 @@ fn owned(tags: &BTreeMap<String, String>, stack_name: &str) -> bool {
 /// A document as IAM returned it, read (`what` names it in the error).
 pub(crate) fn document(text: &str, what: &str) -> Result<PolicyDocument, DeployError> {
     let decoded = decode_document(text);
-    PolicyDocument::from_json(&decoded).map_err(|error| DeployError::Document {
+    PolicyDocument::from_json(&decoded).map_err(|source| DeployError::Document {
         what: what.to_owned(),
-        message: error.to_string(),
+        source,
     })
 }
 
@@ -139,10 +139,11 @@ pub(crate) async fn policy_and_default_document(
         .send()
         .await
         .map_err(failed(account, "GetPolicy"))?;
-    let policy = got
-        .policy()
-        .cloned()
-        .ok_or_else(|| DeployError::Missing(format!("no policy {arn}")))?;
+    let policy = got.policy().cloned().ok_or_else(|| {
+        DeployError::Missing(Missing::Policy {
+            arn: arn.to_owned(),
+        })
+    })?;
     let version = policy.default_version_id().unwrap_or("v1");
     let got = iam
         .get_policy_version()
@@ -163,6 +164,19 @@ fn tag_map<'t>(tags: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTreeMap<S
     tags.into_iter()
         .map(|(key, value)| (key.to_owned(), value.to_owned()))
         .collect()
+}
+
+/// The name and tags of an item the stack declares (its name in `declared`) or owns (by its tags); `None`
+/// for any other, which the plan leaves alone.
+fn ours<'n>(
+    name: Option<&'n str>,
+    tags: &[aws_sdk_iam::types::Tag],
+    declared: &BTreeSet<String>,
+    stack_name: &str,
+) -> Option<(&'n str, BTreeMap<String, String>)> {
+    let name = name?;
+    let tags = tag_map(tags.iter().map(|tag| (tag.key(), tag.value())));
+    (declared.contains(name) || owned(&tags, stack_name)).then_some((name, tags))
 }
 
 /// Whether `bucket`'s public access block has all four settings on; a bucket without one has none on.
@@ -294,13 +308,10 @@ async fn read_roles(
         .iter()
         .flat_map(GetAccountAuthorizationDetailsOutput::role_detail_list)
     {
-        let Some(name) = role.role_name() else {
+        let Some((name, tags)) = ours(role.role_name(), role.tags(), &declared.roles, stack_name)
+        else {
             continue;
         };
-        let tags = tag_map(role.tags().iter().map(|tag| (tag.key(), tag.value())));
-        if !declared.roles.contains(name) && !owned(&tags, stack_name) {
-            continue;
-        }
         let detail = iam
             .get_role()
             .role_name(name)
@@ -361,10 +372,10 @@ async fn read_policies(
             .send()
             .await
             .map_err(failed(account, "ListPolicyTags"))?;
-        let tags = tag_map(tags.tags().iter().map(|tag| (tag.key(), tag.value())));
-        if !declared.policies.contains(name) && !owned(&tags, stack_name) {
+        let Some((name, tags)) = ours(Some(name), tags.tags(), &declared.policies, stack_name)
+        else {
             continue;
-        }
+        };
         let mut versions: Vec<_> = policy
             .policy_version_list()
             .iter()
@@ -418,13 +429,10 @@ fn read_users(
         .iter()
         .flat_map(GetAccountAuthorizationDetailsOutput::user_detail_list)
     {
-        let Some(name) = user.user_name() else {
+        let Some((name, tags)) = ours(user.user_name(), user.tags(), &declared.users, stack_name)
+        else {
             continue;
         };
-        let tags = tag_map(user.tags().iter().map(|tag| (tag.key(), tag.value())));
-        if !declared.users.contains(name) && !owned(&tags, stack_name) {
-            continue;
-        }
         live.users.insert(
             name.to_owned(),
             LiveUser {

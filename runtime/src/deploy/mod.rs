@@ -18,6 +18,8 @@ pub mod verify;
 use aws_sdk_iam::config::http::HttpResponse;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 
+use crate::policy::{AccountIdError, ParseError};
+
 pub use apply::{ApplyReport, apply};
 pub use import::{
     ImportError, ImportedPolicy, ImportedRole, ImportedStack, ImportedUser, default_stack_name,
@@ -60,6 +62,10 @@ pub const OWNER_TAG: &str = "iamgen:stack";
 /// The stack name used when none is given.
 pub const DEFAULT_STACK_NAME: &str = "iamgen";
 
+/// The error underneath a [`DeployError`], such as the SDK's. Shared, so that the error stays `Clone`: the
+/// source chain holds this `Arc`, which downcasts to [`Source`] and then to the error it holds.
+pub type Source = std::sync::Arc<dyn std::error::Error + Send + Sync>;
+
 /// Why talking to AWS failed.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
@@ -75,28 +81,53 @@ pub enum DeployError {
         message: String,
         /// The service's error code, when it answered.
         code: Option<String>,
+        /// The SDK's error.
+        #[source]
+        source: Option<Source>,
     },
     /// No credentials for an account.
-    #[error("cannot act in {account}: {message} ({help})")]
+    #[error("cannot act in {account}: {}{message} ({help})", code.as_ref().map(|code| format!("{code}: ")).unwrap_or_default())]
     Credentials {
         /// The account or role.
         account: String,
-        /// What went wrong.
+        /// What went wrong: the service's message, or what iamgen found.
         message: String,
+        /// The service's error code, when it answered.
+        code: Option<String>,
         /// What to do.
         help: String,
+        /// The SDK's error, or what else failed.
+        #[source]
+        source: Option<Source>,
     },
     /// A document IAM returned is not a policy iamgen reads.
-    #[error("{what} as IAM returned it is not a valid policy: {message}")]
+    #[error("{what} as IAM returned it is not a valid policy: {source}")]
     Document {
         /// Which document.
         what: String,
         /// Why.
-        message: String,
+        #[source]
+        source: ParseError,
     },
     /// The stack needs something in an account that is not there.
-    #[error("{0}")]
-    Missing(String),
+    #[error(transparent)]
+    Missing(#[from] Missing),
+    /// A plan names an account by something that is not an account id.
+    #[error("{} is not an account id", source.0)]
+    NotAnAccount {
+        /// Why.
+        #[source]
+        source: AccountIdError,
+    },
+    /// A tag could not be built for a request.
+    #[error("a tag {key}: {source}")]
+    Tag {
+        /// The tag's key.
+        key: String,
+        /// The SDK's error.
+        #[source]
+        source: Source,
+    },
     /// A named profile gives no credentials (it is not defined, or defines none).
     #[error(
         "the profile `{profile}` gives no credentials: {message} (looked in {looked_in})\n  help: define it there (`aws configure --profile {profile}`), or point AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE at the files that do"
@@ -108,6 +139,9 @@ pub enum DeployError {
         message: String,
         /// The config and credentials files read.
         looked_in: String,
+        /// The SDK's error.
+        #[source]
+        source: Source,
     },
     /// Credentials given for one account act in another: nothing was read or written with them.
     #[error(
@@ -138,23 +172,55 @@ pub enum DeployError {
     },
 }
 
+/// What a stack needs in an account and did not find there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Missing {
+    /// A user declared as existing is not in its account.
+    #[error(
+        "user {user} is declared as existing, but account {account_name} ({account}) has no such user: create it, or \
+         declare it without `existing` so that the stack creates it"
+    )]
+    ExistingUser {
+        /// The user's name.
+        user: String,
+        /// The account's name in the stack.
+        account_name: String,
+        /// The account's id.
+        account: String,
+    },
+    /// IAM answered for a policy without the policy.
+    #[error("no policy {arn}")]
+    Policy {
+        /// The policy's ARN.
+        arn: String,
+    },
+    /// IAM answered for a role without the role.
+    #[error("account {account} has no role {role}")]
+    Role {
+        /// The account's id.
+        account: String,
+        /// The role's name.
+        role: String,
+    },
+}
+
 impl DeployError {
-    pub(crate) fn credentials<E>(what: &str, error: &SdkError<E, HttpResponse>) -> DeployError
+    pub(crate) fn credentials<E>(what: &str, error: SdkError<E, HttpResponse>) -> DeployError
     where
-        E: std::error::Error + ProvideErrorMetadata + 'static,
+        E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
     {
-        if let Some(timeout) = timed_out(error, what, "") {
+        if let Some(timeout) = timed_out(&error, what, "") {
             return timeout;
         }
-        let (code, message) = describe(error);
+        let (code, message) = describe(&error);
         DeployError::Credentials {
             account: what.to_owned(),
-            message: match code {
-                Some(code) => format!("{code}: {message}"),
-                None => message,
-            },
+            message,
+            code,
             help: "check the credentials (environment, profile), the deploy role and the endpoint"
                 .to_owned(),
+            source: Some(std::sync::Arc::new(error)),
         }
     }
 
@@ -186,7 +252,7 @@ pub(crate) fn failed<E>(
     operation: &'static str,
 ) -> impl FnOnce(SdkError<E, HttpResponse>) -> DeployError
 where
-    E: std::error::Error + ProvideErrorMetadata + 'static,
+    E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
 {
     move |error| {
         if let Some(timeout) = timed_out(&error, &format!("account {account}"), operation) {
@@ -198,6 +264,7 @@ where
             operation,
             message,
             code,
+            source: Some(std::sync::Arc::new(error)),
         }
     }
 }
@@ -248,4 +315,89 @@ where
         .or_else(|| field("Message"))
         .unwrap_or_else(|| chain(error));
     (code, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use aws_sdk_iam::operation::get_role::GetRoleError;
+
+    use super::*;
+    use crate::PolicyDocument;
+
+    fn construction_failure() -> SdkError<GetRoleError, HttpResponse> {
+        SdkError::construction_failure("no region configured")
+    }
+
+    #[test]
+    fn a_failed_call_keeps_the_sdk_error_as_its_source() {
+        let error = failed("111111111111", "GetRole")(construction_failure());
+        assert!(
+            error
+                .to_string()
+                .starts_with("GetRole in account 111111111111 failed: "),
+            "{error}"
+        );
+        let source = error.source().expect("the SDK's error");
+        let shared = source.downcast_ref::<Source>().expect("a shared error");
+        assert!(
+            shared
+                .downcast_ref::<SdkError<GetRoleError, HttpResponse>>()
+                .is_some(),
+            "{source:?}"
+        );
+    }
+
+    #[test]
+    fn credentials_that_fail_keep_the_sdk_error_and_its_code_apart() {
+        let error = DeployError::credentials("the base identity", construction_failure());
+        let DeployError::Credentials { code, source, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(code, &None);
+        assert!(source.is_some());
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot act in the base identity: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_document_iam_returns_unread_keeps_the_parse_error() {
+        let parse_error = PolicyDocument::from_json("{").expect_err("not a policy");
+        let error = live::document("{", "the trust policy of app").expect_err("not a policy");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "the trust policy of app as IAM returned it is not a valid policy: {parse_error}"
+            )
+        );
+        assert_eq!(
+            error
+                .source()
+                .and_then(|source| source.downcast_ref::<ParseError>()),
+            Some(&parse_error)
+        );
+    }
+
+    #[test]
+    fn what_is_missing_is_structured_and_reads_as_before() {
+        let error = DeployError::from(Missing::Role {
+            account: "111111111111".to_owned(),
+            role: "app".to_owned(),
+        });
+        assert!(matches!(
+            &error,
+            DeployError::Missing(Missing::Role { role, .. }) if role == "app"
+        ));
+        assert_eq!(error.to_string(), "account 111111111111 has no role app");
+        let error = DeployError::NotAnAccount {
+            source: AccountIdError("prod".to_owned()),
+        };
+        assert_eq!(error.to_string(), "prod is not an account id");
+        assert!(error.source().is_some());
+    }
 }

@@ -199,13 +199,14 @@ impl Counter {
     }
 }
 
-/// The error a call that ran out of time ends with: how many attempts it made, within which bound.
+/// The error a call that ran out of time ends with: how many attempts it made, within which bound, and the
+/// SDK's timeout error it replaces.
 #[derive(Debug)]
 pub(crate) struct TimedOut {
     pub(crate) operation: String,
     pub(crate) attempts: u32,
     pub(crate) bound: Duration,
-    detail: String,
+    source: BoxError,
 }
 
 impl fmt::Display for TimedOut {
@@ -216,12 +217,16 @@ impl fmt::Display for TimedOut {
             self.operation,
             self.bound.as_secs(),
             self.attempts,
-            self.detail
+            super::chain(&*self.source)
         )
     }
 }
 
-impl std::error::Error for TimedOut {}
+impl std::error::Error for TimedOut {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
 
 /// Counts the calls of a session, and replaces the SDK's timeout (which names one attempt's limit) with
 /// [`TimedOut`].
@@ -265,15 +270,8 @@ impl Intercept for CountingInterceptor {
         if !error.is_timeout_error() {
             return Ok(());
         }
-        let mut detail = error.to_string();
-        let mut source = std::error::Error::source(error);
-        while let Some(inner) = source {
-            let text = inner.to_string();
-            if !detail.contains(&text) {
-                detail = format!("{detail}: {text}");
-            }
-            source = inner.source();
-        }
+        // The SDK's own error stays underneath, as the source of ours.
+        let original = std::mem::replace(error, OrchestratorError::timeout("timed out".into()));
         let timed_out = TimedOut {
             operation: cfg
                 .load::<Metadata>()
@@ -282,7 +280,7 @@ impl Intercept for CountingInterceptor {
                 .load::<RequestAttempts>()
                 .map_or(1, RequestAttempts::attempts),
             bound: self.0.bound,
-            detail,
+            source: Box::new(original),
         };
         *error = OrchestratorError::timeout(Box::new(timed_out));
         Ok(())
@@ -319,12 +317,14 @@ impl Session {
             .get_caller_identity()
             .send()
             .await
-            .map_err(|error| DeployError::credentials("the base identity", &error))?;
+            .map_err(|error| DeployError::credentials("the base identity", error))?;
         let account = identity.account().unwrap_or_default();
-        let base_account = AccountId::parse(account).map_err(|_| DeployError::Credentials {
+        let base_account = AccountId::parse(account).map_err(|error| DeployError::Credentials {
             account: "the base identity".to_owned(),
             message: format!("STS named the account {account:?}, which is not an account id"),
+            code: None,
             help: "check the credentials and the endpoint".to_owned(),
+            source: Some(Arc::new(error)),
         })?;
         Ok(Session {
             options,
@@ -441,7 +441,7 @@ async fn check_account(
         .get_caller_identity()
         .send()
         .await
-        .map_err(|error| DeployError::credentials(source, &error))?;
+        .map_err(|error| DeployError::credentials(source, error))?;
     let actual = identity.account().unwrap_or_default();
     if actual == account.to_string() {
         Ok(())
@@ -481,12 +481,14 @@ async fn assume_with(
         .role_session_name(session_name)
         .send()
         .await
-        .map_err(|error| DeployError::credentials(role, &error))?;
+        .map_err(|error| DeployError::credentials(role, error))?;
     let Some(credentials) = output.credentials() else {
         return Err(DeployError::Credentials {
             account: role.to_owned(),
             message: "AssumeRole returned no credentials".to_owned(),
+            code: None,
             help: "check the endpoint".to_owned(),
+            source: None,
         });
     };
     Ok(Credentials::new(
@@ -528,15 +530,7 @@ async fn profile_credentials(profile: &str) -> Result<SharedCredentialsProvider,
     match provider.provide_credentials().await {
         Ok(_) => Ok(SharedCredentialsProvider::new(provider)),
         Err(error) => {
-            let mut message = error.to_string();
-            let mut source = std::error::Error::source(&error);
-            while let Some(inner) = source {
-                let text = inner.to_string();
-                if !message.contains(&text) {
-                    message = format!("{message}: {text}");
-                }
-                source = inner.source();
-            }
+            let mut message = super::chain(&error);
             // For a profile that is not there at all, or has no keys, the SDK says only "the credential
             // provider was not enabled".
             if matches!(error, CredentialsError::CredentialsNotLoaded(_))
@@ -548,6 +542,7 @@ async fn profile_credentials(profile: &str) -> Result<SharedCredentialsProvider,
                 profile: profile.to_owned(),
                 message,
                 looked_in: profile_files(),
+                source: Arc::new(error),
             })
         }
     }
@@ -591,7 +586,28 @@ async fn load_config(
 
 #[cfg(test)]
 mod tests {
-    use super::{CallCounts, OperationCalls};
+    use std::error::Error as _;
+    use std::time::Duration;
+
+    use super::{CallCounts, OperationCalls, TimedOut};
+
+    #[test]
+    fn a_timeout_keeps_the_sdk_error_it_replaces() {
+        let timed_out = TimedOut {
+            operation: "GetRole".to_owned(),
+            attempts: 3,
+            bound: Duration::from_secs(2),
+            source: "connection refused".into(),
+        };
+        assert_eq!(
+            timed_out.to_string(),
+            "GetRole got no answer within 2 s after 3 attempt(s): connection refused"
+        );
+        assert_eq!(
+            timed_out.source().map(ToString::to_string).as_deref(),
+            Some("connection refused")
+        );
+    }
 
     #[test]
     fn call_counts_read_as_a_total_then_one_sorted_line_per_operation() {

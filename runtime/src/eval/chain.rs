@@ -268,20 +268,20 @@ impl<'s> Directory<'s> {
             role_arns: HashMap::with_capacity(stack.roles().len()),
             buckets: HashMap::with_capacity(stack.buckets().len()),
         };
-        for (user, u) in stack.users() {
-            directory.user_names.entry(&u.name).or_insert(user);
-            directory
-                .user_arns
-                .entry(stack.user_arn(user))
-                .or_insert(user);
-        }
-        for (role, r) in stack.roles() {
-            directory.role_names.entry(&r.name).or_insert(role);
-            directory
-                .role_arns
-                .entry(stack.role_arn(role))
-                .or_insert(role);
-        }
+        index(
+            stack
+                .users()
+                .map(|(user, u)| (user, u.name.as_str(), stack.user_arn(user))),
+            &mut directory.user_names,
+            &mut directory.user_arns,
+        );
+        index(
+            stack
+                .roles()
+                .map(|(role, r)| (role, r.name.as_str(), stack.role_arn(role))),
+            &mut directory.role_names,
+            &mut directory.role_arns,
+        );
         for (_, bucket) in stack.buckets() {
             directory
                 .buckets
@@ -290,6 +290,32 @@ impl<'s> Directory<'s> {
         }
         directory
     }
+}
+
+/// Files each entity under its name and its ARN; the first of a name or an ARN given twice wins.
+fn index<'s, R: Copy>(
+    entities: impl Iterator<Item = (R, &'s str, String)>,
+    names: &mut HashMap<&'s str, R>,
+    arns: &mut HashMap<String, R>,
+) {
+    for (entity, name, arn) in entities {
+        names.entry(name).or_insert(entity);
+        arns.entry(arn).or_insert(entity);
+    }
+}
+
+/// The first, in the stack's order, of the entity named `text` and the one whose ARN `text` is.
+fn earliest<R: Ord + Copy>(
+    names: &HashMap<&str, R>,
+    arns: &HashMap<String, R>,
+    text: &str,
+) -> Option<R> {
+    names
+        .get(text)
+        .into_iter()
+        .chain(arns.get(text))
+        .min()
+        .copied()
 }
 
 /// How the principals, roles and buckets that requests name are found in a stack: by going through it, for
@@ -326,14 +352,7 @@ impl<'s> Finder<'s> {
                 })
                 .map(|(user, _)| Who::User(user)),
             Some(directory) => {
-                let by_name = directory.user_names.get(text);
-                let by_arn = directory.user_arns.get(text);
-                by_name
-                    .into_iter()
-                    .chain(by_arn)
-                    .min()
-                    .copied()
-                    .map(Who::User)
+                earliest(&directory.user_names, &directory.user_arns, text).map(Who::User)
             }
         }
         .or_else(|| self.role(text).map(Who::Role))
@@ -350,11 +369,7 @@ impl<'s> Finder<'s> {
                         || is_arn(text, &stack.account(r.account).id, "role", &r.path, &r.name)
                 })
                 .map(|(role, _)| role),
-            Some(directory) => {
-                let by_name = directory.role_names.get(text);
-                let by_arn = directory.role_arns.get(text);
-                by_name.into_iter().chain(by_arn).min().copied()
-            }
+            Some(directory) => earliest(&directory.role_names, &directory.role_arns, text),
         }
     }
 
@@ -668,50 +683,7 @@ pub fn access_matrix_in(
     organization: &Organization,
     context: &Context,
 ) -> Vec<Access> {
-    let mut actions: BTreeSet<String> = CORE_S3_ACTIONS.iter().map(|a| (*a).to_owned()).collect();
-    for (_, policy) in stack.policies() {
-        collect_actions(&policy.document, &mut actions);
-    }
-    for document in stack
-        .roles()
-        .flat_map(|(_, r)| r.inline.iter())
-        .chain(stack.users().flat_map(|(_, u)| u.inline.iter()))
-        .chain(stack.groups().flat_map(|(_, g)| g.inline.iter()))
-        .map(|inline| &inline.document)
-    {
-        collect_actions(document, &mut actions);
-    }
-    actions.retain(|action| action.starts_with("s3:") && action != "s3:ListAllMyBuckets");
-    let object_actions: Vec<(&str, bool)> = actions
-        .iter()
-        .map(|action| {
-            let on_objects = crate::catalog::catalog()
-                .action(action)
-                .is_some_and(|found| found.resource_types().any(|kind| kind.name() == "object"));
-            (action.as_str(), on_objects)
-        })
-        .collect();
-    // Each cell's resource as shown, the ARN asked about, and the action, in the order of the cells.
-    let asks: Vec<(String, String, &str)> = stack
-        .buckets()
-        .flat_map(|(_, bucket)| {
-            [
-                (format!("arn:aws:s3:::{}", bucket.name), true),
-                (format!("arn:aws:s3:::{}/*", bucket.name), false),
-            ]
-        })
-        .flat_map(|(resource, is_bucket)| {
-            let target = if is_bucket {
-                resource.clone()
-            } else {
-                resource.replace("/*", "/example-object")
-            };
-            object_actions
-                .iter()
-                .filter(move |(_, on_objects)| *on_objects != is_bucket)
-                .map(move |(action, _)| (resource.clone(), target.clone(), *action))
-        })
-        .collect();
+    let asks = matrix_asks(stack);
     let finder = Finder::index(stack);
     // Each role, its name, its ARN, and the role `sts:AssumeRole` on that ARN finds (the first of the ARN, as
     // in `simulate_in`), whose trust policy decides.
@@ -740,7 +712,7 @@ pub fn access_matrix_in(
             cells.push(Access {
                 principal: principal.to_owned(),
                 via_role: via_role.map(str::to_owned),
-                action: (*action).to_owned(),
+                action: action.clone(),
                 resource: resource.clone(),
                 decision: *decision,
             });
@@ -791,6 +763,55 @@ pub fn access_matrix_in(
         }
     }
     cells
+}
+
+/// The cells of one principal's row, in order: each as shown (`arn:aws:s3:::b/*`), the ARN asked about
+/// (`arn:aws:s3:::b/example-object`), and the action. The actions are S3's core ones and those the stack's
+/// policies name without a wildcard, each asked of buckets or of objects as the catalogue says.
+fn matrix_asks(stack: &Stack) -> Vec<(String, String, String)> {
+    let mut actions: BTreeSet<String> = CORE_S3_ACTIONS.iter().map(|a| (*a).to_owned()).collect();
+    for (_, policy) in stack.policies() {
+        collect_actions(&policy.document, &mut actions);
+    }
+    for document in stack
+        .roles()
+        .flat_map(|(_, r)| r.inline.iter())
+        .chain(stack.users().flat_map(|(_, u)| u.inline.iter()))
+        .chain(stack.groups().flat_map(|(_, g)| g.inline.iter()))
+        .map(|inline| &inline.document)
+    {
+        collect_actions(document, &mut actions);
+    }
+    actions.retain(|action| action.starts_with("s3:") && action != "s3:ListAllMyBuckets");
+    let object_actions: Vec<(&str, bool)> = actions
+        .iter()
+        .map(|action| {
+            let on_objects = crate::catalog::catalog()
+                .action(action)
+                .is_some_and(|found| found.resource_types().any(|kind| kind.name() == "object"));
+            (action.as_str(), on_objects)
+        })
+        .collect();
+    stack
+        .buckets()
+        .flat_map(|(_, bucket)| {
+            [
+                (format!("arn:aws:s3:::{}", bucket.name), true),
+                (format!("arn:aws:s3:::{}/*", bucket.name), false),
+            ]
+        })
+        .flat_map(|(resource, is_bucket)| {
+            let target = if is_bucket {
+                resource.clone()
+            } else {
+                resource.replace("/*", "/example-object")
+            };
+            object_actions
+                .iter()
+                .filter(move |(_, on_objects)| *on_objects != is_bucket)
+                .map(move |(action, _)| (resource.clone(), target.clone(), (*action).to_owned()))
+        })
+        .collect()
 }
 
 fn collect_actions(document: &PolicyDocument, into: &mut BTreeSet<String>) {

@@ -2,20 +2,21 @@
 //! stack, with the statements that decided.
 //!
 //! The decision flow is the IAM User Guide's ("Policy evaluation logic", "Cross-account policy evaluation
-//! logic"): an explicit `Deny` in any applicable policy wins; service control policies must allow at every
-//! level of the organization (not in the management account), resource control policies likewise; within one
-//! account an `Allow` in either the identity-based or the resource-based policy suffices, subject to the
+//! logic"): an explicit `Deny` in any applicable policy wins; resource control policies must allow at every
+//! level of the organization (not for the management account's resources), service control policies likewise
+//! (not for the management account's principals); within one account an `Allow` in either the identity-based or the resource-based policy suffices, subject to the
 //! permissions boundary and the session policy; across accounts both sides must allow; a role's trust policy
 //! must always allow `sts:AssumeRole` explicitly.
 
 pub mod chain;
 pub mod conditions;
+mod flow;
 pub mod variables;
 
 use std::fmt;
 
 use crate::policy::{
-    ActionElement, ConditionValue, Effect, PolicyDocument, Principal as PrincipalValue,
+    ActionElement, ConditionValue, Effect, OneOrMany, PolicyDocument, Principal as PrincipalValue,
     PrincipalElement, PrincipalKind, ResourceElement, Statement,
 };
 
@@ -343,7 +344,7 @@ fn matching(
     request: &Request<'_>,
     check_principal: bool,
 ) -> Vec<Deciding> {
-    let lone = matches!(policy.document.statement, crate::policy::OneOrMany::One(_));
+    let lone = matches!(policy.document.statement, OneOrMany::One(_));
     let mut found = Vec::new();
     for (index, statement) in policy.document.statements().enumerate() {
         if statement.effect == effect
@@ -413,29 +414,26 @@ fn applies_but_for_condition(
     check_principal: bool,
 ) -> bool {
     let action_matches = match &statement.action {
-        ActionElement::Action(actions) => actions
-            .as_slice()
-            .iter()
-            .any(|pattern| variables::matches_ignore_case(pattern.as_str(), action, context)),
-        ActionElement::NotAction(actions) => !actions
-            .as_slice()
-            .iter()
-            .any(|pattern| variables::matches_ignore_case(pattern.as_str(), action, context)),
+        ActionElement::Action(actions) => covers(actions, false, |pattern| {
+            variables::matches_ignore_case(pattern.as_str(), action, context)
+        }),
+        ActionElement::NotAction(actions) => covers(actions, true, |pattern| {
+            variables::matches_ignore_case(pattern.as_str(), action, context)
+        }),
     };
     if !action_matches {
         return false;
     }
+    let resource_matches = |resources, negated| {
+        covers(resources, negated, |pattern: &crate::policy::Resource| {
+            variables::matches(pattern.as_str(), resource, context)
+        })
+    };
     let resource_matches = match &statement.resource {
         // A trust policy has no `Resource`: it is the role's own.
         None => true,
-        Some(ResourceElement::Resource(resources)) => resources
-            .as_slice()
-            .iter()
-            .any(|pattern| variables::matches(pattern.as_str(), resource, context)),
-        Some(ResourceElement::NotResource(resources)) => !resources
-            .as_slice()
-            .iter()
-            .any(|pattern| variables::matches(pattern.as_str(), resource, context)),
+        Some(ResourceElement::Resource(resources)) => resource_matches(resources, false),
+        Some(ResourceElement::NotResource(resources)) => resource_matches(resources, true),
     };
     if !resource_matches {
         return false;
@@ -453,6 +451,12 @@ fn applies_but_for_condition(
         }
     }
     true
+}
+
+/// Whether a list of patterns covers a value: one of them matches it, or, `negated` (`NotAction`,
+/// `NotResource`), none does.
+fn covers<P>(patterns: &OneOrMany<P>, negated: bool, matches: impl Fn(&P) -> bool) -> bool {
+    patterns.as_slice().iter().any(matches) != negated
 }
 
 /// Whether `principal` names the caller. An account (`123456789012`, `arn:aws:iam::123456789012:root`)
@@ -559,7 +563,7 @@ pub fn evaluate(
     policies: &Policies<'_>,
     context: &Context,
 ) -> Evaluation {
-    let mut evaluation = decide(
+    let mut evaluation = flow::decide(
         caller,
         action,
         resource,
@@ -643,343 +647,6 @@ fn unreadable_dates(
     }
     notes.dedup();
     notes
-}
-
-/// The decision flow of [`evaluate`].
-#[allow(
-    clippy::too_many_lines,
-    reason = "the documented flow, rule after rule, in its order"
-)]
-fn decide(
-    caller: &Caller,
-    action: &str,
-    resource: &str,
-    resource_account: &str,
-    policies: &Policies<'_>,
-    context: &Context,
-) -> Evaluation {
-    let scope = Scope::new(context, caller, resource_account);
-    let request = Request {
-        caller,
-        action,
-        resource,
-        scope: &scope,
-    };
-    let mut reasons = Vec::new();
-    let scps_apply = !policies.scps.is_empty() && !policies.caller_is_management_account;
-    let rcps_apply = !policies.rcps.is_empty() && !policies.resource_in_management_account;
-    let find = |policy: Named<'_>, effect, principal| -> Vec<Deciding> {
-        matching(policy, effect, &request, principal)
-    };
-
-    // 1. An explicit deny in any applicable policy.
-    let mut denies = Vec::new();
-    for policy in &policies.identity {
-        denies.extend(find(*policy, Effect::Deny, false));
-    }
-    if let Some(policy) = policies.resource {
-        denies.extend(find(policy, Effect::Deny, true));
-    }
-    for policy in policies.boundary.iter().chain(&policies.session) {
-        denies.extend(find(*policy, Effect::Deny, false));
-    }
-    if scps_apply {
-        for policy in policies.scps.iter().flatten() {
-            denies.extend(find(*policy, Effect::Deny, false));
-        }
-    }
-    if rcps_apply {
-        for policy in policies.rcps.iter().flatten() {
-            denies.extend(find(*policy, Effect::Deny, true));
-        }
-    }
-    if !denies.is_empty() {
-        reasons.push("an explicit Deny in an applicable policy overrides every Allow".to_owned());
-        let fix = Some(format!(
-            "remove or narrow the denying statement{} ({})",
-            if denies.len() == 1 { "" } else { "s" },
-            denies
-                .iter()
-                .map(|d| format!("{} {}", d.policy, d.statement))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        return Evaluation {
-            decision: Decision::ExplicitDeny,
-            deciding: denies,
-            reasons,
-            fix,
-        };
-    }
-
-    let implicit = |reasons: Vec<String>, deciding: Vec<Deciding>, fix: String| Evaluation {
-        decision: Decision::ImplicitDeny,
-        deciding,
-        reasons,
-        fix: Some(fix),
-    };
-
-    // 2 and 3. Service control policies (for principals of member accounts) and resource control policies
-    // (for resources of member accounts): an Allow at every level, from the root down.
-    let unallowed_level = |levels: &[Vec<Named<'_>>], principal| {
-        levels.iter().position(|level| {
-            !level
-                .iter()
-                .any(|policy| !find(*policy, Effect::Allow, principal).is_empty())
-        })
-    };
-    for (applies, levels, principal, kind, short, what) in [
-        (
-            scps_apply,
-            &policies.scps,
-            false,
-            "service control",
-            "SCP",
-            "the action",
-        ),
-        (
-            rcps_apply,
-            &policies.rcps,
-            true,
-            "resource control",
-            "RCP",
-            "the request",
-        ),
-    ] {
-        if !applies {
-            continue;
-        }
-        if let Some(level) = unallowed_level(levels, principal) {
-            reasons.push(format!(
-                "no {kind} policy at level {level} of the organization allows {what}"
-            ));
-            return implicit(
-                reasons,
-                Vec::new(),
-                format!("allow {action} in an {short} at level {level} (the root is level 0)"),
-            );
-        }
-        reasons.push(format!("the {kind} policies allow {what} at every level"));
-    }
-
-    // 4. What allows it.
-    let identity_allows: Vec<Deciding> = policies
-        .identity
-        .iter()
-        .flat_map(|policy| find(*policy, Effect::Allow, false))
-        .collect();
-    let resource_allows: Vec<Deciding> = policies
-        .resource
-        .map(|policy| find(policy, Effect::Allow, true))
-        .unwrap_or_default();
-    let boundary_allows = policies
-        .boundary
-        .map(|policy| find(policy, Effect::Allow, false));
-    let session_allows = policies
-        .session
-        .map(|policy| find(policy, Effect::Allow, false));
-    let limits_hold = |reasons: &mut Vec<String>| -> Option<String> {
-        if let Some(allows) = &boundary_allows {
-            if allows.is_empty() {
-                reasons.push("the permissions boundary does not allow the action".to_owned());
-                return Some(format!(
-                    "allow {action} on {resource} in the permissions boundary"
-                ));
-            }
-        }
-        if let Some(allows) = &session_allows {
-            if allows.is_empty() {
-                reasons.push("the session policy does not allow the action".to_owned());
-                return Some(format!(
-                    "allow {action} on {resource} in the session policy"
-                ));
-            }
-        }
-        None
-    };
-    let with_limits = |mut deciding: Vec<Deciding>| {
-        deciding.extend(boundary_allows.iter().flatten().cloned());
-        deciding.extend(session_allows.iter().flatten().cloned());
-        deciding
-    };
-
-    // A service principal has no account and no identity-based policies: the resource's policy decides, as
-    // within one account.
-    let same_account = caller.account.is_empty() || caller.account == resource_account;
-    // A role's trust policy and a KMS key policy must allow, in every case: IAM policies alone never suffice.
-    let key_policy = is_kms_key(resource);
-    if policies.resource_is_role_trust || key_policy {
-        let (policy_kind, subject) = if key_policy {
-            ("key policy", "the key")
-        } else {
-            ("trust policy", "the role")
-        };
-        if resource_allows.is_empty() {
-            reasons.push(format!(
-                "the {policy_kind} of {subject} does not allow the caller, and it must"
-            ));
-            return implicit(
-                reasons,
-                identity_allows,
-                format!(
-                    "add the caller ({}) or its account to the {policy_kind} of {subject}",
-                    caller.arn
-                ),
-            );
-        }
-        reasons.push(format!("the {policy_kind} of {subject} allows the caller"));
-        let strongest = policies.resource.map_or(Naming::Account, |policy| {
-            resource_allows
-                .iter()
-                .map(|deciding| naming(policy, deciding, caller))
-                .max()
-                .unwrap_or(Naming::Account)
-        });
-        if same_account && strongest != Naming::Account {
-            reasons.push(format!(
-                "within one account, a {policy_kind} that names the caller itself is enough"
-            ));
-            return Evaluation {
-                decision: Decision::Allowed,
-                deciding: resource_allows,
-                reasons,
-                fix: None,
-            };
-        }
-        // Otherwise (another account, or the account as principal) the caller's own policies must allow too.
-        if identity_allows.is_empty() {
-            reasons.push(format!(
-                "no identity-based policy of the caller allows {action} on {subject}{}",
-                if same_account {
-                    " (the policy names the account, which delegates the decision to its policies)"
-                } else {
-                    " (across accounts both sides must allow)"
-                }
-            ));
-            return implicit(
-                reasons,
-                resource_allows,
-                format!("allow {action} on {resource} in a policy of {}", caller.arn),
-            );
-        }
-        if let Some(fix) = limits_hold(&mut reasons) {
-            return implicit(reasons, resource_allows, fix);
-        }
-        reasons.push("the caller's identity-based policies allow it".to_owned());
-        let mut deciding = resource_allows;
-        deciding.extend(with_limits(identity_allows));
-        return Evaluation {
-            decision: Decision::Allowed,
-            deciding,
-            reasons,
-            fix: None,
-        };
-    }
-
-    if same_account {
-        // Either the identity-based or the resource-based policy may allow.
-        if let Some(policy) = policies.resource {
-            let by_naming = |wanted: Naming| -> Vec<Deciding> {
-                resource_allows
-                    .iter()
-                    .filter(|deciding| naming(policy, deciding, caller) == wanted)
-                    .cloned()
-                    .collect()
-            };
-            // A resource-based policy that names a user or a role session itself grants directly: the
-            // permissions boundary and the session policy do not limit it.
-            let exact = by_naming(Naming::Exact);
-            if !exact.is_empty() {
-                reasons.push(
-                    "within one account, the resource-based policy allows the caller by its own ARN".to_owned(),
-                );
-                return Evaluation {
-                    decision: Decision::Allowed,
-                    deciding: exact,
-                    reasons,
-                    fix: None,
-                };
-            }
-            // Naming the role, not the session, grants to the session through the role: the limits apply.
-            let role = by_naming(Naming::Role);
-            if !role.is_empty() {
-                if let Some(fix) = limits_hold(&mut reasons) {
-                    return implicit(reasons, role, fix);
-                }
-                reasons.push(
-                    "within one account, the resource-based policy allows the caller's role"
-                        .to_owned(),
-                );
-                return Evaluation {
-                    decision: Decision::Allowed,
-                    deciding: with_limits(role),
-                    reasons,
-                    fix: None,
-                };
-            }
-        }
-        if identity_allows.is_empty() {
-            reasons.push(if resource_allows.is_empty() {
-                "no identity-based or resource-based policy allows the request".to_owned()
-            } else {
-                "the resource-based policy names the account, which delegates to the identity-based policies, and none allows the request".to_owned()
-            });
-            return implicit(
-                reasons,
-                resource_allows,
-                format!("allow {action} on {resource} in a policy of {}", caller.arn),
-            );
-        }
-        if let Some(fix) = limits_hold(&mut reasons) {
-            return implicit(reasons, identity_allows, fix);
-        }
-        reasons.push("an identity-based policy allows the request".to_owned());
-        return Evaluation {
-            decision: Decision::Allowed,
-            deciding: with_limits(identity_allows),
-            reasons,
-            fix: None,
-        };
-    }
-
-    // Across accounts: the caller's side and the resource's side must both allow.
-    if identity_allows.is_empty() {
-        reasons.push(
-            "across accounts the caller's identity-based policies must allow, and none does"
-                .to_owned(),
-        );
-        return implicit(
-            reasons,
-            resource_allows,
-            format!("allow {action} on {resource} in a policy of {}", caller.arn),
-        );
-    }
-    if let Some(fix) = limits_hold(&mut reasons) {
-        return implicit(reasons, identity_allows, fix);
-    }
-    if resource_allows.is_empty() {
-        reasons.push(
-            "across accounts the resource's policy must allow the caller, and none does".to_owned(),
-        );
-        return implicit(
-            reasons,
-            identity_allows,
-            format!(
-                "allow {} in the resource-based policy of {resource}",
-                caller.arn
-            ),
-        );
-    }
-    reasons
-        .push("both the caller's policies and the resource's policy allow the request".to_owned());
-    let mut deciding = with_limits(identity_allows);
-    deciding.extend(resource_allows);
-    Evaluation {
-        decision: Decision::Allowed,
-        deciding,
-        reasons,
-        fix: None,
-    }
 }
 
 /// How [`policies_decide`] reads the `Condition` elements of the statements it asks.

@@ -140,6 +140,17 @@ enum Segment<'t> {
     Index(usize),
 }
 
+/// The elements of one statement read so far; the exclusive pairs keep the member each came from.
+#[derive(Default)]
+struct Elements<'t> {
+    sid: Option<String>,
+    effect: Option<Effect>,
+    principal: Option<(PrincipalElement, &'t Member<'t>)>,
+    action: Option<(ActionElement, &'t Member<'t>)>,
+    resource: Option<(ResourceElement, &'t Member<'t>)>,
+    condition: Option<Condition>,
+}
+
 struct Reader<'t> {
     diagnostics: Vec<Diagnostic>,
     /// The JSON Pointer of the node being read, built only when a diagnostic needs it.
@@ -311,67 +322,101 @@ impl<'t> Reader<'t> {
         }
     }
 
-    #[allow(
-        clippy::too_many_lines,
-        reason = "one arm per statement element reads best as one match"
-    )]
     fn statement(&mut self, node: &'t Node<'t>) -> Option<Statement> {
         let Value::Object(members) = &node.value else {
             self.type_mismatch(node, "a statement", "an object");
             return None;
         };
         let errors_before = self.diagnostics.len();
-        let mut sid = None;
-        let mut effect = None;
-        let mut principal: Option<(PrincipalElement, &Member<'_>)> = None;
-        let mut action: Option<(ActionElement, &Member<'_>)> = None;
-        let mut resource: Option<(ResourceElement, &Member<'_>)> = None;
-        let mut condition = None;
+        let mut elements = Elements::default();
         for member in members {
-            match &*member.key {
-                "Sid" => {
-                    sid = self.in_member(member, |reader, value| reader.string(value, "`Sid`"));
-                }
-                "Effect" => effect = self.in_member(member, Self::effect),
-                "Principal" | "NotPrincipal" => {
-                    let read = self.in_member(member, Self::principal);
-                    let element = match &*member.key {
-                        "Principal" => read.map(PrincipalElement::Principal),
-                        _ => read.map(PrincipalElement::NotPrincipal),
-                    };
-                    self.combine(&mut principal, element, member, "Principal", "NotPrincipal");
-                }
-                "Action" | "NotAction" => {
-                    let read =
-                        self.in_member(member, |reader, value| reader.strings(value, &member.key));
-                    let element = read.map(|texts| {
-                        let actions = texts.map(Action::new);
-                        if member.key == "Action" {
-                            ActionElement::Action(actions)
-                        } else {
-                            ActionElement::NotAction(actions)
-                        }
-                    });
-                    self.combine(&mut action, element, member, "Action", "NotAction");
-                }
-                "Resource" | "NotResource" => {
-                    let read =
-                        self.in_member(member, |reader, value| reader.strings(value, &member.key));
-                    let element = read.map(|texts| {
-                        let resources = texts.map(Resource::new);
-                        if member.key == "Resource" {
-                            ResourceElement::Resource(resources)
-                        } else {
-                            ResourceElement::NotResource(resources)
-                        }
-                    });
-                    self.combine(&mut resource, element, member, "Resource", "NotResource");
-                }
-                "Condition" => condition = self.in_member(member, Self::condition),
-                _ => self.unknown_element(member, &STATEMENT_ELEMENTS, "statement"),
-            }
+            self.statement_element(member, &mut elements);
         }
         let at_open = Span::new(node.span.start as usize, node.span.start as usize + 1);
+        self.required_elements(members, at_open);
+        if self.diagnostics.len() > errors_before {
+            return None;
+        }
+        Some(Statement {
+            sid: elements.sid,
+            effect: elements.effect?,
+            principal: elements.principal.map(|(element, _)| element),
+            action: elements.action?.0,
+            resource: elements.resource.map(|(element, _)| element),
+            condition: elements.condition,
+        })
+    }
+
+    /// Reads one member of a statement into `elements`.
+    fn statement_element(&mut self, member: &'t Member<'t>, elements: &mut Elements<'t>) {
+        match &*member.key {
+            "Sid" => {
+                elements.sid =
+                    self.in_member(member, |reader, value| reader.string(value, "`Sid`"));
+            }
+            "Effect" => elements.effect = self.in_member(member, Self::effect),
+            "Principal" | "NotPrincipal" => {
+                let read = self.in_member(member, Self::principal);
+                let element = match &*member.key {
+                    "Principal" => read.map(PrincipalElement::Principal),
+                    _ => read.map(PrincipalElement::NotPrincipal),
+                };
+                self.combine(
+                    &mut elements.principal,
+                    element,
+                    member,
+                    "Principal",
+                    "NotPrincipal",
+                );
+            }
+            "Action" | "NotAction" => {
+                let element = self.listed(member, "Action", |texts, listed| {
+                    let actions = texts.map(Action::new);
+                    if listed {
+                        ActionElement::Action(actions)
+                    } else {
+                        ActionElement::NotAction(actions)
+                    }
+                });
+                self.combine(&mut elements.action, element, member, "Action", "NotAction");
+            }
+            "Resource" | "NotResource" => {
+                let element = self.listed(member, "Resource", |texts, listed| {
+                    let resources = texts.map(Resource::new);
+                    if listed {
+                        ResourceElement::Resource(resources)
+                    } else {
+                        ResourceElement::NotResource(resources)
+                    }
+                });
+                self.combine(
+                    &mut elements.resource,
+                    element,
+                    member,
+                    "Resource",
+                    "NotResource",
+                );
+            }
+            "Condition" => elements.condition = self.in_member(member, Self::condition),
+            _ => self.unknown_element(member, &STATEMENT_ELEMENTS, "statement"),
+        }
+    }
+
+    /// `Action`/`NotAction` or `Resource`/`NotResource`: a string or a list of strings, made an element by
+    /// `wrap`, told whether the member is the `positive` form.
+    fn listed<E>(
+        &mut self,
+        member: &'t Member<'t>,
+        positive: &str,
+        wrap: impl FnOnce(OneOrMany<String>, bool) -> E,
+    ) -> Option<E> {
+        let read = self.in_member(member, |reader, value| reader.strings(value, &member.key));
+        read.map(|texts| wrap(texts, *member.key == *positive))
+    }
+
+    /// Reports a missing `Effect`, or a missing `Action` and `NotAction`, at the statement's opening brace,
+    /// unless a misspelt key stands for it (reported already).
+    fn required_elements(&mut self, members: &[Member<'t>], at_open: Span) {
         if !present_or_misspelled(members, &["Effect"], &STATEMENT_ELEMENTS) {
             self.error(
                 codes::MISSING_EFFECT.name,
@@ -390,17 +435,6 @@ impl<'t> Reader<'t> {
                 "add an `Action` element listing what the statement allows or denies".to_owned(),
             );
         }
-        if self.diagnostics.len() > errors_before {
-            return None;
-        }
-        Some(Statement {
-            sid,
-            effect: effect?,
-            principal: principal.map(|(element, _)| element),
-            action: action?.0,
-            resource: resource.map(|(element, _)| element),
-            condition,
-        })
     }
 
     /// Keeps the first of a pair of exclusive elements (`Action`/`NotAction`) and reports the second.

@@ -1,6 +1,6 @@
 //! Buckets: created when missing, and their public access block turned on.
 
-use super::account::{Changes, Context};
+use super::context::{Changes, Context};
 use super::{ChangeKind, Operation, phase};
 
 pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {

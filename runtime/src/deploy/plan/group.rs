@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::account::{Changes, Context, Grants};
+use super::context::{Changes, Context, Grants};
 use super::{ChangeKind, Holder, Operation, phase};
 use crate::stack::PrincipalRef;
 

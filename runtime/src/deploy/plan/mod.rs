@@ -28,6 +28,7 @@
 
 mod account;
 mod bucket;
+mod context;
 pub mod diff;
 mod group;
 pub(crate) mod output;

@@ -1,6 +1,6 @@
 //! Customer managed policies: created, or a new default version when the document changed, and adopted.
 
-use super::account::{Changes, Context};
+use super::context::{Changes, Context};
 use super::diff::policy_diff;
 use super::{ChangeKind, Operation, phase};
 use crate::deploy::OWNER_TAG;

@@ -1,6 +1,6 @@
 //! What this stack made (it carries the owner tag) and no longer declares: deleted, last.
 
-use super::account::{Changes, Context};
+use super::context::{Changes, Context};
 use super::{ChangeKind, Operation, Reason, phase};
 
 const WHY: &str = "no longer in the spec";

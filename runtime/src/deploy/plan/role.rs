@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::account::{Changes, Context, Grants, setting};
+use super::context::{Changes, Context, Grants, setting};
 use super::diff::policy_diff;
 use super::{ChangeKind, Diff, Holder, Operation, Reason, phase};
 use crate::deploy::canonical::same_policy;

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use super::account::{Changes, Context, Grants};
+use super::context::{Changes, Context, Grants};
 use super::{ChangeKind, Holder, Operation, Reason, phase};
-use crate::deploy::{DeployError, OWNER_TAG};
+use crate::deploy::{DeployError, Missing, OWNER_TAG};
 use crate::stack::PrincipalRef;
 
 pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) -> Result<(), DeployError> {
@@ -17,11 +17,11 @@ pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) -> Result<(), D
         let current = context.live.users.get(&user.name);
         match current {
             None if user.existing => {
-                return Err(DeployError::Missing(format!(
-                    "user {} is declared as existing, but account {} ({}) has no such user: create it, or \
-                     declare it without `existing` so that the stack creates it",
-                    user.name, account.name, account.id
-                )));
+                return Err(DeployError::Missing(Missing::ExistingUser {
+                    user: user.name.clone(),
+                    account_name: account.name.clone(),
+                    account: account.id.to_string(),
+                }));
             }
             None => {
                 out.push(

@@ -1,0 +1,536 @@
+//! The decision flow of [`evaluate`](super::evaluate), one function per step of the IAM User Guide's "How AWS
+//! enforcement code logic evaluates requests to allow or deny access", in its order: deny evaluation, AWS
+//! Organizations RCPs, AWS Organizations SCPs, resource-based policies, identity-based policies, IAM
+//! permissions boundaries, session policies; and, from "Cross-account policy evaluation logic", the rule that
+//! across accounts both sides must allow.
+
+use std::ops::ControlFlow;
+
+use super::{
+    Caller, Context, Deciding, Decision, Evaluation, Named, Naming, Policies, Request, Scope,
+    is_kms_key, matching, naming,
+};
+use crate::policy::Effect;
+
+/// A step either ends the decision (`Break`) or hands on what the next step needs (`Continue`).
+type Step<T = ()> = ControlFlow<Evaluation, T>;
+
+/// The decision flow of [`evaluate`](super::evaluate).
+pub(super) fn decide(
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    resource_account: &str,
+    policies: &Policies<'_>,
+    context: &Context,
+) -> Evaluation {
+    let scope = Scope::new(context, caller, resource_account);
+    let mut flow = Flow {
+        request: Request {
+            caller,
+            action,
+            resource,
+            scope: &scope,
+        },
+        policies,
+        same_account: caller.account.is_empty() || caller.account == resource_account,
+        reasons: Vec::new(),
+    };
+    let (ControlFlow::Break(evaluation) | ControlFlow::Continue(evaluation)) = flow.run();
+    evaluation
+}
+
+/// One decision under way: the request, the policies that apply to it, and the reasons given so far.
+struct Flow<'r, 'p> {
+    request: Request<'r>,
+    policies: &'r Policies<'p>,
+    /// A service principal has no account and no identity-based policies: the resource's policy decides, as
+    /// within one account.
+    same_account: bool,
+    reasons: Vec<String>,
+}
+
+/// The `Allow` statements of each kind of policy that apply to the request.
+struct Allows {
+    identity: Vec<Deciding>,
+    resource: Vec<Deciding>,
+    limits: Limits,
+}
+
+/// The `Allow`s of the permissions boundary and the session policy: one that is absent (`None`) does not
+/// limit; one that is present must allow.
+struct Limits {
+    boundary: Option<Vec<Deciding>>,
+    session: Option<Vec<Deciding>>,
+}
+
+/// An organization's control policies of one kind, as the flow reads them.
+struct ControlPolicies<'r, 'p> {
+    levels: &'r [Vec<Named<'p>>],
+    /// RCPs are resource-based: their `Principal` must name the caller.
+    check_principal: bool,
+    kind: &'static str,
+    short: &'static str,
+    what: &'static str,
+}
+
+impl Flow<'_, '_> {
+    /// The steps in AWS's order; the first that decides ends the flow.
+    fn run(&mut self) -> Step<Evaluation> {
+        self.deny_evaluation()?;
+        self.organizations_rcps()?;
+        self.organizations_scps()?;
+        let allows = self.allows();
+        // A role's trust policy and a KMS key policy must allow, in every case: IAM policies alone never
+        // suffice.
+        let key_policy = is_kms_key(self.request.resource);
+        if self.policies.resource_is_role_trust || key_policy {
+            return self.resource_policy_that_must_allow(allows, key_policy);
+        }
+        if !self.same_account {
+            return self.cross_account(allows);
+        }
+        let Allows {
+            identity,
+            resource,
+            limits,
+        } = self.resource_based_policy(allows)?;
+        self.identity_based_policies(&identity, resource)?;
+        let identity = self.permissions_boundary(&limits, identity)?;
+        let identity = self.session_policy(&limits, identity)?;
+        self.reasons
+            .push("an identity-based policy allows the request".to_owned());
+        ControlFlow::Break(self.allowed(with_limits(identity, &limits)))
+    }
+
+    fn find(&self, policy: Named<'_>, effect: Effect, check_principal: bool) -> Vec<Deciding> {
+        matching(policy, effect, &self.request, check_principal)
+    }
+
+    fn scps_apply(&self) -> bool {
+        !self.policies.scps.is_empty() && !self.policies.caller_is_management_account
+    }
+
+    fn rcps_apply(&self) -> bool {
+        !self.policies.rcps.is_empty() && !self.policies.resource_in_management_account
+    }
+
+    /// An allow, decided by `deciding`, with the reasons given so far.
+    fn allowed(&mut self, deciding: Vec<Deciding>) -> Evaluation {
+        Evaluation {
+            decision: Decision::Allowed,
+            deciding,
+            reasons: std::mem::take(&mut self.reasons),
+            fix: None,
+        }
+    }
+
+    /// An implicit deny after the reason just given; `deciding` are the `Allow`s that were not enough.
+    fn implicit_deny(&mut self, deciding: Vec<Deciding>, fix: String) -> Evaluation {
+        Evaluation {
+            decision: Decision::ImplicitDeny,
+            deciding,
+            reasons: std::mem::take(&mut self.reasons),
+            fix: Some(fix),
+        }
+    }
+
+    /// The fix when the caller's own policies do not allow.
+    fn allow_in_callers_policy(&self) -> String {
+        let Request {
+            caller,
+            action,
+            resource,
+            ..
+        } = self.request;
+        format!("allow {action} on {resource} in a policy of {}", caller.arn)
+    }
+
+    /// Deny evaluation: an explicit `Deny` in any applicable policy (identity-based, resource-based,
+    /// permissions boundary, session policy, SCPs, RCPs) is the final decision.
+    fn deny_evaluation(&mut self) -> Step {
+        let policies = self.policies;
+        let mut denies = Vec::new();
+        for policy in &policies.identity {
+            denies.extend(self.find(*policy, Effect::Deny, false));
+        }
+        if let Some(policy) = policies.resource {
+            denies.extend(self.find(policy, Effect::Deny, true));
+        }
+        for policy in policies.boundary.iter().chain(&policies.session) {
+            denies.extend(self.find(*policy, Effect::Deny, false));
+        }
+        if self.scps_apply() {
+            for policy in policies.scps.iter().flatten() {
+                denies.extend(self.find(*policy, Effect::Deny, false));
+            }
+        }
+        if self.rcps_apply() {
+            for policy in policies.rcps.iter().flatten() {
+                denies.extend(self.find(*policy, Effect::Deny, true));
+            }
+        }
+        if denies.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        self.reasons
+            .push("an explicit Deny in an applicable policy overrides every Allow".to_owned());
+        let fix = Some(format!(
+            "remove or narrow the denying statement{} ({})",
+            if denies.len() == 1 { "" } else { "s" },
+            denies
+                .iter()
+                .map(|d| format!("{} {}", d.policy, d.statement))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        ControlFlow::Break(Evaluation {
+            decision: Decision::ExplicitDeny,
+            deciding: denies,
+            reasons: std::mem::take(&mut self.reasons),
+            fix,
+        })
+    }
+
+    /// AWS Organizations RCPs: for a resource of a member account, an `Allow` at every level of the
+    /// organization, from the root down.
+    fn organizations_rcps(&mut self) -> Step {
+        if !self.rcps_apply() {
+            return ControlFlow::Continue(());
+        }
+        self.control_policies(&ControlPolicies {
+            levels: &self.policies.rcps,
+            check_principal: true,
+            kind: "resource control",
+            short: "RCP",
+            what: "the request",
+        })
+    }
+
+    /// AWS Organizations SCPs: for a principal of a member account, an `Allow` at every level of the
+    /// organization, from the root down.
+    fn organizations_scps(&mut self) -> Step {
+        if !self.scps_apply() {
+            return ControlFlow::Continue(());
+        }
+        self.control_policies(&ControlPolicies {
+            levels: &self.policies.scps,
+            check_principal: false,
+            kind: "service control",
+            short: "SCP",
+            what: "the action",
+        })
+    }
+
+    fn control_policies(&mut self, control: &ControlPolicies<'_, '_>) -> Step {
+        let unallowed = control.levels.iter().position(|level| {
+            !level.iter().any(|policy| {
+                !self
+                    .find(*policy, Effect::Allow, control.check_principal)
+                    .is_empty()
+            })
+        });
+        let ControlPolicies {
+            kind, short, what, ..
+        } = control;
+        if let Some(level) = unallowed {
+            self.reasons.push(format!(
+                "no {kind} policy at level {level} of the organization allows {what}"
+            ));
+            let fix = format!(
+                "allow {} in an {short} at level {level} (the root is level 0)",
+                self.request.action
+            );
+            return ControlFlow::Break(self.implicit_deny(Vec::new(), fix));
+        }
+        self.reasons
+            .push(format!("the {kind} policies allow {what} at every level"));
+        ControlFlow::Continue(())
+    }
+
+    fn allows(&self) -> Allows {
+        let policies = self.policies;
+        Allows {
+            identity: policies
+                .identity
+                .iter()
+                .flat_map(|policy| self.find(*policy, Effect::Allow, false))
+                .collect(),
+            resource: policies
+                .resource
+                .map(|policy| self.find(policy, Effect::Allow, true))
+                .unwrap_or_default(),
+            limits: Limits {
+                boundary: policies
+                    .boundary
+                    .map(|policy| self.find(policy, Effect::Allow, false)),
+                session: policies
+                    .session
+                    .map(|policy| self.find(policy, Effect::Allow, false)),
+            },
+        }
+    }
+
+    /// The strongest way in which the resource's allowing statements name the caller.
+    fn strongest_naming(&self, deciding: &[Deciding]) -> Naming {
+        self.policies.resource.map_or(Naming::Account, |policy| {
+            deciding
+                .iter()
+                .map(|deciding| naming(policy, deciding, self.request.caller))
+                .max()
+                .unwrap_or(Naming::Account)
+        })
+    }
+
+    /// A role's trust policy or a KMS key policy: the resource-based policy must allow, in every case; within
+    /// one account, naming the caller itself is enough; otherwise (another account, or the account as
+    /// principal) the caller's identity-based policies, within its limits, must allow too.
+    fn resource_policy_that_must_allow(
+        &mut self,
+        allows: Allows,
+        key_policy: bool,
+    ) -> Step<Evaluation> {
+        let (policy_kind, subject) = if key_policy {
+            ("key policy", "the key")
+        } else {
+            ("trust policy", "the role")
+        };
+        if allows.resource.is_empty() {
+            self.reasons.push(format!(
+                "the {policy_kind} of {subject} does not allow the caller, and it must"
+            ));
+            let fix = format!(
+                "add the caller ({}) or its account to the {policy_kind} of {subject}",
+                self.request.caller.arn
+            );
+            return ControlFlow::Break(self.implicit_deny(allows.identity, fix));
+        }
+        self.reasons
+            .push(format!("the {policy_kind} of {subject} allows the caller"));
+        if self.same_account && self.strongest_naming(&allows.resource) != Naming::Account {
+            self.reasons.push(format!(
+                "within one account, a {policy_kind} that names the caller itself is enough"
+            ));
+            return ControlFlow::Break(self.allowed(allows.resource));
+        }
+        if allows.identity.is_empty() {
+            self.reasons.push(format!(
+                "no identity-based policy of the caller allows {} on {subject}{}",
+                self.request.action,
+                if self.same_account {
+                    " (the policy names the account, which delegates the decision to its policies)"
+                } else {
+                    " (across accounts both sides must allow)"
+                }
+            ));
+            let fix = self.allow_in_callers_policy();
+            return ControlFlow::Break(self.implicit_deny(allows.resource, fix));
+        }
+        let mut deciding = self.permissions_boundary(&allows.limits, allows.resource)?;
+        deciding = self.session_policy(&allows.limits, deciding)?;
+        self.reasons
+            .push("the caller's identity-based policies allow it".to_owned());
+        deciding.extend(with_limits(allows.identity, &allows.limits));
+        ControlFlow::Break(self.allowed(deciding))
+    }
+
+    /// Resource-based policies, within one account: a statement that names a user or a role session itself
+    /// grants directly, and the permissions boundary and the session policy do not limit it; one that names
+    /// the role, not the session, grants to the session through the role, within its limits. One that names
+    /// the account delegates to the identity-based policies.
+    fn resource_based_policy(&mut self, allows: Allows) -> Step<Allows> {
+        let Some(policy) = self.policies.resource else {
+            return ControlFlow::Continue(allows);
+        };
+        let caller = self.request.caller;
+        let by_naming = |wanted: Naming| -> Vec<Deciding> {
+            allows
+                .resource
+                .iter()
+                .filter(|deciding| naming(policy, deciding, caller) == wanted)
+                .cloned()
+                .collect()
+        };
+        let exact = by_naming(Naming::Exact);
+        if !exact.is_empty() {
+            self.reasons.push(
+                "within one account, the resource-based policy allows the caller by its own ARN"
+                    .to_owned(),
+            );
+            return ControlFlow::Break(self.allowed(exact));
+        }
+        let role = by_naming(Naming::Role);
+        if role.is_empty() {
+            return ControlFlow::Continue(allows);
+        }
+        let role = self.permissions_boundary(&allows.limits, role)?;
+        let role = self.session_policy(&allows.limits, role)?;
+        self.reasons.push(
+            "within one account, the resource-based policy allows the caller's role".to_owned(),
+        );
+        ControlFlow::Break(self.allowed(with_limits(role, &allows.limits)))
+    }
+
+    /// Identity-based policies, within one account, when the resource-based policy has not granted: one of
+    /// them must allow. `resource` are the resource-based policy's `Allow`s (naming the account), cited if
+    /// none does.
+    fn identity_based_policies(&mut self, identity: &[Deciding], resource: Vec<Deciding>) -> Step {
+        if !identity.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        self.reasons.push(if resource.is_empty() {
+            "no identity-based or resource-based policy allows the request".to_owned()
+        } else {
+            "the resource-based policy names the account, which delegates to the identity-based policies, and none allows the request".to_owned()
+        });
+        let fix = self.allow_in_callers_policy();
+        ControlFlow::Break(self.implicit_deny(resource, fix))
+    }
+
+    /// IAM permissions boundaries: when the caller has one, it must allow too. `deciding` are the `Allow`s
+    /// so far, cited if the boundary stops the request and handed on if it does not.
+    fn permissions_boundary(
+        &mut self,
+        limits: &Limits,
+        deciding: Vec<Deciding>,
+    ) -> Step<Vec<Deciding>> {
+        if limits.boundary.as_ref().is_some_and(Vec::is_empty) {
+            self.reasons
+                .push("the permissions boundary does not allow the action".to_owned());
+            let Request {
+                action, resource, ..
+            } = self.request;
+            let fix = format!("allow {action} on {resource} in the permissions boundary");
+            return ControlFlow::Break(self.implicit_deny(deciding, fix));
+        }
+        ControlFlow::Continue(deciding)
+    }
+
+    /// Session policies: when the caller's session has one, it must allow too. As
+    /// [`permissions_boundary`](Self::permissions_boundary) for `deciding`.
+    fn session_policy(&mut self, limits: &Limits, deciding: Vec<Deciding>) -> Step<Vec<Deciding>> {
+        if limits.session.as_ref().is_some_and(Vec::is_empty) {
+            self.reasons
+                .push("the session policy does not allow the action".to_owned());
+            let Request {
+                action, resource, ..
+            } = self.request;
+            let fix = format!("allow {action} on {resource} in the session policy");
+            return ControlFlow::Break(self.implicit_deny(deciding, fix));
+        }
+        ControlFlow::Continue(deciding)
+    }
+
+    /// Cross-account policy evaluation logic: the caller's identity-based policies (within its limits) and
+    /// the resource's policy must both allow.
+    fn cross_account(&mut self, allows: Allows) -> Step<Evaluation> {
+        let Allows {
+            identity,
+            resource,
+            limits,
+        } = allows;
+        if identity.is_empty() {
+            self.reasons.push(
+                "across accounts the caller's identity-based policies must allow, and none does"
+                    .to_owned(),
+            );
+            let fix = self.allow_in_callers_policy();
+            return ControlFlow::Break(self.implicit_deny(resource, fix));
+        }
+        let identity = self.permissions_boundary(&limits, identity)?;
+        let identity = self.session_policy(&limits, identity)?;
+        if resource.is_empty() {
+            self.reasons.push(
+                "across accounts the resource's policy must allow the caller, and none does"
+                    .to_owned(),
+            );
+            let fix = format!(
+                "allow {} in the resource-based policy of {}",
+                self.request.caller.arn, self.request.resource
+            );
+            return ControlFlow::Break(self.implicit_deny(identity, fix));
+        }
+        self.reasons.push(
+            "both the caller's policies and the resource's policy allow the request".to_owned(),
+        );
+        let mut deciding = with_limits(identity, &limits);
+        deciding.extend(resource);
+        ControlFlow::Break(self.allowed(deciding))
+    }
+}
+
+/// `deciding` with the permissions boundary's and the session policy's `Allow`s, which took part.
+fn with_limits(mut deciding: Vec<Deciding>, limits: &Limits) -> Vec<Deciding> {
+    deciding.extend(limits.boundary.iter().flatten().cloned());
+    deciding.extend(limits.session.iter().flatten().cloned());
+    deciding
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Caller, Context, Decision, Named, Policies, evaluate};
+    use crate::PolicyDocument;
+
+    fn allow_all(principal: &str) -> PolicyDocument {
+        PolicyDocument::from_json(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow"{principal}, "Action": "*", "Resource": "*"}}]}}"#
+        ))
+        .expect("a policy")
+    }
+
+    fn named(document: &PolicyDocument) -> Named<'_> {
+        Named {
+            name: "P",
+            document,
+        }
+    }
+
+    /// "How AWS enforcement code logic evaluates requests": RCPs, then SCPs. When both stop a request, the
+    /// RCP is the one cited (before #13 the SCP was read first).
+    #[test]
+    fn resource_control_policies_are_read_before_service_control_policies() {
+        let identity = allow_all("");
+        let scp_s3 = PolicyDocument::from_json(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#,
+        )
+        .expect("a policy");
+        let rcp_s3 = PolicyDocument::from_json(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}]}"#,
+        )
+        .expect("a policy");
+        let rcp_all = allow_all(r#", "Principal": "*""#);
+        let caller = Caller::new("arn:aws:iam::111111111111:user/alice");
+        let request = |scps: &PolicyDocument, rcps: &PolicyDocument| {
+            let policies = Policies {
+                identity: vec![named(&identity)],
+                scps: vec![vec![named(scps)]],
+                rcps: vec![vec![named(rcps)]],
+                ..Policies::default()
+            };
+            evaluate(
+                &caller,
+                "kms:Decrypt",
+                "arn:aws:kms:us-east-1:111111111111:key/k",
+                "111111111111",
+                &policies,
+                &Context::new(),
+            )
+        };
+
+        let both = request(&scp_s3, &rcp_s3);
+        assert_eq!(both.decision, Decision::ImplicitDeny);
+        assert_eq!(
+            both.reasons,
+            ["no resource control policy at level 0 of the organization allows the request"]
+        );
+
+        let scp_only = request(&scp_s3, &rcp_all);
+        assert_eq!(
+            scp_only.reasons,
+            [
+                "the resource control policies allow the request at every level",
+                "no service control policy at level 0 of the organization allows the action",
+            ]
+        );
+    }
+}
