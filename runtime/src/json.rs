@@ -9,7 +9,7 @@
 //! Strings without escapes borrow from the source, so a parse allocates only for arrays, objects and escaped
 //! strings.
 
-use crate::lint::codes;
+use crate::codes;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;

@@ -7,13 +7,16 @@
 //! - [`names`]: the names of IAM and S3 (roles, users, paths, tags, buckets...), each checked as AWS checks it.
 //! - [`typed`]: what the compile-time macros expand to (`StaticPolicy`, the `Policy` and `Role` traits).
 //! - [`catalog`]: the IAM service-authorization catalogue (services, actions, resource types, condition keys).
-//! - [`lint`]: kind-aware checks with IAM Access Analyzer's codes and severities.
+//! - [`lint`]: kind-aware checks with IAM Access Analyzer's codes and severities; [`codes`]: the registry of
+//!   every finding code (also reachable as `lint::codes`), a leaf that the readers and the stack can name codes
+//!   from without depending on the linter.
 //! - [`glob`]: IAM's `*`/`?` wildcard matching.
 //! - [`diagnostic`]: located findings and their rustc-style rendering; [`source`]: spans, lines and columns.
 //!
 //! The macros crate depends on this one so that compile time and run time share one parser and one catalogue.
 
 pub mod catalog;
+pub mod codes;
 #[cfg(feature = "aws")]
 pub mod deploy;
 pub mod diagnostic;

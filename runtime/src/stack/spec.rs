@@ -36,7 +36,7 @@
 //! Every error points into the spec: a JSON error inside an inline policy document points at its line and
 //! column in the TOML file, and an error in a policy file named by the spec is shown in that file.
 
-use crate::lint::codes;
+use crate::codes;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
