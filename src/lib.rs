@@ -53,7 +53,9 @@
 pub use iamgen_runtime::deploy;
 #[cfg(feature = "generate")]
 pub use iamgen_runtime::render;
-pub use iamgen_runtime::typed::{BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy};
+pub use iamgen_runtime::typed::{
+    BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy, ValueError,
+};
 pub use iamgen_runtime::{
     AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog,
     diagnostic, escape, eval, glob, json, lint, policy, source, stack,

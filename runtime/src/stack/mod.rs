@@ -66,7 +66,7 @@ pub enum StackError {
     },
     /// A bucket name already in the stack: bucket names are unique across all of AWS.
     #[error("bucket `{0}` is already in the stack; bucket names are unique across all of AWS")]
-    DuplicateBucket(String),
+    DuplicateBucket(BucketName),
     /// A tag key the role has already, ignoring case as IAM does.
     #[error(
         "role `{role}` already has the tag key `{existing}`, which IAM takes for `{key}`: tag keys of roles \
@@ -80,7 +80,7 @@ pub enum StackError {
         /// The key already there.
         existing: String,
     },
-    /// More tags than IAM allows on a role.
+    /// More tags than IAM allows on a role: the role's name (the count is IAM's most, [`MAX_TAGS`]).
     #[error("role `{0}` has {MAX_TAGS} tags already, IAM's most")]
     TooManyTags(String),
     /// A session duration outside IAM's range.
@@ -88,7 +88,7 @@ pub enum StackError {
     SessionDuration(u32),
     /// A stack name that cannot be the value of the owner tag.
     #[error("{0}; {STACK_NAME_RULE}")]
-    StackName(String),
+    StackName(#[source] StackNameError),
     /// A kind of setting a deploy cannot leave unmanaged on this principal (see [`Unmanaged`]).
     #[error("{principal} cannot leave `{what}` unmanaged: {why}")]
     Unmanaged {
@@ -101,6 +101,18 @@ pub enum StackError {
     },
 }
 
+/// What is wrong with a stack name; [`StackError::StackName`] adds the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StackNameError {
+    /// The name is empty.
+    #[error("the stack name is empty")]
+    Empty,
+    /// The name is not a valid tag value (the owner tag's), said of the stack name.
+    #[error("{}", .0.message().replacen("the tag value", "the stack name", 1))]
+    NotATagValue(#[source] NameError),
+}
+
 /// The rule of a stack name, for messages.
 pub const STACK_NAME_RULE: &str = "a stack name is the value of the `iamgen:stack` tag: 1 to 256 letters, digits, \
                                    spaces and `_.:/=+-@`";
@@ -108,16 +120,11 @@ pub const STACK_NAME_RULE: &str = "a stack name is the value of the `iamgen:stac
 /// Checks a stack name (see [`Stack::set_name`]): what is wrong with it, in rustc's style, otherwise.
 pub fn check_stack_name(name: &str) -> Result<(), StackError> {
     if name.is_empty() {
-        return Err(StackError::StackName("the stack name is empty".to_owned()));
+        return Err(StackError::StackName(StackNameError::Empty));
     }
     // The name is a tag value: the tag value's rule, named as what it is here.
-    TagValue::check(name).map_err(|error| {
-        StackError::StackName(
-            error
-                .message()
-                .replacen("the tag value", "the stack name", 1),
-        )
-    })
+    TagValue::check(name)
+        .map_err(|error| StackError::StackName(StackNameError::NotATagValue(error)))
 }
 
 /// What a deploy leaves alone on a role or user the stack owns, in the spirit of Terraform's
@@ -173,6 +180,11 @@ impl std::fmt::Display for Unmanaged {
 macro_rules! handles {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
+        ///
+        /// Only the stack hands out handles, and it never removes an item, so a handle always names an item of the
+        /// stack that made it (and of its clones). The accessors ([`Stack::role`], ...) index with it and panic on
+        /// a handle of another, smaller stack: taking a handle across stacks is a programming error, and making
+        /// them return `Option` would make every caller unwrap a `None` that cannot happen.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(usize);
 
@@ -515,11 +527,18 @@ impl Stack {
         account: AccountRef,
         name: impl Into<String>,
     ) -> Result<BucketRef, StackError> {
-        let name = BucketName::new(name)?.into_string();
-        if self.buckets.iter().any(|bucket| bucket.name == name) {
+        let name = BucketName::new(name)?;
+        if self
+            .buckets
+            .iter()
+            .any(|bucket| bucket.name == name.as_str())
+        {
             return Err(StackError::DuplicateBucket(name));
         }
-        self.buckets.push(Bucket { account, name });
+        self.buckets.push(Bucket {
+            account,
+            name: name.into_string(),
+        });
         Ok(BucketRef(self.buckets.len() - 1))
     }
 
@@ -709,12 +728,20 @@ impl Stack {
     }
 
     /// An account.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn account(&self, account: AccountRef) -> &Account {
         &self.accounts[account.0]
     }
 
     /// A user.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn user(&self, user: UserRef) -> &User {
         &self.users[user.0]
@@ -722,17 +749,29 @@ impl Stack {
 
     /// A user, to change it. Values written here directly are not checked: prefer [`Stack::set_path`] and
     /// [`Stack::add_inline`], which check them as AWS does.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     pub fn user_mut(&mut self, user: UserRef) -> &mut User {
         &mut self.users[user.0]
     }
 
     /// A group.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn group(&self, group: GroupRef) -> &Group {
         &self.groups[group.0]
     }
 
     /// A role.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn role(&self, role: RoleRef) -> &Role {
         &self.roles[role.0]
@@ -740,11 +779,19 @@ impl Stack {
 
     /// A role, to change it. Values written here directly are not checked: prefer [`Stack::set_path`],
     /// [`Stack::set_role_description`], [`Stack::add_tag`] and the other setters, which check them as AWS does.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     pub fn role_mut(&mut self, role: RoleRef) -> &mut Role {
         &mut self.roles[role.0]
     }
 
     /// A managed policy.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn policy(&self, policy: PolicyRef) -> &ManagedPolicy {
         &self.policies[policy.0]
@@ -752,11 +799,19 @@ impl Stack {
 
     /// A managed policy, to change it. Values written here directly are not checked: prefer
     /// [`Stack::set_policy_path`] and [`Stack::set_policy_description`], which check them as AWS does.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     pub fn policy_mut(&mut self, policy: PolicyRef) -> &mut ManagedPolicy {
         &mut self.policies[policy.0]
     }
 
     /// A bucket.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn bucket(&self, bucket: BucketRef) -> &Bucket {
         &self.buckets[bucket.0]
@@ -1079,5 +1134,42 @@ impl ByAccount {
         self.groups[account.0]
             .iter()
             .map(|&i| (GroupRef(i), &stack.groups[i]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::{Stack, StackError, StackNameError, check_stack_name};
+    use crate::policy::AccountId;
+
+    // The errors hold what was wrong (the name's own error, the bucket's name), not a message made of it; the
+    // messages are the ones the variants held as text before.
+    #[test]
+    fn stack_errors_keep_their_values_and_sources() {
+        let empty = check_stack_name("").unwrap_err();
+        assert_eq!(empty, StackError::StackName(StackNameError::Empty));
+        assert!(empty.to_string().starts_with("the stack name is empty; "));
+
+        let bad = check_stack_name("a\u{1}b").unwrap_err();
+        let StackError::StackName(StackNameError::NotATagValue(_)) = &bad else {
+            panic!("{bad:?}")
+        };
+        assert!(bad.source().is_some_and(|source| source.source().is_some()));
+        assert!(bad.to_string().starts_with("the stack name "), "{bad}");
+
+        let mut stack = Stack::new();
+        let account = stack.add_account(AccountId::parse("123456789012").unwrap(), "A");
+        stack.add_bucket(account, "com.example.b").unwrap();
+        let duplicate = stack.add_bucket(account, "com.example.b").unwrap_err();
+        let StackError::DuplicateBucket(name) = &duplicate else {
+            panic!("{duplicate:?}")
+        };
+        assert_eq!(name.as_str(), "com.example.b");
+        assert_eq!(
+            duplicate.to_string(),
+            "bucket `com.example.b` is already in the stack; bucket names are unique across all of AWS"
+        );
     }
 }

@@ -617,7 +617,7 @@ impl Reader<'_> {
             && let Err(error) = super::check_stack_name(name.get_ref())
         {
             let message = match &error {
-                StackError::StackName(message) => message.clone(),
+                StackError::StackName(error) => error.to_string(),
                 other => other.to_string(),
             };
             self.error(
