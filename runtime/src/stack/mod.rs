@@ -419,7 +419,7 @@ impl Stack {
             self.users.iter().map(|u| (u.account, u.name.as_str())),
             &name,
         )?;
-        self.users.push(User {
+        Ok(self.push_user(User {
             account,
             name,
             path: "/".to_owned(),
@@ -428,8 +428,7 @@ impl Stack {
             inline: Vec::new(),
             existing: false,
             unmanaged: BTreeSet::new(),
-        });
-        Ok(UserRef(self.users.len() - 1))
+        }))
     }
 
     /// Adds a user that exists already in the account (see [`User::existing`]): the stack refers to it and
@@ -457,14 +456,13 @@ impl Stack {
             self.groups.iter().map(|g| (g.account, g.name.as_str())),
             &name,
         )?;
-        self.groups.push(Group {
+        Ok(self.push_group(Group {
             account,
             name,
             path: "/".to_owned(),
             policies: Vec::new(),
             inline: Vec::new(),
-        });
-        Ok(GroupRef(self.groups.len() - 1))
+        }))
     }
 
     /// Adds a role with its trust policy to an account.
@@ -481,7 +479,7 @@ impl Stack {
             self.roles.iter().map(|r| (r.account, r.name.as_str())),
             &name,
         )?;
-        self.roles.push(Role {
+        Ok(self.push_role(Role {
             account,
             name,
             path: "/".to_owned(),
@@ -493,8 +491,7 @@ impl Stack {
             permissions_boundary: None,
             tags: Vec::new(),
             unmanaged: BTreeSet::new(),
-        });
-        Ok(RoleRef(self.roles.len() - 1))
+        }))
     }
 
     /// Adds a customer managed policy to an account.
@@ -511,14 +508,13 @@ impl Stack {
             self.policies.iter().map(|p| (p.account, p.name.as_str())),
             &name,
         )?;
-        self.policies.push(ManagedPolicy {
+        Ok(self.push_policy(ManagedPolicy {
             account,
             name,
             path: "/".to_owned(),
             description: None,
             document,
-        });
-        Ok(PolicyRef(self.policies.len() - 1))
+        }))
     }
 
     /// Adds an S3 bucket to an account. The name must follow S3's rules and be new to the stack.
@@ -535,11 +531,38 @@ impl Stack {
         {
             return Err(StackError::DuplicateBucket(name));
         }
-        self.buckets.push(Bucket {
+        Ok(self.push_bucket(Bucket {
             account,
             name: name.into_string(),
-        });
-        Ok(BucketRef(self.buckets.len() - 1))
+        }))
+    }
+
+    // The `push_*` methods add an item whose every value was checked already, as the `add_*` methods check
+    // them (the spec's build, from a checked spec): they check nothing, so they cannot fail.
+
+    fn push_user(&mut self, user: User) -> UserRef {
+        self.users.push(user);
+        UserRef(self.users.len() - 1)
+    }
+
+    fn push_group(&mut self, group: Group) -> GroupRef {
+        self.groups.push(group);
+        GroupRef(self.groups.len() - 1)
+    }
+
+    fn push_role(&mut self, role: Role) -> RoleRef {
+        self.roles.push(role);
+        RoleRef(self.roles.len() - 1)
+    }
+
+    fn push_policy(&mut self, policy: ManagedPolicy) -> PolicyRef {
+        self.policies.push(policy);
+        PolicyRef(self.policies.len() - 1)
+    }
+
+    fn push_bucket(&mut self, bucket: Bucket) -> BucketRef {
+        self.buckets.push(bucket);
+        BucketRef(self.buckets.len() - 1)
     }
 
     /// Sets the IAM path of a user, group or role (`/` until set).

@@ -1,306 +1,167 @@
-//! Building the stack from a checked spec.
+//! Building the stack from a checked spec: every value was checked and every reference resolved, so nothing
+//! here can fail.
 
-use toml::Spanned;
+use std::collections::BTreeSet;
 
-use super::check::{DeclaredPolicy, Plan, Reader};
-use super::raw::{RawGroup, RawInline, RawRole, RawSpec, RawUser, Text, span};
-use crate::codes;
-use crate::diagnostic::Diagnostic;
-use crate::policy::PolicyDocument;
-use crate::source::Span;
+use super::checked::{
+    CheckedAccount, CheckedGroup, CheckedInline, CheckedPolicy, CheckedRole, CheckedSpec,
+    CheckedUser, Target,
+};
 use crate::stack::{
-    AccountRef, GroupRef, InlinePolicy, PolicyRef, PrincipalRef, Stack, StackError, Unmanaged,
+    AccountRef, Bucket, Group, GroupRef, InlinePolicy, ManagedPolicy, PolicyRef, Role, Stack, User,
 };
 
-impl Reader<'_> {
-    /// The stack, once every check has passed: the pattern's stack, then the declared items it did not create.
-    pub(super) fn build(&self, raw: &RawSpec, plan: Plan) -> Result<Stack, Box<Diagnostic>> {
-        let stack = match (&plan.pattern, &raw.cross_account) {
-            (Some(pattern), Some(raw)) => pattern.build().map_err(|error| {
-                Box::new(Diagnostic::error(
-                    codes::SPEC_ERROR.name,
-                    error.to_string(),
-                    span(raw),
-                    None,
-                ))
-            })?,
-            _ => Stack::new(),
-        };
-        let mut builder = Builder {
-            reader: self,
-            stack,
-            accounts: Vec::new(),
-            inline: plan.inline.into_iter(),
-        };
-        if let Some(name) = &raw.stack {
-            builder
-                .stack
-                .set_name(name.get_ref())
-                .map_err(|error| refused(span(name), &error))?;
-        }
-        builder.accounts(raw)?;
-        builder.policies(raw, &plan.policies)?;
-        for bucket in &raw.bucket {
-            let bucket = bucket.get_ref();
-            let account = builder.account(&bucket.account)?;
-            builder
-                .stack
-                .add_bucket(account, bucket.name.get_ref())
-                .map_err(|error| refused(span(&bucket.name), &error))?;
-        }
-        for group in &raw.group {
-            builder.group(group.get_ref())?;
-        }
-        for user in &raw.user {
-            builder.user(user.get_ref())?;
-        }
-        for (role, trust) in raw.role.iter().zip(plan.roles) {
-            builder.role(role.get_ref(), trust)?;
-        }
-        Ok(builder.stack)
+/// The stack: the pattern's, then the declared items it did not create, in the spec's order.
+pub(super) fn build(checked: CheckedSpec) -> Stack {
+    let CheckedSpec {
+        name,
+        base: mut stack,
+        accounts,
+        policies,
+        buckets,
+        groups,
+        users,
+        roles,
+    } = checked;
+    if name.is_some() {
+        stack.name = name;
     }
-}
-
-/// Builds the stack from a checked spec. A failed lookup here is a bug in the checks, reported rather than
-/// panicking.
-struct Builder<'r, 's> {
-    reader: &'r Reader<'s>,
-    stack: Stack,
-    accounts: Vec<AccountRef>,
-    inline: std::vec::IntoIter<Vec<Option<PolicyDocument>>>,
-}
-
-fn internal(at: Span, what: &str) -> Box<Diagnostic> {
-    Box::new(
-        Diagnostic::error(
-            codes::SPEC_ERROR.name,
-            format!("internal error: {what} was checked but cannot be built"),
-            at,
-            None,
-        )
-        .with_help("please report this spec"),
-    )
-}
-
-/// What the stack refused although the checks accepted it: a bug in the checks, reported at the value.
-fn refused(at: Span, error: &StackError) -> Box<Diagnostic> {
-    Box::new(
-        Diagnostic::error(
-            codes::SPEC_ERROR.name,
-            format!("internal error: the checks accepted what the stack refuses: {error}"),
-            at,
-            None,
-        )
-        .with_help("please report this spec"),
-    )
-}
-
-impl Builder<'_, '_> {
-    fn accounts(&mut self, raw: &RawSpec) -> Result<(), Box<Diagnostic>> {
-        for (declared, raw_account) in self.reader.accounts.iter().zip(&raw.account) {
-            let found = self
-                .stack
-                .accounts()
-                .find(|(_, account)| account.name == declared.name)
-                .map(|(account, _)| account);
-            let account = match (found, &declared.id) {
-                (Some(account), _) => account,
-                (None, Some(id)) => self.stack.add_account(id.clone(), &declared.name),
-                (None, None) => {
-                    return Err(internal(span(&raw_account.get_ref().name), "an account"));
-                }
-            };
-            self.accounts.push(account);
-        }
-        Ok(())
+    let accounts: Vec<AccountRef> = accounts
+        .into_iter()
+        .map(|account| match account {
+            CheckedAccount::InBase(account) => account,
+            CheckedAccount::New { name, id } => stack.add_account(id, name),
+        })
+        .collect();
+    let policies: Vec<PolicyRef> = policies
+        .into_iter()
+        .map(|policy| add_policy(&mut stack, &accounts, policy))
+        .collect();
+    for (account, name) in buckets {
+        stack.push_bucket(Bucket {
+            account: accounts[account],
+            name: name.into_string(),
+        });
     }
-
-    fn account(&self, reference: &Text) -> Result<AccountRef, Box<Diagnostic>> {
-        self.reader
-            .account_quietly(reference)
-            .and_then(|index| self.accounts.get(index).copied())
-            .ok_or_else(|| internal(span(reference), "an account reference"))
+    let groups: Vec<GroupRef> = groups
+        .into_iter()
+        .map(|group| add_group(&mut stack, &accounts, &policies, group))
+        .collect();
+    for user in users {
+        add_user(&mut stack, &accounts, &policies, &groups, user);
     }
-
-    fn policy(&self, account: AccountRef, name: &Text) -> Result<PolicyRef, Box<Diagnostic>> {
-        find_policy(&self.stack, account, name.get_ref())
-            .ok_or_else(|| internal(span(name), "a policy reference"))
+    for role in roles {
+        add_role(&mut stack, &accounts, &policies, role);
     }
-
-    fn policies(
-        &mut self,
-        raw: &RawSpec,
-        declared: &[Option<DeclaredPolicy>],
-    ) -> Result<(), Box<Diagnostic>> {
-        for (raw_policy, declared) in raw.policy.iter().zip(declared) {
-            let raw_policy = raw_policy.get_ref();
-            let account = self.account(&raw_policy.account)?;
-            // The pattern has already created the policies it uses; the others are added here.
-            let existing = find_policy(&self.stack, account, raw_policy.name.get_ref());
-            let document = declared.as_ref().and_then(|d| d.document.clone());
-            let policy = match (existing, document) {
-                (Some(policy), _) => policy,
-                (None, Some(document)) => self
-                    .stack
-                    .add_policy(account, raw_policy.name.get_ref(), document)
-                    .map_err(|error| refused(span(&raw_policy.name), &error))?,
-                (None, None) => return Err(internal(span(&raw_policy.name), "a policy")),
-            };
-            if let Some(path) = &raw_policy.path {
-                self.stack
-                    .set_policy_path(policy, path.get_ref())
-                    .map_err(|error| refused(span(path), &error))?;
-            }
-            if let Some(description) = &raw_policy.description {
-                self.stack
-                    .set_policy_description(policy, description.get_ref())
-                    .map_err(|error| refused(span(description), &error))?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Adds the next principal's inline policies, in the order the checks read them.
-    fn inline(
-        &mut self,
-        principal: PrincipalRef,
-        policies: &[Spanned<RawInline>],
-    ) -> Result<(), Box<Diagnostic>> {
-        let documents = self.inline.next().unwrap_or_default();
-        for (policy, document) in policies.iter().zip(documents) {
-            let name = &policy.get_ref().name;
-            let document = document.ok_or_else(|| internal(span(name), "an inline policy"))?;
-            self.stack
-                .add_inline(
-                    principal,
-                    InlinePolicy {
-                        name: name.get_ref().clone(),
-                        document,
-                    },
-                )
-                .map_err(|error| refused(span(name), &error))?;
-        }
-        Ok(())
-    }
-
-    fn path(
-        &mut self,
-        principal: PrincipalRef,
-        path: Option<&Text>,
-    ) -> Result<(), Box<Diagnostic>> {
-        if let Some(path) = path {
-            self.stack
-                .set_path(principal, path.get_ref())
-                .map_err(|error| refused(span(path), &error))?;
-        }
-        Ok(())
-    }
-
-    fn group(&mut self, group: &RawGroup) -> Result<(), Box<Diagnostic>> {
-        let account = self.account(&group.account)?;
-        let added = self
-            .stack
-            .add_group(account, group.name.get_ref())
-            .map_err(|error| refused(span(&group.name), &error))?;
-        for name in &group.attach {
-            let policy = self.policy(account, name)?;
-            self.stack.attach(added, policy);
-        }
-        self.inline(added.into(), &group.inline)?;
-        self.path(added.into(), group.path.as_ref())
-    }
-
-    fn user(&mut self, user: &RawUser) -> Result<(), Box<Diagnostic>> {
-        let account = self.account(&user.account)?;
-        let added = if user.existing {
-            self.stack.add_existing_user(account, user.name.get_ref())
-        } else {
-            self.stack.add_user(account, user.name.get_ref())
-        }
-        .map_err(|error| refused(span(&user.name), &error))?;
-        for name in &user.groups {
-            let group = find_group(&self.stack, account, name.get_ref())
-                .ok_or_else(|| internal(span(name), "a group reference"))?;
-            self.stack.add_to_group(added, group);
-        }
-        for name in &user.attach {
-            let policy = self.policy(account, name)?;
-            self.stack.attach(added, policy);
-        }
-        self.inline(added.into(), &user.inline)?;
-        self.unmanaged(added.into(), &user.unmanaged)?;
-        self.path(added.into(), user.path.as_ref())
-    }
-
-    fn unmanaged(
-        &mut self,
-        principal: PrincipalRef,
-        entries: &[Text],
-    ) -> Result<(), Box<Diagnostic>> {
-        for entry in entries {
-            let what = Unmanaged::from_name(entry.get_ref())
-                .ok_or_else(|| internal(span(entry), "an `unmanaged` entry"))?;
-            self.stack
-                .leave_unmanaged(principal, what)
-                .map_err(|error| refused(span(entry), &error))?;
-        }
-        Ok(())
-    }
-
-    fn role(
-        &mut self,
-        role: &RawRole,
-        trust: Option<PolicyDocument>,
-    ) -> Result<(), Box<Diagnostic>> {
-        let account = self.account(&role.account)?;
-        let trust = trust.ok_or_else(|| internal(span(&role.name), "a trust policy"))?;
-        let added = self
-            .stack
-            .add_role(account, role.name.get_ref(), trust)
-            .map_err(|error| refused(span(&role.name), &error))?;
-        for name in &role.attach {
-            let policy = self.policy(account, name)?;
-            self.stack.attach(PrincipalRef::Role(added), policy);
-        }
-        if let Some(name) = &role.permissions_boundary {
-            let boundary = self.policy(account, name)?;
-            self.stack.role_mut(added).permissions_boundary = Some(boundary);
-        }
-        self.inline(added.into(), &role.inline)?;
-        self.unmanaged(added.into(), &role.unmanaged)?;
-        self.path(added.into(), role.path.as_ref())?;
-        if let Some(description) = &role.description {
-            self.stack
-                .set_role_description(added, description.get_ref())
-                .map_err(|error| refused(span(description), &error))?;
-        }
-        if let Some(seconds) = &role.max_session_duration {
-            let checked = u32::try_from(*seconds.get_ref())
-                .map_err(|_| StackError::SessionDuration(u32::MAX))
-                .and_then(|duration| self.stack.set_max_session_duration(added, duration));
-            checked.map_err(|error| refused(span(seconds), &error))?;
-        }
-        let mut tags: Vec<(&Text, &Text)> = role.tags.iter().collect();
-        tags.sort_by_key(|(key, _)| key.span().start);
-        for (key, value) in tags {
-            self.stack
-                .add_tag(added, key.get_ref(), value.get_ref())
-                .map_err(|error| refused(span(key), &error))?;
-        }
-        Ok(())
-    }
-}
-
-fn find_policy(stack: &Stack, account: AccountRef, name: &str) -> Option<PolicyRef> {
     stack
-        .policies()
-        .find(|(_, policy)| policy.account == account && policy.name == name)
-        .map(|(policy, _)| policy)
 }
 
-fn find_group(stack: &Stack, account: AccountRef, name: &str) -> Option<GroupRef> {
-    stack
-        .groups()
-        .find(|(_, group)| group.account == account && group.name == name)
-        .map(|(group, _)| group)
+/// The item a reference names; a declared one by its place among the items built from the same checked spec.
+fn resolve<R: Copy>(target: Target<R>, declared: &[R]) -> R {
+    match target {
+        Target::InBase(item) => item,
+        Target::Declared(index) => declared[index],
+    }
+}
+
+fn resolve_all<R: Copy>(targets: Vec<Target<R>>, declared: &[R]) -> Vec<R> {
+    targets
+        .into_iter()
+        .map(|target| resolve(target, declared))
+        .collect()
+}
+
+fn inline(policies: Vec<CheckedInline>) -> Vec<InlinePolicy> {
+    policies
+        .into_iter()
+        .map(|policy| InlinePolicy {
+            name: policy.name.into_string(),
+            document: policy.document,
+        })
+        .collect()
+}
+
+fn path(path: Option<crate::names::IamPath>) -> String {
+    path.map_or_else(|| "/".to_owned(), crate::names::IamPath::into_string)
+}
+
+fn add_policy(stack: &mut Stack, accounts: &[AccountRef], policy: CheckedPolicy) -> PolicyRef {
+    let added = match policy.target {
+        // The pattern has already created the policies it uses; the spec may still give their path and
+        // description.
+        Ok(existing) => existing,
+        Err(document) => stack.push_policy(ManagedPolicy {
+            account: accounts[policy.account],
+            name: policy.name.into_string(),
+            path: "/".to_owned(),
+            description: None,
+            document,
+        }),
+    };
+    let declared = stack.policy_mut(added);
+    if let Some(path) = policy.path {
+        declared.path = path.into_string();
+    }
+    if let Some(description) = policy.description {
+        declared.description = Some(description.into_string());
+    }
+    added
+}
+
+fn add_group(
+    stack: &mut Stack,
+    accounts: &[AccountRef],
+    policies: &[PolicyRef],
+    group: CheckedGroup,
+) -> GroupRef {
+    stack.push_group(Group {
+        account: accounts[group.account],
+        name: group.name.into_string(),
+        path: path(group.path),
+        policies: resolve_all(group.attach, policies),
+        inline: inline(group.inline),
+    })
+}
+
+fn add_user(
+    stack: &mut Stack,
+    accounts: &[AccountRef],
+    policies: &[PolicyRef],
+    groups: &[GroupRef],
+    user: CheckedUser,
+) {
+    stack.push_user(User {
+        account: accounts[user.account],
+        name: user.name.into_string(),
+        path: path(user.path),
+        groups: resolve_all(user.groups, groups),
+        policies: resolve_all(user.attach, policies),
+        inline: inline(user.inline),
+        existing: user.existing,
+        unmanaged: user.unmanaged.into_iter().collect::<BTreeSet<_>>(),
+    });
+}
+
+fn add_role(stack: &mut Stack, accounts: &[AccountRef], policies: &[PolicyRef], role: CheckedRole) {
+    stack.push_role(Role {
+        account: accounts[role.account],
+        name: role.name.into_string(),
+        path: path(role.path),
+        description: role
+            .description
+            .map(crate::names::RoleDescription::into_string),
+        max_session_duration: role.max_session_duration,
+        trust: role.trust,
+        policies: resolve_all(role.attach, policies),
+        inline: inline(role.inline),
+        permissions_boundary: role
+            .permissions_boundary
+            .map(|target| resolve(target, policies)),
+        tags: role
+            .tags
+            .into_iter()
+            .map(|(key, value)| (key.into_string(), value.into_string()))
+            .collect(),
+        unmanaged: role.unmanaged.into_iter().collect(),
+    });
 }

@@ -180,15 +180,16 @@ impl Reader<'_> {
     pub(super) fn file_document(&mut self, file: &Text) -> Option<PolicyDocument> {
         let path = self.base_dir.join(file.get_ref());
         let read =
-            crate::source::read_file_limited(&path, crate::source::MAX_POLICY_BYTES, "a policy")
-                .map_err(|error| error.to_string())
-                .and_then(|bytes| {
-                    String::from_utf8(bytes)
-                        .map_err(|_| format!("`{}` is not UTF-8", path.display()))
-                });
-        let text = match read {
+            crate::source::read_file_limited(&path, crate::source::MAX_POLICY_BYTES, "a policy");
+        // The message is made here, where the error becomes a diagnostic, from the reader's error itself.
+        let message = match read.map(String::from_utf8) {
+            Ok(Ok(text)) => Ok(text),
+            Ok(Err(_)) => Err(format!("`{}` is not UTF-8", path.display())),
+            Err(error) => Err(error.to_string()),
+        };
+        let text = match message {
             Ok(text) => text,
-            Err(error) => {
+            Err(message) => {
                 let base = if self.base_dir.as_os_str().is_empty() {
                     "the current directory".to_owned()
                 } else {
@@ -196,7 +197,7 @@ impl Reader<'_> {
                 };
                 self.error(
                     codes::UNREADABLE_FILE.name,
-                    error,
+                    message,
                     span(file),
                     format!("the path is relative to the spec's directory, {base}"),
                 );

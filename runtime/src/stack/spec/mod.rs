@@ -38,6 +38,7 @@
 
 mod build;
 mod check;
+mod checked;
 mod cross_account;
 mod documents;
 mod error;
@@ -90,7 +91,8 @@ pub fn from_toml_at(text: &str, base_dir: &Path) -> Result<Stack, SpecError> {
     if !reader.errors.is_empty() {
         return Err(SpecError::new(text, reader.errors, reader.files));
     }
-    reader
-        .build(&raw, plan)
-        .map_err(|diagnostic| SpecError::new(text, vec![*diagnostic], Vec::new()))
+    let checked = reader
+        .checked(&raw, plan)
+        .map_err(|diagnostic| SpecError::new(text, vec![*diagnostic], Vec::new()))?;
+    Ok(build::build(checked))
 }
