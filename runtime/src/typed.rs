@@ -11,6 +11,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::lint::{self, Options, PolicyKind};
+// The names of AWS (`BucketName`, `RoleName`, ...) live in `names`, the model's leaf vocabulary that the stack,
+// the linter and this module all use; this re-export gives derived policies' fields the one checked type they
+// are most often declared with.
 pub use crate::names::BucketName;
 use crate::names::NameError;
 use crate::policy::{ParseError, PolicyDocument};

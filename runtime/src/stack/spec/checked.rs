@@ -11,12 +11,12 @@ use super::raw::{RawGroup, RawInline, RawRole, RawSpec, RawUser, Text, span};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::names::{
-    GroupName, IamPath, InlinePolicyName, NameError, PolicyDescription, PolicyName, PolicyPath,
-    RoleDescription, RoleName, TagKey, TagValue, UserName,
+    BucketName, GroupName, IamPath, InlinePolicyName, NameError, PolicyDescription, PolicyName,
+    PolicyPath, RoleDescription, RoleName, TagKey, TagValue, UserName,
 };
 use crate::policy::{AccountId, PolicyDocument};
 use crate::source::Span;
-use crate::stack::{AccountRef, BucketName, GroupRef, PolicyRef, Stack, Unmanaged};
+use crate::stack::{AccountRef, GroupRef, PolicyRef, Stack, Unmanaged};
 
 /// A spec every check accepted.
 pub(super) struct CheckedSpec {
