@@ -62,7 +62,7 @@ pub enum StackError {
         /// The name already there.
         existing: String,
         /// The account's id.
-        account: String,
+        account: AccountId,
     },
     /// A bucket name already in the stack: bucket names are unique across all of AWS.
     #[error("bucket `{0}` is already in the stack; bucket names are unique across all of AWS")]
@@ -90,12 +90,14 @@ pub enum StackError {
     #[error("{0}; {STACK_NAME_RULE}")]
     StackName(#[source] StackNameError),
     /// A kind of setting a deploy cannot leave unmanaged on this principal (see [`Unmanaged`]).
-    #[error("{principal} cannot leave `{what}` unmanaged: {why}")]
+    #[error("{kind} {name} cannot leave `{what}` unmanaged: {why}")]
     Unmanaged {
-        /// `role X`, `user Y` or `group Z`.
-        principal: String,
-        /// The setting's name in a spec (`tags`).
-        what: &'static str,
+        /// `user` or `group`.
+        kind: &'static str,
+        /// The principal's name.
+        name: String,
+        /// The setting.
+        what: Unmanaged,
         /// Why not.
         why: &'static str,
     },
@@ -399,7 +401,7 @@ impl Stack {
                 kind,
                 name: name.to_owned(),
                 existing: existing.to_owned(),
-                account: self.account(account).id.to_string(),
+                account: self.account(account).id.clone(),
             }),
             None => Ok(()),
         }
@@ -714,8 +716,9 @@ impl Stack {
             }
             PrincipalRef::User(user) if what == Unmanaged::Tags => {
                 return Err(StackError::Unmanaged {
-                    principal: format!("user {}", self.users[user.0].name),
-                    what: what.as_str(),
+                    kind: "user",
+                    name: self.users[user.0].name.clone(),
+                    what,
                     why: USER_TAGS_UNMANAGED,
                 });
             }
@@ -724,8 +727,9 @@ impl Stack {
             }
             PrincipalRef::Group(group) => {
                 return Err(StackError::Unmanaged {
-                    principal: format!("group {}", self.groups[group.0].name),
-                    what: what.as_str(),
+                    kind: "group",
+                    name: self.groups[group.0].name.clone(),
+                    what,
                     why: "the setting is for roles and users",
                 });
             }
@@ -1164,7 +1168,7 @@ impl ByAccount {
 mod tests {
     use std::error::Error;
 
-    use super::{Stack, StackError, StackNameError, check_stack_name};
+    use super::{Stack, StackError, StackNameError, Unmanaged, check_stack_name};
     use crate::policy::AccountId;
 
     // The errors hold what was wrong (the name's own error, the bucket's name), not a message made of it; the
@@ -1194,5 +1198,23 @@ mod tests {
             duplicate.to_string(),
             "bucket `com.example.b` is already in the stack; bucket names are unique across all of AWS"
         );
+
+        let user = stack.add_user(account, "Troy").unwrap();
+        let refused = stack.leave_unmanaged(user, Unmanaged::Tags).unwrap_err();
+        assert!(matches!(
+            &refused,
+            StackError::Unmanaged { kind: "user", name, what: Unmanaged::Tags, .. } if name == "Troy"
+        ));
+        assert!(
+            refused
+                .to_string()
+                .starts_with("user Troy cannot leave `tags` unmanaged: "),
+            "{refused}"
+        );
+        stack.add_user(account, "Ann").unwrap();
+        let Err(StackError::Duplicate { account: id, .. }) = stack.add_user(account, "ann") else {
+            panic!("a duplicate")
+        };
+        assert_eq!(id.as_str(), "123456789012");
     }
 }
