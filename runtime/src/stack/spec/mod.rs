@@ -2,7 +2,7 @@
 //!
 //! Accounts are declared once, by name and id; policies by name, account and JSON document; everything else
 //! refers to them by name. The cross-account pattern has a table of its own that maps onto
-//! [`CrossAccount`]. `docs/spec.md` documents every key.
+//! [`CrossAccount`](super::cross_account::CrossAccount). `docs/spec.md` documents every key.
 //!
 //! ```
 //! use iamgen_runtime::stack::spec;
