@@ -7,7 +7,7 @@
 //! the checks: it is reported here, at the value, rather than by a panic.
 
 use super::check::{DeclaredPolicy, Plan, Reader};
-use super::raw::{RawGroup, RawInline, RawRole, RawSpec, RawUser, Text, span};
+use super::raw::{RawGroup, RawInline, RawPolicy, RawRole, RawSpec, RawUser, Text, span};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::names::{
@@ -246,7 +246,7 @@ impl Reader<'_> {
     fn check_policy(
         &self,
         name: &Text,
-        raw: &super::raw::RawPolicy,
+        raw: &RawPolicy,
         declared: Option<DeclaredPolicy>,
         checked: &CheckedSpec,
     ) -> Result<CheckedPolicy, Box<Diagnostic>> {
