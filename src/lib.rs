@@ -119,7 +119,9 @@ pub mod deploy {
 #[cfg(feature = "generate")]
 #[cfg_attr(docsrs, doc(cfg(feature = "generate")))]
 pub use iamgen_runtime::render;
-pub use iamgen_runtime::typed::{BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy};
+pub use iamgen_runtime::typed::{
+    BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy, ValueError,
+};
 pub use iamgen_runtime::{
     AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog,
     diagnostic, escape, eval, glob, json, lint, names, policy, source, stack, wildcard,

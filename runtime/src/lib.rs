@@ -11,7 +11,9 @@
 //! - [`json`]: a strict JSON reader that keeps the byte span of every node and rejects what IAM rejects.
 //! - [`policy`]: the typed, lossless IAM policy model ([`PolicyDocument`]) and its canonical printer.
 //! - [`catalog`]: the IAM service-authorization catalogue (services, actions, resource types, condition keys).
-//! - [`lint`]: kind-aware checks under IAM Access Analyzer's codes and severities ([`lint::codes`]).
+//! - [`codes`]: the registry of every finding code (also `lint::codes`), a leaf the readers and the stack name
+//!   codes from without depending on the linter.
+//! - [`lint`]: kind-aware checks under IAM Access Analyzer's codes and severities.
 //! - [`eval`]: AWS's policy evaluation logic, for one request and for a stack's cross-account chain.
 //! - [`stack`]: the deployable model (accounts, principals, policies, buckets) with typed references, and
 //!   (feature `spec`) its `iamgen.toml` reader.
@@ -20,6 +22,7 @@
 //! - `deploy` (feature `aws`): plan, apply, import and verify a stack through the AWS SDK.
 
 pub mod catalog;
+pub mod codes;
 #[cfg(feature = "aws")]
 pub mod deploy;
 pub mod diagnostic;

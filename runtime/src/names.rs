@@ -22,7 +22,7 @@
 //! assert!(PolicyPath::new("/${aws:username}/").is_err());
 //! ```
 
-use crate::lint::codes;
+use crate::codes;
 use std::borrow::Borrow;
 use std::fmt;
 

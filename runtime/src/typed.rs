@@ -6,10 +6,16 @@
 //! struct's fields when [`Policy::document`] is called; the values are checked then, and a bad one is an
 //! error, never a panic.
 
+use std::error::Error;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::lint::{self, Options, PolicyKind};
+// The names of AWS (`BucketName`, `RoleName`, ...) live in `names`, the model's leaf vocabulary that the stack,
+// the linter and this module all use; this re-export gives derived policies' fields the one checked type they
+// are most often declared with.
 pub use crate::names::BucketName;
+use crate::names::NameError;
 use crate::policy::{ParseError, PolicyDocument};
 use crate::{Diagnostic, Severity};
 
@@ -67,7 +73,8 @@ pub enum BuildError {
         /// The field.
         field: &'static str,
         /// What is wrong with the value.
-        reason: String,
+        #[source]
+        reason: ValueError,
     },
     /// With the values filled in, the policy is not valid: the linter's errors.
     #[error("`{name}` is not a valid policy with these values: {}", .findings.iter().map(|f| format!("{} at {} ({})", f.message, f.pointer.as_deref().unwrap_or(""), f.code)).collect::<Vec<_>>().join("; "))]
@@ -87,6 +94,47 @@ pub enum BuildError {
         error: ParseError,
     },
 }
+
+/// Why a value cannot fill a `{placeholder}` of a derived policy: what [`PolicyValue::policy_text`] refuses,
+/// and what [`BuildError::InvalidValue`] holds.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueError {
+    /// A character that would break the policy's JSON text or its placeholders: a quote, a backslash, a brace or
+    /// a control character.
+    #[error("it contains {0:?}, which cannot stand inside a policy value")]
+    Character(char),
+    /// A name AWS would refuse, as the value's type checked it (a [`BucketName`], say).
+    #[error(transparent)]
+    Name(#[from] NameError),
+    /// The reason of a value type outside iamgen, kept as its own error (see [`ValueError::custom`]).
+    #[error(transparent)]
+    Custom(Arc<dyn Error + Send + Sync + 'static>),
+}
+
+impl ValueError {
+    /// Wraps the error of a [`PolicyValue`] type of yours, keeping it as the source.
+    pub fn custom(error: impl Into<Box<dyn Error + Send + Sync + 'static>>) -> Self {
+        ValueError::Custom(Arc::from(error.into()))
+    }
+}
+
+// `Custom` holds a foreign error that need not be comparable: two are equal when they are the same error or say
+// the same thing, so that `BuildError` stays `PartialEq` for tests.
+impl PartialEq for ValueError {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (ValueError::Character(a), ValueError::Character(b)) => a == b,
+            (ValueError::Name(a), ValueError::Name(b)) => a == b,
+            (ValueError::Custom(a), ValueError::Custom(b)) => {
+                Arc::ptr_eq(a, b) || a.to_string() == b.to_string()
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Eq for ValueError {}
 
 /// A policy declared with `#[derive(Policy)]`: a JSON template checked at compile time, filled from the struct's
 /// fields.
@@ -137,29 +185,29 @@ pub trait Role {
 /// check its values (`BucketName`, say) before they reach a policy.
 pub trait PolicyValue {
     /// The text to put in the policy, or why this value cannot stand in one.
-    fn policy_text(&self) -> Result<String, String>;
+    fn policy_text(&self) -> Result<String, ValueError>;
 }
 
 impl PolicyValue for str {
-    fn policy_text(&self) -> Result<String, String> {
+    fn policy_text(&self) -> Result<String, ValueError> {
         Ok(self.to_owned())
     }
 }
 
 impl PolicyValue for String {
-    fn policy_text(&self) -> Result<String, String> {
+    fn policy_text(&self) -> Result<String, ValueError> {
         Ok(self.clone())
     }
 }
 
 impl<T: PolicyValue + ?Sized> PolicyValue for &T {
-    fn policy_text(&self) -> Result<String, String> {
+    fn policy_text(&self) -> Result<String, ValueError> {
         (**self).policy_text()
     }
 }
 
 impl PolicyValue for crate::AccountId {
-    fn policy_text(&self) -> Result<String, String> {
+    fn policy_text(&self) -> Result<String, ValueError> {
         Ok(self.as_str().to_owned())
     }
 }
@@ -167,7 +215,7 @@ impl PolicyValue for crate::AccountId {
 macro_rules! display_values {
     ($($ty:ty),*) => {$(
         impl PolicyValue for $ty {
-            fn policy_text(&self) -> Result<String, String> {
+            fn policy_text(&self) -> Result<String, ValueError> {
                 Ok(self.to_string())
             }
         }
@@ -183,7 +231,7 @@ pub fn __render(
     name: &'static str,
     kind: PolicyKind,
     template: &'static str,
-    values: &[(&'static str, Result<String, String>)],
+    values: &[(&'static str, Result<String, ValueError>)],
 ) -> Result<PolicyDocument, BuildError> {
     let mut text = template.to_owned();
     for (field, value) in values {
@@ -199,7 +247,7 @@ pub fn __render(
             return Err(BuildError::InvalidValue {
                 name,
                 field,
-                reason: format!("it contains {bad:?}, which cannot stand inside a policy value"),
+                reason: ValueError::Character(bad),
             });
         }
         text = text.replace(&format!("{{{field}}}"), value);
@@ -218,12 +266,12 @@ pub fn __render(
 }
 
 /// Checks a bucket name against S3's rules; see [`BucketName`] for them.
-pub fn check_bucket_name(name: &str) -> Result<(), String> {
-    BucketName::check(name).map_err(|error| error.to_string())
+pub fn check_bucket_name(name: &str) -> Result<(), NameError> {
+    BucketName::check(name)
 }
 
 impl PolicyValue for BucketName {
-    fn policy_text(&self) -> Result<String, String> {
+    fn policy_text(&self) -> Result<String, ValueError> {
         Ok(self.as_str().to_owned())
     }
 }
@@ -235,7 +283,9 @@ mod tests {
     #[test]
     fn bucket_names_are_checked_where_they_are_used() {
         assert!(check_bucket_name("com.stuzio.projectx").is_ok());
-        let error = check_bucket_name("amzn-s3-demo-bucket").unwrap_err();
+        let error = check_bucket_name("amzn-s3-demo-bucket")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("starts with `amzn-s3-demo-`"), "{error}");
     }
 
@@ -275,10 +325,15 @@ mod tests {
                 "bucket",
                 BucketName::new("Bad_Name")
                     .map(BucketName::into_string)
-                    .map_err(|error| error.to_string()),
+                    .map_err(ValueError::from),
             )],
         );
-        assert!(matches!(bad, Err(BuildError::InvalidValue { .. })));
+        let Err(BuildError::InvalidValue { reason, .. }) = &bad else {
+            panic!("{bad:?}")
+        };
+        // The name's own error is kept as the source, not flattened to its text.
+        assert!(matches!(reason, ValueError::Name(_)));
+        assert!(Error::source(&bad.unwrap_err()).is_some());
         let account_template = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iam:GetRole\",\"Resource\":\"arn:aws:iam::{account}:role/R\"}}";
         let short = __render(
             "P",

@@ -40,6 +40,7 @@
 //! The level is one letter (`L`ist, `R`ead, `W`rite, `P`ermissions management, `T`agging) and the resource
 //! types of an action are `;`-separated `name[*][=key,...]` entries, `*` marking a required one.
 
+mod access_level;
 mod action;
 mod condition;
 mod global;
@@ -49,7 +50,8 @@ mod service;
 use std::fmt;
 use std::sync::LazyLock;
 
-pub use action::{AccessLevel, ActionInfo, ActionResourceType};
+pub use access_level::AccessLevel;
+pub use action::{ActionInfo, ActionResourceType};
 pub use condition::{ConditionKeyInfo, ConditionKeyType};
 pub use global::{
     GlobalConditionKey, KeyFamily, global_condition_key, global_condition_keys,

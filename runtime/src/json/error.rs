@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::MAX_DEPTH;
-use crate::lint::codes;
+use crate::codes;
 use crate::source::Span;
 
 /// Why a source is not an acceptable policy text, and where.

@@ -19,9 +19,11 @@
 //! assert_eq!(finding.suggestion.as_deref(), Some("s3:GetObject"));
 //! ```
 
+#[doc(no_inline)]
+pub use crate::codes;
+
 mod actions;
 mod arn_overlap;
-pub mod codes;
 mod conditions;
 mod context;
 mod keys;

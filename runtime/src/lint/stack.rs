@@ -8,7 +8,7 @@ use super::codes;
 use super::context::{At, Context, child, item_pointer};
 use super::{IdentityPolicyUse, Options, PolicyKind, Report};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::eval::{self, variables};
+use crate::eval::{self, Caller, Conditions, Decision, variables};
 use crate::glob;
 use crate::policy::{
     AccountId, ActionElement, Arn, Effect, PolicyDocument, Principal, PrincipalElement,
@@ -19,6 +19,8 @@ use crate::stack::{PrincipalRef, RoleRef, Stack};
 /// Managed policies a principal may have attached: the default quota, and the most it can be raised to.
 const ATTACHED_DEFAULT: usize = 10;
 const ATTACHED_MAX: usize = 20;
+
+const ASSUME_ROLE: &str = "sts:AssumeRole";
 
 /// A finding about one policy of a stack.
 #[derive(Debug, Clone)]
@@ -134,7 +136,7 @@ fn references(
         };
         let base = child(&located.pointer, "Resource");
         let assumes = match &statement.action {
-            ActionElement::Action(actions) => actions.iter().any(|a| a.matches("sts:AssumeRole")),
+            ActionElement::Action(actions) => actions.iter().any(|a| a.matches(ASSUME_ROLE)),
             ActionElement::NotAction(_) => false,
         };
         for (index, resource) in resources.iter().enumerate() {
@@ -288,37 +290,33 @@ fn check_role(
     }
 }
 
-/// Whether an `Allow` statement of the role's trust names the account (as its id or root) or the principal.
+/// Whether the role's trust, asked on its own as IAM evaluates it, lets the principal `principal_arn` of
+/// `account` assume the role (`None`: a group with no member, asked as the account itself). A conditional
+/// `Allow` counts, as the request may meet its condition; a `Deny` that applies whatever the request brings wins.
 fn trust_admits(
     stack: &Stack,
     role: RoleRef,
     account: &AccountId,
     principal_arn: Option<&str>,
 ) -> bool {
-    stack.role(role).trust.statements().any(|statement| {
-        statement.effect == Effect::Allow
-            && statement.action.actions().iter().any(|a| a.matches("sts:AssumeRole"))
-            && matches!(&statement.principal, Some(PrincipalElement::Principal(principal)) if admits(principal, account, principal_arn))
-    })
-}
-
-fn admits(principal: &Principal, account: &AccountId, principal_arn: Option<&str>) -> bool {
-    match principal {
-        Principal::Any => true,
-        Principal::Map(_) => principal.entries().any(|(kind, value)| {
-            kind == PrincipalKind::Aws
-                && (value == "*"
-                    || value == account.as_str()
-                    || value == account.root_arn("aws")
-                    || principal_arn.is_some_and(|arn| arn == value))
-        }),
-    }
+    let declared = stack.role(role);
+    let caller = Caller::new(&principal_arn.map_or_else(|| account.root_arn("aws"), str::to_owned));
+    eval::policies_decide(
+        [&declared.trust],
+        &caller,
+        ASSUME_ROLE,
+        &stack.role_arn(role),
+        stack.account(declared.account).id.as_str(),
+        true,
+        Conditions::Unknown,
+    ) == Decision::Allowed
 }
 
 /// Accounts of the stack that a role trusts, but in which no principal is allowed to assume it.
 fn dead_trusts(stack: &Stack, role: RoleRef) -> Vec<Diagnostic> {
     let declared = stack.role(role);
     let role_arn = stack.role_arn(role);
+    let role_account = stack.account(declared.account).id.as_str();
     let mut cx = Context::new(&declared.trust, PolicyKind::Trust, None);
     for located in cx.statements().iter() {
         let statement = located.statement;
@@ -352,12 +350,7 @@ fn dead_trusts(stack: &Stack, role: RoleRef) -> Vec<Diagnostic> {
                     .principals()
                     .into_iter()
                     .filter(|p| stack.principal_account(*p) == account)
-                    .any(|principal| {
-                        stack
-                            .identity_policies(principal)
-                            .iter()
-                            .any(|(_, document)| allows_assume(document, &role_arn))
-                    });
+                    .any(|principal| allows_assume(stack, principal, &role_arn, role_account));
                 if !can_assume {
                     let pointer = item_pointer(
                         &child(&child(&located.pointer, "Principal"), kind.as_str()),
@@ -386,28 +379,38 @@ fn dead_trusts(stack: &Stack, role: RoleRef) -> Vec<Diagnostic> {
     cx.into_findings()
 }
 
-fn allows_assume(document: &PolicyDocument, role_arn: &str) -> bool {
-    document.statements().any(|statement| {
-        statement.effect == Effect::Allow
-            && match &statement.action {
-                ActionElement::Action(actions) => {
-                    actions.iter().any(|a| a.matches("sts:AssumeRole"))
-                }
-                ActionElement::NotAction(actions) => {
-                    !actions.iter().any(|a| a.matches("sts:AssumeRole"))
-                }
-            }
-            && match &statement.resource {
-                // As IAM matches them: wildcards, and the escapes `${*}`, `${?}`, `${$}` as literal characters.
-                Some(ResourceElement::Resource(resources)) => resources
-                    .iter()
-                    .any(|r| variables::matches(r.as_str(), role_arn, &eval::Context::new())),
-                Some(ResourceElement::NotResource(resources)) => !resources
-                    .iter()
-                    .any(|r| variables::matches(r.as_str(), role_arn, &eval::Context::new())),
-                None => false,
-            }
-    })
+/// Whether the identity-based policies of `principal`, asked on their own as IAM evaluates them, let it call
+/// `sts:AssumeRole` on `role_arn`; as for the trust, a conditional `Allow` counts and an applying `Deny` wins.
+fn allows_assume(
+    stack: &Stack,
+    principal: PrincipalRef,
+    role_arn: &str,
+    role_account: &str,
+) -> bool {
+    let arn = match principal {
+        PrincipalRef::User(user) => stack.user_arn(user),
+        PrincipalRef::Role(role) => stack.role_arn(role),
+        // A group is no caller: its policies are asked as a member's would be, from the group's account.
+        PrincipalRef::Group(group) => {
+            let group = stack.group(group);
+            format!(
+                "arn:aws:iam::{}:group{}{}",
+                stack.account(group.account).id,
+                group.path,
+                group.name
+            )
+        }
+    };
+    let policies = stack.identity_policies(principal);
+    eval::policies_decide(
+        policies.iter().map(|(_, document)| *document),
+        &Caller::new(&arn),
+        ASSUME_ROLE,
+        role_arn,
+        role_account,
+        false,
+        Conditions::Unknown,
+    ) == Decision::Allowed
 }
 
 /// Every name, path, description and tag of the stack that AWS would refuse, as error findings by item.
@@ -530,4 +533,77 @@ fn quotas(stack: &Stack, principal: PrincipalRef) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Options, lint_stack};
+    use crate::policy::PolicyDocument;
+    use crate::stack::Stack;
+
+    const ACME: &str = "183438944504";
+
+    fn codes(stack: &Stack) -> Vec<&'static str> {
+        lint_stack(stack, &Options::default())
+            .into_iter()
+            .map(|found| found.finding.code)
+            .collect()
+    }
+
+    fn set_trust(stack: &mut Stack, json: &str) {
+        let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
+        stack.role_mut(role).trust = PolicyDocument::from_json(json).unwrap();
+    }
+
+    // The copy this replaced read only `Allow` statements: a trust that also denies the assume was taken as
+    // admitting Troy, while IAM refuses him.
+    #[test]
+    fn a_deny_in_the_trust_wins_over_its_allow() {
+        let mut stack = Stack::reference_scenario();
+        set_trust(
+            &mut stack,
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+                    {{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACME}:root"}}, "Action": "sts:AssumeRole"}},
+                    {{"Effect": "Deny", "Principal": {{"AWS": "*"}}, "Action": "sts:AssumeRole"}}]}}"#
+            ),
+        );
+        assert!(codes(&stack).contains(&"TRUST_DOES_NOT_ADMIT"));
+    }
+
+    // The copy required `Action` to name `sts:AssumeRole`; a `NotAction` that leaves it out allows it in IAM.
+    #[test]
+    fn a_not_action_allow_in_the_trust_admits() {
+        let mut stack = Stack::reference_scenario();
+        set_trust(
+            &mut stack,
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": [
+                    {{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACME}:root"}}, "NotAction": "s3:*"}}]}}"#
+            ),
+        );
+        assert!(!codes(&stack).contains(&"TRUST_DOES_NOT_ADMIT"));
+    }
+
+    // The copy read only `Allow` statements of the holder's policies: a `Deny` of `sts:*` beside the `Allow`
+    // left the trust counted as used, while nobody in Acme can assume the role.
+    #[test]
+    fn a_deny_in_the_holders_policy_makes_the_trust_dead() {
+        let mut stack = Stack::reference_scenario();
+        let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
+        let policy = stack.policy_by_name("AcmeClientAssumeRolePolicy").unwrap();
+        stack.policy_mut(policy).document = PolicyDocument::from_json(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [
+                {{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "{}"}},
+                {{"Effect": "Deny", "Action": "sts:*", "Resource": "*"}}]}}"#,
+            stack.role_arn(role)
+        ))
+        .unwrap();
+        assert!(
+            codes(&Stack::reference_scenario())
+                .iter()
+                .all(|code| *code != "DEAD_TRUST")
+        );
+        assert!(codes(&stack).contains(&"DEAD_TRUST"));
+    }
 }

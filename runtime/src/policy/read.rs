@@ -1,6 +1,6 @@
 //! From a JSON tree to the typed model, reporting every problem in one pass.
 
-use crate::lint::codes;
+use crate::codes;
 use std::fmt;
 
 use super::{

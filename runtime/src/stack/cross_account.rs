@@ -109,7 +109,7 @@ pub enum PatternError {
     #[error(
         "account {0} is both the trusting and a trusted account; within one account, use a role without this pattern"
     )]
-    SameAccount(String),
+    SameAccount(AccountId),
     /// A session duration outside IAM's range.
     #[error("max_session_duration {0} is outside 3600 to 43200 seconds")]
     SessionDuration(u32),
@@ -117,7 +117,7 @@ pub enum PatternError {
     #[error(
         "narrowing the trust to named principals needs users or a group in account {0}, not the whole account"
     )]
-    NothingToNarrowTo(String),
+    NothingToNarrowTo(AccountId),
     /// A name, path, description, tag or external id AWS would refuse, or a name IAM would take for another.
     #[error(transparent)]
     Stack(#[from] StackError),
@@ -183,9 +183,7 @@ impl CrossAccount {
                 Assumers::Users(users) => users,
                 Assumers::Group { members, .. } => members,
                 Assumers::WholeAccount => {
-                    return Err(PatternError::NothingToNarrowTo(
-                        trusted.account.id.to_string(),
-                    ));
+                    return Err(PatternError::NothingToNarrowTo(trusted.account.id.clone()));
                 }
             };
             arns.extend(
@@ -336,7 +334,7 @@ impl CrossAccount {
             .iter()
             .find(|trusted| trusted.account.id == self.trusting.id)
         {
-            return Err(PatternError::SameAccount(same.account.id.to_string()));
+            return Err(PatternError::SameAccount(same.account.id.clone()));
         }
         if let Some(seconds) = self.role.max_session_duration
             && !(3_600..=43_200).contains(&seconds)

@@ -62,11 +62,11 @@ pub enum StackError {
         /// The name already there.
         existing: String,
         /// The account's id.
-        account: String,
+        account: AccountId,
     },
     /// A bucket name already in the stack: bucket names are unique across all of AWS.
     #[error("bucket `{0}` is already in the stack; bucket names are unique across all of AWS")]
-    DuplicateBucket(String),
+    DuplicateBucket(BucketName),
     /// A tag key the role has already, ignoring case as IAM does.
     #[error(
         "role `{role}` already has the tag key `{existing}`, which IAM takes for `{key}`: tag keys of roles \
@@ -80,7 +80,7 @@ pub enum StackError {
         /// The key already there.
         existing: String,
     },
-    /// More tags than IAM allows on a role.
+    /// More tags than IAM allows on a role: the role's name (the count is IAM's most, [`MAX_TAGS`]).
     #[error("role `{0}` has {MAX_TAGS} tags already, IAM's most")]
     TooManyTags(String),
     /// A session duration outside IAM's range.
@@ -88,17 +88,31 @@ pub enum StackError {
     SessionDuration(u32),
     /// A stack name that cannot be the value of the owner tag.
     #[error("{0}; {STACK_NAME_RULE}")]
-    StackName(String),
+    StackName(#[source] StackNameError),
     /// A kind of setting a deploy cannot leave unmanaged on this principal (see [`Unmanaged`]).
-    #[error("{principal} cannot leave `{what}` unmanaged: {why}")]
+    #[error("{kind} {name} cannot leave `{what}` unmanaged: {why}")]
     Unmanaged {
-        /// `role X`, `user Y` or `group Z`.
-        principal: String,
-        /// The setting's name in a spec (`tags`).
-        what: &'static str,
+        /// `user` or `group`.
+        kind: &'static str,
+        /// The principal's name.
+        name: String,
+        /// The setting.
+        what: Unmanaged,
         /// Why not.
         why: &'static str,
     },
+}
+
+/// What is wrong with a stack name; [`StackError::StackName`] adds the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StackNameError {
+    /// The name is empty.
+    #[error("the stack name is empty")]
+    Empty,
+    /// The name is not a valid tag value (the owner tag's), said of the stack name.
+    #[error("{}", .0.message().replacen("the tag value", "the stack name", 1))]
+    NotATagValue(#[source] NameError),
 }
 
 /// The rule of a stack name, for messages.
@@ -108,16 +122,11 @@ pub const STACK_NAME_RULE: &str = "a stack name is the value of the `iamgen:stac
 /// Checks a stack name (see [`Stack::set_name`]): what is wrong with it, in rustc's style, otherwise.
 pub fn check_stack_name(name: &str) -> Result<(), StackError> {
     if name.is_empty() {
-        return Err(StackError::StackName("the stack name is empty".to_owned()));
+        return Err(StackError::StackName(StackNameError::Empty));
     }
     // The name is a tag value: the tag value's rule, named as what it is here.
-    TagValue::check(name).map_err(|error| {
-        StackError::StackName(
-            error
-                .message()
-                .replacen("the tag value", "the stack name", 1),
-        )
-    })
+    TagValue::check(name)
+        .map_err(|error| StackError::StackName(StackNameError::NotATagValue(error)))
 }
 
 /// What a deploy leaves alone on a role or user the stack owns, in the spirit of Terraform's
@@ -173,6 +182,11 @@ impl std::fmt::Display for Unmanaged {
 macro_rules! handles {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
+        ///
+        /// Only the stack hands out handles, and it never removes an item, so a handle always names an item of the
+        /// stack that made it (and of its clones). The accessors ([`Stack::role`], ...) index with it and panic on
+        /// a handle of another, smaller stack: taking a handle across stacks is a programming error, and making
+        /// them return `Option` would make every caller unwrap a `None` that cannot happen.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(usize);
 
@@ -387,7 +401,7 @@ impl Stack {
                 kind,
                 name: name.to_owned(),
                 existing: existing.to_owned(),
-                account: self.account(account).id.to_string(),
+                account: self.account(account).id.clone(),
             }),
             None => Ok(()),
         }
@@ -407,7 +421,7 @@ impl Stack {
             self.users.iter().map(|u| (u.account, u.name.as_str())),
             &name,
         )?;
-        self.users.push(User {
+        Ok(self.push_user(User {
             account,
             name,
             path: "/".to_owned(),
@@ -416,8 +430,7 @@ impl Stack {
             inline: Vec::new(),
             existing: false,
             unmanaged: BTreeSet::new(),
-        });
-        Ok(UserRef(self.users.len() - 1))
+        }))
     }
 
     /// Adds a user that exists already in the account (see [`User::existing`]): the stack refers to it and
@@ -445,14 +458,13 @@ impl Stack {
             self.groups.iter().map(|g| (g.account, g.name.as_str())),
             &name,
         )?;
-        self.groups.push(Group {
+        Ok(self.push_group(Group {
             account,
             name,
             path: "/".to_owned(),
             policies: Vec::new(),
             inline: Vec::new(),
-        });
-        Ok(GroupRef(self.groups.len() - 1))
+        }))
     }
 
     /// Adds a role with its trust policy to an account.
@@ -469,7 +481,7 @@ impl Stack {
             self.roles.iter().map(|r| (r.account, r.name.as_str())),
             &name,
         )?;
-        self.roles.push(Role {
+        Ok(self.push_role(Role {
             account,
             name,
             path: "/".to_owned(),
@@ -481,8 +493,7 @@ impl Stack {
             permissions_boundary: None,
             tags: Vec::new(),
             unmanaged: BTreeSet::new(),
-        });
-        Ok(RoleRef(self.roles.len() - 1))
+        }))
     }
 
     /// Adds a customer managed policy to an account.
@@ -499,14 +510,13 @@ impl Stack {
             self.policies.iter().map(|p| (p.account, p.name.as_str())),
             &name,
         )?;
-        self.policies.push(ManagedPolicy {
+        Ok(self.push_policy(ManagedPolicy {
             account,
             name,
             path: "/".to_owned(),
             description: None,
             document,
-        });
-        Ok(PolicyRef(self.policies.len() - 1))
+        }))
     }
 
     /// Adds an S3 bucket to an account. The name must follow S3's rules and be new to the stack.
@@ -515,12 +525,46 @@ impl Stack {
         account: AccountRef,
         name: impl Into<String>,
     ) -> Result<BucketRef, StackError> {
-        let name = BucketName::new(name)?.into_string();
-        if self.buckets.iter().any(|bucket| bucket.name == name) {
+        let name = BucketName::new(name)?;
+        if self
+            .buckets
+            .iter()
+            .any(|bucket| bucket.name == name.as_str())
+        {
             return Err(StackError::DuplicateBucket(name));
         }
-        self.buckets.push(Bucket { account, name });
-        Ok(BucketRef(self.buckets.len() - 1))
+        Ok(self.push_bucket(Bucket {
+            account,
+            name: name.into_string(),
+        }))
+    }
+
+    // The `push_*` methods add an item whose every value was checked already, as the `add_*` methods check
+    // them (the spec's build, from a checked spec): they check nothing, so they cannot fail.
+
+    fn push_user(&mut self, user: User) -> UserRef {
+        self.users.push(user);
+        UserRef(self.users.len() - 1)
+    }
+
+    fn push_group(&mut self, group: Group) -> GroupRef {
+        self.groups.push(group);
+        GroupRef(self.groups.len() - 1)
+    }
+
+    fn push_role(&mut self, role: Role) -> RoleRef {
+        self.roles.push(role);
+        RoleRef(self.roles.len() - 1)
+    }
+
+    fn push_policy(&mut self, policy: ManagedPolicy) -> PolicyRef {
+        self.policies.push(policy);
+        PolicyRef(self.policies.len() - 1)
+    }
+
+    fn push_bucket(&mut self, bucket: Bucket) -> BucketRef {
+        self.buckets.push(bucket);
+        BucketRef(self.buckets.len() - 1)
     }
 
     /// Sets the IAM path of a user, group or role (`/` until set).
@@ -672,8 +716,9 @@ impl Stack {
             }
             PrincipalRef::User(user) if what == Unmanaged::Tags => {
                 return Err(StackError::Unmanaged {
-                    principal: format!("user {}", self.users[user.0].name),
-                    what: what.as_str(),
+                    kind: "user",
+                    name: self.users[user.0].name.clone(),
+                    what,
                     why: USER_TAGS_UNMANAGED,
                 });
             }
@@ -682,8 +727,9 @@ impl Stack {
             }
             PrincipalRef::Group(group) => {
                 return Err(StackError::Unmanaged {
-                    principal: format!("group {}", self.groups[group.0].name),
-                    what: what.as_str(),
+                    kind: "group",
+                    name: self.groups[group.0].name.clone(),
+                    what,
                     why: "the setting is for roles and users",
                 });
             }
@@ -709,12 +755,20 @@ impl Stack {
     }
 
     /// An account.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn account(&self, account: AccountRef) -> &Account {
         &self.accounts[account.0]
     }
 
     /// A user.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn user(&self, user: UserRef) -> &User {
         &self.users[user.0]
@@ -722,17 +776,29 @@ impl Stack {
 
     /// A user, to change it. Values written here directly are not checked: prefer [`Stack::set_path`] and
     /// [`Stack::add_inline`], which check them as AWS does.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     pub fn user_mut(&mut self, user: UserRef) -> &mut User {
         &mut self.users[user.0]
     }
 
     /// A group.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn group(&self, group: GroupRef) -> &Group {
         &self.groups[group.0]
     }
 
     /// A role.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn role(&self, role: RoleRef) -> &Role {
         &self.roles[role.0]
@@ -740,11 +806,19 @@ impl Stack {
 
     /// A role, to change it. Values written here directly are not checked: prefer [`Stack::set_path`],
     /// [`Stack::set_role_description`], [`Stack::add_tag`] and the other setters, which check them as AWS does.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     pub fn role_mut(&mut self, role: RoleRef) -> &mut Role {
         &mut self.roles[role.0]
     }
 
     /// A managed policy.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn policy(&self, policy: PolicyRef) -> &ManagedPolicy {
         &self.policies[policy.0]
@@ -752,11 +826,19 @@ impl Stack {
 
     /// A managed policy, to change it. Values written here directly are not checked: prefer
     /// [`Stack::set_policy_path`] and [`Stack::set_policy_description`], which check them as AWS does.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     pub fn policy_mut(&mut self, policy: PolicyRef) -> &mut ManagedPolicy {
         &mut self.policies[policy.0]
     }
 
     /// A bucket.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
     #[must_use]
     pub fn bucket(&self, bucket: BucketRef) -> &Bucket {
         &self.buckets[bucket.0]
@@ -1079,5 +1161,60 @@ impl ByAccount {
         self.groups[account.0]
             .iter()
             .map(|&i| (GroupRef(i), &stack.groups[i]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::{Stack, StackError, StackNameError, Unmanaged, check_stack_name};
+    use crate::policy::AccountId;
+
+    // The errors hold what was wrong (the name's own error, the bucket's name), not a message made of it; the
+    // messages are the ones the variants held as text before.
+    #[test]
+    fn stack_errors_keep_their_values_and_sources() {
+        let empty = check_stack_name("").unwrap_err();
+        assert_eq!(empty, StackError::StackName(StackNameError::Empty));
+        assert!(empty.to_string().starts_with("the stack name is empty; "));
+
+        let bad = check_stack_name("a\u{1}b").unwrap_err();
+        let StackError::StackName(StackNameError::NotATagValue(_)) = &bad else {
+            panic!("{bad:?}")
+        };
+        assert!(bad.source().is_some_and(|source| source.source().is_some()));
+        assert!(bad.to_string().starts_with("the stack name "), "{bad}");
+
+        let mut stack = Stack::new();
+        let account = stack.add_account(AccountId::parse("123456789012").unwrap(), "A");
+        stack.add_bucket(account, "com.example.b").unwrap();
+        let duplicate = stack.add_bucket(account, "com.example.b").unwrap_err();
+        let StackError::DuplicateBucket(name) = &duplicate else {
+            panic!("{duplicate:?}")
+        };
+        assert_eq!(name.as_str(), "com.example.b");
+        assert_eq!(
+            duplicate.to_string(),
+            "bucket `com.example.b` is already in the stack; bucket names are unique across all of AWS"
+        );
+
+        let user = stack.add_user(account, "Troy").unwrap();
+        let refused = stack.leave_unmanaged(user, Unmanaged::Tags).unwrap_err();
+        assert!(matches!(
+            &refused,
+            StackError::Unmanaged { kind: "user", name, what: Unmanaged::Tags, .. } if name == "Troy"
+        ));
+        assert!(
+            refused
+                .to_string()
+                .starts_with("user Troy cannot leave `tags` unmanaged: "),
+            "{refused}"
+        );
+        stack.add_user(account, "Ann").unwrap();
+        let Err(StackError::Duplicate { account: id, .. }) = stack.add_user(account, "ann") else {
+            panic!("a duplicate")
+        };
+        assert_eq!(id.as_str(), "123456789012");
     }
 }

@@ -256,7 +256,7 @@ fn every_code_named_in_the_sources_is_in_the_registry() {
     assert!(seen > 200, "the scan recognised only {seen} codes");
     assert!(
         unknown.is_empty(),
-        "codes named in the sources but not in runtime/src/lint/codes.rs: add them to the registry, fix the \
+        "codes named in the sources but not in runtime/src/codes.rs: add them to the registry, fix the \
          spelling, or (for a string that is not a code) to `is_not_a_code`:\n{unknown}"
     );
 }
@@ -282,11 +282,11 @@ fn the_scanner_recognises_each_way_of_naming_a_code() {
 }
 
 const DOCS_PAGE: &str = "docs/lint-codes.md";
-const REGENERATE: &str = "UPDATE_LINT_CODES=1 cargo test -p iamgen-runtime --lib lint::codes";
+const REGENERATE: &str = "UPDATE_LINT_CODES=1 cargo test -p iamgen-runtime --lib codes::tests";
 
 fn docs_page() -> String {
     let mut page = format!(
-        "<!-- @generated from runtime/src/lint/codes.rs by `{REGENERATE}`. DO NOT EDIT. -->\n\n\
+        "<!-- @generated from runtime/src/codes.rs by `{REGENERATE}`. DO NOT EDIT. -->\n\n\
          # Lint codes\n\n\
          Every code a finding of `iamgen validate`, the macros or the stack checks can carry. A code that IAM Access \
          Analyzer's policy validation also reports has the same name there, and its check's title is given. The \
@@ -329,6 +329,6 @@ fn the_docs_page_lists_every_code() {
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         actual == expected,
-        "{DOCS_PAGE} is stale: the registry in runtime/src/lint/codes.rs changed. Regenerate it with\n    {REGENERATE}"
+        "{DOCS_PAGE} is stale: the registry in runtime/src/codes.rs changed. Regenerate it with\n    {REGENERATE}"
     );
 }
