@@ -176,8 +176,8 @@ macro_rules! display_values {
 
 display_values!(u8, u16, u32, u64, usize, i32, i64, bool);
 
-/// Fills a template's `{field}` placeholders ([`crate::placeholder`]) and checks the result with the linter. Used by the code
-/// `#[derive(Policy)]` generates.
+/// Fills a template's `{field}` placeholders ([`crate::placeholder`]) and checks the result with the linter.
+/// Used by the code `#[derive(Policy)]` generates.
 #[doc(hidden)]
 pub fn __render(
     name: &'static str,
