@@ -74,14 +74,15 @@ pub fn fill<'v>(text: &str, mut value: impl FnMut(&str) -> Option<&'v str>) -> S
     for (_, piece) in pieces(text) {
         match piece {
             Piece::Text(text) => out.push_str(text),
-            Piece::Placeholder(name) => match value(name) {
-                Some(value) => out.push_str(value),
-                None => {
+            Piece::Placeholder(name) => {
+                if let Some(value) = value(name) {
+                    out.push_str(value);
+                } else {
                     out.push('{');
                     out.push_str(name);
                     out.push('}');
                 }
-            },
+            }
             Piece::Stray(_) => out.push('{'),
         }
     }
