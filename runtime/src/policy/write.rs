@@ -2,14 +2,14 @@
 //!
 //! The printer writes straight into a `String` rather than through serde so that numbers keep their source
 //! digits and printing costs one pass with no intermediate values.
+//!
+//! The canonical order of the elements is written once, in [`document_elements`] and [`statement_elements`]:
+//! the printer, `Serialize` and the generator's ordered values (a [`Sink`] of `render::value`) all read it.
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use super::{
-    ActionElement, Condition, ConditionValue, OneOrMany, PolicyDocument, Principal,
-    PrincipalElement, ResourceElement, Statement,
-};
+use super::{Condition, ConditionValue, OneOrMany, PolicyDocument, Principal, Statement};
 
 pub(super) fn to_json(document: &PolicyDocument, pretty: bool) -> String {
     let mut writer = Writer {
@@ -51,53 +51,95 @@ pub(crate) trait Sink {
     fn number(&mut self, digits: &str);
 }
 
-/// Sends `document` to `sink` in canonical order: `Version`, `Id`, `Statement`; in a statement `Sid`,
-/// `Effect`, the principal, the actions, the resources, `Condition`.
-pub(crate) fn emit_document(document: &PolicyDocument, sink: &mut impl Sink) {
-    sink.begin_object();
-    if let Some(version) = document.version {
-        sink.key("Version");
-        sink.string(version.as_str());
-    }
-    if let Some(id) = &document.id {
-        sink.key("Id");
-        sink.string(id);
-    }
-    sink.key("Statement");
-    match &document.statement {
-        OneOrMany::One(statement) => emit_statement(statement, sink),
-        OneOrMany::Many(statements) => {
-            sink.begin_array();
-            for statement in statements {
-                emit_statement(statement, sink);
-            }
-            sink.end_array();
-        }
-    }
-    sink.end_object();
+/// A document's or a statement's element, as [`document_elements`] and [`statement_elements`] list them.
+enum Element<'a> {
+    Text(&'a str),
+    Statements(&'a OneOrMany<Statement>),
+    Principal(&'a Principal),
+    Actions(&'a OneOrMany<super::Action>),
+    Resources(&'a OneOrMany<super::Resource>),
+    Condition(&'a Condition),
 }
 
-fn emit_statement(statement: &Statement, sink: &mut impl Sink) {
+/// The canonical order of a document's elements: `Version`, `Id`, `Statement`. The printer, the generator's
+/// values (through [`emit_document`]) and `Serialize` all follow it from here.
+fn document_elements(
+    document: &PolicyDocument,
+) -> impl Iterator<Item = (&'static str, Element<'_>)> {
+    [
+        document
+            .version
+            .map(|version| ("Version", Element::Text(version.as_str()))),
+        document.id.as_deref().map(|id| ("Id", Element::Text(id))),
+        Some(("Statement", Element::Statements(&document.statement))),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// The canonical order of a statement's elements: `Sid`, `Effect`, the principal, the actions, the
+/// resources, `Condition`.
+fn statement_elements(statement: &Statement) -> impl Iterator<Item = (&'static str, Element<'_>)> {
+    [
+        statement
+            .sid
+            .as_deref()
+            .map(|sid| ("Sid", Element::Text(sid))),
+        Some(("Effect", Element::Text(statement.effect.as_str()))),
+        statement.principal.as_ref().map(|element| {
+            (
+                element.element_name(),
+                Element::Principal(element.principal()),
+            )
+        }),
+        Some((
+            statement.action.element_name(),
+            Element::Actions(statement.action.actions()),
+        )),
+        statement.resource.as_ref().map(|element| {
+            (
+                element.element_name(),
+                Element::Resources(element.resources()),
+            )
+        }),
+        statement
+            .condition
+            .as_ref()
+            .map(|condition| ("Condition", Element::Condition(condition))),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Sends `document` to `sink`, its elements in canonical order.
+pub(crate) fn emit_document(document: &PolicyDocument, sink: &mut impl Sink) {
+    emit_elements(document_elements(document), sink);
+}
+
+fn emit_elements<'a>(
+    elements: impl Iterator<Item = (&'static str, Element<'a>)>,
+    sink: &mut impl Sink,
+) {
     sink.begin_object();
-    if let Some(sid) = &statement.sid {
-        sink.key("Sid");
-        sink.string(sid);
-    }
-    sink.key("Effect");
-    sink.string(statement.effect.as_str());
-    if let Some(element) = &statement.principal {
-        sink.key(element.element_name());
-        emit_principal(element.principal(), sink);
-    }
-    sink.key(statement.action.element_name());
-    emit_strings(statement.action.actions(), sink);
-    if let Some(element) = &statement.resource {
-        sink.key(element.element_name());
-        emit_strings(element.resources(), sink);
-    }
-    if let Some(condition) = &statement.condition {
-        sink.key("Condition");
-        emit_condition(condition, sink);
+    for (key, element) in elements {
+        sink.key(key);
+        match element {
+            Element::Text(text) => sink.string(text),
+            Element::Statements(OneOrMany::One(statement)) => {
+                emit_elements(statement_elements(statement), sink);
+            }
+            Element::Statements(OneOrMany::Many(statements)) => {
+                sink.begin_array();
+                for statement in statements {
+                    emit_elements(statement_elements(statement), sink);
+                }
+                sink.end_array();
+            }
+            Element::Principal(principal) => emit_principal(principal, sink),
+            Element::Actions(actions) => emit_strings(actions, sink),
+            Element::Resources(resources) => emit_strings(resources, sink),
+            Element::Condition(condition) => emit_condition(condition, sink),
+        }
     }
     sink.end_object();
 }
@@ -270,54 +312,40 @@ impl<T: Serialize> Serialize for OneOrMany<T> {
     }
 }
 
+impl Serialize for Element<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Element::Text(text) => serializer.serialize_str(text),
+            Element::Statements(statements) => statements.serialize(serializer),
+            Element::Principal(principal) => principal.serialize(serializer),
+            Element::Actions(actions) => actions.serialize(serializer),
+            Element::Resources(resources) => resources.serialize(serializer),
+            Element::Condition(condition) => condition.serialize(serializer),
+        }
+    }
+}
+
+fn serialize_elements<'a, S: Serializer>(
+    elements: impl Iterator<Item = (&'static str, Element<'a>)>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let elements: Vec<_> = elements.collect();
+    let mut map = serializer.serialize_map(Some(elements.len()))?;
+    for (key, element) in &elements {
+        map.serialize_entry(key, element)?;
+    }
+    map.end()
+}
+
 impl Serialize for PolicyDocument {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = 1 + usize::from(self.version.is_some()) + usize::from(self.id.is_some());
-        let mut map = serializer.serialize_map(Some(len))?;
-        if let Some(version) = self.version {
-            map.serialize_entry("Version", version.as_str())?;
-        }
-        if let Some(id) = &self.id {
-            map.serialize_entry("Id", id)?;
-        }
-        map.serialize_entry("Statement", &self.statement)?;
-        map.end()
+        serialize_elements(document_elements(self), serializer)
     }
 }
 
 impl Serialize for Statement {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(sid) = &self.sid {
-            map.serialize_entry("Sid", sid)?;
-        }
-        map.serialize_entry("Effect", self.effect.as_str())?;
-        match &self.principal {
-            Some(PrincipalElement::Principal(principal)) => {
-                map.serialize_entry("Principal", principal)?;
-            }
-            Some(PrincipalElement::NotPrincipal(principal)) => {
-                map.serialize_entry("NotPrincipal", principal)?;
-            }
-            None => {}
-        }
-        match &self.action {
-            ActionElement::Action(actions) => map.serialize_entry("Action", actions)?,
-            ActionElement::NotAction(actions) => map.serialize_entry("NotAction", actions)?,
-        }
-        match &self.resource {
-            Some(ResourceElement::Resource(resources)) => {
-                map.serialize_entry("Resource", resources)?;
-            }
-            Some(ResourceElement::NotResource(resources)) => {
-                map.serialize_entry("NotResource", resources)?;
-            }
-            None => {}
-        }
-        if let Some(condition) = &self.condition {
-            map.serialize_entry("Condition", condition)?;
-        }
-        map.end()
+        serialize_elements(statement_elements(self), serializer)
     }
 }
 

@@ -488,12 +488,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_policy_value_prints_as_the_policy_printer_does() {
+    fn a_policy_value_and_serde_print_as_the_policy_printer_does() {
         let document = crate::PolicyDocument::from_json(
             r#"{"Version":"2012-10-17","Id":"x","Statement":[{"Sid":"A","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:root","*"],"Service":"ec2.amazonaws.com"},"NotAction":"s3:*","NotResource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"NumericLessThan":{"s3:max-keys":[10,"2.50"]},"Bool":{"aws:SecureTransport":false}}},{"Effect":"Allow","Principal":"*","Action":[],"Resource":"*"}]}"#,
         )
         .unwrap();
         assert_eq!(Value::of_policy(&document).to_json(), document.to_json());
+        // `Serialize` follows the same order.
+        assert_eq!(
+            serde_json::to_string_pretty(&document).unwrap() + "\n",
+            document.to_json()
+        );
     }
 
     #[test]
