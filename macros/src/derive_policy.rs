@@ -8,6 +8,7 @@ use syn::spanned::Spanned;
 
 use iamgen_runtime::lint::PolicyKind;
 use iamgen_runtime::names::PolicyName;
+use iamgen_runtime::placeholder::{self, Piece};
 
 use crate::ctxt::Ctxt;
 use crate::json::{self, Text};
@@ -77,25 +78,20 @@ impl Placeholders<'_> {
 
     fn substitute(&self, value: &str, span: Span) -> syn::Result<String> {
         let mut lint = String::with_capacity(value.len());
-        let mut rest = value;
-        while let Some(open) = rest.find('{') {
-            // `${aws:username}` is a policy variable, not a placeholder.
-            if open > 0 && rest.as_bytes()[open - 1] == b'$' {
-                let close = rest[open..]
-                    .find('}')
-                    .map_or(rest.len(), |at| open + at + 1);
-                lint.push_str(&rest[..close]);
-                rest = &rest[close..];
-                continue;
-            }
-            let Some(close) = rest[open..].find('}').map(|at| open + at) else {
-                return Err(syn::Error::new(
-                    span,
-                    "a `{` without its `}`\n= help: placeholders are written `{field}`",
-                ));
+        for (open, piece) in placeholder::pieces(value) {
+            let name = match piece {
+                Piece::Text(text) => {
+                    lint.push_str(text);
+                    continue;
+                }
+                Piece::Placeholder(name) | Piece::Stray(Some(name)) => name,
+                Piece::Stray(None) => {
+                    return Err(syn::Error::new(
+                        span,
+                        "a `{` without its `}`\n= help: placeholders are written `{field}`",
+                    ));
+                }
             };
-            let name = &rest[open + 1..close];
-            lint.push_str(&rest[..open]);
             let Some((_, ty)) = self.fields.iter().find(|(field, _)| field == name) else {
                 let names: Vec<&str> = self
                     .fields
@@ -123,9 +119,7 @@ impl Placeholders<'_> {
                 ));
             };
             lint.push_str(&dummy(value, open, ty));
-            rest = &rest[close + 1..];
         }
-        lint.push_str(rest);
         Ok(lint)
     }
 }
@@ -589,4 +583,29 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_placeholder_gets_a_stand_in_for_where_it_is() {
+        let ty: syn::Type = syn::parse_quote!(String);
+        let placeholders = Placeholders {
+            fields: vec![("region".to_owned(), &ty), ("account".to_owned(), &ty)],
+            roles: Vec::new(),
+            struct_name: "P".to_owned(),
+        };
+        let lint = placeholders
+            .substitute(
+                "arn:aws:ec2:{region}:{account}:instance/${aws:username}",
+                Span::call_site(),
+            )
+            .unwrap();
+        assert_eq!(
+            lint,
+            "arn:aws:ec2:us-east-1:000000000000:instance/${aws:username}"
+        );
+    }
 }

@@ -363,7 +363,7 @@ pub(crate) fn expand_derive_role(input: &syn::DeriveInput) -> syn::Result<TokenS
         .path
         .as_ref()
         .map_or_else(|| "/".to_owned(), syn::LitStr::value);
-    let arn = format!("arn:aws:iam::{account}:role{path}{name}");
+    let arn = iamgen_runtime::names::role_arn(&account, &path, &name);
     let none = quote!(::core::option::Option::None);
     let description = role.description.as_ref().map_or_else(
         || none.clone(),

@@ -32,6 +32,7 @@ pub mod glob;
 pub mod json;
 pub mod lint;
 pub mod names;
+pub mod placeholder;
 pub mod policy;
 #[cfg(feature = "render")]
 pub mod render;

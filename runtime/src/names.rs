@@ -304,6 +304,22 @@ pub fn same_iam_name(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
+/// The ARN of the role `name` with the path `path` (`/` or `/a/b/`) in the account `account`:
+/// `arn:aws:iam::{account}:role{path}{name}`.
+///
+/// The one place a role's ARN is made: [`Stack::role_arn`](crate::stack::Stack::role_arn), the cross-account
+/// pattern, the deployer's role and `#[derive(Role)]`'s `ARN` all ask it.
+///
+/// ```
+/// use iamgen_runtime::names::role_arn;
+///
+/// assert_eq!(role_arn("111122223333", "/ops/", "Deployer"), "arn:aws:iam::111122223333:role/ops/Deployer");
+/// ```
+#[must_use]
+pub fn role_arn(account: &str, path: &str, name: &str) -> String {
+    format!("arn:aws:iam::{account}:role{path}{name}")
+}
+
 fn length_between(value: &str, min: usize, max: usize) -> Result<usize, Problem> {
     let length = value.chars().count();
     if length == 0 && min > 0 {

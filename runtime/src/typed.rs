@@ -224,8 +224,8 @@ macro_rules! display_values {
 
 display_values!(u8, u16, u32, u64, usize, i32, i64, bool);
 
-/// Fills a template's `{field}` placeholders and checks the result with the linter. Used by the code
-/// `#[derive(Policy)]` generates.
+/// Fills a template's `{field}` placeholders ([`crate::placeholder`]) and checks the result with the linter.
+/// Used by the code `#[derive(Policy)]` generates.
 #[doc(hidden)]
 pub fn __render(
     name: &'static str,
@@ -233,7 +233,6 @@ pub fn __render(
     template: &'static str,
     values: &[(&'static str, Result<String, ValueError>)],
 ) -> Result<PolicyDocument, BuildError> {
-    let mut text = template.to_owned();
     for (field, value) in values {
         let value = value.as_ref().map_err(|reason| BuildError::InvalidValue {
             name,
@@ -250,8 +249,13 @@ pub fn __render(
                 reason: ValueError::Character(bad),
             });
         }
-        text = text.replace(&format!("{{{field}}}"), value);
     }
+    let text = crate::placeholder::fill(template, |name| {
+        values
+            .iter()
+            .find(|(field, _)| *field == name)
+            .and_then(|(_, value)| value.as_deref().ok())
+    });
     let document =
         PolicyDocument::from_json(&text).map_err(|error| BuildError::Unreadable { name, error })?;
     let findings: Vec<Diagnostic> = lint::lint_document(&document, kind, &Options::default())

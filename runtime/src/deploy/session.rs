@@ -397,7 +397,7 @@ impl Session {
             } else if *account == self.base_account {
                 self.clients_for(&self.base)
             } else {
-                let role = format!("arn:aws:iam::{account}:role/{}", self.options.deploy_role);
+                let role = crate::names::role_arn(account.as_str(), "/", &self.options.deploy_role);
                 let credentials = assume_with(
                     &counted_sts(&self.base, &self.counter),
                     &role,

@@ -11,7 +11,8 @@ use crate::catalog::{ConditionKeyInfo, ConditionKeyType, catalog};
 use crate::diagnostic::Severity;
 use crate::glob;
 use crate::policy::{
-    Arn, ConditionBlock, ConditionValue, ConditionValues, Effect, OperatorFamily, SetQualifier,
+    Arn, ConditionBlock, ConditionValue, ConditionValues, Effect, Operator, OperatorFamily,
+    SetQualifier,
 };
 
 pub(super) fn check(cx: &mut Context<'_, '_>) {
@@ -258,10 +259,8 @@ fn check_operator_fits_key(
     }
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one arm per operator family keeps the value rules side by side"
-)]
+/// The values of one condition key: each of the type its operator compares, and for `aws:SourceIp`, addresses
+/// that requests reaching AWS can come from.
 fn check_values(
     cx: &mut Context<'_, '_>,
     block: &ConditionBlock,
@@ -269,130 +268,171 @@ fn check_values(
     pointer: &str,
 ) {
     let operator = block.operator;
-    let family = operator.base.family();
-    let mut private = 0;
-    let mut public = 0;
+    let mut addresses = Addresses::default();
     for (index, value) in entry.values.iter().enumerate() {
         let value_pointer = item_pointer(pointer, &entry.values, index);
-        let text = value.as_text();
-        let has_variable = matches!(value, ConditionValue::String(s) if variables(s).iter().any(|v| matches!(v, Variable::Named { .. })));
-        if has_variable && !matches!(family, OperatorFamily::String | OperatorFamily::Arn) {
-            cx.report(
-                codes::INVALID_VARIABLE_FOR_OPERATOR.name,
-                Severity::Error,
-                format!("`{text}`: policy variables can only be used with String and Arn operators, not `{operator}`"),
-                value_pointer,
-                At::Value,
-            )
-            .help = Some("compare a literal value, or use a String operator".to_owned());
-            continue;
-        }
-        let problem = match family {
-            OperatorFamily::Bool | OperatorFamily::Null => (!is_boolean(value)).then_some((
-                codes::TYPE_MISMATCH_BOOLEAN.name,
-                format!("`{text}` is not a boolean, so `{operator}` never matches it"),
-                "write `true` or `false`",
-            )),
-            OperatorFamily::Numeric => (!is_number(value)).then_some((
-                codes::TYPE_MISMATCH_NUMBER.name,
-                format!("`{text}` is not a number, so `{operator}` never matches it"),
-                "write a number, such as `3600`",
-            )),
-            OperatorFamily::Date => (!is_date(value)).then_some((
-                codes::TYPE_MISMATCH_DATE.name,
-                format!("`{text}` is not a date IAM can read, so `{operator}` never matches it"),
-                "write an ISO 8601 date such as `2026-01-31` or `2026-01-31T12:00:00Z`, or epoch seconds",
-            )),
-            OperatorFamily::Binary => (!is_base64(text)).then_some((
-                codes::TYPE_MISMATCH_STRING.name,
-                format!("`{text}` is not base64, which `BinaryEquals` compares"),
-                "write the value base64-encoded",
-            )),
-            OperatorFamily::Arn => (!is_arn_value(text)).then_some((
-                codes::TYPE_MISMATCH_ARN.name,
-                format!("`{text}` is not an ARN, so `{operator}` never matches it"),
-                "write an ARN such as `arn:aws:iam::111122223333:role/Name`, wildcards allowed",
-            )),
-            OperatorFamily::IpAddress => match parse_cidr(text) {
-                None => Some((
-                    codes::TYPE_MISMATCH_IP_RANGE.name,
-                    format!("`{text}` is not an IP address or CIDR range"),
-                    "write an address or a range such as `203.0.113.0/24` or `2001:db8::/32`",
-                )),
-                Some(cidr) => {
-                    if cidr.is_private() {
-                        private += 1;
-                    } else {
-                        public += 1;
-                    }
-                    if let Some(normal) = cidr.normalized() {
-                        let finding = cx.report(
-                            codes::IMPROVE_IP_RANGE.name,
-                            Severity::Suggestion,
-                            format!("`{text}` has bits set past its prefix, which IAM ignores"),
-                            value_pointer.clone(),
-                            At::Value,
-                        );
-                        finding.help = Some(format!("write `{normal}`"));
-                        finding.suggestion = Some(normal);
-                    }
-                    None
-                }
-            },
-            OperatorFamily::String => {
-                let exact = matches!(
-                    operator.base,
-                    crate::policy::OperatorBase::StringEquals
-                        | crate::policy::OperatorBase::StringNotEquals
-                        | crate::policy::OperatorBase::StringEqualsIgnoreCase
-                        | crate::policy::OperatorBase::StringNotEqualsIgnoreCase
-                );
-                let stripped = text.replace("${*}", "").replace("${?}", "");
-                (exact && glob::has_wildcard(&stripped)).then_some((
-                    codes::WILDCARD_WITHOUT_LIKE_OPERATOR.name,
-                    format!("`{text}` holds `*` or `?`, which `{operator}` compares literally"),
-                    "to match a pattern, use `StringLike` (or `StringNotLike`)",
-                ))
-            }
-        };
-        if let Some((code, message, help)) = problem {
-            cx.report(code, Severity::Warning, message, value_pointer, At::Value)
-                .help = Some(placeholder_help(text, help));
-        }
+        check_value(cx, operator, value, value_pointer, &mut addresses);
     }
-    if family == OperatorFamily::IpAddress
+    if operator.base.family() == OperatorFamily::IpAddress
         && entry.key.eq_ignore_ascii_case("aws:SourceIp")
-        && private > 0
+        && addresses.private > 0
     {
-        let negated = operator.base.is_negated();
-        let (code, severity, message) = match (public == 0, negated) {
-            (true, false) => (
-                codes::PRIVATE_IP_ADDRESS.name,
-                Severity::Error,
-                "`aws:SourceIp` holds only private addresses, which requests reaching AWS never come from, so the \
-                 condition never matches",
-            ),
-            (true, true) => (
-                codes::PRIVATE_NOTIPADDRESS.name,
-                Severity::Error,
-                "`aws:SourceIp` holds only private addresses, so `NotIpAddress` always matches and has no effect",
-            ),
-            (false, false) => (
-                codes::PRIVATE_IP_ADDRESS_SUBSET.name,
-                Severity::Suggestion,
-                "`aws:SourceIp` mixes private and public addresses; the private ones never match",
-            ),
-            (false, true) => (
-                codes::PRIVATE_NOTIPADDRESS_SUBSET.name,
-                Severity::Suggestion,
-                "`aws:SourceIp` mixes private and public addresses; the private ones have no effect",
-            ),
-        };
-        cx.report(code, severity, message, pointer.to_owned(), At::Key).help = Some(
-            "for requests through a VPC endpoint, compare `aws:VpcSourceIp` (with `aws:SourceVpce`) instead"
-                .to_owned(),
-        );
+        check_private_source_ip(cx, operator, &addresses, pointer);
     }
+}
+
+/// How many of an IP condition's ranges are private and public.
+#[derive(Default)]
+struct Addresses {
+    private: usize,
+    public: usize,
+}
+
+/// A finding about a value: its code, message and help.
+type ValueProblem = (&'static str, String, &'static str);
+
+fn check_value(
+    cx: &mut Context<'_, '_>,
+    operator: Operator,
+    value: &ConditionValue,
+    value_pointer: String,
+    addresses: &mut Addresses,
+) {
+    let family = operator.base.family();
+    let text = value.as_text();
+    let has_variable = matches!(value, ConditionValue::String(s) if variables(s).iter().any(|v| matches!(v, Variable::Named { .. })));
+    if has_variable && !matches!(family, OperatorFamily::String | OperatorFamily::Arn) {
+        cx.report(
+            codes::INVALID_VARIABLE_FOR_OPERATOR.name,
+            Severity::Error,
+            format!("`{text}`: policy variables can only be used with String and Arn operators, not `{operator}`"),
+            value_pointer,
+            At::Value,
+        )
+        .help = Some("compare a literal value, or use a String operator".to_owned());
+        return;
+    }
+    let problem = match family {
+        OperatorFamily::Bool | OperatorFamily::Null => (!is_boolean(value)).then_some((
+            codes::TYPE_MISMATCH_BOOLEAN.name,
+            format!("`{text}` is not a boolean, so `{operator}` never matches it"),
+            "write `true` or `false`",
+        )),
+        OperatorFamily::Numeric => (!is_number(value)).then_some((
+            codes::TYPE_MISMATCH_NUMBER.name,
+            format!("`{text}` is not a number, so `{operator}` never matches it"),
+            "write a number, such as `3600`",
+        )),
+        OperatorFamily::Date => (!is_date(value)).then_some((
+            codes::TYPE_MISMATCH_DATE.name,
+            format!("`{text}` is not a date IAM can read, so `{operator}` never matches it"),
+            "write an ISO 8601 date such as `2026-01-31` or `2026-01-31T12:00:00Z`, or epoch seconds",
+        )),
+        OperatorFamily::Binary => (!is_base64(text)).then_some((
+            codes::TYPE_MISMATCH_STRING.name,
+            format!("`{text}` is not base64, which `BinaryEquals` compares"),
+            "write the value base64-encoded",
+        )),
+        OperatorFamily::Arn => (!is_arn_value(text)).then_some((
+            codes::TYPE_MISMATCH_ARN.name,
+            format!("`{text}` is not an ARN, so `{operator}` never matches it"),
+            "write an ARN such as `arn:aws:iam::111122223333:role/Name`, wildcards allowed",
+        )),
+        OperatorFamily::IpAddress => check_ip_value(cx, text, &value_pointer, addresses),
+        OperatorFamily::String => literal_wildcard(operator, text),
+    };
+    if let Some((code, message, help)) = problem {
+        cx.report(code, Severity::Warning, message, value_pointer, At::Value)
+            .help = Some(placeholder_help(text, help));
+    }
+}
+
+/// An IP range: counted as private or public, and suggested in normal form if it has bits past its prefix;
+/// a problem if it is none.
+fn check_ip_value(
+    cx: &mut Context<'_, '_>,
+    text: &str,
+    value_pointer: &str,
+    addresses: &mut Addresses,
+) -> Option<ValueProblem> {
+    let Some(cidr) = parse_cidr(text) else {
+        return Some((
+            codes::TYPE_MISMATCH_IP_RANGE.name,
+            format!("`{text}` is not an IP address or CIDR range"),
+            "write an address or a range such as `203.0.113.0/24` or `2001:db8::/32`",
+        ));
+    };
+    if cidr.is_private() {
+        addresses.private += 1;
+    } else {
+        addresses.public += 1;
+    }
+    if let Some(normal) = cidr.normalized() {
+        let finding = cx.report(
+            codes::IMPROVE_IP_RANGE.name,
+            Severity::Suggestion,
+            format!("`{text}` has bits set past its prefix, which IAM ignores"),
+            value_pointer.to_owned(),
+            At::Value,
+        );
+        finding.help = Some(format!("write `{normal}`"));
+        finding.suggestion = Some(normal);
+    }
+    None
+}
+
+/// A `*` or `?` compared literally by an exact String operator.
+fn literal_wildcard(operator: Operator, text: &str) -> Option<ValueProblem> {
+    let exact = matches!(
+        operator.base,
+        crate::policy::OperatorBase::StringEquals
+            | crate::policy::OperatorBase::StringNotEquals
+            | crate::policy::OperatorBase::StringEqualsIgnoreCase
+            | crate::policy::OperatorBase::StringNotEqualsIgnoreCase
+    );
+    let stripped = text.replace("${*}", "").replace("${?}", "");
+    (exact && glob::has_wildcard(&stripped)).then_some((
+        codes::WILDCARD_WITHOUT_LIKE_OPERATOR.name,
+        format!("`{text}` holds `*` or `?`, which `{operator}` compares literally"),
+        "to match a pattern, use `StringLike` (or `StringNotLike`)",
+    ))
+}
+
+/// Private addresses in `aws:SourceIp`, which requests reaching AWS never come from.
+fn check_private_source_ip(
+    cx: &mut Context<'_, '_>,
+    operator: Operator,
+    addresses: &Addresses,
+    pointer: &str,
+) {
+    let negated = operator.base.is_negated();
+    let (code, severity, message) = match (addresses.public == 0, negated) {
+        (true, false) => (
+            codes::PRIVATE_IP_ADDRESS.name,
+            Severity::Error,
+            "`aws:SourceIp` holds only private addresses, which requests reaching AWS never come from, so the \
+             condition never matches",
+        ),
+        (true, true) => (
+            codes::PRIVATE_NOTIPADDRESS.name,
+            Severity::Error,
+            "`aws:SourceIp` holds only private addresses, so `NotIpAddress` always matches and has no effect",
+        ),
+        (false, false) => (
+            codes::PRIVATE_IP_ADDRESS_SUBSET.name,
+            Severity::Suggestion,
+            "`aws:SourceIp` mixes private and public addresses; the private ones never match",
+        ),
+        (false, true) => (
+            codes::PRIVATE_NOTIPADDRESS_SUBSET.name,
+            Severity::Suggestion,
+            "`aws:SourceIp` mixes private and public addresses; the private ones have no effect",
+        ),
+    };
+    cx.report(code, severity, message, pointer.to_owned(), At::Key).help = Some(
+        "for requests through a VPC endpoint, compare `aws:VpcSourceIp` (with `aws:SourceVpce`) instead"
+            .to_owned(),
+    );
 }
 
 /// For an `Action` statement whose actions are all known: a service key that none of them supports makes

@@ -6,7 +6,7 @@ use super::codes;
 use super::context::{At, Context, child, item_pointer, placeholder_help};
 use crate::diagnostic::Severity;
 use crate::policy::{
-    AccountId, ActionElement, Arn, Effect, Principal, PrincipalElement, PrincipalKind,
+    AccountId, ActionElement, Arn, Effect, Principal, PrincipalElement, PrincipalKind, Statement,
 };
 
 /// Condition keys that narrow who a `"*"` principal can be, making it no longer public.
@@ -27,10 +27,6 @@ const NARROWING_KEYS: [&str; 14] = [
     "aws:userid",
 ];
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one pass over every principal keeps the per-statement context in one place"
-)]
 pub(super) fn check(cx: &mut Context<'_, '_>) {
     let kind = cx.kind;
     for located in cx.statements().iter() {
@@ -53,17 +49,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
             )
             .help = Some("name the principals to allow in a `Principal` element instead".to_owned());
         }
-        let narrowed = statement.condition.as_ref().is_some_and(|condition| {
-            condition
-                .0
-                .iter()
-                .flat_map(|block| &block.entries)
-                .any(|entry| {
-                    NARROWING_KEYS
-                        .iter()
-                        .any(|key| key.eq_ignore_ascii_case(&entry.key))
-                })
-        });
+        let narrowed = is_narrowed(statement);
         match element.principal() {
             Principal::Any => check_wildcard(cx, kind, statement.effect, element, narrowed, base),
             Principal::Map(entries) => {
@@ -71,24 +57,7 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
                     let kind_pointer = child(&base, principal_kind.as_str());
                     for (index, value) in values.iter().enumerate() {
                         let pointer = item_pointer(&kind_pointer, values, index);
-                        match principal_kind {
-                            PrincipalKind::Aws if value == "*" => {
-                                check_wildcard(
-                                    cx,
-                                    kind,
-                                    statement.effect,
-                                    element,
-                                    narrowed,
-                                    pointer,
-                                );
-                            }
-                            PrincipalKind::Aws => check_aws(cx, value, pointer),
-                            PrincipalKind::Service => check_service(cx, value, pointer),
-                            PrincipalKind::Federated => {
-                                check_federated(cx, kind, &statement.action, value, pointer);
-                            }
-                            PrincipalKind::CanonicalUser => {}
-                        }
+                        check_principal(cx, statement, *principal_kind, value, narrowed, pointer);
                     }
                 }
             }
@@ -101,6 +70,47 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
                 &located.pointer,
             );
         }
+    }
+}
+
+/// Whether a condition of the statement narrows who a `"*"` principal can be.
+fn is_narrowed(statement: &Statement) -> bool {
+    statement.condition.as_ref().is_some_and(|condition| {
+        condition
+            .0
+            .iter()
+            .flat_map(|block| &block.entries)
+            .any(|entry| {
+                NARROWING_KEYS
+                    .iter()
+                    .any(|key| key.eq_ignore_ascii_case(&entry.key))
+            })
+    })
+}
+
+/// One principal of a `Principal` or `NotPrincipal` map, by its kind.
+fn check_principal(
+    cx: &mut Context<'_, '_>,
+    statement: &Statement,
+    principal_kind: PrincipalKind,
+    value: &str,
+    narrowed: bool,
+    pointer: String,
+) {
+    let kind = cx.kind;
+    let Some(element) = &statement.principal else {
+        return;
+    };
+    match principal_kind {
+        PrincipalKind::Aws if value == "*" => {
+            check_wildcard(cx, kind, statement.effect, element, narrowed, pointer);
+        }
+        PrincipalKind::Aws => check_aws(cx, value, pointer),
+        PrincipalKind::Service => check_service(cx, value, pointer),
+        PrincipalKind::Federated => {
+            check_federated(cx, kind, &statement.action, value, pointer);
+        }
+        PrincipalKind::CanonicalUser => {}
     }
 }
 
@@ -148,10 +158,7 @@ fn check_wildcard(
     }
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "the forms of an AWS principal are checked in the order IAM reads them"
-)]
+/// An AWS principal, its forms checked in the order IAM reads them: an account id (or a unique id), else an ARN.
 fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
     let trimmed = value.trim();
     if trimmed != value {
@@ -166,48 +173,58 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
         finding.suggestion = Some(trimmed.to_owned());
         return;
     }
-    if !value.starts_with("arn:") {
-        if AccountId::is_valid(value) {
-            return;
-        }
-        if value.len() == 21 && (value.starts_with("AIDA") || value.starts_with("AROA")) {
-            let (code, what) = if value.starts_with("AIDA") {
-                (codes::INVALID_USER_REFERENCE.name, "user")
-            } else {
-                (codes::INVALID_ROLE_REFERENCE.name, "role")
-            };
-            cx.report(
-                code,
-                Severity::Warning,
-                format!("`{value}` is an IAM {what} id; it stops matching if the {what} is deleted and recreated"),
-                pointer,
-                At::Value,
-            )
-            .help = Some(format!("name the {what} by its ARN"));
-            return;
-        }
-        let digits = value.bytes().all(|b| b.is_ascii_digit());
+    if value.starts_with("arn:") {
+        check_aws_arn(cx, value, pointer);
+    } else {
+        check_aws_id(cx, value, pointer);
+    }
+}
+
+/// An AWS principal that is no ARN: an account id, or an IAM unique id, which works but is brittle.
+fn check_aws_id(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
+    if AccountId::is_valid(value) {
+        return;
+    }
+    if value.len() == 21 && (value.starts_with("AIDA") || value.starts_with("AROA")) {
+        let (code, what) = if value.starts_with("AIDA") {
+            (codes::INVALID_USER_REFERENCE.name, "user")
+        } else {
+            (codes::INVALID_ROLE_REFERENCE.name, "role")
+        };
         cx.report(
-            codes::INVALID_ACCOUNT_ID.name,
-            Severity::Error,
-            if digits {
-                format!(
-                    "`{value}` has {} digits; an account id has exactly 12",
-                    value.len()
-                )
-            } else {
-                format!("`{value}` is neither an account id nor an ARN")
-            },
+            code,
+            Severity::Warning,
+            format!("`{value}` is an IAM {what} id; it stops matching if the {what} is deleted and recreated"),
             pointer,
             At::Value,
         )
-        .help = Some(placeholder_help(
-            value,
-            "write a 12-digit account id (as a string: ids may start with 0) or an ARN such as \
-             `arn:aws:iam::111122223333:root`",
-        ));
+        .help = Some(format!("name the {what} by its ARN"));
         return;
     }
+    let digits = value.bytes().all(|b| b.is_ascii_digit());
+    cx.report(
+        codes::INVALID_ACCOUNT_ID.name,
+        Severity::Error,
+        if digits {
+            format!(
+                "`{value}` has {} digits; an account id has exactly 12",
+                value.len()
+            )
+        } else {
+            format!("`{value}` is neither an account id nor an ARN")
+        },
+        pointer,
+        At::Value,
+    )
+    .help = Some(placeholder_help(
+        value,
+        "write a 12-digit account id (as a string: ids may start with 0) or an ARN such as \
+         `arn:aws:iam::111122223333:root`",
+    ));
+}
+
+/// An AWS principal ARN: well-formed, without wildcards, of IAM or STS, in a valid account, of a principal kind.
+fn check_aws_arn(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
     let arn = match Arn::parse(value) {
         Ok(arn) => arn,
         Err(error) => {
@@ -264,7 +281,16 @@ fn check_aws(cx: &mut Context<'_, '_>, value: &str, pointer: String) {
         ));
         return;
     }
-    let resource = arn.resource();
+    check_principal_resource(cx, value, arn.resource(), pointer);
+}
+
+/// The resource part of an AWS principal ARN: `root`, or a user, role or session; not a group.
+fn check_principal_resource(
+    cx: &mut Context<'_, '_>,
+    value: &str,
+    resource: &str,
+    pointer: String,
+) {
     let known = resource == "root"
         || [
             "user/",

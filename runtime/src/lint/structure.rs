@@ -8,12 +8,22 @@ use super::context::{At, Context, Located, child};
 use crate::diagnostic::Severity;
 use crate::policy::{ConditionValues, Principal, PrincipalElement, SetQualifier};
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "the document-level checks read top to bottom"
-)]
 pub(super) fn check(cx: &mut Context<'_, '_>) {
-    let kind = cx.kind;
+    check_version(cx);
+    check_statement_present(cx);
+    let mut sids: HashMap<&str, usize> = HashMap::new();
+    for located in cx.statements().iter() {
+        if let Some(sid) = &located.statement.sid {
+            let sid_pointer = child(&located.pointer, "Sid");
+            check_sid_format(cx, sid, &sid_pointer);
+            check_sid_unique(cx, sid, sid_pointer, &mut sids);
+        }
+        check_kind_elements(cx, located);
+        check_empty_elements(cx, located);
+    }
+}
+
+fn check_version(cx: &mut Context<'_, '_>) {
     if cx.document.version.is_none() {
         let finding = cx.report(
             codes::MISSING_VERSION.name,
@@ -26,6 +36,9 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
         finding.suggestion = Some("2012-10-17".to_owned());
         finding.help = Some("add `\"Version\": \"2012-10-17\"` as the first element".to_owned());
     }
+}
+
+fn check_statement_present(cx: &mut Context<'_, '_>) {
     if cx.document.statement.is_empty() {
         cx.report(
             codes::MISSING_STATEMENT.name,
@@ -36,81 +49,85 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
         )
         .help = Some("add at least one statement".to_owned());
     }
+}
 
-    let mut sids: HashMap<&str, usize> = HashMap::new();
-    for located in cx.statements().iter() {
-        let statement = located.statement;
-        let pointer = &located.pointer;
-        if let Some(sid) = &statement.sid {
-            let sid_pointer = child(pointer, "Sid");
-            if sid.is_empty() {
-                cx.report(
-                    codes::EMPTY_SID_VALUE.name,
-                    Severity::Suggestion,
-                    "the `Sid` is empty",
-                    sid_pointer.clone(),
-                    At::Value,
-                )
-                .help = Some("give the statement a name, or remove the `Sid`".to_owned());
-            } else if kind != PolicyKind::Resource
-                && !sid.bytes().all(|b| b.is_ascii_alphanumeric())
-            {
-                let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
-                let finding = cx.report(
-                    codes::UNSUPPORTED_SID.name,
-                    Severity::Error,
-                    format!(
-                        "`{sid}`: the `Sid` of {} may hold only letters A-Z, a-z and digits 0-9",
-                        kind.describe()
-                    ),
-                    sid_pointer.clone(),
-                    At::Value,
-                );
-                if !cleaned.is_empty() {
-                    finding.suggestion = Some(cleaned.clone());
-                    finding.help = Some(format!("write it as `{cleaned}`"));
-                }
-            }
-            if !sid.is_empty() {
-                *sids.entry(sid.as_str()).or_default() += 1;
-                if sids[sid.as_str()] == 2 {
-                    let (code, severity, wording) = match kind {
-                        PolicyKind::Identity | PolicyKind::Trust => (
-                            codes::UNIQUE_SIDS_RECOMMENDED.name,
-                            Severity::Warning,
-                            "should be unique",
-                        ),
-                        _ => (
-                            codes::UNIQUE_SIDS_REQUIRED.name,
-                            Severity::Error,
-                            "must be unique",
-                        ),
-                    };
-                    cx.report(
-                        code,
-                        severity,
-                        format!(
-                            "the `Sid` `{sid}` is used twice; statement ids in {} {wording}",
-                            kind.describe()
-                        ),
-                        sid_pointer,
-                        At::Value,
-                    )
-                    .help = Some("rename one of the statements".to_owned());
-                }
-            }
+/// An empty `Sid`, or one with other characters than letters and digits where the kind allows only those.
+fn check_sid_format(cx: &mut Context<'_, '_>, sid: &str, sid_pointer: &str) {
+    let kind = cx.kind;
+    if sid.is_empty() {
+        cx.report(
+            codes::EMPTY_SID_VALUE.name,
+            Severity::Suggestion,
+            "the `Sid` is empty",
+            sid_pointer.to_owned(),
+            At::Value,
+        )
+        .help = Some("give the statement a name, or remove the `Sid`".to_owned());
+    } else if kind != PolicyKind::Resource && !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
+        let finding = cx.report(
+            codes::UNSUPPORTED_SID.name,
+            Severity::Error,
+            format!(
+                "`{sid}`: the `Sid` of {} may hold only letters A-Z, a-z and digits 0-9",
+                kind.describe()
+            ),
+            sid_pointer.to_owned(),
+            At::Value,
+        );
+        if !cleaned.is_empty() {
+            finding.suggestion = Some(cleaned.clone());
+            finding.help = Some(format!("write it as `{cleaned}`"));
         }
-
-        check_kind_elements(cx, located);
-        check_empty_elements(cx, located);
     }
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one arm per element a kind requires or forbids"
-)]
+/// A `Sid` seen for the second time (`sids` counts them).
+fn check_sid_unique<'s>(
+    cx: &mut Context<'_, '_>,
+    sid: &'s str,
+    sid_pointer: String,
+    sids: &mut HashMap<&'s str, usize>,
+) {
+    let kind = cx.kind;
+    if !sid.is_empty() {
+        *sids.entry(sid).or_default() += 1;
+        if sids[sid] == 2 {
+            let (code, severity, wording) = match kind {
+                PolicyKind::Identity | PolicyKind::Trust => (
+                    codes::UNIQUE_SIDS_RECOMMENDED.name,
+                    Severity::Warning,
+                    "should be unique",
+                ),
+                _ => (
+                    codes::UNIQUE_SIDS_REQUIRED.name,
+                    Severity::Error,
+                    "must be unique",
+                ),
+            };
+            cx.report(
+                code,
+                severity,
+                format!(
+                    "the `Sid` `{sid}` is used twice; statement ids in {} {wording}",
+                    kind.describe()
+                ),
+                sid_pointer,
+                At::Value,
+            )
+            .help = Some("rename one of the statements".to_owned());
+        }
+    }
+}
+
+/// The elements the kind requires or forbids.
 fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    check_principal_element(cx, located);
+    check_resource_element(cx, located);
+}
+
+/// A principal where the kind forbids one, none where it needs one, or `NotPrincipal` in a trust policy.
+fn check_principal_element(cx: &mut Context<'_, '_>, located: &Located<'_>) {
     let kind = cx.kind;
     let statement = located.statement;
     let pointer = &located.pointer;
@@ -181,6 +198,13 @@ fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         }
         _ => {}
     }
+}
+
+/// A resource in a trust policy, or none where the kind needs one.
+fn check_resource_element(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    let kind = cx.kind;
+    let statement = located.statement;
+    let pointer = &located.pointer;
     match (&statement.resource, kind) {
         (Some(element), PolicyKind::Trust) => {
             cx.report(
@@ -214,11 +238,14 @@ fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
     }
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one block per element that can be empty"
-)]
+/// Elements that are empty, and so make the statement or the element do nothing.
 fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    check_empty_actions_and_resources(cx, located);
+    check_empty_principal(cx, located);
+    check_empty_condition(cx, located);
+}
+
+fn check_empty_actions_and_resources(cx: &mut Context<'_, '_>, located: &Located<'_>) {
     let statement = located.statement;
     let pointer = &located.pointer;
     if statement.action.actions().is_empty() {
@@ -249,6 +276,11 @@ fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
         )
         .help = Some("list the resources, or remove the statement".to_owned());
     }
+}
+
+fn check_empty_principal(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    let statement = located.statement;
+    let pointer = &located.pointer;
     if let Some(element) = &statement.principal
         && let Principal::Map(entries) = element.principal()
     {
@@ -279,7 +311,13 @@ fn check_empty_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
             }
         }
     }
-    let Some(condition) = &statement.condition else {
+}
+
+/// An empty `Condition`, an operator without keys, and keys without values (whose meaning depends on the
+/// operator's qualifier).
+fn check_empty_condition(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    let pointer = &located.pointer;
+    let Some(condition) = &located.statement.condition else {
         return;
     };
     let base = child(pointer, "Condition");

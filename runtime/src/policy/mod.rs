@@ -18,7 +18,7 @@ mod arn;
 mod condition;
 mod principal;
 mod read;
-mod write;
+pub(crate) mod write;
 
 use std::fmt;
 use std::str::FromStr;

@@ -16,7 +16,10 @@ use super::{RenderError, Renderer, account_aliases};
 use crate::PolicyDocument;
 use crate::escape::{comment_text, markdown_cell, policy_literal, sub_literal};
 use crate::policy::{ConditionValue, Principal};
-use crate::stack::{AccountRef, ByAccount, GroupRef, InlinePolicy, PrincipalRef, Stack, User};
+use crate::stack::{
+    Account, AccountRef, ByAccount, GroupRef, InlinePolicy, PolicyRef, PrincipalRef, Role, Stack,
+    User,
+};
 
 /// CloudFormation's limits on one template.
 const MAX_RESOURCES: usize = 500;
@@ -208,7 +211,7 @@ struct Mentions {
     /// The accounts with a role whose trust names another account.
     trusted_from_elsewhere: HashSet<AccountRef>,
     /// The policies that are some role's permissions boundary.
-    boundaries: HashSet<crate::stack::PolicyRef>,
+    boundaries: HashSet<PolicyRef>,
 }
 
 impl Mentions {
@@ -326,10 +329,6 @@ struct Template {
     parameters: usize,
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one section per kind of resource, in the order of the template"
-)]
 fn account_template(
     stack: &Stack,
     by_account: &ByAccount,
@@ -338,24 +337,77 @@ fn account_template(
     mentions: &Mentions,
     roles_only: bool,
 ) -> Template {
-    let account = stack.account(account_ref);
-    let mut parameters: Vec<(Key, Value)> = Vec::new();
-    let mut intrinsics = Intrinsics {
-        exact: HashMap::new(),
-        prefixes: Vec::new(),
+    let mut template = TemplateBuilder {
+        stack,
+        by_account,
+        account_ref,
+        mentions,
+        roles_only,
+        logical_names: LogicalNames::new(stack, by_account, account_ref),
+        intrinsics: Intrinsics {
+            exact: HashMap::new(),
+            prefixes: Vec::new(),
+        },
+        parameters: Vec::new(),
+        resources: Vec::new(),
+        outputs: Vec::new(),
     };
-    // Other accounts: parameters for their ids, and their ARNs through `Fn::Sub`.
+    // The sections in the order of the template; ARNs are registered before the first document is rewritten.
     for (index, (other_ref, other)) in stack.accounts().enumerate() {
-        if other_ref == account_ref {
-            continue;
+        if other_ref != account_ref && mentions.names(account_ref, other_ref) {
+            template.other_account(other_ref, other, &aliases[index]);
         }
-        let parameter = format!("{}AccountId", logical_id(&aliases[index]));
+    }
+    if !roles_only {
+        template.buckets();
+    }
+    template.own_arns();
+    template.managed_policies();
+    template.roles();
+    if !roles_only {
+        template.groups();
+        let existing_members = template.users();
+        template.group_additions(existing_members);
+    }
+    template.finish()
+}
+
+/// One account's template while it is built: each method adds one section or one kind of resource.
+struct TemplateBuilder<'a> {
+    stack: &'a Stack,
+    by_account: &'a ByAccount,
+    account_ref: AccountRef,
+    mentions: &'a Mentions,
+    /// The StackSet's template: the roles, and the managed policies they need, alone.
+    roles_only: bool,
+    logical_names: LogicalNames,
+    intrinsics: Intrinsics,
+    parameters: Vec<(Key, Value)>,
+    resources: Vec<(Key, Value)>,
+    outputs: Vec<(Key, Value)>,
+}
+
+impl TemplateBuilder<'_> {
+    fn logical(&self, kind: &'static str, name: &str) -> String {
+        self.logical_names.get(kind, name)
+    }
+
+    /// A document of a managed or inline policy, its ARNs made intrinsics (except in the StackSet's template,
+    /// whose roles are deployed in accounts other than this one).
+    fn permissions(&self, document: &PolicyDocument) -> Value {
+        let value = Value::of_policy(document);
+        if self.roles_only {
+            value
+        } else {
+            self.intrinsics.rewrite(value)
+        }
+    }
+
+    /// Another account's id as a parameter, and its ARNs through `Fn::Sub` over it.
+    fn other_account(&mut self, other_ref: AccountRef, other: &Account, alias: &str) {
+        let parameter = format!("{}AccountId", logical_id(alias));
         let id = other.id.as_str();
-        let referenced = mentions.names(account_ref, other_ref);
-        if !referenced {
-            continue;
-        }
-        parameters.push((
+        self.parameters.push((
             parameter.clone().into(),
             object(vec![
                 ("Type", Value::from("String")),
@@ -371,15 +423,17 @@ fn account_template(
                 ),
             ]),
         ));
-        intrinsics.add_exact((
+        self.intrinsics.add_exact((
             other.id.root_arn("aws"),
             object(vec![(
                 "Fn::Sub",
                 Value::String(format!("arn:aws:iam::${{{parameter}}}:root")),
             )]),
         ));
-        intrinsics.add_exact((id.to_owned(), reference(&parameter)));
+        self.intrinsics
+            .add_exact((id.to_owned(), reference(&parameter)));
         // The other account's roles and users, as ARNs built on its id parameter.
+        let (stack, by_account) = (self.stack, self.by_account);
         let arns = by_account
             .roles(stack, other_ref)
             .map(|(role, _)| stack.role_arn(role))
@@ -394,7 +448,7 @@ fn account_template(
             let literal = policy_literal(&arn).into_owned();
             if literal != arn {
                 let rest = sub_literal(&literal[prefix..]);
-                intrinsics.add_exact((
+                self.intrinsics.add_exact((
                     literal,
                     object(vec![(
                         "Fn::Sub",
@@ -403,7 +457,7 @@ fn account_template(
                 ));
             }
             let rest = sub_literal(&arn[prefix..]);
-            intrinsics.add_exact((
+            self.intrinsics.add_exact((
                 arn,
                 object(vec![(
                     "Fn::Sub",
@@ -413,19 +467,16 @@ fn account_template(
         }
     }
 
-    let mut resources: Vec<(Key, Value)> = Vec::new();
-    let mut outputs: Vec<(Key, Value)> = Vec::new();
-    let logical_names = LogicalNames::new(stack, by_account, account_ref);
-    let logical = |kind: &'static str, name: &str| logical_names.get(kind, name);
-    if !roles_only {
-        for (_, bucket) in by_account.buckets(stack, account_ref) {
-            let id = logical("Bucket", &bucket.name);
+    fn buckets(&mut self) {
+        for (_, bucket) in self.by_account.buckets(self.stack, self.account_ref) {
+            let id = self.logical("Bucket", &bucket.name);
             let arn = format!("arn:aws:s3:::{}", bucket.name);
-            intrinsics.add_exact((arn.clone(), get_att(&id, "Arn")));
-            intrinsics
+            self.intrinsics
+                .add_exact((arn.clone(), get_att(&id, "Arn")));
+            self.intrinsics
                 .prefixes
                 .push((format!("{arn}/"), format!("{id}.Arn")));
-            resources.push((
+            self.resources.push((
                 id.into(),
                 object(vec![
                     ("Type", Value::from("AWS::S3::Bucket")),
@@ -452,237 +503,205 @@ fn account_template(
             ));
         }
     }
-    for (role_ref, role) in by_account.roles(stack, account_ref) {
-        intrinsics.add_exact((
-            stack.role_arn(role_ref),
-            get_att(&logical("Role", &role.name), "Arn"),
-        ));
+
+    /// The ARNs of this template's roles, managed policies and (new) users, as `Fn::GetAtt` or `Ref`.
+    fn own_arns(&mut self) {
+        let (stack, by_account, account) = (self.stack, self.by_account, self.account_ref);
+        for (role_ref, role) in by_account.roles(stack, account) {
+            let arn = get_att(&self.logical("Role", &role.name), "Arn");
+            self.intrinsics.add_exact((stack.role_arn(role_ref), arn));
+        }
+        for (policy_ref, policy) in by_account.policies(stack, account) {
+            let arn = reference(&self.logical("Policy", &policy.name));
+            self.intrinsics
+                .add_exact((stack.policy_arn(policy_ref), arn));
+        }
+        if !self.roles_only {
+            // A user that exists already is no resource of the template: its ARN stays as written.
+            for (user_ref, user) in by_account
+                .users(stack, account)
+                .filter(|(_, user)| !user.existing)
+            {
+                let arn = get_att(&self.logical("User", &user.name), "Arn");
+                self.intrinsics.add_exact((stack.user_arn(user_ref), arn));
+            }
+        }
     }
-    for (policy_ref, policy) in by_account.policies(stack, account_ref) {
-        intrinsics.add_exact((
-            stack.policy_arn(policy_ref),
-            reference(&logical("Policy", &policy.name)),
-        ));
+
+    /// Who holds each managed policy (`Roles`, `Users`, `Groups`), gathered in one pass over the principals,
+    /// in the order of the stack.
+    fn policy_holders(&self) -> HashMap<PolicyRef, [Vec<Value>; 3]> {
+        let (stack, by_account, account) = (self.stack, self.by_account, self.account_ref);
+        let mut holders: HashMap<PolicyRef, [Vec<Value>; 3]> = HashMap::new();
+        let mut hold = |principal: PrincipalRef, slot: usize, name: &Value| {
+            for policy in stack.attached(principal) {
+                holders.entry(*policy).or_default()[slot].push(name.clone());
+            }
+        };
+        for (role_ref, role) in by_account.roles(stack, account) {
+            hold(
+                PrincipalRef::Role(role_ref),
+                0,
+                &reference(&self.logical("Role", &role.name)),
+            );
+        }
+        if !self.roles_only {
+            for (user_ref, user) in by_account.users(stack, account) {
+                // `Ref` of a user is its name; a user that exists already is named as it is.
+                let name = if user.existing {
+                    Value::from(user.name.as_str())
+                } else {
+                    reference(&self.logical("User", &user.name))
+                };
+                hold(PrincipalRef::User(user_ref), 1, &name);
+            }
+            for (group_ref, group) in by_account.groups(stack, account) {
+                hold(
+                    PrincipalRef::Group(group_ref),
+                    2,
+                    &reference(&self.logical("Group", &group.name)),
+                );
+            }
+        }
+        holders
     }
-    if !roles_only {
-        // A user that exists already is no resource of the template: its ARN stays as written.
-        for (user_ref, user) in by_account
-            .users(stack, account_ref)
-            .filter(|(_, user)| !user.existing)
-        {
-            intrinsics.add_exact((
-                stack.user_arn(user_ref),
-                get_att(&logical("User", &user.name), "Arn"),
+
+    /// Managed policies, attached from their side (`Roles`, `Users`, `Groups`).
+    fn managed_policies(&mut self) {
+        let mut holders = self.policy_holders();
+        for (policy_ref, policy) in self.by_account.policies(self.stack, self.account_ref) {
+            let id = self.logical("Policy", &policy.name);
+            let [roles, users, groups] = holders.remove(&policy_ref).unwrap_or_default();
+            if self.roles_only
+                && roles.is_empty()
+                && !self.mentions.boundaries.contains(&policy_ref)
+            {
+                continue;
+            }
+            let mut properties = vec![
+                ("ManagedPolicyName", Value::from(policy.name.as_str())),
+                ("Path", Value::from(policy.path.as_str())),
+            ];
+            if let Some(description) = &policy.description {
+                properties.push(("Description", Value::from(description.as_str())));
+            }
+            properties.push(("PolicyDocument", self.permissions(&policy.document)));
+            for (key, list) in [("Roles", roles), ("Users", users), ("Groups", groups)] {
+                if !list.is_empty() {
+                    properties.push((key, Value::Array(list)));
+                }
+            }
+            self.resources.push((
+                id.clone().into(),
+                object(vec![
+                    ("Type", Value::from("AWS::IAM::ManagedPolicy")),
+                    ("Properties", object(properties)),
+                ]),
+            ));
+            self.outputs.push((
+                format!("{id}Arn").into(),
+                object(vec![
+                    (
+                        "Description",
+                        Value::from(format!("The ARN of the policy {}.", policy.name)),
+                    ),
+                    ("Value", reference(&id)),
+                ]),
             ));
         }
     }
 
-    // Managed policies, attached from their side (`Roles`, `Users`, `Groups`). Who holds each policy is
-    // gathered in one pass over the principals, in the order of the stack.
-    let mut holders: HashMap<crate::stack::PolicyRef, [Vec<Value>; 3]> = HashMap::new();
-    let mut hold = |principal: PrincipalRef, slot: usize, name: &Value| {
-        for policy in stack.attached(principal) {
-            holders.entry(*policy).or_default()[slot].push(name.clone());
-        }
-    };
-    for (role_ref, role) in by_account.roles(stack, account_ref) {
-        hold(
-            PrincipalRef::Role(role_ref),
-            0,
-            &reference(&logical("Role", &role.name)),
-        );
-    }
-    if !roles_only {
-        for (user_ref, user) in by_account.users(stack, account_ref) {
-            // `Ref` of a user is its name; a user that exists already is named as it is.
-            let name = if user.existing {
-                Value::from(user.name.as_str())
-            } else {
-                reference(&logical("User", &user.name))
-            };
-            hold(PrincipalRef::User(user_ref), 1, &name);
-        }
-        for (group_ref, group) in by_account.groups(stack, account_ref) {
-            hold(
-                PrincipalRef::Group(group_ref),
-                2,
-                &reference(&logical("Group", &group.name)),
-            );
-        }
-    }
-    for (policy_ref, policy) in by_account.policies(stack, account_ref) {
-        let id = logical("Policy", &policy.name);
-        let [roles, users, groups] = holders.remove(&policy_ref).unwrap_or_default();
-        if roles_only && roles.is_empty() && !mentions.boundaries.contains(&policy_ref) {
-            continue;
-        }
-        let mut properties = vec![
-            ("ManagedPolicyName", Value::from(policy.name.as_str())),
-            ("Path", Value::from(policy.path.as_str())),
-        ];
-        if let Some(description) = &policy.description {
-            properties.push(("Description", Value::from(description.as_str())));
-        }
-        let document = Value::of_policy(&policy.document);
-        properties.push((
-            "PolicyDocument",
-            if roles_only {
-                document
-            } else {
-                intrinsics.rewrite(document)
-            },
-        ));
-        for (key, list) in [("Roles", roles), ("Users", users), ("Groups", groups)] {
-            if !list.is_empty() {
-                properties.push((key, Value::Array(list)));
-            }
-        }
-        resources.push((
-            id.clone().into(),
-            object(vec![
-                ("Type", Value::from("AWS::IAM::ManagedPolicy")),
-                ("Properties", object(properties)),
-            ]),
-        ));
-        outputs.push((
-            format!("{id}Arn").into(),
-            object(vec![
-                (
-                    "Description",
-                    Value::from(format!("The ARN of the policy {}.", policy.name)),
-                ),
-                ("Value", reference(&id)),
-            ]),
-        ));
-    }
-    // Inline policies go in the principal's `Policies` property, in their declared order.
-    let inline_policies = |policies: &[InlinePolicy]| -> Option<(&'static str, Value)> {
+    /// Inline policies go in the principal's `Policies` property, in their declared order.
+    fn inline_policies(&self, policies: &[InlinePolicy]) -> Option<(&'static str, Value)> {
         let list: Vec<Value> = policies
             .iter()
             .map(|policy| {
-                let document = Value::of_policy(&policy.document);
                 object(vec![
                     ("PolicyName", Value::from(policy.name.as_str())),
-                    (
-                        "PolicyDocument",
-                        if roles_only {
-                            document
-                        } else {
-                            intrinsics.rewrite(document)
-                        },
-                    ),
+                    ("PolicyDocument", self.permissions(&policy.document)),
                 ])
             })
             .collect();
         (!list.is_empty()).then_some(("Policies", Value::Array(list)))
-    };
-    for (_, role) in by_account.roles(stack, account_ref) {
-        let id = logical("Role", &role.name);
-        let duration_parameter = format!("{id}MaxSessionDuration");
-        parameters.push((
-            duration_parameter.clone().into(),
-            object(vec![
-                ("Type", Value::from("Number")),
-                (
-                    "Default",
-                    Value::from(role.max_session_duration.unwrap_or(3_600)),
-                ),
-                ("MinValue", Value::from(3_600u32)),
-                ("MaxValue", Value::from(43_200u32)),
-                (
-                    "Description",
-                    Value::from(format!(
-                        "The maximum session duration of the role {}, in seconds.",
-                        role.name
-                    )),
-                ),
-            ]),
-        ));
-        let mut properties = vec![
-            ("RoleName", Value::from(role.name.as_str())),
-            ("Path", Value::from(role.path.as_str())),
-        ];
-        if let Some(description) = &role.description {
-            properties.push(("Description", Value::from(description.as_str())));
-        }
-        properties.push(("MaxSessionDuration", reference(&duration_parameter)));
-        properties.push((
-            "AssumeRolePolicyDocument",
-            intrinsics.rewrite(Value::of_policy(&role.trust)),
-        ));
-        if let Some(boundary) = role.permissions_boundary {
-            properties.push((
-                "PermissionsBoundary",
-                reference(&logical("Policy", &stack.policy(boundary).name)),
-            ));
-        }
-        properties.extend(inline_policies(&role.inline));
-        if !role.tags.is_empty() {
-            let tags = role
-                .tags
-                .iter()
-                .map(|(key, value)| {
-                    object(vec![
-                        ("Key", Value::from(key.as_str())),
-                        ("Value", Value::from(value.as_str())),
-                    ])
-                })
-                .collect();
-            properties.push(("Tags", Value::Array(tags)));
-        }
-        resources.push((
-            id.clone().into(),
-            object(vec![
-                ("Type", Value::from("AWS::IAM::Role")),
-                ("Properties", object(properties)),
-            ]),
-        ));
-        outputs.push((
-            format!("{id}Arn").into(),
-            object(vec![
-                (
-                    "Description",
-                    Value::from(format!("The ARN of the role {}.", role.name)),
-                ),
-                ("Value", get_att(&id, "Arn")),
-                (
-                    "Export",
-                    object(vec![(
-                        "Name",
-                        object(vec![(
-                            "Fn::Sub",
-                            Value::String(format!("${{AWS::StackName}}-{id}Arn")),
-                        )]),
-                    )]),
-                ),
-            ]),
-        ));
     }
-    if !roles_only {
-        for (_, group) in by_account.groups(stack, account_ref) {
-            resources.push((
-                logical("Group", &group.name).into(),
+
+    fn roles(&mut self) {
+        for (_, role) in self.by_account.roles(self.stack, self.account_ref) {
+            let id = self.logical("Role", &role.name);
+            let duration_parameter = format!("{id}MaxSessionDuration");
+            self.parameters.push((
+                duration_parameter.clone().into(),
+                session_duration_parameter(role),
+            ));
+            let mut properties = vec![
+                ("RoleName", Value::from(role.name.as_str())),
+                ("Path", Value::from(role.path.as_str())),
+            ];
+            if let Some(description) = &role.description {
+                properties.push(("Description", Value::from(description.as_str())));
+            }
+            properties.push(("MaxSessionDuration", reference(&duration_parameter)));
+            properties.push((
+                "AssumeRolePolicyDocument",
+                self.intrinsics.rewrite(Value::of_policy(&role.trust)),
+            ));
+            if let Some(boundary) = role.permissions_boundary {
+                properties.push((
+                    "PermissionsBoundary",
+                    reference(&self.logical("Policy", &self.stack.policy(boundary).name)),
+                ));
+            }
+            properties.extend(self.inline_policies(&role.inline));
+            if !role.tags.is_empty() {
+                let tags = role
+                    .tags
+                    .iter()
+                    .map(|(key, value)| {
+                        object(vec![
+                            ("Key", Value::from(key.as_str())),
+                            ("Value", Value::from(value.as_str())),
+                        ])
+                    })
+                    .collect();
+                properties.push(("Tags", Value::Array(tags)));
+            }
+            self.resources.push((
+                id.clone().into(),
+                object(vec![
+                    ("Type", Value::from("AWS::IAM::Role")),
+                    ("Properties", object(properties)),
+                ]),
+            ));
+            self.outputs
+                .push((format!("{id}Arn").into(), role_output(&id, &role.name)));
+        }
+    }
+
+    fn groups(&mut self) {
+        for (_, group) in self.by_account.groups(self.stack, self.account_ref) {
+            let properties = [
+                ("GroupName", Value::from(group.name.as_str())),
+                ("Path", Value::from(group.path.as_str())),
+            ]
+            .into_iter()
+            .chain(self.inline_policies(&group.inline))
+            .collect();
+            self.resources.push((
+                self.logical("Group", &group.name).into(),
                 object(vec![
                     ("Type", Value::from("AWS::IAM::Group")),
-                    (
-                        "Properties",
-                        object(
-                            [
-                                ("GroupName", Value::from(group.name.as_str())),
-                                ("Path", Value::from(group.path.as_str())),
-                            ]
-                            .into_iter()
-                            .chain(inline_policies(&group.inline))
-                            .collect(),
-                        ),
-                    ),
+                    ("Properties", object(properties)),
                 ]),
             ));
         }
-        // Users that exist already join groups through `AWS::IAM::UserToGroupAddition`, one per group, and get
-        // their inline policies as `AWS::IAM::UserPolicy` resources: they have no `AWS::IAM::User` here.
+    }
+
+    /// New users as `AWS::IAM::User`. Users that exist already join groups through
+    /// `AWS::IAM::UserToGroupAddition`, one per group (the members are returned, by group), and get their inline
+    /// policies as `AWS::IAM::UserPolicy` resources: they have no `AWS::IAM::User` here.
+    fn users(&mut self) -> HashMap<GroupRef, Vec<Value>> {
         let mut existing_members: HashMap<GroupRef, Vec<Value>> = HashMap::new();
-        for (_, user) in by_account.users(stack, account_ref) {
+        for (_, user) in self.by_account.users(self.stack, self.account_ref) {
             if user.existing {
                 for group in &user.groups {
                     existing_members
@@ -690,25 +709,7 @@ fn account_template(
                         .or_default()
                         .push(Value::from(user.name.as_str()));
                 }
-                for policy in &user.inline {
-                    resources.push((
-                        logical("UserPolicy", &existing_user_policy(user, policy)).into(),
-                        object(vec![
-                            ("Type", Value::from("AWS::IAM::UserPolicy")),
-                            (
-                                "Properties",
-                                object(vec![
-                                    ("PolicyName", Value::from(policy.name.as_str())),
-                                    (
-                                        "PolicyDocument",
-                                        intrinsics.rewrite(Value::of_policy(&policy.document)),
-                                    ),
-                                    ("UserName", Value::from(user.name.as_str())),
-                                ]),
-                            ),
-                        ]),
-                    ));
-                }
+                self.existing_user_policies(user);
                 continue;
             }
             let mut properties = vec![
@@ -719,31 +720,59 @@ fn account_template(
                 let groups = user
                     .groups
                     .iter()
-                    .map(|group| reference(&logical("Group", &stack.group(*group).name)))
+                    .map(|group| reference(&self.logical("Group", &self.stack.group(*group).name)))
                     .collect();
                 properties.push(("Groups", Value::Array(groups)));
             }
-            properties.extend(inline_policies(&user.inline));
-            resources.push((
-                logical("User", &user.name).into(),
+            properties.extend(self.inline_policies(&user.inline));
+            self.resources.push((
+                self.logical("User", &user.name).into(),
                 object(vec![
                     ("Type", Value::from("AWS::IAM::User")),
                     ("Properties", object(properties)),
                 ]),
             ));
         }
-        for (group_ref, group) in by_account.groups(stack, account_ref) {
+        existing_members
+    }
+
+    fn existing_user_policies(&mut self, user: &User) {
+        for policy in &user.inline {
+            self.resources.push((
+                self.logical("UserPolicy", &existing_user_policy(user, policy))
+                    .into(),
+                object(vec![
+                    ("Type", Value::from("AWS::IAM::UserPolicy")),
+                    (
+                        "Properties",
+                        object(vec![
+                            ("PolicyName", Value::from(policy.name.as_str())),
+                            (
+                                "PolicyDocument",
+                                self.intrinsics.rewrite(Value::of_policy(&policy.document)),
+                            ),
+                            ("UserName", Value::from(user.name.as_str())),
+                        ]),
+                    ),
+                ]),
+            ));
+        }
+    }
+
+    /// One `AWS::IAM::UserToGroupAddition` per group that users who exist already join.
+    fn group_additions(&mut self, mut existing_members: HashMap<GroupRef, Vec<Value>>) {
+        for (group_ref, group) in self.by_account.groups(self.stack, self.account_ref) {
             let Some(members) = existing_members.remove(&group_ref) else {
                 continue;
             };
-            resources.push((
-                logical("Members", &group.name).into(),
+            self.resources.push((
+                self.logical("Members", &group.name).into(),
                 object(vec![
                     ("Type", Value::from("AWS::IAM::UserToGroupAddition")),
                     (
                         "Properties",
                         object(vec![
-                            ("GroupName", reference(&logical("Group", &group.name))),
+                            ("GroupName", reference(&self.logical("Group", &group.name))),
                             ("Users", Value::Array(members)),
                         ]),
                     ),
@@ -751,28 +780,77 @@ fn account_template(
             ));
         }
     }
-    let counts = (resources.len(), outputs.len(), parameters.len());
-    let description = format!(
-        "IAM for {} ({}), generated by iamgen. Deploy with the CAPABILITY_NAMED_IAM capability: it names IAM resources.",
-        account.name, account.id
-    );
-    let mut template = vec![
-        ("AWSTemplateFormatVersion", Value::from("2010-09-09")),
-        ("Description", Value::from(description)),
-    ];
-    if !parameters.is_empty() {
-        template.push(("Parameters", Value::Object(parameters)));
+
+    fn finish(self) -> Template {
+        let account = self.stack.account(self.account_ref);
+        let counts = (
+            self.resources.len(),
+            self.outputs.len(),
+            self.parameters.len(),
+        );
+        let description = format!(
+            "IAM for {} ({}), generated by iamgen. Deploy with the CAPABILITY_NAMED_IAM capability: it names IAM resources.",
+            account.name, account.id
+        );
+        let mut template = vec![
+            ("AWSTemplateFormatVersion", Value::from("2010-09-09")),
+            ("Description", Value::from(description)),
+        ];
+        if !self.parameters.is_empty() {
+            template.push(("Parameters", Value::Object(self.parameters)));
+        }
+        template.push(("Resources", Value::Object(self.resources)));
+        if !self.outputs.is_empty() {
+            template.push(("Outputs", Value::Object(self.outputs)));
+        }
+        Template {
+            value: object(template),
+            resources: counts.0,
+            outputs: counts.1,
+            parameters: counts.2,
+        }
     }
-    template.push(("Resources", Value::Object(resources)));
-    if !outputs.is_empty() {
-        template.push(("Outputs", Value::Object(outputs)));
-    }
-    Template {
-        value: object(template),
-        resources: counts.0,
-        outputs: counts.1,
-        parameters: counts.2,
-    }
+}
+
+/// The parameter for a role's longest session, defaulting to the role's own.
+fn session_duration_parameter(role: &Role) -> Value {
+    object(vec![
+        ("Type", Value::from("Number")),
+        (
+            "Default",
+            Value::from(role.max_session_duration.unwrap_or(3_600)),
+        ),
+        ("MinValue", Value::from(3_600u32)),
+        ("MaxValue", Value::from(43_200u32)),
+        (
+            "Description",
+            Value::from(format!(
+                "The maximum session duration of the role {}, in seconds.",
+                role.name
+            )),
+        ),
+    ])
+}
+
+/// A role's ARN as an output, exported as `<stack name>-<id>Arn`.
+fn role_output(id: &str, name: &str) -> Value {
+    object(vec![
+        (
+            "Description",
+            Value::from(format!("The ARN of the role {name}.")),
+        ),
+        ("Value", get_att(id, "Arn")),
+        (
+            "Export",
+            object(vec![(
+                "Name",
+                object(vec![(
+                    "Fn::Sub",
+                    Value::String(format!("${{AWS::StackName}}-{id}Arn")),
+                )]),
+            )]),
+        ),
+    ])
 }
 
 /// The longest `TemplateBody` an `AWS::CloudFormation::StackSet` takes (cfn-lint E3033); a longer template must
@@ -798,10 +876,92 @@ fn check_limits(account: &str, template: &Template, text: &str) -> Result<(), Re
     Ok(())
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "the account templates, then the StackSets, then the README"
-)]
+/// The StackSet that rolls the roles of `account_name` (their template `body`) out to every account of the
+/// organizational units given as its parameter.
+fn stackset_template(account_name: &str, alias: &str, body: String) -> Value {
+    object(vec![
+        ("AWSTemplateFormatVersion", Value::from("2010-09-09")),
+        (
+            "Description",
+            Value::from(format!(
+                "Rolls the roles of {account_name} out to every account of the given organizational units, generated by iamgen. \
+                 StackSets with service-managed permissions never deploy to the organization's management \
+                 account: deploy cloudformation/{alias}.yaml there yourself if it needs the roles.",
+            )),
+        ),
+        (
+            "Parameters",
+            object(vec![(
+                "OrganizationalUnitIds",
+                object(vec![
+                    ("Type", Value::from("CommaDelimitedList")),
+                    (
+                        "Description",
+                        Value::from(
+                            "The organizational units (ou-...) whose accounts get the roles.",
+                        ),
+                    ),
+                ]),
+            )]),
+        ),
+        (
+            "Resources",
+            object(vec![(
+                "RolesStackSet",
+                object(vec![
+                    ("Type", Value::from("AWS::CloudFormation::StackSet")),
+                    (
+                        "Properties",
+                        object(vec![
+                            (
+                                "StackSetName",
+                                Value::from(format!("iamgen-{}", alias.replace('_', "-"))),
+                            ),
+                            (
+                                "Description",
+                                Value::from(format!(
+                                    "The roles of {account_name}, generated by iamgen."
+                                )),
+                            ),
+                            ("PermissionModel", Value::from("SERVICE_MANAGED")),
+                            (
+                                "AutoDeployment",
+                                object(vec![
+                                    ("Enabled", Value::from(true)),
+                                    ("RetainStacksOnAccountRemoval", Value::from(false)),
+                                ]),
+                            ),
+                            (
+                                "ManagedExecution",
+                                object(vec![("Active", Value::from(true))]),
+                            ),
+                            (
+                                "Capabilities",
+                                Value::Array(vec![Value::from("CAPABILITY_NAMED_IAM")]),
+                            ),
+                            (
+                                "StackInstancesGroup",
+                                Value::Array(vec![object(vec![
+                                    (
+                                        "DeploymentTargets",
+                                        object(vec![(
+                                            "OrganizationalUnitIds",
+                                            reference("OrganizationalUnitIds"),
+                                        )]),
+                                    ),
+                                    // IAM is global: one region per account, or the role names clash.
+                                    ("Regions", Value::Array(vec![reference("AWS::Region")])),
+                                ])]),
+                            ),
+                            ("TemplateBody", Value::String(body)),
+                        ]),
+                    ),
+                ]),
+            )]),
+        ),
+    ])
+}
+
 pub(super) fn render(
     renderer: &Renderer,
     stack: &Stack,
@@ -862,92 +1022,7 @@ pub(super) fn render(
                 ));
                 continue;
             }
-            let stackset = object(vec![
-                ("AWSTemplateFormatVersion", Value::from("2010-09-09")),
-                (
-                    "Description",
-                    Value::from(format!(
-                        "Rolls the roles of {} out to every account of the given organizational units, generated by iamgen. \
-                         StackSets with service-managed permissions never deploy to the organization's management \
-                         account: deploy cloudformation/{alias}.yaml there yourself if it needs the roles.",
-                        account.name
-                    )),
-                ),
-                (
-                    "Parameters",
-                    object(vec![(
-                        "OrganizationalUnitIds",
-                        object(vec![
-                            ("Type", Value::from("CommaDelimitedList")),
-                            (
-                                "Description",
-                                Value::from(
-                                    "The organizational units (ou-...) whose accounts get the roles.",
-                                ),
-                            ),
-                        ]),
-                    )]),
-                ),
-                (
-                    "Resources",
-                    object(vec![(
-                        "RolesStackSet",
-                        object(vec![
-                            ("Type", Value::from("AWS::CloudFormation::StackSet")),
-                            (
-                                "Properties",
-                                object(vec![
-                                    (
-                                        "StackSetName",
-                                        Value::from(format!("iamgen-{}", alias.replace('_', "-"))),
-                                    ),
-                                    (
-                                        "Description",
-                                        Value::from(format!(
-                                            "The roles of {}, generated by iamgen.",
-                                            account.name
-                                        )),
-                                    ),
-                                    ("PermissionModel", Value::from("SERVICE_MANAGED")),
-                                    (
-                                        "AutoDeployment",
-                                        object(vec![
-                                            ("Enabled", Value::from(true)),
-                                            ("RetainStacksOnAccountRemoval", Value::from(false)),
-                                        ]),
-                                    ),
-                                    (
-                                        "ManagedExecution",
-                                        object(vec![("Active", Value::from(true))]),
-                                    ),
-                                    (
-                                        "Capabilities",
-                                        Value::Array(vec![Value::from("CAPABILITY_NAMED_IAM")]),
-                                    ),
-                                    (
-                                        "StackInstancesGroup",
-                                        Value::Array(vec![object(vec![
-                                            (
-                                                "DeploymentTargets",
-                                                object(vec![(
-                                                    "OrganizationalUnitIds",
-                                                    reference("OrganizationalUnitIds"),
-                                                )]),
-                                            ),
-                                            // IAM is global: one region per account, or the role names clash.
-                                            (
-                                                "Regions",
-                                                Value::Array(vec![reference("AWS::Region")]),
-                                            ),
-                                        ])]),
-                                    ),
-                                    ("TemplateBody", Value::String(body)),
-                                ]),
-                            ),
-                        ]),
-                    )]),
-                ),
-            ]);
+            let stackset = stackset_template(&account.name, alias, body);
             files.insert(
                 format!("cloudformation/stackset-{alias}.yaml"),
                 header(&format!(

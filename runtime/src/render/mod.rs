@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use handlebars::Handlebars;
 
@@ -66,12 +66,13 @@ impl fmt::Display for Target {
 #[non_exhaustive]
 pub enum RenderError {
     /// A template failed (a template from an override directory, most likely).
-    #[error("template `{name}`: {message}")]
+    #[error("template `{name}`: {source}")]
     Template {
         /// The template.
         name: String,
         /// What went wrong.
-        message: String,
+        #[source]
+        source: TemplateError,
     },
     /// A CloudFormation template would pass one of CloudFormation's limits.
     #[error(
@@ -88,8 +89,15 @@ pub enum RenderError {
         limit: usize,
     },
     /// Two items would get the same generated name.
-    #[error("{0}")]
-    NameClash(String),
+    #[error("{first} and {second} would both be named `{name}`")]
+    NameClash {
+        /// The generated name.
+        name: String,
+        /// The item that has it.
+        first: String,
+        /// The item that would get it too.
+        second: String,
+    },
     /// The override directory could not be read.
     #[error("cannot read template `{path}`: {error}")]
     Io {
@@ -98,6 +106,24 @@ pub enum RenderError {
         /// The error.
         error: std::io::Error,
     },
+}
+
+/// What went wrong with one template.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TemplateError {
+    /// The text is no handlebars template.
+    #[error(transparent)]
+    Parse(Box<handlebars::TemplateError>),
+    /// The template could not be rendered with the stack's data.
+    #[error(transparent)]
+    Render(Box<handlebars::RenderError>),
+    /// The override file could not be read.
+    #[error(transparent)]
+    Read(crate::source::ReadError),
+    /// The embedded templates did not load (a defect of iamgen, which its tests rule out).
+    #[error(transparent)]
+    Embedded(Arc<RenderError>),
 }
 
 /// The embedded templates: name and text.
@@ -147,21 +173,22 @@ pub struct Renderer {
     registry: Handlebars<'static>,
 }
 
-static EMBEDDED: LazyLock<Result<Renderer, String>> = LazyLock::new(|| {
+// The error is shared, not copied: every later call reports the one failure.
+static EMBEDDED: LazyLock<Result<Renderer, Arc<RenderError>>> = LazyLock::new(|| {
     Renderer::from_sources(
         TEMPLATES
             .iter()
             .map(|(n, t)| ((*n).to_owned(), (*t).to_owned())),
     )
-    .map_err(|e| e.to_string())
+    .map_err(Arc::new)
 });
 
 impl Renderer {
     /// The renderer over the embedded templates.
     pub fn embedded() -> Result<&'static Renderer, RenderError> {
-        EMBEDDED.as_ref().map_err(|message| RenderError::Template {
+        EMBEDDED.as_ref().map_err(|error| RenderError::Template {
             name: "(embedded)".to_owned(),
-            message: message.clone(),
+            source: TemplateError::Embedded(Arc::clone(error)),
         })
     }
 
@@ -179,7 +206,7 @@ impl Renderer {
                 )
                 .map_err(|error| RenderError::Template {
                     name: (*name).to_owned(),
-                    message: error.to_string(),
+                    source: TemplateError::Read(error),
                 })?;
                 String::from_utf8(bytes).map_err(|error| RenderError::Io {
                     path,
@@ -204,7 +231,7 @@ impl Renderer {
                 .register_template_string(&name, text)
                 .map_err(|error| RenderError::Template {
                     name: name.clone(),
-                    message: error.to_string(),
+                    source: TemplateError::Parse(Box::new(error)),
                 })?;
         }
         Ok(Renderer { registry })
@@ -220,7 +247,7 @@ impl Renderer {
             .render_with_context(name, &handlebars::Context::from(data))
             .map_err(|error| RenderError::Template {
                 name: name.to_owned(),
-                message: error.to_string(),
+                source: TemplateError::Render(Box::new(error)),
             })
     }
 
@@ -596,6 +623,40 @@ mod tests {
         std::fs::create_dir_all(dir.join("out/terraform")).unwrap();
         std::fs::write(dir.join("out/terraform/acme.tf"), "old").unwrap();
         dir
+    }
+
+    #[test]
+    fn a_template_error_keeps_the_handlebars_error_as_its_source() {
+        use std::error::Error as _;
+        let broken = Renderer::from_sources(std::iter::once((
+            "terraform/versions.tf".to_owned(),
+            "{{#if x}}".to_owned(),
+        )))
+        .unwrap_err();
+        assert!(
+            broken
+                .to_string()
+                .starts_with("template `terraform/versions.tf`: "),
+            "{broken}"
+        );
+        let source = broken.source().expect("the template error");
+        assert!(matches!(
+            source.downcast_ref::<TemplateError>(),
+            Some(TemplateError::Parse(_))
+        ));
+        let renderer =
+            Renderer::from_sources(std::iter::once(("t".to_owned(), "{{missing}}".to_owned())))
+                .unwrap();
+        let failed = renderer
+            .render_template("t", serde_json::json!({}))
+            .unwrap_err();
+        let Some(TemplateError::Render(error)) = failed
+            .source()
+            .and_then(|source| source.downcast_ref::<TemplateError>())
+        else {
+            panic!("{failed:?}")
+        };
+        assert_eq!(failed.to_string(), format!("template `t`: {error}"));
     }
 
     #[test]

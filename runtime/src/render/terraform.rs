@@ -11,7 +11,7 @@ use super::escape::snake_name;
 use super::value::{References, Value, align_hcl};
 use super::{RenderError, Renderer, account_aliases};
 use crate::escape::{comment_text, hcl_string, markdown_cell};
-use crate::stack::{ByAccount, PrincipalRef, Stack};
+use crate::stack::{Account, AccountRef, ByAccount, PrincipalRef, Stack, UserRef};
 
 /// The command that regenerates the output, written into every file's header.
 pub(crate) const COMMAND: &str = "iamgen generate";
@@ -85,204 +85,302 @@ fn moved<const N: usize>(entries: [(&str, Json); N]) -> Json {
     )
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one section per kind of resource, in the order of the file"
-)]
 pub(super) fn render(
     renderer: &Renderer,
     stack: &Stack,
 ) -> Result<BTreeMap<String, String>, RenderError> {
-    let aliases = account_aliases(stack);
-    let mut names = Names::new();
-    let alias_of = |account: crate::stack::AccountRef| -> &str { &aliases[account.index()] };
-    let by_account = ByAccount::new(stack);
-
-    // Names first, so that references can point anywhere.
-    let buckets: Vec<String> = stack
-        .buckets()
-        .map(|(_, bucket)| names.name("aws_s3_bucket", &bucket.name, alias_of(bucket.account)))
-        .collect();
-    let policies: Vec<String> = stack
-        .policies()
-        .map(|(_, policy)| names.name("aws_iam_policy", &policy.name, alias_of(policy.account)))
-        .collect();
-    let roles: Vec<String> = stack
-        .roles()
-        .map(|(_, role)| names.name("aws_iam_role", &role.name, alias_of(role.account)))
-        .collect();
-    let users: Vec<String> = stack
-        .users()
-        .map(|(_, user)| names.name("aws_iam_user", &user.name, alias_of(user.account)))
-        .collect();
-    let groups: Vec<String> = stack
-        .groups()
-        .map(|(_, group)| names.name("aws_iam_group", &group.name, alias_of(group.account)))
-        .collect();
-
-    let mut references = TfReferences {
-        exact: HashMap::new(),
-        prefixes: Vec::new(),
-        exclude: None,
-    };
-    for (index, (_, account)) in stack.accounts().enumerate() {
-        let variable = format!("var.{}_account_id", aliases[index]);
-        references.exact.insert(
-            account.id.root_arn("aws"),
-            format!("\"arn:aws:iam::${{{variable}}}:root\""),
-        );
-        references.exact.insert(account.id.to_string(), variable);
-    }
-    for ((_, bucket), tf) in stack.buckets().zip(&buckets) {
-        let arn = format!("arn:aws:s3:::{}", bucket.name);
-        references
-            .exact
-            .insert(arn.clone(), format!("aws_s3_bucket.{tf}.arn"));
-        references
-            .prefixes
-            .push((format!("{arn}/"), format!("aws_s3_bucket.{tf}.arn")));
-    }
-    for ((policy, _), tf) in stack.policies().zip(&policies) {
-        references
-            .exact
-            .insert(stack.policy_arn(policy), format!("aws_iam_policy.{tf}.arn"));
-    }
-    for ((role, _), tf) in stack.roles().zip(&roles) {
-        references
-            .exact
-            .insert(stack.role_arn(role), format!("aws_iam_role.{tf}.arn"));
-    }
-    for ((user_ref, user), tf) in stack.users().zip(&users) {
-        let source = if user.existing { "data." } else { "" };
-        references.exact.insert(
-            stack.user_arn(user_ref),
-            format!("{source}aws_iam_user.{tf}.arn"),
-        );
-    }
-    // How other resources name a user: the resource's `name`, or the data source's `user_name` for a user that
-    // exists already.
-    let user_name = |user: crate::stack::UserRef| -> String {
-        let tf = &users[user.index()];
-        if stack.user(user).existing {
-            format!("data.aws_iam_user.{tf}.user_name")
-        } else {
-            format!("aws_iam_user.{tf}.name")
-        }
-    };
-
-    let header = json!({ "version": env!("CARGO_PKG_VERSION"), "command": COMMAND });
-    let accounts_view: Vec<Json> = stack
-        .accounts()
-        .enumerate()
-        .map(|(index, (_, account))| {
-            json!({
-                "alias": aliases[index],
-                "name": markdown_cell(&account.name),
-                "id": account.id.as_str(),
-                "description": hcl_string(&format!("The id of the {} account.", account.name)),
-            })
-        })
-        .collect();
-    let roles_view: Vec<Json> = stack
-        .roles()
-        .zip(&roles)
-        .map(|((_, role), tf)| {
-            json!({
-                "tf": tf,
-                "plain_name": role.name,
-                "duration": role.max_session_duration.unwrap_or(3_600),
-                "description": hcl_string(&format!("The maximum session duration of the role {}, in seconds.", role.name)),
-            })
-        })
-        .collect();
-    let output_roles: Vec<Json> = stack
-        .roles()
-        .zip(&roles)
-        .map(|((_, role), tf)| json!({ "tf": tf, "plain_name": role.name, "description": hcl_string(&format!("The ARN of the role {}.", role.name)) }))
-        .collect();
-    let output_policies: Vec<Json> = stack
-        .policies()
-        .zip(&policies)
-        .map(|((_, policy), tf)| json!({ "tf": tf, "plain_name": policy.name, "description": hcl_string(&format!("The ARN of the policy {}.", policy.name)) }))
-        .collect();
-
-    let existing_users: Vec<Json> = stack
-        .users()
-        .filter(|(_, user)| user.existing)
-        .map(|(_, user)| {
-            json!({
-                "name": markdown_cell(&user.name),
-                "account": markdown_cell(&stack.account(user.account).name),
-            })
-        })
-        .collect();
-
-    let with_header = |mut value: Json| {
-        if let (Json::Object(map), Json::Object(head)) = (&mut value, &header) {
-            map.extend(head.clone());
-        }
-        value
-    };
+    let mut module = Module::new(stack);
     let mut files = BTreeMap::new();
-    let mut put = |name: &str, text: String| {
-        files.insert(
-            format!("terraform/{name}"),
-            if std::path::Path::new(name)
-                .extension()
-                .is_some_and(|ext| ext == "tf")
-            {
-                align_hcl(&text)
-            } else {
-                text
-            },
-        );
-    };
-    put(
-        "versions.tf",
-        renderer.render_template("terraform/versions.tf", header.clone())?,
-    );
-    put(
-        "providers.tf",
-        renderer.render_template(
-            "terraform/providers.tf",
-            with_header(json!({ "accounts": accounts_view })),
-        )?,
-    );
-    put(
-        "variables.tf",
-        renderer.render_template(
-            "terraform/variables.tf",
-            with_header(json!({ "accounts": accounts_view, "roles": roles_view })),
-        )?,
-    );
-    put(
-        "outputs.tf",
-        renderer.render_template(
-            "terraform/outputs.tf",
-            with_header(json!({ "roles": output_roles, "policies": output_policies })),
-        )?,
-    );
-    put(
-        "README.md",
-        renderer.render_template(
-            "terraform/README.md",
-            with_header(json!({ "accounts": accounts_view, "roles": output_roles, "policies": output_policies, "existing_users": existing_users })),
-        )?,
-    );
-
+    module.shared_files(renderer, &mut files)?;
     for (index, (account_ref, account)) in stack.accounts().enumerate() {
-        let alias = &aliases[index];
-        let buckets_view: Vec<Json> = by_account
-            .buckets(stack, account_ref)
-            .map(|(bucket_ref, bucket)| {
-                let tf = &buckets[bucket_ref.index()];
-                json!({ "tf": tf, "name": hcl_string(&bucket.name) })
+        let alias = module.aliases[index].clone();
+        let text = module.account_file(renderer, account_ref, account, &alias)?;
+        put(&mut files, &format!("{alias}.tf"), text);
+    }
+    Ok(files)
+}
+
+/// Adds `terraform/<name>`, aligned as `terraform fmt` aligns it if it is a `.tf` file.
+fn put(files: &mut BTreeMap<String, String>, name: &str, text: String) {
+    files.insert(
+        format!("terraform/{name}"),
+        if std::path::Path::new(name)
+            .extension()
+            .is_some_and(|ext| ext == "tf")
+        {
+            align_hcl(&text)
+        } else {
+            text
+        },
+    );
+}
+
+/// `value` (an object) with the header's members (version, command) added.
+fn with_header(header: &Json, mut value: Json) -> Json {
+    if let (Json::Object(map), Json::Object(head)) = (&mut value, header) {
+        map.extend(head.clone());
+    }
+    value
+}
+
+/// The module while it is written: the Terraform name of every item, and the references to them.
+struct Module<'a> {
+    stack: &'a Stack,
+    aliases: Vec<String>,
+    by_account: ByAccount,
+    names: Names,
+    /// Terraform names, by index of the item in the stack.
+    buckets: Vec<String>,
+    policies: Vec<String>,
+    roles: Vec<String>,
+    users: Vec<String>,
+    groups: Vec<String>,
+    references: TfReferences,
+    header: Json,
+}
+
+impl<'a> Module<'a> {
+    fn new(stack: &'a Stack) -> Self {
+        let aliases = account_aliases(stack);
+        let mut names = Names::new();
+        let alias_of = |account: AccountRef| -> &str { &aliases[account.index()] };
+        // Names first, so that references can point anywhere.
+        let buckets: Vec<String> = stack
+            .buckets()
+            .map(|(_, bucket)| names.name("aws_s3_bucket", &bucket.name, alias_of(bucket.account)))
+            .collect();
+        let policies: Vec<String> = stack
+            .policies()
+            .map(|(_, policy)| names.name("aws_iam_policy", &policy.name, alias_of(policy.account)))
+            .collect();
+        let roles: Vec<String> = stack
+            .roles()
+            .map(|(_, role)| names.name("aws_iam_role", &role.name, alias_of(role.account)))
+            .collect();
+        let users: Vec<String> = stack
+            .users()
+            .map(|(_, user)| names.name("aws_iam_user", &user.name, alias_of(user.account)))
+            .collect();
+        let groups: Vec<String> = stack
+            .groups()
+            .map(|(_, group)| names.name("aws_iam_group", &group.name, alias_of(group.account)))
+            .collect();
+        let mut module = Module {
+            stack,
+            by_account: ByAccount::new(stack),
+            names,
+            buckets,
+            policies,
+            roles,
+            users,
+            groups,
+            references: TfReferences {
+                exact: HashMap::new(),
+                prefixes: Vec::new(),
+                exclude: None,
+            },
+            header: json!({ "version": env!("CARGO_PKG_VERSION"), "command": COMMAND }),
+            aliases,
+        };
+        module.add_references();
+        module
+    }
+
+    /// Every account id and root, and every ARN of an item of the stack, as a reference.
+    fn add_references(&mut self) {
+        let stack = self.stack;
+        let references = &mut self.references;
+        for (index, (_, account)) in stack.accounts().enumerate() {
+            let variable = format!("var.{}_account_id", self.aliases[index]);
+            references.exact.insert(
+                account.id.root_arn("aws"),
+                format!("\"arn:aws:iam::${{{variable}}}:root\""),
+            );
+            references.exact.insert(account.id.to_string(), variable);
+        }
+        for ((_, bucket), tf) in stack.buckets().zip(&self.buckets) {
+            let arn = format!("arn:aws:s3:::{}", bucket.name);
+            references
+                .exact
+                .insert(arn.clone(), format!("aws_s3_bucket.{tf}.arn"));
+            references
+                .prefixes
+                .push((format!("{arn}/"), format!("aws_s3_bucket.{tf}.arn")));
+        }
+        for ((policy, _), tf) in stack.policies().zip(&self.policies) {
+            references
+                .exact
+                .insert(stack.policy_arn(policy), format!("aws_iam_policy.{tf}.arn"));
+        }
+        for ((role, _), tf) in stack.roles().zip(&self.roles) {
+            references
+                .exact
+                .insert(stack.role_arn(role), format!("aws_iam_role.{tf}.arn"));
+        }
+        for ((user_ref, user), tf) in stack.users().zip(&self.users) {
+            let source = if user.existing { "data." } else { "" };
+            references.exact.insert(
+                stack.user_arn(user_ref),
+                format!("{source}aws_iam_user.{tf}.arn"),
+            );
+        }
+    }
+
+    fn user_name(&self, user: UserRef) -> String {
+        user_name(self.stack, &self.users, user)
+    }
+
+    /// The files of the whole module: versions, providers, variables, outputs and the README.
+    fn shared_files(
+        &self,
+        renderer: &Renderer,
+        files: &mut BTreeMap<String, String>,
+    ) -> Result<(), RenderError> {
+        let stack = self.stack;
+        let accounts_view: Vec<Json> = stack
+            .accounts()
+            .enumerate()
+            .map(|(index, (_, account))| {
+                json!({
+                    "alias": self.aliases[index],
+                    "name": markdown_cell(&account.name),
+                    "id": account.id.as_str(),
+                    "description": hcl_string(&format!("The id of the {} account.", account.name)),
+                })
             })
             .collect();
-        let policies_view: Vec<Json> = by_account
-            .policies(stack, account_ref)
+        let roles_view: Vec<Json> = stack
+            .roles()
+            .zip(&self.roles)
+            .map(|((_, role), tf)| {
+                json!({
+                    "tf": tf,
+                    "plain_name": role.name,
+                    "duration": role.max_session_duration.unwrap_or(3_600),
+                    "description": hcl_string(&format!("The maximum session duration of the role {}, in seconds.", role.name)),
+                })
+            })
+            .collect();
+        let output_roles: Vec<Json> = stack
+            .roles()
+            .zip(&self.roles)
+            .map(|((_, role), tf)| json!({ "tf": tf, "plain_name": role.name, "description": hcl_string(&format!("The ARN of the role {}.", role.name)) }))
+            .collect();
+        let output_policies: Vec<Json> = stack
+            .policies()
+            .zip(&self.policies)
+            .map(|((_, policy), tf)| json!({ "tf": tf, "plain_name": policy.name, "description": hcl_string(&format!("The ARN of the policy {}.", policy.name)) }))
+            .collect();
+        let existing_users: Vec<Json> = stack
+            .users()
+            .filter(|(_, user)| user.existing)
+            .map(|(_, user)| {
+                json!({
+                    "name": markdown_cell(&user.name),
+                    "account": markdown_cell(&stack.account(user.account).name),
+                })
+            })
+            .collect();
+
+        let header = &self.header;
+        put(
+            files,
+            "versions.tf",
+            renderer.render_template("terraform/versions.tf", header.clone())?,
+        );
+        put(
+            files,
+            "providers.tf",
+            renderer.render_template(
+                "terraform/providers.tf",
+                with_header(header, json!({ "accounts": accounts_view })),
+            )?,
+        );
+        put(
+            files,
+            "variables.tf",
+            renderer.render_template(
+                "terraform/variables.tf",
+                with_header(
+                    header,
+                    json!({ "accounts": accounts_view, "roles": roles_view }),
+                ),
+            )?,
+        );
+        put(
+            files,
+            "outputs.tf",
+            renderer.render_template(
+                "terraform/outputs.tf",
+                with_header(
+                    header,
+                    json!({ "roles": output_roles, "policies": output_policies }),
+                ),
+            )?,
+        );
+        put(
+            files,
+            "README.md",
+            renderer.render_template(
+                "terraform/README.md",
+                with_header(header, json!({ "accounts": accounts_view, "roles": output_roles, "policies": output_policies, "existing_users": existing_users })),
+            )?,
+        );
+        Ok(())
+    }
+
+    /// One account's file. Resource names are handed out in the order of the file.
+    fn account_file(
+        &mut self,
+        renderer: &Renderer,
+        account_ref: AccountRef,
+        account: &Account,
+        alias: &str,
+    ) -> Result<String, RenderError> {
+        let buckets_view = self.bucket_views(account_ref);
+        let policies_view = self.policy_views(account_ref);
+        let (roles_view, role_attachments) = self.role_views(account_ref, alias);
+        let (groups_view, group_attachments) = self.group_views(account_ref, alias);
+        let users = self.user_views(account_ref, alias);
+        let inline_policies = self.inline_policy_views(account_ref, alias);
+        let view = with_header(
+            &self.header,
+            moved([
+                (
+                    "account",
+                    json!({ "alias": alias, "title": comment_text(&format!("{} ({})", account.name, account.id)) }),
+                ),
+                ("buckets", Json::Array(buckets_view)),
+                ("policies", Json::Array(policies_view)),
+                ("roles", Json::Array(roles_view)),
+                ("role_attachments", Json::Array(role_attachments)),
+                ("groups", Json::Array(groups_view)),
+                ("group_attachments", Json::Array(group_attachments)),
+                ("users", Json::Array(users.new)),
+                ("existing_users", Json::Array(users.existing)),
+                ("user_attachments", Json::Array(users.attachments)),
+                ("memberships", Json::Array(users.memberships)),
+                ("inline_policies", Json::Array(inline_policies)),
+            ]),
+        );
+        renderer.render_template("terraform/account.tf", view)
+    }
+
+    fn bucket_views(&self, account_ref: AccountRef) -> Vec<Json> {
+        self.by_account
+            .buckets(self.stack, account_ref)
+            .map(|(bucket_ref, bucket)| {
+                let tf = &self.buckets[bucket_ref.index()];
+                json!({ "tf": tf, "name": hcl_string(&bucket.name) })
+            })
+            .collect()
+    }
+
+    fn policy_views(&self, account_ref: AccountRef) -> Vec<Json> {
+        self.by_account
+            .policies(self.stack, account_ref)
             .map(|(policy_ref, policy)| {
-                let tf = &policies[policy_ref.index()];
+                let tf = &self.policies[policy_ref.index()];
                 moved([
                     ("tf", Json::from(tf.as_str())),
                     ("name", Json::String(hcl_string(&policy.name))),
@@ -293,21 +391,28 @@ pub(super) fn render(
                     ),
                     (
                         "policy",
-                        Json::String(Value::of_policy(&policy.document).to_hcl(1, &references)),
+                        Json::String(
+                            Value::of_policy(&policy.document).to_hcl(1, &self.references),
+                        ),
                     ),
                 ])
             })
-            .collect();
+            .collect()
+    }
+
+    /// The roles, and the attachments of managed policies to them.
+    fn role_views(&mut self, account_ref: AccountRef, alias: &str) -> (Vec<Json>, Vec<Json>) {
+        let stack = self.stack;
         let mut roles_view = Vec::new();
         let mut role_attachments = Vec::new();
-        for (role_ref, role) in by_account.roles(stack, account_ref) {
-            let tf = &roles[role_ref.index()];
-            references.exclude = Some(format!("aws_iam_role.{tf}.arn"));
-            let trust = Value::of_policy(&role.trust).to_hcl(1, &references);
-            references.exclude = None;
+        for (role_ref, role) in self.by_account.roles(stack, account_ref) {
+            let tf = &self.roles[role_ref.index()];
+            self.references.exclude = Some(format!("aws_iam_role.{tf}.arn"));
+            let trust = Value::of_policy(&role.trust).to_hcl(1, &self.references);
+            self.references.exclude = None;
             let boundary = role
                 .permissions_boundary
-                .map(|policy| format!("aws_iam_policy.{}.arn", policies[policy.index()]));
+                .map(|policy| format!("aws_iam_policy.{}.arn", self.policies[policy.index()]));
             let tags: Vec<Json> = role
                 .tags
                 .iter()
@@ -333,46 +438,56 @@ pub(super) fn render(
                 ),
             ]));
             for policy in stack.attached(PrincipalRef::Role(role_ref)) {
-                let policy_tf = &policies[policy.index()];
+                let policy_tf = &self.policies[policy.index()];
                 role_attachments.push(json!({
-                    "tf": names.name("aws_iam_role_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
+                    "tf": self.names.name("aws_iam_role_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
                     "role": format!("aws_iam_role.{tf}.name"),
                     "policy": format!("aws_iam_policy.{policy_tf}.arn"),
                 }));
             }
         }
+        (roles_view, role_attachments)
+    }
+
+    /// The groups, and the attachments of managed policies to them.
+    fn group_views(&mut self, account_ref: AccountRef, alias: &str) -> (Vec<Json>, Vec<Json>) {
+        let stack = self.stack;
         let mut groups_view = Vec::new();
         let mut group_attachments = Vec::new();
-        for (group_ref, group) in by_account.groups(stack, account_ref) {
-            let tf = &groups[group_ref.index()];
+        for (group_ref, group) in self.by_account.groups(stack, account_ref) {
+            let tf = &self.groups[group_ref.index()];
             groups_view.push(json!({ "tf": tf, "name": hcl_string(&group.name), "path": hcl_string(&group.path) }));
             for policy in stack.attached(PrincipalRef::Group(group_ref)) {
-                let policy_tf = &policies[policy.index()];
+                let policy_tf = &self.policies[policy.index()];
                 group_attachments.push(json!({
-                    "tf": names.name("aws_iam_group_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
+                    "tf": self.names.name("aws_iam_group_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
                     "group": format!("aws_iam_group.{tf}.name"),
                     "policy": format!("aws_iam_policy.{policy_tf}.arn"),
                 }));
             }
         }
-        let mut users_view = Vec::new();
-        let mut existing_users_view = Vec::new();
-        let mut user_attachments = Vec::new();
-        let mut memberships = Vec::new();
-        for (user_ref, user) in by_account.users(stack, account_ref) {
-            let tf = &users[user_ref.index()];
+        (groups_view, group_attachments)
+    }
+
+    fn user_views(&mut self, account_ref: AccountRef, alias: &str) -> UserViews {
+        let stack = self.stack;
+        let mut views = UserViews::default();
+        for (user_ref, user) in self.by_account.users(stack, account_ref) {
+            let tf = &self.users[user_ref.index()];
             if user.existing {
-                existing_users_view.push(json!({ "tf": tf, "name": hcl_string(&user.name) }));
+                views
+                    .existing
+                    .push(json!({ "tf": tf, "name": hcl_string(&user.name) }));
             } else {
-                users_view.push(
+                views.new.push(
                     json!({ "tf": tf, "name": hcl_string(&user.name), "path": hcl_string(&user.path) }),
                 );
             }
             for policy in stack.attached(PrincipalRef::User(user_ref)) {
-                let policy_tf = &policies[policy.index()];
-                user_attachments.push(json!({
-                    "tf": names.name("aws_iam_user_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
-                    "user": user_name(user_ref),
+                let policy_tf = &self.policies[policy.index()];
+                views.attachments.push(json!({
+                    "tf": self.names.name("aws_iam_user_policy_attachment", &format!("{tf}_{policy_tf}"), alias),
+                    "user": self.user_name(user_ref),
                     "policy": format!("aws_iam_policy.{policy_tf}.arn"),
                 }));
             }
@@ -380,17 +495,31 @@ pub(super) fn render(
                 let group_refs: Vec<String> = user
                     .groups
                     .iter()
-                    .map(|group| format!("aws_iam_group.{}.name", groups[group.index()]))
+                    .map(|group| format!("aws_iam_group.{}.name", self.groups[group.index()]))
                     .collect();
-                memberships.push(json!({
-                    "tf": names.name("aws_iam_user_group_membership", tf, alias),
-                    "user": user_name(user_ref),
+                views.memberships.push(json!({
+                    "tf": self.names.name("aws_iam_user_group_membership", tf, alias),
+                    "user": self.user_name(user_ref),
                     "groups": group_refs.join(", "),
                 }));
             }
         }
-        // Inline policies as resources of their own: the `inline_policy` block of `aws_iam_role` is deprecated.
-        let mut inline_policies = Vec::new();
+        views
+    }
+
+    /// Inline policies as resources of their own: the `inline_policy` block of `aws_iam_role` is deprecated.
+    fn inline_policy_views(&mut self, account_ref: AccountRef, alias: &str) -> Vec<Json> {
+        let Module {
+            stack,
+            by_account,
+            names,
+            roles,
+            users,
+            groups,
+            references,
+            ..
+        } = self;
+        let stack = *stack;
         let owners = by_account
             .roles(stack, account_ref)
             .map(|(role_ref, role)| {
@@ -417,11 +546,12 @@ pub(super) fn render(
                         (
                             "user",
                             &users[user_ref.index()],
-                            user_name(user_ref),
+                            user_name(stack, users, user_ref),
                             &user.inline,
                         )
                     }),
             );
+        let mut inline_policies = Vec::new();
         for (kind, owner_tf, owner, policies) in owners {
             let resource = format!("aws_iam_{kind}_policy");
             for policy in policies {
@@ -440,32 +570,31 @@ pub(super) fn render(
                     ("name", Json::String(hcl_string(&policy.name))),
                     (
                         "policy",
-                        Json::String(Value::of_policy(&policy.document).to_hcl(1, &references)),
+                        Json::String(Value::of_policy(&policy.document).to_hcl(1, &*references)),
                     ),
                 ]));
             }
         }
-        let view = with_header(moved([
-            (
-                "account",
-                json!({ "alias": alias, "title": comment_text(&format!("{} ({})", account.name, account.id)) }),
-            ),
-            ("buckets", Json::Array(buckets_view)),
-            ("policies", Json::Array(policies_view)),
-            ("roles", Json::Array(roles_view)),
-            ("role_attachments", Json::Array(role_attachments)),
-            ("groups", Json::Array(groups_view)),
-            ("group_attachments", Json::Array(group_attachments)),
-            ("users", Json::Array(users_view)),
-            ("existing_users", Json::Array(existing_users_view)),
-            ("user_attachments", Json::Array(user_attachments)),
-            ("memberships", Json::Array(memberships)),
-            ("inline_policies", Json::Array(inline_policies)),
-        ]));
-        put(
-            &format!("{alias}.tf"),
-            renderer.render_template("terraform/account.tf", view)?,
-        );
+        inline_policies
     }
-    Ok(files)
+}
+
+/// How other resources name a user: the resource's `name`, or the data source's `user_name` for a user that
+/// exists already (`users` holds the Terraform names).
+fn user_name(stack: &Stack, users: &[String], user: UserRef) -> String {
+    let tf = &users[user.index()];
+    if stack.user(user).existing {
+        format!("data.aws_iam_user.{tf}.user_name")
+    } else {
+        format!("aws_iam_user.{tf}.name")
+    }
+}
+
+/// One account's users: new ones, ones that exist already, their policy attachments and group memberships.
+#[derive(Default)]
+struct UserViews {
+    new: Vec<Json>,
+    existing: Vec<Json>,
+    attachments: Vec<Json>,
+    memberships: Vec<Json>,
 }

@@ -9,7 +9,7 @@ use crate::escape::{
     YAML_IMPLICIT_KEY_MAX, push_hcl_string, push_json_string, push_yaml_key, push_yaml_string,
     yaml_number,
 };
-use crate::policy::{ConditionValue, OneOrMany, Principal, Statement};
+use crate::policy::write::{Sink, emit_document};
 
 /// An object's key: most keys are fixed words of the format (`Type`, `Statement`), which need no allocation.
 pub type Key = Cow<'static, str>;
@@ -66,109 +66,16 @@ impl Value {
         )
     }
 
-    /// The value of a policy document, in its canonical order (the order of [`PolicyDocument::to_json`]),
-    /// built from the typed document: printing and re-reading it would cost a parse per document and target.
+    /// The value of a policy document, in its canonical order (the order of [`PolicyDocument::to_json`], from
+    /// the same printer), built from the typed document: printing and re-reading it would cost a parse per
+    /// document and target.
     ///
     /// [`PolicyDocument::to_json`]: crate::PolicyDocument::to_json
     #[must_use]
     pub fn of_policy(document: &crate::PolicyDocument) -> Value {
-        let mut members = Vec::with_capacity(3);
-        if let Some(version) = document.version {
-            members.push((Cow::Borrowed("Version"), Value::from(version.as_str())));
-        }
-        if let Some(id) = &document.id {
-            members.push((Cow::Borrowed("Id"), Value::from(id.as_str())));
-        }
-        let statement = match &document.statement {
-            OneOrMany::One(statement) => Value::of_statement(statement),
-            OneOrMany::Many(statements) => {
-                Value::Array(statements.iter().map(Value::of_statement).collect())
-            }
-        };
-        members.push((Cow::Borrowed("Statement"), statement));
-        Value::Object(members)
-    }
-
-    fn of_statement(statement: &Statement) -> Value {
-        let mut members = Vec::with_capacity(6);
-        if let Some(sid) = &statement.sid {
-            members.push((Cow::Borrowed("Sid"), Value::from(sid.as_str())));
-        }
-        members.push((
-            Cow::Borrowed("Effect"),
-            Value::from(statement.effect.as_str()),
-        ));
-        if let Some(element) = &statement.principal {
-            let principal = match element.principal() {
-                Principal::Any => Value::from("*"),
-                Principal::Map(entries) => Value::Object(
-                    entries
-                        .iter()
-                        .map(|(kind, values)| {
-                            (Cow::Borrowed(kind.as_str()), Value::of_strings(values))
-                        })
-                        .collect(),
-                ),
-            };
-            members.push((Cow::Borrowed(element.element_name()), principal));
-        }
-        members.push((
-            Cow::Borrowed(statement.action.element_name()),
-            Value::of_strings(statement.action.actions()),
-        ));
-        if let Some(element) = &statement.resource {
-            members.push((
-                Cow::Borrowed(element.element_name()),
-                Value::of_strings(element.resources()),
-            ));
-        }
-        if let Some(condition) = &statement.condition {
-            let blocks = condition
-                .0
-                .iter()
-                .map(|block| {
-                    let entries = block
-                        .entries
-                        .iter()
-                        .map(|entry| {
-                            let values = match &entry.values {
-                                OneOrMany::One(value) => Value::of_condition_value(value),
-                                OneOrMany::Many(values) => Value::Array(
-                                    values.iter().map(Value::of_condition_value).collect(),
-                                ),
-                            };
-                            (Cow::Owned(entry.key.clone()), values)
-                        })
-                        .collect();
-                    (
-                        Cow::Owned(block.operator.to_string()),
-                        Value::Object(entries),
-                    )
-                })
-                .collect();
-            members.push((Cow::Borrowed("Condition"), Value::Object(blocks)));
-        }
-        Value::Object(members)
-    }
-
-    fn of_strings<T: AsRef<str>>(values: &OneOrMany<T>) -> Value {
-        match values {
-            OneOrMany::One(value) => Value::from(value.as_ref()),
-            OneOrMany::Many(values) => Value::Array(
-                values
-                    .iter()
-                    .map(|value| Value::from(value.as_ref()))
-                    .collect(),
-            ),
-        }
-    }
-
-    fn of_condition_value(value: &ConditionValue) -> Value {
-        match value {
-            ConditionValue::String(text) => Value::from(text.as_str()),
-            ConditionValue::Bool(value) => Value::Bool(*value),
-            ConditionValue::Number(text) => Value::Number(text.clone()),
-        }
+        let mut builder = Builder::default();
+        emit_document(document, &mut builder);
+        builder.finished.unwrap_or(Value::Null)
     }
 
     /// Pretty JSON, two-space indented, with a final newline.
@@ -241,6 +148,86 @@ impl Value {
                 out.push('\n');
             }
         }
+    }
+}
+
+/// Builds a [`Value`] from the printer's events.
+#[derive(Default)]
+struct Builder {
+    /// The open containers, innermost last; an object's entry waits for its value under its key.
+    open: Vec<Open>,
+    finished: Option<Value>,
+}
+
+enum Open {
+    Array(Vec<Value>),
+    Object(Vec<(Key, Value)>, Option<Key>),
+}
+
+impl Builder {
+    fn value(&mut self, value: Value) {
+        match self.open.last_mut() {
+            Some(Open::Array(items)) => items.push(value),
+            Some(Open::Object(members, key)) => {
+                // The printer sends a key before each member's value.
+                let key = key.take().unwrap_or_default();
+                members.push((key, value));
+            }
+            None => self.finished = Some(value),
+        }
+    }
+
+    fn close(&mut self) {
+        let value = match self.open.pop() {
+            Some(Open::Array(items)) => Value::Array(items),
+            Some(Open::Object(members, _)) => Value::Object(members),
+            None => return,
+        };
+        self.value(value);
+    }
+
+    fn set_key(&mut self, key: Key) {
+        if let Some(Open::Object(_, pending)) = self.open.last_mut() {
+            *pending = Some(key);
+        }
+    }
+}
+
+impl Sink for Builder {
+    fn begin_object(&mut self) {
+        self.open.push(Open::Object(Vec::new(), None));
+    }
+
+    fn end_object(&mut self) {
+        self.close();
+    }
+
+    fn begin_array(&mut self) {
+        self.open.push(Open::Array(Vec::new()));
+    }
+
+    fn end_array(&mut self) {
+        self.close();
+    }
+
+    fn key(&mut self, key: &'static str) {
+        self.set_key(Cow::Borrowed(key));
+    }
+
+    fn owned_key(&mut self, key: &str) {
+        self.set_key(Cow::Owned(key.to_owned()));
+    }
+
+    fn string(&mut self, text: &str) {
+        self.value(Value::from(text));
+    }
+
+    fn bool(&mut self, value: bool) {
+        self.value(Value::Bool(value));
+    }
+
+    fn number(&mut self, digits: &str) {
+        self.value(Value::Number(digits.to_owned()));
     }
 }
 
@@ -499,6 +486,20 @@ fn split_attribute(line: &str) -> Option<(&str, &str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_value_and_serde_print_as_the_policy_printer_does() {
+        let document = crate::PolicyDocument::from_json(
+            r#"{"Version":"2012-10-17","Id":"x","Statement":[{"Sid":"A","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:root","*"],"Service":"ec2.amazonaws.com"},"NotAction":"s3:*","NotResource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"NumericLessThan":{"s3:max-keys":[10,"2.50"]},"Bool":{"aws:SecureTransport":false}}},{"Effect":"Allow","Principal":"*","Action":[],"Resource":"*"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(Value::of_policy(&document).to_json(), document.to_json());
+        // `Serialize` follows the same order.
+        assert_eq!(
+            serde_json::to_string_pretty(&document).unwrap() + "\n",
+            document.to_json()
+        );
+    }
 
     #[test]
     fn yaml_blocks_and_quoting() {

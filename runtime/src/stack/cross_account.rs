@@ -166,10 +166,7 @@ impl CrossAccount {
     /// The ARN the role will have.
     #[must_use]
     pub fn role_arn(&self) -> String {
-        format!(
-            "arn:aws:iam::{}:role{}{}",
-            self.trusting.id, self.role.path, self.role.name
-        )
+        crate::names::role_arn(self.trusting.id.as_str(), &self.role.path, &self.role.name)
     }
 
     /// The ARNs of the users the trust narrows to, when it narrows; empty otherwise.

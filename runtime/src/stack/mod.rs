@@ -926,11 +926,10 @@ impl Stack {
     #[must_use]
     pub fn role_arn(&self, role: RoleRef) -> String {
         let role = self.role(role);
-        format!(
-            "arn:aws:iam::{}:role{}{}",
-            self.account(role.account).id,
-            role.path,
-            role.name
+        names::role_arn(
+            self.account(role.account).id.as_str(),
+            &role.path,
+            &role.name,
         )
     }
 
