@@ -124,7 +124,7 @@ fn parse_trust(attr: &syn::Attribute, role: &mut Role) -> syn::Result<()> {
             let lit: syn::LitStr = meta.value()?.parse()?;
             let id = account_id(&lit)?;
             role.aws
-                .push((format!("arn:aws:iam::{id}:root"), lit.span()));
+                .push((iamgen_runtime::names::account_root_arn(&id), lit.span()));
         } else if meta.path == ARN {
             let lit: syn::LitStr = meta.value()?.parse()?;
             role.aws.push((lit.value(), lit.span()));

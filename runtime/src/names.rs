@@ -311,13 +311,39 @@ pub fn same_iam_name(a: &str, b: &str) -> bool {
 /// pattern, the deployer's role and `#[derive(Role)]`'s `ARN` all ask it.
 ///
 /// ```
-/// use iamgen_runtime::names::role_arn;
+/// # extern crate iamgen_runtime as iamgen;
+/// use iamgen::names::role_arn;
 ///
 /// assert_eq!(role_arn("111122223333", "/ops/", "Deployer"), "arn:aws:iam::111122223333:role/ops/Deployer");
 /// ```
 #[must_use]
 pub fn role_arn(account: &str, path: &str, name: &str) -> String {
-    format!("arn:aws:iam::{account}:role{path}{name}")
+    iam_arn(account, "role", path, name)
+}
+
+/// The ARN of the user `name` with the path `path` in the account `account`, made as [`role_arn`] makes a
+/// role's.
+#[must_use]
+pub fn user_arn(account: &str, path: &str, name: &str) -> String {
+    iam_arn(account, "user", path, name)
+}
+
+/// The ARN of the customer managed policy `name` with the path `path` in the account `account`, made as
+/// [`role_arn`] makes a role's.
+#[must_use]
+pub fn policy_arn(account: &str, path: &str, name: &str) -> String {
+    iam_arn(account, "policy", path, name)
+}
+
+/// The ARN that stands for the account `account` as a principal: `arn:aws:iam::{account}:root`.
+#[must_use]
+pub fn account_root_arn(account: &str) -> String {
+    format!("arn:aws:iam::{account}:root")
+}
+
+/// An IAM entity's ARN: the path (`/` or `/a/b/`) sits between the entity's type and its name.
+fn iam_arn(account: &str, kind: &str, path: &str, name: &str) -> String {
+    format!("arn:aws:iam::{account}:{kind}{path}{name}")
 }
 
 fn length_between(value: &str, min: usize, max: usize) -> Result<usize, Problem> {

@@ -135,7 +135,7 @@ fn root_principals(kind: &str, values: Value) -> Value {
                     Value::String(text)
                         if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) =>
                     {
-                        Value::String(format!("arn:aws:iam::{text}:root"))
+                        Value::String(crate::names::account_root_arn(&text))
                     }
                     other => other,
                 })

@@ -74,7 +74,7 @@ fn trust_admits(
     role_account: &str,
     account: &str,
 ) -> Answer {
-    let root = format!("arn:aws:iam::{account}:root");
+    let root = crate::names::account_root_arn(account);
     let named = trust
         .statements()
         .filter_map(|statement| match &statement.principal {

@@ -186,7 +186,7 @@ impl CrossAccount {
             arns.extend(
                 users
                     .iter()
-                    .map(|user| format!("arn:aws:iam::{}:user/{user}", trusted.account.id)),
+                    .map(|user| crate::names::user_arn(trusted.account.id.as_str(), "/", user)),
             );
         }
         Ok(arns)

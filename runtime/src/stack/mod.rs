@@ -937,11 +937,10 @@ impl Stack {
     #[must_use]
     pub fn user_arn(&self, user: UserRef) -> String {
         let user = self.user(user);
-        format!(
-            "arn:aws:iam::{}:user{}{}",
-            self.account(user.account).id,
-            user.path,
-            user.name
+        names::user_arn(
+            self.account(user.account).id.as_str(),
+            &user.path,
+            &user.name,
         )
     }
 
@@ -949,11 +948,10 @@ impl Stack {
     #[must_use]
     pub fn policy_arn(&self, policy: PolicyRef) -> String {
         let policy = self.policy(policy);
-        format!(
-            "arn:aws:iam::{}:policy{}{}",
-            self.account(policy.account).id,
-            policy.path,
-            policy.name
+        names::policy_arn(
+            self.account(policy.account).id.as_str(),
+            &policy.path,
+            &policy.name,
         )
     }
 
