@@ -432,40 +432,11 @@ fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
     options
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "parse, write, check, expand: one pass, read top to bottom"
-)]
+/// Parse, write, check, expand: the struct's attributes become a policy template, checked by the linter at
+/// compile time, and an impl of `Policy` that fills the template's placeholders from the fields.
 pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let mut cx = Ctxt::new();
-    let fields: Vec<(String, &syn::Type)> = if let syn::Data::Struct(data) = &input.data {
-        match &data.fields {
-            syn::Fields::Named(named) => named
-                .named
-                .iter()
-                .filter_map(|field| {
-                    field
-                        .ident
-                        .as_ref()
-                        .map(|ident| (ident.to_string(), &field.ty))
-                })
-                .collect(),
-            syn::Fields::Unit => Vec::new(),
-            syn::Fields::Unnamed(unnamed) => {
-                cx.error(
-                    unnamed.span(),
-                    "give the fields names: placeholders name them, as in `{bucket}`",
-                );
-                Vec::new()
-            }
-        }
-    } else {
-        cx.error(
-            input.ident.span(),
-            "`#[derive(Policy)]` is for structs: their fields fill the policy's placeholders",
-        );
-        Vec::new()
-    };
+    let fields = named_fields(input, &mut cx);
     let options = parse_options(input, &mut cx);
     let statements: Vec<Statement> = input
         .attrs
@@ -482,30 +453,101 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
     cx.check()?;
 
     let struct_name = input.ident.to_string();
-    // An identity policy's name is the managed policy's name in IAM, which a role attaches by it.
-    if options.kind == PolicyKind::Identity {
-        let (name, name_span) = options.name.as_ref().map_or_else(
-            || (struct_name.clone(), input.ident.span()),
-            |lit| (lit.value(), lit.span()),
-        );
-        if let Err(error) = PolicyName::check(&name) {
-            return Err(syn::Error::new(
-                name_span,
-                format!("{}\n= help: {}", error.message(), error.help()),
-            ));
-        }
-    }
+    check_identity_name(input, &options)?;
     let mut placeholders = Placeholders {
         fields,
         roles: Vec::new(),
         struct_name: struct_name.clone(),
     };
+    let span = input.ident.span();
+    let (template, lint) = write_document(&options, &statements, &mut placeholders, span, &mut cx);
+    cx.check()?;
+
+    let checked = validate::check(&lint, Some(&template), options.kind, &options.allow);
+    for error in checked.errors {
+        cx.syn_error(error);
+    }
+    cx.check()?;
+    let Some(json) = checked.canonical else {
+        return Err(syn::Error::new(span, "the policy could not be read back"));
+    };
+    let name = options
+        .name
+        .as_ref()
+        .map_or(struct_name, syn::LitStr::value);
+    Ok(impl_policy(
+        input,
+        &name,
+        options.kind,
+        &json,
+        &placeholders,
+        &checked.warnings,
+    ))
+}
+
+/// The struct's named fields, which fill the placeholders; an error for a tuple struct or a non-struct.
+fn named_fields<'a>(input: &'a syn::DeriveInput, cx: &mut Ctxt) -> Vec<(String, &'a syn::Type)> {
+    let syn::Data::Struct(data) = &input.data else {
+        cx.error(
+            input.ident.span(),
+            "`#[derive(Policy)]` is for structs: their fields fill the policy's placeholders",
+        );
+        return Vec::new();
+    };
+    match &data.fields {
+        syn::Fields::Named(named) => named
+            .named
+            .iter()
+            .filter_map(|field| {
+                field
+                    .ident
+                    .as_ref()
+                    .map(|ident| (ident.to_string(), &field.ty))
+            })
+            .collect(),
+        syn::Fields::Unit => Vec::new(),
+        syn::Fields::Unnamed(unnamed) => {
+            cx.error(
+                unnamed.span(),
+                "give the fields names: placeholders name them, as in `{bucket}`",
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// An identity policy's name is the managed policy's name in IAM, which a role attaches by it: it must be a
+/// name IAM takes.
+fn check_identity_name(input: &syn::DeriveInput, options: &Options) -> syn::Result<()> {
+    if options.kind != PolicyKind::Identity {
+        return Ok(());
+    }
+    let (name, name_span) = options.name.as_ref().map_or_else(
+        || (input.ident.to_string(), input.ident.span()),
+        |lit| (lit.value(), lit.span()),
+    );
+    PolicyName::check(&name).map_err(|error| {
+        syn::Error::new(
+            name_span,
+            format!("{}\n= help: {}", error.message(), error.help()),
+        )
+    })
+}
+
+/// The policy's JSON twice: the template (placeholders as written) and the text the linter reads (each
+/// placeholder replaced by a stand-in of the right shape). Errors in statements go to `cx`.
+fn write_document(
+    options: &Options,
+    statements: &[Statement],
+    placeholders: &mut Placeholders<'_>,
+    span: Span,
+    cx: &mut Ctxt,
+) -> (Text, Text) {
     let mut writer = Writer {
         template: Text::default(),
         lint: Text::default(),
-        placeholders: &mut placeholders,
+        placeholders,
     };
-    let span = input.ident.span();
     writer.raw("{", span);
     let mut first = true;
     let version = options
@@ -531,26 +573,22 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
     }
     writer.raw("]", span);
     writer.raw("}", span);
-    cx.check()?;
-    let (template, lint) = (writer.template, writer.lint);
+    (writer.template, writer.lint)
+}
 
-    let checked = validate::check(&lint, Some(&template), options.kind, &options.allow);
-    for error in checked.errors {
-        cx.syn_error(error);
-    }
-    cx.check()?;
-    let Some(json) = checked.canonical else {
-        return Err(syn::Error::new(span, "the policy could not be read back"));
-    };
-
+/// The `Policy` impl: the checked template as a constant, and `document()` filling the fields the template
+/// uses and the ARNs of the roles it names.
+fn impl_policy(
+    input: &syn::DeriveInput,
+    name: &str,
+    kind: PolicyKind,
+    json: &str,
+    placeholders: &Placeholders<'_>,
+    warnings: &TokenStream,
+) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let name = options
-        .name
-        .as_ref()
-        .map_or(struct_name, syn::LitStr::value);
-    let kind = kind_path(options.kind);
-    let warnings = checked.warnings;
+    let kind = kind_path(kind);
     let used_fields: Vec<syn::Ident> = placeholders
         .fields
         .iter()
@@ -562,7 +600,7 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
         .map(|index| format!("__iamgen_role_{index}"))
         .collect();
     let roles = &placeholders.roles;
-    Ok(quote! {
+    quote! {
         #warnings
         #[automatically_derived]
         impl #impl_generics ::iamgen::__private::Policy for #ident #ty_generics #where_clause {
@@ -582,7 +620,7 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
                 )
             }
         }
-    })
+    }
 }
 
 #[cfg(test)]
