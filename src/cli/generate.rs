@@ -83,13 +83,12 @@ pub(crate) fn lint_refuses(stack: &Stack, outcome: &str) -> bool {
 pub(crate) fn run(args: &GenerateArgs) -> u8 {
     let stack = match &args.spec {
         None => Stack::reference_scenario(),
-        Some(path) => match super::spec::load(path) {
-            Ok(stack) => stack,
-            Err(message) => {
-                eprintln!("{message}");
+        Some(path) => {
+            let Some(stack) = super::reported(super::spec::load(path)) else {
                 return exit::BAD_INPUT;
-            }
-        },
+            };
+            stack
+        }
     };
     if lint_refuses(&stack, "nothing was generated") {
         return exit::FINDINGS;

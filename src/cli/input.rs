@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use iamgen_runtime::source::{MAX_POLICY_BYTES, read_file_limited, read_limited};
+use iamgen_runtime::source::{MAX_POLICY_BYTES, ReadError, read_file_limited, read_limited};
 
 /// One input: where it came from and its text.
 pub(crate) struct Input {
@@ -24,28 +24,13 @@ pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<Input>, bool) {
     let mut all_ok = true;
     for path in paths {
         if path.as_os_str() == "-" {
-            match read_limited(
+            let read = read_limited(
                 std::io::stdin().lock(),
                 "<stdin>",
                 MAX_POLICY_BYTES,
                 "a policy",
-            ) {
-                Ok(bytes) => match decode("<stdin>", bytes) {
-                    Ok(text) => inputs.push(Input {
-                        origin: "<stdin>".to_owned(),
-                        path: None,
-                        text,
-                    }),
-                    Err(message) => {
-                        eprintln!("{message}");
-                        all_ok = false;
-                    }
-                },
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    all_ok = false;
-                }
-            }
+            );
+            all_ok &= take(&mut inputs, "<stdin>".to_owned(), None, read);
             continue;
         }
         let files = if path.is_dir() {
@@ -61,27 +46,38 @@ pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<Input>, bool) {
             vec![path.clone()]
         };
         for file in files {
-            let origin = file.display().to_string();
-            match read_file_limited(&file, MAX_POLICY_BYTES, "a policy") {
-                Ok(bytes) => match decode(&origin, bytes) {
-                    Ok(text) => inputs.push(Input {
-                        origin,
-                        path: Some(file),
-                        text,
-                    }),
-                    Err(message) => {
-                        eprintln!("{message}");
-                        all_ok = false;
-                    }
-                },
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    all_ok = false;
-                }
-            }
+            let read = read_file_limited(&file, MAX_POLICY_BYTES, "a policy");
+            all_ok &= take(&mut inputs, file.display().to_string(), Some(file), read);
         }
     }
     (inputs, all_ok)
+}
+
+/// Adds what was read from `origin` as an input, or reports to stderr why it cannot be one (unreadable, too
+/// large, not UTF-8). Returns whether it was added.
+fn take(
+    inputs: &mut Vec<Input>,
+    origin: String,
+    path: Option<PathBuf>,
+    read: Result<Vec<u8>, ReadError>,
+) -> bool {
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return false;
+        }
+    };
+    match decode(&origin, bytes) {
+        Ok(text) => {
+            inputs.push(Input { origin, path, text });
+            true
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            false
+        }
+    }
 }
 
 /// Every `*.json` file below `dir`, recursively, sorted so that output order does not depend on the file system.

@@ -69,3 +69,9 @@ pub(crate) fn run() -> ExitCode {
     };
     ExitCode::from(code)
 }
+
+/// The value, or `None` once the error is printed to stderr: the caller stops with its exit code. For errors
+/// whose text already says where and what to do.
+fn reported<T, E: std::fmt::Display>(result: Result<T, E>) -> Option<T> {
+    result.map_err(|error| eprintln!("{error}")).ok()
+}

@@ -172,12 +172,8 @@ fn print(simulation: &Simulation, format: Format) -> u8 {
 }
 
 pub(crate) fn run(args: &SimulateArgs) -> u8 {
-    let context = match context(&args.context) {
-        Ok(context) => context,
-        Err(message) => {
-            eprintln!("{message}");
-            return exit::BAD_INPUT;
-        }
+    let Some(context) = super::reported(context(&args.context)) else {
+        return exit::BAD_INPUT;
     };
     // `--scp` and `--rcp` go with either mode; the policies of the principal and its resource make it loose.
     let loose = !args.identity.is_empty()
@@ -189,14 +185,13 @@ pub(crate) fn run(args: &SimulateArgs) -> u8 {
     if loose {
         return loose_mode(args, &context);
     }
-    let (stack, organization) =
-        match load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp) {
-            Ok(loaded) => loaded,
-            Err(message) => {
-                eprintln!("{message}");
-                return exit::BAD_INPUT;
-            }
-        };
+    let Some((stack, organization)) = super::reported(load_stack_in_organization(
+        args.spec.as_deref(),
+        &args.scp,
+        &args.rcp,
+    )) else {
+        return exit::BAD_INPUT;
+    };
     let request = Request {
         principal: &args.principal,
         action: &args.action,
@@ -286,12 +281,8 @@ fn loose_mode(args: &SimulateArgs, context: &Context) -> u8 {
             levels(&args.rcp)?,
         ))
     })();
-    let (identity, resource, boundary, session, scps, rcps) = match loaded {
-        Ok(loaded) => loaded,
-        Err(message) => {
-            eprintln!("{message}");
-            return exit::BAD_INPUT;
-        }
+    let Some((identity, resource, boundary, session, scps, rcps)) = super::reported(loaded) else {
+        return exit::BAD_INPUT;
     };
     if !args.principal.starts_with("arn:") && !args.principal.ends_with(".amazonaws.com") {
         eprintln!(
@@ -338,21 +329,16 @@ fn loose_mode(args: &SimulateArgs, context: &Context) -> u8 {
 }
 
 pub(crate) fn matrix(args: &MatrixArgs) -> u8 {
-    let context = match context(&args.context) {
-        Ok(context) => context,
-        Err(message) => {
-            eprintln!("{message}");
-            return exit::BAD_INPUT;
-        }
+    let Some(context) = super::reported(context(&args.context)) else {
+        return exit::BAD_INPUT;
     };
-    let (stack, organization) =
-        match load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp) {
-            Ok(loaded) => loaded,
-            Err(message) => {
-                eprintln!("{message}");
-                return exit::BAD_INPUT;
-            }
-        };
+    let Some((stack, organization)) = super::reported(load_stack_in_organization(
+        args.spec.as_deref(),
+        &args.scp,
+        &args.rcp,
+    )) else {
+        return exit::BAD_INPUT;
+    };
     let cells = access_matrix_in(&stack, &organization, &context);
     match args.format {
         Format::Json => {
