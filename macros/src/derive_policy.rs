@@ -413,9 +413,9 @@ fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
             } else if meta.path == ID {
                 options.id = Some(meta.value()?.parse()?);
             } else if meta.path == ALLOW {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                options.allow.extend(validate::parse_allow(&content)?);
+                options
+                    .allow
+                    .extend(validate::parse_allow_parenthesized(meta.input)?);
             } else {
                 return Err(unknown_key(
                     &meta.path,

@@ -96,9 +96,8 @@ fn parse_role_keys(attr: &syn::Attribute, role: &mut Role) -> syn::Result<()> {
         } else if meta.path == MAX_SESSION_DURATION {
             role.max_session_duration = Some(meta.value()?.parse()?);
         } else if meta.path == ALLOW {
-            let content;
-            syn::parenthesized!(content in meta.input);
-            role.allow.extend(validate::parse_allow(&content)?);
+            role.allow
+                .extend(validate::parse_allow_parenthesized(meta.input)?);
         } else {
             return Err(unknown_key(
                 &meta.path,

@@ -5,44 +5,53 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(crate) fn policy(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
+/// The error, then `impl TRAIT for Type { ITEMS }` with the type's generics.
+fn with_error(
+    input: &syn::DeriveInput,
+    error: &syn::Error,
+    trait_path: &TokenStream,
+    items: &TokenStream,
+) -> TokenStream {
     let error = error.to_compile_error();
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #error
         #[automatically_derived]
-        impl #impl_generics ::iamgen::__private::Policy for #ident #ty_generics #where_clause {
-            const NAME: &'static str = "";
-            const KIND: ::iamgen::__private::PolicyKind = ::iamgen::__private::PolicyKind::Identity;
-            const TEMPLATE: &'static str = "";
-
-            fn document(&self) -> ::core::result::Result<::iamgen::__private::PolicyDocument, ::iamgen::__private::BuildError> {
-                ::core::unreachable!()
-            }
+        impl #impl_generics #trait_path for #ident #ty_generics #where_clause {
+            #items
         }
     }
 }
 
-pub(crate) fn role(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
-    let error = error.to_compile_error();
-    let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    quote! {
-        #error
-        #[automatically_derived]
-        impl #impl_generics ::iamgen::__private::Role for #ident #ty_generics #where_clause {
-            const NAME: &'static str = "";
-            const PATH: &'static str = "/";
-            const ACCOUNT: &'static str = "";
-            const ARN: &'static str = "";
-            const DESCRIPTION: ::core::option::Option<&'static str> = ::core::option::Option::None;
-            const MAX_SESSION_DURATION: ::core::option::Option<u32> = ::core::option::Option::None;
-            const TAGS: &'static [(&'static str, &'static str)] = &[];
-            const TRUST: ::iamgen::__private::StaticPolicy =
-                ::iamgen::__private::StaticPolicy::__new(::iamgen::__private::PolicyKind::Trust, "");
-            const POLICIES: &'static [&'static str] = &[];
-            const PERMISSIONS_BOUNDARY: ::core::option::Option<&'static str> = ::core::option::Option::None;
+/// `#[derive(Policy)]`'s fallback.
+pub(crate) fn policy(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
+    let items = quote! {
+        const NAME: &'static str = "";
+        const KIND: ::iamgen::__private::PolicyKind = ::iamgen::__private::PolicyKind::Identity;
+        const TEMPLATE: &'static str = "";
+
+        fn document(&self) -> ::core::result::Result<::iamgen::__private::PolicyDocument, ::iamgen::__private::BuildError> {
+            ::core::unreachable!()
         }
-    }
+    };
+    with_error(input, error, &quote!(::iamgen::__private::Policy), &items)
+}
+
+/// `#[derive(Role)]`'s fallback.
+pub(crate) fn role(input: &syn::DeriveInput, error: &syn::Error) -> TokenStream {
+    let items = quote! {
+        const NAME: &'static str = "";
+        const PATH: &'static str = "/";
+        const ACCOUNT: &'static str = "";
+        const ARN: &'static str = "";
+        const DESCRIPTION: ::core::option::Option<&'static str> = ::core::option::Option::None;
+        const MAX_SESSION_DURATION: ::core::option::Option<u32> = ::core::option::Option::None;
+        const TAGS: &'static [(&'static str, &'static str)] = &[];
+        const TRUST: ::iamgen::__private::StaticPolicy =
+            ::iamgen::__private::StaticPolicy::__new(::iamgen::__private::PolicyKind::Trust, "");
+        const POLICIES: &'static [&'static str] = &[];
+        const PERMISSIONS_BOUNDARY: ::core::option::Option<&'static str> = ::core::option::Option::None;
+    };
+    with_error(input, error, &quote!(::iamgen::__private::Role), &items)
 }

@@ -39,9 +39,7 @@ impl Parse for Input {
                     ),
                 ));
             }
-            let content;
-            syn::parenthesized!(content in input);
-            allow = validate::parse_allow(&content)?;
+            allow = validate::parse_allow_parenthesized(input)?;
             if input.peek(syn::Token![,]) {
                 input.parse::<syn::Token![,]>()?;
             }

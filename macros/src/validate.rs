@@ -118,8 +118,17 @@ pub(crate) fn kind_path(kind: PolicyKind) -> TokenStream {
     quote::quote!(::iamgen::__private::PolicyKind::#variant)
 }
 
+/// Reads `(CODE, CODE, ...)` after the word `allow`, in an attribute's `allow(...)` or in `policy!`'s.
+pub(crate) fn parse_allow_parenthesized(
+    input: syn::parse::ParseStream<'_>,
+) -> syn::Result<Vec<String>> {
+    let content;
+    syn::parenthesized!(content in input);
+    parse_allow(&content)
+}
+
 /// Reads `allow(CODE, CODE, ...)`'s contents: identifiers or string literals.
-pub(crate) fn parse_allow(content: syn::parse::ParseStream<'_>) -> syn::Result<Vec<String>> {
+fn parse_allow(content: syn::parse::ParseStream<'_>) -> syn::Result<Vec<String>> {
     let mut codes = Vec::new();
     while !content.is_empty() {
         let (code, span) = if content.peek(syn::LitStr) {
