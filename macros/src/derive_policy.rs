@@ -103,11 +103,7 @@ impl Placeholders<'_> {
                     None if names.is_empty() => format!("`{}` has no fields", self.struct_name),
                     None => format!(
                         "the fields are {}",
-                        names
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        iamgen_runtime::suggest::code_list(names.iter().copied())
                     ),
                 };
                 return Err(syn::Error::new(

@@ -104,11 +104,7 @@ pub(crate) fn unknown_key(path: &Path, known: &[Symbol], within: &str) -> syn::E
         Some(near) => format!("did you mean `{near}`?"),
         None => format!(
             "the keys are {}",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            iamgen_runtime::suggest::code_list(names.iter().copied())
         ),
     };
     syn::Error::new(

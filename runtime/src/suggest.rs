@@ -140,6 +140,15 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     strsim::generic_damerau_levenshtein(a, b)
 }
 
+/// Names as a help message lists them: each in backticks, separated by commas (`` `a`, `b`, `c` ``).
+pub fn code_list<'n>(names: impl IntoIterator<Item = &'n str>) -> String {
+    names
+        .into_iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The candidate closest to `input`, as [`best_match`] judges it.
 pub fn closest<'c>(input: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     best_match(input, candidates.into_iter().map(|name| (name, name)))
