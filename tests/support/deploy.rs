@@ -1,6 +1,5 @@
 //! What every SDK test against moto starts with: the base identity's static key, a session on an endpoint, and
 //! a runtime to block on.
-#![cfg(feature = "aws")]
 
 use iamgen::deploy::{Session, SessionOptions};
 

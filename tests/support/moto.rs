@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::rng::Rng;
 use super::tools::{require, tools_dir};
 
 /// `target/ci-tools/moto/bin/moto_server`.
@@ -154,20 +155,6 @@ pub struct FaultProxy {
     lose_answers: Arc<Mutex<Vec<(String, usize)>>>,
 }
 
-/// A small deterministic generator (`SplitMix64`), so that a failing seed can be replayed.
-#[derive(Debug)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 impl FaultProxy {
     /// Starts a proxy to `upstream_port` that disturbs `percent` % of requests (spread evenly over the four
     /// kinds of fault), drawing from `seed`.
@@ -178,7 +165,7 @@ impl FaultProxy {
         let counts = Arc::new(FaultCounts::default());
         let outage_from = Arc::new(AtomicUsize::new(usize::MAX));
         let lose_answers = Arc::new(Mutex::new(Vec::new()));
-        let rng = Arc::new(Mutex::new(Rng(seed)));
+        let rng = Arc::new(Mutex::new(Rng::new(seed)));
         let thread_counts = Arc::clone(&counts);
         let thread_outage = Arc::clone(&outage_from);
         let thread_lose = Arc::clone(&lose_answers);
@@ -392,8 +379,8 @@ fn serve(client: TcpStream, upstream_port: u16, faults: &Faults) -> std::io::Res
                 .rng
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if rng.next() % 100 < faults.percent {
-                match rng.next() % 4 {
+            if rng.next_u64() % 100 < faults.percent {
+                match rng.next_u64() % 4 {
                     0 => Fault::Throttle,
                     1 => Fault::ServerError,
                     2 => Fault::DropBefore,
