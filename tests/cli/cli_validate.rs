@@ -291,7 +291,8 @@ fn corpus_files(dir: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
 }
 
 /// The JSON report over the whole corpus, each folder checked as the kind its policies are, pinned as
-/// snapshots that were reviewed finding by finding (see `tests/cli/snapshots/cli__cli_validate__corpus_*.snap`).
+/// snapshots that were reviewed finding by finding, one per file (see
+/// `tests/cli/snapshots/cli__cli_validate__corpus_*.snap`).
 #[test]
 fn corpus_reports() {
     let groups: [(&str, Option<&str>, Vec<String>); 5] = [
@@ -366,7 +367,21 @@ fn corpus_reports() {
                 );
             }
         }
-        insta::assert_json_snapshot!(format!("corpus_{name}"), report);
+        // One snapshot per input file, named after it, and one of the group's summary: a change in one policy's
+        // findings shows in that file's snapshot alone.
+        for file in report["files"].as_array().unwrap() {
+            let path = file["path"].as_str().unwrap();
+            let file_name = path.rsplit('/').next().unwrap();
+            insta::with_settings!({ snapshot_suffix => file_name }, {
+                insta::assert_json_snapshot!(format!("corpus_{name}"), file);
+            });
+        }
+        assert_eq!(
+            report.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["files", "summary"],
+            "{name}: a part of the report that no snapshot holds"
+        );
+        insta::assert_json_snapshot!(format!("corpus_{name}_summary"), report["summary"]);
     }
     assert_eq!(total, 351, "every corpus file is in one group");
 }
