@@ -1,80 +1,28 @@
 //! `iamgen fmt` end to end, through the built binary.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
 
-fn iamgen(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iamgen"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        // A command that rejects its arguments exits without reading stdin; the broken pipe is not the test.
-        let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_below(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
-}
+use crate::support::cli::{iamgen, iamgen_with_stdin, stderr, stdout};
+use crate::support::files::{copy_dir, files_below};
+use crate::support::tools::root;
 
 #[test]
 fn scenario_policies_are_already_canonical() {
     let dir = root().join("examples/scenario");
-    let output = iamgen(&["fmt", "--check", dir.to_str().unwrap()], None);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = iamgen(&["fmt", "--check", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
 }
 
 #[test]
 fn prints_canonical_json_of_one_file() {
-    let output = iamgen(
+    let output = iamgen_with_stdin(
         &["fmt", "-"],
-        Some(
-            r#"{"Statement":{"Action":"s3:GetObject","Effect":"Allow","Resource":["*"]},"Version":"2012-10-17"}"#,
-        ),
+        r#"{"Statement":{"Action":"s3:GetObject","Effect":"Allow","Resource":["*"]},"Version":"2012-10-17"}"#,
     );
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
-        text(&output.stdout),
+        stdout(&output),
         "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\n    \"Effect\": \"Allow\",\n    \"Action\": \"s3:GetObject\",\n    \"Resource\": [\n      \"*\"\n    ]\n  }\n}\n"
     );
 }
@@ -88,11 +36,11 @@ fn check_reports_a_diff_and_exits_one() {
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
     )
     .unwrap();
-    let output = iamgen(&["fmt", "--check", file.to_str().unwrap()], None);
+    let output = iamgen(&["fmt", "--check", file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    let diff = text(&output.stdout);
+    let diff = stdout(&output);
     assert!(diff.contains("+  \"Version\": \"2012-10-17\","), "{diff}");
-    assert!(text(&output.stderr).contains("1 of 1 file(s) not in canonical form"));
+    assert!(stderr(&output).contains("1 of 1 file(s) not in canonical form"));
 }
 
 #[test]
@@ -104,10 +52,10 @@ fn write_rewrites_a_corpus_copy_and_loses_nothing() {
         .map(|path| (path.clone(), std::fs::read(&path).unwrap()))
         .collect();
 
-    let output = iamgen(&["fmt", "--write", dir.path().to_str().unwrap()], None);
+    let output = iamgen(&["fmt", "--write", dir.path().to_str().unwrap()]);
     // The corpus holds seven texts that are not valid policies: each is reported, and fmt exits 2.
     assert_eq!(output.status.code(), Some(2));
-    let stderr = text(&output.stderr);
+    let stderr = stderr(&output);
     assert_eq!(stderr.matches("error: ").count(), 7, "{stderr}");
     assert!(
         stderr.contains("troubleshoot_policies__09.json:8:7"),
@@ -144,23 +92,23 @@ fn write_rewrites_a_corpus_copy_and_loses_nothing() {
         .iter()
         .map(|(path, _)| std::fs::metadata(path).unwrap().modified().unwrap())
         .collect();
-    let again = iamgen(&["fmt", "--write", dir.path().to_str().unwrap()], None);
+    let again = iamgen(&["fmt", "--write", dir.path().to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(2));
     let mtimes_after: Vec<_> = before
         .iter()
         .map(|(path, _)| std::fs::metadata(path).unwrap().modified().unwrap())
         .collect();
     assert_eq!(mtimes, mtimes_after);
-    let check = iamgen(&["fmt", "--check", dir.path().to_str().unwrap()], None);
-    assert!(check.stdout.is_empty(), "{}", text(&check.stdout));
+    let check = iamgen(&["fmt", "--check", dir.path().to_str().unwrap()]);
+    assert!(check.stdout.is_empty(), "{}", stdout(&check));
 }
 
 #[test]
 fn curly_quotes_exit_two_with_the_position() {
     let file = root().join("tests/fixtures/curly/StuzioProjectXPolicy.json");
-    let output = iamgen(&["fmt", file.to_str().unwrap()], None);
+    let output = iamgen(&["fmt", file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
-    let stderr = text(&output.stderr);
+    let stderr = stderr(&output);
     assert!(stderr.contains("U+201C"), "{stderr}");
     assert!(stderr.contains("StuzioProjectXPolicy.json:2:3"), "{stderr}");
     assert!(
@@ -172,29 +120,27 @@ fn curly_quotes_exit_two_with_the_position() {
 
 #[test]
 fn unreadable_and_non_utf8_inputs_exit_two() {
-    let output = iamgen(&["fmt", "/nonexistent/policy.json"], None);
+    let output = iamgen(&["fmt", "/nonexistent/policy.json"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("cannot read `/nonexistent/policy.json`"));
+    assert!(stderr(&output).contains("cannot read `/nonexistent/policy.json`"));
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("latin1.json");
     std::fs::write(&file, b"{\n  \"Sid\": \"caf\xe9\"\n}").unwrap();
-    let output = iamgen(&["fmt", file.to_str().unwrap()], None);
+    let output = iamgen(&["fmt", file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
-    let stderr = text(&output.stderr);
+    let stderr = stderr(&output);
     assert!(stderr.contains("is not UTF-8: byte 0xE9 at"), "{stderr}");
     assert!(stderr.contains("latin1.json:2:14"), "{stderr}");
 }
 
 #[test]
 fn usage_errors_exit_two() {
-    assert_eq!(iamgen(&["fmt"], None).status.code(), Some(2));
+    assert_eq!(iamgen(&["fmt"]).status.code(), Some(2));
     assert_eq!(
-        iamgen(&["fmt", "--check", "--write", "x"], None)
-            .status
-            .code(),
+        iamgen(&["fmt", "--check", "--write", "x"]).status.code(),
         Some(2)
     );
-    assert_eq!(iamgen(&["frobnicate"], None).status.code(), Some(2));
-    assert_eq!(iamgen(&["--help"], None).status.code(), Some(0));
+    assert_eq!(iamgen(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(iamgen(&["--help"]).status.code(), Some(0));
 }

@@ -1,37 +1,7 @@
 //! `iamgen generate` end to end, through the built binary.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn iamgen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamgen"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                found.push((relative, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    found.sort();
-    found
-}
+use crate::support::cli::iamgen;
+use crate::support::files::contents_below;
 
 #[test]
 fn generates_the_reference_scenario_the_same_way_twice() {
@@ -50,8 +20,8 @@ fn generates_the_reference_scenario_the_same_way_twice() {
             "the stack's warnings are shown: {stderr}"
         );
     }
-    let first = files(one.path());
-    assert_eq!(first, files(two.path()));
+    let first = contents_below(one.path());
+    assert_eq!(first, contents_below(two.path()));
     let names: Vec<&str> = first.iter().map(|(name, _)| name.as_str()).collect();
     for expected in [
         "terraform/stuzio.tf",
@@ -92,7 +62,7 @@ fn targets_select_what_is_written() {
         dir.path().to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0));
-    let names: Vec<String> = files(dir.path())
+    let names: Vec<String> = contents_below(dir.path())
         .into_iter()
         .map(|(name, _)| name)
         .collect();

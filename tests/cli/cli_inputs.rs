@@ -2,31 +2,9 @@
 //! names it and the limit, before it is read whole (`/dev/zero` once reached 10.9 GB of memory), and a link
 //! cycle in a directory does not make the walk endless.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-fn iamgen(args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iamgen"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(bytes) = stdin {
-        // The command stops reading at its limit: the rest of the input is a broken pipe, not the test.
-        let _ = child.stdin.take().unwrap().write_all(bytes);
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::support::cli::{run, stderr};
 
 const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}"#;
 
@@ -52,7 +30,7 @@ fn devices_are_refused_by_every_command_that_reads_a_policy() {
         ],
         &["generate", "/dev/zero", "--out", "out"],
     ] {
-        let output = iamgen(args, dir.path(), None);
+        let output = run(args, dir.path(), None);
         assert_eq!(
             output.status.code(),
             Some(2),
@@ -86,7 +64,7 @@ file = "/dev/zero"
 "#,
     )
     .unwrap();
-    let output = iamgen(
+    let output = run(
         &["generate", "iamgen.toml", "--out", "out"],
         dir.path(),
         None,
@@ -108,7 +86,7 @@ fn oversized_files_and_streams_are_refused_with_the_limit() {
     let big = format!("{POLICY}{}", " ".repeat(1 << 20));
     std::fs::write(dir.path().join("big.json"), &big).unwrap();
     for args in [&["validate", "big.json"][..], &["fmt", "big.json"]] {
-        let output = iamgen(args, dir.path(), None);
+        let output = run(args, dir.path(), None);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(
             stderr(&output).contains(
@@ -118,7 +96,7 @@ fn oversized_files_and_streams_are_refused_with_the_limit() {
             stderr(&output)
         );
     }
-    let output = iamgen(&["validate", "-"], dir.path(), Some(big.as_bytes()));
+    let output = run(&["validate", "-"], dir.path(), Some(big.as_bytes()));
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("`<stdin>` is larger than 1 MiB"),
@@ -126,7 +104,7 @@ fn oversized_files_and_streams_are_refused_with_the_limit() {
         stderr(&output)
     );
     // Just under the limit is read as usual.
-    let output = iamgen(&["validate", "-"], dir.path(), Some(POLICY.as_bytes()));
+    let output = run(&["validate", "-"], dir.path(), Some(POLICY.as_bytes()));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
@@ -138,7 +116,7 @@ fn a_link_cycle_below_a_directory_is_not_followed() {
     std::fs::create_dir_all(policies.join("nested")).unwrap();
     std::fs::write(policies.join("nested/p.json"), POLICY).unwrap();
     std::os::unix::fs::symlink("..", policies.join("nested/up")).unwrap();
-    let output = iamgen(
+    let output = run(
         &["validate", "--format", "json", "policies"],
         dir.path(),
         None,

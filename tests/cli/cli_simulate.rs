@@ -1,20 +1,7 @@
 //! `iamgen simulate` and `iamgen matrix` through the built binary: the scenario's chain, loose policy files,
 //! the JSON contract of DESIGN.md, and the exit status (0 allowed, 1 denied, 2 bad input).
 
-use std::process::{Command, Output};
-
-fn iamgen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamgen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("iamgen runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use crate::support::cli::{iamgen, stdout};
 
 const CHAIN: &[&str] = &[
     "simulate",

@@ -2,29 +2,12 @@
 //! valid against the official 2.1.0 schema, the scenario with and without its stack, and reviewed snapshots
 //! of the JSON report over the whole fixture corpus.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn iamgen(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iamgen"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        // A command that rejects its arguments exits without reading stdin; the broken pipe is not the test.
-        let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
+use crate::support::cli::{iamgen, iamgen_with_stdin};
+use crate::support::tools::root;
 
 fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout)
@@ -42,7 +25,7 @@ fn findings(report: &Value) -> Vec<&Value> {
 
 #[test]
 fn the_scenario_validates_without_errors() {
-    let output = iamgen(&["validate", "--format", "json", "examples/scenario"], None);
+    let output = iamgen(&["validate", "--format", "json", "examples/scenario"]);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -60,36 +43,30 @@ fn the_scenario_validates_without_errors() {
         .collect();
     assert_eq!(kinds, ["identity", "trust", "identity"]);
     // The same with the stack: the scenario's own policies name what the stack declares.
-    let output = iamgen(
-        &[
-            "validate",
-            "--stack",
-            "scenario",
-            "--format",
-            "json",
-            "examples/scenario",
-        ],
-        None,
-    );
+    let output = iamgen(&[
+        "validate",
+        "--stack",
+        "scenario",
+        "--format",
+        "json",
+        "examples/scenario",
+    ]);
     assert_eq!(output.status.code(), Some(0));
 }
 
 #[test]
 fn the_project_x_variant_fails_against_the_stack() {
     let variant = "tests/fixtures/variants/StuzioProjectXPolicy-project-x.json";
-    let alone = iamgen(&["validate", "--format", "json", variant], None);
+    let alone = iamgen(&["validate", "--format", "json", variant]);
     assert_eq!(
         alone.status.code(),
         Some(0),
         "a single-policy linter accepts it"
     );
 
-    let output = iamgen(
-        &[
-            "validate", "--stack", "scenario", "--format", "json", variant,
-        ],
-        None,
-    );
+    let output = iamgen(&[
+        "validate", "--stack", "scenario", "--format", "json", variant,
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let report = json(&output);
     let drift: Vec<&Value> = findings(&report)
@@ -105,7 +82,7 @@ fn the_project_x_variant_fails_against_the_stack() {
         (Some(9), Some(9))
     );
 
-    let human = iamgen(&["validate", "--stack", "scenario", variant], None);
+    let human = iamgen(&["validate", "--stack", "scenario", variant]);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(
         text.contains("StuzioProjectXPolicy-project-x.json:9:9"),
@@ -123,11 +100,9 @@ fn the_project_x_variant_fails_against_the_stack() {
 
 #[test]
 fn the_json_report_follows_the_contract() {
-    let output = iamgen(
+    let output = iamgen_with_stdin(
         &["validate", "--format", "json", "-"],
-        Some(
-            r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}}"#,
-        ),
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}}"#,
     );
     assert_eq!(output.status.code(), Some(1));
     let report = json(&output);
@@ -165,16 +140,16 @@ fn the_json_report_follows_the_contract() {
 #[test]
 fn kinds_and_allow_lists_come_from_the_command_line() {
     let trust = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole"}}"#;
-    let as_identity = json(&iamgen(
+    let as_identity = json(&iamgen_with_stdin(
         &["validate", "--kind", "identity", "--format", "json", "-"],
-        Some(trust),
+        trust,
     ));
     assert!(
         findings(&as_identity)
             .iter()
             .any(|f| f["code"] == "UNSUPPORTED_PRINCIPAL")
     );
-    let allowed = iamgen(
+    let allowed = iamgen_with_stdin(
         &[
             "validate",
             "--kind",
@@ -185,17 +160,17 @@ fn kinds_and_allow_lists_come_from_the_command_line() {
             "json",
             "-",
         ],
-        Some(trust),
+        trust,
     );
     assert!(findings(&json(&allowed)).is_empty());
     assert_eq!(
-        iamgen(&["validate", "--kind", "bogus", "-"], Some(trust))
+        iamgen_with_stdin(&["validate", "--kind", "bogus", "-"], trust)
             .status
             .code(),
         Some(2)
     );
     assert_eq!(
-        iamgen(&["validate", "--format", "xml", "-"], Some(trust))
+        iamgen_with_stdin(&["validate", "--format", "xml", "-"], trust)
             .status
             .code(),
         Some(2)
@@ -204,17 +179,14 @@ fn kinds_and_allow_lists_come_from_the_command_line() {
 
 #[test]
 fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
-    let output = iamgen(&["validate", "/nonexistent/p.json"], None);
+    let output = iamgen(&["validate", "/nonexistent/p.json"]);
     assert_eq!(output.status.code(), Some(2));
-    let curly = iamgen(
-        &[
-            "validate",
-            "--format",
-            "json",
-            "tests/fixtures/curly/AcmeClientAssumeRolePolicy.json",
-        ],
-        None,
-    );
+    let curly = iamgen(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/curly/AcmeClientAssumeRolePolicy.json",
+    ]);
     assert_eq!(curly.status.code(), Some(1));
     let report = json(&curly);
     let finding = findings(&report)[0].clone();
@@ -229,19 +201,16 @@ fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {
-    let output = iamgen(
-        &[
-            "validate",
-            "--format",
-            "sarif",
-            "--stack",
-            "scenario",
-            "examples/scenario",
-            "tests/fixtures/variants",
-            "tests/fixtures/corpus",
-        ],
-        None,
-    );
+    let output = iamgen(&[
+        "validate",
+        "--format",
+        "sarif",
+        "--stack",
+        "scenario",
+        "examples/scenario",
+        "tests/fixtures/variants",
+        "tests/fixtures/corpus",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let log = json(&output);
     crate::support::sarif::assert_valid_sarif(&log);
@@ -268,25 +237,10 @@ fn sarif_output_is_valid_sarif_2_1_0() {
 }
 
 fn corpus_files(dir: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/corpus")
-        .join(dir);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
+    crate::support::files::corpus_files(dir)
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .filter(|p| keep(p.file_name().unwrap().to_str().unwrap()))
-        .map(|p| {
-            p.strip_prefix(env!("CARGO_MANIFEST_DIR"))
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .to_owned()
-        })
+        .map(|p| p.strip_prefix(root()).unwrap().to_str().unwrap().to_owned())
         .collect()
 }
 
@@ -341,7 +295,7 @@ fn corpus_reports() {
         }
         args.extend(files);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = iamgen(&args, None);
+        let output = iamgen(&args);
         assert!(
             matches!(output.status.code(), Some(0 | 1)),
             "{name}: {}",
@@ -391,7 +345,7 @@ fn an_unknown_allow_code_is_rejected_with_a_did_you_mean() {
     let policy = r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#;
     // Before the registry, the misspelt code was accepted and allowed nothing.
     let misspelt = "MISSING_VERSON"; // misspelt on purpose
-    let output = iamgen(&["validate", "--allow", misspelt, "-"], Some(policy));
+    let output = iamgen_with_stdin(&["validate", "--allow", misspelt, "-"], policy);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -400,10 +354,7 @@ fn an_unknown_allow_code_is_rejected_with_a_did_you_mean() {
                 .contains("unknown lint code `MISSING_VERSON`; did you mean `MISSING_VERSION`?"), // misspelt on purpose
         "{stderr}"
     );
-    let output = iamgen(
-        &["validate", "--allow", "MISSING_VERSION", "-"],
-        Some(policy),
-    );
+    let output = iamgen_with_stdin(&["validate", "--allow", "MISSING_VERSION", "-"], policy);
     assert_eq!(
         output.status.code(),
         Some(0),

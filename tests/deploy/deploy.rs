@@ -14,50 +14,25 @@
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
-use crate::support::deploy::{BASE_KEY, block_on, session};
+use crate::support::deploy::{BASE_KEY, account, apply_all, block_on, plan_of, session};
 use crate::support::moto::{FaultProxy, Moto};
-use iamgen::AccountId;
+use crate::support::stacks::document;
+use iamgen::deploy;
 use iamgen::deploy::sdk::credentials::Credentials;
 use iamgen::deploy::sdk::iam::error::ProvideErrorMetadata as _;
 use iamgen::deploy::sdk::iam::types::{Group, Role};
 use iamgen::deploy::sdk::s3::primitives::ByteStream;
 use iamgen::deploy::session::assume;
 use iamgen::deploy::{
-    ChangeKind, Plan, Session, SessionOptions, VerifyOptions, apply, import_role, plan, verify,
+    ChangeKind, Session, SessionOptions, VerifyOptions, apply, import_role, plan, verify,
 };
 use iamgen::stack::cross_account::CrossAccount;
 use iamgen::stack::{InlinePolicy, Stack};
-use iamgen::{PolicyDocument, deploy};
 
 const STUZIO: &str = "081278057606";
 const ACME: &str = "183438944504";
 const BUCKET: &str = "com.stuzio.projectx";
 const STACK: &str = deploy::DEFAULT_STACK_NAME;
-
-fn account(id: &str) -> AccountId {
-    AccountId::parse(id).expect("an account id")
-}
-
-async fn plan_of(session: &Session, stack: &Stack) -> Plan {
-    plan(session, stack, STACK).await.expect("a plan")
-}
-
-/// Applies `stack` and checks that the next plan is empty.
-async fn apply_all(session: &Session, stack: &Stack) {
-    let planned = plan_of(session, stack).await;
-    let report = apply(session, &planned).await;
-    assert!(report.is_complete(), "{}", report.to_text());
-    let again = plan_of(session, stack).await;
-    assert!(
-        again.is_empty(),
-        "a second plan should be empty:\n{}",
-        again.to_text()
-    );
-}
-
-fn document(text: &str) -> PolicyDocument {
-    PolicyDocument::from_json(text).expect("a policy")
-}
 
 #[test]
 fn the_reference_scenario_works_end_to_end() {
@@ -420,17 +395,9 @@ fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
         insta::assert_json_snapshot!("imported_json", imported.to_json());
         // The Rust source is compiled by the macros' pass tests: it must be the file they compile.
         let rust = imported.to_rust();
-        let golden = crate::support::tools::root()
-            .join("macros/tests/ui/pass/imported/stuzio_acme_consultant_role.rs");
-        if std::env::var_os("IAMGEN_BLESS").is_some() {
-            std::fs::write(&golden, &rust).expect("write the imported source");
-        }
-        let committed = std::fs::read_to_string(&golden).unwrap_or_default();
-        assert_eq!(
-            committed,
-            rust,
-            "{} is not what import writes now; rerun with IAMGEN_BLESS=1 and review the difference",
-            golden.display()
+        crate::support::files::assert_golden(
+            "macros/tests/ui/pass/imported/stuzio_acme_consultant_role.rs",
+            &rust,
         );
     });
 }

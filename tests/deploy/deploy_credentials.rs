@@ -9,126 +9,35 @@
 )]
 
 use std::fmt::Write as _;
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
-use crate::support::moto::Moto;
+use crate::support::cli::{described, iamgen_aws, stderr};
+use crate::support::moto::{Moto, element};
 
 const STUZIO: &str = "081278057606";
 const ACME: &str = "183438944504";
-const BASE: &str = "123456789012";
-const BASE_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
-
-/// The binary against `endpoint`, with the base identity's static key in the environment and the shared AWS
-/// config files in `home` (written by the test, or absent).
-fn iamgen(endpoint: &str, home: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_iamgen"));
-    command
-        .args(args)
-        .arg("--endpoint-url")
-        .arg(endpoint)
-        .env("NO_COLOR", "1")
-        .env("AWS_ACCESS_KEY_ID", BASE_KEY)
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        )
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .stdin(std::process::Stdio::null());
-    for (key, value) in extra_env {
-        command.env(key, value);
-    }
-    command.output().expect("iamgen runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn described(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        stderr(output)
-    )
-}
-
-/// One query-protocol call (IAM, STS) to moto as the holder of `access_key`; the response body.
-fn query(moto: &Moto, access_key: &str, service: &str, body: &str) -> String {
-    let mut stream = TcpStream::connect(("127.0.0.1", moto.port())).expect("moto");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("a timeout");
-    write!(
-        stream,
-        "POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential={access_key}/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n\
-         Content-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("a request");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("a response");
-    response
-}
-
-/// The text of the first `<tag>` in `xml`.
-fn element(xml: &str, tag: &str) -> String {
-    let open = format!("<{tag}>");
-    let start = xml
-        .find(&open)
-        .map_or_else(|| panic!("no <{tag}> in {xml}"), |at| at + open.len());
-    let end = start + xml[start..].find(&format!("</{tag}>")).unwrap_or(0);
-    xml[start..end].to_owned()
-}
-
-/// A key that acts in `account`: the base key's own, or a session of the role the deploy code assumes there.
-fn key_in(moto: &Moto, account: &str) -> String {
-    if account == BASE {
-        return BASE_KEY.to_owned();
-    }
-    let assumed = query(
-        moto,
-        BASE_KEY,
-        "sts",
-        &format!(
-            "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2FOrganizationAccountAccessRole&RoleSessionName=tests"
-        ),
-    );
-    element(&assumed, "AccessKeyId")
-}
+const BASE: &str = crate::support::moto::BASE_ACCOUNT;
 
 /// A new user `user` of `account` and an access key of theirs: `(key id, secret)`.
 fn user_key(moto: &Moto, account: &str, user: &str) -> (String, String) {
-    let key = key_in(moto, account);
-    let created = query(
-        moto,
+    let key = moto.key_in(account);
+    let created = moto.query(
         &key,
         "iam",
         &format!("Action=CreateUser&Version=2010-05-08&UserName={user}"),
     );
     assert!(created.contains("<CreateUserResult>"), "{created}");
-    let access = query(
-        moto,
+    let access = moto.query(
         &key,
         "iam",
         &format!("Action=CreateAccessKey&Version=2010-05-08&UserName={user}"),
     );
     (
-        element(&access, "AccessKeyId"),
-        element(&access, "SecretAccessKey"),
+        element(&access, "AccessKeyId").to_owned(),
+        element(&access, "SecretAccessKey").to_owned(),
     )
 }
 
@@ -146,16 +55,11 @@ fn write_profiles(home: &Path, profiles: &[(&str, &(String, String))]) {
 
 /// What IAM holds in `account`: its users, roles and customer managed policies, without the request ids.
 fn iam_contents(moto: &Moto, account: &str) -> String {
-    let key = key_in(moto, account);
+    let key = moto.key_in(account);
     ["ListUsers", "ListRoles", "ListPolicies&Scope=Local"]
         .iter()
         .map(|action| {
-            let body = query(
-                moto,
-                &key,
-                "iam",
-                &format!("Action={action}&Version=2010-05-08"),
-            );
+            let body = moto.query(&key, "iam", &format!("Action={action}&Version=2010-05-08"));
             let body = body.split_once("\r\n\r\n").map_or(&*body, |(_, body)| body);
             match (body.find("<RequestId>"), body.find("</RequestId>")) {
                 (Some(start), Some(end)) => format!("{}{}", &body[..start], &body[end..]),
@@ -167,9 +71,8 @@ fn iam_contents(moto: &Moto, account: &str) -> String {
 
 /// Whether `account` has the IAM user `user`.
 fn has_user(moto: &Moto, account: &str, user: &str) -> bool {
-    let body = query(
-        moto,
-        &key_in(moto, account),
+    let body = moto.query(
+        &moto.key_in(account),
         "iam",
         &format!("Action=GetUser&Version=2010-05-08&UserName={user}"),
     );
@@ -186,7 +89,7 @@ fn an_account_profile_is_used_as_named_not_the_environment_key() {
     let acme = user_key(&moto, ACME, "acme-deployer");
     write_profiles(home, &[("acme-admin", &acme)]);
 
-    let applied = iamgen(
+    let applied = iamgen_aws(
         &moto.endpoint(),
         home,
         &[
@@ -221,7 +124,7 @@ fn a_profile_that_does_not_exist_is_an_error_before_any_call() {
             "Stuzio=no-such-profile",
         ][..],
     ] {
-        let planned = iamgen(&endpoint, home, args, &[]);
+        let planned = iamgen_aws(&endpoint, home, args, &[]);
         assert_eq!(planned.status.code(), Some(1), "{}", described(&planned));
         assert!(
             planned.stdout.is_empty(),
@@ -247,12 +150,12 @@ fn verify_runs_as_the_principal_profile_not_the_environment_key() {
     };
     let home = tempfile::tempdir().expect("a temporary directory");
     let home = home.path();
-    let applied = iamgen(&moto.endpoint(), home, &["apply", "--auto-approve"], &[]);
+    let applied = iamgen_aws(&moto.endpoint(), home, &["apply", "--auto-approve"], &[]);
     assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
     let troy = crate::support::moto::create_access_key(&moto, ACME, "Troy");
     write_profiles(home, &[("troy", &troy)]);
 
-    let verified = iamgen(
+    let verified = iamgen_aws(
         &moto.endpoint(),
         home,
         &["verify", "--principal-profile", "troy", "--format", "json"],
@@ -263,7 +166,7 @@ fn verify_runs_as_the_principal_profile_not_the_environment_key() {
     assert_eq!(report["success"], true, "{report}");
     assert!(report.to_string().contains("user/Troy"), "{report}");
 
-    let missing = iamgen(
+    let missing = iamgen_aws(
         &moto.endpoint(),
         home,
         &["verify", "--principal-profile", "nobody"],
@@ -291,7 +194,7 @@ fn credentials_of_another_account_stop_the_apply_before_any_write() {
         .map(|account| iam_contents(&moto, account))
         .collect();
 
-    let applied = iamgen(
+    let applied = iamgen_aws(
         &moto.endpoint(),
         home,
         &[
@@ -318,7 +221,7 @@ fn credentials_of_another_account_stop_the_apply_before_any_write() {
     // The same check for a profile of the base account given for Stuzio.
     let base = user_key(&moto, BASE, "base-deployer");
     write_profiles(home, &[("base-admin", &base)]);
-    let planned = iamgen(
+    let planned = iamgen_aws(
         &moto.endpoint(),
         home,
         &["plan", "--account-profile", "Stuzio=base-admin"],
@@ -350,7 +253,7 @@ fn an_endpoint_that_never_answers_is_given_up_on_within_the_bound() {
     let home = tempfile::tempdir().expect("a temporary directory");
     let home = home.path();
     let endpoint = silent_endpoint();
-    let planned = iamgen(&endpoint, home, &["plan", "--timeout", "2"], &[]);
+    let planned = iamgen_aws(&endpoint, home, &["plan", "--timeout", "2"], &[]);
     assert_eq!(planned.status.code(), Some(1), "{}", described(&planned));
     let text = stderr(&planned);
     assert!(!text.contains("single attempt"), "{text}");
@@ -398,7 +301,7 @@ fn plan_and_apply_refuse_a_spec_that_does_not_lint_before_any_call() {
         &["plan", spec_path][..],
         &["apply", "--auto-approve", spec_path][..],
     ] {
-        let output = iamgen(&endpoint, home, args, &[]);
+        let output = iamgen_aws(&endpoint, home, args, &[]);
         assert_eq!(output.status.code(), Some(2), "{}", described(&output));
         let text = stderr(&output);
         assert!(text.contains("s3:ListAllMyBucket"), "{text}");
@@ -414,7 +317,7 @@ fn verbose_counts_the_calls_by_operation() {
     };
     let home = tempfile::tempdir().expect("a temporary directory");
     let home = home.path();
-    let planned = iamgen(&moto.endpoint(), home, &["plan", "--verbose"], &[]);
+    let planned = iamgen_aws(&moto.endpoint(), home, &["plan", "--verbose"], &[]);
     assert_eq!(planned.status.code(), Some(0), "{}", described(&planned));
     let text = stderr(&planned);
     let lines: Vec<&str> = text.lines().collect();

@@ -11,12 +11,9 @@
     reason = "an end-to-end test reads as one story, and fails by panicking"
 )]
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-use crate::support::deploy::{BASE_KEY, block_on, session};
+use crate::support::cli::{described, iamgen_aws};
+use crate::support::deploy::{account, block_on, session};
 use crate::support::moto::Moto;
-use iamgen::AccountId;
 use iamgen::deploy::{
     self, ChangeKind, ImportError, ImportedStack, Plan, Session, apply, import_role, plan,
 };
@@ -25,10 +22,6 @@ use iamgen::stack::spec::from_toml;
 
 const STUZIO: &str = "081278057606";
 const STACK: &str = deploy::DEFAULT_STACK_NAME;
-
-fn account(id: &str) -> AccountId {
-    AccountId::parse(id).expect("an account id")
-}
 
 const SPEC: &str = r#"
 [[account]]
@@ -188,17 +181,9 @@ fn an_imported_role_brings_its_whole_stack_and_plans_no_change() {
         );
         // The Rust source is compiled by the macros' pass tests: it must be the file they compile.
         let rust = imported.to_rust();
-        let golden =
-            crate::support::tools::root().join("macros/tests/ui/pass/imported/report_stack.rs");
-        if std::env::var_os("IAMGEN_BLESS").is_some() {
-            std::fs::write(&golden, &rust).expect("write the imported source");
-        }
-        let committed = std::fs::read_to_string(&golden).unwrap_or_default();
-        assert_eq!(
-            committed,
-            rust,
-            "{} is not what import writes now; rerun with IAMGEN_BLESS=1 and review the difference",
-            golden.display()
+        crate::support::files::assert_golden(
+            "macros/tests/ui/pass/imported/report_stack.rs",
+            &rust,
         );
         for expected in [
             "stack.set_name(\"iamgen\")?;",
@@ -325,35 +310,6 @@ fn a_stack_name_that_would_take_the_role_from_its_stack_is_refused() {
     });
 }
 
-/// The binary with the base identity's static key in the environment, and no shared AWS config.
-fn iamgen(moto: &Moto, home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iamgen"))
-        .args(args)
-        .arg("--endpoint-url")
-        .arg(moto.endpoint())
-        .env("NO_COLOR", "1")
-        .env("AWS_ACCESS_KEY_ID", BASE_KEY.0)
-        .env("AWS_SECRET_ACCESS_KEY", BASE_KEY.1)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .expect("iamgen runs")
-}
-
-fn described(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 #[test]
 fn import_then_plan_from_the_command_line_plans_no_destroy() {
     let Some(moto) = Moto::start() else {
@@ -364,7 +320,12 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
     let spec = home.join("iamgen.toml");
     std::fs::write(&spec, SPEC).expect("the spec is written");
     let spec = spec.to_str().expect("UTF-8");
-    let applied = iamgen(&moto, home, &["apply", spec, "--auto-approve"]);
+    let applied = iamgen_aws(
+        &moto.endpoint(),
+        home,
+        &["apply", spec, "--auto-approve"],
+        &[],
+    );
     assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
     block_on(async {
         let admin = session(&moto.endpoint()).await;
@@ -381,8 +342,8 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
 
     let imported_path = home.join("imported.toml");
     let imported_path = imported_path.to_str().expect("UTF-8");
-    let imported = iamgen(
-        &moto,
+    let imported = iamgen_aws(
+        &moto.endpoint(),
         home,
         &[
             "import",
@@ -393,6 +354,7 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
             "--out",
             imported_path,
         ],
+        &[],
     );
     assert_eq!(imported.status.code(), Some(0), "{}", described(&imported));
     let stderr = String::from_utf8_lossy(&imported.stderr);
@@ -402,7 +364,7 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
         "{}",
         described(&imported)
     );
-    let replanned = iamgen(&moto, home, &["plan", imported_path]);
+    let replanned = iamgen_aws(&moto.endpoint(), home, &["plan", imported_path], &[]);
     assert_eq!(
         String::from_utf8_lossy(&replanned.stdout),
         "No changes. The accounts match the stack.\n",
@@ -411,10 +373,11 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
         std::fs::read_to_string(imported_path).unwrap_or_default()
     );
     // The spec names its stack: a flag that says otherwise is a usage error naming both.
-    let contradicted = iamgen(
-        &moto,
+    let contradicted = iamgen_aws(
+        &moto.endpoint(),
         home,
         &["plan", imported_path, "--stack-name", "other"],
+        &[],
     );
     assert_eq!(
         contradicted.status.code(),
@@ -432,8 +395,8 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
         ("json", "\"ReportWriter\""),
         ("rust", "stack.add_user(account, \"Auditor\")"),
     ] {
-        let output = iamgen(
-            &moto,
+        let output = iamgen_aws(
+            &moto.endpoint(),
             home,
             &[
                 "import",
@@ -444,6 +407,7 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
                 "--format",
                 format,
             ],
+            &[],
         );
         assert_eq!(output.status.code(), Some(0), "{}", described(&output));
         assert!(
@@ -456,8 +420,8 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
     // The role made by hand: its own stack, which the plan only adopts it into.
     let hand_made = home.join("hand-made.toml");
     let hand_made = hand_made.to_str().expect("UTF-8");
-    let imported = iamgen(
-        &moto,
+    let imported = iamgen_aws(
+        &moto.endpoint(),
         home,
         &[
             "import",
@@ -470,6 +434,7 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
             "--out",
             hand_made,
         ],
+        &[],
     );
     assert_eq!(imported.status.code(), Some(0), "{}", described(&imported));
     let stderr = String::from_utf8_lossy(&imported.stderr);
@@ -481,7 +446,12 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
         "{}",
         described(&imported)
     );
-    let planned = iamgen(&moto, home, &["plan", hand_made, "--format", "json"]);
+    let planned = iamgen_aws(
+        &moto.endpoint(),
+        home,
+        &["plan", hand_made, "--format", "json"],
+        &[],
+    );
     assert_eq!(planned.status.code(), Some(0), "{}", described(&planned));
     let value: serde_json::Value = serde_json::from_slice(&planned.stdout).expect("JSON");
     assert_eq!(value["stack"], "hand-made", "{value}");
@@ -489,8 +459,8 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
     assert_eq!(value["summary"]["change"], 1, "{value}");
 
     // A stack name contradicting the role's tag.
-    let refused = iamgen(
-        &moto,
+    let refused = iamgen_aws(
+        &moto.endpoint(),
         home,
         &[
             "import",
@@ -501,6 +471,7 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
             "--stack-name",
             "other",
         ],
+        &[],
     );
     assert_eq!(refused.status.code(), Some(2), "{}", described(&refused));
     let stderr = String::from_utf8_lossy(&refused.stderr);

@@ -10,44 +10,17 @@
     reason = "an end-to-end test reads as one story, and fails by panicking"
 )]
 
-use crate::support::deploy::{block_on, session};
+use crate::support::deploy::{apply_all, block_on, clients, plan_of, session};
 use crate::support::moto::Moto;
-use iamgen::AccountId;
 use iamgen::PolicyDocument;
 use iamgen::deploy::sdk::iam::types::Tag;
-use iamgen::deploy::{self, AccountClients, Plan, Session, apply, plan};
+use iamgen::deploy::{self};
 use iamgen::stack::{Stack, spec};
 
 const STUZIO: &str = "081278057606";
 const ACME: &str = "183438944504";
 const ROLE: &str = "StuzioAcmeConsultantRole";
-const STACK: &str = deploy::DEFAULT_STACK_NAME;
 const LIST_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"#;
-
-async fn clients(session: &Session, id: &str) -> AccountClients {
-    session
-        .clients(&AccountId::parse(id).expect("an account id"))
-        .await
-        .expect("the account's clients")
-}
-
-async fn plan_of(session: &Session, stack: &Stack) -> Plan {
-    plan(session, stack, STACK).await.expect("a plan")
-}
-
-/// Applies `stack`, checks that the next plan is empty, and returns the report's text.
-async fn apply_all(session: &Session, stack: &Stack) -> String {
-    let planned = plan_of(session, stack).await;
-    let report = apply(session, &planned).await;
-    assert!(report.is_complete(), "{}", report.to_text());
-    let again = plan_of(session, stack).await;
-    assert!(
-        again.is_empty(),
-        "a second plan should be empty:\n{}",
-        again.to_text()
-    );
-    report.to_text()
-}
 
 /// A tag, a customer managed policy attached and an inline policy, all added by hand to `role`. Returns the
 /// hand-made policy's ARN. (moto holds no AWS managed policies unless told to load them, so that they are never

@@ -47,22 +47,9 @@ fn only_changed_files_are_rewritten() {
     let after: Vec<_> = first.written.iter().map(|path| stamp(path)).collect();
     assert_eq!(before, after);
     // No temporary file is left behind.
-    let leftovers = walk(dir.path())
+    let leftovers = crate::support::files::files_below(dir.path())
         .into_iter()
         .filter(|path| path.to_string_lossy().contains(".iamgen-"))
         .count();
     assert_eq!(leftovers, 0);
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(walk(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
 }

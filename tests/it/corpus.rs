@@ -2,27 +2,10 @@
 //! sample repositories) either reads and prints back as the same JSON value with the same shape, or is one of
 //! the known-bad texts and fails with a located, specific error.
 
-use std::path::{Path, PathBuf};
-
 use iamgen::PolicyDocument;
 use iamgen::json::{self, Node, Value};
 
-fn corpus_files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
+use crate::support::files::corpus_files;
 
 /// The texts that are not acceptable policies (listed in the corpus README), with the error each must give:
 /// code, line:column, and a word of the message.
@@ -80,7 +63,7 @@ const EXPECTED_FAILURES: &[(&str, &str, &str, &str)] = &[
 
 #[test]
 fn every_corpus_policy_round_trips_or_fails_where_expected() {
-    let files = corpus_files();
+    let files = corpus_files("");
     assert!(
         files.len() >= 350,
         "the corpus went missing: {} files",
@@ -200,7 +183,7 @@ fn the_corpus_covers_what_the_model_must_keep() {
     let mut one_element_arrays = 0;
     let mut star_principal = 0;
     let mut without_version = 0;
-    for file in corpus_files() {
+    for file in corpus_files("") {
         let source = std::fs::read_to_string(&file).unwrap();
         let Ok(document) = PolicyDocument::from_json(&source) else {
             continue;

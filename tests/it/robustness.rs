@@ -2,10 +2,9 @@
 //! duplicated, replaced with JSON punctuation, curly quotes or non-Latin-1 text, truncated), is either read or
 //! rejected with diagnostics whose spans lie inside the text, and rendering them does not panic either.
 
-use std::path::Path;
-
 use iamgen::PolicyDocument;
 
+use crate::support::files::corpus_files;
 use crate::support::rng::Rng;
 
 const PIECES: &[&str] = &[
@@ -79,10 +78,9 @@ fn mutate(rng: &mut Rng, source: &str) -> String {
 
 #[test]
 fn mangled_policies_never_panic() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/iam-user-guide");
-    let mut sources: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+    let mut sources: Vec<String> = corpus_files("iam-user-guide")
+        .into_iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
         .collect();
     sources.sort();
     let mut rng = Rng::new(0x1A6E_5EED);

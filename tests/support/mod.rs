@@ -13,10 +13,13 @@
     reason = "test helpers fail the test by panicking"
 )]
 
+#[cfg(feature = "cli")]
+pub mod cli;
 #[cfg(feature = "generate")]
 pub mod cloudformation;
 #[cfg(feature = "aws")]
 pub mod deploy;
+pub mod files;
 pub mod moto;
 // The runtime's tests use the same generator; it lives with them, since that package must stand alone.
 #[path = "../../runtime/tests/support/rng.rs"]

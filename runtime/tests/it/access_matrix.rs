@@ -9,6 +9,8 @@ use iamgen_runtime::eval::{Context, Decision};
 use iamgen_runtime::stack::{InlinePolicy, Stack};
 use iamgen_runtime::{AccountId, PolicyDocument};
 
+use crate::support::document;
+
 /// The matrix as it was built before (commit 8edfd1d): every principal, directly and through every other role
 /// by name, every bucket and its objects, every action, each cell a whole `simulate_in`.
 fn naive(stack: &Stack, organization: &Organization, context: &Context) -> Vec<Access> {
@@ -82,10 +84,6 @@ fn naive(stack: &Stack, organization: &Organization, context: &Context) -> Vec<A
         }
     }
     cells
-}
-
-fn document(text: &str) -> PolicyDocument {
-    PolicyDocument::from_json(text).expect("a valid policy")
 }
 
 fn account(stack: &mut Stack, id: &str, name: &str) -> iamgen_runtime::stack::AccountRef {

@@ -6,6 +6,8 @@ use iamgen_runtime::eval::chain::{Organization, Request, Simulation, simulate, s
 use iamgen_runtime::eval::{Context, Decision};
 use iamgen_runtime::stack::Stack;
 
+use crate::support::document;
+
 fn troy_reads(stack: &Stack, resource: &str) -> Simulation {
     simulate(
         stack,
@@ -172,10 +174,6 @@ fn an_explicit_deny_in_the_roles_policy_is_named() {
 
 const ACME: &str = "183438944504";
 const STUZIO: &str = "081278057606";
-
-fn document(text: &str) -> PolicyDocument {
-    PolicyDocument::from_json(text).expect("a policy")
-}
 
 /// `FullAWSAccess` and `RCPFullAWSAccess`, which AWS attaches to every level of an organization.
 fn full_access(resource_control: bool) -> (String, PolicyDocument) {

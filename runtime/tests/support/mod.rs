@@ -2,3 +2,11 @@
 //! (`tests/support/mod.rs` includes `rng.rs` by path).
 
 pub mod rng;
+
+use iamgen_runtime::PolicyDocument;
+
+/// The policy `text`, which must read.
+#[must_use]
+pub fn document(text: &str) -> PolicyDocument {
+    PolicyDocument::from_json(text).expect("a valid policy")
+}
