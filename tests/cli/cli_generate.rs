@@ -22,7 +22,7 @@ fn generates_the_reference_scenario_the_same_way_twice() {
     }
     let first = contents_below(one.path());
     assert_eq!(first, contents_below(two.path()));
-    let names: Vec<&str> = first.iter().map(|(name, _)| name.as_str()).collect();
+    let names: Vec<&str> = first.keys().map(String::as_str).collect();
     for expected in [
         "terraform/stuzio.tf",
         "terraform/acme.tf",
@@ -62,10 +62,7 @@ fn targets_select_what_is_written() {
         dir.path().to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0));
-    let names: Vec<String> = contents_below(dir.path())
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
+    let names: Vec<String> = contents_below(dir.path()).into_keys().collect();
     assert!(
         names
             .iter()

@@ -2,12 +2,12 @@
 //! the naive way (a whole simulation per cell, as before the matrix was indexed), on a stack of many users and
 //! roles whose trust policies name users, roles, accounts, everyone, or everyone but one.
 
+use iamgen_runtime::AccountId;
 use iamgen_runtime::eval::chain::{
     Access, Organization, Request, access_matrix, access_matrix_in, simulate_in,
 };
 use iamgen_runtime::eval::{Context, Decision};
 use iamgen_runtime::stack::{InlinePolicy, Stack};
-use iamgen_runtime::{AccountId, PolicyDocument};
 
 use crate::support::document;
 

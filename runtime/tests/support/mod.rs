@@ -1,5 +1,9 @@
 //! Helpers shared by the runtime's integration tests (`runtime/tests/it/`), and by the facade's tests
 //! (`tests/support/mod.rs` includes `rng.rs` by path).
+#![allow(
+    clippy::missing_panics_doc,
+    reason = "test helpers fail the test by panicking"
+)]
 
 pub mod rng;
 
