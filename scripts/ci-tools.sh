@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the external validators that tests/generated_validators.rs runs on the generated output, into the
+# Installs the external validators that tests/generate/generated_validators.rs runs on the generated output, into the
 # project (never globally), and prints their versions:
 #
 #   target/ci-tools/venv/bin/cfn-lint    CloudFormation linter (PyPI cfn-lint)

@@ -71,7 +71,7 @@ case ${1:-} in
         cp "$minimized" "regressions/$target/$name"
         echo "fuzz/regressions/$target/$name:"
         od -c "regressions/$target/$name" | head -n 20
-        echo "replay it: cargo test --all-features --test fuzz_regressions"
+        echo "replay it: cargo test --all-features --test generate fuzz_regressions::"
         ;;
     *)
         target=$1

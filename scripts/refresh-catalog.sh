@@ -5,7 +5,7 @@
 #
 # The package is installed into a temporary directory, so the work tree gains no node_modules. The output
 # depends only on the package contents: refreshing to the release already embedded changes nothing.
-# After moving to a new release, update VERSION, SERVICES and ACTIONS in runtime/tests/catalog.rs.
+# After moving to a new release, update VERSION, SERVICES and ACTIONS in runtime/tests/it/catalog.rs.
 set -euo pipefail
 
 version="${1:-latest}"

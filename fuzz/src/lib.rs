@@ -1,6 +1,6 @@
 //! The bodies of iamgen's fuzz targets: one function per target, called by the libFuzzer target of that name
-//! (`fuzz/fuzz_targets/`, nightly) and by the replay test (`tests/fuzz_regressions.rs`, stable), so that a crash
-//! file replays through exactly the code that found it.
+//! (`fuzz/fuzz_targets/`, nightly) and by the replay test (`tests/generate/fuzz_regressions.rs`, stable), so that a
+//! crash file replays through exactly the code that found it.
 //!
 //! A body panics when it finds a defect: a panic inside iamgen, or a broken property checked here. Inputs that
 //! are not UTF-8 return at once: every reader takes `&str`, and the command line refuses other bytes before

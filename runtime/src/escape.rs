@@ -1,8 +1,8 @@
 //! Every function that puts text into a target syntax: JSON strings, HCL strings, YAML scalars and keys, `#`
 //! comments, Markdown table cells, Graphviz and Mermaid labels, `Fn::Sub` literals and literal text inside IAM
 //! policy patterns. Each is the one place that knows its format's rules, and each has a property test against a
-//! real parser of that format (`tests/escape_parsers.rs`), so that no text can break out of its place or be read
-//! as syntax.
+//! real parser of that format (`tests/generate/escape_parsers.rs`), so that no text can break out of its place or be
+//! read as syntax.
 
 use std::fmt::Write as _;
 

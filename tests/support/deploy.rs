@@ -1,8 +1,11 @@
 //! What every SDK test against moto starts with: the base identity's static key, a session on an endpoint, and
 //! a runtime to block on.
-#![cfg(feature = "aws")]
 
-use iamgen::deploy::{Session, SessionOptions};
+use iamgen::AccountId;
+use iamgen::deploy::{
+    AccountClients, DEFAULT_STACK_NAME, Plan, Session, SessionOptions, apply, plan,
+};
+use iamgen::stack::Stack;
 
 /// The base identity's static key: moto puts it in account `123456789012`, which assumes
 /// `OrganizationAccountAccessRole` in the scenario's accounts.
@@ -35,4 +38,39 @@ pub async fn session_with(endpoint: &str, region: &str) -> Session {
 /// A session of the base identity on `endpoint`, in `us-east-1`.
 pub async fn session(endpoint: &str) -> Session {
     session_with(endpoint, "us-east-1").await
+}
+
+/// The account `id`, which must be one.
+#[must_use]
+pub fn account(id: &str) -> AccountId {
+    AccountId::parse(id).expect("an account id")
+}
+
+/// The clients of `session` in the account `id`.
+pub async fn clients(session: &Session, id: &str) -> AccountClients {
+    session
+        .clients(&account(id))
+        .await
+        .expect("the account's clients")
+}
+
+/// The plan of `stack` under the default stack name.
+pub async fn plan_of(session: &Session, stack: &Stack) -> Plan {
+    plan(session, stack, DEFAULT_STACK_NAME)
+        .await
+        .expect("a plan")
+}
+
+/// Applies `stack`, checks that the next plan is empty, and returns the report's text.
+pub async fn apply_all(session: &Session, stack: &Stack) -> String {
+    let planned = plan_of(session, stack).await;
+    let report = apply(session, &planned).await;
+    assert!(report.is_complete(), "{}", report.to_text());
+    let again = plan_of(session, stack).await;
+    assert!(
+        again.is_empty(),
+        "a second plan should be empty:\n{}",
+        again.to_text()
+    );
+    report.to_text()
 }

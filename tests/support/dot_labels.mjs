@@ -6,7 +6,7 @@
 //
 // Input: a JSON array of DOT sources. Output: {"version": ..., "graphs": [...]}, one entry per source: an
 // object from each node's name (a cluster's, an edge's `a->b`) to the lines of text drawn for it, the graph's
-// own label under "graph:". Used by tests/escape_parsers.rs and tests/generated_injection.rs.
+// own label under "graph:". Used by tests/generate/escape_parsers.rs and tests/generate/generated_injection.rs.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";

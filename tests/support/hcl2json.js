@@ -4,7 +4,8 @@
 //   node tests/support/hcl2json.js MODULE_DIR FILE...
 //
 // MODULE_DIR is the installed package (target/ci-tools/node/node_modules/@cdktf/hcl2json). Used by
-// tests/generated_validators.rs; exits 0 whenever it could try every file, and non-zero only when it could not.
+// tests/generate/generated_validators.rs; exits 0 whenever it could try every file, and non-zero only when it could
+// not.
 "use strict";
 
 const fs = require("fs");

@@ -5,7 +5,7 @@
 //   node tests/support/markdown_cells.mjs NODE_MODULES < documents.json
 //
 // Input: a JSON array of Markdown documents. Output: {"version": ..., "tables": [[[cell, ...], ...], ...]}, the
-// header row first. Used by tests/escape_parsers.rs.
+// header row first. Used by tests/generate/escape_parsers.rs.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";

@@ -7,8 +7,8 @@
 //
 // Input: a JSON array of Mermaid sources. Output: {"version": ..., "diagrams": [...]}, one entry per source:
 // {"config": the configuration its directives set, "vertices": {id: text}, "subgraphs": {id: title},
-// "edges": [text, ...]}, or {"error": message}. Used by tests/escape_parsers.rs and
-// tests/generated_injection.rs.
+// "edges": [text, ...]}, or {"error": message}. Used by tests/generate/escape_parsers.rs and
+// tests/generate/generated_injection.rs.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";

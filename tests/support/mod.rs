@@ -1,9 +1,10 @@
-//! Shared helpers for the tests of the generator's output (`tests/generated_*.rs`) and of deploying
-//! (`tests/deploy.rs`): the stacks to render, the external tools, Terraform (parsing, the provider schema,
+//! Shared helpers of the integration tests (`tests/{it,cli,generate,deploy}/`): the seeded random generator,
+//! SARIF validation, the stacks to render, the external tools, Terraform (parsing, the provider schema,
 //! evaluation), CloudFormation (evaluation), and moto with a fault-injecting proxy.
 //!
-//! Included by each of those tests as `pub mod support;` (`pub`, since every helper is `pub` and a test uses
-//! only some of them).
+//! Included once by each test binary's `main.rs` as `pub mod support;` (`pub`, since every helper is `pub`
+//! and a binary uses only some of them). The modules that need the generator or the SDK are there only with
+//! the feature.
 //!
 //! The helpers panic with a message naming the file and the value whenever the output is not what it should
 //! be: that is how a test fails, so their docs do not list the panics.
@@ -12,9 +13,20 @@
     reason = "test helpers fail the test by panicking"
 )]
 
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "generate")]
 pub mod cloudformation;
+#[cfg(feature = "aws")]
 pub mod deploy;
+pub mod files;
 pub mod moto;
+// The runtime's tests use the same generator; it lives with them, since that package must stand alone.
+#[path = "../../runtime/tests/support/rng.rs"]
+pub mod rng;
+pub mod sarif;
+#[cfg(feature = "generate")]
 pub mod stacks;
+#[cfg(feature = "generate")]
 pub mod terraform;
 pub mod tools;

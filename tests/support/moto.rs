@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::rng::Rng;
 use super::tools::{require, tools_dir};
 
 /// `target/ci-tools/moto/bin/moto_server`.
@@ -154,20 +155,6 @@ pub struct FaultProxy {
     lose_answers: Arc<Mutex<Vec<(String, usize)>>>,
 }
 
-/// A small deterministic generator (`SplitMix64`), so that a failing seed can be replayed.
-#[derive(Debug)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 impl FaultProxy {
     /// Starts a proxy to `upstream_port` that disturbs `percent` % of requests (spread evenly over the four
     /// kinds of fault), drawing from `seed`.
@@ -178,7 +165,7 @@ impl FaultProxy {
         let counts = Arc::new(FaultCounts::default());
         let outage_from = Arc::new(AtomicUsize::new(usize::MAX));
         let lose_answers = Arc::new(Mutex::new(Vec::new()));
-        let rng = Arc::new(Mutex::new(Rng(seed)));
+        let rng = Arc::new(Mutex::new(Rng::new(seed)));
         let thread_counts = Arc::clone(&counts);
         let thread_outage = Arc::clone(&outage_from);
         let thread_lose = Arc::clone(&lose_answers);
@@ -392,8 +379,8 @@ fn serve(client: TcpStream, upstream_port: u16, faults: &Faults) -> std::io::Res
                 .rng
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if rng.next() % 100 < faults.percent {
-                match rng.next() % 4 {
+            if rng.next_u64() % 100 < faults.percent {
+                match rng.next_u64() % 4 {
                     0 => Fault::Throttle,
                     1 => Fault::ServerError,
                     2 => Fault::DropBefore,
@@ -461,28 +448,55 @@ fn forward(request: &Message, upstream_port: u16) -> std::io::Result<Message> {
         .ok_or_else(|| std::io::Error::other("moto closed the connection without an answer"))
 }
 
-/// One query-protocol call (IAM, STS) as the holder of `access_key`: moto takes the account from the key and,
-/// with enforcement off, checks no signature. The response body.
-fn query(port: u16, access_key: &str, service: &str, body: &str) -> String {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("moto");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("a timeout");
-    write!(
-        stream,
-        "POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential={access_key}/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n\
-         Content-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("a request");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("a response");
-    response
+/// The access key of the base identity (account `123456789012`), which the tests' environment holds.
+pub const BASE_ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+
+/// The account moto puts [`BASE_ACCESS_KEY`] in.
+pub const BASE_ACCOUNT: &str = "123456789012";
+
+impl Moto {
+    /// One query-protocol call (IAM, STS) as the holder of `access_key`: moto takes the account from the key
+    /// and, with enforcement off, checks no signature. The whole response, head and body.
+    #[must_use]
+    pub fn query(&self, access_key: &str, service: &str, body: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("moto");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("a timeout");
+        write!(
+            stream,
+            "POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential={access_key}/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("a request");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("a response");
+        response
+    }
+
+    /// A key that acts in `account`: the base key in the base account, elsewhere a session of the role the
+    /// deploy code assumes there (`OrganizationAccountAccessRole`).
+    #[must_use]
+    pub fn key_in(&self, account: &str) -> String {
+        if account == BASE_ACCOUNT {
+            return BASE_ACCESS_KEY.to_owned();
+        }
+        let assumed = self.query(
+            BASE_ACCESS_KEY,
+            "sts",
+            &format!(
+                "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2FOrganizationAccountAccessRole&RoleSessionName=tests"
+            ),
+        );
+        element(&assumed, "AccessKeyId").to_owned()
+    }
 }
 
 /// The text of the first `<tag>` in `xml`.
-fn element<'x>(xml: &'x str, tag: &str) -> &'x str {
+#[must_use]
+pub fn element<'x>(xml: &'x str, tag: &str) -> &'x str {
     let open = format!("<{tag}>");
     let start = xml
         .find(&open)
@@ -495,18 +509,8 @@ fn element<'x>(xml: &'x str, tag: &str) -> &'x str {
 /// `(access key id, secret access key)`.
 #[must_use]
 pub fn create_access_key(moto: &Moto, account: &str, user: &str) -> (String, String) {
-    let assumed = query(
-        moto.port,
-        "AKIAIOSFODNN7EXAMPLE",
-        "sts",
-        &format!(
-            "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2FOrganizationAccountAccessRole&RoleSessionName=tests"
-        ),
-    );
-    let session_key = element(&assumed, "AccessKeyId").to_owned();
-    let created = query(
-        moto.port,
-        &session_key,
+    let created = moto.query(
+        &moto.key_in(account),
         "iam",
         &format!("Action=CreateAccessKey&Version=2010-05-08&UserName={user}"),
     );

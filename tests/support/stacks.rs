@@ -69,7 +69,9 @@ const PERMISSIONS: &str = r#"{
   ]
 }"#;
 
-fn document(json: &str) -> PolicyDocument {
+/// The policy `json`, which must read.
+#[must_use]
+pub fn document(json: &str) -> PolicyDocument {
     PolicyDocument::from_json(json).unwrap_or_else(|error| panic!("a test policy: {error}"))
 }
 

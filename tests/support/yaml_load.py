@@ -4,8 +4,8 @@ it should read as, types included (a null key, or `1e2` read as a string, is a d
     python tests/support/yaml_load.py < cases.json
 
 Input: a JSON array of [yaml_text, expected_json_text]. Output: a JSON array with, for each case, null when it
-reads as expected, or a description of the difference or the error. Used by tests/escape_parsers.rs and
-tests/generated_injection.rs.
+reads as expected, or a description of the difference or the error. Used by tests/generate/escape_parsers.rs and
+tests/generate/generated_injection.rs.
 """
 
 import json

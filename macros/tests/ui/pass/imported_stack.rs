@@ -1,4 +1,4 @@
-// The Rust source `iamgen import` wrote for a stack of three roles, a user and a policy (tests/deploy_import.rs
+// The Rust source `iamgen import` wrote for a stack of three roles, a user and a policy (tests/deploy/deploy_import.rs
 // keeps it current): policies shared by roles and users, each declared once.
 include!("imported/report_stack.rs");
 

@@ -1,0 +1,146 @@
+//! `iamgen fmt` end to end, through the built binary.
+
+use std::path::PathBuf;
+
+use crate::support::cli::{iamgen, iamgen_with_stdin, stderr, stdout};
+use crate::support::files::{copy_dir, files_below};
+use crate::support::tools::root;
+
+#[test]
+fn scenario_policies_are_already_canonical() {
+    let dir = root().join("examples/scenario");
+    let output = iamgen(&["fmt", "--check", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn prints_canonical_json_of_one_file() {
+    let output = iamgen_with_stdin(
+        &["fmt", "-"],
+        r#"{"Statement":{"Action":"s3:GetObject","Effect":"Allow","Resource":["*"]},"Version":"2012-10-17"}"#,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\n    \"Effect\": \"Allow\",\n    \"Action\": \"s3:GetObject\",\n    \"Resource\": [\n      \"*\"\n    ]\n  }\n}\n"
+    );
+}
+
+#[test]
+fn check_reports_a_diff_and_exits_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(
+        &file,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    let output = iamgen(&["fmt", "--check", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let diff = stdout(&output);
+    assert!(diff.contains("+  \"Version\": \"2012-10-17\","), "{diff}");
+    assert!(stderr(&output).contains("1 of 1 file(s) not in canonical form"));
+}
+
+#[test]
+fn write_rewrites_a_corpus_copy_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("tests/fixtures/corpus"), dir.path());
+    let before: Vec<(PathBuf, Vec<u8>)> = files_below(dir.path())
+        .into_iter()
+        .map(|path| (path.clone(), std::fs::read(&path).unwrap()))
+        .collect();
+
+    let output = iamgen(&["fmt", "--write", dir.path().to_str().unwrap()]);
+    // The corpus holds seven texts that are not valid policies: each is reported, and fmt exits 2.
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr(&output);
+    assert_eq!(stderr.matches("error: ").count(), 7, "{stderr}");
+    assert!(
+        stderr.contains("troubleshoot_policies__09.json:8:7"),
+        "{stderr}"
+    );
+
+    for (path, old) in &before {
+        let new = std::fs::read(path).unwrap();
+        if path.extension().is_none_or(|ext| ext != "json") {
+            assert_eq!(
+                &new,
+                old,
+                "{} is not a policy and must be untouched",
+                path.display()
+            );
+            continue;
+        }
+        match serde_json::from_slice::<serde_json::Value>(old) {
+            // Invalid JSON is left exactly as it was.
+            Err(_) => assert_eq!(&new, old, "{}", path.display()),
+            Ok(value) => {
+                let new_value: serde_json::Value = serde_json::from_slice(&new).unwrap();
+                // Duplicate-key files are valid to serde_json but rejected by fmt, so they too stay as they were.
+                if &new == old {
+                    continue;
+                }
+                assert_eq!(new_value, value, "{}", path.display());
+            }
+        }
+    }
+
+    // A second run finds everything canonical and rewrites nothing.
+    let mtimes: Vec<_> = before
+        .iter()
+        .map(|(path, _)| std::fs::metadata(path).unwrap().modified().unwrap())
+        .collect();
+    let again = iamgen(&["fmt", "--write", dir.path().to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    let mtimes_after: Vec<_> = before
+        .iter()
+        .map(|(path, _)| std::fs::metadata(path).unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(mtimes, mtimes_after);
+    let check = iamgen(&["fmt", "--check", dir.path().to_str().unwrap()]);
+    assert!(check.stdout.is_empty(), "{}", stdout(&check));
+}
+
+#[test]
+fn curly_quotes_exit_two_with_the_position() {
+    let file = root().join("tests/fixtures/curly/StuzioProjectXPolicy.json");
+    let output = iamgen(&["fmt", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr(&output);
+    assert!(stderr.contains("U+201C"), "{stderr}");
+    assert!(stderr.contains("StuzioProjectXPolicy.json:2:3"), "{stderr}");
+    assert!(
+        stderr.contains("help: replace it with a straight double quote"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn unreadable_and_non_utf8_inputs_exit_two() {
+    let output = iamgen(&["fmt", "/nonexistent/policy.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("cannot read `/nonexistent/policy.json`"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("latin1.json");
+    std::fs::write(&file, b"{\n  \"Sid\": \"caf\xe9\"\n}").unwrap();
+    let output = iamgen(&["fmt", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr(&output);
+    assert!(stderr.contains("is not UTF-8: byte 0xE9 at"), "{stderr}");
+    assert!(stderr.contains("latin1.json:2:14"), "{stderr}");
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(iamgen(&["fmt"]).status.code(), Some(2));
+    assert_eq!(
+        iamgen(&["fmt", "--check", "--write", "x"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(iamgen(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(iamgen(&["--help"]).status.code(), Some(0));
+}

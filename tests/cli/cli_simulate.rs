@@ -1,0 +1,302 @@
+//! `iamgen simulate` and `iamgen matrix` through the built binary: the scenario's chain, loose policy files,
+//! the JSON contract of DESIGN.md, and the exit status (0 allowed, 1 denied, 2 bad input).
+
+use crate::support::cli::{iamgen, stdout};
+
+const CHAIN: &[&str] = &[
+    "simulate",
+    "--principal",
+    "Troy",
+    "--via-role",
+    "StuzioAcmeConsultantRole",
+    "--action",
+    "s3:GetObject",
+];
+
+#[test]
+fn the_scenario_chain_is_allowed_and_explained() {
+    let mut args = CHAIN.to_vec();
+    args.extend(["--resource", "arn:aws:s3:::com.stuzio.projectx/any-key"]);
+    let output = iamgen(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("step 1: arn:aws:iam::183438944504:user/Troy sts:AssumeRole"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Allow StuzioProjectXPolicy statement FullAccessToProjectX (/Statement/0)"),
+        "{text}"
+    );
+    assert!(text.ends_with("decision: allowed\n"), "{text}");
+}
+
+#[test]
+fn json_follows_the_design_contract_and_a_denial_exits_one() {
+    let mut args = CHAIN.to_vec();
+    args.extend([
+        "--resource",
+        "arn:aws:s3:::com.stuzio.payroll/x",
+        "--format",
+        "json",
+    ]);
+    let output = iamgen(&args);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["decision"], "implicit_deny");
+    let steps = json["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 2);
+    assert_eq!(steps[0]["action"], "sts:AssumeRole");
+    assert_eq!(steps[0]["decision"], "allowed");
+    assert_eq!(
+        steps[0]["deciding"][0]["policy"],
+        "StuzioAcmeConsultantRole trust"
+    );
+    assert_eq!(steps[0]["deciding"][0]["pointer"], "/Statement/0");
+    assert_eq!(steps[1]["resource"], "arn:aws:s3:::com.stuzio.payroll/x");
+    assert_eq!(steps[1]["decision"], "implicit_deny");
+    assert!(steps[1]["fix"].is_string());
+}
+
+#[test]
+fn loose_policies_with_a_boundary_and_an_scp() {
+    let base = [
+        "simulate",
+        "--principal",
+        "arn:aws:iam::111122223333:user/alice",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::reports/q3.csv",
+        "--identity",
+        "tests/fixtures/simulate/identity.json",
+    ];
+    let allowed = iamgen(&base);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stdout(&allowed));
+
+    let mut bounded = base.to_vec();
+    bounded.extend(["--boundary", "tests/fixtures/simulate/boundary.json"]);
+    let output = iamgen(&bounded);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(stdout(&output).contains("the permissions boundary does not allow the action"));
+
+    let mut outside_eu = base.to_vec();
+    outside_eu.extend([
+        "--scp",
+        "tests/fixtures/simulate/scp-deny-outside-eu.json",
+        "--context",
+        "aws:RequestedRegion=us-east-1",
+        "--format",
+        "json",
+    ]);
+    let output = iamgen(&outside_eu);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["decision"], "explicit_deny");
+    assert_eq!(
+        json["steps"][0]["deciding"][0]["statement"],
+        "DenyOutsideEu"
+    );
+    assert_eq!(json["steps"][0]["deciding"][0]["pointer"], "/Statement/1");
+
+    let mut in_eu = outside_eu.clone();
+    let at = in_eu
+        .iter()
+        .position(|a| *a == "aws:RequestedRegion=us-east-1")
+        .expect("the context");
+    in_eu[at] = "aws:RequestedRegion=eu-west-1";
+    assert_eq!(iamgen(&in_eu).status.code(), Some(0));
+}
+
+#[test]
+fn control_policies_apply_per_account_in_stack_mode_and_to_the_resource_in_loose_mode() {
+    const SCP: &str = "tests/fixtures/simulate/scp-deny-outside-eu.json";
+    let chain_in = |scp: &str| {
+        let mut args = CHAIN.to_vec();
+        args.extend([
+            "--resource",
+            "arn:aws:s3:::com.stuzio.projectx/any-key",
+            "--context",
+            "aws:RequestedRegion=us-east-1",
+            "--format",
+            "json",
+            "--scp",
+            scp,
+        ]);
+        let output = iamgen(&args);
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        (output.status.code(), json)
+    };
+    // On Acme's principals: Troy cannot assume the role from outside the EU.
+    let (code, json) = chain_in(&format!("Acme={SCP}"));
+    assert_eq!(code, Some(1), "{json}");
+    assert_eq!(json["decision"], "explicit_deny");
+    assert_eq!(json["steps"].as_array().map(Vec::len), Some(1), "{json}");
+    assert_eq!(
+        json["steps"][0]["deciding"][0]["statement"],
+        "DenyOutsideEu"
+    );
+    // On Stuzio's (by id): the assume succeeds, the role's read is denied.
+    let (code, json) = chain_in(&format!("081278057606={SCP}"));
+    assert_eq!(code, Some(1), "{json}");
+    assert_eq!(json["steps"][0]["decision"], "allowed", "{json}");
+    assert_eq!(json["steps"][1]["decision"], "explicit_deny", "{json}");
+    // A plain file is every account's.
+    let (code, json) = chain_in(SCP);
+    assert_eq!(code, Some(1), "{json}");
+    assert_eq!(json["steps"].as_array().map(Vec::len), Some(1), "{json}");
+
+    // The matrix under the same SCP: nothing through the role from outside the EU.
+    let output = iamgen(&[
+        "matrix",
+        "--format",
+        "json",
+        "--scp",
+        SCP,
+        "--context",
+        "aws:RequestedRegion=us-east-1",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let cells: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert!(!cells.is_empty());
+    assert!(
+        cells.iter().all(|c| c["decision"] != "allowed"),
+        "{cells:?}"
+    );
+
+    // Loose mode: an RCP limits the resource's account, whoever the caller.
+    let output = iamgen(&[
+        "simulate",
+        "--principal",
+        "arn:aws:iam::444455556666:user/bob",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::reports/q3.csv",
+        "--identity",
+        "tests/fixtures/simulate/identity.json",
+        "--resource-account",
+        "111122223333",
+        "--rcp",
+        "tests/fixtures/simulate/rcp-own-account-only.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["decision"], "explicit_deny");
+    assert_eq!(
+        json["steps"][0]["deciding"][0]["statement"],
+        "OwnAccountOnly"
+    );
+}
+
+#[test]
+fn bad_input_exits_two_and_says_what_to_do() {
+    for (args, expected) in [
+        (
+            vec![
+                "simulate",
+                "--principal",
+                "Nobody",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "*",
+            ],
+            "the stack has no user or role Nobody (it has Troy, StuzioAcmeConsultantRole)",
+        ),
+        (
+            vec![
+                "simulate",
+                "--principal",
+                "Troy",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "*",
+                "--context",
+                "novalue",
+            ],
+            "is not KEY=VALUE",
+        ),
+        (
+            vec![
+                "simulate",
+                "--principal",
+                "arn:aws:iam::1:user/a",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "*",
+                "--identity",
+                "no/such/file.json",
+            ],
+            "cannot read `no/such/file.json`",
+        ),
+        (
+            vec![
+                "simulate",
+                "--principal",
+                "alice",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "*",
+                "--identity",
+                "tests/fixtures/simulate/identity.json",
+            ],
+            "in loose mode --principal is an ARN",
+        ),
+        (
+            vec![
+                "simulate",
+                "--principal",
+                "Troy",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "*",
+                "--scp",
+                "Globex=tests/fixtures/simulate/scp-deny-outside-eu.json",
+            ],
+            "the stack has no account \"Globex\"\n  help: name one of Stuzio (081278057606), Acme (183438944504)",
+        ),
+    ] {
+        let output = iamgen(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn the_matrix_lists_who_can_do_what() {
+    let output = iamgen(&["matrix", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let cells: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).expect("JSON");
+    let find = |principal: &str, via: Option<&str>, action: &str| {
+        cells
+            .iter()
+            .find(|c| {
+                c["principal"] == principal
+                    && c["via_role"].as_str() == via
+                    && c["action"] == action
+            })
+            .map(|c| c["decision"].as_str().unwrap_or_default().to_owned())
+    };
+    assert_eq!(
+        find("Troy", None, "s3:GetObject").as_deref(),
+        Some("implicit_deny")
+    );
+    assert_eq!(
+        find("Troy", Some("StuzioAcmeConsultantRole"), "s3:GetObject").as_deref(),
+        Some("allowed")
+    );
+    let text = stdout(&iamgen(&["matrix"]));
+    assert!(text.starts_with("principal"), "{text}");
+    assert!(
+        text.contains("Troy via StuzioAcmeConsultantRole  s3:PutObject"),
+        "{text}"
+    );
+}

@@ -1,0 +1,364 @@
+//! `iamgen validate` end to end, through the built binary: exit codes, the JSON contract of DESIGN.md, SARIF
+//! valid against the official 2.1.0 schema, the scenario with and without its stack, and reviewed snapshots
+//! of the JSON report over the whole fixture corpus.
+
+use std::process::Output;
+
+use serde_json::Value;
+
+use crate::support::cli::{iamgen, iamgen_with_stdin};
+use crate::support::tools::root;
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+fn findings(report: &Value) -> Vec<&Value> {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["findings"].as_array().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_scenario_validates_without_errors() {
+    let output = iamgen(&["validate", "--format", "json", "examples/scenario"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = json(&output);
+    assert_eq!(report["summary"]["files"], 3);
+    assert_eq!(report["summary"]["error"], 0);
+    let kinds: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["identity", "trust", "identity"]);
+    // The same with the stack: the scenario's own policies name what the stack declares.
+    let output = iamgen(&[
+        "validate",
+        "--stack",
+        "scenario",
+        "--format",
+        "json",
+        "examples/scenario",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn the_project_x_variant_fails_against_the_stack() {
+    let variant = "tests/fixtures/variants/StuzioProjectXPolicy-project-x.json";
+    let alone = iamgen(&["validate", "--format", "json", variant]);
+    assert_eq!(
+        alone.status.code(),
+        Some(0),
+        "a single-policy linter accepts it"
+    );
+
+    let output = iamgen(&[
+        "validate", "--stack", "scenario", "--format", "json", variant,
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let drift: Vec<&Value> = findings(&report)
+        .into_iter()
+        .filter(|f| f["code"] == "UNDECLARED_BUCKET")
+        .collect();
+    assert_eq!(drift.len(), 2);
+    assert_eq!(drift[0]["severity"], "error");
+    assert_eq!(drift[0]["suggestion"], "com.stuzio.projectx");
+    assert_eq!(drift[0]["pointer"], "/Statement/0/Resource/0");
+    assert_eq!(
+        (drift[0]["line"].as_u64(), drift[0]["column"].as_u64()),
+        (Some(9), Some(9))
+    );
+
+    let human = iamgen(&["validate", "--stack", "scenario", variant]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("StuzioProjectXPolicy-project-x.json:9:9"),
+        "{text}"
+    );
+    assert!(
+        text.contains("help: did you mean `com.stuzio.projectx`?"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 file: 2 errors, 1 security warning, 0 warnings, 0 suggestions"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_json_report_follows_the_contract() {
+    let output = iamgen_with_stdin(
+        &["validate", "--format", "json", "-"],
+        r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}}"#,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report = json(&output);
+    let mut keys: Vec<&String> = report.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["files", "summary"]);
+    let file = &report["files"][0];
+    assert_eq!(file["path"], "<stdin>");
+    assert_eq!(file["kind"], "identity");
+    let finding = &file["findings"][0];
+    for key in [
+        "code",
+        "severity",
+        "message",
+        "pointer",
+        "line",
+        "column",
+        "suggestion",
+    ] {
+        assert!(finding.get(key).is_some(), "{key} missing from {finding}");
+    }
+    assert_eq!(finding["code"], "INVALID_ACTION");
+    assert_eq!(finding["pointer"], "/Statement/Action");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(1), Some(70))
+    );
+    assert_eq!(finding["suggestion"], "s3:GetObject");
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"files": 1, "error": 1, "security_warning": 0, "warning": 0, "suggestion": 0})
+    );
+}
+
+#[test]
+fn kinds_and_allow_lists_come_from_the_command_line() {
+    let trust = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole"}}"#;
+    let as_identity = json(&iamgen_with_stdin(
+        &["validate", "--kind", "identity", "--format", "json", "-"],
+        trust,
+    ));
+    assert!(
+        findings(&as_identity)
+            .iter()
+            .any(|f| f["code"] == "UNSUPPORTED_PRINCIPAL")
+    );
+    let allowed = iamgen_with_stdin(
+        &[
+            "validate",
+            "--kind",
+            "trust",
+            "--allow",
+            "TRUST_ACCOUNT_WITHOUT_CONDITION",
+            "--format",
+            "json",
+            "-",
+        ],
+        trust,
+    );
+    assert!(findings(&json(&allowed)).is_empty());
+    assert_eq!(
+        iamgen_with_stdin(&["validate", "--kind", "bogus", "-"], trust)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        iamgen_with_stdin(&["validate", "--format", "xml", "-"], trust)
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
+    let output = iamgen(&["validate", "/nonexistent/p.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let curly = iamgen(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/curly/AcmeClientAssumeRolePolicy.json",
+    ]);
+    assert_eq!(curly.status.code(), Some(1));
+    let report = json(&curly);
+    let finding = findings(&report)[0].clone();
+    assert_eq!(finding["code"], "INVALID_CHARACTER");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert!(finding["message"].as_str().unwrap().contains("U+201C"));
+    assert!(finding["pointer"].is_null());
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let output = iamgen(&[
+        "validate",
+        "--format",
+        "sarif",
+        "--stack",
+        "scenario",
+        "examples/scenario",
+        "tests/fixtures/variants",
+        "tests/fixtures/corpus",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let log = json(&output);
+    crate::support::sarif::assert_valid_sarif(&log);
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert!(results.len() > 100, "{}", results.len());
+    let drift = results
+        .iter()
+        .find(|r| r["ruleId"] == "UNDECLARED_BUCKET")
+        .expect("the drift is reported");
+    let location = &drift["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "tests/fixtures/variants/StuzioProjectXPolicy-project-x.json"
+    );
+    assert_eq!(location["region"]["startLine"], 9);
+    assert_eq!(location["region"]["startColumn"], 9);
+    // Every result's rule is declared, at the index the result names.
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for result in results {
+        let index = usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap();
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
+}
+
+fn corpus_files(dir: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    crate::support::files::corpus_files(dir)
+        .into_iter()
+        .filter(|p| keep(p.file_name().unwrap().to_str().unwrap()))
+        .map(|p| p.strip_prefix(root()).unwrap().to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The JSON report over the whole corpus, each folder checked as the kind its policies are, pinned as
+/// snapshots that were reviewed finding by finding, one per file (see
+/// `tests/cli/snapshots/cli__cli_validate__corpus_*.snap`).
+#[test]
+fn corpus_reports() {
+    let groups: [(&str, Option<&str>, Vec<String>); 5] = [
+        (
+            "iam_user_guide",
+            None,
+            corpus_files("iam-user-guide", |_| true),
+        ),
+        (
+            "iam_user_guide_invalid",
+            None,
+            corpus_files("iam-user-guide-invalid", |_| true),
+        ),
+        (
+            "scp_examples",
+            Some("scp"),
+            corpus_files("scp-examples", |_| true),
+        ),
+        (
+            "data_perimeter_scp",
+            Some("scp"),
+            corpus_files("data-perimeter", |n| n.starts_with("service_control")),
+        ),
+        (
+            "data_perimeter_rcp",
+            Some("rcp"),
+            corpus_files("data-perimeter", |n| n.starts_with("resource_control")),
+        ),
+    ];
+    let mut endpoint = corpus_files("data-perimeter", |n| n.starts_with("vpc_endpoint"));
+    assert_eq!(endpoint.len(), 10);
+    let mut total = 0;
+    for (name, kind, files) in groups.into_iter().chain([(
+        "data_perimeter_endpoints",
+        Some("resource"),
+        std::mem::take(&mut endpoint),
+    )]) {
+        total += files.len();
+        let mut args = vec![
+            "validate".to_owned(),
+            "--format".to_owned(),
+            "json".to_owned(),
+        ];
+        if let Some(kind) = kind {
+            args.extend(["--kind".to_owned(), kind.to_owned()]);
+        }
+        args.extend(files);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = iamgen(&args);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report = json(&output);
+        // Nothing the catalogue holds is reported unknown.
+        for finding in findings(&report) {
+            if finding["code"] == "INVALID_ACTION" || finding["code"] == "INVALID_SERVICE_IN_ACTION"
+            {
+                let message = finding["message"].as_str().unwrap();
+                let action = message
+                    .split('`')
+                    .nth(if finding["code"] == "INVALID_ACTION" {
+                        1
+                    } else {
+                        3
+                    })
+                    .unwrap();
+                assert!(
+                    iamgen::catalog::catalog().action(action).is_none(),
+                    "{name}: {action} is in the catalogue"
+                );
+            }
+        }
+        // One snapshot per input file, named after it, and one of the group's summary: a change in one policy's
+        // findings shows in that file's snapshot alone.
+        for file in report["files"].as_array().unwrap() {
+            let path = file["path"].as_str().unwrap();
+            let file_name = path.rsplit('/').next().unwrap();
+            insta::with_settings!({ snapshot_suffix => file_name }, {
+                insta::assert_json_snapshot!(format!("corpus_{name}"), file);
+            });
+        }
+        assert_eq!(
+            report.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["files", "summary"],
+            "{name}: a part of the report that no snapshot holds"
+        );
+        insta::assert_json_snapshot!(format!("corpus_{name}_summary"), report["summary"]);
+    }
+    assert_eq!(total, 351, "every corpus file is in one group");
+}
+
+#[test]
+fn an_unknown_allow_code_is_rejected_with_a_did_you_mean() {
+    let policy = r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#;
+    // Before the registry, the misspelt code was accepted and allowed nothing.
+    let misspelt = "MISSING_VERSON"; // misspelt on purpose
+    let output = iamgen_with_stdin(&["validate", "--allow", misspelt, "-"], policy);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("'--allow <CODE>'")
+            && stderr
+                .contains("unknown lint code `MISSING_VERSON`; did you mean `MISSING_VERSION`?"), // misspelt on purpose
+        "{stderr}"
+    );
+    let output = iamgen_with_stdin(&["validate", "--allow", "MISSING_VERSION", "-"], policy);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,0 +1,435 @@
+//! The generated output through real validators, for the reference scenario and the hardened variant:
+//!
+//! - `cfn-lint` on every CloudFormation template (YAML, JSON, the StackSet template, and the template inside
+//!   the StackSet's `TemplateBody`): no error, no warning;
+//! - HashiCorp's HCL parser (`@cdktf/hcl2json`) on every `.tf` file: it parses, and declares the same resources,
+//!   variables, outputs and provider aliases, with the same arguments, as hcl-rs reads;
+//! - `checkov --skip-download` on both outputs: no parsing error; on the hardened variant, no failed IAM check
+//!   but the two accepted below.
+//!
+//! The tools are installed by `scripts/ci-tools.sh` into `target/ci-tools/`. A missing tool fails the test in
+//! CI and skips the check elsewhere (see `support::tools`). Each tool runs once for all the files it checks.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::cloudformation::stackset_bodies;
+use crate::support::stacks::Case;
+use crate::support::terraform::{Module, parse_files};
+use crate::support::tools::{self, describe, run};
+use iamgen::render::escape::snake_name;
+use serde_json::Value as Json;
+
+/// Writes the template inside each StackSet's `TemplateBody` next to the output, under `stackset-bodies/`, so
+/// that the validators see it as CloudFormation sees it when the StackSet deploys it; returns the paths.
+fn extract_stackset_bodies(case: &Case) -> Vec<PathBuf> {
+    let dir = case.path().join("stackset-bodies");
+    std::fs::create_dir_all(&dir).expect("a directory for the StackSet bodies");
+    let mut paths = Vec::new();
+    for (path, text) in case.files("cloudformation/stackset-", ".yaml") {
+        let outer: Json = serde_norway::from_str(&text)
+            .unwrap_or_else(|error| panic!("{}: {path}: {error}", case.name));
+        for (id, body) in stackset_bodies(&outer, &path) {
+            let stem = Path::new(&path)
+                .file_stem()
+                .and_then(|stem| stem.to_str())
+                .unwrap_or("stackset");
+            let target = dir.join(format!("{stem}.{id}.json"));
+            std::fs::write(
+                &target,
+                serde_json::to_string_pretty(&body).expect("a JSON value prints"),
+            )
+            .expect("the StackSet body is written");
+            paths.push(target);
+        }
+    }
+    assert!(!paths.is_empty(), "{}: no StackSet template", case.name);
+    paths
+}
+
+/// A template cfn-lint must reject, run with the others: proof that the linter ran and reports errors.
+const CANARY_TEMPLATE: &str = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Canary:\n    Type: \"AWS::IAM::Role\"\n    Properties:\n      RoleNam: \"canary\"\n";
+
+#[test]
+fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
+    let Some(cfn_lint) = tools::cfn_lint() else {
+        return;
+    };
+    let cases = Case::all();
+    let mut templates = Vec::new();
+    for case in &cases {
+        let mut own = case.paths("cloudformation/", ".yaml");
+        own.extend(case.paths("cloudformation/", ".json"));
+        assert!(
+            own.len() >= 5,
+            "{}: YAML and JSON for two accounts and a StackSet: {own:?}",
+            case.name
+        );
+        own.extend(extract_stackset_bodies(case));
+        templates.extend(own);
+    }
+    let canary_dir = tempfile::Builder::new()
+        .prefix("iamgen-canary-")
+        .tempdir()
+        .expect("a temporary directory");
+    let canary = canary_dir.path().join("canary.yaml");
+    std::fs::write(&canary, CANARY_TEMPLATE).expect("the canary is written");
+
+    // No rule is ignored: the templates pass every rule cfn-lint enables by default, informational ones too.
+    let output = run(Command::new(&cfn_lint)
+        .args(["--format", "json", "--"])
+        .args(&templates)
+        .arg(&canary));
+    let matches: Vec<Json> = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "cfn-lint did not print JSON ({error}):\n{}",
+            describe(&output)
+        )
+    });
+    let (canary_matches, problems): (Vec<&Json>, Vec<&Json>) = matches.iter().partition(|m| {
+        m["Filename"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("canary.yaml"))
+    });
+    assert!(
+        canary_matches
+            .iter()
+            .any(|m| m["Level"] == "Error" && m["Rule"]["Id"] == "E3002"),
+        "cfn-lint did not report the canary's misspelt property: is it working?\n{}",
+        describe(&output)
+    );
+    let report: Vec<String> = problems
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {} {}:{}: {}",
+                m["Level"].as_str().unwrap_or_default(),
+                m["Rule"]["Id"].as_str().unwrap_or_default(),
+                m["Filename"].as_str().unwrap_or_default(),
+                m["Location"]["Start"]["LineNumber"],
+                m["Message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(
+        report.is_empty(),
+        "cfn-lint findings on {} templates:\n{}",
+        templates.len(),
+        report.join("\n")
+    );
+}
+
+/// A `.tf` file HashiCorp's parser must reject, parsed with the others.
+const CANARY_TF: &str = "resource \"aws_iam_user\" \"canary\" {\n  name = \"unterminated\n}\n";
+
+#[test]
+fn terraform_parses_with_hashicorps_parser_and_declares_what_hcl_rs_reads() {
+    let Some((node, package)) = tools::hcl2json() else {
+        return;
+    };
+    let script = tools::root().join("tests/support/hcl2json.js");
+    let cases = Case::all();
+    let mut files: Vec<(String, &Case, String)> = Vec::new();
+    for case in &cases {
+        for (relative, _) in case.files("terraform/", ".tf") {
+            let absolute = case.path().join(&relative).display().to_string();
+            files.push((absolute, case, relative));
+        }
+    }
+    let canary_dir = tempfile::Builder::new()
+        .prefix("iamgen-canary-")
+        .tempdir()
+        .expect("a temporary directory");
+    let canary = canary_dir.path().join("canary.tf");
+    std::fs::write(&canary, CANARY_TF).expect("the canary is written");
+
+    let output = run(Command::new(&node)
+        .arg(&script)
+        .arg(&package)
+        .args(files.iter().map(|(absolute, _, _)| absolute))
+        .arg(&canary));
+    assert!(
+        output.status.success(),
+        "hcl2json failed:\n{}",
+        describe(&output)
+    );
+    let parsed: BTreeMap<String, Json> =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+            panic!(
+                "hcl2json did not print JSON ({error}):\n{}",
+                describe(&output)
+            )
+        });
+    assert!(
+        parsed[&canary.display().to_string()].get("error").is_some(),
+        "HashiCorp's parser accepted the canary: is it working?"
+    );
+
+    for case in &cases {
+        let mut hashicorp = Declarations::default();
+        for (absolute, _, relative) in files.iter().filter(|(_, c, _)| std::ptr::eq(*c, case)) {
+            let json = &parsed[absolute];
+            assert!(
+                json.get("error").is_none(),
+                "{}: {relative} does not parse with HashiCorp's parser: {}",
+                case.name,
+                json["error"]
+            );
+            hashicorp.add_hcl2json(json, &format!("{}: {relative}", case.name));
+        }
+        let hcl_rs = Declarations::of_module(&Module::new(&parse_files(case)));
+        assert_eq!(
+            hashicorp, hcl_rs,
+            "{}: HashiCorp's parser and hcl-rs disagree",
+            case.name
+        );
+        let accounts: BTreeSet<String> = case
+            .stack
+            .accounts()
+            .map(|(_, account)| snake_name(&account.name))
+            .collect();
+        assert_eq!(
+            hashicorp.aliases, accounts,
+            "{}: one provider alias per account",
+            case.name
+        );
+    }
+}
+
+/// What a module declares, as two parsers can both tell: resources with their argument and block names,
+/// variables, outputs and provider aliases.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Declarations {
+    resources: BTreeMap<(String, String), BTreeSet<String>>,
+    variables: BTreeSet<String>,
+    outputs: BTreeSet<String>,
+    aliases: BTreeSet<String>,
+}
+
+impl Declarations {
+    /// Adds what hcl2json found in one file.
+    fn add_hcl2json(&mut self, json: &Json, origin: &str) {
+        for (kind, named) in json["resource"].as_object().into_iter().flatten() {
+            for (name, bodies) in named.as_object().into_iter().flatten() {
+                let [body] = bodies.as_array().map(Vec::as_slice).unwrap_or_default() else {
+                    panic!("{origin}: resource {kind}.{name} is declared more than once");
+                };
+                let keys = body
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                assert!(
+                    self.resources
+                        .insert((kind.clone(), name.clone()), keys)
+                        .is_none(),
+                    "{origin}: resource {kind}.{name} is declared twice"
+                );
+            }
+        }
+        let names = |key: &str| -> Vec<String> {
+            json[key]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        self.variables.extend(names("variable"));
+        self.outputs.extend(names("output"));
+        for provider in json["provider"]["aws"].as_array().into_iter().flatten() {
+            self.aliases
+                .insert(provider["alias"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+
+    /// What hcl-rs found.
+    fn of_module(module: &Module) -> Declarations {
+        Declarations {
+            resources: module
+                .resources
+                .iter()
+                .map(|(key, declared)| {
+                    let body = declared.block.body();
+                    let keys = body
+                        .attributes()
+                        .map(|a| a.key().to_owned())
+                        .chain(body.blocks().map(|b| b.identifier().to_owned()))
+                        .collect();
+                    (key.clone(), keys)
+                })
+                .collect(),
+            variables: module.variables.keys().cloned().collect(),
+            outputs: module.outputs.keys().cloned().collect(),
+            aliases: module
+                .providers
+                .keys()
+                .map(|(_, alias)| alias.clone())
+                .collect(),
+        }
+    }
+}
+
+/// checkov's JSON report: one object per framework, or a list of them.
+fn checkov_reports(output: &std::process::Output) -> Vec<Json> {
+    let json: Json = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "checkov did not print JSON ({error}):\n{}",
+            describe(output)
+        )
+    });
+    match json {
+        Json::Array(reports) => reports,
+        report => vec![report],
+    }
+}
+
+fn run_checkov(checkov: &Path, dir: &Path) -> Vec<Json> {
+    let output = run(Command::new(checkov)
+        .arg("--directory")
+        .arg(dir)
+        .args([
+            "--skip-download",
+            "--framework",
+            "terraform",
+            "cloudformation",
+        ])
+        .args(["--output", "json"]));
+    // Exit status 1 means failed checks, which are judged below; anything else is a failure to run.
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "checkov failed to run:\n{}",
+        describe(&output)
+    );
+    checkov_reports(&output)
+}
+
+/// checkov's checks that a bucket blocks public access (block and ignore public ACLs, block public policies,
+/// restrict public buckets) and grants nothing to everyone through ACLs, on Terraform and CloudFormation alike.
+const PUBLIC_ACCESS_CHECKS: &[&str] = &[
+    "CKV_AWS_53",
+    "CKV_AWS_54",
+    "CKV_AWS_55",
+    "CKV_AWS_56",
+    "CKV_AWS_20",
+    "CKV_AWS_57",
+];
+/// Terraform only: the bucket has an `aws_s3_bucket_public_access_block` at all.
+const TERRAFORM_PUBLIC_ACCESS_CHECKS: &[&str] = &["CKV2_AWS_6"];
+
+/// Both variants' buckets are private: checkov runs its public-access checks on `framework`, and every one passes.
+fn assert_public_access_checks_pass(case: &str, framework: &str, results: &Json) {
+    let ids = |list: &str| -> BTreeSet<String> {
+        results[list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["check_id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (passed, failed) = (ids("passed_checks"), ids("failed_checks"));
+    let terraform_only = if framework == "terraform" {
+        TERRAFORM_PUBLIC_ACCESS_CHECKS
+    } else {
+        &[]
+    };
+    for id in PUBLIC_ACCESS_CHECKS.iter().chain(terraform_only) {
+        assert!(
+            passed.contains(*id) && !failed.contains(*id),
+            "{case}: checkov's {id} on {framework}: passed {}, failed {}",
+            passed.contains(*id),
+            failed.contains(*id)
+        );
+    }
+}
+
+#[test]
+fn checkov_parses_everything_sees_private_buckets_and_passes_every_iam_check_on_the_hardened_variant()
+ {
+    let Some(checkov) = tools::checkov() else {
+        return;
+    };
+    for case in Case::both() {
+        extract_stackset_bodies(&case);
+        let reports = run_checkov(&checkov, case.path());
+        let frameworks: BTreeSet<&str> = reports
+            .iter()
+            .filter_map(|r| r["check_type"].as_str())
+            .collect();
+        assert_eq!(
+            frameworks,
+            BTreeSet::from(["cloudformation", "terraform"]),
+            "{}: checkov scanned both frameworks",
+            case.name
+        );
+        for report in &reports {
+            let framework = report["check_type"].as_str().unwrap_or_default();
+            let summary = &report["summary"];
+            assert_eq!(
+                summary["parsing_errors"], 0,
+                "{}: checkov could not parse some {framework} files: {}",
+                case.name, report["results"]["parsing_errors"]
+            );
+            assert!(
+                summary["resource_count"].as_u64().unwrap_or(0) > 0,
+                "{}: checkov found no {framework} resource",
+                case.name
+            );
+            let results = &report["results"];
+            assert_public_access_checks_pass(case.name, framework, results);
+            if case.name != "hardened" {
+                continue;
+            }
+            let is_iam = |resource: &str| {
+                resource.starts_with("aws_iam_") || resource.starts_with("AWS::IAM::")
+            };
+            let checked_iam: BTreeSet<String> = results["passed_checks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(results["failed_checks"].as_array().into_iter().flatten())
+                .filter(|c| is_iam(c["resource"].as_str().unwrap_or_default()))
+                .map(|c| c["check_id"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            assert!(
+                !checked_iam.is_empty(),
+                "{}: checkov ran no IAM check on {framework}",
+                case.name
+            );
+            let mut unexpected = Vec::new();
+            for failed in results["failed_checks"].as_array().into_iter().flatten() {
+                let id = failed["check_id"].as_str().unwrap_or_default();
+                let resource = failed["resource"].as_str().unwrap_or_default();
+                if !is_iam(resource) {
+                    // Bucket hardening (logging, versioning, replication, ...) is outside IAM and this pattern.
+                    continue;
+                }
+                unexpected.push(format!(
+                    "{id} {resource} ({}): {}",
+                    failed["file_path"].as_str().unwrap_or_default(),
+                    failed["check_name"].as_str().unwrap_or_default()
+                ));
+            }
+            assert!(
+                unexpected.is_empty(),
+                "{}: failed IAM checks on {framework} (IAM checks run: {checked_iam:?}):\n{}",
+                case.name,
+                unexpected.join("\n")
+            );
+            // Nothing passes by being skipped: the generator writes no `checkov:skip` suppressions.
+            let skipped: Vec<&str> = results["skipped_checks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["check_id"].as_str())
+                .collect();
+            assert!(
+                skipped.is_empty(),
+                "{}: checks skipped on {framework}: {skipped:?}",
+                case.name
+            );
+        }
+    }
+}
