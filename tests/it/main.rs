@@ -11,6 +11,7 @@ mod error_rendering;
 mod features;
 #[cfg(feature = "macros")]
 mod macros;
+mod references;
 mod robustness;
 mod sarif_schema;
 mod scenario;
