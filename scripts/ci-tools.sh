@@ -38,32 +38,26 @@ venv="$tools/venv"
 node_prefix="$tools/node"
 mkdir -p "$tools"
 
-# --- Python tools -------------------------------------------------------------------------------------------
-python_pins="cfn-lint==$CFN_LINT_VERSION checkov==$CHECKOV_VERSION"
-python_stamp="$venv/.iamgen-pins"
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$python_stamp" 2>/dev/null)" != "$python_pins" ]; then
-    echo "ci-tools: installing $python_pins into $venv" >&2
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir --upgrade pip
-    # One resolver run for both: checkov depends on cfn-lint, so the pins must agree.
-    # shellcheck disable=SC2086
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir $python_pins
-    printf '%s' "$python_pins" >"$python_stamp"
-fi
+# --- Python tools, each set in a venv of its own -----------------------------------------------------------
+# venv_with DIR EXECUTABLE PINS...: (re)creates DIR with PINS installed unless it already holds exactly those.
+venv_with() {
+    dir="$1" executable="$2"
+    shift 2
+    stamp="$dir/.iamgen-pins"
+    if [ ! -x "$dir/bin/$executable" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$*" ]; then
+        echo "ci-tools: installing $* into $dir" >&2
+        rm -rf "$dir"
+        python3 -m venv "$dir"
+        "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir --upgrade pip
+        "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir "$@"
+        printf '%s' "$*" >"$stamp"
+    fi
+}
 
-# --- moto, in a venv of its own ---------------------------------------------------------------------------
-moto_venv="$tools/moto"
-moto_stamp="$moto_venv/.iamgen-pins"
-moto_pins="moto[server]==$MOTO_VERSION"
-if [ ! -x "$moto_venv/bin/moto_server" ] || [ "$(cat "$moto_stamp" 2>/dev/null)" != "$moto_pins" ]; then
-    echo "ci-tools: installing $moto_pins into $moto_venv" >&2
-    rm -rf "$moto_venv"
-    python3 -m venv "$moto_venv"
-    "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir --upgrade pip
-    "$moto_venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input --no-cache-dir "$moto_pins"
-    printf '%s' "$moto_pins" >"$moto_stamp"
-fi
+# One resolver run for cfn-lint and checkov: checkov depends on cfn-lint, so the pins must agree.
+venv_with "$venv" cfn-lint "cfn-lint==$CFN_LINT_VERSION" "checkov==$CHECKOV_VERSION"
+# moto apart: its dependencies are not the validators' business.
+venv_with "$tools/moto" moto_server "moto[server]==$MOTO_VERSION"
 
 # --- Node tools ---------------------------------------------------------------------------------------------
 hcl2json_dir="$node_prefix/node_modules/@cdktf/hcl2json"
@@ -94,7 +88,7 @@ fi
 # --- Versions -----------------------------------------------------------------------------------------------
 echo "cfn-lint: $("$venv/bin/cfn-lint" --version 2>&1 | tr -d '\n')"
 echo "checkov: $("$venv/bin/checkov" --version 2>&1 | tail -n 1 | tr -d '\n')"
-echo "moto: $("$moto_venv/bin/python" -c 'import moto; print(moto.__version__)')"
+echo "moto: $("$tools/moto/bin/python" -c 'import moto; print(moto.__version__)')"
 echo "@cdktf/hcl2json: $(node -p "require('$hcl2json_dir/package.json').version")"
 echo "@hpcc-js/wasm-graphviz: $(node_version @hpcc-js/wasm-graphviz)"
 echo "mermaid: $(node_version mermaid)"
