@@ -17,13 +17,16 @@
 //! - [`eval`]: AWS's policy evaluation logic, for one request and for a stack's cross-account chain.
 //! - [`stack`]: the deployable model (accounts, principals, policies, buckets) with typed references, and
 //!   (feature `spec`) its `iamgen.toml` reader.
-//! - [`typed`]: what the compile-time macros expand to (`StaticPolicy`, the `Policy` and `Role` traits).
+//! - [`typed`]: what the compile-time macros expand to (`StaticPolicy`, the `Policy` and `Role` traits), and
+//!   [`placeholder`]: the `{field}` grammar their templates use.
 //! - `render` (feature `render`): the generator, for Terraform, CloudFormation, policy files and diagrams.
 //! - `deploy` (feature `aws`): plan, apply, import and verify a stack through the AWS SDK.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod catalog;
 pub mod codes;
 #[cfg(feature = "aws")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws")))]
 pub mod deploy;
 pub mod diagnostic;
 pub mod escape;
@@ -35,6 +38,7 @@ pub mod names;
 pub mod placeholder;
 pub mod policy;
 #[cfg(feature = "render")]
+#[cfg_attr(docsrs, doc(cfg(feature = "render")))]
 pub mod render;
 pub mod source;
 pub mod stack;

@@ -25,6 +25,7 @@
 
 pub mod cross_account;
 #[cfg(feature = "spec")]
+#[cfg_attr(docsrs, doc(cfg(feature = "spec")))]
 pub mod spec;
 
 use std::collections::BTreeSet;
