@@ -166,19 +166,6 @@ fn tag_map<'t>(tags: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTreeMap<S
         .collect()
 }
 
-/// The name and tags of an item the stack declares (its name in `declared`) or owns (by its tags); `None`
-/// for any other, which the plan leaves alone.
-fn ours<'n>(
-    name: Option<&'n str>,
-    tags: &[aws_sdk_iam::types::Tag],
-    declared: &BTreeSet<String>,
-    stack_name: &str,
-) -> Option<(&'n str, BTreeMap<String, String>)> {
-    let name = name?;
-    let tags = tag_map(tags.iter().map(|tag| (tag.key(), tag.value())));
-    (declared.contains(name) || owned(&tags, stack_name)).then_some((name, tags))
-}
-
 /// Whether `bucket`'s public access block has all four settings on; a bucket without one has none on.
 async fn public_access_blocked(
     clients: &AccountClients,
@@ -269,10 +256,17 @@ pub(crate) async fn read_account(
     let iam = &clients.iam;
     let mut live = LiveAccount::default();
     let pages = authorization_details(iam, account).await?;
-    read_roles(iam, account, &pages, declared, stack_name, &mut live).await?;
-    read_policies(iam, account, &pages, declared, stack_name, &mut live).await?;
-    read_users(&pages, declared, stack_name, &mut live)?;
-    read_groups(&pages, declared, &mut live)?;
+    let reader = Reader {
+        iam,
+        account,
+        pages: &pages,
+        declared,
+        stack_name,
+    };
+    reader.roles(&mut live).await?;
+    reader.policies(&mut live).await?;
+    reader.users(&mut live)?;
+    reader.groups(&mut live)?;
 
     if !declared.buckets.is_empty() {
         let buckets = clients
@@ -295,182 +289,181 @@ pub(crate) async fn read_account(
     Ok(live)
 }
 
-/// The roles `declared` names or this stack owns, with what `GetRole` adds to the details.
-async fn read_roles(
-    iam: &aws_sdk_iam::Client,
-    account: &str,
-    pages: &[GetAccountAuthorizationDetailsOutput],
-    declared: &Declared,
-    stack_name: &str,
-    live: &mut LiveAccount,
-) -> Result<(), DeployError> {
-    for role in pages
-        .iter()
-        .flat_map(GetAccountAuthorizationDetailsOutput::role_detail_list)
-    {
-        let Some((name, tags)) = ours(role.role_name(), role.tags(), &declared.roles, stack_name)
-        else {
-            continue;
-        };
-        let detail = iam
-            .get_role()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(failed(account, "GetRole"))?;
-        let Some(detail) = detail.role() else {
-            continue;
-        };
-        let trust = document(
-            role.assume_role_policy_document().unwrap_or("{}"),
-            &format!("the trust policy of role {name}"),
-        )?;
-        live.roles.insert(
-            name.to_owned(),
-            LiveRole {
-                arn: detail.arn().to_owned(),
-                path: detail.path().to_owned(),
-                trust,
-                description: role_description(detail),
-                max_session_duration: role_max_session_duration(detail),
-                boundary: role
-                    .permissions_boundary()
-                    .and_then(|boundary| boundary.permissions_boundary_arn())
-                    .map(str::to_owned),
-                tags,
-                attached: attached_arns(role.attached_managed_policies()),
-                inline: inline_documents(role.role_policy_list(), &format!("role {name}"))?,
-            },
-        );
-    }
-    Ok(())
+/// One account's read, past its paged details: what the read of each kind of item takes.
+struct Reader<'a> {
+    iam: &'a aws_sdk_iam::Client,
+    account: &'a str,
+    pages: &'a [GetAccountAuthorizationDetailsOutput],
+    declared: &'a Declared,
+    stack_name: &'a str,
 }
 
-/// The customer managed policies `declared` names or this stack owns (their tags one call each).
-async fn read_policies(
-    iam: &aws_sdk_iam::Client,
-    account: &str,
-    pages: &[GetAccountAuthorizationDetailsOutput],
-    declared: &Declared,
-    stack_name: &str,
-    live: &mut LiveAccount,
-) -> Result<(), DeployError> {
-    for policy in pages
-        .iter()
-        .flat_map(GetAccountAuthorizationDetailsOutput::policies)
-    {
-        let Some(arn) = policy.arn() else {
-            continue;
-        };
-        // The name is the ARN's last segment (an emulator may leave `PolicyName` out).
-        let name = policy
-            .policy_name()
-            .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn));
-        let tags = iam
-            .list_policy_tags()
-            .policy_arn(arn)
-            .send()
-            .await
-            .map_err(failed(account, "ListPolicyTags"))?;
-        let Some((name, tags)) = ours(Some(name), tags.tags(), &declared.policies, stack_name)
-        else {
-            continue;
-        };
-        let mut versions: Vec<_> = policy
-            .policy_version_list()
-            .iter()
-            .map(|version| {
-                (
-                    version
-                        .create_date()
-                        .map(aws_sdk_iam::primitives::DateTime::as_nanos),
-                    version.version_id().unwrap_or_default().to_owned(),
-                    version.is_default_version(),
-                    version.document(),
-                )
-            })
-            .collect();
-        // Oldest first: by creation date, then by the number in `v7`.
-        versions.sort_by_key(|(date, id, _, _)| {
-            (
-                *date,
-                id.trim_start_matches('v').parse::<u64>().unwrap_or(0),
-            )
-        });
-        let default = versions
-            .iter()
-            .find(|(_, id, default, _)| *default || policy.default_version_id() == Some(id))
-            .and_then(|(_, _, _, text)| *text)
-            .unwrap_or("{}");
-        live.policies.insert(
-            name.to_owned(),
-            LivePolicy {
-                arn: arn.to_owned(),
-                document: document(default, &format!("the policy {name}"))?,
-                tags,
-                versions: versions
-                    .into_iter()
-                    .map(|(_, id, default, _)| (id, default))
-                    .collect(),
-            },
-        );
+impl<'a> Reader<'a> {
+    /// One list of the details (`role_detail_list` ...), over every page.
+    fn details<T: 'a>(
+        &self,
+        list: fn(&GetAccountAuthorizationDetailsOutput) -> &[T],
+    ) -> impl Iterator<Item = &'a T> {
+        self.pages.iter().flat_map(list)
     }
-    Ok(())
-}
 
-/// The users `declared` names or this stack owns.
-fn read_users(
-    pages: &[GetAccountAuthorizationDetailsOutput],
-    declared: &Declared,
-    stack_name: &str,
-    live: &mut LiveAccount,
-) -> Result<(), DeployError> {
-    for user in pages
-        .iter()
-        .flat_map(GetAccountAuthorizationDetailsOutput::user_detail_list)
-    {
-        let Some((name, tags)) = ours(user.user_name(), user.tags(), &declared.users, stack_name)
-        else {
-            continue;
-        };
-        live.users.insert(
-            name.to_owned(),
-            LiveUser {
-                path: user.path().unwrap_or("/").to_owned(),
-                tags,
-                groups: user.group_list().iter().cloned().collect(),
-                attached: attached_arns(user.attached_managed_policies()),
-                inline: inline_documents(user.user_policy_list(), &format!("user {name}"))?,
-            },
-        );
+    /// The name and tags of an item the stack declares (its name in `declared`) or owns (by its tags); `None`
+    /// for any other, which the plan leaves alone.
+    fn ours<'n>(
+        &self,
+        name: Option<&'n str>,
+        tags: &[aws_sdk_iam::types::Tag],
+        declared: &BTreeSet<String>,
+    ) -> Option<(&'n str, BTreeMap<String, String>)> {
+        let name = name?;
+        let tags = tag_map(tags.iter().map(|tag| (tag.key(), tag.value())));
+        (declared.contains(name) || owned(&tags, self.stack_name)).then_some((name, tags))
     }
-    Ok(())
-}
 
-/// The groups `declared` names: IAM groups take no tags, so no other group is read (and none is ever deleted).
-fn read_groups(
-    pages: &[GetAccountAuthorizationDetailsOutput],
-    declared: &Declared,
-    live: &mut LiveAccount,
-) -> Result<(), DeployError> {
-    for group in pages
-        .iter()
-        .flat_map(GetAccountAuthorizationDetailsOutput::group_detail_list)
-    {
-        let Some(name) = group.group_name() else {
-            continue;
-        };
-        if !declared.groups.contains(name) {
-            continue;
+    /// The roles `declared` names or this stack owns, with what `GetRole` adds to the details.
+    async fn roles(&self, live: &mut LiveAccount) -> Result<(), DeployError> {
+        let (iam, account) = (self.iam, self.account);
+        for role in self.details(GetAccountAuthorizationDetailsOutput::role_detail_list) {
+            let Some((name, tags)) = self.ours(role.role_name(), role.tags(), &self.declared.roles)
+            else {
+                continue;
+            };
+            let detail = iam
+                .get_role()
+                .role_name(name)
+                .send()
+                .await
+                .map_err(failed(account, "GetRole"))?;
+            let Some(detail) = detail.role() else {
+                continue;
+            };
+            let trust = document(
+                role.assume_role_policy_document().unwrap_or("{}"),
+                &format!("the trust policy of role {name}"),
+            )?;
+            live.roles.insert(
+                name.to_owned(),
+                LiveRole {
+                    arn: detail.arn().to_owned(),
+                    path: detail.path().to_owned(),
+                    trust,
+                    description: role_description(detail),
+                    max_session_duration: role_max_session_duration(detail),
+                    boundary: role
+                        .permissions_boundary()
+                        .and_then(|boundary| boundary.permissions_boundary_arn())
+                        .map(str::to_owned),
+                    tags,
+                    attached: attached_arns(role.attached_managed_policies()),
+                    inline: inline_documents(role.role_policy_list(), &format!("role {name}"))?,
+                },
+            );
         }
-        live.groups.insert(
-            name.to_owned(),
-            LiveGroup {
-                path: group.path().unwrap_or("/").to_owned(),
-                attached: attached_arns(group.attached_managed_policies()),
-                inline: inline_documents(group.group_policy_list(), &format!("group {name}"))?,
-            },
-        );
+        Ok(())
     }
-    Ok(())
+
+    /// The customer managed policies `declared` names or this stack owns (their tags one call each).
+    async fn policies(&self, live: &mut LiveAccount) -> Result<(), DeployError> {
+        let (iam, account) = (self.iam, self.account);
+        for policy in self.details(GetAccountAuthorizationDetailsOutput::policies) {
+            let Some(arn) = policy.arn() else {
+                continue;
+            };
+            // The name is the ARN's last segment (an emulator may leave `PolicyName` out).
+            let name = policy
+                .policy_name()
+                .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn));
+            let tags = iam
+                .list_policy_tags()
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(failed(account, "ListPolicyTags"))?;
+            let Some((name, tags)) = self.ours(Some(name), tags.tags(), &self.declared.policies)
+            else {
+                continue;
+            };
+            let mut versions: Vec<_> = policy
+                .policy_version_list()
+                .iter()
+                .map(|version| {
+                    (
+                        version
+                            .create_date()
+                            .map(aws_sdk_iam::primitives::DateTime::as_nanos),
+                        version.version_id().unwrap_or_default().to_owned(),
+                        version.is_default_version(),
+                        version.document(),
+                    )
+                })
+                .collect();
+            // Oldest first: by creation date, then by the number in `v7`.
+            versions.sort_by_key(|(date, id, _, _)| {
+                (
+                    *date,
+                    id.trim_start_matches('v').parse::<u64>().unwrap_or(0),
+                )
+            });
+            let default = versions
+                .iter()
+                .find(|(_, id, default, _)| *default || policy.default_version_id() == Some(id))
+                .and_then(|(_, _, _, text)| *text)
+                .unwrap_or("{}");
+            live.policies.insert(
+                name.to_owned(),
+                LivePolicy {
+                    arn: arn.to_owned(),
+                    document: document(default, &format!("the policy {name}"))?,
+                    tags,
+                    versions: versions
+                        .into_iter()
+                        .map(|(_, id, default, _)| (id, default))
+                        .collect(),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// The users `declared` names or this stack owns.
+    fn users(&self, live: &mut LiveAccount) -> Result<(), DeployError> {
+        for user in self.details(GetAccountAuthorizationDetailsOutput::user_detail_list) {
+            let Some((name, tags)) = self.ours(user.user_name(), user.tags(), &self.declared.users)
+            else {
+                continue;
+            };
+            live.users.insert(
+                name.to_owned(),
+                LiveUser {
+                    path: user.path().unwrap_or("/").to_owned(),
+                    tags,
+                    groups: user.group_list().iter().cloned().collect(),
+                    attached: attached_arns(user.attached_managed_policies()),
+                    inline: inline_documents(user.user_policy_list(), &format!("user {name}"))?,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// The groups `declared` names: IAM groups take no tags, so no other group is read (and none is ever deleted).
+    fn groups(&self, live: &mut LiveAccount) -> Result<(), DeployError> {
+        for group in self.details(GetAccountAuthorizationDetailsOutput::group_detail_list) {
+            let Some(name) = group.group_name() else {
+                continue;
+            };
+            if !self.declared.groups.contains(name) {
+                continue;
+            }
+            live.groups.insert(
+                name.to_owned(),
+                LiveGroup {
+                    path: group.path().unwrap_or("/").to_owned(),
+                    attached: attached_arns(group.attached_managed_policies()),
+                    inline: inline_documents(group.group_policy_list(), &format!("group {name}"))?,
+                },
+            );
+        }
+        Ok(())
+    }
 }

@@ -5,11 +5,7 @@ use super::{ChangeKind, Operation, phase};
 
 pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {
     let live = context.live;
-    for (_, bucket) in context
-        .stack
-        .buckets()
-        .filter(|(_, b)| b.account == context.account_ref)
-    {
+    for (_, bucket) in context.here(context.stack.buckets(), |b| b.account) {
         let exists = live.buckets.contains(&bucket.name);
         if !exists {
             out.push(

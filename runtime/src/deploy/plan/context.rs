@@ -39,12 +39,20 @@ impl<'a> Context<'a> {
             declared,
             live,
             stack_name,
-            stack_policies: stack
-                .policies()
-                .filter(|(_, p)| p.account == account_ref)
+            stack_policies: in_account(stack.policies(), account_ref, |p| p.account)
                 .map(|(policy, p)| (stack.policy_arn(policy), p.name.clone()))
                 .collect(),
         }
+    }
+
+    /// The items of one kind of the stack (`stack.roles()` ...) that are in this account; `account` reads an
+    /// item's account.
+    pub(super) fn here<'s, R, T: 's>(
+        &self,
+        items: impl Iterator<Item = (R, &'s T)>,
+        account: impl Fn(&T) -> AccountRef,
+    ) -> impl Iterator<Item = (R, &'s T)> {
+        in_account(items, self.account_ref, account)
     }
 
     /// Whether `tags` carry this stack's owner tag.
@@ -72,6 +80,15 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The items of `items` (`stack.roles()` ...) in `account_ref`; `account` reads an item's account.
+pub(super) fn in_account<'s, R, T: 's>(
+    items: impl Iterator<Item = (R, &'s T)>,
+    account_ref: AccountRef,
+    account: impl Fn(&T) -> AccountRef,
+) -> impl Iterator<Item = (R, &'s T)> {
+    items.filter(move |(_, item)| account(item) == account_ref)
+}
+
 /// Collects the changes of one account.
 pub(super) struct Changes<'a> {
     account: &'a str,
@@ -91,6 +108,41 @@ pub(super) struct Grants<'a> {
     pub(super) exclusive: bool,
     /// What the stack leaves alone on the principal.
     pub(super) unmanaged: &'a BTreeSet<Unmanaged>,
+}
+
+/// What the stack leaves alone on a group: groups declare nothing unmanaged.
+static NOTHING_UNMANAGED: BTreeSet<Unmanaged> = BTreeSet::new();
+
+impl<'a> Grants<'a> {
+    /// The stack's side of `principal`'s grants. The stack owns them, except those of a user it names as
+    /// existing.
+    fn of(context: &Context<'a>, principal: PrincipalRef) -> Self {
+        let stack = context.stack;
+        let (holder, inline, exclusive, unmanaged) = match principal {
+            PrincipalRef::Role(role) => {
+                let role = stack.role(role);
+                let holder = Holder::Role(role.name.clone());
+                (holder, &role.inline, true, &role.unmanaged)
+            }
+            PrincipalRef::User(user) => {
+                let user = stack.user(user);
+                let holder = Holder::User(user.name.clone());
+                (holder, &user.inline, !user.existing, &user.unmanaged)
+            }
+            PrincipalRef::Group(group) => {
+                let group = stack.group(group);
+                let holder = Holder::Group(group.name.clone());
+                (holder, &group.inline, true, &NOTHING_UNMANAGED)
+            }
+        };
+        Grants {
+            holder,
+            attached: context.attached_arns(principal),
+            inline,
+            exclusive,
+            unmanaged,
+        }
+    }
 }
 
 impl<'a> Changes<'a> {
@@ -127,16 +179,50 @@ impl<'a> Changes<'a> {
         &mut self.list[last]
     }
 
-    /// A principal's attachments and inline policies, against what IAM has (`None` for a principal to create).
-    pub(super) fn grants(
+    /// Adds the change that adopts an item into this stack: its owner tag set.
+    pub(super) fn adopt(
         &mut self,
         context: &Context<'_>,
-        grants: &Grants<'_>,
-        live_attached: Option<&BTreeSet<String>>,
-        live_inline: Option<&BTreeMap<String, PolicyDocument>>,
+        phase: u8,
+        subject: String,
+        operation: Operation,
     ) {
-        self.attachments(context, grants, live_attached.unwrap_or(&BTreeSet::new()));
-        self.inline(grants, live_inline.unwrap_or(&BTreeMap::new()));
+        let detail = format!("adopted: tag {OWNER_TAG} = {}", context.stack_name);
+        self.push(phase, ChangeKind::Update, subject, Some(detail), operation);
+    }
+
+    /// Adds a change that deletes something, its detail and reason saying why.
+    pub(super) fn delete(
+        &mut self,
+        phase: u8,
+        subject: String,
+        reason: Reason,
+        operation: Operation,
+    ) -> &mut Change {
+        let change = self.push(
+            phase,
+            ChangeKind::Delete,
+            subject,
+            Some(reason.detail().to_owned()),
+            operation,
+        );
+        change.reason = Some(reason);
+        change
+    }
+
+    /// `principal`'s attachments and inline policies, against what IAM has (nothing for a principal to
+    /// create).
+    pub(super) fn grants(&mut self, context: &Context<'_>, principal: PrincipalRef) {
+        let grants = Grants::of(context, principal);
+        let live = &context.live;
+        let (attached, inline) = match &grants.holder {
+            Holder::Role(name) => live.roles.get(name).map(|c| (&c.attached, &c.inline)),
+            Holder::User(name) => live.users.get(name).map(|c| (&c.attached, &c.inline)),
+            Holder::Group(name) => live.groups.get(name).map(|c| (&c.attached, &c.inline)),
+        }
+        .unzip();
+        self.attachments(context, &grants, attached.unwrap_or(&BTreeSet::new()));
+        self.inline(&grants, inline.unwrap_or(&BTreeMap::new()));
     }
 
     /// Attachments: the missing ones attached. Extra ones are detached when the stack owns the principal's
@@ -175,25 +261,20 @@ impl<'a> Changes<'a> {
                 continue;
             }
             let name = arn.rsplit('/').next().unwrap_or(arn);
-            let (reason, why) = if stacks {
-                (Reason::NoLongerInSpec, "no longer in the spec")
+            let reason = if stacks {
+                Reason::NoLongerInSpec
             } else {
-                (
-                    Reason::OutsideStack,
-                    "attached outside this stack (not in the spec)",
-                )
+                Reason::OutsideStack
             };
-            self.push(
+            self.delete(
                 phase::REVOKES,
-                ChangeKind::Delete,
                 format!("policy {name} attached to {holder}"),
-                Some(why.to_owned()),
+                reason,
                 Operation::Detach {
                     holder: holder.clone(),
                     arn: arn.clone(),
                 },
-            )
-            .reason = Some(reason);
+            );
         }
     }
 
@@ -227,17 +308,15 @@ impl<'a> Changes<'a> {
             if grants.inline.iter().any(|wanted| wanted.name == *name) {
                 continue;
             }
-            self.push(
+            self.delete(
                 phase::REVOKES,
-                ChangeKind::Delete,
                 format!("inline policy {name} of {holder}"),
-                Some("not in the spec".to_owned()),
+                Reason::NotInSpec,
                 Operation::DeleteInline {
                     holder: holder.clone(),
                     name: name.clone(),
                 },
-            )
-            .reason = Some(Reason::NotInSpec);
+            );
         }
     }
 }

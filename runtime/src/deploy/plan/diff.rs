@@ -103,6 +103,15 @@ impl Diff {
         }
     }
 
+    /// A tag's change: added without `old`, removed without `new`.
+    pub(crate) fn tag(key: &str, old: Option<&String>, new: Option<&String>) -> Diff {
+        Diff::Tag {
+            key: key.to_owned(),
+            old: old.cloned(),
+            new: new.cloned(),
+        }
+    }
+
     /// Whether this line adds, changes or removes.
     #[must_use]
     pub fn kind(&self) -> ChangeKind {

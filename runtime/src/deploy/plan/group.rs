@@ -1,18 +1,12 @@
 //! Groups: created when missing (before the users that join them), then their policies. Groups take no tags, so
 //! the stack never deletes one.
 
-use std::collections::BTreeSet;
-
-use super::context::{Changes, Context, Grants};
-use super::{ChangeKind, Holder, Operation, phase};
+use super::context::{Changes, Context};
+use super::{ChangeKind, Operation, phase};
 use crate::stack::PrincipalRef;
 
 pub(super) fn create(context: &Context<'_>, out: &mut Changes<'_>) {
-    for (_, group) in context
-        .stack
-        .groups()
-        .filter(|(_, g)| g.account == context.account_ref)
-    {
+    for (_, group) in context.here(context.stack.groups(), |g| g.account) {
         if !context.live.groups.contains_key(&group.name) {
             out.push(
                 phase::PRINCIPALS,
@@ -29,24 +23,7 @@ pub(super) fn create(context: &Context<'_>, out: &mut Changes<'_>) {
 }
 
 pub(super) fn grants(context: &Context<'_>, out: &mut Changes<'_>) {
-    let none = BTreeSet::new();
-    for (group_ref, group) in context
-        .stack
-        .groups()
-        .filter(|(_, g)| g.account == context.account_ref)
-    {
-        let current = context.live.groups.get(&group.name);
-        out.grants(
-            context,
-            &Grants {
-                holder: Holder::Group(group.name.clone()),
-                attached: context.attached_arns(PrincipalRef::Group(group_ref)),
-                inline: &group.inline,
-                exclusive: true,
-                unmanaged: &none,
-            },
-            current.map(|c| &c.attached),
-            current.map(|c| &c.inline),
-        );
+    for (group_ref, _) in context.here(context.stack.groups(), |g| g.account) {
+        out.grants(context, PrincipalRef::Group(group_ref));
     }
 }

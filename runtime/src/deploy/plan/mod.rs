@@ -39,6 +39,7 @@ mod role;
 mod tests;
 mod user;
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use super::DeployError;
@@ -46,6 +47,7 @@ use super::live::{Declared, read_account};
 use super::session::Session;
 use crate::PolicyDocument;
 use crate::stack::{AccountRef, Stack};
+use context::in_account;
 
 pub use diff::{Diff, ElementChange, StatementId};
 
@@ -304,6 +306,15 @@ impl Reason {
             Reason::NoLongerInSpec => "no_longer_in_spec",
         }
     }
+
+    /// How a change removed for this reason says why, in its detail.
+    fn detail(self) -> &'static str {
+        match self {
+            Reason::OutsideStack => "attached outside this stack (not in the spec)",
+            Reason::NotInSpec => "not in the spec",
+            Reason::NoLongerInSpec => "no longer in the spec",
+        }
+    }
 }
 
 /// One change of a plan.
@@ -400,32 +411,31 @@ fn ordered(stack_name: &str, mut changes: Vec<Change>) -> Plan {
     }
 }
 
+/// What the stack declares in `account`: the names read whether or not this stack owns them.
 fn declared(stack: &Stack, account: AccountRef) -> Declared {
     Declared {
-        roles: stack
-            .roles()
-            .filter(|(_, r)| r.account == account)
-            .map(|(_, r)| r.name.clone())
-            .collect(),
-        users: stack
-            .users()
-            .filter(|(_, u)| u.account == account)
-            .map(|(_, u)| u.name.clone())
-            .collect(),
-        groups: stack
-            .groups()
-            .filter(|(_, g)| g.account == account)
-            .map(|(_, g)| g.name.clone())
-            .collect(),
-        policies: stack
-            .policies()
-            .filter(|(_, p)| p.account == account)
-            .map(|(_, p)| p.name.clone())
-            .collect(),
-        buckets: stack
-            .buckets()
-            .filter(|(_, b)| b.account == account)
-            .map(|(_, b)| b.name.clone())
-            .collect(),
+        roles: names(in_account(stack.roles(), account, |r| r.account), |r| {
+            &r.name
+        }),
+        users: names(in_account(stack.users(), account, |u| u.account), |u| {
+            &u.name
+        }),
+        groups: names(in_account(stack.groups(), account, |g| g.account), |g| {
+            &g.name
+        }),
+        policies: names(in_account(stack.policies(), account, |p| p.account), |p| {
+            &p.name
+        }),
+        buckets: names(in_account(stack.buckets(), account, |b| b.account), |b| {
+            &b.name
+        }),
     }
+}
+
+/// The names of `items`; `name` reads an item's.
+fn names<'s, R, T: 's>(
+    items: impl Iterator<Item = (R, &'s T)>,
+    name: fn(&T) -> &String,
+) -> BTreeSet<String> {
+    items.map(|(_, item)| name(item).clone()).collect()
 }

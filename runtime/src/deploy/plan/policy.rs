@@ -3,7 +3,6 @@
 use super::context::{Changes, Context};
 use super::diff::policy_diff;
 use super::{ChangeKind, Operation, phase};
-use crate::deploy::OWNER_TAG;
 use crate::deploy::canonical::same_policy;
 
 /// IAM keeps at most five versions of a policy.
@@ -11,10 +10,7 @@ const MAX_VERSIONS: usize = 5;
 
 pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {
     let stack = context.stack;
-    for (policy_ref, policy) in stack
-        .policies()
-        .filter(|(_, p)| p.account == context.account_ref)
-    {
+    for (policy_ref, policy) in context.here(stack.policies(), |p| p.account) {
         let Some(current) = context.live.policies.get(&policy.name) else {
             out.push(
                 phase::POLICIES,
@@ -58,15 +54,11 @@ pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {
             .diff = policy_diff(&current.document, &policy.document);
         }
         if !context.is_owned(&current.tags) {
-            out.push(
-                phase::POLICIES,
-                ChangeKind::Update,
-                format!("policy {}", policy.name),
-                Some(format!("adopted: tag {OWNER_TAG} = {}", context.stack_name)),
-                Operation::TagPolicy {
-                    arn: current.arn.clone(),
-                },
-            );
+            let tag = Operation::TagPolicy {
+                arn: current.arn.clone(),
+            };
+            let subject = format!("policy {}", policy.name);
+            out.adopt(context, phase::POLICIES, subject, tag);
         }
     }
 }

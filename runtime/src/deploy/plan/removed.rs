@@ -1,48 +1,40 @@
 //! What this stack made (it carries the owner tag) and no longer declares: deleted, last.
 
-use super::context::{Changes, Context};
-use super::{ChangeKind, Operation, Reason, phase};
+use std::collections::{BTreeMap, BTreeSet};
 
-const WHY: &str = "no longer in the spec";
+use super::context::{Changes, Context};
+use super::{Operation, Reason, phase};
+
+const WHY: Reason = Reason::NoLongerInSpec;
 
 pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {
     let (live, declared) = (context.live, context.declared);
-    for (name, role) in &live.roles {
-        if !declared.roles.contains(name) && context.is_owned(&role.tags) {
-            out.push(
-                phase::DELETE_PRINCIPALS,
-                ChangeKind::Delete,
-                format!("role {name}"),
-                Some(WHY.to_owned()),
-                Operation::DeleteRole { name: name.clone() },
-            )
-            .reason = Some(Reason::NoLongerInSpec);
-        }
+    for (name, _) in stale(context, &live.roles, &declared.roles, |role| &role.tags) {
+        let operation = Operation::DeleteRole { name: name.clone() };
+        let subject = format!("role {name}");
+        out.delete(phase::DELETE_PRINCIPALS, subject, WHY, operation);
     }
-    for (name, user) in &live.users {
-        if !declared.users.contains(name) && context.is_owned(&user.tags) {
-            out.push(
-                phase::DELETE_PRINCIPALS,
-                ChangeKind::Delete,
-                format!("user {name}"),
-                Some(WHY.to_owned()),
-                Operation::DeleteUser { name: name.clone() },
-            )
-            .reason = Some(Reason::NoLongerInSpec);
-        }
+    for (name, _) in stale(context, &live.users, &declared.users, |user| &user.tags) {
+        let operation = Operation::DeleteUser { name: name.clone() };
+        let subject = format!("user {name}");
+        out.delete(phase::DELETE_PRINCIPALS, subject, WHY, operation);
     }
-    for (name, policy) in &live.policies {
-        if !declared.policies.contains(name) && context.is_owned(&policy.tags) {
-            out.push(
-                phase::DELETE_POLICIES,
-                ChangeKind::Delete,
-                format!("policy {name}"),
-                Some(WHY.to_owned()),
-                Operation::DeletePolicy {
-                    arn: policy.arn.clone(),
-                },
-            )
-            .reason = Some(Reason::NoLongerInSpec);
-        }
+    for (name, policy) in stale(context, &live.policies, &declared.policies, |p| &p.tags) {
+        let operation = Operation::DeletePolicy {
+            arn: policy.arn.clone(),
+        };
+        let subject = format!("policy {name}");
+        out.delete(phase::DELETE_POLICIES, subject, WHY, operation);
     }
+}
+
+/// The items of `live` this stack owns (`tags` reads an item's) and `declared` does not name.
+fn stale<'l, T>(
+    context: &'l Context<'_>,
+    live: &'l BTreeMap<String, T>,
+    declared: &'l BTreeSet<String>,
+    tags: fn(&T) -> &BTreeMap<String, String>,
+) -> impl Iterator<Item = (&'l String, &'l T)> {
+    live.iter()
+        .filter(move |(name, item)| !declared.contains(*name) && context.is_owned(tags(item)))
 }

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::context::{Changes, Context, Grants, setting};
+use super::context::{Changes, Context, setting};
 use super::diff::policy_diff;
-use super::{ChangeKind, Diff, Holder, Operation, Reason, phase};
+use super::{Change, ChangeKind, Diff, Operation, Reason, phase};
 use crate::deploy::canonical::same_policy;
 use crate::deploy::live::LiveRole;
 use crate::stack::{PrincipalRef, Role, Unmanaged};
@@ -14,10 +14,7 @@ const DEFAULT_SESSION: u32 = 3_600;
 
 pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {
     let stack = context.stack;
-    for (role_ref, role) in stack
-        .roles()
-        .filter(|(_, r)| r.account == context.account_ref)
-    {
+    for (role_ref, role) in context.here(stack.roles(), |r| r.account) {
         let desired_tags: BTreeMap<String, String> = role
             .tags
             .iter()
@@ -48,29 +45,34 @@ pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {
             }
         }
         boundary(context, role, current, out);
-        out.grants(
-            context,
-            &Grants {
-                holder: Holder::Role(role.name.clone()),
-                attached: context.attached_arns(PrincipalRef::Role(role_ref)),
-                inline: &role.inline,
-                exclusive: true,
-                unmanaged: &role.unmanaged,
-            },
-            current.map(|c| &c.attached),
-            current.map(|c| &c.inline),
-        );
+        out.grants(context, PrincipalRef::Role(role_ref));
     }
+}
+
+/// Adds a change to the role `role`, which exists; `detail` says what changes.
+fn updated<'c>(
+    out: &'c mut Changes<'_>,
+    role: &Role,
+    detail: String,
+    operation: Operation,
+) -> &'c mut Change {
+    let subject = format!("role {}", role.name);
+    out.push(
+        phase::ROLES,
+        ChangeKind::Update,
+        subject,
+        Some(detail),
+        operation,
+    )
 }
 
 /// The trust policy, the description and the session duration of a role that exists.
 fn update(role: &Role, current: &LiveRole, out: &mut Changes<'_>) {
     if !same_policy(&current.trust, &role.trust) {
-        out.push(
-            phase::ROLES,
-            ChangeKind::Update,
-            format!("role {}", role.name),
-            Some("trust policy".to_owned()),
+        updated(
+            out,
+            role,
+            "trust policy".to_owned(),
             Operation::UpdateTrust {
                 role: role.name.clone(),
                 trust: role.trust.clone(),
@@ -102,11 +104,10 @@ fn update(role: &Role, current: &LiveRole, out: &mut Changes<'_>) {
         [_] => "session duration",
         _ => "description and session duration",
     };
-    out.push(
-        phase::ROLES,
-        ChangeKind::Update,
-        format!("role {}", role.name),
-        Some(detail.to_owned()),
+    updated(
+        out,
+        role,
+        detail.to_owned(),
         Operation::UpdateRole {
             role: role.name.clone(),
             description: role.description.clone().unwrap_or_default(),
@@ -133,17 +134,12 @@ fn tags(
         let keys: Vec<&str> = to_set.iter().map(|(key, _)| key.as_str()).collect();
         let diff = to_set
             .iter()
-            .map(|(key, value)| Diff::Tag {
-                key: key.clone(),
-                old: current.tags.get(key).cloned(),
-                new: Some(value.clone()),
-            })
+            .map(|(key, value)| Diff::tag(key, current.tags.get(key), Some(value)))
             .collect();
-        out.push(
-            phase::ROLES,
-            ChangeKind::Update,
-            format!("role {}", role.name),
-            Some(format!("tags {}", keys.join(", "))),
+        updated(
+            out,
+            role,
+            format!("tags {}", keys.join(", ")),
             Operation::TagRole {
                 role: role.name.clone(),
                 tags: to_set,
@@ -161,11 +157,10 @@ fn tags(
         .collect();
     if !to_remove.is_empty() {
         let keys: Vec<&str> = to_remove.iter().map(|(key, _)| key.as_str()).collect();
-        let change = out.push(
-            phase::ROLES,
-            ChangeKind::Update,
-            format!("role {}", role.name),
-            Some(format!("remove tags {} (not in the spec)", keys.join(", "))),
+        let change = updated(
+            out,
+            role,
+            format!("remove tags {} (not in the spec)", keys.join(", ")),
             Operation::UntagRole {
                 role: role.name.clone(),
                 keys: keys.iter().map(|key| (*key).to_owned()).collect(),
@@ -174,11 +169,7 @@ fn tags(
         change.reason = Some(Reason::NotInSpec);
         change.diff = to_remove
             .into_iter()
-            .map(|(key, value)| Diff::Tag {
-                key: key.clone(),
-                old: Some(value.clone()),
-                new: None,
-            })
+            .map(|(key, value)| Diff::tag(key, Some(value), None))
             .collect();
     }
 }
@@ -219,17 +210,15 @@ fn boundary(context: &Context<'_>, role: &Role, current: Option<&LiveRole>, out:
         (None, Some(found))
             if found.starts_with(&format!("arn:aws:iam::{}:policy/", context.account.id)) =>
         {
-            let change = out.push(
+            out.delete(
                 phase::REVOKES,
-                ChangeKind::Delete,
                 format!("permissions boundary of role {}", role.name),
-                Some("not in the spec".to_owned()),
+                Reason::NotInSpec,
                 Operation::RemoveBoundary {
                     role: role.name.clone(),
                 },
-            );
-            change.reason = Some(Reason::NotInSpec);
-            change.diff = vec![Diff::setting(
+            )
+            .diff = vec![Diff::setting(
                 "permissions_boundary",
                 name_of(found),
                 serde_json::Value::Null,

@@ -2,18 +2,15 @@
 
 use std::collections::BTreeSet;
 
-use super::context::{Changes, Context, Grants};
-use super::{ChangeKind, Holder, Operation, Reason, phase};
-use crate::deploy::{DeployError, Missing, OWNER_TAG};
+use super::context::{Changes, Context};
+use super::{ChangeKind, Operation, Reason, phase};
+use crate::deploy::{DeployError, Missing};
 use crate::stack::PrincipalRef;
 
 pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) -> Result<(), DeployError> {
     let stack = context.stack;
     let account = context.account;
-    for (user_ref, user) in stack
-        .users()
-        .filter(|(_, u)| u.account == context.account_ref)
-    {
+    for (user_ref, user) in context.here(stack.users(), |u| u.account) {
         let current = context.live.users.get(&user.name);
         match current {
             None if user.existing => {
@@ -36,15 +33,11 @@ pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) -> Result<(), D
                 );
             }
             Some(current) if !user.existing && !context.is_owned(&current.tags) => {
-                out.push(
-                    phase::PRINCIPALS,
-                    ChangeKind::Update,
-                    format!("user {}", user.name),
-                    Some(format!("adopted: tag {OWNER_TAG} = {}", context.stack_name)),
-                    Operation::TagUser {
-                        user: user.name.clone(),
-                    },
-                );
+                let tag = Operation::TagUser {
+                    user: user.name.clone(),
+                };
+                let subject = format!("user {}", user.name);
+                out.adopt(context, phase::PRINCIPALS, subject, tag);
             }
             Some(_) => {}
         }
@@ -71,31 +64,18 @@ pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) -> Result<(), D
         // Memberships of groups the stack does not declare are someone else's.
         for group in live_groups.into_iter().flatten() {
             if context.declared.groups.contains(group) && !wanted.contains(group.as_str()) {
-                out.push(
+                out.delete(
                     phase::REVOKES,
-                    ChangeKind::Delete,
                     format!("user {} in group {group}", user.name),
-                    Some("not in the spec".to_owned()),
+                    Reason::NotInSpec,
                     Operation::RemoveUserFromGroup {
                         user: user.name.clone(),
                         group: group.clone(),
                     },
-                )
-                .reason = Some(Reason::NotInSpec);
+                );
             }
         }
-        out.grants(
-            context,
-            &Grants {
-                holder: Holder::User(user.name.clone()),
-                attached: context.attached_arns(PrincipalRef::User(user_ref)),
-                inline: &user.inline,
-                exclusive: !user.existing,
-                unmanaged: &user.unmanaged,
-            },
-            current.map(|c| &c.attached),
-            current.map(|c| &c.inline),
-        );
+        out.grants(context, PrincipalRef::User(user_ref));
     }
     Ok(())
 }
