@@ -394,28 +394,30 @@ impl Flow<'_, '_> {
         limits: &Limits,
         deciding: Vec<Deciding>,
     ) -> Step<Vec<Deciding>> {
-        if limits.boundary.as_ref().is_some_and(Vec::is_empty) {
-            self.reasons
-                .push("the permissions boundary does not allow the action".to_owned());
-            let Request {
-                action, resource, ..
-            } = self.request;
-            let fix = format!("allow {action} on {resource} in the permissions boundary");
-            return ControlFlow::Break(self.implicit_deny(deciding, fix));
-        }
-        ControlFlow::Continue(deciding)
+        self.limit(limits.boundary.as_deref(), "permissions boundary", deciding)
     }
 
     /// Session policies: when the caller's session has one, it must allow too. As
     /// [`permissions_boundary`](Self::permissions_boundary) for `deciding`.
     fn session_policy(&mut self, limits: &Limits, deciding: Vec<Deciding>) -> Step<Vec<Deciding>> {
-        if limits.session.as_ref().is_some_and(Vec::is_empty) {
+        self.limit(limits.session.as_deref(), "session policy", deciding)
+    }
+
+    /// A policy that limits what the identity may do (`what`): present with no `Allow` for the request, it
+    /// denies; absent, it does not apply.
+    fn limit(
+        &mut self,
+        allows: Option<&[Deciding]>,
+        what: &str,
+        deciding: Vec<Deciding>,
+    ) -> Step<Vec<Deciding>> {
+        if allows.is_some_and(<[Deciding]>::is_empty) {
             self.reasons
-                .push("the session policy does not allow the action".to_owned());
+                .push(format!("the {what} does not allow the action"));
             let Request {
                 action, resource, ..
             } = self.request;
-            let fix = format!("allow {action} on {resource} in the session policy");
+            let fix = format!("allow {action} on {resource} in the {what}");
             return ControlFlow::Break(self.implicit_deny(deciding, fix));
         }
         ControlFlow::Continue(deciding)
