@@ -535,19 +535,8 @@ impl Reader<'_> {
 
     /// `unmanaged = [...]` of a role or user: known kinds, each once, and no `tags` on a user.
     pub(super) fn check_unmanaged(&mut self, entries: &[Text], kind: Kind) {
-        let mut seen: Vec<&str> = Vec::new();
-        for entry in entries {
+        for entry in self.each_once(entries, "list each kind once") {
             let text = entry.get_ref().as_str();
-            if seen.contains(&text) {
-                self.error(
-                    codes::DUPLICATE_NAME.name,
-                    format!("`{text}` is listed twice"),
-                    span(entry),
-                    "list each kind once",
-                );
-                continue;
-            }
-            seen.push(text);
             match Unmanaged::from_name(text) {
                 Some(Unmanaged::Tags) if kind == Kind::User => self.error(
                     codes::INVALID_UNMANAGED.name,
@@ -594,21 +583,31 @@ impl Reader<'_> {
         let Some(account) = account else {
             return;
         };
+        for name in self.each_once(names, "list each name once") {
+            self.reference(kind, account, name, what);
+        }
+    }
+
+    /// The entries of a list, each once: an entry listed again is reported, with `help` (what to list once),
+    /// and left out.
+    pub(super) fn each_once<'t>(&mut self, entries: &'t [Text], help: &str) -> Vec<&'t Text> {
         let mut seen: Vec<&str> = Vec::new();
-        for name in names {
-            let text = name.get_ref().as_str();
+        let mut once = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let text = entry.get_ref().as_str();
             if seen.contains(&text) {
                 self.error(
                     codes::DUPLICATE_NAME.name,
                     format!("`{text}` is listed twice"),
-                    span(name),
-                    "list each name once",
+                    span(entry),
+                    help,
                 );
-                continue;
+            } else {
+                seen.push(text);
+                once.push(entry);
             }
-            seen.push(text);
-            self.reference(kind, account, name, what);
         }
+        once
     }
 
     pub(super) fn reference(

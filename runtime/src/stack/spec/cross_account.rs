@@ -23,18 +23,7 @@ impl Reader<'_> {
         let trusting = self.account(&raw.trusting);
         let role = self.pattern_role(raw.role.get_ref(), trusting, policies);
         let mut permissions = Vec::new();
-        let mut seen: Vec<&str> = Vec::new();
-        for name in &raw.permissions {
-            if seen.contains(&name.get_ref().as_str()) {
-                self.error(
-                    codes::DUPLICATE_NAME.name,
-                    format!("`{}` is listed twice", name.get_ref()),
-                    span(name),
-                    "list each policy once",
-                );
-                continue;
-            }
-            seen.push(name.get_ref());
+        for name in self.each_once(&raw.permissions, "list each policy once") {
             if raw
                 .role
                 .get_ref()
