@@ -5,7 +5,6 @@ use toml::Spanned;
 use super::check::{DeclaredPolicy, Kind, Reader};
 use super::raw::{RawCrossAccount, RawPatternRole, RawTrusted, Text, span};
 use crate::codes;
-use crate::diagnostic::Diagnostic;
 use crate::names::ExternalId;
 use crate::policy::PolicyDocument;
 use crate::source::Span;
@@ -154,8 +153,8 @@ impl Reader<'_> {
     pub(super) fn check_external_id(&mut self, external_id: &Text) {
         self.accept(
             codes::INVALID_EXTERNAL_ID.name,
-            ExternalId::check(external_id.get_ref()),
-            span(external_id),
+            external_id,
+            ExternalId::check,
         );
     }
 
@@ -182,19 +181,14 @@ impl Reader<'_> {
                 .find(|other| other.get_ref().account.get_ref() == raw.account.get_ref())
                 .map(|other| span(&other.get_ref().account));
             if let Some(first) = first.filter(|first| *first != span(&raw.account)) {
-                let mut diagnostic = Diagnostic::error(
+                self.error(
                     codes::DUPLICATE_NAME.name,
                     format!("account `{}` is trusted twice", raw.account.get_ref()),
                     span(&raw.account),
-                    None,
-                )
-                .with_help(
                     "list each trusted account once, with everyone there who may assume the role",
-                );
-                diagnostic
-                    .labels
-                    .push((first, "first trusted here".to_owned()));
-                self.errors.push(diagnostic);
+                )
+                .labels
+                .push((first, "first trusted here".to_owned()));
             }
         }
         let assumers = self.assumers(entry, account, narrow)?;
@@ -346,20 +340,17 @@ impl Reader<'_> {
         }
         let narrowing = narrow.filter(|narrow| *narrow.get_ref());
         if let (Some(narrow), Some(whole)) = (narrowing, whole) {
-            let mut diagnostic = Diagnostic::error(
+            self.error(
                 codes::NOTHING_TO_NARROW_TO.name,
                 format!(
                     "`narrow_to_principals` needs named principals in account `{}`, not the whole account",
                     raw.account.get_ref()
                 ),
                 span(whole),
-                None,
+                "name `users` or a `group` with `members`, or set `narrow_to_principals = false`",
             )
-            .with_help("name `users` or a `group` with `members`, or set `narrow_to_principals = false`");
-            diagnostic
-                .labels
-                .push((span(narrow), "narrowing asked for here".to_owned()));
-            self.errors.push(diagnostic);
+            .labels
+            .push((span(narrow), "narrowing asked for here".to_owned()));
             return None;
         }
         if whole.is_some() {
