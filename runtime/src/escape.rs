@@ -44,9 +44,7 @@ pub fn push_json_string(out: &mut String, text: &str) {
 /// [`push_json_string`] into a new string.
 #[must_use]
 pub fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    push_json_string(&mut out, text);
-    out
+    written(text, push_json_string)
 }
 
 /// A quoted HCL string. Besides `"`, `\` and control characters, HCL templates give `${` and `%{` a meaning
@@ -54,79 +52,99 @@ pub fn json_string(text: &str) -> String {
 /// `${aws:username}` reach IAM as written.
 #[must_use]
 pub fn hcl_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    push_hcl_string(&mut out, text);
-    out
+    written(text, push_hcl_string)
 }
 
 /// [`hcl_string`], appended to `out`.
 pub fn push_hcl_string(out: &mut String, text: &str) {
-    out.push('"');
-    // Most strings (names, ARNs, actions) need no escape at all: one scan, one copy.
-    if text
-        .bytes()
-        .all(|b| (b' '..=b'~').contains(&b) && !matches!(b, b'"' | b'\\' | b'$' | b'%'))
-    {
-        out.push_str(text);
-        out.push('"');
-        return;
-    }
-    let mut chars = text.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(ch);
-                out.push(ch);
+    push_quoted(
+        out,
+        text,
+        |b| !matches!(b, b'"' | b'\\' | b'$' | b'%'),
+        |out, text| {
+            let mut chars = text.chars().peekable();
+            while let Some(ch) = chars.next() {
+                if let Some(escape) = short_escape(ch) {
+                    out.push_str(escape);
+                    continue;
+                }
+                match ch {
+                    '$' | '%' if chars.peek() == Some(&'{') => {
+                        out.push(ch);
+                        out.push(ch);
+                    }
+                    ch if ch.is_control() => {
+                        let _ = write!(out, "\\u{:04X}", ch as u32);
+                    }
+                    ch => out.push(ch),
+                }
             }
-            ch if ch.is_control() => {
-                let _ = write!(out, "\\u{:04X}", ch as u32);
-            }
-            ch => out.push(ch),
-        }
-    }
-    out.push('"');
+        },
+    );
 }
 
 /// A double-quoted YAML scalar: always quoted, so that no value is read as a number, a boolean, `null`, an
 /// anchor, a tag or a document marker, with JSON-compatible escapes.
 #[must_use]
 pub fn yaml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    push_yaml_string(&mut out, text);
-    out
+    written(text, push_yaml_string)
 }
 
 /// [`yaml_string`], appended to `out`.
 pub fn push_yaml_string(out: &mut String, text: &str) {
-    out.push('"');
-    if text
-        .bytes()
-        .all(|b| (b' '..=b'~').contains(&b) && !matches!(b, b'"' | b'\\'))
-    {
-        out.push_str(text);
-        out.push('"');
-        return;
-    }
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // YAML forbids these unescaped even in quoted scalars: they are not printable, or break lines.
-            ch if ch.is_control() || breaks_or_unprintable(ch) => {
-                let _ = write!(out, "\\u{:04X}", ch as u32);
+    push_quoted(
+        out,
+        text,
+        |b| !matches!(b, b'"' | b'\\'),
+        |out, text| {
+            for ch in text.chars() {
+                match short_escape(ch) {
+                    Some(escape) => out.push_str(escape),
+                    // YAML forbids these unescaped even in quoted scalars: they are not printable, or break lines.
+                    None if ch.is_control() || breaks_or_unprintable(ch) => {
+                        let _ = write!(out, "\\u{:04X}", ch as u32);
+                    }
+                    None => out.push(ch),
+                }
             }
-            ch => out.push(ch),
-        }
+        },
+    );
+}
+
+/// A new string holding `text` as `push` appends it: each `*_string` function over its `push_*` form.
+fn written(text: &str, push: fn(&mut String, &str)) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    push(&mut out, text);
+    out
+}
+
+/// `text` between double quotes. Most strings (names, ARNs, actions) need no escape at all, so printable ASCII
+/// that `plain` accepts byte by byte is copied in one scan; any other text goes through `escape`.
+fn push_quoted(
+    out: &mut String,
+    text: &str,
+    plain: fn(u8) -> bool,
+    escape: impl FnOnce(&mut String, &str),
+) {
+    out.push('"');
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b) && plain(b)) {
+        out.push_str(text);
+    } else {
+        escape(out, text);
     }
     out.push('"');
+}
+
+/// The backslash escapes that HCL and YAML double-quoted strings share with JSON.
+fn short_escape(ch: char) -> Option<&'static str> {
+    match ch {
+        '"' => Some("\\\""),
+        '\\' => Some("\\\\"),
+        '\n' => Some("\\n"),
+        '\r' => Some("\\r"),
+        '\t' => Some("\\t"),
+        _ => None,
+    }
 }
 
 /// Characters that YAML does not allow raw (outside its printable set) or that end a line in YAML or in an

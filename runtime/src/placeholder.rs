@@ -119,13 +119,9 @@ mod tests {
     #[test]
     fn a_derived_policy_is_filled_by_this_grammar() {
         let template = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{bucket}/${bucket}/${aws:username}"}}"#;
-        let document = crate::typed::__render(
-            "P",
-            crate::lint::PolicyKind::Identity,
-            template,
-            &[("bucket", Ok("com.stuzio.projectx".to_owned()))],
-        )
-        .unwrap();
+        let document =
+            crate::typed::render_with(template, "bucket", Ok("com.stuzio.projectx".to_owned()))
+                .unwrap();
         assert!(
             document
                 .to_json()

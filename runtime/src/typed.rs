@@ -280,6 +280,16 @@ impl PolicyValue for BucketName {
     }
 }
 
+/// An identity policy `P` rendered from `template` with one field's value, as a derive renders it.
+#[cfg(test)]
+pub(crate) fn render_with(
+    template: &'static str,
+    field: &'static str,
+    value: Result<String, ValueError>,
+) -> Result<PolicyDocument, BuildError> {
+    __render("P", PolicyKind::Identity, template, &[(field, value)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,24 +306,14 @@ mod tests {
     #[test]
     fn render_fills_checks_and_rejects() {
         let template = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::{bucket}/*\"}}";
-        let document = __render(
-            "P",
-            PolicyKind::Identity,
-            template,
-            &[("bucket", Ok("com.stuzio.projectx".to_owned()))],
-        )
-        .unwrap();
+        let document =
+            render_with(template, "bucket", Ok("com.stuzio.projectx".to_owned())).unwrap();
         assert!(
             document
                 .to_json()
                 .contains("arn:aws:s3:::com.stuzio.projectx/*")
         );
-        let quote = __render(
-            "P",
-            PolicyKind::Identity,
-            template,
-            &[("bucket", Ok("a\"b".to_owned()))],
-        );
+        let quote = render_with(template, "bucket", Ok("a\"b".to_owned()));
         assert!(matches!(
             quote,
             Err(BuildError::InvalidValue {
@@ -321,16 +321,12 @@ mod tests {
                 ..
             })
         ));
-        let bad = __render(
-            "P",
-            PolicyKind::Identity,
+        let bad = render_with(
             template,
-            &[(
-                "bucket",
-                BucketName::new("Bad_Name")
-                    .map(BucketName::into_string)
-                    .map_err(ValueError::from),
-            )],
+            "bucket",
+            BucketName::new("Bad_Name")
+                .map(BucketName::into_string)
+                .map_err(ValueError::from),
         );
         let Err(BuildError::InvalidValue { reason, .. }) = &bad else {
             panic!("{bad:?}")
@@ -339,12 +335,7 @@ mod tests {
         assert!(matches!(reason, ValueError::Name(_)));
         assert!(Error::source(&bad.unwrap_err()).is_some());
         let account_template = "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iam:GetRole\",\"Resource\":\"arn:aws:iam::{account}:role/R\"}}";
-        let short = __render(
-            "P",
-            PolicyKind::Identity,
-            account_template,
-            &[("account", Ok("12345".to_owned()))],
-        );
+        let short = render_with(account_template, "account", Ok("12345".to_owned()));
         let Err(BuildError::Invalid { findings, .. }) = short else {
             panic!("{short:?}")
         };

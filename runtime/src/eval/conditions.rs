@@ -242,32 +242,33 @@ pub fn ip_in_range(policy: &str, request: &str) -> bool {
         return false;
     };
     match (network, address) {
-        (IpAddr::V4(network), IpAddr::V4(address)) => {
-            let prefix = prefix.unwrap_or(32);
-            if prefix > 32 {
-                return false;
-            }
-            let mask = if prefix == 0 {
-                0
-            } else {
-                u32::MAX << (32 - prefix)
-            };
-            u32::from(network) & mask == u32::from(address) & mask
-        }
+        // IPv4 addresses are compared in the top 32 bits, so that one mask rule serves both families.
+        (IpAddr::V4(network), IpAddr::V4(address)) => same_prefix(
+            u128::from(u32::from(network)) << 96,
+            u128::from(u32::from(address)) << 96,
+            prefix,
+            32,
+        ),
         (IpAddr::V6(network), IpAddr::V6(address)) => {
-            let prefix = prefix.unwrap_or(128);
-            if prefix > 128 {
-                return false;
-            }
-            let mask = if prefix == 0 {
-                0
-            } else {
-                u128::MAX << (128 - prefix)
-            };
-            u128::from(network) & mask == u128::from(address) & mask
+            same_prefix(u128::from(network), u128::from(address), prefix, 128)
         }
         _ => false,
     }
+}
+
+/// Whether the first `prefix` bits (all `bits` of the address family when absent; never more) of two
+/// addresses, each held in the top `bits` bits of a `u128`, agree.
+fn same_prefix(network: u128, address: u128, prefix: Option<u32>, bits: u32) -> bool {
+    let prefix = prefix.unwrap_or(bits);
+    if prefix > bits {
+        return false;
+    }
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u128::MAX << (128 - prefix)
+    };
+    network & mask == address & mask
 }
 
 /// ARN operators compare the six colon-separated parts one by one, each with `*` and `?`.

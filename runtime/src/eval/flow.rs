@@ -1,4 +1,4 @@
-//! The decision flow of [`evaluate`](super::evaluate), one function per step of the IAM User Guide's "How AWS
+//! The decision flow of [`evaluate`], one function per step of the IAM User Guide's "How AWS
 //! enforcement code logic evaluates requests to allow or deny access", in its order: deny evaluation, AWS
 //! Organizations RCPs, AWS Organizations SCPs, resource-based policies, identity-based policies, IAM
 //! permissions boundaries, session policies; and, from "Cross-account policy evaluation logic", the rule that
@@ -8,15 +8,16 @@ use std::ops::ControlFlow;
 
 use super::{
     Caller, Context, Deciding, Decision, Evaluation, Named, Naming, Policies, Request, Scope,
-    is_kms_key, matching, naming,
+    is_kms_key, matching, naming, unreadable_dates,
 };
 use crate::policy::Effect;
 
 /// A step either ends the decision (`Break`) or hands on what the next step needs (`Continue`).
 type Step<T = ()> = ControlFlow<Evaluation, T>;
 
-/// The decision flow of [`evaluate`](super::evaluate).
-pub(super) fn decide(
+/// Evaluates one request against its policies.
+#[must_use]
+pub fn evaluate(
     caller: &Caller,
     action: &str,
     resource: &str,
@@ -36,7 +37,11 @@ pub(super) fn decide(
         same_account: caller.account.is_empty() || caller.account == resource_account,
         reasons: Vec::new(),
     };
-    let (ControlFlow::Break(evaluation) | ControlFlow::Continue(evaluation)) = flow.run();
+    let (ControlFlow::Break(mut evaluation) | ControlFlow::Continue(mut evaluation)) = flow.run();
+    // A decision that turned on a value no date operator can read would look arbitrary without saying so.
+    evaluation
+        .reasons
+        .extend(unreadable_dates(&flow.request, policies, context));
     evaluation
 }
 
@@ -394,28 +399,30 @@ impl Flow<'_, '_> {
         limits: &Limits,
         deciding: Vec<Deciding>,
     ) -> Step<Vec<Deciding>> {
-        if limits.boundary.as_ref().is_some_and(Vec::is_empty) {
-            self.reasons
-                .push("the permissions boundary does not allow the action".to_owned());
-            let Request {
-                action, resource, ..
-            } = self.request;
-            let fix = format!("allow {action} on {resource} in the permissions boundary");
-            return ControlFlow::Break(self.implicit_deny(deciding, fix));
-        }
-        ControlFlow::Continue(deciding)
+        self.limit(limits.boundary.as_deref(), "permissions boundary", deciding)
     }
 
     /// Session policies: when the caller's session has one, it must allow too. As
     /// [`permissions_boundary`](Self::permissions_boundary) for `deciding`.
     fn session_policy(&mut self, limits: &Limits, deciding: Vec<Deciding>) -> Step<Vec<Deciding>> {
-        if limits.session.as_ref().is_some_and(Vec::is_empty) {
+        self.limit(limits.session.as_deref(), "session policy", deciding)
+    }
+
+    /// A policy that limits what the identity may do (`what`): present with no `Allow` for the request, it
+    /// denies; absent, it does not apply.
+    fn limit(
+        &mut self,
+        allows: Option<&[Deciding]>,
+        what: &str,
+        deciding: Vec<Deciding>,
+    ) -> Step<Vec<Deciding>> {
+        if allows.is_some_and(<[Deciding]>::is_empty) {
             self.reasons
-                .push("the session policy does not allow the action".to_owned());
+                .push(format!("the {what} does not allow the action"));
             let Request {
                 action, resource, ..
             } = self.request;
-            let fix = format!("allow {action} on {resource} in the session policy");
+            let fix = format!("allow {action} on {resource} in the {what}");
             return ControlFlow::Break(self.implicit_deny(deciding, fix));
         }
         ControlFlow::Continue(deciding)

@@ -13,6 +13,8 @@ pub mod conditions;
 mod flow;
 pub mod variables;
 
+pub use flow::evaluate;
+
 use std::fmt;
 
 use crate::policy::{
@@ -347,16 +349,7 @@ fn matching(
     let lone = matches!(policy.document.statement, OneOrMany::One(_));
     let mut found = Vec::new();
     for (index, statement) in policy.document.statements().enumerate() {
-        if statement.effect == effect
-            && statement_applies(
-                statement,
-                request.caller,
-                request.action,
-                request.resource,
-                request.scope,
-                check_principal,
-            )
-        {
+        if statement.effect == effect && request.applies(statement, check_principal) {
             found.push(Deciding {
                 policy: policy.name.to_owned(),
                 statement: statement.sid.clone().unwrap_or_else(|| format!("#{index}")),
@@ -391,66 +384,74 @@ pub fn statement_applies(
     context: &dyn Lookup,
     check_principal: bool,
 ) -> bool {
-    applies_but_for_condition(
-        statement,
+    Request {
         caller,
         action,
         resource,
-        context,
-        check_principal,
-    ) && statement
-        .condition
-        .as_ref()
-        .is_none_or(|condition| conditions::holds(condition, context))
+        scope: context,
+    }
+    .applies(statement, check_principal)
 }
 
-/// [`statement_applies`] without the `Condition` element.
-fn applies_but_for_condition(
-    statement: &Statement,
-    caller: &Caller,
-    action: &str,
-    resource: &str,
-    context: &dyn Lookup,
-    check_principal: bool,
-) -> bool {
-    let action_matches = match &statement.action {
-        ActionElement::Action(actions) => covers(actions, false, |pattern| {
-            variables::matches_ignore_case(pattern.as_str(), action, context)
-        }),
-        ActionElement::NotAction(actions) => covers(actions, true, |pattern| {
-            variables::matches_ignore_case(pattern.as_str(), action, context)
-        }),
-    };
-    if !action_matches {
-        return false;
+impl Request<'_> {
+    /// [`statement_applies`] to this request.
+    fn applies(&self, statement: &Statement, check_principal: bool) -> bool {
+        self.applies_but_for_condition(statement, check_principal)
+            && statement
+                .condition
+                .as_ref()
+                .is_none_or(|condition| conditions::holds(condition, self.scope))
     }
-    let resource_matches = |resources, negated| {
-        covers(resources, negated, |pattern: &crate::policy::Resource| {
-            variables::matches(pattern.as_str(), resource, context)
-        })
-    };
-    let resource_matches = match &statement.resource {
-        // A trust policy has no `Resource`: it is the role's own.
-        None => true,
-        Some(ResourceElement::Resource(resources)) => resource_matches(resources, false),
-        Some(ResourceElement::NotResource(resources)) => resource_matches(resources, true),
-    };
-    if !resource_matches {
-        return false;
-    }
-    if check_principal {
-        let principal_matches = match &statement.principal {
-            None => false,
-            Some(PrincipalElement::Principal(principal)) => principal_matches(principal, caller),
-            Some(PrincipalElement::NotPrincipal(principal)) => {
-                !principal_matches(principal, caller)
-            }
+
+    /// [`statement_applies`] without the `Condition` element.
+    fn applies_but_for_condition(&self, statement: &Statement, check_principal: bool) -> bool {
+        let &Request {
+            caller,
+            action,
+            resource,
+            scope: context,
+        } = self;
+        let action_matches = match &statement.action {
+            ActionElement::Action(actions) => covers(actions, false, |pattern| {
+                variables::matches_ignore_case(pattern.as_str(), action, context)
+            }),
+            ActionElement::NotAction(actions) => covers(actions, true, |pattern| {
+                variables::matches_ignore_case(pattern.as_str(), action, context)
+            }),
         };
-        if !principal_matches {
+        if !action_matches {
             return false;
         }
+        let resource_matches = |resources, negated| {
+            covers(resources, negated, |pattern: &crate::policy::Resource| {
+                variables::matches(pattern.as_str(), resource, context)
+            })
+        };
+        let resource_matches = match &statement.resource {
+            // A trust policy has no `Resource`: it is the role's own.
+            None => true,
+            Some(ResourceElement::Resource(resources)) => resource_matches(resources, false),
+            Some(ResourceElement::NotResource(resources)) => resource_matches(resources, true),
+        };
+        if !resource_matches {
+            return false;
+        }
+        if check_principal {
+            let principal_matches = match &statement.principal {
+                None => false,
+                Some(PrincipalElement::Principal(principal)) => {
+                    principal_matches(principal, caller)
+                }
+                Some(PrincipalElement::NotPrincipal(principal)) => {
+                    !principal_matches(principal, caller)
+                }
+            };
+            if !principal_matches {
+                return false;
+            }
+        }
+        true
     }
-    true
 }
 
 /// Whether a list of patterns covers a value: one of them matches it, or, `negated` (`NotAction`,
@@ -553,48 +554,13 @@ fn statement_at<'d>(document: &'d PolicyDocument, pointer: &str) -> Option<&'d S
     }
 }
 
-/// Evaluates one request against its policies.
-#[must_use]
-pub fn evaluate(
-    caller: &Caller,
-    action: &str,
-    resource: &str,
-    resource_account: &str,
-    policies: &Policies<'_>,
-    context: &Context,
-) -> Evaluation {
-    let mut evaluation = flow::decide(
-        caller,
-        action,
-        resource,
-        resource_account,
-        policies,
-        context,
-    );
-    // A decision that turned on a value no date operator can read would look arbitrary without saying so.
-    evaluation.reasons.extend(unreadable_dates(
-        caller,
-        action,
-        resource,
-        resource_account,
-        policies,
-        context,
-    ));
-    evaluation
-}
-
 /// A sentence for every date-condition value, in a statement that applies to the request's action and
 /// resource, that is not a date (`99999999999999999-01-01`): its condition never holds, whatever the time.
 fn unreadable_dates(
-    caller: &Caller,
-    action: &str,
-    resource: &str,
-    resource_account: &str,
+    request: &Request<'_>,
     policies: &Policies<'_>,
     context: &Context,
 ) -> Vec<String> {
-    // The request's whole context is built only for a value that is not a date: this runs on every decision.
-    let mut scope: Option<Scope<'_>> = None;
     let named = policies
         .identity
         .iter()
@@ -625,11 +591,7 @@ fn unreadable_dates(
                         if value.contains("${") || conditions::parse_date(value).is_some() {
                             continue;
                         }
-                        let scope = scope
-                            .get_or_insert_with(|| Scope::new(context, caller, resource_account));
-                        if !applies_but_for_condition(
-                            statement, caller, action, resource, scope, false,
-                        ) {
+                        if !request.applies_but_for_condition(statement, false) {
                             continue;
                         }
                         notes.push(format!(
@@ -683,10 +645,15 @@ pub fn policies_decide<'d>(
         Conditions::Unknown => &nothing,
     };
     let scope = Scope::new(given, caller, resource_account);
+    let request = Request {
+        caller,
+        action,
+        resource,
+        scope: &scope,
+    };
     let mut allowed = false;
     for statement in documents.into_iter().flat_map(PolicyDocument::statements) {
-        if !applies_but_for_condition(statement, caller, action, resource, &scope, check_principal)
-        {
+        if !request.applies_but_for_condition(statement, check_principal) {
             continue;
         }
         let holds = match (&statement.condition, conditions) {

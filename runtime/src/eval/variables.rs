@@ -9,7 +9,6 @@
 #[cfg(test)]
 use super::Context;
 use super::Lookup;
-use crate::glob;
 use crate::wildcard::{self, Case, Token};
 
 /// The pattern with its variables replaced from `context`, or `None` when a variable has no value. Only called
@@ -87,21 +86,21 @@ pub fn literal(pattern: &str) -> Option<String> {
 /// Whether `text` matches `pattern` (wildcards, and variables from `context`), characters compared exactly.
 #[must_use]
 pub fn matches(pattern: &str, text: &str, context: &dyn Lookup) -> bool {
-    if !pattern.contains("${") {
-        return glob::matches(pattern, text);
-    }
-    tokens(pattern, context)
-        .is_some_and(|tokens| wildcard::matches_tokens(&tokens, text, Case::Sensitive))
+    matches_with(pattern, text, context, Case::Sensitive)
 }
 
 /// Like [`matches()`], ASCII letters compared regardless of case.
 #[must_use]
 pub fn matches_ignore_case(pattern: &str, text: &str, context: &dyn Lookup) -> bool {
+    matches_with(pattern, text, context, Case::IgnoreAscii)
+}
+
+fn matches_with(pattern: &str, text: &str, context: &dyn Lookup, case: Case) -> bool {
     if !pattern.contains("${") {
-        return glob::matches_ignore_ascii_case(pattern, text);
+        // No variable to resolve: the pattern is matched as it stands, without building tokens.
+        return wildcard::matches(pattern, text, case);
     }
-    tokens(pattern, context)
-        .is_some_and(|tokens| wildcard::matches_tokens(&tokens, text, Case::IgnoreAscii))
+    tokens(pattern, context).is_some_and(|tokens| wildcard::matches_tokens(&tokens, text, case))
 }
 
 /// `value` with its variables replaced, wildcards kept as text: for operators that compare whole strings

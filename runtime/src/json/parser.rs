@@ -199,26 +199,45 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_array(&mut self) -> Result<Node<'a>, JsonError> {
+        let mut items = Vec::new();
+        let open = self.container(Unclosed::Array, |parser, open| {
+            items.push(parser.parse_value_in(Unclosed::Array, open, "a value")?);
+            Ok(())
+        })?;
+        Ok(Node {
+            span: Span::new(open, self.pos),
+            value: Value::Array(items),
+        })
+    }
+
+    /// Reads an array or an object (`within`) from its opening bracket to its closing one, each item through
+    /// `item` (given where the container opened); returns where it opened.
+    fn container(
+        &mut self,
+        within: Unclosed,
+        mut item: impl FnMut(&mut Self, usize) -> Result<(), JsonError>,
+    ) -> Result<usize, JsonError> {
         let open = self.pos;
         self.enter()?;
         self.pos += 1;
-        let mut items = Vec::new();
+        let close = if within == Unclosed::Array {
+            b']'
+        } else {
+            b'}'
+        };
         self.skip_whitespace()?;
-        if self.bytes.get(self.pos) == Some(&b']') {
+        if self.bytes.get(self.pos) == Some(&close) {
             self.pos += 1;
         } else {
             loop {
-                items.push(self.parse_value_in(Unclosed::Array, open, "a value")?);
-                if !self.after_item(Unclosed::Array, open)? {
+                item(self, open)?;
+                if !self.after_item(within, open)? {
                     break;
                 }
             }
         }
         self.depth -= 1;
-        Ok(Node {
-            span: Span::new(open, self.pos),
-            value: Value::Array(items),
-        })
+        Ok(open)
     }
 
     /// After an item of the array or object `within` opened at `open`: `true` past a `,` (another item
@@ -267,24 +286,13 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_object(&mut self) -> Result<Node<'a>, JsonError> {
-        let open = self.pos;
-        self.enter()?;
-        self.pos += 1;
         let mut members: Vec<Member<'a>> = Vec::new();
         let mut keys = Keys::default();
-        self.skip_whitespace()?;
-        if self.bytes.get(self.pos) == Some(&b'}') {
-            self.pos += 1;
-        } else {
-            loop {
-                let member = self.parse_member(open, &members, &mut keys)?;
-                members.push(member);
-                if !self.after_item(Unclosed::Object, open)? {
-                    break;
-                }
-            }
-        }
-        self.depth -= 1;
+        let open = self.container(Unclosed::Object, |parser, open| {
+            let member = parser.parse_member(open, &members, &mut keys)?;
+            members.push(member);
+            Ok(())
+        })?;
         Ok(Node {
             span: Span::new(open, self.pos),
             value: Value::Object(members),

@@ -8,46 +8,38 @@
 
 use crate::wildcard::{self, Case, Token};
 
-/// A template: `${...}` becomes "one or more characters".
-fn template_tokens(template: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(template.len());
-    template_tokens_into(template, &mut tokens);
+/// Which pattern a text is, which says what its `${...}` and its other characters stand for.
+#[derive(Clone, Copy)]
+enum Side {
+    /// A template: `${...}` is one or more characters, any other character itself.
+    Template,
+    /// A policy's resource entry: `*` is any run, `?` one character, and a policy variable any run.
+    Resource,
+}
+
+fn tokens(text: &str, side: Side) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len());
+    tokens_into(text, side, &mut tokens);
     tokens
 }
 
-fn template_tokens_into(template: &str, tokens: &mut Vec<Token>) {
-    let mut rest = template;
+fn tokens_into(text: &str, side: Side, tokens: &mut Vec<Token>) {
+    let mut rest = text;
     while let Some(ch) = rest.chars().next() {
         if rest.starts_with("${")
             && let Some(close) = rest.find('}')
         {
-            tokens.extend([Token::One, Token::Any]);
+            match side {
+                Side::Template => tokens.extend([Token::One, Token::Any]),
+                Side::Resource => tokens.push(Token::Any),
+            }
             rest = &rest[close + 1..];
             continue;
         }
-        tokens.push(Token::Char(ch));
-        rest = &rest[ch.len_utf8()..];
-    }
-}
-
-/// A policy's resource entry: `*` is any run, `?` one character, and a policy variable any run.
-fn resource_tokens(resource: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(resource.len());
-    resource_tokens_into(resource, &mut tokens);
-    tokens
-}
-
-fn resource_tokens_into(resource: &str, tokens: &mut Vec<Token>) {
-    let mut rest = resource;
-    while let Some(ch) = rest.chars().next() {
-        if rest.starts_with("${")
-            && let Some(close) = rest.find('}')
-        {
-            tokens.push(Token::Any);
-            rest = &rest[close + 1..];
-            continue;
+        match side {
+            Side::Template => tokens.push(Token::Char(ch)),
+            Side::Resource => tokens.extend(wildcard::tokens(&rest[..ch.len_utf8()])),
         }
-        tokens.extend(wildcard::tokens(&rest[..ch.len_utf8()]));
         rest = &rest[ch.len_utf8()..];
     }
 }
@@ -108,7 +100,10 @@ pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
     }
     SCRATCH.with(|scratch| {
         let Ok(mut scratch) = scratch.try_borrow_mut() else {
-            return intersect(&template_tokens(template), &resource_tokens(resource));
+            return intersect(
+                &tokens(template, Side::Template),
+                &tokens(resource, Side::Resource),
+            );
         };
         let Scratch {
             left,
@@ -118,8 +113,8 @@ pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
         } = &mut *scratch;
         left.clear();
         right.clear();
-        template_tokens_into(template, left);
-        resource_tokens_into(resource, right);
+        tokens_into(template, Side::Template, left);
+        tokens_into(resource, Side::Resource, right);
         intersect_with(left, right, seen, stack)
     })
 }
@@ -128,10 +123,14 @@ pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
 fn template_matches(template: &str, text: &str) -> bool {
     SCRATCH.with(|scratch| {
         let Ok(mut scratch) = scratch.try_borrow_mut() else {
-            return wildcard::matches_tokens(&template_tokens(template), text, Case::Sensitive);
+            return wildcard::matches_tokens(
+                &tokens(template, Side::Template),
+                text,
+                Case::Sensitive,
+            );
         };
         scratch.left.clear();
-        template_tokens_into(template, &mut scratch.left);
+        tokens_into(template, Side::Template, &mut scratch.left);
         wildcard::matches_tokens(&scratch.left, text, Case::Sensitive)
     })
 }
@@ -256,8 +255,8 @@ mod tests {
             for text in texts {
                 let fast = super::template_matches(template, text);
                 let slow = super::intersect(
-                    &super::template_tokens(template),
-                    &super::resource_tokens(text),
+                    &super::tokens(template, super::Side::Template),
+                    &super::tokens(text, super::Side::Resource),
                 );
                 assert_eq!(fast, slow, "{template} ~ {text}");
             }

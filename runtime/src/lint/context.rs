@@ -150,6 +150,23 @@ impl Located<'_> {
         })
     }
 
+    /// The definitions of the resource types that the actions named one by one (not whole services) apply to,
+    /// each `(service, resource type)` once.
+    fn partial_definitions(&self) -> Vec<ResourceType> {
+        let mut seen: HashSet<(&'static str, &'static str)> = HashSet::new();
+        let mut found = Vec::new();
+        for info in self.partial_actions() {
+            for resource_type in info.resource_types() {
+                if seen.insert((info.service().prefix(), resource_type.name()))
+                    && let Some(definition) = definition(info, resource_type.name())
+                {
+                    found.push(definition);
+                }
+            }
+        }
+        found
+    }
+
     /// The distinct ARN templates of the resource types the statement's actions apply to.
     pub(super) fn templates(&self) -> &[&'static str] {
         self.templates.get_or_init(|| {
@@ -158,15 +175,8 @@ impl Located<'_> {
                 .flat_map(|service| service.resource_types())
                 .flat_map(|rt| rt.arn_templates())
                 .collect();
-            let mut seen: HashSet<(&'static str, &'static str)> = HashSet::new();
-            for info in self.partial_actions() {
-                for resource_type in info.resource_types() {
-                    if seen.insert((info.service().prefix(), resource_type.name()))
-                        && let Some(definition) = definition(info, resource_type.name())
-                    {
-                        templates.extend(definition.arn_templates());
-                    }
-                }
+            for definition in self.partial_definitions() {
+                templates.extend(definition.arn_templates());
             }
             templates.sort_unstable();
             templates.dedup();
@@ -189,17 +199,14 @@ impl Located<'_> {
                 .whole_services()
                 .flat_map(|service| service.condition_keys().map(|info| info.name))
                 .collect();
-            let mut seen: HashSet<(&'static str, &'static str)> = HashSet::new();
             for info in self.partial_actions() {
                 keys.extend(info.condition_keys());
                 for resource_type in info.resource_types() {
                     keys.extend(resource_type.condition_keys());
-                    if seen.insert((info.service().prefix(), resource_type.name()))
-                        && let Some(definition) = definition(info, resource_type.name())
-                    {
-                        keys.extend(definition.condition_keys());
-                    }
                 }
+            }
+            for definition in self.partial_definitions() {
+                keys.extend(definition.condition_keys());
             }
             keys.sort_unstable();
             keys.dedup();

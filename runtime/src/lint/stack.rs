@@ -419,15 +419,8 @@ fn invalid_names(stack: &Stack) -> Vec<(String, Vec<Diagnostic>)> {
         BucketName, GroupName, IamPath, InlinePolicyName, NameError, PolicyDescription, PolicyName,
         PolicyPath, RoleDescription, RoleName, TagKey, TagValue, UserName,
     };
-    let finding = |error: NameError| {
-        Diagnostic::error(
-            error.kind().code(),
-            error.message(),
-            crate::source::Span::default(),
-            None,
-        )
-        .with_help(error.help())
-    };
+    let finding =
+        |error: NameError| stack_finding(error.kind().code(), error.message(), error.help());
     let inline = |policies: &[crate::stack::InlinePolicy]| {
         policies
             .iter()
@@ -491,19 +484,17 @@ fn quotas(stack: &Stack, principal: PrincipalRef) -> Vec<Diagnostic> {
         } else {
             Severity::Warning
         };
-        let mut finding = Diagnostic::error(
+        let mut finding = stack_finding(
             codes::ATTACHED_POLICIES_EXCEED_QUOTA.name,
             format!(
                 "{} has {attached} managed policies attached, over the default quota of {ATTACHED_DEFAULT}",
                 stack.principal_label(principal)
             ),
-            crate::source::Span::default(),
-            None,
+            format!(
+                "merge policies, or raise the quota (up to {ATTACHED_MAX}) through Service Quotas"
+            ),
         );
         finding.severity = severity;
-        finding.help = Some(format!(
-            "merge policies, or raise the quota (up to {ATTACHED_MAX}) through Service Quotas"
-        ));
         found.push(finding);
     }
     let inline = stack.inline(principal);
@@ -519,20 +510,22 @@ fn quotas(stack: &Stack, principal: PrincipalRef) -> Vec<Diagnostic> {
             .map(|policy| super::size_without_whitespace(&policy.document))
             .sum();
         if size > limit {
-            let mut finding = Diagnostic::error(
+            found.push(stack_finding(
                 codes::INLINE_POLICIES_EXCEED_QUOTA.name,
                 format!(
                     "the inline policies of {} total {size} characters, over the {limit} allowed for {what}",
                     stack.principal_label(principal)
                 ),
-                crate::source::Span::default(),
-                None,
-            );
-            finding.help = Some("move statements into managed policies".to_owned());
-            found.push(finding);
+                "move statements into managed policies",
+            ));
         }
     }
     found
+}
+
+/// A finding about the stack's items rather than a policy's text: it has no span or pointer in a source.
+fn stack_finding(code: &'static str, message: String, help: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(code, message, crate::source::Span::default(), None).with_help(help)
 }
 
 #[cfg(test)]
@@ -550,39 +543,33 @@ mod tests {
             .collect()
     }
 
-    fn set_trust(stack: &mut Stack, json: &str) {
+    /// The codes found in the reference scenario once the consultant role's trust holds `statements`.
+    fn codes_with_trust(statements: &str) -> Vec<&'static str> {
+        let mut stack = Stack::reference_scenario();
         let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
-        stack.role_mut(role).trust = PolicyDocument::from_json(json).unwrap();
+        let json = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+        stack.role_mut(role).trust = PolicyDocument::from_json(&json).unwrap();
+        codes(&stack)
     }
 
     // The copy this replaced read only `Allow` statements: a trust that also denies the assume was taken as
     // admitting Troy, while IAM refuses him.
     #[test]
     fn a_deny_in_the_trust_wins_over_its_allow() {
-        let mut stack = Stack::reference_scenario();
-        set_trust(
-            &mut stack,
-            &format!(
-                r#"{{"Version": "2012-10-17", "Statement": [
-                    {{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACME}:root"}}, "Action": "sts:AssumeRole"}},
-                    {{"Effect": "Deny", "Principal": {{"AWS": "*"}}, "Action": "sts:AssumeRole"}}]}}"#
-            ),
-        );
-        assert!(codes(&stack).contains(&"TRUST_DOES_NOT_ADMIT"));
+        let codes = codes_with_trust(&format!(
+            r#"{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACME}:root"}}, "Action": "sts:AssumeRole"}},
+               {{"Effect": "Deny", "Principal": {{"AWS": "*"}}, "Action": "sts:AssumeRole"}}"#
+        ));
+        assert!(codes.contains(&"TRUST_DOES_NOT_ADMIT"));
     }
 
     // The copy required `Action` to name `sts:AssumeRole`; a `NotAction` that leaves it out allows it in IAM.
     #[test]
     fn a_not_action_allow_in_the_trust_admits() {
-        let mut stack = Stack::reference_scenario();
-        set_trust(
-            &mut stack,
-            &format!(
-                r#"{{"Version": "2012-10-17", "Statement": [
-                    {{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACME}:root"}}, "NotAction": "s3:*"}}]}}"#
-            ),
-        );
-        assert!(!codes(&stack).contains(&"TRUST_DOES_NOT_ADMIT"));
+        let codes = codes_with_trust(&format!(
+            r#"{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{ACME}:root"}}, "NotAction": "s3:*"}}"#
+        ));
+        assert!(!codes.contains(&"TRUST_DOES_NOT_ADMIT"));
     }
 
     // The copy read only `Allow` statements of the holder's policies: a `Deny` of `sts:*` beside the `Allow`

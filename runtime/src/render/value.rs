@@ -88,11 +88,6 @@ impl Value {
     }
 
     fn write_json(&self, out: &mut String, depth: usize) {
-        let indent = |out: &mut String, depth: usize| {
-            for _ in 0..depth {
-                out.push_str("  ");
-            }
-        };
         match self {
             Value::Null => out.push_str("null"),
             Value::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
@@ -103,17 +98,17 @@ impl Value {
             Value::Array(items) => {
                 out.push_str("[\n");
                 for (index, item) in items.iter().enumerate() {
-                    indent(out, depth + 1);
+                    push_indent(out, depth + 1);
                     item.write_json(out, depth + 1);
                     out.push_str(if index + 1 < items.len() { ",\n" } else { "\n" });
                 }
-                indent(out, depth);
+                push_indent(out, depth);
                 out.push(']');
             }
             Value::Object(members) => {
                 out.push_str("{\n");
                 for (index, (key, value)) in members.iter().enumerate() {
-                    indent(out, depth + 1);
+                    push_indent(out, depth + 1);
                     push_json_string(out, key);
                     out.push_str(": ");
                     value.write_json(out, depth + 1);
@@ -123,7 +118,7 @@ impl Value {
                         "\n"
                     });
                 }
-                indent(out, depth);
+                push_indent(out, depth);
                 out.push('}');
             }
         }
@@ -306,15 +301,8 @@ fn write_yaml_items(items: &[Value], out: &mut String, depth: usize) {
                     write_yaml_value(value, out, depth + 1);
                 }
             }
-            Value::Array(inner) if !inner.is_empty() => {
-                out.push('\n');
-                write_yaml_items(inner, out, depth + 1);
-            }
-            scalar => {
-                out.push(' ');
-                push_yaml_scalar(out, scalar);
-                out.push('\n');
-            }
+            // A nested list or a scalar follows the dash as it follows a key.
+            other => write_yaml_value(other, out, depth),
         }
     }
 }
@@ -346,11 +334,6 @@ impl Value {
     }
 
     fn write_hcl(&self, out: &mut String, depth: usize, references: &dyn References) {
-        let indent = |out: &mut String, depth: usize| {
-            for _ in 0..depth {
-                out.push_str("  ");
-            }
-        };
         match self {
             Value::Null => out.push_str("null"),
             Value::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
@@ -364,23 +347,23 @@ impl Value {
             Value::Array(items) => {
                 out.push_str("[\n");
                 for item in items {
-                    indent(out, depth + 1);
+                    push_indent(out, depth + 1);
                     item.write_hcl(out, depth + 1, references);
                     out.push_str(",\n");
                 }
-                indent(out, depth);
+                push_indent(out, depth);
                 out.push(']');
             }
             Value::Object(members) => {
                 out.push_str("{\n");
                 for (key, value) in members {
-                    indent(out, depth + 1);
+                    push_indent(out, depth + 1);
                     push_hcl_key(out, key);
                     out.push_str(" = ");
                     value.write_hcl(out, depth + 1, references);
                     out.push('\n');
                 }
-                indent(out, depth);
+                push_indent(out, depth);
                 out.push('}');
             }
         }

@@ -78,15 +78,19 @@ pub(super) struct Reader<'s> {
 }
 
 impl Reader<'_> {
+    /// Reports an error with `help`; returned so that a caller can label another place it concerns (where a
+    /// name was first declared).
     pub(super) fn error(
         &mut self,
         code: &'static str,
         message: impl Into<String>,
         at: Span,
         help: impl Into<String>,
-    ) {
+    ) -> &mut Diagnostic {
+        let index = self.errors.len();
         self.errors
             .push(Diagnostic::error(code, message, at, None).with_help(help));
+        &mut self.errors[index]
     }
 
     /// Every check, collecting every error; what the build needs when there are none.
@@ -189,18 +193,20 @@ impl Reader<'_> {
                 "name the account for people, as in `name = \"Stuzio\"`",
             );
         }
-        if let Some(first) = self.accounts.iter().find(|a| a.name == *name) {
-            let mut diagnostic = Diagnostic::error(
+        if let Some(first) = self
+            .accounts
+            .iter()
+            .find(|a| a.name == *name)
+            .map(|a| a.span)
+        {
+            self.error(
                 codes::DUPLICATE_NAME.name,
                 format!("account `{name}` is declared twice"),
                 span(&account.name),
-                None,
+                "declare each account once; everything else refers to it by name",
             )
-            .with_help("declare each account once; everything else refers to it by name");
-            diagnostic
-                .labels
-                .push((first.span, "first declared here".to_owned()));
-            self.errors.push(diagnostic);
+            .labels
+            .push((first, "first declared here".to_owned()));
         }
         let id = self.account_id(&account.id);
         if let Some(id) = &id
@@ -347,7 +353,7 @@ impl Reader<'_> {
                 && (kind == Kind::Bucket || n.account == account)
                 && names::same_iam_name(&n.name, text)
         });
-        if let Some(first) = duplicate {
+        if let Some(first) = duplicate.map(|first| first.span) {
             let (message, help) = if kind == Kind::Bucket {
                 (
                     format!("bucket `{text}` is declared twice"),
@@ -366,13 +372,9 @@ impl Reader<'_> {
                     ),
                 )
             };
-            let mut diagnostic =
-                Diagnostic::error(codes::DUPLICATE_NAME.name, message, span(name), None)
-                    .with_help(help);
-            diagnostic
+            self.error(codes::DUPLICATE_NAME.name, message, span(name), help)
                 .labels
-                .push((first.span, "first declared here".to_owned()));
-            self.errors.push(diagnostic);
+                .push((first, "first declared here".to_owned()));
             return false;
         }
         self.names.push(Entry {
@@ -385,39 +387,36 @@ impl Reader<'_> {
     }
 
     /// Reports a value AWS refuses at its place in the spec; whether it was accepted.
+    /// Whether `text` passes `check`, one of the IAM naming rules; the problem is reported under `code`
+    /// otherwise.
     pub(super) fn accept(
         &mut self,
         code: &'static str,
-        checked: Result<(), NameError>,
-        at: Span,
+        text: &Text,
+        check: impl FnOnce(&str) -> Result<(), NameError>,
     ) -> bool {
-        match checked {
+        match check(text.get_ref()) {
             Ok(()) => true,
             Err(error) => {
-                self.error(code, error.message(), at, error.help());
+                self.error(code, error.message(), span(text), error.help());
                 false
             }
         }
     }
 
     pub(super) fn check_name(&mut self, kind: Kind, name: &Text) -> bool {
-        let text = name.get_ref();
-        let checked = match kind {
-            Kind::User => UserName::check(text),
-            Kind::Group => GroupName::check(text),
-            Kind::Role => RoleName::check(text),
-            Kind::Policy => PolicyName::check(text),
+        let check = match kind {
+            Kind::User => UserName::check,
+            Kind::Group => GroupName::check,
+            Kind::Role => RoleName::check,
+            Kind::Policy => PolicyName::check,
             Kind::Bucket => return self.check_bucket(name),
         };
-        self.accept(codes::INVALID_NAME.name, checked, span(name))
+        self.accept(codes::INVALID_NAME.name, name, check)
     }
 
     pub(super) fn check_bucket(&mut self, name: &Text) -> bool {
-        self.accept(
-            codes::INVALID_BUCKET_NAME.name,
-            BucketName::check(name.get_ref()),
-            span(name),
-        )
+        self.accept(codes::INVALID_BUCKET_NAME.name, name, BucketName::check)
     }
 
     /// The path of a user, group or role, `/` when not given.
@@ -425,22 +424,14 @@ impl Reader<'_> {
         let Some(path) = path else {
             return "/".to_owned();
         };
-        self.accept(
-            codes::INVALID_PATH.name,
-            IamPath::check(path.get_ref()),
-            span(path),
-        );
+        self.accept(codes::INVALID_PATH.name, path, IamPath::check);
         path.get_ref().clone()
     }
 
     /// The path of a managed policy, whose rule is stricter than a principal's.
     pub(super) fn check_policy_path(&mut self, path: Option<&Text>) {
         if let Some(path) = path {
-            self.accept(
-                codes::INVALID_PATH.name,
-                PolicyPath::check(path.get_ref()),
-                span(path),
-            );
+            self.accept(codes::INVALID_PATH.name, path, PolicyPath::check);
         }
     }
 
@@ -448,8 +439,8 @@ impl Reader<'_> {
         let description = description?;
         self.accept(
             codes::INVALID_DESCRIPTION.name,
-            RoleDescription::check(description.get_ref()),
-            span(description),
+            description,
+            RoleDescription::check,
         );
         Some(description.get_ref().clone())
     }
@@ -458,8 +449,8 @@ impl Reader<'_> {
         if let Some(description) = description {
             self.accept(
                 codes::INVALID_DESCRIPTION.name,
-                PolicyDescription::check(description.get_ref()),
-                span(description),
+                description,
+                PolicyDescription::check,
             );
         }
     }
@@ -494,23 +485,15 @@ impl Reader<'_> {
             );
         }
         for (index, (key, value)) in entries.iter().enumerate() {
-            self.accept(
-                codes::INVALID_TAG.name,
-                TagKey::check(key.get_ref()),
-                span(key),
-            );
-            self.accept(
-                codes::INVALID_TAG.name,
-                TagValue::check(value.get_ref()),
-                span(value),
-            );
+            self.accept(codes::INVALID_TAG.name, key, TagKey::check);
+            self.accept(codes::INVALID_TAG.name, value, TagValue::check);
             // IAM ignores case in the tag keys of roles: `Project` and `project` are one key.
             let lower = key.get_ref().to_lowercase();
             if let Some((first, _)) = entries[..index]
                 .iter()
                 .find(|(first, _)| first.get_ref().to_lowercase() == lower)
             {
-                let mut diagnostic = Diagnostic::error(
+                self.error(
                     codes::DUPLICATE_KEY.name,
                     format!(
                         "tag key `{}` is given twice: IAM takes it for `{}`",
@@ -518,13 +501,10 @@ impl Reader<'_> {
                         first.get_ref()
                     ),
                     span(key),
-                    None,
+                    "IAM ignores case in a role's tag keys; keep one of the two",
                 )
-                .with_help("IAM ignores case in a role's tag keys; keep one of the two");
-                diagnostic
-                    .labels
-                    .push((span(first), "first given here".to_owned()));
-                self.errors.push(diagnostic);
+                .labels
+                .push((span(first), "first given here".to_owned()));
             }
         }
         entries
@@ -535,26 +515,17 @@ impl Reader<'_> {
 
     /// `unmanaged = [...]` of a role or user: known kinds, each once, and no `tags` on a user.
     pub(super) fn check_unmanaged(&mut self, entries: &[Text], kind: Kind) {
-        let mut seen: Vec<&str> = Vec::new();
-        for entry in entries {
+        for entry in self.each_once(entries, "list each kind once") {
             let text = entry.get_ref().as_str();
-            if seen.contains(&text) {
-                self.error(
-                    codes::DUPLICATE_NAME.name,
-                    format!("`{text}` is listed twice"),
-                    span(entry),
-                    "list each kind once",
-                );
-                continue;
-            }
-            seen.push(text);
             match Unmanaged::from_name(text) {
-                Some(Unmanaged::Tags) if kind == Kind::User => self.error(
-                    codes::INVALID_UNMANAGED.name,
-                    "a user cannot leave `tags` unmanaged",
-                    span(entry),
-                    format!("{USER_TAGS_UNMANAGED}; remove `\"tags\"`"),
-                ),
+                Some(Unmanaged::Tags) if kind == Kind::User => {
+                    self.error(
+                        codes::INVALID_UNMANAGED.name,
+                        "a user cannot leave `tags` unmanaged",
+                        span(entry),
+                        format!("{USER_TAGS_UNMANAGED}; remove `\"tags\"`"),
+                    );
+                }
                 Some(_) => {}
                 None => {
                     let kinds = Unmanaged::ALL
@@ -594,21 +565,31 @@ impl Reader<'_> {
         let Some(account) = account else {
             return;
         };
+        for name in self.each_once(names, "list each name once") {
+            self.reference(kind, account, name, what);
+        }
+    }
+
+    /// The entries of a list, each once: an entry listed again is reported, with `help` (what to list once),
+    /// and left out.
+    pub(super) fn each_once<'t>(&mut self, entries: &'t [Text], help: &str) -> Vec<&'t Text> {
         let mut seen: Vec<&str> = Vec::new();
-        for name in names {
-            let text = name.get_ref().as_str();
+        let mut once = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let text = entry.get_ref().as_str();
             if seen.contains(&text) {
                 self.error(
                     codes::DUPLICATE_NAME.name,
                     format!("`{text}` is listed twice"),
-                    span(name),
-                    "list each name once",
+                    span(entry),
+                    help,
                 );
-                continue;
+            } else {
+                seen.push(text);
+                once.push(entry);
             }
-            seen.push(text);
-            self.reference(kind, account, name, what);
         }
+        once
     }
 
     pub(super) fn reference(

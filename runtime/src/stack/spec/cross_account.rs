@@ -5,7 +5,6 @@ use toml::Spanned;
 use super::check::{DeclaredPolicy, Kind, Reader};
 use super::raw::{RawCrossAccount, RawPatternRole, RawTrusted, Text, span};
 use crate::codes;
-use crate::diagnostic::Diagnostic;
 use crate::names::ExternalId;
 use crate::policy::PolicyDocument;
 use crate::source::Span;
@@ -23,18 +22,7 @@ impl Reader<'_> {
         let trusting = self.account(&raw.trusting);
         let role = self.pattern_role(raw.role.get_ref(), trusting, policies);
         let mut permissions = Vec::new();
-        let mut seen: Vec<&str> = Vec::new();
-        for name in &raw.permissions {
-            if seen.contains(&name.get_ref().as_str()) {
-                self.error(
-                    codes::DUPLICATE_NAME.name,
-                    format!("`{}` is listed twice", name.get_ref()),
-                    span(name),
-                    "list each policy once",
-                );
-                continue;
-            }
-            seen.push(name.get_ref());
+        for name in self.each_once(&raw.permissions, "list each policy once") {
             if raw
                 .role
                 .get_ref()
@@ -165,8 +153,8 @@ impl Reader<'_> {
     pub(super) fn check_external_id(&mut self, external_id: &Text) {
         self.accept(
             codes::INVALID_EXTERNAL_ID.name,
-            ExternalId::check(external_id.get_ref()),
-            span(external_id),
+            external_id,
+            ExternalId::check,
         );
     }
 
@@ -193,19 +181,14 @@ impl Reader<'_> {
                 .find(|other| other.get_ref().account.get_ref() == raw.account.get_ref())
                 .map(|other| span(&other.get_ref().account));
             if let Some(first) = first.filter(|first| *first != span(&raw.account)) {
-                let mut diagnostic = Diagnostic::error(
+                self.error(
                     codes::DUPLICATE_NAME.name,
                     format!("account `{}` is trusted twice", raw.account.get_ref()),
                     span(&raw.account),
-                    None,
-                )
-                .with_help(
                     "list each trusted account once, with everyone there who may assume the role",
-                );
-                diagnostic
-                    .labels
-                    .push((first, "first trusted here".to_owned()));
-                self.errors.push(diagnostic);
+                )
+                .labels
+                .push((first, "first trusted here".to_owned()));
             }
         }
         let assumers = self.assumers(entry, account, narrow)?;
@@ -357,20 +340,17 @@ impl Reader<'_> {
         }
         let narrowing = narrow.filter(|narrow| *narrow.get_ref());
         if let (Some(narrow), Some(whole)) = (narrowing, whole) {
-            let mut diagnostic = Diagnostic::error(
+            self.error(
                 codes::NOTHING_TO_NARROW_TO.name,
                 format!(
                     "`narrow_to_principals` needs named principals in account `{}`, not the whole account",
                     raw.account.get_ref()
                 ),
                 span(whole),
-                None,
+                "name `users` or a `group` with `members`, or set `narrow_to_principals = false`",
             )
-            .with_help("name `users` or a `group` with `members`, or set `narrow_to_principals = false`");
-            diagnostic
-                .labels
-                .push((span(narrow), "narrowing asked for here".to_owned()));
-            self.errors.push(diagnostic);
+            .labels
+            .push((span(narrow), "narrowing asked for here".to_owned()));
             return None;
         }
         if whole.is_some() {

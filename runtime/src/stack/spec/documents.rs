@@ -8,7 +8,6 @@ use super::error::PolicyFileError;
 use super::raw::{RawInline, RawPolicy, RawRole, Text, span};
 use super::toml_errors::content_offset;
 use crate::codes;
-use crate::diagnostic::Diagnostic;
 use crate::names::{self, InlinePolicyName};
 use crate::policy::PolicyDocument;
 use crate::source::Span;
@@ -63,26 +62,19 @@ impl Reader<'_> {
         for policy in policies {
             let raw = policy.get_ref();
             let name = raw.name.get_ref().as_str();
-            if self.accept(
-                codes::INVALID_NAME.name,
-                InlinePolicyName::check(name),
-                span(&raw.name),
-            ) {
+            if self.accept(codes::INVALID_NAME.name, &raw.name, InlinePolicyName::check) {
                 if let Some((_, first)) = seen
                     .iter()
                     .find(|(seen, _)| names::same_iam_name(seen, name))
                 {
-                    let mut diagnostic = Diagnostic::error(
+                    self.error(
                         codes::DUPLICATE_NAME.name,
                         format!("inline policy `{name}` is declared twice"),
                         span(&raw.name),
-                        None,
+                        "inline policy names are unique within their user, group or role",
                     )
-                    .with_help("inline policy names are unique within their user, group or role");
-                    diagnostic
-                        .labels
-                        .push((*first, "first declared here".to_owned()));
-                    self.errors.push(diagnostic);
+                    .labels
+                    .push((*first, "first declared here".to_owned()));
                 }
                 seen.push((name, span(&raw.name)));
             }
