@@ -446,7 +446,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stack::spec::from_toml;
+    use crate::stack::spec::{from_toml, scenario_accounts};
 
     const TROY: &str = "arn:aws:iam::183438944504:user/Troy";
     const ALLOW_ACME: &str = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole"}"#;
@@ -467,16 +467,10 @@ mod tests {
             ),
             None => (String::new(), ""),
         };
+        let accounts = scenario_accounts!();
         let spec = format!(
             r#"
-[[account]]
-name = "Stuzio"
-id = "081278057606"
-
-[[account]]
-name = "Acme"
-id = "183438944504"
-
+{accounts}
 {boundary_policy}
 [[role]]
 name = "Reader"

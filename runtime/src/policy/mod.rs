@@ -32,6 +32,22 @@ pub use condition::{
 pub use principal::{Principal, PrincipalKind};
 pub use read::{ParseError, Parsed};
 
+/// A policy's elements, in the order IAM documents them and iamgen prints them.
+pub(crate) const DOCUMENT_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
+
+/// A statement's elements, in the order IAM documents them and iamgen prints them.
+pub(crate) const STATEMENT_ELEMENTS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
 /// The policy language version named by the `Version` element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Version {

@@ -1,5 +1,6 @@
 //! From a JSON tree to the typed model, reporting every problem in one pass.
 
+use super::{DOCUMENT_ELEMENTS, STATEMENT_ELEMENTS};
 use crate::codes;
 use std::fmt;
 
@@ -120,19 +121,6 @@ pub(super) fn parse(source: &str) -> Result<Parsed<'_>, ParseError> {
         _ => Err(ParseError::new(source, reader.diagnostics)),
     }
 }
-
-const DOCUMENT_ELEMENTS: [&str; 3] = ["Version", "Id", "Statement"];
-const STATEMENT_ELEMENTS: [&str; 9] = [
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
 
 #[derive(Clone, Copy)]
 enum Segment<'t> {

@@ -395,7 +395,7 @@ fn edges(stack: &Stack, ids: &NodeIds) -> Vec<Json> {
 #[cfg(all(test, feature = "spec"))]
 mod tests {
     use crate::render::{Target, render};
-    use crate::stack::spec::from_toml;
+    use crate::stack::spec::{from_toml, scenario_accounts};
 
     const ACME: &str = "183438944504";
     const ROLE: &str = "arn:aws:iam::081278057606:role/Consultant";
@@ -412,16 +412,10 @@ mod tests {
                 )
             }
         };
+        let accounts = scenario_accounts!();
         let spec = format!(
             r#"
-[[account]]
-name = "Stuzio"
-id = "081278057606"
-
-[[account]]
-name = "Acme"
-id = "{ACME}"
-
+{accounts}
 [[group]]
 name = "Staff"
 account = "Acme"

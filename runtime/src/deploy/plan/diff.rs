@@ -6,6 +6,7 @@
 //! `Sid` where both sides have the same one, else by position among the statements without a `Sid`; a pair is
 //! a changed statement, with the elements that differ named, and what is left is added or removed.
 
+use crate::policy::STATEMENT_ELEMENTS;
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 
@@ -271,19 +272,6 @@ pub(crate) fn quoted(text: &str) -> String {
     Value::String(text.to_owned()).to_string()
 }
 
-/// Elements in the order a policy is read; others follow by name.
-const ELEMENT_ORDER: &[&str] = &[
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
-
 /// The statements' diff of two documents: empty exactly when they mean the same.
 #[must_use]
 pub fn policy_diff(old: &PolicyDocument, new: &PolicyDocument) -> Vec<Diff> {
@@ -383,10 +371,11 @@ fn elements(old: &Value, new: &Value) -> Vec<ElementChange> {
     let mut names: Vec<&String> = old.keys().chain(new.keys()).collect();
     names.sort_by_key(|name| {
         (
-            ELEMENT_ORDER
+            // Elements in the order a policy is read; others follow by name.
+            STATEMENT_ELEMENTS
                 .iter()
                 .position(|known| known == name)
-                .unwrap_or(ELEMENT_ORDER.len()),
+                .unwrap_or(STATEMENT_ELEMENTS.len()),
             name.as_str(),
         )
     });

@@ -45,6 +45,17 @@ mod error;
 mod raw;
 #[cfg(test)]
 mod tests;
+
+/// The reference scenario's two accounts as spec text, for the unit tests that build small stacks in them
+/// (a macro, so that `concat!` can make constants of it).
+#[cfg(test)]
+macro_rules! scenario_accounts {
+    () => {
+        "[[account]]\nname = \"Stuzio\"\nid = \"081278057606\"\n\n[[account]]\nname = \"Acme\"\nid = \"183438944504\"\n"
+    };
+}
+#[cfg(test)]
+pub(crate) use scenario_accounts;
 mod toml_errors;
 
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! The spec's top-level `stack` key.
 
-use super::from_toml;
+use super::{from_toml, scenario_accounts};
 
 const ACCOUNT: &str = "[[account]]\nname = \"Stuzio\"\nid = \"081278057606\"\n";
 
@@ -46,15 +46,10 @@ fn the_stack_key_is_a_string() {
 
 const DOCUMENT: &str = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}}"#;
 const TRUST: &str = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}"#;
-const PATTERN: &str = r#"
-[[account]]
-name = "Stuzio"
-id = "081278057606"
-
-[[account]]
-name = "Acme"
-id = "183438944504"
-
+const PATTERN: &str = concat!(
+    "\n",
+    scenario_accounts!(),
+    r#"
 [cross_account]
 trusting = "Stuzio"
 role.name = "StuzioAuditRole"
@@ -62,7 +57,8 @@ role.name = "StuzioAuditRole"
 [[cross_account.trusted]]
 account = "Acme"
 whole_account = true
-"#;
+"#
+);
 
 /// A spec with an item of every kind, besides the pattern's.
 fn full_spec() -> String {
