@@ -111,6 +111,29 @@ pub fn push_yaml_string(out: &mut String, text: &str) {
     );
 }
 
+/// A TOML basic string (`"..."`) that TOML reads back as `text`: `"`, `\\` and control characters escaped.
+#[must_use]
+pub fn toml_string(text: &str) -> String {
+    written(text, |out, text| {
+        push_quoted(
+            out,
+            text,
+            |b| !matches!(b, b'"' | b'\\'),
+            |out, text| {
+                for ch in text.chars() {
+                    match short_escape(ch) {
+                        Some(escape) => out.push_str(escape),
+                        None if ch.is_control() => {
+                            let _ = write!(out, "\\u{:04X}", ch as u32);
+                        }
+                        None => out.push(ch),
+                    }
+                }
+            },
+        );
+    })
+}
+
 /// A new string holding `text` as `push` appends it: each `*_string` function over its `push_*` form.
 fn written(text: &str, push: fn(&mut String, &str)) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -328,6 +351,23 @@ pub fn push_yaml_key(out: &mut String, key: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "spec")]
+    #[test]
+    fn toml_strings_read_back_as_written() {
+        for text in [
+            "plain",
+            "quote \" backslash \\ tab \t",
+            "line\nbreak\r",
+            "nul \0 bell \u{7} del \u{7f} c1 \u{85}",
+            "\u{2028} é ${aws:username} ''' \"\"\"",
+        ] {
+            let quoted = toml_string(text);
+            let read: toml::Table = toml::from_str(&format!("v = {quoted}"))
+                .unwrap_or_else(|error| panic!("{quoted}: {error}"));
+            assert_eq!(read["v"].as_str(), Some(text), "{quoted}");
+        }
+    }
 
     #[test]
     fn hcl_strings_keep_policy_variables_literal() {

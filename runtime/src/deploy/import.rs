@@ -16,6 +16,7 @@
 //! a stack's: groups are left out, and so the spec manages no group membership (users' groups are named in a
 //! comment).
 
+use crate::escape::toml_string;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -367,27 +368,6 @@ pub async fn import_role(
         users,
         policies,
     })
-}
-
-/// A TOML basic string: quoted, with escapes for `"`, `\` and control characters.
-fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            ch if ch.is_control() => {
-                let _ = write!(out, "\\u{:04X}", ch as u32);
-            }
-            ch => out.push(ch),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A document as a TOML value: a multi-line literal string when the text allows it (it reads as the JSON
