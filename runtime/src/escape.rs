@@ -96,18 +96,8 @@ pub fn push_yaml_string(out: &mut String, text: &str) {
         out,
         text,
         |b| !matches!(b, b'"' | b'\\'),
-        |out, text| {
-            for ch in text.chars() {
-                match short_escape(ch) {
-                    Some(escape) => out.push_str(escape),
-                    // YAML forbids these unescaped even in quoted scalars: they are not printable, or break lines.
-                    None if ch.is_control() || breaks_or_unprintable(ch) => {
-                        let _ = write!(out, "\\u{:04X}", ch as u32);
-                    }
-                    None => out.push(ch),
-                }
-            }
-        },
+        // YAML forbids these unescaped even in quoted scalars: they are not printable, or break lines.
+        |out, text| push_escaped(out, text, |ch| ch.is_control() || breaks_or_unprintable(ch)),
     );
 }
 
@@ -119,17 +109,7 @@ pub fn toml_string(text: &str) -> String {
             out,
             text,
             |b| !matches!(b, b'"' | b'\\'),
-            |out, text| {
-                for ch in text.chars() {
-                    match short_escape(ch) {
-                        Some(escape) => out.push_str(escape),
-                        None if ch.is_control() => {
-                            let _ = write!(out, "\\u{:04X}", ch as u32);
-                        }
-                        None => out.push(ch),
-                    }
-                }
-            },
+            |out, text| push_escaped(out, text, char::is_control),
         );
     })
 }
@@ -156,6 +136,20 @@ fn push_quoted(
         escape(out, text);
     }
     out.push('"');
+}
+
+/// `text` with [`short_escape`]s, and `\uXXXX` for the characters `unicode` picks, as YAML and TOML escape
+/// inside their double quotes.
+fn push_escaped(out: &mut String, text: &str, unicode: fn(char) -> bool) {
+    for ch in text.chars() {
+        match short_escape(ch) {
+            Some(escape) => out.push_str(escape),
+            None if unicode(ch) => {
+                let _ = write!(out, "\\u{:04X}", ch as u32);
+            }
+            None => out.push(ch),
+        }
+    }
 }
 
 /// The backslash escapes that HCL and YAML double-quoted strings share with JSON.
