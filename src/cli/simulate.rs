@@ -123,15 +123,17 @@ fn load_stack(spec: Option<&Path>) -> Result<Stack, String> {
     }
 }
 
-/// The stack (its spec, or the reference scenario) and the organization `--scp` and `--rcp` put it in.
+/// The stack (its spec, or the reference scenario) and the organization `--scp` and `--rcp` put it in; `None`
+/// once the reason is printed.
 fn load_stack_in_organization(
     spec: Option<&Path>,
     scps: &[String],
     rcps: &[String],
-) -> Result<(Stack, Organization), String> {
-    let stack = load_stack(spec)?;
-    let organization = organization(&stack, scps, rcps)?;
-    Ok((stack, organization))
+) -> Option<(Stack, Organization)> {
+    super::reported(load_stack(spec).and_then(|stack| {
+        let organization = organization(&stack, scps, rcps)?;
+        Ok((stack, organization))
+    }))
 }
 
 fn read_policy(path: &Path) -> Result<PolicyDocument, String> {
@@ -185,11 +187,9 @@ pub(crate) fn run(args: &SimulateArgs) -> u8 {
     if loose {
         return loose_mode(args, &context);
     }
-    let Some((stack, organization)) = super::reported(load_stack_in_organization(
-        args.spec.as_deref(),
-        &args.scp,
-        &args.rcp,
-    )) else {
+    let Some((stack, organization)) =
+        load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp)
+    else {
         return exit::BAD_INPUT;
     };
     let request = Request {
@@ -332,11 +332,9 @@ pub(crate) fn matrix(args: &MatrixArgs) -> u8 {
     let Some(context) = super::reported(context(&args.context)) else {
         return exit::BAD_INPUT;
     };
-    let Some((stack, organization)) = super::reported(load_stack_in_organization(
-        args.spec.as_deref(),
-        &args.scp,
-        &args.rcp,
-    )) else {
+    let Some((stack, organization)) =
+        load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp)
+    else {
         return exit::BAD_INPUT;
     };
     let cells = access_matrix_in(&stack, &organization, &context);
