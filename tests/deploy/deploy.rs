@@ -5,16 +5,11 @@
 //!
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
-#![allow(
-    clippy::missing_panics_doc,
-    clippy::too_many_lines,
-    reason = "an end-to-end test reads as one story, and fails by panicking"
-)]
 
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
-use crate::support::deploy::{BASE_KEY, account, apply_all, block_on, plan_of, session};
+use crate::support::deploy::{BASE_KEY, account, apply_all, block_on, on_moto, plan_of, session};
 use crate::support::moto::{FaultProxy, Moto};
 use crate::support::stacks::document;
 use iamgen::deploy;
@@ -36,11 +31,7 @@ const STACK: &str = deploy::DEFAULT_STACK_NAME;
 
 #[test]
 fn the_reference_scenario_works_end_to_end() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |moto, admin| {
         let stack = Stack::reference_scenario();
 
         let first = plan_of(&admin, &stack).await;
@@ -206,11 +197,7 @@ fn the_reference_scenario_works_end_to_end() {
 
 #[test]
 fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
         // A role made by hand in the same account: no plan may touch it.
         stuzio
@@ -355,11 +342,7 @@ async fn applied_hardened(admin: &Session) -> Stack {
 
 #[test]
 fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         applied_hardened(&admin).await;
 
         // The users that existed stay someone else's: never tagged, never created.
@@ -404,11 +387,7 @@ fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
 
 #[test]
 fn a_role_changes_in_place_setting_by_setting() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
 

@@ -3,15 +3,10 @@
 //!
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
-#![allow(
-    clippy::missing_panics_doc,
-    clippy::too_many_lines,
-    reason = "an end-to-end test reads as one story, and fails by panicking"
-)]
 
 use std::fmt::Write as _;
 
-use crate::support::deploy::{BASE_KEY, block_on, session, session_with};
+use crate::support::deploy::{BASE_KEY, block_on, on_moto, session, session_with};
 use crate::support::moto::{FaultProxy, Moto};
 use crate::support::rng::env_number;
 use iamgen::deploy::{self, Session, SessionOptions, apply, plan};
@@ -191,11 +186,7 @@ fn a_bucket_is_made_in_the_session_region() {
 
 #[test]
 fn a_bucket_name_taken_by_another_account_is_an_error_not_done() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         // Acme takes the name first: Stuzio's stack must neither report the bucket made nor go on as if it were.
         let acme = admin
             .clients(&AccountId::parse("183438944504").expect("an id"))

@@ -5,15 +5,9 @@
 //!
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
-#![allow(
-    clippy::missing_panics_doc,
-    clippy::too_many_lines,
-    reason = "an end-to-end test reads as one story, and fails by panicking"
-)]
 
 use crate::support::cli::{described, iamgen_aws};
-use crate::support::deploy::{account, block_on, session};
-use crate::support::moto::Moto;
+use crate::support::deploy::{account, block_on, on_moto, on_moto_with_home, session};
 use iamgen::deploy::{
     self, ChangeKind, ImportError, ImportedStack, Plan, Session, apply, import_role, plan,
 };
@@ -121,11 +115,7 @@ fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&str> {
 
 #[test]
 fn an_imported_role_brings_its_whole_stack_and_plans_no_change() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         account_with_a_stack(&admin).await;
 
         let imported: ImportedStack = import_role(&admin, &account(STUZIO), "ReportReader", None)
@@ -199,11 +189,7 @@ fn an_imported_role_brings_its_whole_stack_and_plans_no_change() {
 
 #[test]
 fn a_role_without_the_owner_tag_imports_under_a_stack_of_its_own() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let stack = account_with_a_stack(&admin).await;
 
         let imported = import_role(&admin, &account(STUZIO), "HandMade", None)
@@ -283,11 +269,7 @@ fn a_role_without_the_owner_tag_imports_under_a_stack_of_its_own() {
 
 #[test]
 fn a_stack_name_that_would_take_the_role_from_its_stack_is_refused() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         account_with_a_stack(&admin).await;
         let refused = import_role(&admin, &account(STUZIO), "ReportReader", Some("other"))
             .await
@@ -312,90 +294,33 @@ fn a_stack_name_that_would_take_the_role_from_its_stack_is_refused() {
 
 #[test]
 fn import_then_plan_from_the_command_line_plans_no_destroy() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let home = home.path();
-    let spec = home.join("iamgen.toml");
-    std::fs::write(&spec, SPEC).expect("the spec is written");
-    let spec = spec.to_str().expect("UTF-8");
-    let applied = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &["apply", spec, "--auto-approve"],
-        &[],
-    );
-    assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
-        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
-        stuzio
-            .iam
-            .create_role()
-            .role_name("HandMade")
-            .assume_role_policy_document(HAND_MADE_TRUST)
-            .send()
-            .await
-            .expect("a role made by hand");
-    });
+    on_moto_with_home(|moto, home| {
+        let spec = home.join("iamgen.toml");
+        std::fs::write(&spec, SPEC).expect("the spec is written");
+        let spec = spec.to_str().expect("UTF-8");
+        let applied = iamgen_aws(
+            &moto.endpoint(),
+            home,
+            &["apply", spec, "--auto-approve"],
+            &[],
+        );
+        assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
+        block_on(async {
+            let admin = session(&moto.endpoint()).await;
+            let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+            stuzio
+                .iam
+                .create_role()
+                .role_name("HandMade")
+                .assume_role_policy_document(HAND_MADE_TRUST)
+                .send()
+                .await
+                .expect("a role made by hand");
+        });
 
-    let imported_path = home.join("imported.toml");
-    let imported_path = imported_path.to_str().expect("UTF-8");
-    let imported = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &[
-            "import",
-            "--account",
-            STUZIO,
-            "--role",
-            "ReportReader",
-            "--out",
-            imported_path,
-        ],
-        &[],
-    );
-    assert_eq!(imported.status.code(), Some(0), "{}", described(&imported));
-    let stderr = String::from_utf8_lossy(&imported.stderr);
-    assert!(
-        stderr
-            .contains("imported stack iamgen from account 081278057606: 3 roles, 1 user, 1 policy"),
-        "{}",
-        described(&imported)
-    );
-    let replanned = iamgen_aws(&moto.endpoint(), home, &["plan", imported_path], &[]);
-    assert_eq!(
-        String::from_utf8_lossy(&replanned.stdout),
-        "No changes. The accounts match the stack.\n",
-        "{}\n{}",
-        described(&replanned),
-        std::fs::read_to_string(imported_path).unwrap_or_default()
-    );
-    // The spec names its stack: a flag that says otherwise is a usage error naming both.
-    let contradicted = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &["plan", imported_path, "--stack-name", "other"],
-        &[],
-    );
-    assert_eq!(
-        contradicted.status.code(),
-        Some(2),
-        "{}",
-        described(&contradicted)
-    );
-    let stderr = String::from_utf8_lossy(&contradicted.stderr);
-    assert!(
-        stderr.contains("--stack-name other") && stderr.contains("stack = \"iamgen\""),
-        "{stderr}"
-    );
-
-    for (format, expected) in [
-        ("json", "\"ReportWriter\""),
-        ("rust", "stack.add_user(account, \"Auditor\")"),
-    ] {
-        let output = iamgen_aws(
+        let imported_path = home.join("imported.toml");
+        let imported_path = imported_path.to_str().expect("UTF-8");
+        let imported = iamgen_aws(
             &moto.endpoint(),
             home,
             &[
@@ -404,82 +329,138 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
                 STUZIO,
                 "--role",
                 "ReportReader",
-                "--format",
-                format,
+                "--out",
+                imported_path,
             ],
             &[],
         );
-        assert_eq!(output.status.code(), Some(0), "{}", described(&output));
+        assert_eq!(imported.status.code(), Some(0), "{}", described(&imported));
+        let stderr = String::from_utf8_lossy(&imported.stderr);
         assert!(
-            String::from_utf8_lossy(&output.stdout).contains(expected),
+            stderr.contains(
+                "imported stack iamgen from account 081278057606: 3 roles, 1 user, 1 policy"
+            ),
             "{}",
-            described(&output)
+            described(&imported)
         );
-    }
+        let replanned = iamgen_aws(&moto.endpoint(), home, &["plan", imported_path], &[]);
+        assert_eq!(
+            String::from_utf8_lossy(&replanned.stdout),
+            "No changes. The accounts match the stack.\n",
+            "{}\n{}",
+            described(&replanned),
+            std::fs::read_to_string(imported_path).unwrap_or_default()
+        );
+        // The spec names its stack: a flag that says otherwise is a usage error naming both.
+        let contradicted = iamgen_aws(
+            &moto.endpoint(),
+            home,
+            &["plan", imported_path, "--stack-name", "other"],
+            &[],
+        );
+        assert_eq!(
+            contradicted.status.code(),
+            Some(2),
+            "{}",
+            described(&contradicted)
+        );
+        let stderr = String::from_utf8_lossy(&contradicted.stderr);
+        assert!(
+            stderr.contains("--stack-name other") && stderr.contains("stack = \"iamgen\""),
+            "{stderr}"
+        );
 
-    // The role made by hand: its own stack, which the plan only adopts it into.
-    let hand_made = home.join("hand-made.toml");
-    let hand_made = hand_made.to_str().expect("UTF-8");
-    let imported = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &[
-            "import",
-            "--account",
-            STUZIO,
-            "--role",
-            "HandMade",
-            "--stack-name",
-            "hand-made",
-            "--out",
-            hand_made,
-        ],
-        &[],
-    );
-    assert_eq!(imported.status.code(), Some(0), "{}", described(&imported));
-    let stderr = String::from_utf8_lossy(&imported.stderr);
-    assert!(
-        stderr.contains(
-            "imported stack hand-made from account 081278057606: 1 role, 0 users, 0 policies"
-        ) && stderr
-            .contains("note: role HandMade carries no iamgen:stack tag: the next plan adopts it"),
-        "{}",
-        described(&imported)
-    );
-    let planned = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &["plan", hand_made, "--format", "json"],
-        &[],
-    );
-    assert_eq!(planned.status.code(), Some(0), "{}", described(&planned));
-    let value: serde_json::Value = serde_json::from_slice(&planned.stdout).expect("JSON");
-    assert_eq!(value["stack"], "hand-made", "{value}");
-    assert_eq!(value["summary"]["destroy"], 0, "{value}");
-    assert_eq!(value["summary"]["change"], 1, "{value}");
+        for (format, expected) in [
+            ("json", "\"ReportWriter\""),
+            ("rust", "stack.add_user(account, \"Auditor\")"),
+        ] {
+            let output = iamgen_aws(
+                &moto.endpoint(),
+                home,
+                &[
+                    "import",
+                    "--account",
+                    STUZIO,
+                    "--role",
+                    "ReportReader",
+                    "--format",
+                    format,
+                ],
+                &[],
+            );
+            assert_eq!(output.status.code(), Some(0), "{}", described(&output));
+            assert!(
+                String::from_utf8_lossy(&output.stdout).contains(expected),
+                "{}",
+                described(&output)
+            );
+        }
 
-    // A stack name contradicting the role's tag.
-    let refused = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &[
-            "import",
-            "--account",
-            STUZIO,
-            "--role",
-            "ReportReader",
-            "--stack-name",
-            "other",
-        ],
-        &[],
-    );
-    assert_eq!(refused.status.code(), Some(2), "{}", described(&refused));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        stderr.contains("belongs to stack `iamgen`")
-            && stderr.contains("not to stack `other`")
-            && stderr.contains("--stack-name iamgen"),
-        "{}",
-        described(&refused)
-    );
+        // The role made by hand: its own stack, which the plan only adopts it into.
+        let hand_made = home.join("hand-made.toml");
+        let hand_made = hand_made.to_str().expect("UTF-8");
+        let imported = iamgen_aws(
+            &moto.endpoint(),
+            home,
+            &[
+                "import",
+                "--account",
+                STUZIO,
+                "--role",
+                "HandMade",
+                "--stack-name",
+                "hand-made",
+                "--out",
+                hand_made,
+            ],
+            &[],
+        );
+        assert_eq!(imported.status.code(), Some(0), "{}", described(&imported));
+        let stderr = String::from_utf8_lossy(&imported.stderr);
+        assert!(
+            stderr.contains(
+                "imported stack hand-made from account 081278057606: 1 role, 0 users, 0 policies"
+            ) && stderr.contains(
+                "note: role HandMade carries no iamgen:stack tag: the next plan adopts it"
+            ),
+            "{}",
+            described(&imported)
+        );
+        let planned = iamgen_aws(
+            &moto.endpoint(),
+            home,
+            &["plan", hand_made, "--format", "json"],
+            &[],
+        );
+        assert_eq!(planned.status.code(), Some(0), "{}", described(&planned));
+        let value: serde_json::Value = serde_json::from_slice(&planned.stdout).expect("JSON");
+        assert_eq!(value["stack"], "hand-made", "{value}");
+        assert_eq!(value["summary"]["destroy"], 0, "{value}");
+        assert_eq!(value["summary"]["change"], 1, "{value}");
+
+        // A stack name contradicting the role's tag.
+        let refused = iamgen_aws(
+            &moto.endpoint(),
+            home,
+            &[
+                "import",
+                "--account",
+                STUZIO,
+                "--role",
+                "ReportReader",
+                "--stack-name",
+                "other",
+            ],
+            &[],
+        );
+        assert_eq!(refused.status.code(), Some(2), "{}", described(&refused));
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            stderr.contains("belongs to stack `iamgen`")
+                && stderr.contains("not to stack `other`")
+                && stderr.contains("--stack-name iamgen"),
+            "{}",
+            described(&refused)
+        );
+    });
 }

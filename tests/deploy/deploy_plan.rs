@@ -4,14 +4,8 @@
 //!
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
-#![allow(
-    clippy::missing_panics_doc,
-    clippy::too_many_lines,
-    reason = "an end-to-end test reads as one story, and fails by panicking"
-)]
 
-use crate::support::deploy::{apply_all, block_on, clients, plan_of, session};
-use crate::support::moto::Moto;
+use crate::support::deploy::{apply_all, clients, on_moto, plan_of};
 use iamgen::PolicyDocument;
 use iamgen::deploy::sdk::iam::types::Tag;
 use iamgen::deploy::{self};
@@ -63,11 +57,7 @@ async fn change_by_hand_role(iam: &deploy::sdk::iam::Client, account: &str, role
 
 #[test]
 fn hand_changes_on_an_owned_role_are_named_as_such() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
         let stuzio = clients(&admin, STUZIO).await;
@@ -158,11 +148,7 @@ unmanaged = ["managed_policies", "inline_policies"]
 
 #[test]
 fn a_spec_keeps_what_it_leaves_unmanaged() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let all = r#""tags", "managed_policies", "inline_policies""#;
         let stack = spec_stack(all, "");
         apply_all(&admin, &stack).await;
@@ -231,11 +217,7 @@ fn a_spec_keeps_what_it_leaves_unmanaged() {
 
 #[test]
 fn a_plan_says_what_changes_in_settings_and_statements() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
 
