@@ -12,6 +12,7 @@ use std::sync::atomic::Ordering;
 use crate::support::deploy::{BASE_KEY, account, apply_all, block_on, on_moto, plan_of, session};
 use crate::support::moto::{FaultProxy, Moto};
 use crate::support::stacks::document;
+use crate::support::text::assert_contains_all;
 use iamgen::deploy;
 use iamgen::deploy::sdk::credentials::Credentials;
 use iamgen::deploy::sdk::iam::error::ProvideErrorMetadata as _;
@@ -36,19 +37,20 @@ fn the_reference_scenario_works_end_to_end() {
 
         let first = plan_of(&admin, &stack).await;
         let text = first.to_text();
-        for expected in [
-            "# Stuzio (081278057606)",
-            "+ role StuzioAcmeConsultantRole",
-            "+ policy StuzioProjectXPolicy",
-            "+ policy StuzioProjectXPolicy attached to role StuzioAcmeConsultantRole",
-            "+ bucket com.stuzio.projectx",
-            "+ public access block of bucket com.stuzio.projectx",
-            "# Acme (183438944504)",
-            "+ user Troy",
-            "+ policy AcmeClientAssumeRolePolicy attached to user Troy",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "# Stuzio (081278057606)",
+                "+ role StuzioAcmeConsultantRole",
+                "+ policy StuzioProjectXPolicy",
+                "+ policy StuzioProjectXPolicy attached to role StuzioAcmeConsultantRole",
+                "+ bucket com.stuzio.projectx",
+                "+ public access block of bucket com.stuzio.projectx",
+                "# Acme (183438944504)",
+                "+ user Troy",
+                "+ policy AcmeClientAssumeRolePolicy attached to user Troy",
+            ],
+        );
         let (add, change, destroy) = first.counts();
         assert_eq!((change, destroy), (0, 0), "{text}");
         assert!(add >= 7, "{text}");
@@ -159,15 +161,16 @@ fn the_reference_scenario_works_end_to_end() {
         let report = verify(&admin, &stack, &troy, &VerifyOptions::default()).await;
         let text = report.to_text();
         assert!(report.is_success(), "{text}");
-        for expected in [
-            "ok      who the principal is (sts:GetCallerIdentity): arn:aws:iam::183438944504:user/Troy",
-            "ok      assume arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole (sts:AssumeRole)",
-            "ok      s3:ListAllMyBuckets",
-            "ok      s3:ListBucket on com.stuzio.projectx: 1 object(s) listed",
-            "ok      s3:GetObject in com.stuzio.projectx (HeadObject): report.csv: 21 byte(s)",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "ok      who the principal is (sts:GetCallerIdentity): arn:aws:iam::183438944504:user/Troy",
+                "ok      assume arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole (sts:AssumeRole)",
+                "ok      s3:ListAllMyBuckets",
+                "ok      s3:ListBucket on com.stuzio.projectx: 1 object(s) listed",
+                "ok      s3:GetObject in com.stuzio.projectx (HeadObject): report.csv: 21 byte(s)",
+            ],
+        );
 
         // Without the assume-role policy on Acme's side, Troy cannot assume the role any more.
         moto.enforce(false);
@@ -449,13 +452,14 @@ fn a_role_changes_in_place_setting_by_setting() {
         // And back: the tag and the boundary removed, the boundary policy deleted (the stack made it).
         let planned = plan_of(&admin, &stack).await;
         let text = planned.to_text();
-        for expected in [
-            "~ role StuzioAcmeConsultantRole: remove tags project",
-            "- permissions boundary of role StuzioAcmeConsultantRole",
-            "- policy StuzioConsultantBoundary",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "~ role StuzioAcmeConsultantRole: remove tags project",
+                "- permissions boundary of role StuzioAcmeConsultantRole",
+                "- policy StuzioConsultantBoundary",
+            ],
+        );
         apply_all(&admin, &stack).await;
     });
 }

@@ -8,6 +8,7 @@
 
 use crate::support::cli::{described, iamgen_aws};
 use crate::support::deploy::{account, block_on, on_moto, on_moto_with_home, session};
+use crate::support::text::assert_contains_all;
 use iamgen::deploy::{
     self, ChangeKind, ImportError, ImportedStack, Plan, Session, apply, import_role, plan,
 };
@@ -175,15 +176,16 @@ fn an_imported_role_brings_its_whole_stack_and_plans_no_change() {
             "macros/tests/ui/pass/imported/report_stack.rs",
             &rust,
         );
-        for expected in [
-            "stack.set_name(\"iamgen\")?;",
-            "let read_reports = stack.add_policy(account, \"ReadReports\", read_reports())?;",
-            "let user = stack.add_user(account, \"Auditor\")?;",
-            "stack.attach(user, read_reports);",
-            "stack.add_role(account, \"ReportAdmin\", report_admin_trust())?;",
-        ] {
-            assert!(rust.contains(expected), "{expected:?} in:\n{rust}");
-        }
+        assert_contains_all(
+            &rust,
+            &[
+                "stack.set_name(\"iamgen\")?;",
+                "let read_reports = stack.add_policy(account, \"ReadReports\", read_reports())?;",
+                "let user = stack.add_user(account, \"Auditor\")?;",
+                "stack.attach(user, read_reports);",
+                "stack.add_role(account, \"ReportAdmin\", report_admin_trust())?;",
+            ],
+        );
     });
 }
 

@@ -6,6 +6,7 @@
 //! outside CI.
 
 use crate::support::deploy::{apply_all, clients, on_moto, plan_of};
+use crate::support::text::assert_contains_all;
 use iamgen::PolicyDocument;
 use iamgen::deploy::sdk::iam::types::Tag;
 use iamgen::deploy::{self};
@@ -65,14 +66,15 @@ fn hand_changes_on_an_owned_role_are_named_as_such() {
 
         let planned = plan_of(&admin, &stack).await;
         let text = planned.to_text();
-        for expected in [
-            "  ~ role StuzioAcmeConsultantRole: remove tags owner (not in the spec)\n      - tag \"owner\" = \"bob\"\n",
-            "  - policy HandMade attached to role StuzioAcmeConsultantRole: attached outside this stack (not in the spec)\n",
-            "  - inline policy HandInline of role StuzioAcmeConsultantRole: not in the spec\n",
-            "Plan: 0 to add, 1 to change, 2 to destroy.",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "  ~ role StuzioAcmeConsultantRole: remove tags owner (not in the spec)\n      - tag \"owner\" = \"bob\"\n",
+                "  - policy HandMade attached to role StuzioAcmeConsultantRole: attached outside this stack (not in the spec)\n",
+                "  - inline policy HandInline of role StuzioAcmeConsultantRole: not in the spec\n",
+                "Plan: 0 to add, 1 to change, 2 to destroy.",
+            ],
+        );
         let json = planned.to_json();
         let reasons: Vec<&str> = json["changes"]
             .as_array()
@@ -204,13 +206,14 @@ fn a_spec_keeps_what_it_leaves_unmanaged() {
         // Managed again, the hand changes are planned away, each named.
         let managed = spec_stack("", r#"team = "reports""#);
         let text = plan_of(&admin, &managed).await.to_text();
-        for expected in [
-            "~ role ReportReader: remove tags owner (not in the spec)",
-            "- policy HandMade attached to role ReportReader: attached outside this stack (not in the spec)",
-            "- inline policy HandInline of role ReportReader: not in the spec",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "~ role ReportReader: remove tags owner (not in the spec)",
+                "- policy HandMade attached to role ReportReader: attached outside this stack (not in the spec)",
+                "- inline policy HandInline of role ReportReader: not in the spec",
+            ],
+        );
         assert!(!text.contains("user Auditor"), "{text}");
     });
 }
@@ -240,13 +243,14 @@ fn a_plan_says_what_changes_in_settings_and_statements() {
 
         let planned = plan_of(&admin, &changed).await;
         let text = planned.to_text();
-        for expected in [
-            "  ~ role StuzioAcmeConsultantRole: session duration\n      ~ max_session_duration: 3600 → 7200\n",
-            "  ~ policy StuzioProjectXPolicy: new default version\n      + statement \"ListAll\": ",
-            "Plan: 0 to add, 2 to change, 0 to destroy.",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "  ~ role StuzioAcmeConsultantRole: session duration\n      ~ max_session_duration: 3600 → 7200\n",
+                "  ~ policy StuzioProjectXPolicy: new default version\n      + statement \"ListAll\": ",
+                "Plan: 0 to add, 2 to change, 0 to destroy.",
+            ],
+        );
         // Only the new statement: those IAM returned re-encoded mean what the stack says.
         assert_eq!(text.matches("statement").count(), 1, "{text}");
         apply_all(&admin, &changed).await;
