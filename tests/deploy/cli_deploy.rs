@@ -1,13 +1,12 @@
 //! `iamgen plan`, `apply`, `import` and `verify` through the built binary, against moto.
 
-use crate::support::cli::{described, iamgen_aws, stdout};
+use crate::support::cli::{described, iamgen_aws, iamgen_aws_exits, stdout};
 use crate::support::deploy::on_moto_with_home;
 
 #[test]
 fn plan_apply_import_and_verify_from_the_command_line() {
     on_moto_with_home(|moto, home| {
-        let planned = iamgen_aws(&moto.endpoint(), home, &["plan"], &[]);
-        assert_eq!(planned.status.code(), Some(0), "{}", described(&planned));
+        let planned = iamgen_aws_exits(&moto.endpoint(), home, &["plan"], &[], 0);
         let text = stdout(&planned);
         assert!(text.contains("  # Stuzio (081278057606)\n"), "{text}");
         assert!(
@@ -35,12 +34,11 @@ fn plan_apply_import_and_verify_from_the_command_line() {
         );
 
         // Not approved: nothing happens.
-        let refused = iamgen_aws(&moto.endpoint(), home, &["apply"], &[]);
-        assert_eq!(refused.status.code(), Some(1), "{}", described(&refused));
+        let refused = iamgen_aws_exits(&moto.endpoint(), home, &["apply"], &[], 1);
         assert!(stdout(&refused).contains("Not applied."));
 
-        let applied = iamgen_aws(&moto.endpoint(), home, &["apply", "--auto-approve"], &[]);
-        assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
+        let applied =
+            iamgen_aws_exits(&moto.endpoint(), home, &["apply", "--auto-approve"], &[], 0);
         assert!(
             stdout(&applied).contains("Apply complete"),
             "{}",
@@ -56,7 +54,7 @@ fn plan_apply_import_and_verify_from_the_command_line() {
 
         // Imported as a spec, the role plans nothing.
         let spec = home.join("imported.toml");
-        let imported = iamgen_aws(
+        iamgen_aws_exits(
             &moto.endpoint(),
             home,
             &[
@@ -69,8 +67,8 @@ fn plan_apply_import_and_verify_from_the_command_line() {
                 spec.to_str().expect("UTF-8"),
             ],
             &[],
+            0,
         );
-        assert_eq!(imported.status.code(), Some(0), "{}", described(&imported));
         let replanned = iamgen_aws(
             &moto.endpoint(),
             home,
@@ -84,7 +82,7 @@ fn plan_apply_import_and_verify_from_the_command_line() {
             described(&replanned)
         );
         for format in ["json", "rust"] {
-            let output = iamgen_aws(
+            let output = iamgen_aws_exits(
                 &moto.endpoint(),
                 home,
                 &[
@@ -97,14 +95,14 @@ fn plan_apply_import_and_verify_from_the_command_line() {
                     format,
                 ],
                 &[],
+                0,
             );
-            assert_eq!(output.status.code(), Some(0), "{}", described(&output));
             assert!(stdout(&output).contains("StuzioProjectXPolicy"));
         }
 
         // verify, as Troy, with a key made for him.
         let key = crate::support::moto::create_access_key(moto, "183438944504", "Troy");
-        let verified = iamgen_aws(
+        let verified = iamgen_aws_exits(
             &moto.endpoint(),
             home,
             &["verify", "--format", "json"],
@@ -112,24 +110,23 @@ fn plan_apply_import_and_verify_from_the_command_line() {
                 ("IAMGEN_PRINCIPAL_ACCESS_KEY_ID", &key.0),
                 ("IAMGEN_PRINCIPAL_SECRET_ACCESS_KEY", &key.1),
             ],
+            0,
         );
-        assert_eq!(verified.status.code(), Some(0), "{}", described(&verified));
         let report: serde_json::Value = serde_json::from_slice(&verified.stdout).expect("JSON");
         assert_eq!(report["success"], true, "{report}");
-        let without = iamgen_aws(&moto.endpoint(), home, &["verify"], &[]);
-        assert_eq!(without.status.code(), Some(2), "{}", described(&without));
+        let without = iamgen_aws_exits(&moto.endpoint(), home, &["verify"], &[], 2);
         assert!(
             String::from_utf8_lossy(&without.stderr).contains("IAMGEN_PRINCIPAL_ACCESS_KEY_ID")
         );
 
-        let bad = iamgen_aws(
+        iamgen_aws_exits(
             &moto.endpoint(),
             home,
             &["import", "--account", "12345", "--role", "X"],
             &[],
+            2,
         );
-        assert_eq!(bad.status.code(), Some(2), "{}", described(&bad));
-        let missing = iamgen_aws(
+        let missing = iamgen_aws_exits(
             &moto.endpoint(),
             home,
             &[
@@ -140,8 +137,8 @@ fn plan_apply_import_and_verify_from_the_command_line() {
                 "NoSuchRole",
             ],
             &[],
+            1,
         );
-        assert_eq!(missing.status.code(), Some(1), "{}", described(&missing));
         assert!(
             String::from_utf8_lossy(&missing.stderr)
                 .contains("GetRole in account 081278057606 failed"),

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::support::cli::{described, iamgen_aws, stderr};
+use crate::support::cli::{described, iamgen_aws_exits, stderr};
 use crate::support::deploy::on_moto_with_home;
 use crate::support::moto::{Moto, element};
 
@@ -82,7 +82,7 @@ fn an_account_profile_is_used_as_named_not_the_environment_key() {
         let acme = user_key(moto, ACME, "acme-deployer");
         write_profiles(home, &[("acme-admin", &acme)]);
 
-        let applied = iamgen_aws(
+        let applied = iamgen_aws_exits(
             &moto.endpoint(),
             home,
             &[
@@ -92,8 +92,8 @@ fn an_account_profile_is_used_as_named_not_the_environment_key() {
                 "Acme=acme-admin",
             ],
             &[],
+            0,
         );
-        assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
         assert!(has_user(moto, ACME, "Troy"), "{}", described(&applied));
         assert!(
             !has_user(moto, BASE, "Troy"),
@@ -118,8 +118,7 @@ fn a_profile_that_does_not_exist_is_an_error_before_any_call() {
             "Stuzio=no-such-profile",
         ][..],
     ] {
-        let planned = iamgen_aws(&endpoint, home, args, &[]);
-        assert_eq!(planned.status.code(), Some(1), "{}", described(&planned));
+        let planned = iamgen_aws_exits(&endpoint, home, args, &[], 1);
         assert!(
             planned.stdout.is_empty(),
             "no plan is shown\n{}",
@@ -140,29 +139,28 @@ fn a_profile_that_does_not_exist_is_an_error_before_any_call() {
 #[test]
 fn verify_runs_as_the_principal_profile_not_the_environment_key() {
     on_moto_with_home(|moto, home| {
-        let applied = iamgen_aws(&moto.endpoint(), home, &["apply", "--auto-approve"], &[]);
-        assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
+        iamgen_aws_exits(&moto.endpoint(), home, &["apply", "--auto-approve"], &[], 0);
         let troy = crate::support::moto::create_access_key(moto, ACME, "Troy");
         write_profiles(home, &[("troy", &troy)]);
 
-        let verified = iamgen_aws(
+        let verified = iamgen_aws_exits(
             &moto.endpoint(),
             home,
             &["verify", "--principal-profile", "troy", "--format", "json"],
             &[],
+            0,
         );
-        assert_eq!(verified.status.code(), Some(0), "{}", described(&verified));
         let report: serde_json::Value = serde_json::from_slice(&verified.stdout).expect("JSON");
         assert_eq!(report["success"], true, "{report}");
         assert!(report.to_string().contains("user/Troy"), "{report}");
 
-        let missing = iamgen_aws(
+        let missing = iamgen_aws_exits(
             &moto.endpoint(),
             home,
             &["verify", "--principal-profile", "nobody"],
             &[],
+            1,
         );
-        assert_eq!(missing.status.code(), Some(1), "{}", described(&missing));
         assert!(
             stderr(&missing).contains("`nobody`"),
             "{}",
@@ -181,7 +179,7 @@ fn credentials_of_another_account_stop_the_apply_before_any_write() {
             .map(|account| iam_contents(moto, account))
             .collect();
 
-        let applied = iamgen_aws(
+        let applied = iamgen_aws_exits(
             &moto.endpoint(),
             home,
             &[
@@ -191,8 +189,8 @@ fn credentials_of_another_account_stop_the_apply_before_any_write() {
                 "Acme=stuzio-admin",
             ],
             &[],
+            1,
         );
-        assert_eq!(applied.status.code(), Some(1), "{}", described(&applied));
         let text = stderr(&applied);
         assert!(
             text.contains(ACME) && text.contains(STUZIO) && text.contains("`stuzio-admin`"),
@@ -208,13 +206,13 @@ fn credentials_of_another_account_stop_the_apply_before_any_write() {
         // The same check for a profile of the base account given for Stuzio.
         let base = user_key(moto, BASE, "base-deployer");
         write_profiles(home, &[("base-admin", &base)]);
-        let planned = iamgen_aws(
+        let planned = iamgen_aws_exits(
             &moto.endpoint(),
             home,
             &["plan", "--account-profile", "Stuzio=base-admin"],
             &[],
+            1,
         );
-        assert_eq!(planned.status.code(), Some(1), "{}", described(&planned));
         assert!(
             stderr(&planned).contains(BASE) && stderr(&planned).contains(STUZIO),
             "{}",
@@ -241,8 +239,7 @@ fn an_endpoint_that_never_answers_is_given_up_on_within_the_bound() {
     let home = tempfile::tempdir().expect("a temporary directory");
     let home = home.path();
     let endpoint = silent_endpoint();
-    let planned = iamgen_aws(&endpoint, home, &["plan", "--timeout", "2"], &[]);
-    assert_eq!(planned.status.code(), Some(1), "{}", described(&planned));
+    let planned = iamgen_aws_exits(&endpoint, home, &["plan", "--timeout", "2"], &[], 1);
     let text = stderr(&planned);
     assert!(!text.contains("single attempt"), "{text}");
     assert!(text.contains("GetCallerIdentity"), "{text}");
@@ -289,8 +286,7 @@ fn plan_and_apply_refuse_a_spec_that_does_not_lint_before_any_call() {
         &["plan", spec_path][..],
         &["apply", "--auto-approve", spec_path][..],
     ] {
-        let output = iamgen_aws(&endpoint, home, args, &[]);
-        assert_eq!(output.status.code(), Some(2), "{}", described(&output));
+        let output = iamgen_aws_exits(&endpoint, home, args, &[], 2);
         let text = stderr(&output);
         assert!(text.contains("s3:ListAllMyBucket"), "{text}");
         assert!(text.contains("error"), "{text}");
@@ -301,8 +297,7 @@ fn plan_and_apply_refuse_a_spec_that_does_not_lint_before_any_call() {
 #[test]
 fn verbose_counts_the_calls_by_operation() {
     on_moto_with_home(|moto, home| {
-        let planned = iamgen_aws(&moto.endpoint(), home, &["plan", "--verbose"], &[]);
-        assert_eq!(planned.status.code(), Some(0), "{}", described(&planned));
+        let planned = iamgen_aws_exits(&moto.endpoint(), home, &["plan", "--verbose"], &[], 0);
         let text = stderr(&planned);
         let lines: Vec<&str> = text.lines().collect();
         let header = lines

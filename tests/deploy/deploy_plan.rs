@@ -241,8 +241,7 @@ fn a_plan_says_what_changes_in_settings_and_statements() {
         changed.policy_mut(policy).document =
             PolicyDocument::from_json(&document.to_string()).expect("a policy");
 
-        let planned = plan_of(&admin, &changed).await;
-        let text = planned.to_text();
+        let text = plan_of(&admin, &changed).await.to_text();
         assert_contains_all(
             &text,
             &[
