@@ -3,6 +3,15 @@
 use crate::support::cli::{described, iamgen_aws, iamgen_aws_exits, stdout};
 use crate::support::deploy::on_moto_with_home;
 
+/// `iamgen import` of the reference scenario's role in Stuzio's account.
+const IMPORT_THE_ROLE: &[&str] = &[
+    "import",
+    "--account",
+    "081278057606",
+    "--role",
+    "StuzioAcmeConsultantRole",
+];
+
 #[test]
 fn plan_apply_import_and_verify_from_the_command_line() {
     on_moto_with_home(|moto, home| {
@@ -57,15 +66,7 @@ fn plan_apply_import_and_verify_from_the_command_line() {
         iamgen_aws_exits(
             &moto.endpoint(),
             home,
-            &[
-                "import",
-                "--account",
-                "081278057606",
-                "--role",
-                "StuzioAcmeConsultantRole",
-                "--out",
-                spec.to_str().expect("UTF-8"),
-            ],
+            &[IMPORT_THE_ROLE, &["--out", spec.to_str().expect("UTF-8")]].concat(),
             &[],
             0,
         );
@@ -85,15 +86,7 @@ fn plan_apply_import_and_verify_from_the_command_line() {
             let output = iamgen_aws_exits(
                 &moto.endpoint(),
                 home,
-                &[
-                    "import",
-                    "--account",
-                    "081278057606",
-                    "--role",
-                    "StuzioAcmeConsultantRole",
-                    "--format",
-                    format,
-                ],
+                &[IMPORT_THE_ROLE, &["--format", format]].concat(),
                 &[],
                 0,
             );

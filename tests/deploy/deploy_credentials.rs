@@ -50,6 +50,14 @@ fn write_profiles(home: &Path, profiles: &[(&str, &(String, String))]) {
     std::fs::write(home.join("credentials"), text).expect("the credentials file");
 }
 
+/// What IAM holds in each account of the test: the base account, Stuzio and Acme.
+fn every_iam_contents(moto: &Moto) -> Vec<String> {
+    [BASE, STUZIO, ACME]
+        .iter()
+        .map(|account| iam_contents(moto, account))
+        .collect()
+}
+
 /// What IAM holds in `account`: its users, roles and customer managed policies, without the request ids.
 fn iam_contents(moto: &Moto, account: &str) -> String {
     let key = moto.key_in(account);
@@ -174,10 +182,7 @@ fn credentials_of_another_account_stop_the_apply_before_any_write() {
     on_moto_with_home(|moto, home| {
         let stuzio = user_key(moto, STUZIO, "stuzio-deployer");
         write_profiles(home, &[("stuzio-admin", &stuzio)]);
-        let before: Vec<String> = [BASE, STUZIO, ACME]
-            .iter()
-            .map(|account| iam_contents(moto, account))
-            .collect();
+        let before = every_iam_contents(moto);
 
         let applied = iamgen_aws_exits(
             &moto.endpoint(),
@@ -197,10 +202,7 @@ fn credentials_of_another_account_stop_the_apply_before_any_write() {
             "{}",
             described(&applied)
         );
-        let after: Vec<String> = [BASE, STUZIO, ACME]
-            .iter()
-            .map(|account| iam_contents(moto, account))
-            .collect();
+        let after = every_iam_contents(moto);
         assert_eq!(before, after, "IAM changed\n{}", described(&applied));
 
         // The same check for a profile of the base account given for Stuzio.
