@@ -65,6 +65,18 @@ async fn plan_of(session: &Session, stack: &Stack) -> Plan {
 
 const HAND_MADE_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
+/// Makes the role `HandMade` by hand, outside any stack, in `stuzio`'s account.
+async fn make_hand_made_role(stuzio: &deploy::AccountClients) {
+    stuzio
+        .iam
+        .create_role()
+        .role_name("HandMade")
+        .assume_role_policy_document(HAND_MADE_TRUST)
+        .send()
+        .await
+        .expect("a role made by hand");
+}
+
 /// The account of every test: the spec's stack `iamgen` applied (its next plan empty), and `HandMade`, a role
 /// made by hand with a policy made by hand.
 async fn account_with_a_stack(admin: &Session) -> Stack {
@@ -75,14 +87,7 @@ async fn account_with_a_stack(admin: &Session) -> Stack {
     let again = plan_of(admin, &stack).await;
     assert!(again.is_empty(), "{}", again.to_text());
     let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
-    stuzio
-        .iam
-        .create_role()
-        .role_name("HandMade")
-        .assume_role_policy_document(HAND_MADE_TRUST)
-        .send()
-        .await
-        .expect("a role made by hand");
+    make_hand_made_role(&stuzio).await;
     let policy = stuzio
         .iam
         .create_policy()
@@ -310,33 +315,17 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
         block_on(async {
             let admin = session(&moto.endpoint()).await;
             let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
-            stuzio
-                .iam
-                .create_role()
-                .role_name("HandMade")
-                .assume_role_policy_document(HAND_MADE_TRUST)
-                .send()
-                .await
-                .expect("a role made by hand");
+            make_hand_made_role(&stuzio).await;
         });
 
+        // `iamgen import` of `role` in Stuzio's account, then `extra`.
+        let import = |role: &str, extra: &[&str], code| {
+            let args = [&["import", "--account", STUZIO, "--role", role][..], extra].concat();
+            iamgen_aws_exits(&moto.endpoint(), home, &args, &[], code)
+        };
         let imported_path = home.join("imported.toml");
         let imported_path = imported_path.to_str().expect("UTF-8");
-        let imported = iamgen_aws_exits(
-            &moto.endpoint(),
-            home,
-            &[
-                "import",
-                "--account",
-                STUZIO,
-                "--role",
-                "ReportReader",
-                "--out",
-                imported_path,
-            ],
-            &[],
-            0,
-        );
+        let imported = import("ReportReader", &["--out", imported_path], 0);
         let stderr = String::from_utf8_lossy(&imported.stderr);
         assert!(
             stderr.contains(
@@ -371,21 +360,7 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
             ("json", "\"ReportWriter\""),
             ("rust", "stack.add_user(account, \"Auditor\")"),
         ] {
-            let output = iamgen_aws_exits(
-                &moto.endpoint(),
-                home,
-                &[
-                    "import",
-                    "--account",
-                    STUZIO,
-                    "--role",
-                    "ReportReader",
-                    "--format",
-                    format,
-                ],
-                &[],
-                0,
-            );
+            let output = import("ReportReader", &["--format", format], 0);
             assert!(
                 String::from_utf8_lossy(&output.stdout).contains(expected),
                 "{}",
@@ -396,21 +371,9 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
         // The role made by hand: its own stack, which the plan only adopts it into.
         let hand_made = home.join("hand-made.toml");
         let hand_made = hand_made.to_str().expect("UTF-8");
-        let imported = iamgen_aws_exits(
-            &moto.endpoint(),
-            home,
-            &[
-                "import",
-                "--account",
-                STUZIO,
-                "--role",
-                "HandMade",
-                "--stack-name",
-                "hand-made",
-                "--out",
-                hand_made,
-            ],
-            &[],
+        let imported = import(
+            "HandMade",
+            &["--stack-name", "hand-made", "--out", hand_made],
             0,
         );
         let stderr = String::from_utf8_lossy(&imported.stderr);
@@ -436,21 +399,7 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
         assert_eq!(value["summary"]["change"], 1, "{value}");
 
         // A stack name contradicting the role's tag.
-        let refused = iamgen_aws_exits(
-            &moto.endpoint(),
-            home,
-            &[
-                "import",
-                "--account",
-                STUZIO,
-                "--role",
-                "ReportReader",
-                "--stack-name",
-                "other",
-            ],
-            &[],
-            2,
-        );
+        let refused = import("ReportReader", &["--stack-name", "other"], 2);
         let stderr = String::from_utf8_lossy(&refused.stderr);
         assert!(
             stderr.contains("belongs to stack `iamgen`")
