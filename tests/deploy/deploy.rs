@@ -9,7 +9,9 @@
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
-use crate::support::deploy::{BASE_KEY, account, apply_all, block_on, on_moto, plan_of, session};
+use crate::support::deploy::{
+    BASE_KEY, account, apply_all, block_on, clients, on_moto, plan_of, session,
+};
 use crate::support::moto::{FaultProxy, Moto};
 use crate::support::stacks::document;
 use crate::support::text::assert_contains_all;
@@ -56,7 +58,7 @@ fn the_reference_scenario_works_end_to_end() {
         assert!(add >= 7, "{text}");
         apply_all(&admin, &stack).await;
 
-        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+        let stuzio = clients(&admin, STUZIO).await;
         let block = stuzio
             .s3
             .get_public_access_block()
@@ -104,7 +106,7 @@ fn the_reference_scenario_works_end_to_end() {
             .expect("put salaries.csv");
 
         // Troy's own access key, made in Acme.
-        let acme = admin.clients(&account(ACME)).await.expect("Acme");
+        let acme = clients(&admin, ACME).await;
         let key = acme
             .iam
             .create_access_key()
@@ -201,7 +203,7 @@ fn the_reference_scenario_works_end_to_end() {
 #[test]
 fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
     on_moto(async |_, admin| {
-        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+        let stuzio = clients(&admin, STUZIO).await;
         // A role made by hand in the same account: no plan may touch it.
         stuzio
             .iam
@@ -314,7 +316,7 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
 
 /// The hardened scenario's role, with an inline policy too, applied and imported.
 async fn applied_hardened(admin: &Session) -> Stack {
-    let acme = admin.clients(&account(ACME)).await.expect("Acme");
+    let acme = clients(admin, ACME).await;
     // The hardened variant's consultants exist already in Acme: the stack puts them in its group.
     for user in ["Troy", "Dana"] {
         acme.iam
@@ -349,7 +351,7 @@ fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
         applied_hardened(&admin).await;
 
         // The users that existed stay someone else's: never tagged, never created.
-        let acme = admin.clients(&account(ACME)).await.expect("Acme");
+        let acme = clients(&admin, ACME).await;
         let tags = acme
             .iam
             .list_user_tags()
@@ -450,8 +452,7 @@ fn a_role_changes_in_place_setting_by_setting() {
         apply_all(&admin, &changed).await;
 
         // And back: the tag and the boundary removed, the boundary policy deleted (the stack made it).
-        let planned = plan_of(&admin, &stack).await;
-        let text = planned.to_text();
+        let text = plan_of(&admin, &stack).await.to_text();
         assert_contains_all(
             &text,
             &[
@@ -538,13 +539,9 @@ async fn unrelated_roles(clients: &deploy::AccountClients, count: usize) {
 
 #[test]
 fn a_clean_plan_costs_the_same_calls_however_many_unrelated_roles_the_account_holds() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    // A proxy without faults counts the requests of each plan.
-    let proxy = FaultProxy::start(moto.port(), 0, 0);
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |moto, admin| {
+        // A proxy without faults counts the requests of each plan.
+        let proxy = FaultProxy::start(moto.port(), 0, 0);
         let counted = session(&proxy.endpoint()).await;
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
@@ -558,7 +555,7 @@ fn a_clean_plan_costs_the_same_calls_however_many_unrelated_roles_the_account_ho
         };
         calls_of_a_plan().await;
         let alone = calls_of_a_plan().await;
-        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+        let stuzio = clients(&admin, STUZIO).await;
         unrelated_roles(&stuzio, 120).await;
         let among_others = calls_of_a_plan().await;
         assert_eq!(

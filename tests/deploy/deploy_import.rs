@@ -7,7 +7,7 @@
 //! outside CI.
 
 use crate::support::cli::{described, iamgen_aws, iamgen_aws_exits};
-use crate::support::deploy::{account, block_on, on_moto, on_moto_with_home, session};
+use crate::support::deploy::{account, block_on, clients, on_moto, on_moto_with_home, session};
 use crate::support::text::assert_contains_all;
 use iamgen::deploy::{
     self, ChangeKind, ImportError, ImportedStack, Plan, Session, apply, import_role, plan,
@@ -86,7 +86,7 @@ async fn account_with_a_stack(admin: &Session) -> Stack {
     assert!(report.is_complete(), "{}", report.to_text());
     let again = plan_of(admin, &stack).await;
     assert!(again.is_empty(), "{}", again.to_text());
-    let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+    let stuzio = clients(admin, STUZIO).await;
     make_hand_made_role(&stuzio).await;
     let policy = stuzio
         .iam
@@ -314,7 +314,7 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
         );
         block_on(async {
             let admin = session(&moto.endpoint()).await;
-            let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+            let stuzio = clients(&admin, STUZIO).await;
             make_hand_made_role(&stuzio).await;
         });
 
