@@ -11,27 +11,16 @@
     reason = "byte and policy counts are far below 2^52"
 )]
 
+pub mod support;
+
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use iamgen::PolicyDocument;
+use support::{corpus_files, median, rounds_and_max, time};
 
 fn corpus() -> Vec<String> {
-    let mut files = Vec::new();
-    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(dir).expect("the fixture corpus") {
-            let path: PathBuf = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    corpus_files()
         .into_iter()
         .filter_map(|path| std::fs::read_to_string(path).ok())
         // Only the texts both readers accept, so both do the same work.
@@ -57,27 +46,8 @@ fn untyped(texts: &[String]) -> usize {
     bytes
 }
 
-fn time(f: impl Fn() -> usize, iterations: u32) -> Duration {
-    let start = Instant::now();
-    for _ in 0..iterations {
-        black_box(f());
-    }
-    start.elapsed() / iterations
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 fn main() {
-    let mut rounds = 41usize;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--rounds" {
-            rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(rounds);
-        }
-    }
+    let (rounds, _) = rounds_and_max(41);
     let texts = corpus();
     let total_bytes: usize = texts.iter().map(String::len).sum();
     // Warm caches and the allocator, and size each sample to roughly 20 ms.

@@ -24,6 +24,8 @@
     reason = "role counts and nanoseconds are far below 2^52"
 )]
 
+pub mod support;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -35,6 +37,7 @@ use iamgen::policy::{
 };
 use iamgen::render::{Target, render};
 use iamgen::stack::Stack;
+use support::{growth, median, rounds_and_max};
 
 /// Roles per account: the most one CloudFormation template holds (200 outputs, 2 per role).
 const ROLES_PER_ACCOUNT: usize = 100;
@@ -158,11 +161,6 @@ fn generate(stack: &Stack, targets: &[Target]) -> usize {
     rendered.files().values().map(String::len).sum()
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 fn timed(f: impl FnOnce() -> usize) -> (Duration, usize) {
     let start = Instant::now();
     let result = black_box(f());
@@ -179,16 +177,7 @@ fn rounds_for(roles: usize, rounds: usize) -> usize {
 }
 
 fn main() {
-    let mut rounds = 21usize;
-    let mut max = usize::MAX;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(rounds),
-            "--max" => max = args.next().and_then(|n| n.parse().ok()).unwrap_or(max),
-            _ => {}
-        }
-    }
+    let (rounds, max) = rounds_and_max(21);
     // The embedded templates are parsed once per process, on first use: not part of any size's cost.
     black_box(generate(&build(1), &BOTH));
 
@@ -234,15 +223,7 @@ fn main() {
             cloudformation_median,
         ] = samples.map(median);
         let per_role = render_median / u32::try_from(roles).unwrap_or(u32::MAX);
-        let growth = previous.map_or_else(
-            || "-".to_owned(),
-            |previous| {
-                format!(
-                    "{:.1}x",
-                    render_median.as_secs_f64() / previous.as_secs_f64()
-                )
-            },
-        );
+        let growth = growth(render_median, previous);
         println!(
             "{roles:>6} {:>8} {rounds:>6} {:>10.2?} {:>10.2?} {:>6.1} us {growth:>7} {:>10.2?} {:>10.2?} {:>5.1} MB",
             roles.div_ceil(ROLES_PER_ACCOUNT),

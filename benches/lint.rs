@@ -10,31 +10,20 @@
     reason = "policy counts and microseconds are far below 2^52"
 )]
 
+pub mod support;
+
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use iamgen::PolicyDocument;
 use iamgen::lint::{self, Options, PolicyKind};
+use support::{corpus_files, median, rounds_and_max, time};
 
 /// parliament's CPU time per policy on AWS managed policies, the baseline named by the issue.
 const PARLIAMENT_PER_POLICY: Duration = Duration::from_millis(4);
 
 fn corpus() -> Vec<(String, Option<PolicyKind>)> {
-    let mut files = Vec::new();
-    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(dir).expect("the fixture corpus") {
-            let path: PathBuf = entry.expect("a directory entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|ext| ext == "json") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    corpus_files()
         .into_iter()
         .filter_map(|path| {
             let name = path.to_string_lossy().into_owned();
@@ -75,27 +64,8 @@ fn lint_all(texts: &[(String, Option<PolicyKind>)], options: &Options) -> usize 
         .sum()
 }
 
-fn time(f: impl Fn() -> usize, iterations: u32) -> Duration {
-    let start = Instant::now();
-    for _ in 0..iterations {
-        black_box(f());
-    }
-    start.elapsed() / iterations
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 fn main() {
-    let mut rounds = 31usize;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--rounds" {
-            rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(rounds);
-        }
-    }
+    let (rounds, _) = rounds_and_max(31);
     let mut texts = corpus();
     if let Some(only) = std::env::args().skip_while(|arg| arg != "--only").nth(1) {
         // Profile one kind of policy: those whose text contains the argument.

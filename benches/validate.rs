@@ -16,10 +16,14 @@
     reason = "finding counts and nanoseconds are far below 2^52"
 )]
 
+pub mod support;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use support::{growth, median, rounds_and_max};
 
 /// The sizes measured, in statements.
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
@@ -67,11 +71,6 @@ fn run(path: &Path, format: &str, keep_output: bool) -> (Duration, Vec<u8>) {
     }
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() / 2]
-}
-
 fn rounds_for(statements: usize, rounds: usize) -> usize {
     if statements >= 10_000 {
         rounds.min(3)
@@ -81,16 +80,7 @@ fn rounds_for(statements: usize, rounds: usize) -> usize {
 }
 
 fn main() {
-    let mut rounds = 5usize;
-    let mut max = usize::MAX;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(rounds),
-            "--max" => max = args.next().and_then(|n| n.parse().ok()).unwrap_or(max),
-            _ => {}
-        }
-    }
+    let (rounds, max) = rounds_and_max(5);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-validate");
     std::fs::create_dir_all(&dir).expect("a scratch directory");
 
@@ -126,12 +116,6 @@ fn main() {
             json.push(run(&path, "json", false).0);
         }
         let (human, json) = (median(human), median(json));
-        let growth = |now: Duration, before: Option<Duration>| {
-            before.map_or_else(
-                || "-".to_owned(),
-                |before| format!("{:.1}x", now.as_secs_f64() / before.as_secs_f64()),
-            )
-        };
         println!(
             "{statements:>6} {findings:>8} {rounds:>6} {:>11.2?} {:>11.2?} {:>9.1} us {:>9} {:>9} {:>11.2}x",
             human,

@@ -85,15 +85,18 @@ fn templates_can_be_overridden() {
     )
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let output = iamgen(&[
-        "generate",
-        "--target",
-        "terraform",
-        "--templates",
-        templates.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let generate = || {
+        iamgen(&[
+            "generate",
+            "--target",
+            "terraform",
+            "--templates",
+            templates.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+    };
+    let output = generate();
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -109,15 +112,7 @@ fn templates_can_be_overridden() {
         "{{no_such_field}}\n",
     )
     .unwrap();
-    let broken = iamgen(&[
-        "generate",
-        "--target",
-        "terraform",
-        "--templates",
-        templates.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let broken = generate();
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("terraform/versions.tf"));
 }

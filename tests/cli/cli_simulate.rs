@@ -1,6 +1,8 @@
 //! `iamgen simulate` and `iamgen matrix` through the built binary: the scenario's chain, loose policy files,
 //! the JSON contract of DESIGN.md, and the exit status (0 allowed, 1 denied, 2 bad input).
 
+use std::process::Output;
+
 use crate::support::cli::{iamgen, stdout};
 
 const CHAIN: &[&str] = &[
@@ -13,12 +15,46 @@ const CHAIN: &[&str] = &[
     "s3:GetObject",
 ];
 
+/// The scenario's chain followed by `extra`.
+fn chain<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = CHAIN.to_vec();
+    args.extend(extra);
+    args
+}
+
+/// `simulate` of `principal` doing `s3:GetObject` on `resource`, followed by `extra`.
+fn get_object<'a>(principal: &'a str, resource: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "simulate",
+        "--principal",
+        principal,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        resource,
+    ];
+    args.extend(extra);
+    args
+}
+
+/// Runs the binary with `args`, requiring the exit status `code` (0 allowed, 1 denied, 2 bad input).
+fn exits(args: &[&str], code: i32) -> Output {
+    let output = iamgen(args);
+    assert_eq!(output.status.code(), Some(code), "{}", stdout(&output));
+    output
+}
+
+/// The JSON on `output`'s standard output.
+fn json_of(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
 #[test]
 fn the_scenario_chain_is_allowed_and_explained() {
-    let mut args = CHAIN.to_vec();
-    args.extend(["--resource", "arn:aws:s3:::com.stuzio.projectx/any-key"]);
-    let output = iamgen(&args);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let output = exits(
+        &chain(&["--resource", "arn:aws:s3:::com.stuzio.projectx/any-key"]),
+        0,
+    );
     let text = stdout(&output);
     assert!(
         text.contains("step 1: arn:aws:iam::183438944504:user/Troy sts:AssumeRole"),
@@ -33,16 +69,16 @@ fn the_scenario_chain_is_allowed_and_explained() {
 
 #[test]
 fn json_follows_the_design_contract_and_a_denial_exits_one() {
-    let mut args = CHAIN.to_vec();
-    args.extend([
-        "--resource",
-        "arn:aws:s3:::com.stuzio.payroll/x",
-        "--format",
-        "json",
-    ]);
-    let output = iamgen(&args);
-    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let output = exits(
+        &chain(&[
+            "--resource",
+            "arn:aws:s3:::com.stuzio.payroll/x",
+            "--format",
+            "json",
+        ]),
+        1,
+    );
+    let json = json_of(&output);
     assert_eq!(json["decision"], "implicit_deny");
     let steps = json["steps"].as_array().expect("steps");
     assert_eq!(steps.len(), 2);
@@ -60,27 +96,19 @@ fn json_follows_the_design_contract_and_a_denial_exits_one() {
 
 #[test]
 fn loose_policies_with_a_boundary_and_an_scp() {
-    let base = [
-        "simulate",
-        "--principal",
+    let base = get_object(
         "arn:aws:iam::111122223333:user/alice",
-        "--action",
-        "s3:GetObject",
-        "--resource",
         "arn:aws:s3:::reports/q3.csv",
-        "--identity",
-        "tests/fixtures/simulate/identity.json",
-    ];
-    let allowed = iamgen(&base);
-    assert_eq!(allowed.status.code(), Some(0), "{}", stdout(&allowed));
+        &["--identity", "tests/fixtures/simulate/identity.json"],
+    );
+    exits(&base, 0);
 
-    let mut bounded = base.to_vec();
+    let mut bounded = base.clone();
     bounded.extend(["--boundary", "tests/fixtures/simulate/boundary.json"]);
-    let output = iamgen(&bounded);
-    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let output = exits(&bounded, 1);
     assert!(stdout(&output).contains("the permissions boundary does not allow the action"));
 
-    let mut outside_eu = base.to_vec();
+    let mut outside_eu = base.clone();
     outside_eu.extend([
         "--scp",
         "tests/fixtures/simulate/scp-deny-outside-eu.json",
@@ -89,9 +117,7 @@ fn loose_policies_with_a_boundary_and_an_scp() {
         "--format",
         "json",
     ]);
-    let output = iamgen(&outside_eu);
-    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let json = json_of(&exits(&outside_eu, 1));
     assert_eq!(json["decision"], "explicit_deny");
     assert_eq!(
         json["steps"][0]["deciding"][0]["statement"],
@@ -105,15 +131,14 @@ fn loose_policies_with_a_boundary_and_an_scp() {
         .position(|a| *a == "aws:RequestedRegion=us-east-1")
         .expect("the context");
     in_eu[at] = "aws:RequestedRegion=eu-west-1";
-    assert_eq!(iamgen(&in_eu).status.code(), Some(0));
+    exits(&in_eu, 0);
 }
 
 #[test]
 fn control_policies_apply_per_account_in_stack_mode_and_to_the_resource_in_loose_mode() {
     const SCP: &str = "tests/fixtures/simulate/scp-deny-outside-eu.json";
     let chain_in = |scp: &str| {
-        let mut args = CHAIN.to_vec();
-        args.extend([
+        let output = iamgen(&chain(&[
             "--resource",
             "arn:aws:s3:::com.stuzio.projectx/any-key",
             "--context",
@@ -122,10 +147,8 @@ fn control_policies_apply_per_account_in_stack_mode_and_to_the_resource_in_loose
             "json",
             "--scp",
             scp,
-        ]);
-        let output = iamgen(&args);
-        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        (output.status.code(), json)
+        ]));
+        (output.status.code(), json_of(&output))
     };
     // On Acme's principals: Troy cannot assume the role from outside the EU.
     let (code, json) = chain_in(&format!("Acme={SCP}"));
@@ -165,25 +188,23 @@ fn control_policies_apply_per_account_in_stack_mode_and_to_the_resource_in_loose
     );
 
     // Loose mode: an RCP limits the resource's account, whoever the caller.
-    let output = iamgen(&[
-        "simulate",
-        "--principal",
-        "arn:aws:iam::444455556666:user/bob",
-        "--action",
-        "s3:GetObject",
-        "--resource",
-        "arn:aws:s3:::reports/q3.csv",
-        "--identity",
-        "tests/fixtures/simulate/identity.json",
-        "--resource-account",
-        "111122223333",
-        "--rcp",
-        "tests/fixtures/simulate/rcp-own-account-only.json",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let json = json_of(&exits(
+        &get_object(
+            "arn:aws:iam::444455556666:user/bob",
+            "arn:aws:s3:::reports/q3.csv",
+            &[
+                "--identity",
+                "tests/fixtures/simulate/identity.json",
+                "--resource-account",
+                "111122223333",
+                "--rcp",
+                "tests/fixtures/simulate/rcp-own-account-only.json",
+                "--format",
+                "json",
+            ],
+        ),
+        1,
+    ));
     assert_eq!(json["decision"], "explicit_deny");
     assert_eq!(
         json["steps"][0]["deciding"][0]["statement"],
@@ -195,71 +216,38 @@ fn control_policies_apply_per_account_in_stack_mode_and_to_the_resource_in_loose
 fn bad_input_exits_two_and_says_what_to_do() {
     for (args, expected) in [
         (
-            vec![
-                "simulate",
-                "--principal",
-                "Nobody",
-                "--action",
-                "s3:GetObject",
-                "--resource",
-                "*",
-            ],
+            get_object("Nobody", "*", &[]),
             "the stack has no user or role Nobody (it has Troy, StuzioAcmeConsultantRole)",
         ),
         (
-            vec![
-                "simulate",
-                "--principal",
-                "Troy",
-                "--action",
-                "s3:GetObject",
-                "--resource",
-                "*",
-                "--context",
-                "novalue",
-            ],
+            get_object("Troy", "*", &["--context", "novalue"]),
             "is not KEY=VALUE",
         ),
         (
-            vec![
-                "simulate",
-                "--principal",
+            get_object(
                 "arn:aws:iam::1:user/a",
-                "--action",
-                "s3:GetObject",
-                "--resource",
                 "*",
-                "--identity",
-                "no/such/file.json",
-            ],
+                &["--identity", "no/such/file.json"],
+            ),
             "cannot read `no/such/file.json`",
         ),
         (
-            vec![
-                "simulate",
-                "--principal",
+            get_object(
                 "alice",
-                "--action",
-                "s3:GetObject",
-                "--resource",
                 "*",
-                "--identity",
-                "tests/fixtures/simulate/identity.json",
-            ],
+                &["--identity", "tests/fixtures/simulate/identity.json"],
+            ),
             "in loose mode --principal is an ARN",
         ),
         (
-            vec![
-                "simulate",
-                "--principal",
+            get_object(
                 "Troy",
-                "--action",
-                "s3:GetObject",
-                "--resource",
                 "*",
-                "--scp",
-                "Globex=tests/fixtures/simulate/scp-deny-outside-eu.json",
-            ],
+                &[
+                    "--scp",
+                    "Globex=tests/fixtures/simulate/scp-deny-outside-eu.json",
+                ],
+            ),
             "the stack has no account \"Globex\"\n  help: name one of Stuzio (081278057606), Acme (183438944504)",
         ),
     ] {

@@ -5,18 +5,16 @@
 //!
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
-#![allow(
-    clippy::missing_panics_doc,
-    clippy::too_many_lines,
-    reason = "an end-to-end test reads as one story, and fails by panicking"
-)]
 
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
-use crate::support::deploy::{BASE_KEY, account, apply_all, block_on, plan_of, session};
+use crate::support::deploy::{
+    BASE_KEY, account, apply_all, block_on, clients, on_moto, plan_of, session,
+};
 use crate::support::moto::{FaultProxy, Moto};
 use crate::support::stacks::document;
+use crate::support::text::assert_contains_all;
 use iamgen::deploy;
 use iamgen::deploy::sdk::credentials::Credentials;
 use iamgen::deploy::sdk::iam::error::ProvideErrorMetadata as _;
@@ -36,34 +34,31 @@ const STACK: &str = deploy::DEFAULT_STACK_NAME;
 
 #[test]
 fn the_reference_scenario_works_end_to_end() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |moto, admin| {
         let stack = Stack::reference_scenario();
 
         let first = plan_of(&admin, &stack).await;
         let text = first.to_text();
-        for expected in [
-            "# Stuzio (081278057606)",
-            "+ role StuzioAcmeConsultantRole",
-            "+ policy StuzioProjectXPolicy",
-            "+ policy StuzioProjectXPolicy attached to role StuzioAcmeConsultantRole",
-            "+ bucket com.stuzio.projectx",
-            "+ public access block of bucket com.stuzio.projectx",
-            "# Acme (183438944504)",
-            "+ user Troy",
-            "+ policy AcmeClientAssumeRolePolicy attached to user Troy",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "# Stuzio (081278057606)",
+                "+ role StuzioAcmeConsultantRole",
+                "+ policy StuzioProjectXPolicy",
+                "+ policy StuzioProjectXPolicy attached to role StuzioAcmeConsultantRole",
+                "+ bucket com.stuzio.projectx",
+                "+ public access block of bucket com.stuzio.projectx",
+                "# Acme (183438944504)",
+                "+ user Troy",
+                "+ policy AcmeClientAssumeRolePolicy attached to user Troy",
+            ],
+        );
         let (add, change, destroy) = first.counts();
         assert_eq!((change, destroy), (0, 0), "{text}");
         assert!(add >= 7, "{text}");
         apply_all(&admin, &stack).await;
 
-        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+        let stuzio = clients(&admin, STUZIO).await;
         let block = stuzio
             .s3
             .get_public_access_block()
@@ -111,7 +106,7 @@ fn the_reference_scenario_works_end_to_end() {
             .expect("put salaries.csv");
 
         // Troy's own access key, made in Acme.
-        let acme = admin.clients(&account(ACME)).await.expect("Acme");
+        let acme = clients(&admin, ACME).await;
         let key = acme
             .iam
             .create_access_key()
@@ -168,15 +163,16 @@ fn the_reference_scenario_works_end_to_end() {
         let report = verify(&admin, &stack, &troy, &VerifyOptions::default()).await;
         let text = report.to_text();
         assert!(report.is_success(), "{text}");
-        for expected in [
-            "ok      who the principal is (sts:GetCallerIdentity): arn:aws:iam::183438944504:user/Troy",
-            "ok      assume arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole (sts:AssumeRole)",
-            "ok      s3:ListAllMyBuckets",
-            "ok      s3:ListBucket on com.stuzio.projectx: 1 object(s) listed",
-            "ok      s3:GetObject in com.stuzio.projectx (HeadObject): report.csv: 21 byte(s)",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "ok      who the principal is (sts:GetCallerIdentity): arn:aws:iam::183438944504:user/Troy",
+                "ok      assume arn:aws:iam::081278057606:role/StuzioAcmeConsultantRole (sts:AssumeRole)",
+                "ok      s3:ListAllMyBuckets",
+                "ok      s3:ListBucket on com.stuzio.projectx: 1 object(s) listed",
+                "ok      s3:GetObject in com.stuzio.projectx (HeadObject): report.csv: 21 byte(s)",
+            ],
+        );
 
         // Without the assume-role policy on Acme's side, Troy cannot assume the role any more.
         moto.enforce(false);
@@ -206,12 +202,8 @@ fn the_reference_scenario_works_end_to_end() {
 
 #[test]
 fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
-        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+    on_moto(async |_, admin| {
+        let stuzio = clients(&admin, STUZIO).await;
         // A role made by hand in the same account: no plan may touch it.
         stuzio
             .iam
@@ -324,7 +316,7 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
 
 /// The hardened scenario's role, with an inline policy too, applied and imported.
 async fn applied_hardened(admin: &Session) -> Stack {
-    let acme = admin.clients(&account(ACME)).await.expect("Acme");
+    let acme = clients(admin, ACME).await;
     // The hardened variant's consultants exist already in Acme: the stack puts them in its group.
     for user in ["Troy", "Dana"] {
         acme.iam
@@ -355,15 +347,11 @@ async fn applied_hardened(admin: &Session) -> Stack {
 
 #[test]
 fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         applied_hardened(&admin).await;
 
         // The users that existed stay someone else's: never tagged, never created.
-        let acme = admin.clients(&account(ACME)).await.expect("Acme");
+        let acme = clients(&admin, ACME).await;
         let tags = acme
             .iam
             .list_user_tags()
@@ -404,11 +392,7 @@ fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
 
 #[test]
 fn a_role_changes_in_place_setting_by_setting() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
 
@@ -468,15 +452,15 @@ fn a_role_changes_in_place_setting_by_setting() {
         apply_all(&admin, &changed).await;
 
         // And back: the tag and the boundary removed, the boundary policy deleted (the stack made it).
-        let planned = plan_of(&admin, &stack).await;
-        let text = planned.to_text();
-        for expected in [
-            "~ role StuzioAcmeConsultantRole: remove tags project",
-            "- permissions boundary of role StuzioAcmeConsultantRole",
-            "- policy StuzioConsultantBoundary",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        let text = plan_of(&admin, &stack).await.to_text();
+        assert_contains_all(
+            &text,
+            &[
+                "~ role StuzioAcmeConsultantRole: remove tags project",
+                "- permissions boundary of role StuzioAcmeConsultantRole",
+                "- policy StuzioConsultantBoundary",
+            ],
+        );
         apply_all(&admin, &stack).await;
     });
 }
@@ -555,13 +539,9 @@ async fn unrelated_roles(clients: &deploy::AccountClients, count: usize) {
 
 #[test]
 fn a_clean_plan_costs_the_same_calls_however_many_unrelated_roles_the_account_holds() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    // A proxy without faults counts the requests of each plan.
-    let proxy = FaultProxy::start(moto.port(), 0, 0);
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |moto, admin| {
+        // A proxy without faults counts the requests of each plan.
+        let proxy = FaultProxy::start(moto.port(), 0, 0);
         let counted = session(&proxy.endpoint()).await;
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
@@ -575,7 +555,7 @@ fn a_clean_plan_costs_the_same_calls_however_many_unrelated_roles_the_account_ho
         };
         calls_of_a_plan().await;
         let alone = calls_of_a_plan().await;
-        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
+        let stuzio = clients(&admin, STUZIO).await;
         unrelated_roles(&stuzio, 120).await;
         let among_others = calls_of_a_plan().await;
         assert_eq!(

@@ -3,10 +3,6 @@
 //!
 //! moto takes the account from the access key: the environment's static key is account `123456789012`, a key
 //! made with `CreateAccessKey` for a user of account X is account X.
-#![allow(
-    clippy::missing_panics_doc,
-    reason = "an end-to-end test fails by panicking"
-)]
 
 use std::fmt::Write as _;
 use std::net::TcpListener;
@@ -14,7 +10,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::support::cli::{described, iamgen_aws, stderr};
+use crate::support::cli::{described, iamgen_aws_exits, stderr};
+use crate::support::deploy::on_moto_with_home;
 use crate::support::moto::{Moto, element};
 
 const STUZIO: &str = "081278057606";
@@ -53,6 +50,14 @@ fn write_profiles(home: &Path, profiles: &[(&str, &(String, String))]) {
     std::fs::write(home.join("credentials"), text).expect("the credentials file");
 }
 
+/// What IAM holds in each account of the test: the base account, Stuzio and Acme.
+fn every_iam_contents(moto: &Moto) -> Vec<String> {
+    [BASE, STUZIO, ACME]
+        .iter()
+        .map(|account| iam_contents(moto, account))
+        .collect()
+}
+
 /// What IAM holds in `account`: its users, roles and customer managed policies, without the request ids.
 fn iam_contents(moto: &Moto, account: &str) -> String {
     let key = moto.key_in(account);
@@ -81,32 +86,29 @@ fn has_user(moto: &Moto, account: &str, user: &str) -> bool {
 
 #[test]
 fn an_account_profile_is_used_as_named_not_the_environment_key() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let home = home.path();
-    let acme = user_key(&moto, ACME, "acme-deployer");
-    write_profiles(home, &[("acme-admin", &acme)]);
+    on_moto_with_home(|moto, home| {
+        let acme = user_key(moto, ACME, "acme-deployer");
+        write_profiles(home, &[("acme-admin", &acme)]);
 
-    let applied = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &[
-            "apply",
-            "--auto-approve",
-            "--account-profile",
-            "Acme=acme-admin",
-        ],
-        &[],
-    );
-    assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
-    assert!(has_user(&moto, ACME, "Troy"), "{}", described(&applied));
-    assert!(
-        !has_user(&moto, BASE, "Troy"),
-        "Troy landed in the environment key's account\n{}",
-        described(&applied)
-    );
+        let applied = iamgen_aws_exits(
+            &moto.endpoint(),
+            home,
+            &[
+                "apply",
+                "--auto-approve",
+                "--account-profile",
+                "Acme=acme-admin",
+            ],
+            &[],
+            0,
+        );
+        assert!(has_user(moto, ACME, "Troy"), "{}", described(&applied));
+        assert!(
+            !has_user(moto, BASE, "Troy"),
+            "Troy landed in the environment key's account\n{}",
+            described(&applied)
+        );
+    });
 }
 
 #[test]
@@ -124,8 +126,7 @@ fn a_profile_that_does_not_exist_is_an_error_before_any_call() {
             "Stuzio=no-such-profile",
         ][..],
     ] {
-        let planned = iamgen_aws(&endpoint, home, args, &[]);
-        assert_eq!(planned.status.code(), Some(1), "{}", described(&planned));
+        let planned = iamgen_aws_exits(&endpoint, home, args, &[], 1);
         assert!(
             planned.stdout.is_empty(),
             "no plan is shown\n{}",
@@ -145,94 +146,81 @@ fn a_profile_that_does_not_exist_is_an_error_before_any_call() {
 
 #[test]
 fn verify_runs_as_the_principal_profile_not_the_environment_key() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let home = home.path();
-    let applied = iamgen_aws(&moto.endpoint(), home, &["apply", "--auto-approve"], &[]);
-    assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
-    let troy = crate::support::moto::create_access_key(&moto, ACME, "Troy");
-    write_profiles(home, &[("troy", &troy)]);
+    on_moto_with_home(|moto, home| {
+        iamgen_aws_exits(&moto.endpoint(), home, &["apply", "--auto-approve"], &[], 0);
+        let troy = crate::support::moto::create_access_key(moto, ACME, "Troy");
+        write_profiles(home, &[("troy", &troy)]);
 
-    let verified = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &["verify", "--principal-profile", "troy", "--format", "json"],
-        &[],
-    );
-    assert_eq!(verified.status.code(), Some(0), "{}", described(&verified));
-    let report: serde_json::Value = serde_json::from_slice(&verified.stdout).expect("JSON");
-    assert_eq!(report["success"], true, "{report}");
-    assert!(report.to_string().contains("user/Troy"), "{report}");
+        let verified = iamgen_aws_exits(
+            &moto.endpoint(),
+            home,
+            &["verify", "--principal-profile", "troy", "--format", "json"],
+            &[],
+            0,
+        );
+        let report: serde_json::Value = serde_json::from_slice(&verified.stdout).expect("JSON");
+        assert_eq!(report["success"], true, "{report}");
+        assert!(report.to_string().contains("user/Troy"), "{report}");
 
-    let missing = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &["verify", "--principal-profile", "nobody"],
-        &[],
-    );
-    assert_eq!(missing.status.code(), Some(1), "{}", described(&missing));
-    assert!(
-        stderr(&missing).contains("`nobody`"),
-        "{}",
-        described(&missing)
-    );
+        let missing = iamgen_aws_exits(
+            &moto.endpoint(),
+            home,
+            &["verify", "--principal-profile", "nobody"],
+            &[],
+            1,
+        );
+        assert!(
+            stderr(&missing).contains("`nobody`"),
+            "{}",
+            described(&missing)
+        );
+    });
 }
 
 #[test]
 fn credentials_of_another_account_stop_the_apply_before_any_write() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let home = home.path();
-    let stuzio = user_key(&moto, STUZIO, "stuzio-deployer");
-    write_profiles(home, &[("stuzio-admin", &stuzio)]);
-    let before: Vec<String> = [BASE, STUZIO, ACME]
-        .iter()
-        .map(|account| iam_contents(&moto, account))
-        .collect();
+    on_moto_with_home(|moto, home| {
+        let stuzio = user_key(moto, STUZIO, "stuzio-deployer");
+        write_profiles(home, &[("stuzio-admin", &stuzio)]);
+        let before = every_iam_contents(moto);
 
-    let applied = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &[
-            "apply",
-            "--auto-approve",
-            "--account-profile",
-            "Acme=stuzio-admin",
-        ],
-        &[],
-    );
-    assert_eq!(applied.status.code(), Some(1), "{}", described(&applied));
-    let text = stderr(&applied);
-    assert!(
-        text.contains(ACME) && text.contains(STUZIO) && text.contains("`stuzio-admin`"),
-        "{}",
-        described(&applied)
-    );
-    let after: Vec<String> = [BASE, STUZIO, ACME]
-        .iter()
-        .map(|account| iam_contents(&moto, account))
-        .collect();
-    assert_eq!(before, after, "IAM changed\n{}", described(&applied));
+        let applied = iamgen_aws_exits(
+            &moto.endpoint(),
+            home,
+            &[
+                "apply",
+                "--auto-approve",
+                "--account-profile",
+                "Acme=stuzio-admin",
+            ],
+            &[],
+            1,
+        );
+        let text = stderr(&applied);
+        assert!(
+            text.contains(ACME) && text.contains(STUZIO) && text.contains("`stuzio-admin`"),
+            "{}",
+            described(&applied)
+        );
+        let after = every_iam_contents(moto);
+        assert_eq!(before, after, "IAM changed\n{}", described(&applied));
 
-    // The same check for a profile of the base account given for Stuzio.
-    let base = user_key(&moto, BASE, "base-deployer");
-    write_profiles(home, &[("base-admin", &base)]);
-    let planned = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &["plan", "--account-profile", "Stuzio=base-admin"],
-        &[],
-    );
-    assert_eq!(planned.status.code(), Some(1), "{}", described(&planned));
-    assert!(
-        stderr(&planned).contains(BASE) && stderr(&planned).contains(STUZIO),
-        "{}",
-        described(&planned)
-    );
+        // The same check for a profile of the base account given for Stuzio.
+        let base = user_key(moto, BASE, "base-deployer");
+        write_profiles(home, &[("base-admin", &base)]);
+        let planned = iamgen_aws_exits(
+            &moto.endpoint(),
+            home,
+            &["plan", "--account-profile", "Stuzio=base-admin"],
+            &[],
+            1,
+        );
+        assert!(
+            stderr(&planned).contains(BASE) && stderr(&planned).contains(STUZIO),
+            "{}",
+            described(&planned)
+        );
+    });
 }
 
 /// A loopback listener that accepts connections and never answers; the connections are kept open.
@@ -253,8 +241,7 @@ fn an_endpoint_that_never_answers_is_given_up_on_within_the_bound() {
     let home = tempfile::tempdir().expect("a temporary directory");
     let home = home.path();
     let endpoint = silent_endpoint();
-    let planned = iamgen_aws(&endpoint, home, &["plan", "--timeout", "2"], &[]);
-    assert_eq!(planned.status.code(), Some(1), "{}", described(&planned));
+    let planned = iamgen_aws_exits(&endpoint, home, &["plan", "--timeout", "2"], &[], 1);
     let text = stderr(&planned);
     assert!(!text.contains("single attempt"), "{text}");
     assert!(text.contains("GetCallerIdentity"), "{text}");
@@ -301,8 +288,7 @@ fn plan_and_apply_refuse_a_spec_that_does_not_lint_before_any_call() {
         &["plan", spec_path][..],
         &["apply", "--auto-approve", spec_path][..],
     ] {
-        let output = iamgen_aws(&endpoint, home, args, &[]);
-        assert_eq!(output.status.code(), Some(2), "{}", described(&output));
+        let output = iamgen_aws_exits(&endpoint, home, args, &[], 2);
         let text = stderr(&output);
         assert!(text.contains("s3:ListAllMyBucket"), "{text}");
         assert!(text.contains("error"), "{text}");
@@ -312,44 +298,40 @@ fn plan_and_apply_refuse_a_spec_that_does_not_lint_before_any_call() {
 
 #[test]
 fn verbose_counts_the_calls_by_operation() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let home = home.path();
-    let planned = iamgen_aws(&moto.endpoint(), home, &["plan", "--verbose"], &[]);
-    assert_eq!(planned.status.code(), Some(0), "{}", described(&planned));
-    let text = stderr(&planned);
-    let lines: Vec<&str> = text.lines().collect();
-    let header = lines
-        .iter()
-        .position(|line| line.starts_with("calls: "))
-        .unwrap_or_else(|| panic!("no call count\n{text}"));
-    // `calls: N (M attempts)`, then one line per operation, sorted, whose counts add up to N.
-    let total: u64 = lines[header]["calls: ".len()..]
-        .split(' ')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("{text}"));
-    let rows: Vec<(&str, u64)> = lines[header + 1..]
-        .iter()
-        .take_while(|line| line.starts_with("  "))
-        .map(|line| {
-            let mut words = line.split_whitespace();
-            let operation = words.next().expect("an operation");
-            let count = words
-                .next()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or_else(|| panic!("{line}"));
-            (operation, count)
-        })
-        .collect();
-    assert!(rows.windows(2).all(|w| w[0].0 < w[1].0), "{text}");
-    assert_eq!(rows.iter().map(|(_, n)| n).sum::<u64>(), total, "{text}");
-    assert!(
-        rows.iter().any(|(op, _)| *op == "sts:GetCallerIdentity"),
-        "{text}"
-    );
-    assert!(rows.iter().any(|(op, _)| *op == "sts:AssumeRole"), "{text}");
-    assert!(rows.iter().any(|(op, _)| op.starts_with("iam:")), "{text}");
+    on_moto_with_home(|moto, home| {
+        let planned = iamgen_aws_exits(&moto.endpoint(), home, &["plan", "--verbose"], &[], 0);
+        let text = stderr(&planned);
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines
+            .iter()
+            .position(|line| line.starts_with("calls: "))
+            .unwrap_or_else(|| panic!("no call count\n{text}"));
+        // `calls: N (M attempts)`, then one line per operation, sorted, whose counts add up to N.
+        let total: u64 = lines[header]["calls: ".len()..]
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{text}"));
+        let rows: Vec<(&str, u64)> = lines[header + 1..]
+            .iter()
+            .take_while(|line| line.starts_with("  "))
+            .map(|line| {
+                let mut words = line.split_whitespace();
+                let operation = words.next().expect("an operation");
+                let count = words
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| panic!("{line}"));
+                (operation, count)
+            })
+            .collect();
+        assert!(rows.windows(2).all(|w| w[0].0 < w[1].0), "{text}");
+        assert_eq!(rows.iter().map(|(_, n)| n).sum::<u64>(), total, "{text}");
+        assert!(
+            rows.iter().any(|(op, _)| *op == "sts:GetCallerIdentity"),
+            "{text}"
+        );
+        assert!(rows.iter().any(|(op, _)| *op == "sts:AssumeRole"), "{text}");
+        assert!(rows.iter().any(|(op, _)| op.starts_with("iam:")), "{text}");
+    });
 }

@@ -3,20 +3,15 @@
 //!
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
-#![allow(
-    clippy::missing_panics_doc,
-    clippy::too_many_lines,
-    reason = "an end-to-end test reads as one story, and fails by panicking"
-)]
 
 use std::fmt::Write as _;
 
-use crate::support::deploy::{BASE_KEY, block_on, session, session_with};
+use crate::support::deploy::{BASE_KEY, block_on, clients, on_moto, session, session_with};
 use crate::support::moto::{FaultProxy, Moto};
 use crate::support::rng::env_number;
+use iamgen::PolicyDocument;
 use iamgen::deploy::{self, Session, SessionOptions, apply, plan};
 use iamgen::stack::Stack;
-use iamgen::{AccountId, PolicyDocument};
 
 const STUZIO: &str = "081278057606";
 const BUCKET: &str = "com.stuzio.projectx";
@@ -79,10 +74,7 @@ async fn version_documents(
 
 /// The policy's versions: `(id, is the default, the document's second Sid)`, oldest first by number.
 async fn versions(session: &Session) -> Vec<(String, bool, String)> {
-    let stuzio = session
-        .clients(&AccountId::parse(STUZIO).expect("an id"))
-        .await
-        .expect("Stuzio");
+    let stuzio = clients(session, STUZIO).await;
     let arn = format!("arn:aws:iam::{STUZIO}:policy/{POLICY}");
     version_documents(&stuzio, &arn)
         .await
@@ -100,12 +92,8 @@ async fn versions(session: &Session) -> Vec<(String, bool, String)> {
 
 #[test]
 fn a_lost_answer_to_create_policy_version_makes_no_second_version() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    let proxy = FaultProxy::start(moto.port(), 0, 0);
-    block_on(async {
-        let direct = session(&moto.endpoint()).await;
+    on_moto(async |moto, direct| {
+        let proxy = FaultProxy::start(moto.port(), 0, 0);
         let through_proxy = session(&proxy.endpoint()).await;
         apply_all(&direct, &scenario_with("First")).await;
 
@@ -167,10 +155,7 @@ fn a_bucket_is_made_in_the_session_region() {
         let admin = session_with(&moto.endpoint(), "eu-west-1").await;
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
-        let stuzio = admin
-            .clients(&AccountId::parse(STUZIO).expect("an id"))
-            .await
-            .expect("Stuzio");
+        let stuzio = clients(&admin, STUZIO).await;
         let location = stuzio
             .s3
             .get_bucket_location()
@@ -191,16 +176,9 @@ fn a_bucket_is_made_in_the_session_region() {
 
 #[test]
 fn a_bucket_name_taken_by_another_account_is_an_error_not_done() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         // Acme takes the name first: Stuzio's stack must neither report the bucket made nor go on as if it were.
-        let acme = admin
-            .clients(&AccountId::parse("183438944504").expect("an id"))
-            .await
-            .expect("Acme");
+        let acme = clients(&admin, "183438944504").await;
         acme.s3
             .create_bucket()
             .bucket(BUCKET)
@@ -268,10 +246,7 @@ fn larger_stack(roles: usize, users: usize, version: u32) -> Stack {
 
 /// Every customer managed policy of `session`'s account `id`: `(name, [version documents])`, to find duplicates.
 async fn policy_versions(session: &Session, id: &str) -> Vec<(String, Vec<String>)> {
-    let clients = session
-        .clients(&AccountId::parse(id).expect("an id"))
-        .await
-        .expect("clients");
+    let clients = clients(session, id).await;
     let listed = clients
         .iam
         .list_policies()
@@ -299,10 +274,7 @@ async fn policy_versions(session: &Session, id: &str) -> Vec<(String, Vec<String
 /// What no stack owns in Stuzio, as the account holds it: the hand-made role's tags, trust, attachments and
 /// inline policies, and the hand-made policy's versions.
 async fn not_owned(session: &Session) -> String {
-    let stuzio = session
-        .clients(&AccountId::parse(STUZIO).expect("an id"))
-        .await
-        .expect("Stuzio");
+    let stuzio = clients(session, STUZIO).await;
     let role = stuzio
         .iam
         .get_role()
@@ -354,18 +326,11 @@ async fn not_owned(session: &Session) -> String {
 /// does not own changed. `IAMGEN_FAULT_SEED` replays a seed.
 #[test]
 fn every_spec_converges_under_a_third_of_requests_failing() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    let seed = env_number("IAMGEN_FAULT_SEED", 0x5eed_1a3e);
-    let percent = 35;
-    let proxy = FaultProxy::start(moto.port(), percent, seed);
-    block_on(async {
-        let direct = session(&moto.endpoint()).await;
-        let stuzio = direct
-            .clients(&AccountId::parse(STUZIO).expect("an id"))
-            .await
-            .expect("Stuzio");
+    on_moto(async |moto, direct| {
+        let seed = env_number("IAMGEN_FAULT_SEED", 0x5eed_1a3e);
+        let percent = 35;
+        let proxy = FaultProxy::start(moto.port(), percent, seed);
+        let stuzio = clients(&direct, STUZIO).await;
         // Made by hand, beside the stack: a role with a tag, an attachment and an inline policy, and a policy.
         let hand_policy = stuzio
             .iam

@@ -5,15 +5,10 @@
 //!
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
-#![allow(
-    clippy::missing_panics_doc,
-    clippy::too_many_lines,
-    reason = "an end-to-end test reads as one story, and fails by panicking"
-)]
 
-use crate::support::cli::{described, iamgen_aws};
-use crate::support::deploy::{account, block_on, session};
-use crate::support::moto::Moto;
+use crate::support::cli::{described, iamgen_aws, iamgen_aws_exits};
+use crate::support::deploy::{account, block_on, clients, on_moto, on_moto_with_home, session};
+use crate::support::text::assert_contains_all;
 use iamgen::deploy::{
     self, ChangeKind, ImportError, ImportedStack, Plan, Session, apply, import_role, plan,
 };
@@ -70,6 +65,18 @@ async fn plan_of(session: &Session, stack: &Stack) -> Plan {
 
 const HAND_MADE_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
+/// Makes the role `HandMade` by hand, outside any stack, in `stuzio`'s account.
+async fn make_hand_made_role(stuzio: &deploy::AccountClients) {
+    stuzio
+        .iam
+        .create_role()
+        .role_name("HandMade")
+        .assume_role_policy_document(HAND_MADE_TRUST)
+        .send()
+        .await
+        .expect("a role made by hand");
+}
+
 /// The account of every test: the spec's stack `iamgen` applied (its next plan empty), and `HandMade`, a role
 /// made by hand with a policy made by hand.
 async fn account_with_a_stack(admin: &Session) -> Stack {
@@ -79,15 +86,8 @@ async fn account_with_a_stack(admin: &Session) -> Stack {
     assert!(report.is_complete(), "{}", report.to_text());
     let again = plan_of(admin, &stack).await;
     assert!(again.is_empty(), "{}", again.to_text());
-    let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
-    stuzio
-        .iam
-        .create_role()
-        .role_name("HandMade")
-        .assume_role_policy_document(HAND_MADE_TRUST)
-        .send()
-        .await
-        .expect("a role made by hand");
+    let stuzio = clients(admin, STUZIO).await;
+    make_hand_made_role(&stuzio).await;
     let policy = stuzio
         .iam
         .create_policy()
@@ -121,11 +121,7 @@ fn names<T>(items: &[T], name: impl Fn(&T) -> &str) -> Vec<&str> {
 
 #[test]
 fn an_imported_role_brings_its_whole_stack_and_plans_no_change() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         account_with_a_stack(&admin).await;
 
         let imported: ImportedStack = import_role(&admin, &account(STUZIO), "ReportReader", None)
@@ -185,25 +181,22 @@ fn an_imported_role_brings_its_whole_stack_and_plans_no_change() {
             "macros/tests/ui/pass/imported/report_stack.rs",
             &rust,
         );
-        for expected in [
-            "stack.set_name(\"iamgen\")?;",
-            "let read_reports = stack.add_policy(account, \"ReadReports\", read_reports())?;",
-            "let user = stack.add_user(account, \"Auditor\")?;",
-            "stack.attach(user, read_reports);",
-            "stack.add_role(account, \"ReportAdmin\", report_admin_trust())?;",
-        ] {
-            assert!(rust.contains(expected), "{expected:?} in:\n{rust}");
-        }
+        assert_contains_all(
+            &rust,
+            &[
+                "stack.set_name(\"iamgen\")?;",
+                "let read_reports = stack.add_policy(account, \"ReadReports\", read_reports())?;",
+                "let user = stack.add_user(account, \"Auditor\")?;",
+                "stack.attach(user, read_reports);",
+                "stack.add_role(account, \"ReportAdmin\", report_admin_trust())?;",
+            ],
+        );
     });
 }
 
 #[test]
 fn a_role_without_the_owner_tag_imports_under_a_stack_of_its_own() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let stack = account_with_a_stack(&admin).await;
 
         let imported = import_role(&admin, &account(STUZIO), "HandMade", None)
@@ -283,11 +276,7 @@ fn a_role_without_the_owner_tag_imports_under_a_stack_of_its_own() {
 
 #[test]
 fn a_stack_name_that_would_take_the_role_from_its_stack_is_refused() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         account_with_a_stack(&admin).await;
         let refused = import_role(&admin, &account(STUZIO), "ReportReader", Some("other"))
             .await
@@ -312,174 +301,112 @@ fn a_stack_name_that_would_take_the_role_from_its_stack_is_refused() {
 
 #[test]
 fn import_then_plan_from_the_command_line_plans_no_destroy() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    let home = tempfile::tempdir().expect("a temporary directory");
-    let home = home.path();
-    let spec = home.join("iamgen.toml");
-    std::fs::write(&spec, SPEC).expect("the spec is written");
-    let spec = spec.to_str().expect("UTF-8");
-    let applied = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &["apply", spec, "--auto-approve"],
-        &[],
-    );
-    assert_eq!(applied.status.code(), Some(0), "{}", described(&applied));
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
-        let stuzio = admin.clients(&account(STUZIO)).await.expect("Stuzio");
-        stuzio
-            .iam
-            .create_role()
-            .role_name("HandMade")
-            .assume_role_policy_document(HAND_MADE_TRUST)
-            .send()
-            .await
-            .expect("a role made by hand");
-    });
-
-    let imported_path = home.join("imported.toml");
-    let imported_path = imported_path.to_str().expect("UTF-8");
-    let imported = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &[
-            "import",
-            "--account",
-            STUZIO,
-            "--role",
-            "ReportReader",
-            "--out",
-            imported_path,
-        ],
-        &[],
-    );
-    assert_eq!(imported.status.code(), Some(0), "{}", described(&imported));
-    let stderr = String::from_utf8_lossy(&imported.stderr);
-    assert!(
-        stderr
-            .contains("imported stack iamgen from account 081278057606: 3 roles, 1 user, 1 policy"),
-        "{}",
-        described(&imported)
-    );
-    let replanned = iamgen_aws(&moto.endpoint(), home, &["plan", imported_path], &[]);
-    assert_eq!(
-        String::from_utf8_lossy(&replanned.stdout),
-        "No changes. The accounts match the stack.\n",
-        "{}\n{}",
-        described(&replanned),
-        std::fs::read_to_string(imported_path).unwrap_or_default()
-    );
-    // The spec names its stack: a flag that says otherwise is a usage error naming both.
-    let contradicted = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &["plan", imported_path, "--stack-name", "other"],
-        &[],
-    );
-    assert_eq!(
-        contradicted.status.code(),
-        Some(2),
-        "{}",
-        described(&contradicted)
-    );
-    let stderr = String::from_utf8_lossy(&contradicted.stderr);
-    assert!(
-        stderr.contains("--stack-name other") && stderr.contains("stack = \"iamgen\""),
-        "{stderr}"
-    );
-
-    for (format, expected) in [
-        ("json", "\"ReportWriter\""),
-        ("rust", "stack.add_user(account, \"Auditor\")"),
-    ] {
-        let output = iamgen_aws(
+    on_moto_with_home(|moto, home| {
+        let spec = home.join("iamgen.toml");
+        std::fs::write(&spec, SPEC).expect("the spec is written");
+        let spec = spec.to_str().expect("UTF-8");
+        iamgen_aws_exits(
             &moto.endpoint(),
             home,
-            &[
-                "import",
-                "--account",
-                STUZIO,
-                "--role",
-                "ReportReader",
-                "--format",
-                format,
-            ],
+            &["apply", spec, "--auto-approve"],
             &[],
+            0,
         );
-        assert_eq!(output.status.code(), Some(0), "{}", described(&output));
+        block_on(async {
+            let admin = session(&moto.endpoint()).await;
+            let stuzio = clients(&admin, STUZIO).await;
+            make_hand_made_role(&stuzio).await;
+        });
+
+        // `iamgen import` of `role` in Stuzio's account, then `extra`.
+        let import = |role: &str, extra: &[&str], code| {
+            let args = [&["import", "--account", STUZIO, "--role", role][..], extra].concat();
+            iamgen_aws_exits(&moto.endpoint(), home, &args, &[], code)
+        };
+        let imported_path = home.join("imported.toml");
+        let imported_path = imported_path.to_str().expect("UTF-8");
+        let imported = import("ReportReader", &["--out", imported_path], 0);
+        let stderr = String::from_utf8_lossy(&imported.stderr);
         assert!(
-            String::from_utf8_lossy(&output.stdout).contains(expected),
+            stderr.contains(
+                "imported stack iamgen from account 081278057606: 3 roles, 1 user, 1 policy"
+            ),
             "{}",
-            described(&output)
+            described(&imported)
         );
-    }
+        let replanned = iamgen_aws(&moto.endpoint(), home, &["plan", imported_path], &[]);
+        assert_eq!(
+            String::from_utf8_lossy(&replanned.stdout),
+            "No changes. The accounts match the stack.\n",
+            "{}\n{}",
+            described(&replanned),
+            std::fs::read_to_string(imported_path).unwrap_or_default()
+        );
+        // The spec names its stack: a flag that says otherwise is a usage error naming both.
+        let contradicted = iamgen_aws_exits(
+            &moto.endpoint(),
+            home,
+            &["plan", imported_path, "--stack-name", "other"],
+            &[],
+            2,
+        );
+        let stderr = String::from_utf8_lossy(&contradicted.stderr);
+        assert!(
+            stderr.contains("--stack-name other") && stderr.contains("stack = \"iamgen\""),
+            "{stderr}"
+        );
 
-    // The role made by hand: its own stack, which the plan only adopts it into.
-    let hand_made = home.join("hand-made.toml");
-    let hand_made = hand_made.to_str().expect("UTF-8");
-    let imported = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &[
-            "import",
-            "--account",
-            STUZIO,
-            "--role",
+        for (format, expected) in [
+            ("json", "\"ReportWriter\""),
+            ("rust", "stack.add_user(account, \"Auditor\")"),
+        ] {
+            let output = import("ReportReader", &["--format", format], 0);
+            assert!(
+                String::from_utf8_lossy(&output.stdout).contains(expected),
+                "{}",
+                described(&output)
+            );
+        }
+
+        // The role made by hand: its own stack, which the plan only adopts it into.
+        let hand_made = home.join("hand-made.toml");
+        let hand_made = hand_made.to_str().expect("UTF-8");
+        let imported = import(
             "HandMade",
-            "--stack-name",
-            "hand-made",
-            "--out",
-            hand_made,
-        ],
-        &[],
-    );
-    assert_eq!(imported.status.code(), Some(0), "{}", described(&imported));
-    let stderr = String::from_utf8_lossy(&imported.stderr);
-    assert!(
-        stderr.contains(
-            "imported stack hand-made from account 081278057606: 1 role, 0 users, 0 policies"
-        ) && stderr
-            .contains("note: role HandMade carries no iamgen:stack tag: the next plan adopts it"),
-        "{}",
-        described(&imported)
-    );
-    let planned = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &["plan", hand_made, "--format", "json"],
-        &[],
-    );
-    assert_eq!(planned.status.code(), Some(0), "{}", described(&planned));
-    let value: serde_json::Value = serde_json::from_slice(&planned.stdout).expect("JSON");
-    assert_eq!(value["stack"], "hand-made", "{value}");
-    assert_eq!(value["summary"]["destroy"], 0, "{value}");
-    assert_eq!(value["summary"]["change"], 1, "{value}");
+            &["--stack-name", "hand-made", "--out", hand_made],
+            0,
+        );
+        let stderr = String::from_utf8_lossy(&imported.stderr);
+        assert!(
+            stderr.contains(
+                "imported stack hand-made from account 081278057606: 1 role, 0 users, 0 policies"
+            ) && stderr.contains(
+                "note: role HandMade carries no iamgen:stack tag: the next plan adopts it"
+            ),
+            "{}",
+            described(&imported)
+        );
+        let planned = iamgen_aws_exits(
+            &moto.endpoint(),
+            home,
+            &["plan", hand_made, "--format", "json"],
+            &[],
+            0,
+        );
+        let value: serde_json::Value = serde_json::from_slice(&planned.stdout).expect("JSON");
+        assert_eq!(value["stack"], "hand-made", "{value}");
+        assert_eq!(value["summary"]["destroy"], 0, "{value}");
+        assert_eq!(value["summary"]["change"], 1, "{value}");
 
-    // A stack name contradicting the role's tag.
-    let refused = iamgen_aws(
-        &moto.endpoint(),
-        home,
-        &[
-            "import",
-            "--account",
-            STUZIO,
-            "--role",
-            "ReportReader",
-            "--stack-name",
-            "other",
-        ],
-        &[],
-    );
-    assert_eq!(refused.status.code(), Some(2), "{}", described(&refused));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        stderr.contains("belongs to stack `iamgen`")
-            && stderr.contains("not to stack `other`")
-            && stderr.contains("--stack-name iamgen"),
-        "{}",
-        described(&refused)
-    );
+        // A stack name contradicting the role's tag.
+        let refused = import("ReportReader", &["--stack-name", "other"], 2);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            stderr.contains("belongs to stack `iamgen`")
+                && stderr.contains("not to stack `other`")
+                && stderr.contains("--stack-name iamgen"),
+            "{}",
+            described(&refused)
+        );
+    });
 }

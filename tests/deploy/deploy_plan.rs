@@ -4,14 +4,9 @@
 //!
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
-#![allow(
-    clippy::missing_panics_doc,
-    clippy::too_many_lines,
-    reason = "an end-to-end test reads as one story, and fails by panicking"
-)]
 
-use crate::support::deploy::{apply_all, block_on, clients, plan_of, session};
-use crate::support::moto::Moto;
+use crate::support::deploy::{apply_all, clients, on_moto, plan_of};
+use crate::support::text::assert_contains_all;
 use iamgen::PolicyDocument;
 use iamgen::deploy::sdk::iam::types::Tag;
 use iamgen::deploy::{self};
@@ -63,11 +58,7 @@ async fn change_by_hand_role(iam: &deploy::sdk::iam::Client, account: &str, role
 
 #[test]
 fn hand_changes_on_an_owned_role_are_named_as_such() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
         let stuzio = clients(&admin, STUZIO).await;
@@ -75,14 +66,15 @@ fn hand_changes_on_an_owned_role_are_named_as_such() {
 
         let planned = plan_of(&admin, &stack).await;
         let text = planned.to_text();
-        for expected in [
-            "  ~ role StuzioAcmeConsultantRole: remove tags owner (not in the spec)\n      - tag \"owner\" = \"bob\"\n",
-            "  - policy HandMade attached to role StuzioAcmeConsultantRole: attached outside this stack (not in the spec)\n",
-            "  - inline policy HandInline of role StuzioAcmeConsultantRole: not in the spec\n",
-            "Plan: 0 to add, 1 to change, 2 to destroy.",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "  ~ role StuzioAcmeConsultantRole: remove tags owner (not in the spec)\n      - tag \"owner\" = \"bob\"\n",
+                "  - policy HandMade attached to role StuzioAcmeConsultantRole: attached outside this stack (not in the spec)\n",
+                "  - inline policy HandInline of role StuzioAcmeConsultantRole: not in the spec\n",
+                "Plan: 0 to add, 1 to change, 2 to destroy.",
+            ],
+        );
         let json = planned.to_json();
         let reasons: Vec<&str> = json["changes"]
             .as_array()
@@ -158,11 +150,7 @@ unmanaged = ["managed_policies", "inline_policies"]
 
 #[test]
 fn a_spec_keeps_what_it_leaves_unmanaged() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let all = r#""tags", "managed_policies", "inline_policies""#;
         let stack = spec_stack(all, "");
         apply_all(&admin, &stack).await;
@@ -218,24 +206,21 @@ fn a_spec_keeps_what_it_leaves_unmanaged() {
         // Managed again, the hand changes are planned away, each named.
         let managed = spec_stack("", r#"team = "reports""#);
         let text = plan_of(&admin, &managed).await.to_text();
-        for expected in [
-            "~ role ReportReader: remove tags owner (not in the spec)",
-            "- policy HandMade attached to role ReportReader: attached outside this stack (not in the spec)",
-            "- inline policy HandInline of role ReportReader: not in the spec",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "~ role ReportReader: remove tags owner (not in the spec)",
+                "- policy HandMade attached to role ReportReader: attached outside this stack (not in the spec)",
+                "- inline policy HandInline of role ReportReader: not in the spec",
+            ],
+        );
         assert!(!text.contains("user Auditor"), "{text}");
     });
 }
 
 #[test]
 fn a_plan_says_what_changes_in_settings_and_statements() {
-    let Some(moto) = Moto::start() else {
-        return;
-    };
-    block_on(async {
-        let admin = session(&moto.endpoint()).await;
+    on_moto(async |_, admin| {
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
 
@@ -256,15 +241,15 @@ fn a_plan_says_what_changes_in_settings_and_statements() {
         changed.policy_mut(policy).document =
             PolicyDocument::from_json(&document.to_string()).expect("a policy");
 
-        let planned = plan_of(&admin, &changed).await;
-        let text = planned.to_text();
-        for expected in [
-            "  ~ role StuzioAcmeConsultantRole: session duration\n      ~ max_session_duration: 3600 → 7200\n",
-            "  ~ policy StuzioProjectXPolicy: new default version\n      + statement \"ListAll\": ",
-            "Plan: 0 to add, 2 to change, 0 to destroy.",
-        ] {
-            assert!(text.contains(expected), "{expected:?} in:\n{text}");
-        }
+        let text = plan_of(&admin, &changed).await.to_text();
+        assert_contains_all(
+            &text,
+            &[
+                "  ~ role StuzioAcmeConsultantRole: session duration\n      ~ max_session_duration: 3600 → 7200\n",
+                "  ~ policy StuzioProjectXPolicy: new default version\n      + statement \"ListAll\": ",
+                "Plan: 0 to add, 2 to change, 0 to destroy.",
+            ],
+        );
         // Only the new statement: those IAM returned re-encoded mean what the stack says.
         assert_eq!(text.matches("statement").count(), 1, "{text}");
         apply_all(&admin, &changed).await;

@@ -4,6 +4,11 @@
 //!
 //! Each test starts its own `moto_server` on a free loopback port (`tests/support/moto.rs`): the tests share
 //! a process now, and nothing else.
+#![allow(
+    clippy::missing_panics_doc,
+    clippy::too_many_lines,
+    reason = "an end-to-end test reads as one story, and fails by panicking"
+)]
 
 #[path = "../support/mod.rs"]
 pub mod support;

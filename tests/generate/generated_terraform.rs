@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::support::stacks::Case;
 use crate::support::terraform::{Module, Schema, TfFile, check_module, parse_files};
+use crate::support::text::assert_contains_all;
 use hcl::Body;
 
 #[test]
@@ -108,21 +109,19 @@ resource "aws_iam_rol" "x" {
         body: hcl::parse(text).expect("the bad module parses"),
     };
     let problems = check_module(&Module::new(&[file]), &Schema::load()).join("\n");
-    for expected in [
-        "`regoin` is not an argument",
-        "resource aws_iam_role.r: the required argument `assume_role_policy` is missing",
-        "`nme` is not an argument",
-        "variable stuzio_account_id: the default is not of the variable's type",
-        "`aws_iam_role.r.amr`: `aws_iam_role` has no attribute `amr`",
-        "`var.acme_account_id` names no declared variable",
-        "`aws.acme` names no provider alias",
-        "`aws_iam_rol` is not a resource type",
-    ] {
-        assert!(
-            problems.contains(expected),
-            "`{expected}` not in:\n{problems}"
-        );
-    }
+    assert_contains_all(
+        &problems,
+        &[
+            "`regoin` is not an argument",
+            "resource aws_iam_role.r: the required argument `assume_role_policy` is missing",
+            "`nme` is not an argument",
+            "variable stuzio_account_id: the default is not of the variable's type",
+            "`aws_iam_role.r.amr`: `aws_iam_role` has no attribute `amr`",
+            "`var.acme_account_id` names no declared variable",
+            "`aws.acme` names no provider alias",
+            "`aws_iam_rol` is not a resource type",
+        ],
+    );
 }
 
 fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {

@@ -51,6 +51,18 @@ fn extract_stackset_bodies(case: &Case) -> Vec<PathBuf> {
 /// A template cfn-lint must reject, run with the others: proof that the linter ran and reports errors.
 const CANARY_TEMPLATE: &str = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Canary:\n    Type: \"AWS::IAM::Role\"\n    Properties:\n      RoleNam: \"canary\"\n";
 
+/// A file `name` holding `text` (a canary: a mistake the validator must report, to show it is working) in a
+/// directory of its own, which lives as long as the returned handle.
+fn canary(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix("iamgen-canary-")
+        .tempdir()
+        .expect("a temporary directory");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("the canary is written");
+    (dir, path)
+}
+
 #[test]
 fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
     let Some(cfn_lint) = tools::cfn_lint() else {
@@ -69,12 +81,7 @@ fn cloudformation_passes_cfn_lint_without_errors_or_warnings() {
         own.extend(extract_stackset_bodies(case));
         templates.extend(own);
     }
-    let canary_dir = tempfile::Builder::new()
-        .prefix("iamgen-canary-")
-        .tempdir()
-        .expect("a temporary directory");
-    let canary = canary_dir.path().join("canary.yaml");
-    std::fs::write(&canary, CANARY_TEMPLATE).expect("the canary is written");
+    let (_canary_dir, canary) = canary("canary.yaml", CANARY_TEMPLATE);
 
     // No rule is ignored: the templates pass every rule cfn-lint enables by default, informational ones too.
     let output = run(Command::new(&cfn_lint)
@@ -137,12 +144,7 @@ fn terraform_parses_with_hashicorps_parser_and_declares_what_hcl_rs_reads() {
             files.push((absolute, case, relative));
         }
     }
-    let canary_dir = tempfile::Builder::new()
-        .prefix("iamgen-canary-")
-        .tempdir()
-        .expect("a temporary directory");
-    let canary = canary_dir.path().join("canary.tf");
-    std::fs::write(&canary, CANARY_TF).expect("the canary is written");
+    let (_canary_dir, canary) = canary("canary.tf", CANARY_TF);
 
     let output = run(Command::new(&node)
         .arg(&script)

@@ -98,3 +98,21 @@ pub fn described(output: &Output) -> String {
         stderr(output)
     )
 }
+
+/// [`iamgen_aws`], requiring the exit status `code`.
+#[cfg(feature = "aws")]
+#[allow(
+    clippy::must_use_candidate,
+    reason = "the call checks the exit status: a test may need no more of its output"
+)]
+pub fn iamgen_aws_exits(
+    endpoint: &str,
+    home: &Path,
+    args: &[&str],
+    extra_env: &[(&str, &str)],
+    code: i32,
+) -> Output {
+    let output = iamgen_aws(endpoint, home, args, extra_env);
+    assert_eq!(output.status.code(), Some(code), "{}", described(&output));
+    output
+}

@@ -1,11 +1,15 @@
-//! What every SDK test against moto starts with: the base identity's static key, a session on an endpoint, and
-//! a runtime to block on.
+//! What every SDK test against moto starts with: the base identity's static key, a session on an endpoint, a
+//! runtime to block on, and a moto of the test's own (skipped without it, as [`Moto::start`] says).
+
+use std::path::Path;
 
 use iamgen::AccountId;
 use iamgen::deploy::{
     AccountClients, DEFAULT_STACK_NAME, Plan, Session, SessionOptions, apply, plan,
 };
 use iamgen::stack::Stack;
+
+use super::moto::Moto;
 
 /// The base identity's static key: moto puts it in account `123456789012`, which assumes
 /// `OrganizationAccountAccessRole` in the scenario's accounts.
@@ -33,6 +37,28 @@ pub async fn session_with(endpoint: &str, region: &str) -> Session {
     })
     .await
     .expect("a session on moto")
+}
+
+/// Runs `test` against a moto of its own, with a session of the base identity on it (in `us-east-1`), on a
+/// runtime of its own; returns at once without moto.
+pub fn on_moto(test: impl AsyncFnOnce(&Moto, Session)) {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    block_on(async {
+        let admin = session(&moto.endpoint()).await;
+        test(&moto, admin).await;
+    });
+}
+
+/// Runs `test` against a moto of its own, with an empty home folder for the shared AWS config files (the
+/// command line's tests write them there); returns at once without moto.
+pub fn on_moto_with_home(test: impl FnOnce(&Moto, &Path)) {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    let home = tempfile::tempdir().expect("a temporary directory");
+    test(&moto, home.path());
 }
 
 /// A session of the base identity on `endpoint`, in `us-east-1`.

@@ -1,6 +1,6 @@
 //! Shared helpers of the integration tests (`tests/{it,cli,generate,deploy}/`): the seeded random generator,
-//! SARIF validation, the stacks to render, the external tools, Terraform (parsing, the provider schema,
-//! evaluation), CloudFormation (evaluation), and moto with a fault-injecting proxy.
+//! assertions on text, SARIF validation, the stacks to render, the external tools, Terraform (parsing, the
+//! provider schema, evaluation), CloudFormation (evaluation), and moto with a fault-injecting proxy.
 //!
 //! Included once by each test binary's `main.rs` as `pub mod support;` (`pub`, since every helper is `pub`
 //! and a binary uses only some of them). The modules that need the generator or the SDK are there only with
@@ -29,4 +29,6 @@ pub mod sarif;
 pub mod stacks;
 #[cfg(feature = "generate")]
 pub mod terraform;
+#[path = "../../runtime/tests/support/text.rs"]
+pub mod text;
 pub mod tools;

@@ -79,15 +79,20 @@ pub fn hcl2json() -> Option<(PathBuf, PathBuf)> {
             .join("@cdktf")
             .join("hcl2json"),
     )?;
-    let Some(node) = which("node") else {
+    Some((node("@cdktf/hcl2json")?, package))
+}
+
+/// `node` on `PATH`, to run `what` with; otherwise `None` outside CI, and a panic in CI.
+fn node(what: &str) -> Option<PathBuf> {
+    let node = which("node");
+    if node.is_none() {
         assert!(
             !in_ci(),
-            "node is not on PATH: CI needs Node.js for `scripts/ci-tools.sh` and @cdktf/hcl2json"
+            "node is not on PATH: CI needs Node.js for `scripts/ci-tools.sh` and {what}"
         );
         skipped("node is not on PATH");
-        return None;
-    };
-    Some((node, package))
+    }
+    node
 }
 
 /// The first `name` on `PATH`.
@@ -124,15 +129,7 @@ fn node_packages(what: &str, packages: &[&str]) -> Option<(PathBuf, PathBuf)> {
     for package in packages {
         require(what, modules.join(package))?;
     }
-    let Some(node) = which("node") else {
-        assert!(
-            !in_ci(),
-            "node is not on PATH: CI needs Node.js for `scripts/ci-tools.sh` and {what}"
-        );
-        skipped("node is not on PATH");
-        return None;
-    };
-    Some((node, modules))
+    Some((node(what)?, modules))
 }
 
 /// Graphviz (`@hpcc-js/wasm-graphviz`): `node` and the `node_modules` directory for

@@ -101,6 +101,22 @@ const SEVERITIES: [Severity; 4] = [
     Severity::Suggestion,
 ];
 
+/// Asserts that `diagnostics` on `source` render as the reference renders them against the whole text;
+/// `case` says which case failed.
+fn assert_renders_as_reference(
+    diagnostics: &[Diagnostic],
+    source: &str,
+    color: bool,
+    case: impl Fn() -> String,
+) {
+    assert_eq!(
+        render(diagnostics, source, "text.json", color),
+        reference(diagnostics, source, "text.json", color),
+        "{}",
+        case()
+    );
+}
+
 #[test]
 fn every_span_renders_as_against_the_whole_text() {
     for (t, source) in TEXTS.iter().enumerate() {
@@ -110,11 +126,9 @@ fn every_span_renders_as_against_the_whole_text() {
             for end in start..=len + 2 {
                 let diagnostic = finding(start, end, SEVERITIES[(start + end) % 4]);
                 let diagnostics = std::slice::from_ref(&diagnostic);
-                assert_eq!(
-                    render(diagnostics, source, "text.json", false),
-                    reference(diagnostics, source, "text.json", false),
-                    "text {t}, span {start}..{end}"
-                );
+                assert_renders_as_reference(diagnostics, source, false, || {
+                    format!("text {t}, span {start}..{end}")
+                });
             }
         }
     }
@@ -137,11 +151,9 @@ fn labels_before_and_after_the_primary_span_render_as_against_the_whole_text() {
                 ));
                 let diagnostics = std::slice::from_ref(&diagnostic);
                 for color in [false, true] {
-                    assert_eq!(
-                        render(diagnostics, source, "text.json", color),
-                        reference(diagnostics, source, "text.json", color),
-                        "text {t}, primary at {primary}, label at {label}, color {color}"
-                    );
+                    assert_renders_as_reference(diagnostics, source, color, || {
+                        format!("text {t}, primary at {primary}, label at {label}, color {color}")
+                    });
                 }
             }
         }
@@ -155,11 +167,7 @@ fn many_findings_in_one_text_render_as_against_the_whole_text() {
         let diagnostics: Vec<Diagnostic> = (0..=source.len())
             .map(|at| finding(at, at + at % 5, SEVERITIES[at % 4]))
             .collect();
-        assert_eq!(
-            render(&diagnostics, source, "text.json", false),
-            reference(&diagnostics, source, "text.json", false),
-            "text {t}"
-        );
+        assert_renders_as_reference(&diagnostics, source, false, || format!("text {t}"));
     }
 }
 

@@ -4,6 +4,8 @@ use iamgen_runtime::Severity;
 use iamgen_runtime::lint::{self, Options};
 use iamgen_runtime::stack::cross_account::{Assumers, CrossAccount, PatternError};
 
+use crate::support::text::assert_contains_all;
+
 #[test]
 fn the_hardened_scenario_lints_without_warnings_about_its_trust() {
     let stack = CrossAccount::hardened_scenario().build().unwrap();
@@ -23,13 +25,14 @@ fn the_hardened_scenario_lints_without_warnings_about_its_trust() {
     assert!(codes.is_empty(), "{codes:?}");
     let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
     let trust = stack.role(role).trust.to_json();
-    for expected in [
-        "sts:ExternalId",
-        "aws:MultiFactorAuthPresent",
-        "arn:aws:iam::183438944504:user/Dana",
-    ] {
-        assert!(trust.contains(expected), "{trust}");
-    }
+    assert_contains_all(
+        &trust,
+        &[
+            "sts:ExternalId",
+            "aws:MultiFactorAuthPresent",
+            "arn:aws:iam::183438944504:user/Dana",
+        ],
+    );
     assert!(stack.role(role).permissions_boundary.is_some());
 }
 

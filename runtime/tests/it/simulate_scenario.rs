@@ -8,30 +8,37 @@ use iamgen_runtime::stack::Stack;
 
 use crate::support::document;
 
-fn troy_reads(stack: &Stack, resource: &str) -> Simulation {
-    simulate(
-        stack,
-        &Request {
-            principal: "Troy",
-            action: "s3:GetObject",
-            resource,
-            via_role: Some("StuzioAcmeConsultantRole"),
-            context: Context::new(),
-        },
-    )
-    .expect("the scenario's principal and role")
+/// An object of the project's bucket, which the role may read.
+const PROJECT_KEY: &str = "arn:aws:s3:::com.stuzio.projectx/any-key";
+
+/// Troy reading `resource` through the role.
+fn troy_reading(resource: &str) -> Request<'_> {
+    Request {
+        principal: "Troy",
+        action: "s3:GetObject",
+        resource,
+        via_role: Some("StuzioAcmeConsultantRole"),
+        context: Context::new(),
+    }
+}
+
+/// Requires `simulation` to end in `decision`, and returns it.
+fn decided(simulation: Simulation, decision: Decision) -> Simulation {
+    assert_eq!(simulation.decision, decision, "{}", simulation.to_text());
+    simulation
+}
+
+/// Troy reading `resource` through the role, which must decide `decision`.
+fn troy_reads(stack: &Stack, resource: &str, decision: Decision) -> Simulation {
+    let simulation =
+        simulate(stack, &troy_reading(resource)).expect("the scenario's principal and role");
+    decided(simulation, decision)
 }
 
 #[test]
 fn troy_reads_the_project_bucket_through_the_role() {
     let stack = Stack::reference_scenario();
-    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.projectx/any-key");
-    assert_eq!(
-        simulation.decision,
-        Decision::Allowed,
-        "{}",
-        simulation.to_text()
-    );
+    let simulation = troy_reads(&stack, PROJECT_KEY, Decision::Allowed);
     assert_eq!(simulation.steps.len(), 2);
     let assume = &simulation.steps[0];
     assert_eq!(assume.action, "sts:AssumeRole");
@@ -68,12 +75,10 @@ fn troy_reads_the_project_bucket_through_the_role() {
 #[test]
 fn another_bucket_is_an_implicit_deny_at_step_two() {
     let stack = Stack::reference_scenario();
-    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.payroll/salaries.csv");
-    assert_eq!(
-        simulation.decision,
+    let simulation = troy_reads(
+        &stack,
+        "arn:aws:s3:::com.stuzio.payroll/salaries.csv",
         Decision::ImplicitDeny,
-        "{}",
-        simulation.to_text()
     );
     assert_eq!(simulation.steps.len(), 2);
     assert_eq!(simulation.steps[0].evaluation.decision, Decision::Allowed);
@@ -88,13 +93,7 @@ fn without_the_assume_policy_step_one_is_denied_on_acmes_side() {
         .policy_by_name("AcmeClientAssumeRolePolicy")
         .expect("the assume policy");
     stack.detach(troy, policy);
-    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.projectx/any-key");
-    assert_eq!(
-        simulation.decision,
-        Decision::ImplicitDeny,
-        "{}",
-        simulation.to_text()
-    );
+    let simulation = troy_reads(&stack, PROJECT_KEY, Decision::ImplicitDeny);
     assert_eq!(simulation.steps.len(), 1);
     let step = &simulation.steps[0].evaluation;
     // The trust (Stuzio's side) allows; Acme's side has nothing that does.
@@ -122,13 +121,7 @@ fn with_the_trust_naming_another_account_step_one_is_denied_on_stuzios_side() {
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#,
     )
     .expect("a trust");
-    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.projectx/any-key");
-    assert_eq!(
-        simulation.decision,
-        Decision::ImplicitDeny,
-        "{}",
-        simulation.to_text()
-    );
+    let simulation = troy_reads(&stack, PROJECT_KEY, Decision::ImplicitDeny);
     assert_eq!(simulation.steps.len(), 1);
     let step = &simulation.steps[0].evaluation;
     assert!(
@@ -156,13 +149,7 @@ fn an_explicit_deny_in_the_roles_policy_is_named() {
         statements.extend(deny.statements().cloned());
     }
     stack.policy_mut(policy).document = document;
-    let simulation = troy_reads(&stack, "arn:aws:s3:::com.stuzio.projectx/any-key");
-    assert_eq!(
-        simulation.decision,
-        Decision::ExplicitDeny,
-        "{}",
-        simulation.to_text()
-    );
+    let simulation = troy_reads(&stack, PROJECT_KEY, Decision::ExplicitDeny);
     let step = &simulation.steps[1].evaluation;
     assert_eq!(step.deciding.len(), 1);
     assert_eq!(step.deciding[0].policy, "StuzioProjectXPolicy");
@@ -195,19 +182,12 @@ fn full_access(resource_control: bool) -> (String, PolicyDocument) {
     )
 }
 
-fn troy_reads_in(stack: &Stack, organization: &Organization) -> Simulation {
-    simulate_in(
-        stack,
-        organization,
-        &Request {
-            principal: "Troy",
-            action: "s3:GetObject",
-            resource: "arn:aws:s3:::com.stuzio.projectx/any-key",
-            via_role: Some("StuzioAcmeConsultantRole"),
-            context: Context::new(),
-        },
-    )
-    .expect("the scenario's principal and role")
+/// Troy reading the project's bucket through the role, under `organization`, which must decide `decision`.
+fn troy_reads_in(stack: &Stack, organization: &Organization, decision: Decision) -> Simulation {
+    let request = troy_reading(PROJECT_KEY);
+    let simulation =
+        simulate_in(stack, organization, &request).expect("the scenario's principal and role");
+    decided(simulation, decision)
 }
 
 #[test]
@@ -220,13 +200,7 @@ fn the_chain_holds_under_full_access_control_policies_at_every_level() {
             organization.add_rcp_level(account, vec![full_access(true)]);
         }
     }
-    let simulation = troy_reads_in(&stack, &organization);
-    assert_eq!(
-        simulation.decision,
-        Decision::Allowed,
-        "{}",
-        simulation.to_text()
-    );
+    troy_reads_in(&stack, &organization, Decision::Allowed);
 }
 
 #[test]
@@ -243,13 +217,7 @@ fn an_scp_on_acme_without_sts_stops_step_one_and_one_on_stuzio_leaves_it() {
     let mut acme_limited = Organization::new();
     acme_limited.add_scp_level(ACME, vec![full_access(false)]);
     acme_limited.add_scp_level(ACME, vec![s3_only.clone()]);
-    let simulation = troy_reads_in(&stack, &acme_limited);
-    assert_eq!(
-        simulation.decision,
-        Decision::ImplicitDeny,
-        "{}",
-        simulation.to_text()
-    );
+    let simulation = troy_reads_in(&stack, &acme_limited, Decision::ImplicitDeny);
     assert_eq!(simulation.steps.len(), 1, "{}", simulation.to_text());
     let reasons = simulation.steps[0].evaluation.reasons.join("\n");
     assert!(
@@ -260,13 +228,7 @@ fn an_scp_on_acme_without_sts_stops_step_one_and_one_on_stuzio_leaves_it() {
     // The same SCP on Stuzio: the role's session there uses S3 only, which is all it does.
     let mut stuzio_limited = Organization::new();
     stuzio_limited.add_scp_level(STUZIO, vec![s3_only]);
-    let simulation = troy_reads_in(&stack, &stuzio_limited);
-    assert_eq!(
-        simulation.decision,
-        Decision::Allowed,
-        "{}",
-        simulation.to_text()
-    );
+    troy_reads_in(&stack, &stuzio_limited, Decision::Allowed);
 }
 
 #[test]
@@ -282,13 +244,7 @@ fn an_rcp_on_stuzio_that_denies_outside_callers_names_its_statement_at_step_two(
     let mut organization = Organization::new();
     organization.add_rcp_level(STUZIO, vec![full_access(true), perimeter.clone()]);
     // The role's session is Stuzio's own principal: the perimeter lets it through.
-    let simulation = troy_reads_in(&stack, &organization);
-    assert_eq!(
-        simulation.decision,
-        Decision::Allowed,
-        "{}",
-        simulation.to_text()
-    );
+    troy_reads_in(&stack, &organization, Decision::Allowed);
 
     // A perimeter that admits only another account stops the session at step two, naming the statement.
     let mut strict = Organization::new();
@@ -299,13 +255,7 @@ fn an_rcp_on_stuzio_that_denies_outside_callers_names_its_statement_at_step_two(
         ),
     );
     strict.add_rcp_level(STUZIO, vec![full_access(true), other]);
-    let simulation = troy_reads_in(&stack, &strict);
-    assert_eq!(
-        simulation.decision,
-        Decision::ExplicitDeny,
-        "{}",
-        simulation.to_text()
-    );
+    let simulation = troy_reads_in(&stack, &strict, Decision::ExplicitDeny);
     assert_eq!(simulation.steps.len(), 2);
     assert_eq!(simulation.steps[0].evaluation.decision, Decision::Allowed);
     let deciding = &simulation.steps[1].evaluation.deciding;
@@ -329,7 +279,7 @@ fn the_principal_and_the_role_are_found_by_name_or_by_their_arn_with_its_path() 
     let request = |principal, via_role| Request {
         principal,
         action: "s3:GetObject",
-        resource: "arn:aws:s3:::com.stuzio.projectx/any-key",
+        resource: PROJECT_KEY,
         via_role,
         context: Context::new(),
     };

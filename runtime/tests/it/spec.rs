@@ -14,6 +14,7 @@ use iamgen_runtime::stack::{InlinePolicy, Stack};
 use iamgen_runtime::{AccountId, PolicyDocument, Severity};
 
 use crate::support::rng::Rng;
+use crate::support::text::assert_contains_all;
 
 const CROSS_ACCOUNT: &str = include_str!("../../../examples/cross_account.toml");
 const HARDENED: &str = include_str!("../../../examples/hardened.toml");
@@ -132,14 +133,15 @@ fn the_hardened_spec_lints_without_errors() {
     // The trust: the two consultants themselves (not Acme's root), with the external id and MFA.
     let trust = role.trust.to_json();
     assert!(!trust.contains(":root"), "{trust}");
-    for expected in [
-        "\"sts:ExternalId\": \"stuzio-acme-projectx\"",
-        "arn:aws:iam::183438944504:user/Troy",
-        "arn:aws:iam::183438944504:user/Dana",
-        "\"aws:MultiFactorAuthPresent\": \"true\"",
-    ] {
-        assert!(trust.contains(expected), "{expected} in {trust}");
-    }
+    assert_contains_all(
+        &trust,
+        &[
+            "\"sts:ExternalId\": \"stuzio-acme-projectx\"",
+            "arn:aws:iam::183438944504:user/Troy",
+            "arn:aws:iam::183438944504:user/Dana",
+            "\"aws:MultiFactorAuthPresent\": \"true\"",
+        ],
+    );
     let statement = role.trust.statements().next().unwrap();
     let blocks: Vec<&ConditionBlock> = statement.condition.as_ref().unwrap().0.iter().collect();
     assert_eq!(blocks.len(), 2);

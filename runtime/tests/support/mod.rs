@@ -6,6 +6,7 @@
 )]
 
 pub mod rng;
+pub mod text;
 
 use iamgen_runtime::PolicyDocument;
 

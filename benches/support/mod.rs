@@ -1,0 +1,74 @@
+//! What the benches share: their command line (`--rounds N`, `--max N`), the fixture corpus, timing and
+//! medians, and the growth from one size to the next.
+//!
+//! Included by each bench as `pub mod support;` (`pub`, since a bench uses only some of it). It lives in a
+//! folder so that Cargo does not take it for a bench of its own.
+#![allow(
+    clippy::missing_panics_doc,
+    reason = "a bench stops by panicking on a missing fixture"
+)]
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The bench's `--rounds N` and `--max N`, each `default` where absent or not a number; other arguments are
+/// the bench's own.
+#[must_use]
+pub fn rounds_and_max(rounds: usize) -> (usize, usize) {
+    let mut rounds = rounds;
+    let mut max = usize::MAX;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(rounds),
+            "--max" => max = args.next().and_then(|n| n.parse().ok()).unwrap_or(max),
+            _ => {}
+        }
+    }
+    (rounds, max)
+}
+
+/// The JSON files of the fixture corpus (`tests/fixtures/corpus`, at any depth), sorted.
+#[must_use]
+pub fn corpus_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).expect("the fixture corpus") {
+            let path: PathBuf = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The mean time of one call of `f`, over `iterations` calls.
+pub fn time(f: impl Fn() -> usize, iterations: u32) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iterations {
+        black_box(f());
+    }
+    start.elapsed() / iterations
+}
+
+/// The median of `samples`, which must not be empty.
+#[must_use]
+pub fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+/// How many times `now` is `before` (`"2.0x"`), or `"-"` for the first size.
+#[must_use]
+pub fn growth(now: Duration, before: Option<Duration>) -> String {
+    before.map_or_else(
+        || "-".to_owned(),
+        |before| format!("{:.1}x", now.as_secs_f64() / before.as_secs_f64()),
+    )
+}
