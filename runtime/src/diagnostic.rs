@@ -131,11 +131,11 @@ pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: boo
         };
         let at = index.line_col(diagnostic.span.start as usize);
         let title = format!("{} [{}]", diagnostic.message, diagnostic.code);
-        let primary = display_span(source, diagnostic.span);
+        let primary = diagnostic.span.displayable_in(source);
         let labels: Vec<_> = diagnostic
             .labels
             .iter()
-            .map(|(span, label)| (display_span(source, *span), label))
+            .map(|(span, label)| (span.displayable_in(source), label))
             .collect();
         // The renderer reads the whole text it is given, line by line, for every report: given the whole
         // source, rendering grew with findings × lines. It gets only the lines the spans touch, numbered as
@@ -209,23 +209,4 @@ impl Lines {
         let last = self.line_of(span.end);
         (self.bounds[first]..self.bounds[last + 1], first + 1)
     }
-}
-
-/// A span the renderer can show: on a character boundary, and at least one character wide unless at the end.
-fn display_span(source: &str, span: Span) -> std::ops::Range<usize> {
-    let mut start = (span.start as usize).min(source.len());
-    while !source.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (span.end as usize).clamp(start, source.len());
-    while !source.is_char_boundary(end) {
-        end += 1;
-    }
-    if end == start {
-        end = source[start..]
-            .chars()
-            .next()
-            .map_or(start, |ch| start + ch.len_utf8());
-    }
-    start..end
 }

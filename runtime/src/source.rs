@@ -14,6 +14,27 @@ pub struct Span {
 }
 
 impl Span {
+    /// The span as a renderer can show it in `source`: on character boundaries, and at least one character
+    /// wide unless at the end (an empty span at a missing value still points at something).
+    #[must_use]
+    pub fn displayable_in(self, source: &str) -> std::ops::Range<usize> {
+        let mut start = (self.start as usize).min(source.len());
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (self.end as usize).clamp(start, source.len());
+        while !source.is_char_boundary(end) {
+            end += 1;
+        }
+        if end == start {
+            end = source[start..]
+                .chars()
+                .next()
+                .map_or(start, |ch| start + ch.len_utf8());
+        }
+        start..end
+    }
+
     /// The span `start..end`.
     #[must_use]
     pub const fn new(start: usize, end: usize) -> Self {

@@ -10,7 +10,8 @@ use iamgen_runtime::diagnostic::{Diagnostic, Severity, render};
 use iamgen_runtime::lint::{self, Options};
 use iamgen_runtime::source::{LineIndex, Span};
 
-/// The renderer before the change (commit 8edfd1d), verbatim but for the last step: the whole source for every
+/// The renderer before the change (commit 8edfd1d), verbatim (its span clamping now `Span::displayable_in`) but
+/// for the last step: the whole source for every
 /// finding, and the `at` line added when the finding's own rendering does not name its position.
 fn reference(diagnostics: &[Diagnostic], source: &str, origin: &str, color: bool) -> String {
     let renderer = if color {
@@ -32,11 +33,11 @@ fn reference(diagnostics: &[Diagnostic], source: &str, origin: &str, color: bool
         let mut snippet = Snippet::source(source)
             .path(origin)
             .fold(true)
-            .annotation(AnnotationKind::Primary.span(display_span(source, diagnostic.span)));
+            .annotation(AnnotationKind::Primary.span(diagnostic.span.displayable_in(source)));
         for (span, label) in &diagnostic.labels {
             snippet = snippet.annotation(
                 AnnotationKind::Context
-                    .span(display_span(source, *span))
+                    .span(span.displayable_in(source))
                     .label(label),
             );
         }
@@ -52,24 +53,6 @@ fn reference(diagnostics: &[Diagnostic], source: &str, origin: &str, color: bool
         out.push_str("\n\n");
     }
     out
-}
-
-fn display_span(source: &str, span: Span) -> std::ops::Range<usize> {
-    let mut start = (span.start as usize).min(source.len());
-    while !source.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (span.end as usize).clamp(start, source.len());
-    while !source.is_char_boundary(end) {
-        end += 1;
-    }
-    if end == start {
-        end = source[start..]
-            .chars()
-            .next()
-            .map_or(start, |ch| start + ch.len_utf8());
-    }
-    start..end
 }
 
 fn finding(start: usize, end: usize, severity: Severity) -> Diagnostic {
