@@ -392,10 +392,11 @@ fn edges(stack: &Stack, ids: &NodeIds) -> Vec<Json> {
     edges
 }
 
-#[cfg(all(test, feature = "spec"))]
+#[cfg(test)]
 mod tests {
+    use crate::policy::{AccountId, PolicyDocument};
     use crate::render::{Target, render};
-    use crate::stack::spec::{from_toml, scenario_accounts};
+    use crate::stack::{InlinePolicy, PrincipalRef, Stack};
 
     const ACME: &str = "183438944504";
     const ROLE: &str = "arn:aws:iam::081278057606:role/Consultant";
@@ -403,37 +404,33 @@ mod tests {
     /// `diagram.mmd` of a stack: Stuzio's role `Consultant` with trust policy `trust`, Acme's user Troy in group
     /// Staff, each with the statements given as an inline policy (none when empty).
     fn diagram(trust: &str, troy: &str, staff: &str) -> String {
-        let inline = |statements: &str| {
-            if statements.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "[[{{}}.inline]]\nname = \"Inline\"\ndocument = '''{{\"Version\": \"2012-10-17\", \"Statement\": [{statements}]}}'''\n"
-                )
-            }
+        let document = |statements: &str| {
+            let json = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+            PolicyDocument::from_json(&json).unwrap_or_else(|error| panic!("{error}\n{json}"))
         };
-        let accounts = scenario_accounts!();
-        let spec = format!(
-            r#"
-{accounts}
-[[group]]
-name = "Staff"
-account = "Acme"
-{}
-[[user]]
-name = "Troy"
-account = "Acme"
-groups = ["Staff"]
-{}
-[[role]]
-name = "Consultant"
-account = "Stuzio"
-trust = '''{{"Version": "2012-10-17", "Statement": [{trust}]}}'''
-"#,
-            inline(staff).replace("{}", "group"),
-            inline(troy).replace("{}", "user"),
-        );
-        let stack = from_toml(&spec).unwrap_or_else(|error| panic!("{error}\n{spec}"));
+        let mut stack = Stack::new();
+        let stuzio = stack.add_account(AccountId::parse("081278057606").expect("an id"), "Stuzio");
+        let acme = stack.add_account(AccountId::parse(ACME).expect("an id"), "Acme");
+        let staff_group = stack.add_group(acme, "Staff").expect("a group");
+        let troy_user = stack.add_user(acme, "Troy").expect("a user");
+        stack.add_to_group(troy_user, staff_group);
+        for (principal, statements) in [
+            (PrincipalRef::Group(staff_group), staff),
+            (PrincipalRef::User(troy_user), troy),
+        ] {
+            if !statements.is_empty() {
+                let policy = InlinePolicy {
+                    name: "Inline".to_owned(),
+                    document: document(statements),
+                };
+                stack
+                    .add_inline(principal, policy)
+                    .expect("an inline policy");
+            }
+        }
+        stack
+            .add_role(stuzio, "Consultant", document(trust))
+            .expect("a role");
         let rendered = render(&stack, &[Target::Diagram]).expect("renders");
         rendered.files()["diagram.mmd"].clone()
     }
