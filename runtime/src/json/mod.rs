@@ -9,6 +9,7 @@
 //! Strings without escapes borrow from the source, so a parse allocates only for arrays, objects and escaped
 //! strings.
 
+mod chars;
 mod error;
 mod parser;
 mod pointer;
@@ -17,10 +18,10 @@ mod scan;
 mod tests;
 mod tree;
 
+pub use chars::is_iam_char;
 pub use error::{JsonError, JsonErrorKind, Unclosed};
 pub use parser::{MAX_DEPTH, parse};
 pub use pointer::escape_pointer_token;
-pub use scan::is_iam_char;
 pub use tree::{Member, Node, Value};
 
 /// Appends `text` as a JSON string; see [`crate::escape::push_json_string`].

@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use super::chars::{is_curly_quote, is_iam_char};
 use super::error::{JsonError, JsonErrorKind, Unclosed};
-use super::scan::{is_curly_quote, is_iam_char};
 use super::tree::{Member, Node, Value};
 use crate::source::Span;
 

@@ -1,20 +1,11 @@
-//! The lexical layer: IAM's character set, strings with their escapes, and numbers.
+//! The lexical layer: strings with their escapes, and numbers.
 
 use std::borrow::Cow;
 
+use super::chars::{is_curly_quote, is_iam_char};
 use super::error::{JsonError, JsonErrorKind, Unclosed};
 use super::parser::Parser;
 use crate::source::Span;
-
-/// Whether IAM's policy grammar admits `ch` anywhere in a document.
-#[must_use]
-pub fn is_iam_char(ch: char) -> bool {
-    matches!(ch, '\t' | '\n' | '\r' | ' '..='\u{FF}')
-}
-
-pub(super) fn is_curly_quote(ch: char) -> bool {
-    matches!(ch, '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}')
-}
 
 /// The first character boundary of `text` at or after `at`, and at most its length.
 pub(super) fn ceil_char_boundary(text: &str, at: usize) -> usize {
