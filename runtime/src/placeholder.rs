@@ -5,7 +5,8 @@
 //! (`${aws:username}`), which runs to the next `}` and is kept as it is, even when its name is a field's.
 //!
 //! ```
-//! use iamgen_runtime::placeholder::fill;
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::placeholder::fill;
 //!
 //! let filled = fill("arn:aws:s3:::{bucket}/${aws:username}/*", |name| (name == "bucket").then_some("b"));
 //! assert_eq!(filled, "arn:aws:s3:::b/${aws:username}/*");

@@ -10,7 +10,8 @@
 //! Lookups ignore ASCII case, as IAM does for action names, and return the exact-case spelling:
 //!
 //! ```
-//! use iamgen_runtime::catalog::{catalog, AccessLevel};
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::catalog::{catalog, AccessLevel};
 //!
 //! let action = catalog().action("s3:getobject").unwrap();
 //! assert_eq!(action.full_name(), "s3:GetObject");
@@ -275,7 +276,8 @@ impl Catalog {
     /// otherwise the closest service prefix.
     ///
     /// ```
-    /// use iamgen_runtime::catalog::{catalog, Suggestion};
+    /// # extern crate iamgen_runtime as iamgen;
+    /// use iamgen::catalog::{catalog, Suggestion};
     ///
     /// assert_eq!(catalog().suggest("s3:GetObjekt"), Some(Suggestion::Action("s3:GetObject")));
     /// assert_eq!(catalog().suggest("s4:GetObject"), Some(Suggestion::Service("s3")));

@@ -10,7 +10,8 @@
 //! `troy`): a stack built in Rust is refused where a spec saying the same would be.
 //!
 //! ```
-//! use iamgen_runtime::stack::Stack;
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::stack::Stack;
 //!
 //! let stack = Stack::reference_scenario();
 //! let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();
@@ -366,7 +367,8 @@ impl Stack {
     /// `_.:/=+-@`.
     ///
     /// ```
-    /// use iamgen_runtime::stack::Stack;
+    /// # extern crate iamgen_runtime as iamgen;
+    /// use iamgen::stack::Stack;
     ///
     /// let mut stack = Stack::new();
     /// stack.set_name("payments").unwrap();
@@ -696,7 +698,8 @@ impl Stack {
     /// removes.
     ///
     /// ```
-    /// use iamgen_runtime::stack::{Stack, Unmanaged};
+    /// # extern crate iamgen_runtime as iamgen;
+    /// use iamgen::stack::{Stack, Unmanaged};
     ///
     /// let mut stack = Stack::reference_scenario();
     /// let role = stack.role_by_name("StuzioAcmeConsultantRole").unwrap();

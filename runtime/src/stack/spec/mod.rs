@@ -5,7 +5,8 @@
 //! [`CrossAccount`](super::cross_account::CrossAccount). `docs/spec.md` documents every key.
 //!
 //! ```
-//! use iamgen_runtime::stack::spec;
+//! # extern crate iamgen_runtime as iamgen;
+//! use iamgen::stack::spec;
 //!
 //! let text = r#"
 //! [[account]]
