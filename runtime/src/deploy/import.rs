@@ -607,17 +607,15 @@ impl ImportedStack {
             self.account
         );
         for policy in &self.policies {
-            let _ = writeln!(
-                out,
-                "[[policy]]\nname = {}\naccount = {account}",
-                toml_string(&policy.name)
+            let description = policy.description.as_deref();
+            toml_item(
+                &mut out,
+                "policy",
+                &policy.name,
+                &account,
+                &policy.path,
+                description,
             );
-            if policy.path != "/" {
-                let _ = writeln!(out, "path = {}", toml_string(&policy.path));
-            }
-            if let Some(description) = &policy.description {
-                let _ = writeln!(out, "description = {}", toml_string(description));
-            }
             let _ = writeln!(out, "document = {}\n", toml_document(&policy.document));
         }
         for user in &self.users {
@@ -629,14 +627,7 @@ impl ImportedStack {
                     user.groups.join(", ")
                 );
             }
-            let _ = writeln!(
-                out,
-                "[[user]]\nname = {}\naccount = {account}",
-                toml_string(&user.name)
-            );
-            if user.path != "/" {
-                let _ = writeln!(out, "path = {}", toml_string(&user.path));
-            }
+            toml_item(&mut out, "user", &user.name, &account, &user.path, None);
             if !user.attached.is_empty() {
                 let _ = writeln!(out, "attach = {}", toml_list(&user.attached));
             }
@@ -645,17 +636,15 @@ impl ImportedStack {
         }
         for role in &self.roles {
             toml_foreign(&mut out, &role.foreign);
-            let _ = writeln!(
-                out,
-                "[[role]]\nname = {}\naccount = {account}",
-                toml_string(&role.name)
+            let description = role.description.as_deref();
+            toml_item(
+                &mut out,
+                "role",
+                &role.name,
+                &account,
+                &role.path,
+                description,
             );
-            if role.path != "/" {
-                let _ = writeln!(out, "path = {}", toml_string(&role.path));
-            }
-            if let Some(description) = &role.description {
-                let _ = writeln!(out, "description = {}", toml_string(description));
-            }
             if role.max_session_duration != 3_600 {
                 let _ = writeln!(out, "max_session_duration = {}", role.max_session_duration);
             }
@@ -840,11 +829,7 @@ impl ImportedStack {
         for user in &self.users {
             let mut body = String::new();
             if user.path != "/" {
-                let _ = writeln!(
-                    body,
-                    "    stack.set_path(user, {})?;",
-                    rust_string(&user.path)
-                );
+                stack_call(&mut body, "set_path", &["user", &rust_string(&user.path)]);
             }
             for policy in &user.attached {
                 let _ = writeln!(body, "    stack.attach(user, {});", variable(policy));
@@ -857,33 +842,19 @@ impl ImportedStack {
             let trust = functions.next().unwrap_or_default();
             let mut body = String::new();
             if role.path != "/" {
-                let _ = writeln!(
-                    body,
-                    "    stack.set_path(role, {})?;",
-                    rust_string(&role.path)
-                );
+                stack_call(&mut body, "set_path", &["role", &rust_string(&role.path)]);
             }
             if let Some(description) = &role.description {
-                let _ = writeln!(
-                    body,
-                    "    stack.set_role_description(role, {})?;",
-                    rust_string(description)
-                );
+                let description = rust_string(description);
+                stack_call(&mut body, "set_role_description", &["role", &description]);
             }
             if role.max_session_duration != 3_600 {
-                let _ = writeln!(
-                    body,
-                    "    stack.set_max_session_duration(role, {})?;",
-                    role.max_session_duration
-                );
+                let seconds = role.max_session_duration.to_string();
+                stack_call(&mut body, "set_max_session_duration", &["role", &seconds]);
             }
             for (key, value) in &role.tags {
-                let _ = writeln!(
-                    body,
-                    "    stack.add_tag(role, {}, {})?;",
-                    rust_string(key),
-                    rust_string(value)
-                );
+                let (key, value) = (rust_string(key), rust_string(value));
+                stack_call(&mut body, "add_tag", &["role", &key, &value]);
             }
             if let Some(boundary) = &role.boundary {
                 let _ = writeln!(
@@ -924,17 +895,15 @@ impl ImportedStack {
             let function = functions.next().unwrap_or_default();
             let mut settings = String::new();
             if policy.path != "/" {
-                let _ = writeln!(
-                    settings,
-                    "    stack.set_policy_path({function}, {})?;",
-                    rust_string(&policy.path)
-                );
+                let path = rust_string(&policy.path);
+                stack_call(&mut settings, "set_policy_path", &[function, &path]);
             }
             if let Some(description) = &policy.description {
-                let _ = writeln!(
-                    settings,
-                    "    stack.set_policy_description({function}, {})?;",
-                    rust_string(description)
+                let description = rust_string(description);
+                stack_call(
+                    &mut settings,
+                    "set_policy_description",
+                    &[function, &description],
                 );
             }
             let add = format!(
@@ -951,6 +920,11 @@ impl ImportedStack {
         }
         variables
     }
+}
+
+/// One line of `stack()`: `stack.METHOD(ARGS)?;`.
+fn stack_call(out: &mut String, method: &str, args: &[&str]) {
+    let _ = writeln!(out, "    stack.{method}({})?;", args.join(", "));
 }
 
 /// One `add_user` or `add_role` of `stack()`, bound to `variable` only when `body` uses it.
@@ -981,6 +955,28 @@ fn rust_inline(
 }
 
 /// Comments naming attached policies a stack cannot declare.
+/// `[[KIND]]` and the keys every item has: its name and account, its path unless `/`, its description if any.
+fn toml_item(
+    out: &mut String,
+    kind: &str,
+    name: &str,
+    account: &str,
+    path: &str,
+    description: Option<&str>,
+) {
+    let _ = writeln!(
+        out,
+        "[[{kind}]]\nname = {}\naccount = {account}",
+        toml_string(name)
+    );
+    if path != "/" {
+        let _ = writeln!(out, "path = {}", toml_string(path));
+    }
+    if let Some(description) = description {
+        let _ = writeln!(out, "description = {}", toml_string(description));
+    }
+}
+
 fn toml_foreign(out: &mut String, foreign: &[String]) {
     if !foreign.is_empty() {
         out.push_str(
