@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::support::cli::{described, iamgen_aws_exits, stderr};
+use crate::support::cli::{assert_stderr_holds, described, iamgen_aws_exits, stderr};
 use crate::support::deploy::on_moto_with_home;
 use crate::support::moto::{Moto, element};
 
@@ -169,11 +169,7 @@ fn verify_runs_as_the_principal_profile_not_the_environment_key() {
             &[],
             1,
         );
-        assert!(
-            stderr(&missing).contains("`nobody`"),
-            "{}",
-            described(&missing)
-        );
+        assert_stderr_holds(&missing, &["`nobody`"]);
     });
 }
 
@@ -196,12 +192,7 @@ fn credentials_of_another_account_stop_the_apply_before_any_write() {
             &[],
             1,
         );
-        let text = stderr(&applied);
-        assert!(
-            text.contains(ACME) && text.contains(STUZIO) && text.contains("`stuzio-admin`"),
-            "{}",
-            described(&applied)
-        );
+        assert_stderr_holds(&applied, &[ACME, STUZIO, "`stuzio-admin`"]);
         let after = every_iam_contents(moto);
         assert_eq!(before, after, "IAM changed\n{}", described(&applied));
 
@@ -215,11 +206,7 @@ fn credentials_of_another_account_stop_the_apply_before_any_write() {
             &[],
             1,
         );
-        assert!(
-            stderr(&planned).contains(BASE) && stderr(&planned).contains(STUZIO),
-            "{}",
-            described(&planned)
-        );
+        assert_stderr_holds(&planned, &[BASE, STUZIO]);
     });
 }
 

@@ -88,6 +88,18 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Asserts that the run's stderr holds each of `expected`, showing the whole run when it does not.
+pub fn assert_stderr_holds(output: &Output, expected: &[&str]) {
+    let text = stderr(output);
+    for expected in expected {
+        assert!(
+            text.contains(expected),
+            "{expected:?} in:\n{}",
+            described(output)
+        );
+    }
+}
+
 /// The exit status and both streams, for a failed assertion's message.
 #[must_use]
 pub fn described(output: &Output) -> String {

@@ -660,6 +660,19 @@ pub fn check_module(module: &Module, schema: &Schema) -> Vec<String> {
     problems
 }
 
+/// A resource's or data source's body against its type's schema, Terraform's meta-arguments (`provider`,
+/// `count`, `lifecycle`...) allowed besides.
+fn check_resource_body(declared: &Declared, block: &Json, place: &str, problems: &mut Vec<String>) {
+    check_body(
+        declared.block.body(),
+        block,
+        RESOURCE_META_ATTRIBUTES,
+        RESOURCE_META_BLOCKS,
+        place,
+        problems,
+    );
+}
+
 /// Resources, data sources and provider configurations against the provider's schema.
 fn check_providers_resources_and_data(
     module: &Module,
@@ -674,14 +687,7 @@ fn check_providers_resources_and_data(
             ));
             continue;
         };
-        check_body(
-            declared.block.body(),
-            block,
-            RESOURCE_META_ATTRIBUTES,
-            RESOURCE_META_BLOCKS,
-            &place,
-            problems,
-        );
+        check_resource_body(declared, block, &place, problems);
         if attribute(declared.block.body(), "provider").is_none() && module.providers.len() > 1 {
             problems.push(format!(
                 "{place}: no `provider`, with several provider configurations"
@@ -694,14 +700,7 @@ fn check_providers_resources_and_data(
             None => problems.push(format!(
                 "{place}: `{kind}` is not a data source of the provider"
             )),
-            Some(block) => check_body(
-                declared.block.body(),
-                block,
-                RESOURCE_META_ATTRIBUTES,
-                RESOURCE_META_BLOCKS,
-                &place,
-                problems,
-            ),
+            Some(block) => check_resource_body(declared, block, &place, problems),
         }
     }
     for ((provider, alias), declared) in &module.providers {
@@ -721,11 +720,16 @@ fn check_providers_resources_and_data(
     }
 }
 
-/// Terraform's own `variable` and `output` blocks.
-fn check_variables_and_outputs(module: &Module, schema: &Schema, problems: &mut Vec<String>) {
-    for (name, declared) in &module.variables {
-        let place = format!("{}: variable {name}", declared.file);
-        let variable = json_schema(
+/// Checks one of Terraform's own blocks, `variable NAME` or `output NAME`, against the attributes Terraform
+/// defines for it and its one kind of nested block; returns the block's place for further problems.
+fn check_terraform_block(
+    declared: &Declared,
+    kind: &str,
+    name: &str,
+    problems: &mut Vec<String>,
+) -> String {
+    let (attributes, nested): (&[&str], &str) = match kind {
+        "variable" => (
             &[
                 "description",
                 "type",
@@ -734,9 +738,29 @@ fn check_variables_and_outputs(module: &Module, schema: &Schema, problems: &mut 
                 "nullable",
                 "ephemeral",
             ],
-            &[("validation", &["condition", "error_message"])],
-        );
-        check_body(declared.block.body(), &variable, &[], &[], &place, problems);
+            "validation",
+        ),
+        _ => (
+            &[
+                "description",
+                "value",
+                "sensitive",
+                "depends_on",
+                "ephemeral",
+            ],
+            "precondition",
+        ),
+    };
+    let place = format!("{}: {kind} {name}", declared.file);
+    let schema = json_schema(attributes, &[(nested, &["condition", "error_message"])]);
+    check_body(declared.block.body(), &schema, &[], &[], &place, problems);
+    place
+}
+
+/// Terraform's own `variable` and `output` blocks.
+fn check_variables_and_outputs(module: &Module, schema: &Schema, problems: &mut Vec<String>) {
+    for (name, declared) in &module.variables {
+        let place = check_terraform_block(declared, "variable", name, problems);
         for block in declared.block.body().blocks() {
             for (key, expression) in block.body().attributes().map(|a| (a.key(), a.expr())) {
                 let uses = Uses::of(expression);
@@ -784,18 +808,7 @@ fn check_variables_and_outputs(module: &Module, schema: &Schema, problems: &mut 
         }
     }
     for (name, declared) in &module.outputs {
-        let place = format!("{}: output {name}", declared.file);
-        let output = json_schema(
-            &[
-                "description",
-                "value",
-                "sensitive",
-                "depends_on",
-                "ephemeral",
-            ],
-            &[("precondition", &["condition", "error_message"])],
-        );
-        check_body(declared.block.body(), &output, &[], &[], &place, problems);
+        let place = check_terraform_block(declared, "output", name, problems);
         if attribute(declared.block.body(), "value").is_none() {
             problems.push(format!("{place}: no `value`"));
         }
