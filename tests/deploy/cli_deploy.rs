@@ -1,6 +1,6 @@
 //! `iamgen plan`, `apply`, `import` and `verify` through the built binary, against moto.
 
-use crate::support::cli::{described, iamgen_aws, iamgen_aws_exits, stdout};
+use crate::support::cli::{assert_stderr_holds, described, iamgen_aws, iamgen_aws_exits, stdout};
 use crate::support::deploy::on_moto_with_home;
 
 /// `iamgen import` of the reference scenario's role in Stuzio's account.
@@ -132,11 +132,6 @@ fn plan_apply_import_and_verify_from_the_command_line() {
             &[],
             1,
         );
-        assert!(
-            String::from_utf8_lossy(&missing.stderr)
-                .contains("GetRole in account 081278057606 failed"),
-            "{}",
-            described(&missing)
-        );
+        assert_stderr_holds(&missing, &["GetRole in account 081278057606 failed"]);
     });
 }

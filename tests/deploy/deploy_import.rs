@@ -6,7 +6,7 @@
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
 
-use crate::support::cli::{described, iamgen_aws, iamgen_aws_exits};
+use crate::support::cli::{assert_stderr_holds, described, iamgen_aws, iamgen_aws_exits};
 use crate::support::deploy::{account, block_on, clients, on_moto, on_moto_with_home, session};
 use crate::support::text::assert_contains_all;
 use iamgen::deploy::{
@@ -400,13 +400,13 @@ fn import_then_plan_from_the_command_line_plans_no_destroy() {
 
         // A stack name contradicting the role's tag.
         let refused = import("ReportReader", &["--stack-name", "other"], 2);
-        let stderr = String::from_utf8_lossy(&refused.stderr);
-        assert!(
-            stderr.contains("belongs to stack `iamgen`")
-                && stderr.contains("not to stack `other`")
-                && stderr.contains("--stack-name iamgen"),
-            "{}",
-            described(&refused)
+        assert_stderr_holds(
+            &refused,
+            &[
+                "belongs to stack `iamgen`",
+                "not to stack `other`",
+                "--stack-name iamgen",
+            ],
         );
     });
 }
