@@ -5,7 +5,9 @@
 #
 # The package is installed into a temporary directory, so the work tree gains no node_modules. The output
 # depends only on the package contents: refreshing to the release already embedded changes nothing.
-# After moving to a new release, update VERSION, SERVICES and ACTIONS in runtime/tests/it/catalog.rs.
+# After moving to a new release, update VERSION, SERVICES and ACTIONS in runtime/tests/it/catalog.rs. If the
+# generator says the package now has an entry of tools/catalog-gen/supplement/shared-prefixes.tsv, rerun
+# scripts/derive-catalog-supplement.py against the new package (its docstring says how).
 set -euo pipefail
 
 version="${1:-latest}"

@@ -46,6 +46,7 @@ mod action;
 mod condition;
 mod global;
 mod index;
+mod retired;
 mod service;
 
 use std::fmt;
@@ -58,6 +59,7 @@ pub use global::{
     GlobalConditionKey, KeyFamily, global_condition_key, global_condition_keys,
     is_oidc_provider_key, suggest_global_condition_key,
 };
+pub use retired::RetiredService;
 pub use service::{ResourceType, Service};
 
 use crate::glob;
@@ -136,6 +138,9 @@ pub enum ExpandError {
         /// The most similar known prefix, if one is close.
         suggestion: Option<&'static str>,
     },
+    /// The service part names a service AWS has retired (see [`Catalog::retired_service`]).
+    #[error("{0}")]
+    RetiredService(RetiredService),
 }
 
 struct DidYouMean(Option<&'static str>);
@@ -226,12 +231,15 @@ impl Catalog {
                 })?
         };
         if !glob::has_wildcard(service_pattern) {
-            let service =
-                self.service(service_pattern)
-                    .ok_or_else(|| ExpandError::UnknownService {
+            let service = self.service(service_pattern).ok_or_else(|| {
+                self.retired_service(service_pattern).map_or_else(
+                    || ExpandError::UnknownService {
                         service: service_pattern.to_owned(),
                         suggestion: self.suggest_service(service_pattern),
-                    })?;
+                    },
+                    ExpandError::RetiredService,
+                )
+            })?;
             return Ok(service.expand(action_pattern).collect());
         }
         Ok(self
@@ -263,13 +271,33 @@ impl Catalog {
     }
 
     /// The known service prefix closest to a misspelt one, such as `s3` for `s4`.
+    ///
+    /// `None` for a retired service ([`retired_service`](Self::retired_service)): `deeplens` is not a
+    /// misspelling, and the nearest live prefix would be an unrelated service.
     #[must_use]
     pub fn suggest_service(&'static self, prefix: &str) -> Option<&'static str> {
+        if self.retired_service(prefix).is_some() {
+            return None;
+        }
         crate::suggest::best_match(
             prefix,
             self.services()
                 .map(|service| (service.prefix(), service.prefix())),
         )
+    }
+
+    /// The service AWS has retired under this prefix, ignoring ASCII case: `deeplens` finds
+    /// AWS `DeepLens`.
+    ///
+    /// `None` for a current service, and for a prefix that never was one (see [`RetiredService`]).
+    #[must_use]
+    pub fn retired_service(&self, prefix: &str) -> Option<RetiredService> {
+        retired::find(prefix)
+    }
+
+    /// Every retired service, sorted by prefix.
+    pub fn retired_services(&self) -> impl Iterator<Item = RetiredService> {
+        retired::all()
     }
 
     /// Did-you-mean for an action name that did not resolve: the closest action when its service exists,

@@ -66,23 +66,7 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
         return;
     }
     let Some(service) = catalog().service(service_part) else {
-        let suggestion = catalog().suggest_service(service_part);
-        let finding = cx.report(
-            codes::INVALID_SERVICE_IN_ACTION.name,
-            Severity::Error,
-            format!("unknown service `{service_part}` in `{text}`"),
-            pointer,
-            At::Value,
-        );
-        if let Some(prefix) = suggestion {
-            let fixed = format!("{prefix}:{name}");
-            finding.help = Some(format!("did you mean `{fixed}`?"));
-            finding.suggestion = Some(fixed);
-        } else {
-            finding.help = Some(
-                "service prefixes are listed in the AWS Service Authorization Reference".to_owned(),
-            );
-        }
+        report_unknown_service(cx, service_part, name, text, pointer);
         return;
     };
     if !glob::has_wildcard(name) {
@@ -116,6 +100,48 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
         At::Value,
     )
     .help = Some("check the spelling of the part before or after the wildcard".to_owned());
+}
+
+/// An action whose service part names no current service: a retired one, or a misspelt one.
+fn report_unknown_service(
+    cx: &mut Context<'_, '_>,
+    service_part: &str,
+    name: &str,
+    text: &str,
+    pointer: String,
+) {
+    if let Some(retired) = catalog().retired_service(service_part) {
+        // Access Analyzer's check for a service prefix that does not exist, with its true reason.
+        cx.report(
+            codes::INVALID_SERVICE_IN_ACTION.name,
+            Severity::Error,
+            retired.to_string(),
+            pointer,
+            At::Value,
+        )
+        .help = Some(format!(
+            "AWS has retired {}: its actions grant nothing, remove them",
+            retired.name
+        ));
+        return;
+    }
+    let suggestion = catalog().suggest_service(service_part);
+    let finding = cx.report(
+        codes::INVALID_SERVICE_IN_ACTION.name,
+        Severity::Error,
+        format!("unknown service `{service_part}` in `{text}`"),
+        pointer,
+        At::Value,
+    );
+    if let Some(prefix) = suggestion {
+        let fixed = format!("{prefix}:{name}");
+        finding.help = Some(format!("did you mean `{fixed}`?"));
+        finding.suggestion = Some(fixed);
+    } else {
+        finding.help = Some(
+            "service prefixes are listed in the AWS Service Authorization Reference".to_owned(),
+        );
+    }
 }
 
 /// An entry another entry of the same element already covers (`s3:GetObject` beside `s3:Get*`).

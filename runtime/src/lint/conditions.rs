@@ -114,8 +114,13 @@ fn check_key(cx: &mut Context<'_, '_>, name: &str, key: Key, pointer: &str) {
             suggestion,
         } => {
             let prefix = name.split(':').next().unwrap_or_default();
+            let retired = catalog().retired_service(prefix);
+            // A retired service's key resembles no live key: no did-you-mean.
+            let suggestion = suggestion.filter(|_| retired.is_none());
             let message = if catalog().service(prefix).is_some() {
                 format!("`{prefix}` has no condition key `{name}`")
+            } else if let Some(retired) = retired {
+                format!("unknown condition key `{name}`: {retired}")
             } else {
                 format!(
                     "unknown condition key `{name}`: `{prefix}` is neither a service nor an identity provider"

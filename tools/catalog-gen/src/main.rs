@@ -10,6 +10,7 @@
 
 mod render;
 mod source;
+mod supplement;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,7 +55,9 @@ fn parse_args() -> Result<Args> {
 
 fn run() -> Result<()> {
     let args = parse_args()?;
-    let catalog = source::load(&args.package_dir)?;
+    let mut catalog = source::load(&args.package_dir)?;
+    supplement::apply(&mut catalog, supplement::TEXT)?;
+    source::normalise_key_templates(&mut catalog)?;
     let text = render::render(&catalog)?;
     if let Some(dir) = args.out.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

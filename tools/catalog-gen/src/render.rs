@@ -30,6 +30,15 @@ pub(crate) fn render(catalog: &Catalog) -> Result<String> {
         "# Regenerate with: scripts/refresh-catalog.sh {}",
         catalog.version
     )?;
+    if !catalog.merged_prefixes.is_empty() {
+        writeln!(
+            out,
+            "# Actions on several reference pages of one prefix are merged, with what the package lost from\n\
+             # {}\n# Pages merged for: {}",
+            crate::supplement::PATH,
+            catalog.merged_prefixes.join(", ")
+        )?;
+    }
     out.push_str(FORMAT);
     for service in &catalog.services {
         render_service(&mut out, service)?;
@@ -213,5 +222,77 @@ mod tests {
             );
             fs::remove_dir_all(dir).unwrap();
         }
+    }
+
+    #[test]
+    fn the_supplement_merges_pages_and_refuses_what_upstream_has() {
+        let dir = package("supplement", ACTIONS);
+        let mut catalog = source::load(&dir).unwrap();
+        crate::supplement::apply(
+            &mut catalog,
+            "# other page\naa:Get\tA A V2\tthing=aa:Flag\t\tzz:Other\naa:TagIt\tA A V2\t\t\tzz:Other\n",
+        )
+        .unwrap();
+        assert_eq!(catalog.merged_prefixes, ["aa"]);
+        let text = super::render(&catalog).unwrap();
+        assert!(text.contains("\n# Pages merged for: aa\n"), "{text}");
+        assert!(text.contains("\nA\taa:Get\tR\tthing=aa:Flag\taa:Flag\taa:List,zz:Other\n"));
+        // Required on one page is not required of the merged action.
+        assert!(text.contains(
+            "\nA\taa:TagIt\tT\tthing=aws:ResourceTag/${TagKey}\taa:Flag\taa:List,zz:Other\n"
+        ));
+
+        let mut catalog = source::load(&dir).unwrap();
+        let error = crate::supplement::apply(&mut catalog, "aa:TagIt\tA A V2\tthing\n")
+            .err()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            error,
+            "tools/catalog-gen/supplement/shared-prefixes.tsv:1: `aa:TagIt` from page `A A V2`: the upstream has \
+             resource type `thing` now: remove it from the supplement (rerun scripts/derive-catalog-supplement.py)"
+        );
+        let error = crate::supplement::apply(&mut catalog, "aa:Get\tA A V2\t\taa:Flag\n")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.contains("the upstream has condition key `aa:Flag` now"),
+            "{error}"
+        );
+        let error = crate::supplement::apply(&mut catalog, "aa:Nope\tA A V2\tthing\n")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("the upstream has no such action"), "{error}");
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn tag_keys_written_with_the_references_placeholder_become_templates() {
+        let actions = ACTIONS.replace(
+            "\"conditionKeys\": [\"aa:Flag\"],\n                  \"resourceTypes\"",
+            "\"conditionKeys\": [\"aa:Flag\", \"aa:ResourceTag/tag-key\", \"aa:ResourceTag/${TagKey}\"],\n                  \"resourceTypes\"",
+        );
+        assert_ne!(actions, ACTIONS);
+        let dir = package("tagkey", &actions);
+        fs::write(
+            dir.join("data/conditionKeys/aa.json"),
+            r#"{"aa:resourcetag/": {"key": "aa:ResourceTag/", "type": "String"},
+                "aa:resourcetag/tag-key": {"key": "aa:ResourceTag/tag-key", "type": "String"},
+                "aa:resourcetag/${tagkey}": {"key": "aa:ResourceTag/${TagKey}", "type": "String"}}"#,
+        )
+        .unwrap();
+        let mut catalog = source::load(&dir).unwrap();
+        source::normalise_key_templates(&mut catalog).unwrap();
+        let text = super::render(&catalog).unwrap();
+        assert!(text.contains("\nA\taa:TagIt\tT\tthing*=aws:ResourceTag/${TagKey}\taa:Flag,aa:ResourceTag/${TagKey}\taa:List\n"), "{text}");
+        let keys: Vec<&str> = text
+            .lines()
+            .skip_while(|l| *l != "S\taa\tA A")
+            .filter(|l| l.starts_with("C\taa:R"))
+            .collect();
+        assert_eq!(keys, ["C\taa:ResourceTag/${TagKey}\tString"]);
+        fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -36,6 +36,8 @@ pub(crate) struct Catalog {
     pub(crate) version: String,
     pub(crate) updated: String,
     pub(crate) services: Vec<Service>,
+    /// The prefixes whose actions were merged from several reference pages (see `supplement`).
+    pub(crate) merged_prefixes: Vec<String>,
 }
 
 pub(crate) struct Service {
@@ -186,6 +188,7 @@ pub(crate) fn load(dir: &Path) -> Result<Catalog> {
         version: package.version,
         updated: updated.to_owned(),
         services,
+        merged_prefixes: Vec::new(),
     })
 }
 
@@ -422,4 +425,70 @@ fn is_iso_date(date: &str) -> bool {
                 b.is_ascii_digit()
             }
         })
+}
+
+/// Rewrites the condition keys the reference writes with a placeholder of its own into the `${TagKey}` form
+/// the rest of the catalogue uses, so that the runtime's one template rule matches them.
+///
+/// The Service Authorization Reference lists `secretsmanager:ResourceTag/tag-key` and
+/// `ssm:resourceTag/tag-key` ("tag-key" standing for the tag's key, as its description "Filters access by a
+/// tag key and value pair" says), and `elasticloadbalancing:ResourceTag/`, `glacier:ResourceTag/` and
+/// `sagemaker:ResourceTag/` with the tag key left out. Read literally, no policy key could ever be them. A
+/// renamed key that the service also lists in the `${TagKey}` form is dropped as a duplicate.
+pub(crate) fn normalise_key_templates(catalog: &mut Catalog) -> Result<()> {
+    fn rename(key: &mut String) -> Result<()> {
+        if let Some(stem) = key.strip_suffix("/tag-key") {
+            *key = format!("{stem}/${{TagKey}}");
+        } else if key.ends_with('/') {
+            ensure!(
+                key.to_ascii_lowercase().ends_with("tag/"),
+                "condition key `{key}` ends in `/` and is not a tag key: how should it be read?"
+            );
+            key.push_str("${TagKey}");
+        }
+        Ok(())
+    }
+    fn rename_all(keys: &mut Vec<String>) -> Result<()> {
+        for key in keys.iter_mut() {
+            rename(key)?;
+        }
+        let mut seen = BTreeSet::new();
+        keys.retain(|key| seen.insert(key.clone()));
+        Ok(())
+    }
+    for service in &mut catalog.services {
+        let context = || format!("service `{}`", service.prefix);
+        for key in &mut service.condition_keys {
+            rename(&mut key.name).with_context(context)?;
+        }
+        // Both spellings listed: keep the one the upstream wrote with `${TagKey}`, if their types agree.
+        service
+            .condition_keys
+            .sort_by_cached_key(|key| key.name.to_ascii_lowercase());
+        let mut deduplicated: Vec<ConditionKey> = Vec::with_capacity(service.condition_keys.len());
+        for key in service.condition_keys.drain(..) {
+            match deduplicated.last() {
+                Some(last) if last.name.eq_ignore_ascii_case(&key.name) => ensure!(
+                    last.key_type == key.key_type,
+                    "service `{}`: condition key `{}` is listed as {} and as {}",
+                    service.prefix,
+                    key.name,
+                    last.key_type,
+                    key.key_type
+                ),
+                _ => deduplicated.push(key),
+            }
+        }
+        service.condition_keys = deduplicated;
+        for rt in &mut service.resource_types {
+            rename_all(&mut rt.condition_keys).with_context(context)?;
+        }
+        for action in &mut service.actions {
+            rename_all(&mut action.condition_keys).with_context(context)?;
+            for rt in &mut action.resource_types {
+                rename_all(&mut rt.condition_keys).with_context(context)?;
+            }
+        }
+    }
+    Ok(())
 }
