@@ -396,7 +396,10 @@ mod tests {
     #[test]
     fn a_placeholder_before_a_slash_is_one_segment() {
         // The brief's rule: a placeholder a `/` follows holds no `/`.
-        assert!(super::overlaps_text("${A}/${B}", "a/b/c"), "the last one holds the rest");
+        assert!(
+            super::overlaps_text("${A}/${B}", "a/b/c"),
+            "the last one holds the rest"
+        );
         assert!(!super::overlaps_text("x/${A}/y", "x/a/b/y"));
         assert!(super::overlaps_text("x/${A}/y", "x/a/y"));
         assert!(super::overlaps_text("x/${A}/y", "x/*/y"));
@@ -404,7 +407,10 @@ mod tests {
         assert!(!super::overlaps_text("x/${A}/y", "x/a/b/?"));
         // A continued template's last placeholder is one segment too.
         assert!(!super::overlaps_pattern("b/${A}", true, "b/a/c"));
-        assert!(super::overlaps_pattern("b/${A}", true, "b/*"), "`*` may stop before a `/`");
+        assert!(
+            super::overlaps_pattern("b/${A}", true, "b/*"),
+            "`*` may stop before a `/`"
+        );
         assert!(super::overlaps_pattern("b/${A}", false, "b/a/c"));
     }
 
@@ -417,15 +423,31 @@ mod tests {
         assert!(overlaps(BUCKET, "arn:aws:s3:::bucket*"));
         assert!(overlaps(BUCKET, "arn:aws:s3:::*"));
         assert!(overlaps(OBJECT, "arn:aws:s3:::bucket/a/b/c"));
-        assert!(overlaps(ROLE, "arn:aws:iam::081278057606:role/path/to/name"));
+        assert!(overlaps(
+            ROLE,
+            "arn:aws:iam::081278057606:role/path/to/name"
+        ));
         let table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
-        assert!(!overlaps(table, "arn:aws:dynamodb:eu-west-3:081278057606:table/t/index/i"));
-        assert!(overlaps(table, "arn:aws:dynamodb:eu-west-3:081278057606:table/t"));
+        assert!(!overlaps(
+            table,
+            "arn:aws:dynamodb:eu-west-3:081278057606:table/t/index/i"
+        ));
+        assert!(overlaps(
+            table,
+            "arn:aws:dynamodb:eu-west-3:081278057606:table/t"
+        ));
     }
 
     #[test]
     fn continued_templates_are_found_by_one_scan() {
-        let templates = ["a/${X}", "a/${X}-y", "a/${X}/b/${Y}", "c/${Z}", "c/${Z}x/d", "e/f"];
+        let templates = [
+            "a/${X}",
+            "a/${X}-y",
+            "a/${X}/b/${Y}",
+            "c/${Z}",
+            "c/${Z}x/d",
+            "e/f",
+        ];
         let mut sorted = templates.to_vec();
         sorted.sort_unstable();
         let found = super::continued(&sorted);
@@ -474,7 +496,10 @@ mod tests {
                 rest = after;
             }
         }
-        assert!(segments > 500, "the rule applies to {segments} placeholders");
+        assert!(
+            segments > 500,
+            "the rule applies to {segments} placeholders"
+        );
         assert!(wrong.is_empty(), "{wrong:#?}");
     }
 

@@ -59,7 +59,10 @@ fn path_placeholders_still_hold_slashes() {
     for (action, resource) in [
         ("s3:GetObject", "arn:aws:s3:::bucket/a/b/c.txt"),
         ("s3:GetObject", "arn:aws:s3:::bucket/a/*"),
-        ("iam:PassRole", "arn:aws:iam::081278057606:role/service-role/deployer"),
+        (
+            "iam:PassRole",
+            "arn:aws:iam::081278057606:role/service-role/deployer",
+        ),
         (
             "logs:PutLogEvents",
             "arn:aws:logs:eu-west-3:081278057606:log-group:/aws/lambda/fn:log-stream:2026/12/04/x",
@@ -70,7 +73,10 @@ fn path_placeholders_still_hold_slashes() {
         ),
     ] {
         assert_eq!(
-            verdicts(&allow(&format!("\"{action}\""), &format!("\"{resource}\"")), Identity),
+            verdicts(
+                &allow(&format!("\"{action}\""), &format!("\"{resource}\"")),
+                Identity
+            ),
             [],
             "{action} on {resource}"
         );
@@ -147,7 +153,11 @@ fn an_empty_action_list_is_not_a_coverage_question() {
     let found = verdicts(&source, Identity);
     assert_eq!(
         found,
-        [("EMPTY_ARRAY_ACTION", Severity::Suggestion, "/Statement/Action".to_owned())]
+        [(
+            "EMPTY_ARRAY_ACTION",
+            Severity::Suggestion,
+            "/Statement/Action".to_owned()
+        )]
     );
 }
 
@@ -167,7 +177,10 @@ fn no_finding_has_an_empty_help() {
 #[test]
 fn an_arn_error_help_says_what_is_wrong() {
     let found = findings(
-        &allow(r#""organizations:DescribeAccount""#, r#""arn:aws:organizations::*:""#),
+        &allow(
+            r#""organizations:DescribeAccount""#,
+            r#""arn:aws:organizations::*:""#,
+        ),
         Identity,
     );
     assert_eq!(found.len(), 1, "{found:#?}");
@@ -188,20 +201,62 @@ fn two_statements_with_one_sid(kind: PolicyKind, action: &str, principal: bool) 
     } else {
         ""
     };
-    let resource = if kind == Trust { "" } else { r#", "Resource": "*""# };
-    let statement = format!(r#"{{"Sid": "Same", "Effect": "Allow", {principal}"Action": "{action}"{resource}}}"#);
+    let resource = if kind == Trust {
+        ""
+    } else {
+        r#", "Resource": "*""#
+    };
+    let statement = format!(
+        r#"{{"Sid": "Same", "Effect": "Allow", {principal}"Action": "{action}"{resource}}}"#
+    );
     format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}, {statement}]}}"#)
 }
 
 #[test]
 fn duplicate_sids_are_refused_where_iam_refuses_them() {
     let cases = [
-        (Identity, "s3:GetObject", false, "UNIQUE_SIDS_REQUIRED", Severity::Error),
-        (Trust, "sts:AssumeRole", true, "UNIQUE_SIDS_REQUIRED", Severity::Error),
-        (Scp, "s3:GetObject", false, "UNIQUE_SIDS_REQUIRED", Severity::Error),
-        (Resource, "s3:GetObject", true, "UNIQUE_SIDS_RECOMMENDED", Severity::Warning),
-        (Resource, "sqs:SendMessage", true, "UNIQUE_SIDS_REQUIRED", Severity::Error),
-        (Resource, "sns:Publish", true, "UNIQUE_SIDS_REQUIRED", Severity::Error),
+        (
+            Identity,
+            "s3:GetObject",
+            false,
+            "UNIQUE_SIDS_REQUIRED",
+            Severity::Error,
+        ),
+        (
+            Trust,
+            "sts:AssumeRole",
+            true,
+            "UNIQUE_SIDS_REQUIRED",
+            Severity::Error,
+        ),
+        (
+            Scp,
+            "s3:GetObject",
+            false,
+            "UNIQUE_SIDS_REQUIRED",
+            Severity::Error,
+        ),
+        (
+            Resource,
+            "s3:GetObject",
+            true,
+            "UNIQUE_SIDS_RECOMMENDED",
+            Severity::Warning,
+        ),
+        (
+            Resource,
+            "sqs:SendMessage",
+            true,
+            "UNIQUE_SIDS_REQUIRED",
+            Severity::Error,
+        ),
+        (
+            Resource,
+            "sns:Publish",
+            true,
+            "UNIQUE_SIDS_REQUIRED",
+            Severity::Error,
+        ),
     ];
     for (kind, action, principal, code, severity) in cases {
         let source = two_statements_with_one_sid(kind, action, principal);
