@@ -447,8 +447,8 @@ fn report_service_wide(
         codes::SERVICE_WIDE_ARN_FOR_UNSCOPED_ACTIONS.name,
         Severity::Warning,
         format!(
-            "`{}` stands for every `{service}` resource, but {} apply to no resource type: the Service \
-             Authorization Reference asks for `\"Resource\": \"*\"` for them",
+            "`{}` stands for every `{service}` resource, but no resource type belongs to {}: the Service \
+             Authorization Reference asks for `\"Resource\": \"*\"` for such actions",
             arn.as_str(),
             actions.join(", ")
         ),
