@@ -269,3 +269,20 @@ fn duplicate_sids_are_refused_where_iam_refuses_them() {
     }
     let _ = Rcp;
 }
+
+#[test]
+fn a_missing_qualifier_on_a_multivalued_key_stays_an_error_and_says_why() {
+    // As in AWS's own managed policies (AWSAuditManagerAdministratorAccess, CloudTrailEventContext, ...).
+    let source = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "events:PutRule",
+        "Resource": "arn:aws:events:*:*:rule/*",
+        "Condition": {"StringEquals": {"events:detail-type": "AWS API Call via CloudTrail"}}}}"#;
+    let found: Vec<_> = findings(source, Identity)
+        .into_iter()
+        .filter(|f| f.code == "MISSING_QUALIFIER")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].severity, Severity::Error);
+    let help = found[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("managed policies"), "{help}");
+    assert!(help.contains("not documented"), "{help}");
+}
