@@ -85,7 +85,7 @@ fn check_sid_format(cx: &mut Context<'_, '_>, sid: &str, sid_pointer: &str) {
 /// A `Sid` seen for the second time (`sids` counts them).
 ///
 /// Whether a duplicate is refused depends on who reads the policy:
-/// - IAM refuses it in identity and trust policies: "MalformedPolicyDocument: Statement IDs (SID) in a single
+/// - IAM refuses it in identity and trust policies: `MalformedPolicyDocument`: "Statement IDs (SID) in a single
 ///   policy must be unique", from `PutRolePolicy`, `CreatePolicy` and CloudFormation.
 /// - SNS and SQS refuse it in topic and queue policies ("Every policy statement must have a unique ID");
 ///   S3 bucket policies and ECR repository policies accept it (moto follows ECR there), so another
