@@ -8,6 +8,9 @@
 #                                        the IAM, STS and S3 APIs on loopback (PyPI moto[server]), for the SDK's
 #                                        end-to-end tests; a venv of its own, as its boto3 pins need not agree
 #                                        with checkov's
+#   target/ci-tools/aws-managed-policies/NAME.json
+#                                        AWS's managed policies as moto ships them (the default version's
+#                                        document, one file per policy), for the linter's corpus test
 #   target/ci-tools/node/node_modules/@cdktf/hcl2json
 #                                        HashiCorp's HCL parser (hashicorp/hcl compiled to WebAssembly)
 #   target/ci-tools/node/node_modules/@hpcc-js/wasm-graphviz
@@ -59,6 +62,26 @@ venv_with "$venv" cfn-lint "cfn-lint==$CFN_LINT_VERSION" "checkov==$CHECKOV_VERS
 # moto apart: its dependencies are not the validators' business.
 venv_with "$tools/moto" moto_server "moto[server]==$MOTO_VERSION"
 
+# AWS's managed policies, from the moto just installed (no registry reached): one NAME.json per policy, the
+# default version's document. Stamped with moto's pin, so a second run leaves them alone.
+managed="$tools/aws-managed-policies"
+if [ "$(cat "$managed/.iamgen-source" 2>/dev/null)" != "moto==$MOTO_VERSION" ]; then
+    echo "ci-tools: extracting AWS managed policies from moto $MOTO_VERSION into $managed" >&2
+    rm -rf "$managed"
+    mkdir -p "$managed"
+    "$tools/moto/bin/python" - "$managed" <<'PY'
+import json, sys
+from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+policies = json.loads(aws_managed_policies_data)
+for name, policy in policies.items():
+    with open(f"{sys.argv[1]}/{name}.json", "w", encoding="utf-8") as out:
+        json.dump(policy["Document"], out, indent=2, sort_keys=True)
+        out.write("\n")
+PY
+    printf '%s' "moto==$MOTO_VERSION" >"$managed/.iamgen-source"
+fi
+
 # --- Node tools ---------------------------------------------------------------------------------------------
 hcl2json_dir="$node_prefix/node_modules/@cdktf/hcl2json"
 installed_hcl2json="$(node -p "require('$hcl2json_dir/package.json').version" 2>/dev/null || true)"
@@ -89,6 +112,7 @@ fi
 echo "cfn-lint: $("$venv/bin/cfn-lint" --version 2>&1 | tr -d '\n')"
 echo "checkov: $("$venv/bin/checkov" --version 2>&1 | tail -n 1 | tr -d '\n')"
 echo "moto: $("$tools/moto/bin/python" -c 'import moto; print(moto.__version__)')"
+echo "aws-managed-policies: $(find "$managed" -name '*.json' | wc -l) policies"
 echo "@cdktf/hcl2json: $(node -p "require('$hcl2json_dir/package.json').version")"
 echo "@hpcc-js/wasm-graphviz: $(node_version @hpcc-js/wasm-graphviz)"
 echo "mermaid: $(node_version mermaid)"

@@ -302,7 +302,8 @@ codes! {
     REDUNDANT_ACTION: Suggestion, Some("Redundant action"),
         "An action is already covered by another of the same statement.";
     RESOURCE_MATCHES_NO_ACTION: Error, None,
-        "A resource matches no resource type of the statement's actions (a warning in a `Deny`).";
+        "A resource matches no resource type of the statement's actions: an error when the `Allow` grants \
+         nothing at all, a warning beside entries that work or in a `Deny`.";
     ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL: Error, Some("Role trust policy syntax error notprincipal"),
         "A role trust policy uses `NotPrincipal`.";
     ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE: Error, Some("Role trust policy syntax error resource"),
@@ -314,6 +315,9 @@ codes! {
         "A cross-account pattern trusts the account it is in.";
     SCP_SYNTAX_ERROR_PRINCIPAL: Error, Some("SCP syntax error principal"),
         "A service control policy names a principal.";
+    SERVICE_WIDE_ARN_FOR_UNSCOPED_ACTIONS: Warning, None,
+        "A service-wide ARN (`arn:aws:svc:*:*:*`) is given for actions without resource types, for which the \
+         Service Authorization Reference asks for `*`.";
     SPEC_ERROR: Error, None,
         "The stack spec cannot be read at all.";
     TRUST_ACCOUNT_WITHOUT_CONDITION: SecurityWarning, None,
@@ -339,9 +343,9 @@ codes! {
     UNDECLARED_ROLE: Error, None,
         "A policy of the stack allows assuming a role the stack does not declare.";
     UNIQUE_SIDS_RECOMMENDED: Warning, Some("Unique Sids recommended"),
-        "Two statements of an identity or trust policy share a `Sid`.";
+        "Two statements of a resource policy whose service accepts it (S3, ECR, ...) share a `Sid`.";
     UNIQUE_SIDS_REQUIRED: Error, Some("Unique Sids required"),
-        "Two statements of a resource policy or SCP share a `Sid`.";
+        "Two statements share a `Sid` where it is refused: identity, trust, SNS and SQS policies, SCPs and RCPs.";
     UNKNOWN_ACCOUNT: Error, None,
         "The stack spec refers to an account it does not declare.";
     UNKNOWN_ARN_SERVICE: Warning, None,

@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 pub mod support;
 
+mod aws_managed;
 mod corpus;
 mod error_rendering;
 mod features;

@@ -200,3 +200,12 @@ pub fn run_json(command: &mut Command, input: &str) -> serde_json::Value {
         )
     })
 }
+
+/// `target/ci-tools/aws-managed-policies`: AWS's managed policies as moto ships them, one `NAME.json` each.
+#[must_use]
+pub fn aws_managed_policies() -> Option<PathBuf> {
+    require(
+        "the AWS managed policies",
+        tools_dir().join("aws-managed-policies"),
+    )
+}

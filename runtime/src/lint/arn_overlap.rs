@@ -5,14 +5,113 @@
 //!
 //! Both sides are regular languages; the answer is whether their intersection is empty, found by a search of
 //! the product of the two automata. Sizes are those of ARNs, so the product stays small.
+//!
+//! # What a placeholder holds
+//!
+//! A placeholder that a `/` follows holds no `/`: `${BucketName}` in `${BucketName}/${ObjectName}` is one path
+//! segment, else the template could not say where the bucket ends. The same holds for a placeholder that ends
+//! a template which another template of its namespace continues with a `/` (`${BucketName}` at the end of
+//! `arn:${Partition}:s3:::${BucketName}`, continued by the object's template; `table/${TableName}` by
+//! `table/${TableName}/index/${IndexName}`): an ARN with more path after the name is the longer template's
+//! resource, not this one's. Without this, `s3:ListBucket` on `arn:aws:s3:::bucket/*` seemed to grant
+//! something. Every other placeholder (ending its template, or followed by `:` as in
+//! `log-group:${LogGroupName}:log-stream:...`) may hold `/`: the names that hold paths (`${ObjectName}`,
+//! `${RoleNameWithPath}`, `${ParameterNameWithoutLeadingSlash}`, log group names) are all there, which a
+//! catalogue test pins. The policy side is IAM's: `*`, `?` and policy variables cross `/`.
 
-use crate::wildcard::{self, Case, Token};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use crate::catalog::catalog;
+use crate::wildcard::{self, Case};
+
+/// One position of a pattern.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Token {
+    /// A character that matches itself.
+    Char(char),
+    /// Exactly one character of any kind.
+    One,
+    /// Any run of characters, the empty one included.
+    Any,
+    /// Exactly one character other than `/`.
+    OneInSegment,
+    /// Any run of characters other than `/`, the empty one included.
+    AnyInSegment,
+}
+
+impl Token {
+    /// A run, which stays where it is when it reads a character.
+    fn is_run(self) -> bool {
+        matches!(self, Token::Any | Token::AnyInSegment)
+    }
+
+    /// Whether this token may read `ch`.
+    fn reads(self, ch: char) -> bool {
+        match self {
+            Token::Char(own) => own == ch,
+            Token::One | Token::Any => true,
+            Token::OneInSegment | Token::AnyInSegment => ch != '/',
+        }
+    }
+
+    /// The wildcard token that reads at least what this one does: for the literal prefilter.
+    fn relaxed(self) -> wildcard::Token {
+        match self {
+            Token::Char(ch) => wildcard::Token::Char(ch),
+            Token::One | Token::OneInSegment => wildcard::Token::One,
+            Token::Any | Token::AnyInSegment => wildcard::Token::Any,
+        }
+    }
+}
+
+/// The catalogue's templates whose last placeholder another template of the same namespace continues with a
+/// `/` (see the module's documentation). Built once per process.
+static CONTINUED: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    let mut templates: Vec<&'static str> = catalog()
+        .services()
+        .flat_map(|service| service.resource_types())
+        .flat_map(|resource_type| resource_type.arn_templates())
+        .collect();
+    templates.sort_unstable();
+    templates.dedup();
+    continued(&templates)
+});
+
+/// Of `templates` (sorted), those that end in a placeholder and that another one extends with `/`. A template
+/// extending `t` sorts right after `t` and its other extensions, so one scan of the sorted list finds them.
+fn continued(templates: &[&'static str]) -> HashSet<&'static str> {
+    let mut found = HashSet::new();
+    for (index, template) in templates.iter().enumerate() {
+        if !template.ends_with('}') {
+            continue;
+        }
+        let extended = templates[index + 1..]
+            .iter()
+            .take_while(|other| other.starts_with(template))
+            .any(|other| other.as_bytes().get(template.len()) == Some(&b'/'));
+        if extended {
+            found.insert(*template);
+        }
+    }
+    found
+}
+
+/// Whether the catalogue continues `template` with a `/` (its last placeholder then holds no `/`).
+#[must_use]
+pub(super) fn is_continued(template: &str) -> bool {
+    CONTINUED.contains(template)
+}
 
 /// Which pattern a text is, which says what its `${...}` and its other characters stand for.
 #[derive(Clone, Copy)]
 enum Side {
-    /// A template: `${...}` is one or more characters, any other character itself.
-    Template,
+    /// A template: `${...}` is one or more characters (no `/` where a `/` follows it, or at the end when the
+    /// template is continued), any other character itself.
+    Template {
+        /// Whether the last placeholder holds no `/`.
+        continued: bool,
+    },
     /// A policy's resource entry: `*` is any run, `?` one character, and a policy variable any run.
     Resource,
 }
@@ -29,17 +128,25 @@ fn tokens_into(text: &str, side: Side, tokens: &mut Vec<Token>) {
         if rest.starts_with("${")
             && let Some(close) = rest.find('}')
         {
+            let after = &rest[close + 1..];
             match side {
-                Side::Template => tokens.extend([Token::One, Token::Any]),
+                Side::Template { continued } => {
+                    if after.starts_with('/') || (after.is_empty() && continued) {
+                        tokens.extend([Token::OneInSegment, Token::AnyInSegment]);
+                    } else {
+                        tokens.extend([Token::One, Token::Any]);
+                    }
+                }
                 Side::Resource => tokens.push(Token::Any),
             }
-            rest = &rest[close + 1..];
+            rest = after;
             continue;
         }
-        match side {
-            Side::Template => tokens.push(Token::Char(ch)),
-            Side::Resource => tokens.extend(wildcard::tokens(&rest[..ch.len_utf8()])),
-        }
+        tokens.push(match (side, ch) {
+            (Side::Resource, '*') => Token::Any,
+            (Side::Resource, '?') => Token::One,
+            _ => Token::Char(ch),
+        });
         rest = &rest[ch.len_utf8()..];
     }
 }
@@ -49,13 +156,20 @@ fn tokens_into(text: &str, side: Side, tokens: &mut Vec<Token>) {
 struct Scratch {
     left: Vec<Token>,
     right: Vec<Token>,
+    relaxed: Vec<wildcard::Token>,
     seen: Vec<bool>,
     stack: Vec<(usize, usize)>,
 }
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = const {
-        std::cell::RefCell::new(Scratch { left: Vec::new(), right: Vec::new(), seen: Vec::new(), stack: Vec::new() })
+        std::cell::RefCell::new(Scratch {
+            left: Vec::new(),
+            right: Vec::new(),
+            relaxed: Vec::new(),
+            seen: Vec::new(),
+            stack: Vec::new(),
+        })
     };
 }
 
@@ -81,57 +195,60 @@ pub(super) fn overlaps(template: &str, resource: &str) -> bool {
             let aws_owned = |index: usize, template: &str, resource: &str| {
                 index == 4 && resource.is_empty() && template.starts_with("${")
             };
+            let continued = is_continued(template);
             template_fields.iter().zip(resource_fields).enumerate().all(
-                |(index, (template, resource))| {
-                    aws_owned(index, template, resource) || overlaps_text(template, resource)
+                |(index, (field, resource))| {
+                    aws_owned(index, field, resource)
+                        || overlaps_pattern(field, index == 5 && continued, resource)
                 },
             )
         }
-        _ => overlaps_text(template, resource),
+        _ => overlaps_pattern(template, is_continued(template), resource),
     }
 }
 
-/// Whether some text matches both patterns, compared as wholes.
+/// Whether some text matches both patterns, compared as wholes (the template's last placeholder may hold `/`).
 #[must_use]
 pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
-    if !resource.contains(['*', '?', '$']) {
-        // Most resources are literal: match the template against the text directly, without building automata.
-        return template_matches(template, resource);
-    }
+    overlaps_pattern(template, false, resource)
+}
+
+fn overlaps_pattern(template: &str, continued: bool, resource: &str) -> bool {
+    let side = Side::Template { continued };
     SCRATCH.with(|scratch| {
         let Ok(mut scratch) = scratch.try_borrow_mut() else {
-            return intersect(
-                &tokens(template, Side::Template),
-                &tokens(resource, Side::Resource),
-            );
+            let left = tokens(template, side);
+            let right = tokens(resource, Side::Resource);
+            return intersect(&left, &right);
         };
         let Scratch {
             left,
             right,
+            relaxed,
             seen,
             stack,
         } = &mut *scratch;
         left.clear();
+        tokens_into(template, side, left);
+        if !resource.contains(['*', '?', '$']) {
+            // Most resources are literal: match the template, its segment tokens relaxed, against the text
+            // directly, without building the product; only templates that pass and hold segment tokens get the
+            // exact check.
+            relaxed.clear();
+            relaxed.extend(left.iter().map(|token| token.relaxed()));
+            if !wildcard::matches_tokens(relaxed, resource, Case::Sensitive) {
+                return false;
+            }
+            if !left
+                .iter()
+                .any(|token| matches!(token, Token::OneInSegment | Token::AnyInSegment))
+            {
+                return true;
+            }
+        }
         right.clear();
-        tokens_into(template, Side::Template, left);
         tokens_into(resource, Side::Resource, right);
         intersect_with(left, right, seen, stack)
-    })
-}
-
-/// Whether literal `text` matches `template`, each `${...}` standing for one or more characters.
-fn template_matches(template: &str, text: &str) -> bool {
-    SCRATCH.with(|scratch| {
-        let Ok(mut scratch) = scratch.try_borrow_mut() else {
-            return wildcard::matches_tokens(
-                &tokens(template, Side::Template),
-                text,
-                Case::Sensitive,
-            );
-        };
-        scratch.left.clear();
-        tokens_into(template, Side::Template, &mut scratch.left);
-        wildcard::matches_tokens(&scratch.left, text, Case::Sensitive)
     })
 }
 
@@ -162,21 +279,17 @@ fn intersect_with(
         let l = left.get(i).copied();
         let r = right.get(j).copied();
         // A run may match nothing: step past it on its own.
-        if l == Some(Token::Any) {
+        if l.is_some_and(Token::is_run) {
             stack.push((i + 1, j));
         }
-        if r == Some(Token::Any) {
+        if r.is_some_and(Token::is_run) {
             stack.push((i, j + 1));
         }
         // Both sides read one character they can agree on; a run stays where it is to read more.
         if let (Some(l), Some(r)) = (l, r) {
-            let agree = match (l, r) {
-                (Token::Char(a), Token::Char(b)) => a == b,
-                _ => true,
-            };
-            if agree {
-                let next_i = if l == Token::Any { i } else { i + 1 };
-                let next_j = if r == Token::Any { j } else { j + 1 };
+            if agree(l, r) {
+                let next_i = if l.is_run() { i } else { i + 1 };
+                let next_j = if r.is_run() { j } else { j + 1 };
                 if (next_i, next_j) == (i, j) {
                     // Two runs facing each other can read anything together: either may end.
                     stack.push((i + 1, j));
@@ -188,6 +301,15 @@ fn intersect_with(
         }
     }
     false
+}
+
+/// Whether some one character can be read by both tokens.
+fn agree(left: Token, right: Token) -> bool {
+    match (left, right) {
+        (Token::Char(ch), other) | (other, Token::Char(ch)) => other.reads(ch),
+        // Every other token reads some character other than `/`.
+        _ => true,
+    }
 }
 
 #[cfg(test)]
@@ -238,6 +360,8 @@ mod tests {
             "${A}${B}",
             "a${B}b${C}c",
             "a${B",
+            "${A}/${B}",
+            "x/${A}/y",
         ];
         let texts = [
             "arn:aws:s3:::b/k",
@@ -250,17 +374,133 @@ mod tests {
             "x",
             "a${B",
             "abc",
+            "a/b/c",
+            "x/a/y",
+            "x/a/b/y",
+            "/b",
         ];
         for template in templates {
-            for text in texts {
-                let fast = super::template_matches(template, text);
-                let slow = super::intersect(
-                    &super::tokens(template, super::Side::Template),
-                    &super::tokens(text, super::Side::Resource),
-                );
-                assert_eq!(fast, slow, "{template} ~ {text}");
+            for continued in [false, true] {
+                for text in texts {
+                    let fast = super::overlaps_pattern(template, continued, text);
+                    let slow = super::intersect(
+                        &super::tokens(template, super::Side::Template { continued }),
+                        &super::tokens(text, super::Side::Resource),
+                    );
+                    assert_eq!(fast, slow, "{template} ~ {text} (continued: {continued})");
+                }
             }
         }
+    }
+
+    #[test]
+    fn a_placeholder_before_a_slash_is_one_segment() {
+        // The brief's rule: a placeholder a `/` follows holds no `/`.
+        assert!(
+            super::overlaps_text("${A}/${B}", "a/b/c"),
+            "the last one holds the rest"
+        );
+        assert!(!super::overlaps_text("x/${A}/y", "x/a/b/y"));
+        assert!(super::overlaps_text("x/${A}/y", "x/a/y"));
+        assert!(super::overlaps_text("x/${A}/y", "x/*/y"));
+        assert!(super::overlaps_text("x/${A}/y", "x/a*"));
+        assert!(!super::overlaps_text("x/${A}/y", "x/a/b/?"));
+        // A continued template's last placeholder is one segment too.
+        assert!(!super::overlaps_pattern("b/${A}", true, "b/a/c"));
+        assert!(
+            super::overlaps_pattern("b/${A}", true, "b/*"),
+            "`*` may stop before a `/`"
+        );
+        assert!(super::overlaps_pattern("b/${A}", false, "b/a/c"));
+    }
+
+    #[test]
+    fn a_bucket_is_not_an_object() {
+        assert!(super::is_continued(BUCKET));
+        assert!(!super::is_continued(OBJECT));
+        assert!(!overlaps(BUCKET, "arn:aws:s3:::bucket/*"));
+        assert!(!overlaps(BUCKET, "arn:aws:s3:::bucket/key.txt"));
+        assert!(overlaps(BUCKET, "arn:aws:s3:::bucket*"));
+        assert!(overlaps(BUCKET, "arn:aws:s3:::*"));
+        assert!(overlaps(OBJECT, "arn:aws:s3:::bucket/a/b/c"));
+        assert!(overlaps(
+            ROLE,
+            "arn:aws:iam::081278057606:role/path/to/name"
+        ));
+        let table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
+        assert!(!overlaps(
+            table,
+            "arn:aws:dynamodb:eu-west-3:081278057606:table/t/index/i"
+        ));
+        assert!(overlaps(
+            table,
+            "arn:aws:dynamodb:eu-west-3:081278057606:table/t"
+        ));
+    }
+
+    #[test]
+    fn continued_templates_are_found_by_one_scan() {
+        let templates = [
+            "a/${X}",
+            "a/${X}-y",
+            "a/${X}/b/${Y}",
+            "c/${Z}",
+            "c/${Z}x/d",
+            "e/f",
+        ];
+        let mut sorted = templates.to_vec();
+        sorted.sort_unstable();
+        let found = super::continued(&sorted);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found.contains("a/${X}"));
+    }
+
+    /// The premise of the rule, on the whole catalogue: no placeholder that is made one segment (followed by a
+    /// `/`, or ending a continued template) has a name that says it holds a path; and every placeholder whose
+    /// name says so ends a template that nothing continues.
+    #[test]
+    fn no_path_placeholder_is_made_one_segment() {
+        let says_path = |name: &str| {
+            name.contains("Path")
+                || name.contains("ObjectName")
+                || name.contains("ObjectKey")
+                || name.contains("LeadingSlash")
+        };
+        let mut templates: Vec<&'static str> = crate::catalog::catalog()
+            .services()
+            .flat_map(|service| service.resource_types())
+            .flat_map(|resource_type| resource_type.arn_templates())
+            .collect();
+        templates.sort_unstable();
+        templates.dedup();
+        let mut segments = 0;
+        let mut wrong = Vec::new();
+        for template in &templates {
+            let mut rest = *template;
+            while let Some(open) = rest.find("${") {
+                let Some(close) = rest[open..].find('}') else {
+                    break;
+                };
+                let name = &rest[open + 2..open + close];
+                let after = &rest[open + close + 1..];
+                let one_segment =
+                    after.starts_with('/') || (after.is_empty() && super::is_continued(template));
+                if one_segment {
+                    segments += 1;
+                    if says_path(name) {
+                        wrong.push(format!("{name} in {template}"));
+                    }
+                } else if says_path(name) && !after.is_empty() && !after.starts_with(':') {
+                    wrong.push(format!("{name} is followed by {after:?} in {template}"));
+                }
+                rest = after;
+            }
+        }
+        assert!(
+            segments > 500,
+            "the rule applies to {segments} placeholders"
+        );
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
     #[test]

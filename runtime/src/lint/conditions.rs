@@ -255,9 +255,14 @@ fn check_operator_fits_key(
                 pointer.to_owned(),
                 At::Key,
             )
+            // An error although IAM stores such policies: AWS's own managed policies have it (on
+            // `events:detail-type`, which the reference types ArrayOfString; Access Analyzer's check reference lists
+            // this check as an error and names an AWS managed policy with it). What a single-valued operator does
+            // with several request values is not documented, so the policy does not say what it grants.
             .help = Some(format!(
                 "write `ForAnyValue:{operator}` (some value matches) or `ForAllValues:{operator}` (every value \
-                 matches)"
+                 matches); IAM accepts the policy as it is (AWS's own managed policies have this too), but how it \
+                 compares several values without a qualifier is not documented"
             ));
         }
         _ => {}

@@ -72,23 +72,37 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
         let resources = element.resources();
         let base = child(&located.pointer, element.element_name());
         let mut arns = Vec::with_capacity(resources.len());
+        let mut may_work = false;
         for (index, resource) in resources.iter().enumerate() {
             let pointer = item_pointer(&base, resources, index);
-            if let Some(arn) = check_syntax(cx, resource, &pointer) {
-                arns.push((arn, pointer));
+            match check_syntax(cx, resource, &pointer) {
+                Checked::Arn(arn) => arns.push((arn, pointer)),
+                Checked::MayWork => may_work = true,
+                Checked::Broken => {}
             }
         }
         if let ResourceElement::Resource(_) = element {
-            check_coverage(cx, located, &arns);
+            check_coverage(cx, located, &arns, may_work);
         }
     }
 }
 
-/// Checks the form of one entry; returns the ARN when it is one worth checking further.
-fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) -> Option<Arn> {
+/// What the form of one resource entry says about it.
+enum Checked {
+    /// An ARN whose fields are right, to compare with the statement's actions.
+    Arn(Arn),
+    /// `*`, or an ARN this check cannot judge (a wildcard service, a namespace the catalogue lacks): it may
+    /// name what the statement's actions apply to.
+    MayWork,
+    /// An entry that names nothing, already reported.
+    Broken,
+}
+
+/// Checks the form of one entry.
+fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) -> Checked {
     let text = resource.as_str();
     if resource.is_any() {
-        return None;
+        return Checked::MayWork;
     }
     let arn = match Arn::parse(text) {
         Ok(arn) => arn,
@@ -107,10 +121,16 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
                     codes::MISSING_ARN_FIELD.name,
                     "an ARN has six fields: arn:partition:service:region:account-id:resource",
                 ),
-                ArnError::UnclosedVariable(_) => return None,
-                _ => (
+                // The variable check reports it (MISSING_BRACE_IN_VARIABLE).
+                ArnError::UnclosedVariable(_) => return Checked::Broken,
+                ArnError::EmptyField { .. } => (
                     codes::INVALID_ARN_RESOURCE.name,
-                    "remove the whitespace, or fix the resource part",
+                    "the resource part, after the fifth `:`, is empty: end the ARN with the resource's type and \
+                     name (such as `account/o-a1b2c3d4e5/*`), or `*` for all of them",
+                ),
+                ArnError::InvalidChar { .. } => (
+                    codes::INVALID_ARN_RESOURCE.name,
+                    "no ARN holds whitespace or control characters: remove them",
                 ),
             };
             let finding = cx.report(
@@ -125,7 +145,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
                 finding.suggestion = Some(trimmed.to_owned());
                 finding.help = Some(format!("remove the surrounding whitespace: `{trimmed}`"));
             }
-            return None;
+            return Checked::Broken;
         }
     };
     let service = arn.service();
@@ -140,7 +160,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
         );
         finding.help = Some(format!("write `{lower}`"));
         finding.suggestion = Some(lower);
-        return None;
+        return Checked::Broken;
     }
     let partition = arn.partition();
     if !is_pattern(partition) && !PARTITIONS.contains(&partition) {
@@ -163,7 +183,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
             ),
         });
         finding.suggestion = suggestion.map(|near| text.replacen(partition, near, 1));
-        return None;
+        return Checked::Broken;
     }
     let account = arn.account();
     if !account.is_empty()
@@ -182,7 +202,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
             account,
             "an account id is exactly 12 digits, such as `081278057606`",
         ));
-        return None;
+        return Checked::Broken;
     }
     let region = arn.region();
     if !region.is_empty() && !is_pattern(region) && !is_region_shaped(region) {
@@ -197,10 +217,10 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
             region,
             "a region is written like `us-east-1` or `eu-west-3`",
         ));
-        return None;
+        return Checked::Broken;
     }
     if is_pattern(service) {
-        return None;
+        return Checked::MayWork;
     }
     let Some(templates) = TEMPLATES.get(service) else {
         cx.report(
@@ -211,12 +231,12 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
             At::Value,
         )
         .help = Some("check the service part of the ARN".to_owned());
-        return None;
+        return Checked::MayWork;
     };
     let literal_region = !region.is_empty() && !is_pattern(region);
     let literal_account = !account.is_empty() && !is_pattern(account);
     if !literal_region && !literal_account {
-        return Some(arn);
+        return Checked::Arn(arn);
     }
     // Compare resource parts only: a region or account where none belongs is what this check looks for.
     let matching: Vec<&Template> = templates
@@ -254,11 +274,11 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
                 );
                 finding.help = Some(format!("leave the {field} empty: `{fixed}`"));
                 finding.suggestion = Some(fixed);
-                return None;
+                return Checked::Broken;
             }
         }
     }
-    Some(arn)
+    Checked::Arn(arn)
 }
 
 /// `arn` with its region or account field emptied.
@@ -289,23 +309,64 @@ fn is_region_shaped(region: &str) -> bool {
 
 /// For an `Action` + `Resource` statement whose actions are all known: every ARN must be one some action
 /// applies to, or the statement grants (or denies) nothing on it.
-fn check_coverage(cx: &mut Context<'_, '_>, located: &Located<'_>, arns: &[(Arn, String)]) {
+///
+/// An `Allow` whose every entry is dead grants nothing at all: an error. A dead entry beside entries that work
+/// (or beside `*`) is a warning with the same code: the fact is the same (this ARN matches no action), the
+/// consequence milder (the statement does its job; the entry is clutter or a typo), and one code keeps
+/// `--allow` lists and the Access Analyzer mapping simple. AWS's own managed policies have 134 such entries and
+/// they work.
+fn check_coverage(
+    cx: &mut Context<'_, '_>,
+    located: &Located<'_>,
+    arns: &[(Arn, String)],
+    may_work: bool,
+) {
     if arns.is_empty() || !located.is_resolved() {
         return;
     }
+    // No catalogue action to compare with: an empty `Action` (EMPTY_ARRAY_ACTION) or a wildcard that matches
+    // nothing (WILDCARD_MATCHES_NO_ACTION) is the statement's problem, not its resources'.
+    if located.actions().next().is_none() {
+        return;
+    }
     let templates = located.templates();
-    let (severity, consequence) = match located.statement.effect {
-        Effect::Allow => (Severity::Error, "so the statement grants nothing on it"),
-        Effect::Deny => (Severity::Warning, "so the statement denies nothing on it"),
-    };
+    let star_only = located.star_only();
+    let mut works = may_work;
+    let mut dead = Vec::new();
+    let mut service_wide = Vec::new();
     for (arn, pointer) in arns {
         let text = arn.as_str();
         if templates
             .iter()
             .any(|template| arn_overlap::overlaps(template, text))
         {
-            continue;
+            works = true;
+        } else if is_service_wide(arn)
+            && star_only
+                .iter()
+                .any(|name| name.split(':').next() == Some(arn.service()))
+        {
+            service_wide.push((arn, pointer));
+        } else {
+            dead.push((arn, pointer));
         }
+    }
+    // Whether IAM matches a service-wide ARN against requests of actions without resource types is not
+    // documented: such an entry may work, so the dead ones beside it are not the whole statement.
+    works |= !service_wide.is_empty();
+    for (arn, pointer) in service_wide {
+        report_service_wide(cx, &star_only, arn, pointer);
+    }
+    let (severity, consequence) = match (located.statement.effect, works) {
+        (Effect::Deny, _) => (Severity::Warning, "so the statement denies nothing on it"),
+        (Effect::Allow, false) => (Severity::Error, "so the statement grants nothing on it"),
+        (Effect::Allow, true) => (
+            Severity::Warning,
+            "so this entry grants nothing; the statement's other resources still work",
+        ),
+    };
+    for (arn, pointer) in dead {
+        let text = arn.as_str();
         let mut help = String::new();
         if !templates.is_empty() {
             // The templates of the ARN's own service first: they show what a fixed ARN would look like.
@@ -320,7 +381,6 @@ fn check_coverage(cx: &mut Context<'_, '_>, located: &Located<'_>, arns: &[(Arn,
                 if templates.len() > 3 { ", ..." } else { "" }
             );
         }
-        let star_only = located.star_only();
         if !star_only.is_empty() {
             if !help.is_empty() {
                 help.push_str("; ");
@@ -343,6 +403,62 @@ fn check_coverage(cx: &mut Context<'_, '_>, located: &Located<'_>, arns: &[(Arn,
             pointer.clone(),
             At::Value,
         );
-        finding.help = Some(help);
+        // Some actions always have a template or a star-only action to name; the fallback keeps a help.
+        finding.help = Some(if help.is_empty() {
+            "remove the entry, or add the actions that apply to it".to_owned()
+        } else {
+            help
+        });
     }
+}
+
+/// An ARN that stands for every resource of its service: region, account and resource all wildcards or empty
+/// (`arn:aws:storagegateway:*:*:*`).
+fn is_service_wide(arn: &Arn) -> bool {
+    let stars = |field: &str| field.bytes().all(|b| b == b'*');
+    stars(arn.region())
+        && stars(arn.account())
+        && !arn.resource().is_empty()
+        && stars(arn.resource())
+}
+
+/// A service-wide ARN given for actions that have no resource types.
+///
+/// The Service Authorization Reference says of its "Resource types" column: "If the column has no value, you
+/// must specify all resources ("*") to which the policy applies in the `Resource` element of your policy
+/// statement." An ARN such as `arn:aws:storagegateway:*:*:*` is not `*`: the reference asks for `*`, and
+/// whether IAM matches such an ARN against these actions' requests is not documented (it names no resource
+/// the request could carry). So this is a warning, not the error of an ARN that matches nothing: AWS's own
+/// managed policies write it, and they are in use.
+fn report_service_wide(
+    cx: &mut Context<'_, '_>,
+    star_only: &[&'static str],
+    arn: &Arn,
+    pointer: &str,
+) {
+    let service = arn.service();
+    let actions: Vec<String> = star_only
+        .iter()
+        .filter(|name| name.split(':').next() == Some(service))
+        .take(3)
+        .map(|name| format!("`{name}`"))
+        .collect();
+    let finding = cx.report(
+        codes::SERVICE_WIDE_ARN_FOR_UNSCOPED_ACTIONS.name,
+        Severity::Warning,
+        format!(
+            "`{}` stands for every `{service}` resource, but no resource type belongs to {}: the Service \
+             Authorization Reference asks for `\"Resource\": \"*\"` for such actions",
+            arn.as_str(),
+            actions.join(", ")
+        ),
+        pointer.to_owned(),
+        At::Value,
+    );
+    finding.help = Some(
+        "write `\"*\"`: whether IAM matches a service-wide ARN against actions without resource types is not \
+         documented"
+            .to_owned(),
+    );
+    finding.suggestion = Some("*".to_owned());
 }

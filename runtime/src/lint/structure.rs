@@ -83,6 +83,17 @@ fn check_sid_format(cx: &mut Context<'_, '_>, sid: &str, sid_pointer: &str) {
 }
 
 /// A `Sid` seen for the second time (`sids` counts them).
+///
+/// Whether a duplicate is refused depends on who reads the policy:
+/// - IAM refuses it in identity and trust policies: `MalformedPolicyDocument`: "Statement IDs (SID) in a single
+///   policy must be unique", from `PutRolePolicy`, `CreatePolicy` and CloudFormation.
+/// - SNS and SQS refuse it in topic and queue policies ("Every policy statement must have a unique ID");
+///   S3 bucket policies and ECR repository policies accept it (moto follows ECR there), so another
+///   resource policy gets the warning.
+/// - Organizations (SCPs, RCPs): no statement from AWS or from users was found either way (searched: the
+///   Organizations SCP syntax and troubleshooting pages, issue trackers). Organizations validates with IAM's
+///   policy grammar (its errors are IAM's `MalformedPolicyDocumentException`), and Access Analyzer's "Unique
+///   Sids required" check is for the policy types that refuse duplicates, so these stay errors.
 fn check_sid_unique<'s>(
     cx: &mut Context<'_, '_>,
     sid: &'s str,
@@ -93,17 +104,24 @@ fn check_sid_unique<'s>(
     if !sid.is_empty() {
         *sids.entry(sid).or_default() += 1;
         if sids[sid] == 2 {
-            let (code, severity, wording) = match kind {
-                PolicyKind::Identity | PolicyKind::Trust => (
-                    codes::UNIQUE_SIDS_RECOMMENDED.name,
-                    Severity::Warning,
-                    "should be unique",
-                ),
-                _ => (
+            let required = match kind {
+                PolicyKind::Identity | PolicyKind::Trust | PolicyKind::Scp | PolicyKind::Rcp => {
+                    true
+                }
+                PolicyKind::Resource => is_sns_or_sqs_policy(cx.document),
+            };
+            let (code, severity, wording) = if required {
+                (
                     codes::UNIQUE_SIDS_REQUIRED.name,
                     Severity::Error,
                     "must be unique",
-                ),
+                )
+            } else {
+                (
+                    codes::UNIQUE_SIDS_RECOMMENDED.name,
+                    Severity::Warning,
+                    "should be unique",
+                )
             };
             cx.report(
                 code,
@@ -118,6 +136,19 @@ fn check_sid_unique<'s>(
             .help = Some("rename one of the statements".to_owned());
         }
     }
+}
+
+/// Whether a resource policy's actions are all SNS or all SQS ones: a topic or a queue policy.
+fn is_sns_or_sqs_policy(document: &crate::policy::PolicyDocument) -> bool {
+    let mut prefixes = document
+        .statements()
+        .flat_map(|statement| statement.action.actions().iter())
+        .map(|action| {
+            let text = action.as_str();
+            text.split(':').next().unwrap_or(text).to_ascii_lowercase()
+        })
+        .peekable();
+    prefixes.peek().is_some() && prefixes.all(|prefix| prefix == "sns" || prefix == "sqs")
 }
 
 /// The elements the kind requires or forbids.

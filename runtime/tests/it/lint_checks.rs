@@ -150,11 +150,11 @@ fn cases() -> Vec<Case> {
         Case {
             code: "UNIQUE_SIDS_RECOMMENDED",
             severity: Warning,
-            kind: Identity,
-            bad: r#"{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, {"Sid": "A", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}"#,
-            at: "\"A\", \"Effect\": \"Allow\", \"Action\": \"s3:PutObject\"",
+            kind: Resource,
+            bad: r#"{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::081278057606:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, {"Sid": "A", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::081278057606:root"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+            at: "\"A\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::081278057606:root\"}, \"Action\": \"s3:PutObject\"",
             pointer: "/Statement/1/Sid",
-            good: r#"{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, {"Sid": "B", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}"#,
+            good: r#"{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::081278057606:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, {"Sid": "B", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::081278057606:root"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
         },
         Case {
             code: "UNIQUE_SIDS_REQUIRED",
@@ -418,6 +418,15 @@ fn cases() -> Vec<Case> {
             at: "\"arn:aws:s3:::com.stuzio.projectx\"",
             pointer: "/Statement/Resource",
             good: r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::com.stuzio.projectx/*"}}"#,
+        },
+        Case {
+            code: "SERVICE_WIDE_ARN_FOR_UNSCOPED_ACTIONS",
+            severity: Warning,
+            kind: Identity,
+            bad: r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "storagegateway:ListGateways", "Resource": "arn:aws:storagegateway:*:*:*"}}"#,
+            at: "\"arn:aws:storagegateway:*:*:*\"",
+            pointer: "/Statement/Resource",
+            good: r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "storagegateway:ListGateways", "Resource": "*"}}"#,
         },
         // --- Policy variables ---
         Case {

@@ -13,6 +13,7 @@ mod eval_rules;
 mod global_keys;
 mod lint_checks;
 mod lint_stack;
+mod lint_verdicts;
 mod pattern;
 mod policy;
 mod simulate_scenario;
