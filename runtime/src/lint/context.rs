@@ -84,7 +84,7 @@ static RESOURCE_TYPES: LazyLock<HashMap<(&'static str, &'static str), ResourceTy
     });
 
 /// What one entry stands for; see [`Entry`].
-fn expand_entry(action: &Action) -> Entry {
+pub(super) fn expand_entry(action: &Action) -> Entry {
     let resolve = || {
         Action::check(action.as_str()).ok()?;
         let (service, name) = (action.service()?, action.name()?);
