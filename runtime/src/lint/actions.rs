@@ -1,11 +1,14 @@
 //! Actions: well-formed, of a known service, existing, wildcards that match something, no redundancy.
 
 use super::codes;
-use super::context::{At, Context, Entry, child, item_pointer};
+use super::context::{At, Context, Entry, Fnv, child, item_pointer};
 use crate::catalog::{ActionInfo, catalog};
 use crate::diagnostic::Severity;
 use crate::glob;
 use crate::policy::Action;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::{LazyLock, Mutex};
 
 pub(super) fn check(cx: &mut Context<'_, '_>) {
     for located in cx.statements().iter() {
@@ -66,7 +69,7 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
         return;
     }
     let Some(service) = catalog().service(service_part) else {
-        let suggestion = catalog().suggest_service(service_part);
+        let suggestion = remembered(service_part, |prefix| catalog().suggest_service(prefix));
         let finding = cx.report(
             codes::INVALID_SERVICE_IN_ACTION.name,
             Severity::Error,
@@ -86,7 +89,7 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
         return;
     };
     if !glob::has_wildcard(name) {
-        let suggestion = catalog().suggest_action(text);
+        let suggestion = remembered(text, |name| catalog().suggest_action(name));
         let finding = cx.report(
             codes::INVALID_ACTION.name,
             Severity::Error,
@@ -116,6 +119,38 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
         At::Value,
     )
     .help = Some("check the spelling of the part before or after the wildcard".to_owned());
+}
+
+/// Did-you-mean answers this process has worked out, by the name as written: a did-you-mean compares the name
+/// with every action of its service (hundreds of microseconds for `ec2`), and the same unknown names recur from
+/// policy to policy (AWS's managed policies name actions of retired services in dozens of them). A prefix has
+/// no `:` and an action has one, so the two kinds of name share the map. Bounded: emptied when full.
+static SUGGESTIONS: LazyLock<Mutex<HashMap<String, Option<&'static str>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// The most names [`SUGGESTIONS`] keeps.
+const SUGGESTIONS_KEPT: usize = 4_096;
+
+/// `suggest(name)`, worked out once per process for each name.
+fn remembered(
+    name: &str,
+    suggest: impl FnOnce(&str) -> Option<&'static str>,
+) -> Option<&'static str> {
+    let known = SUGGESTIONS
+        .lock()
+        .ok()
+        .and_then(|memo| memo.get(name).copied());
+    if let Some(answer) = known {
+        return answer;
+    }
+    let answer = suggest(name);
+    if let Ok(mut memo) = SUGGESTIONS.lock() {
+        if memo.len() >= SUGGESTIONS_KEPT {
+            memo.clear();
+        }
+        memo.insert(name.to_owned(), answer);
+    }
+    answer
 }
 
 /// An entry another entry of the same element already covers (`s3:GetObject` beside `s3:Get*`).
@@ -154,11 +189,11 @@ struct Coverers<'a> {
     actions: &'a [Action],
     entries: &'a [Entry],
     /// The first index of each text.
-    first_of_text: std::collections::HashMap<&'a Action, usize>,
+    first_of_text: HashMap<&'a Action, usize, BuildHasherDefault<Fnv>>,
     /// The first two `*` entries: the first covers every other entry, the second covers the first.
     stars: [Option<usize>; 2],
     /// The first wildcard entry that stands for a whole service, by service prefix.
-    first_of_service: std::collections::HashMap<&'static str, usize>,
+    first_of_service: HashMap<&'static str, usize, BuildHasherDefault<Fnv>>,
     /// `(catalogue action, entry)` for every action of every wildcard entry's expansion, sorted: the patterns
     /// that may cover an entry are those whose expansion holds its first action.
     expansions: Vec<(&'static str, usize)>,
@@ -166,9 +201,10 @@ struct Coverers<'a> {
 
 impl<'a> Coverers<'a> {
     fn new(actions: &'a [Action], entries: &'a [Entry]) -> Self {
-        let mut first_of_text = std::collections::HashMap::with_capacity(actions.len());
+        let mut first_of_text =
+            HashMap::with_capacity_and_hasher(actions.len(), BuildHasherDefault::default());
         let mut stars = [None, None];
-        let mut first_of_service = std::collections::HashMap::new();
+        let mut first_of_service = HashMap::default();
         let mut expansions = Vec::new();
         for (index, action) in actions.iter().enumerate() {
             first_of_text.entry(action).or_insert(index);

@@ -2,6 +2,7 @@
 
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::LazyLock;
 
@@ -72,26 +73,77 @@ impl Entry {
 
 /// Every resource type by service prefix and name, built once per process: actions name their resource types,
 /// and the catalogue finds one by scanning its service's list, which the checks would otherwise do per action.
-static RESOURCE_TYPES: LazyLock<HashMap<(&'static str, &'static str), ResourceType>> =
-    LazyLock::new(|| {
-        let mut types = HashMap::new();
-        for service in catalog().services() {
-            for resource_type in service.resource_types() {
-                types.insert((service.prefix(), resource_type.name()), resource_type);
-            }
+static RESOURCE_TYPES: LazyLock<
+    HashMap<(&'static str, &'static str), ResourceType, BuildHasherDefault<Fnv>>,
+> = LazyLock::new(|| {
+    let mut types = HashMap::default();
+    for service in catalog().services() {
+        for resource_type in service.resource_types() {
+            types.insert((service.prefix(), resource_type.name()), resource_type);
         }
-        types
+    }
+    types
+});
+
+/// FNV-1a, for the linter's maps of names: `Action` hashes its text byte by byte (lowercased), for which
+/// SipHash, the default, cost as much as the rest of the redundancy check. The keys are a policy's own names or
+/// the catalogue's, and a statement holds at most a few thousand: flooding is no concern.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Every catalogue action by its full name as the catalogue writes it, built once per process: most policies
+/// write names in that case, and a hash lookup costs less than a case-insensitive binary search per entry.
+static ACTIONS_BY_NAME: LazyLock<HashMap<&'static str, ActionInfo, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| {
+        catalog()
+            .services()
+            .flat_map(|service| service.actions())
+            .map(|info| (info.full_name(), info))
+            .collect()
+    });
+
+/// Every service by its prefix as the catalogue writes it; see [`ACTIONS_BY_NAME`].
+static SERVICES_BY_PREFIX: LazyLock<HashMap<&'static str, Service, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| {
+        catalog()
+            .services()
+            .map(|service| (service.prefix(), service))
+            .collect()
     });
 
 /// What one entry stands for; see [`Entry`].
 pub(super) fn expand_entry(action: &Action) -> Entry {
     let resolve = || {
+        if let Some(info) = ACTIONS_BY_NAME.get(action.as_str()) {
+            return Some(Entry::Actions(vec![*info]));
+        }
         Action::check(action.as_str()).ok()?;
         let (service, name) = (action.service()?, action.name()?);
         if glob::has_wildcard(service) {
             return None;
         }
-        let service = catalog().service(service)?;
+        let service = SERVICES_BY_PREFIX
+            .get(service)
+            .copied()
+            .or_else(|| catalog().service(service))?;
         Some(if name == "*" {
             Entry::Service(service)
         } else if glob::has_wildcard(name) {
@@ -153,7 +205,8 @@ impl Located<'_> {
     /// The definitions of the resource types that the actions named one by one (not whole services) apply to,
     /// each `(service, resource type)` once.
     fn partial_definitions(&self) -> Vec<ResourceType> {
-        let mut seen: HashSet<(&'static str, &'static str)> = HashSet::new();
+        let mut seen: HashSet<(&'static str, &'static str), BuildHasherDefault<Fnv>> =
+            HashSet::default();
         let mut found = Vec::new();
         for info in self.partial_actions() {
             for resource_type in info.resource_types() {
@@ -351,5 +404,28 @@ pub(super) fn placeholder_help(value: &str, help: &str) -> String {
         format!("`{value}` looks like a placeholder: replace it with the real value; {help}")
     } else {
         help.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ACTIONS_BY_NAME, SERVICES_BY_PREFIX};
+    use crate::catalog::catalog;
+
+    #[test]
+    fn the_maps_by_name_hold_what_the_catalogue_finds() {
+        // One entry per name: were two services to share a prefix or two actions a name, the maps would keep
+        // one of them where the catalogue's own lookup might find the other.
+        assert_eq!(SERVICES_BY_PREFIX.len(), catalog().service_count());
+        assert_eq!(ACTIONS_BY_NAME.len(), catalog().action_count());
+        for (prefix, service) in SERVICES_BY_PREFIX.iter() {
+            assert_eq!(catalog().service(prefix), Some(*service), "{prefix}");
+        }
+        for (name, info) in ACTIONS_BY_NAME.iter() {
+            assert_eq!(
+                catalog().action(name).map(|found| found.full_name()),
+                Some(info.full_name())
+            );
+        }
     }
 }
