@@ -1,10 +1,10 @@
 //! What every check needs: the document, its kind, the source tree for locations, and the findings so far.
 
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use crate::catalog::{ActionInfo, ResourceType, Service, catalog};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -202,24 +202,6 @@ impl Located<'_> {
         })
     }
 
-    /// The definitions of the resource types that the actions named one by one (not whole services) apply to,
-    /// each `(service, resource type)` once.
-    fn partial_definitions(&self) -> Vec<ResourceType> {
-        let mut seen: HashSet<(&'static str, &'static str), BuildHasherDefault<Fnv>> =
-            HashSet::default();
-        let mut found = Vec::new();
-        for info in self.partial_actions() {
-            for resource_type in info.resource_types() {
-                if seen.insert((info.service().prefix(), resource_type.name()))
-                    && let Some(definition) = definition(info, resource_type.name())
-                {
-                    found.push(definition);
-                }
-            }
-        }
-        found
-    }
-
     /// The distinct ARN templates of the resource types the statement's actions apply to.
     pub(super) fn templates(&self) -> &[&'static str] {
         self.templates.get_or_init(|| {
@@ -228,8 +210,8 @@ impl Located<'_> {
                 .flat_map(|service| service.resource_types())
                 .flat_map(|rt| rt.arn_templates())
                 .collect();
-            for definition in self.partial_definitions() {
-                templates.extend(definition.arn_templates());
+            for info in self.partial_actions() {
+                templates.extend_from_slice(&facts(info).templates);
             }
             templates.sort_unstable();
             templates.dedup();
@@ -253,18 +235,60 @@ impl Located<'_> {
                 .flat_map(|service| service.condition_keys().map(|info| info.name))
                 .collect();
             for info in self.partial_actions() {
-                keys.extend(info.condition_keys());
-                for resource_type in info.resource_types() {
-                    keys.extend(resource_type.condition_keys());
-                }
-            }
-            for definition in self.partial_definitions() {
-                keys.extend(definition.condition_keys());
+                keys.extend_from_slice(&facts(info).condition_keys);
             }
             keys.sort_unstable();
             keys.dedup();
             keys
         })
+    }
+}
+
+/// What the checks need of one action beyond its name, from its entry and its resource types' definitions,
+/// which the catalogue keeps as text and parses on each question: `ec2:CreateTags` applies to over a hundred
+/// resource types, and AWS's policies name the same actions again and again.
+#[derive(Debug)]
+struct ActionFacts {
+    /// The ARN templates of the resource types the action applies to, sorted, each once.
+    templates: Vec<&'static str>,
+    /// The condition keys the action takes, with those of its resource types, sorted, each once.
+    condition_keys: Vec<&'static str>,
+}
+
+/// [`ActionFacts`] of the actions this process has met, by full name; at most one per catalogue action, kept
+/// for the life of the process as the catalogue is.
+static FACTS: LazyLock<
+    Mutex<HashMap<&'static str, &'static ActionFacts, BuildHasherDefault<Fnv>>>,
+> = LazyLock::new(|| Mutex::new(HashMap::default()));
+
+fn facts(info: &ActionInfo) -> &'static ActionFacts {
+    let known = FACTS
+        .lock()
+        .ok()
+        .and_then(|facts| facts.get(info.full_name()).copied());
+    if let Some(facts) = known {
+        return facts;
+    }
+    let mut templates = Vec::new();
+    let mut condition_keys: Vec<&'static str> = info.condition_keys().collect();
+    for resource_type in info.resource_types() {
+        condition_keys.extend(resource_type.condition_keys());
+        if let Some(definition) = definition(info, resource_type.name()) {
+            templates.extend(definition.arn_templates());
+            condition_keys.extend(definition.condition_keys());
+        }
+    }
+    for list in [&mut templates, &mut condition_keys] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let made: &'static ActionFacts = Box::leak(Box::new(ActionFacts {
+        templates,
+        condition_keys,
+    }));
+    match FACTS.lock() {
+        Ok(mut facts) => *facts.entry(info.full_name()).or_insert(made),
+        Err(_) => made,
     }
 }
 
