@@ -36,6 +36,7 @@ pub(super) struct Located<'d> {
     pub(super) pointer: String,
     entries: OnceCell<Vec<Entry>>,
     templates: OnceCell<Vec<&'static str>>,
+    templates_by_service: OnceCell<TemplatesByService>,
     condition_keys: OnceCell<Vec<&'static str>>,
 }
 
@@ -219,6 +220,41 @@ impl Located<'_> {
         })
     }
 
+    /// The statement's templates an ARN of `service` may match: those of that service (ignoring ASCII case, a
+    /// superset of what matching keeps), and any whose service is not literal; all of them for a service with
+    /// a wildcard or a variable. A statement of a thousand actions has hundreds of templates, and testing each
+    /// ARN against every one of them made the coverage check grow with actions times resources.
+    pub(super) fn templates_for(&self, service: &str) -> Vec<&'static str> {
+        if service.contains(['*', '?', '$']) {
+            return self.templates().to_vec();
+        }
+        let index = self.templates_by_service.get_or_init(|| {
+            let mut index = TemplatesByService::default();
+            for &template in self.templates() {
+                match template.split(':').nth(2) {
+                    Some(own) if !own.contains(['*', '?', '$']) => {
+                        index.literal.push((own, template));
+                    }
+                    _ => index.other.push(template),
+                }
+            }
+            index
+                .literal
+                .sort_by(|a, b| cmp_ignore_case(a.0, b.0).then(a.1.cmp(b.1)));
+            index
+        });
+        let start = index
+            .literal
+            .partition_point(|(own, _)| cmp_ignore_case(own, service).is_lt());
+        let mut found: Vec<&'static str> = index.literal[start..]
+            .iter()
+            .take_while(|(own, _)| own.eq_ignore_ascii_case(service))
+            .map(|&(_, template)| template)
+            .collect();
+        found.extend_from_slice(&index.other);
+        found
+    }
+
     /// The statement's actions that apply to no resource type, and so need `"Resource": "*"` (for messages).
     pub(super) fn star_only(&self) -> Vec<&'static str> {
         self.actions()
@@ -242,6 +278,21 @@ impl Located<'_> {
             keys
         })
     }
+}
+
+/// A statement's templates by the service they name; see [`Located::templates_for`].
+#[derive(Debug, Default)]
+struct TemplatesByService {
+    /// `(service, template)`, sorted by service ignoring ASCII case.
+    literal: Vec<(&'static str, &'static str)>,
+    /// Templates whose service is not a literal name.
+    other: Vec<&'static str>,
+}
+
+fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// What the checks need of one action beyond its name, from its entry and its resource types' definitions,
@@ -307,6 +358,7 @@ impl<'d, 't> Context<'d, 't> {
                 pointer: item_pointer("/Statement", &document.statement, index),
                 entries: OnceCell::new(),
                 templates: OnceCell::new(),
+                templates_by_service: OnceCell::new(),
                 condition_keys: OnceCell::new(),
             })
             .collect();

@@ -300,7 +300,8 @@ fn check_coverage(cx: &mut Context<'_, '_>, located: &Located<'_>, arns: &[(Arn,
     };
     for (arn, pointer) in arns {
         let text = arn.as_str();
-        if templates
+        if located
+            .templates_for(arn.service())
             .iter()
             .any(|template| arn_overlap::overlaps(template, text))
         {
