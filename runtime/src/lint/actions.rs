@@ -195,8 +195,9 @@ struct Coverers<'a> {
     /// The first wildcard entry that stands for a whole service, by service prefix.
     first_of_service: HashMap<&'static str, usize, BuildHasherDefault<Fnv>>,
     /// `(catalogue action, entry)` for every action of every wildcard entry's expansion, sorted: the patterns
-    /// that may cover an entry are those whose expansion holds its first action.
-    expansions: Vec<(&'static str, usize)>,
+    /// that may cover an entry are those whose expansion holds its first action. An action is known by the
+    /// address of its name in the catalogue, one per action: integers sort faster than names.
+    expansions: Vec<(usize, usize)>,
 }
 
 impl<'a> Coverers<'a> {
@@ -224,7 +225,7 @@ impl<'a> Coverers<'a> {
                     first_of_service.entry(service.prefix()).or_insert(index);
                 }
                 Entry::Actions(expansion) => {
-                    expansions.extend(expansion.iter().map(|info| (info.full_name(), index)));
+                    expansions.extend(expansion.iter().map(|info| (identity(info), index)));
                 }
                 Entry::Unresolved => {}
             }
@@ -271,7 +272,7 @@ impl<'a> Coverers<'a> {
         mine: &[ActionInfo],
         before: Option<usize>,
     ) -> Option<usize> {
-        let key = mine[0].full_name();
+        let key = identity(&mine[0]);
         let start = self.expansions.partition_point(|&(name, _)| name < key);
         self.expansions[start..]
             .iter()
@@ -291,6 +292,11 @@ impl<'a> Coverers<'a> {
     }
 }
 
+/// One catalogue action's identity: the address of its full name in the embedded catalogue.
+fn identity(info: &ActionInfo) -> usize {
+    info.full_name().as_ptr() as usize
+}
+
 /// The smaller of two entry indexes, either of which may be absent.
 fn first(a: Option<usize>, b: Option<usize>) -> Option<usize> {
     match (a, b) {
@@ -302,6 +308,16 @@ fn first(a: Option<usize>, b: Option<usize>) -> Option<usize> {
 /// Whether every action of `small` is in `large`, both in the catalogue's order (by ASCII-lowercased name within
 /// one service): a merge, not a search per name, since wildcard expansions run to hundreds of actions.
 fn is_sorted_subset(small: &[ActionInfo], large: &[ActionInfo]) -> bool {
+    if small.len().saturating_mul(8) < large.len() {
+        // A few names in a long expansion (an action beside `ec2:Describe*`): a search each costs less.
+        return small.iter().all(|name| {
+            large
+                .binary_search_by(|candidate| {
+                    cmp_lowercase(candidate.full_name(), name.full_name())
+                })
+                .is_ok()
+        });
+    }
     let mut large = large.iter().peekable();
     small.iter().all(|name| {
         while let Some(candidate) = large.peek() {
