@@ -185,26 +185,27 @@ fn synthetic() -> Vec<Policy> {
     ];
     // 300 statements, each of up to 5 actions of one resource type of one service, on that type's ARNs.
     let mut statements = Vec::new();
-    'services: for service in catalog().services() {
-        for resource_type in service.resource_types() {
-            let actions: Vec<String> = service
-                .actions()
-                .filter(|action| {
-                    action
-                        .resource_types()
-                        .any(|rt| rt.name() == resource_type.name())
-                })
-                .take(5)
-                .map(|action| action.full_name().to_owned())
-                .collect();
-            let resources: Vec<String> = resource_type.arn_templates().map(arn).collect();
-            if !actions.is_empty() && !resources.is_empty() {
-                statements.push((actions, resources));
-                if statements.len() == 300 {
-                    break 'services;
-                }
+    // One resource type per service (its first), to spread the statements over the services.
+    for service in catalog().services() {
+        let Some(resource_type) = service.resource_types().next() else {
+            continue;
+        };
+        let actions: Vec<String> = service
+            .actions()
+            .filter(|action| {
+                action
+                    .resource_types()
+                    .any(|rt| rt.name() == resource_type.name())
+            })
+            .take(5)
+            .map(|action| action.full_name().to_owned())
+            .collect();
+        let resources: Vec<String> = resource_type.arn_templates().map(arn).collect();
+        if !actions.is_empty() && !resources.is_empty() {
+            statements.push((actions, resources));
+            if statements.len() == 300 {
+                break;
             }
-            break; // One resource type per service, to spread the statements over the services.
         }
     }
     policies.push(Policy {

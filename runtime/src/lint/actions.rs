@@ -455,14 +455,9 @@ mod tests {
         let entries: Vec<Entry> = actions.iter().map(expand_entry).collect();
         let coverers = Coverers::new(&actions, &entries);
         let half = actions.len() / 2;
-        for index in 0..actions.len() {
+        for (index, action) in actions.iter().enumerate() {
             let expected = (index >= half).then(|| index - half);
-            assert_eq!(
-                coverers.first_covering(index),
-                expected,
-                "{}",
-                actions[index]
-            );
+            assert_eq!(coverers.first_covering(index), expected, "{action}");
         }
     }
 }

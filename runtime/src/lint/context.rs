@@ -87,7 +87,7 @@ static RESOURCE_TYPES: LazyLock<
 });
 
 /// FNV-1a, for the linter's maps of names: `Action` hashes its text byte by byte (lowercased), for which
-/// SipHash, the default, cost as much as the rest of the redundancy check. The keys are a policy's own names or
+/// `SipHash`, the default, cost as much as the rest of the redundancy check. The keys are a policy's own names or
 /// the catalogue's, and a statement holds at most a few thousand: flooding is no concern.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Fnv(u64);
@@ -338,7 +338,7 @@ fn facts(info: &ActionInfo) -> &'static ActionFacts {
         condition_keys,
     }));
     match FACTS.lock() {
-        Ok(mut facts) => *facts.entry(info.full_name()).or_insert(made),
+        Ok(mut facts) => facts.entry(info.full_name()).or_insert(made),
         Err(_) => made,
     }
 }
