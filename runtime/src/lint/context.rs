@@ -485,8 +485,41 @@ pub(super) fn placeholder_help(value: &str, help: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{ACTIONS_BY_NAME, SERVICES_BY_PREFIX};
+    use super::{ACTIONS_BY_NAME, Context, SERVICES_BY_PREFIX};
     use crate::catalog::catalog;
+    use crate::lint::PolicyKind;
+    use crate::policy::PolicyDocument;
+
+    #[test]
+    fn an_arn_meets_the_templates_of_its_own_service_or_all_of_them_for_a_pattern() {
+        let document = PolicyDocument::from_json(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Action": ["s3:GetObject", "ec2:StartInstances", "sqs:*"], "Resource": "*"}]}"#,
+        )
+        .expect("a policy");
+        let cx = Context::new(&document, PolicyKind::Identity, None);
+        let statements = cx.statements();
+        let located = &statements[0];
+        let all = located.templates();
+        let service_of = |template: &str| template.split(':').nth(2).map(str::to_owned);
+        for service in ["s3", "S3", "ec2", "sqs", "iam"] {
+            let mut expected: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|t| service_of(t).is_some_and(|own| own.eq_ignore_ascii_case(service)))
+                .collect();
+            let mut found = located.templates_for(service);
+            expected.sort_unstable();
+            found.sort_unstable();
+            assert_eq!(found, expected, "{service}");
+            assert_eq!(found.is_empty(), service == "iam", "{service}");
+        }
+        for pattern in ["*", "s?", "${aws:username}"] {
+            let mut found = located.templates_for(pattern);
+            found.sort_unstable();
+            assert_eq!(found, all, "{pattern}");
+        }
+    }
 
     #[test]
     fn the_maps_by_name_hold_what_the_catalogue_finds() {
