@@ -1,11 +1,14 @@
 //! Actions: well-formed, of a known service, existing, wildcards that match something, no redundancy.
 
 use super::codes;
-use super::context::{At, Context, Entry, child, item_pointer};
+use super::context::{At, Context, Entry, Fnv, child, item_pointer};
 use crate::catalog::{ActionInfo, catalog};
 use crate::diagnostic::Severity;
 use crate::glob;
 use crate::policy::Action;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::{LazyLock, Mutex};
 
 pub(super) fn check(cx: &mut Context<'_, '_>) {
     for located in cx.statements().iter() {
@@ -70,7 +73,7 @@ fn check_action(cx: &mut Context<'_, '_>, action: &Action, pointer: String) {
         return;
     };
     if !glob::has_wildcard(name) {
-        let suggestion = catalog().suggest_action(text);
+        let suggestion = remembered(text, |name| catalog().suggest_action(name));
         let finding = cx.report(
             codes::INVALID_ACTION.name,
             Severity::Error,
@@ -125,7 +128,7 @@ fn report_unknown_service(
         ));
         return;
     }
-    let suggestion = catalog().suggest_service(service_part);
+    let suggestion = remembered(service_part, |prefix| catalog().suggest_service(prefix));
     let finding = cx.report(
         codes::INVALID_SERVICE_IN_ACTION.name,
         Severity::Error,
@@ -144,7 +147,43 @@ fn report_unknown_service(
     }
 }
 
+/// Did-you-mean answers this process has worked out, by the name as written: a did-you-mean compares the name
+/// with every action of its service (hundreds of microseconds for `ec2`), and the same unknown names recur from
+/// policy to policy (AWS's managed policies name actions of retired services in dozens of them). A prefix has
+/// no `:` and an action has one, so the two kinds of name share the map. Bounded: emptied when full.
+static SUGGESTIONS: LazyLock<Mutex<HashMap<String, Option<&'static str>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// The most names [`SUGGESTIONS`] keeps.
+const SUGGESTIONS_KEPT: usize = 4_096;
+
+/// `suggest(name)`, worked out once per process for each name.
+fn remembered(
+    name: &str,
+    suggest: impl FnOnce(&str) -> Option<&'static str>,
+) -> Option<&'static str> {
+    let known = SUGGESTIONS
+        .lock()
+        .ok()
+        .and_then(|memo| memo.get(name).copied());
+    if let Some(answer) = known {
+        return answer;
+    }
+    let answer = suggest(name);
+    if let Ok(mut memo) = SUGGESTIONS.lock() {
+        if memo.len() >= SUGGESTIONS_KEPT {
+            memo.clear();
+        }
+        memo.insert(name.to_owned(), answer);
+    }
+    answer
+}
+
 /// An entry another entry of the same element already covers (`s3:GetObject` beside `s3:Get*`).
+///
+/// The entry that covers is the first in the element's order, as a search of every other entry would find it;
+/// indexes by text, by service and by catalogue action make that a lookup per entry instead of a scan, since
+/// AWS's own statements run to thousands of entries (`ReadOnlyAccess`).
 fn check_redundant<T>(
     cx: &mut Context<'_, '_>,
     actions: &[Action],
@@ -152,33 +191,10 @@ fn check_redundant<T>(
     base: &str,
     shape: &crate::policy::OneOrMany<T>,
 ) {
+    let coverers = Coverers::new(actions, entries);
     for (index, action) in actions.iter().enumerate() {
-        let covering = actions.iter().enumerate().find(|&(other, candidate)| {
-            if other == index {
-                return false;
-            }
-            if candidate == action {
-                // Exact duplicates: report the later one only.
-                return other < index;
-            }
-            if !candidate.is_wildcard() {
-                return false;
-            }
-            if candidate.as_str() == "*" {
-                return true;
-            }
-            match (&entries[index], &entries[other]) {
-                (Entry::Actions(mine), Entry::Service(service)) => {
-                    mine.first().is_some_and(|info| info.service() == *service)
-                }
-                // Two different wildcards with the same expansion: only the later one is redundant.
-                (Entry::Actions(mine), Entry::Actions(theirs)) if !mine.is_empty() => {
-                    is_sorted_subset(mine, theirs) && (mine.len() < theirs.len() || other < index)
-                }
-                _ => false,
-            }
-        });
-        if let Some((_, by)) = covering {
+        if let Some(by) = coverers.first_covering(index) {
+            let by = &actions[by];
             cx.report(
                 codes::REDUNDANT_ACTION.name,
                 Severity::Suggestion,
@@ -191,9 +207,143 @@ fn check_redundant<T>(
     }
 }
 
+/// What can cover an entry of one element, indexed: an entry `j` covers entry `i` when
+/// - they are the same text, ignoring ASCII case, and `j` comes first (only the later duplicate is reported);
+/// - otherwise, `j` is a wildcard and either `*`, or `svc:*` of the service of `i`'s actions, or a pattern whose
+///   expansion holds `i`'s and is larger, or the same and comes first.
+struct Coverers<'a> {
+    actions: &'a [Action],
+    entries: &'a [Entry],
+    /// The first index of each text.
+    first_of_text: HashMap<&'a Action, usize, BuildHasherDefault<Fnv>>,
+    /// The first two `*` entries: the first covers every other entry, the second covers the first.
+    stars: [Option<usize>; 2],
+    /// The first wildcard entry that stands for a whole service, by service prefix.
+    first_of_service: HashMap<&'static str, usize, BuildHasherDefault<Fnv>>,
+    /// `(catalogue action, entry)` for every action of every wildcard entry's expansion, sorted: the patterns
+    /// that may cover an entry are those whose expansion holds its first action. An action is known by the
+    /// address of its name in the catalogue, one per action: integers sort faster than names.
+    expansions: Vec<(usize, usize)>,
+}
+
+impl<'a> Coverers<'a> {
+    fn new(actions: &'a [Action], entries: &'a [Entry]) -> Self {
+        let mut first_of_text =
+            HashMap::with_capacity_and_hasher(actions.len(), BuildHasherDefault::default());
+        let mut stars = [None, None];
+        let mut first_of_service = HashMap::default();
+        let mut expansions = Vec::new();
+        for (index, action) in actions.iter().enumerate() {
+            first_of_text.entry(action).or_insert(index);
+            if !action.is_wildcard() {
+                continue;
+            }
+            if action.as_str() == "*" {
+                if stars[0].is_none() {
+                    stars[0] = Some(index);
+                } else if stars[1].is_none() {
+                    stars[1] = Some(index);
+                }
+                continue;
+            }
+            match &entries[index] {
+                Entry::Service(service) => {
+                    first_of_service.entry(service.prefix()).or_insert(index);
+                }
+                Entry::Actions(expansion) => {
+                    expansions.extend(expansion.iter().map(|info| (identity(info), index)));
+                }
+                Entry::Unresolved => {}
+            }
+        }
+        expansions.sort_unstable();
+        Coverers {
+            actions,
+            entries,
+            first_of_text,
+            stars,
+            first_of_service,
+            expansions,
+        }
+    }
+
+    /// The first entry that covers entry `index`, if any.
+    fn first_covering(&self, index: usize) -> Option<usize> {
+        let action = &self.actions[index];
+        let earlier = |candidate: &usize| *candidate != index;
+        // An earlier duplicate; the same text as `*` itself is one too, and only that way.
+        let mut best = self.first_of_text.get(action).copied().filter(earlier);
+        if action.as_str() != "*" {
+            best = first(best, self.stars.iter().flatten().copied().find(earlier));
+        }
+        if let Entry::Actions(mine) = &self.entries[index]
+            && let Some(action) = mine.first()
+        {
+            best = first(
+                best,
+                self.first_of_service
+                    .get(action.service().prefix())
+                    .copied(),
+            );
+            best = first(best, self.first_pattern_covering(index, mine, best));
+        }
+        best
+    }
+
+    /// The first pattern, before `before` if given, whose expansion holds `mine`, the expansion of entry
+    /// `index`, and is larger, or the same and comes first.
+    fn first_pattern_covering(
+        &self,
+        index: usize,
+        mine: &[ActionInfo],
+        before: Option<usize>,
+    ) -> Option<usize> {
+        let key = identity(&mine[0]);
+        let start = self.expansions.partition_point(|&(name, _)| name < key);
+        self.expansions[start..]
+            .iter()
+            .take_while(|&&(name, _)| name == key)
+            .map(|&(_, candidate)| candidate)
+            .take_while(|&candidate| before.is_none_or(|before| candidate < before))
+            .find(|&candidate| {
+                if candidate == index || self.actions[candidate] == self.actions[index] {
+                    // Not a pattern covering another entry: the entry itself, or a duplicate, found by its text.
+                    return false;
+                }
+                let Entry::Actions(theirs) = &self.entries[candidate] else {
+                    return false;
+                };
+                (mine.len() < theirs.len() || candidate < index) && is_sorted_subset(mine, theirs)
+            })
+    }
+}
+
+/// One catalogue action's identity: the address of its full name in the embedded catalogue.
+fn identity(info: &ActionInfo) -> usize {
+    info.full_name().as_ptr() as usize
+}
+
+/// The smaller of two entry indexes, either of which may be absent.
+fn first(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        _ => a.or(b),
+    }
+}
+
 /// Whether every action of `small` is in `large`, both in the catalogue's order (by ASCII-lowercased name within
 /// one service): a merge, not a search per name, since wildcard expansions run to hundreds of actions.
 fn is_sorted_subset(small: &[ActionInfo], large: &[ActionInfo]) -> bool {
+    if small.len().saturating_mul(8) < large.len() {
+        // A few names in a long expansion (an action beside `ec2:Describe*`): a search each costs less.
+        return small.iter().all(|name| {
+            large
+                .binary_search_by(|candidate| {
+                    cmp_lowercase(candidate.full_name(), name.full_name())
+                })
+                .is_ok()
+        });
+    }
     let mut large = large.iter().peekable();
     small.iter().all(|name| {
         while let Some(candidate) = large.peek() {
@@ -216,4 +366,124 @@ fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
     a.bytes()
         .map(|c| c.to_ascii_lowercase())
         .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+// The test suites' seeded generator; declared here, outside `tests`, so that the path is relative to this folder.
+#[cfg(test)]
+#[allow(
+    dead_code,
+    unreachable_pub,
+    reason = "the tests' shared generator, written for the integration tests, of which these use a part"
+)]
+#[path = "../../tests/support/rng.rs"]
+mod rng;
+
+#[cfg(test)]
+mod tests {
+    use super::{Coverers, is_sorted_subset, rng};
+    use crate::lint::context::{Entry, expand_entry};
+    use crate::policy::Action;
+
+    /// The first entry that covers entry `index`, by comparing it with every other entry: the definition that
+    /// [`Coverers`] indexes.
+    fn brute_force(actions: &[Action], entries: &[Entry], index: usize) -> Option<usize> {
+        let action = &actions[index];
+        actions.iter().enumerate().position(|(other, candidate)| {
+            if other == index {
+                return false;
+            }
+            if candidate == action {
+                return other < index;
+            }
+            if !candidate.is_wildcard() {
+                return false;
+            }
+            if candidate.as_str() == "*" {
+                return true;
+            }
+            match (&entries[index], &entries[other]) {
+                (Entry::Actions(mine), Entry::Service(service)) => {
+                    mine.first().is_some_and(|info| info.service() == *service)
+                }
+                (Entry::Actions(mine), Entry::Actions(theirs)) if !mine.is_empty() => {
+                    is_sorted_subset(mine, theirs) && (mine.len() < theirs.len() || other < index)
+                }
+                _ => false,
+            }
+        })
+    }
+
+    /// Entries that cover one another in every way: duplicates in other cases, `*`, whole services, patterns
+    /// nested, equal, overlapping and matching nothing, unknown services and malformed entries.
+    const POOL: &[&str] = &[
+        "*",
+        "*:*",
+        "s3:*",
+        "S3:*",
+        "s3:Get*",
+        "s3:get*",
+        "s3:GetObject",
+        "s3:getobject",
+        "s3:GetObject*",
+        "s3:GetObjec?",
+        "s3:Get?bject",
+        "s3:*Object*",
+        "s3:GetObjectAcl",
+        "s3:List*",
+        "s3:ListBucket",
+        "s3:ListBucke?",
+        "s3:Nothing*",
+        "s3:GetObjekt",
+        "ec2:*",
+        "ec2:Describe*",
+        "ec2:DescribeInstances",
+        "ec2:Describe*s",
+        "iam:PassRole",
+        "iam:Pass*",
+        "nosuch:Thing",
+        "s3::GetObject",
+        "s3",
+    ];
+
+    #[test]
+    fn the_first_covering_entry_is_the_one_a_search_of_every_other_finds() {
+        let seed = rng::env_number("IAMGEN_SEED", 14);
+        let cases = rng::env_number("IAMGEN_CASES", 3_000);
+        for case in 0..cases {
+            let mut rng = rng::Rng::new(seed.wrapping_add(case));
+            let length = 2 + rng.below(30);
+            let actions: Vec<Action> = (0..length)
+                .map(|_| Action::new(rng.pick_str(POOL)))
+                .collect();
+            let entries: Vec<Entry> = actions.iter().map(expand_entry).collect();
+            let coverers = Coverers::new(&actions, &entries);
+            for index in 0..actions.len() {
+                assert_eq!(
+                    coverers.first_covering(index),
+                    brute_force(&actions, &entries, index),
+                    "seed {}, entry {index} of {actions:?}",
+                    seed.wrapping_add(case)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_of_patterns_each_covered_by_its_earlier_duplicate() {
+        // The ReadOnlyAccess shape (`svc:Get*`, `svc:List*`, `svc:Describe*` of every service), twice over.
+        let mut actions = Vec::new();
+        for service in crate::catalog::catalog().services() {
+            for verb in ["Get", "List", "Describe"] {
+                actions.push(Action::new(format!("{}:{verb}*", service.prefix())));
+            }
+        }
+        actions.extend(actions.clone());
+        let entries: Vec<Entry> = actions.iter().map(expand_entry).collect();
+        let coverers = Coverers::new(&actions, &entries);
+        let half = actions.len() / 2;
+        for (index, action) in actions.iter().enumerate() {
+            let expected = (index >= half).then(|| index - half);
+            assert_eq!(coverers.first_covering(index), expected, "{action}");
+        }
+    }
 }

@@ -1,9 +1,10 @@
 //! What every check needs: the document, its kind, the source tree for locations, and the findings so far.
 
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use crate::catalog::{ActionInfo, ResourceType, Service, catalog};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -35,6 +36,7 @@ pub(super) struct Located<'d> {
     pub(super) pointer: String,
     entries: OnceCell<Vec<Entry>>,
     templates: OnceCell<Vec<&'static str>>,
+    templates_by_service: OnceCell<TemplatesByService>,
     condition_keys: OnceCell<Vec<&'static str>>,
 }
 
@@ -72,26 +74,77 @@ impl Entry {
 
 /// Every resource type by service prefix and name, built once per process: actions name their resource types,
 /// and the catalogue finds one by scanning its service's list, which the checks would otherwise do per action.
-static RESOURCE_TYPES: LazyLock<HashMap<(&'static str, &'static str), ResourceType>> =
-    LazyLock::new(|| {
-        let mut types = HashMap::new();
-        for service in catalog().services() {
-            for resource_type in service.resource_types() {
-                types.insert((service.prefix(), resource_type.name()), resource_type);
-            }
+static RESOURCE_TYPES: LazyLock<
+    HashMap<(&'static str, &'static str), ResourceType, BuildHasherDefault<Fnv>>,
+> = LazyLock::new(|| {
+    let mut types = HashMap::default();
+    for service in catalog().services() {
+        for resource_type in service.resource_types() {
+            types.insert((service.prefix(), resource_type.name()), resource_type);
         }
-        types
+    }
+    types
+});
+
+/// FNV-1a, for the linter's maps of names: `Action` hashes its text byte by byte (lowercased), for which
+/// `SipHash`, the default, cost as much as the rest of the redundancy check. The keys are a policy's own names or
+/// the catalogue's, and a statement holds at most a few thousand: flooding is no concern.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Every catalogue action by its full name as the catalogue writes it, built once per process: most policies
+/// write names in that case, and a hash lookup costs less than a case-insensitive binary search per entry.
+static ACTIONS_BY_NAME: LazyLock<HashMap<&'static str, ActionInfo, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| {
+        catalog()
+            .services()
+            .flat_map(|service| service.actions())
+            .map(|info| (info.full_name(), info))
+            .collect()
+    });
+
+/// Every service by its prefix as the catalogue writes it; see [`ACTIONS_BY_NAME`].
+static SERVICES_BY_PREFIX: LazyLock<HashMap<&'static str, Service, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| {
+        catalog()
+            .services()
+            .map(|service| (service.prefix(), service))
+            .collect()
     });
 
 /// What one entry stands for; see [`Entry`].
-fn expand_entry(action: &Action) -> Entry {
+pub(super) fn expand_entry(action: &Action) -> Entry {
     let resolve = || {
+        if let Some(info) = ACTIONS_BY_NAME.get(action.as_str()) {
+            return Some(Entry::Actions(vec![*info]));
+        }
         Action::check(action.as_str()).ok()?;
         let (service, name) = (action.service()?, action.name()?);
         if glob::has_wildcard(service) {
             return None;
         }
-        let service = catalog().service(service)?;
+        let service = SERVICES_BY_PREFIX
+            .get(service)
+            .copied()
+            .or_else(|| catalog().service(service))?;
         Some(if name == "*" {
             Entry::Service(service)
         } else if glob::has_wildcard(name) {
@@ -150,23 +203,6 @@ impl Located<'_> {
         })
     }
 
-    /// The definitions of the resource types that the actions named one by one (not whole services) apply to,
-    /// each `(service, resource type)` once.
-    fn partial_definitions(&self) -> Vec<ResourceType> {
-        let mut seen: HashSet<(&'static str, &'static str)> = HashSet::new();
-        let mut found = Vec::new();
-        for info in self.partial_actions() {
-            for resource_type in info.resource_types() {
-                if seen.insert((info.service().prefix(), resource_type.name()))
-                    && let Some(definition) = definition(info, resource_type.name())
-                {
-                    found.push(definition);
-                }
-            }
-        }
-        found
-    }
-
     /// The distinct ARN templates of the resource types the statement's actions apply to.
     pub(super) fn templates(&self) -> &[&'static str] {
         self.templates.get_or_init(|| {
@@ -175,13 +211,48 @@ impl Located<'_> {
                 .flat_map(|service| service.resource_types())
                 .flat_map(|rt| rt.arn_templates())
                 .collect();
-            for definition in self.partial_definitions() {
-                templates.extend(definition.arn_templates());
+            for info in self.partial_actions() {
+                templates.extend_from_slice(&facts(info).templates);
             }
             templates.sort_unstable();
             templates.dedup();
             templates
         })
+    }
+
+    /// The statement's templates an ARN of `service` may match: those of that service (ignoring ASCII case, a
+    /// superset of what matching keeps), and any whose service is not literal; all of them for a service with
+    /// a wildcard or a variable. A statement of a thousand actions has hundreds of templates, and testing each
+    /// ARN against every one of them made the coverage check grow with actions times resources.
+    pub(super) fn templates_for(&self, service: &str) -> Vec<&'static str> {
+        if service.contains(['*', '?', '$']) {
+            return self.templates().to_vec();
+        }
+        let index = self.templates_by_service.get_or_init(|| {
+            let mut index = TemplatesByService::default();
+            for &template in self.templates() {
+                match template.split(':').nth(2) {
+                    Some(own) if !own.contains(['*', '?', '$']) => {
+                        index.literal.push((own, template));
+                    }
+                    _ => index.other.push(template),
+                }
+            }
+            index
+                .literal
+                .sort_by(|a, b| cmp_ignore_case(a.0, b.0).then(a.1.cmp(b.1)));
+            index
+        });
+        let start = index
+            .literal
+            .partition_point(|(own, _)| cmp_ignore_case(own, service).is_lt());
+        let mut found: Vec<&'static str> = index.literal[start..]
+            .iter()
+            .take_while(|(own, _)| own.eq_ignore_ascii_case(service))
+            .map(|&(_, template)| template)
+            .collect();
+        found.extend_from_slice(&index.other);
+        found
     }
 
     /// The statement's actions that apply to no resource type, and so need `"Resource": "*"` (for messages).
@@ -200,18 +271,75 @@ impl Located<'_> {
                 .flat_map(|service| service.condition_keys().map(|info| info.name))
                 .collect();
             for info in self.partial_actions() {
-                keys.extend(info.condition_keys());
-                for resource_type in info.resource_types() {
-                    keys.extend(resource_type.condition_keys());
-                }
-            }
-            for definition in self.partial_definitions() {
-                keys.extend(definition.condition_keys());
+                keys.extend_from_slice(&facts(info).condition_keys);
             }
             keys.sort_unstable();
             keys.dedup();
             keys
         })
+    }
+}
+
+/// A statement's templates by the service they name; see [`Located::templates_for`].
+#[derive(Debug, Default)]
+struct TemplatesByService {
+    /// `(service, template)`, sorted by service ignoring ASCII case.
+    literal: Vec<(&'static str, &'static str)>,
+    /// Templates whose service is not a literal name.
+    other: Vec<&'static str>,
+}
+
+fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// What the checks need of one action beyond its name, from its entry and its resource types' definitions,
+/// which the catalogue keeps as text and parses on each question: `ec2:CreateTags` applies to over a hundred
+/// resource types, and AWS's policies name the same actions again and again.
+#[derive(Debug)]
+struct ActionFacts {
+    /// The ARN templates of the resource types the action applies to, sorted, each once.
+    templates: Vec<&'static str>,
+    /// The condition keys the action takes, with those of its resource types, sorted, each once.
+    condition_keys: Vec<&'static str>,
+}
+
+/// [`ActionFacts`] of the actions this process has met, by full name; at most one per catalogue action, kept
+/// for the life of the process as the catalogue is.
+static FACTS: LazyLock<
+    Mutex<HashMap<&'static str, &'static ActionFacts, BuildHasherDefault<Fnv>>>,
+> = LazyLock::new(|| Mutex::new(HashMap::default()));
+
+fn facts(info: &ActionInfo) -> &'static ActionFacts {
+    let known = FACTS
+        .lock()
+        .ok()
+        .and_then(|facts| facts.get(info.full_name()).copied());
+    if let Some(facts) = known {
+        return facts;
+    }
+    let mut templates = Vec::new();
+    let mut condition_keys: Vec<&'static str> = info.condition_keys().collect();
+    for resource_type in info.resource_types() {
+        condition_keys.extend(resource_type.condition_keys());
+        if let Some(definition) = definition(info, resource_type.name()) {
+            templates.extend(definition.arn_templates());
+            condition_keys.extend(definition.condition_keys());
+        }
+    }
+    for list in [&mut templates, &mut condition_keys] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let made: &'static ActionFacts = Box::leak(Box::new(ActionFacts {
+        templates,
+        condition_keys,
+    }));
+    match FACTS.lock() {
+        Ok(mut facts) => facts.entry(info.full_name()).or_insert(made),
+        Err(_) => made,
     }
 }
 
@@ -230,6 +358,7 @@ impl<'d, 't> Context<'d, 't> {
                 pointer: item_pointer("/Statement", &document.statement, index),
                 entries: OnceCell::new(),
                 templates: OnceCell::new(),
+                templates_by_service: OnceCell::new(),
                 condition_keys: OnceCell::new(),
             })
             .collect();
@@ -351,5 +480,61 @@ pub(super) fn placeholder_help(value: &str, help: &str) -> String {
         format!("`{value}` looks like a placeholder: replace it with the real value; {help}")
     } else {
         help.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ACTIONS_BY_NAME, Context, SERVICES_BY_PREFIX};
+    use crate::catalog::catalog;
+    use crate::lint::PolicyKind;
+    use crate::policy::PolicyDocument;
+
+    #[test]
+    fn an_arn_meets_the_templates_of_its_own_service_or_all_of_them_for_a_pattern() {
+        let document = PolicyDocument::from_json(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Action": ["s3:GetObject", "ec2:StartInstances", "sqs:*"], "Resource": "*"}]}"#,
+        )
+        .expect("a policy");
+        let cx = Context::new(&document, PolicyKind::Identity, None);
+        let statements = cx.statements();
+        let located = &statements[0];
+        let all = located.templates();
+        let service_of = |template: &str| template.split(':').nth(2).map(str::to_owned);
+        for service in ["s3", "S3", "ec2", "sqs", "iam"] {
+            let mut expected: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|t| service_of(t).is_some_and(|own| own.eq_ignore_ascii_case(service)))
+                .collect();
+            let mut found = located.templates_for(service);
+            expected.sort_unstable();
+            found.sort_unstable();
+            assert_eq!(found, expected, "{service}");
+            assert_eq!(found.is_empty(), service == "iam", "{service}");
+        }
+        for pattern in ["*", "s?", "${aws:username}"] {
+            let mut found = located.templates_for(pattern);
+            found.sort_unstable();
+            assert_eq!(found, all, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn the_maps_by_name_hold_what_the_catalogue_finds() {
+        // One entry per name: were two services to share a prefix or two actions a name, the maps would keep
+        // one of them where the catalogue's own lookup might find the other.
+        assert_eq!(SERVICES_BY_PREFIX.len(), catalog().service_count());
+        assert_eq!(ACTIONS_BY_NAME.len(), catalog().action_count());
+        for (prefix, service) in SERVICES_BY_PREFIX.iter() {
+            assert_eq!(catalog().service(prefix), Some(*service), "{prefix}");
+        }
+        for (name, info) in ACTIONS_BY_NAME.iter() {
+            assert_eq!(
+                catalog().action(name).map(|found| found.full_name()),
+                Some(info.full_name())
+            );
+        }
     }
 }

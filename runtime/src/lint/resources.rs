@@ -336,7 +336,8 @@ fn check_coverage(
     let mut service_wide = Vec::new();
     for (arn, pointer) in arns {
         let text = arn.as_str();
-        if templates
+        if located
+            .templates_for(arn.service())
             .iter()
             .any(|template| arn_overlap::overlaps(template, text))
         {
