@@ -199,10 +199,16 @@ pub use iamgen_macros::policy;
 pub use iamgen_macros::Policy;
 
 /// Derives [`Role`] for a struct: `#[role(account = "...", name = "...", path = "/", description = "...",
-/// max_session_duration = 3600, allow(CODE, ...))]`, one or more `#[trust(account = "...")]`, `#[trust(arn =
-/// "...")]`, `#[trust(service = "...")]`, `#[trust(federated = "...")]`, `#[trust(external_id = "...")]`,
-/// `#[trust(mfa)]`, `#[attach(PolicyType, ...)]` (by type: a misspelt policy does not compile),
+/// max_session_duration = 3600, allow(CODE, ...))]`, one or more `#[trust(...)]`, `#[attach(PolicyType, ...)]`
+/// (by type: a misspelt policy does not compile),
 /// `#[permissions_boundary(PolicyType)]` and `#[tag(key = "...", value = "...")]`.
+///
+/// Each `#[trust(...)]` is one statement of the trust policy: its principals (`account = "..."`, `arn = "..."`,
+/// `service = "..."`, `federated = "..."`, any number of them) and the conditions that bind those principals
+/// and no others (`external_id = "..."`, `mfa`). Two partners with their own external ids are two
+/// `#[trust(...)]`s; a service is trusted in one of its own, since it never has an external id or MFA (the
+/// macro refuses such a condition on a service or federated principal, and a `#[trust(...)]` that names no
+/// principal).
 ///
 /// ```
 /// use iamgen::{Policy, Role};

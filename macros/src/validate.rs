@@ -138,9 +138,10 @@ fn parse_allow(content: syn::parse::ParseStream<'_>) -> syn::Result<Vec<String>>
             let ident = content.parse::<syn::Ident>()?;
             (ident.to_string(), ident.span())
         };
-        // A misspelt code would otherwise allow nothing, silently.
-        if let Err(unknown) = lint::codes::check(&code) {
-            return Err(syn::Error::new(span, unknown));
+        // A misspelt code would otherwise allow nothing, silently; a code that means AWS refuses the policy
+        // would let a policy compile that cannot be used.
+        if let Err(refused) = lint::codes::check_allow(&code) {
+            return Err(syn::Error::new(span, refused));
         }
         codes.push(code);
         if content.is_empty() {

@@ -170,3 +170,83 @@ fn bad_values_are_errors_not_panics() {
         "{error}"
     );
 }
+
+/// A role shared by two partners, each with its own external id, by a person who must use MFA, and by a
+/// service, which has neither.
+#[derive(Debug, Role)]
+#[role(account = "081278057606")]
+#[trust(account = "111111111111", external_id = "partner-a")]
+#[trust(account = "222222222222", external_id = "partner-b")]
+#[trust(arn = "arn:aws:iam::081278057606:user/Alice", mfa)]
+#[trust(service = "lambda.amazonaws.com")]
+struct SharedRole;
+
+/// Whether `caller` may assume [`SharedRole`] with `context`, as AWS decides it: the role's trust policy, and
+/// for a caller of another account an identity policy of its own that allows the call.
+fn may_assume(caller: &str, context: &[(&str, &str)]) -> bool {
+    use iamgen::eval::{self, Caller, Context, Decision, Named, Policies};
+    let trust = SharedRole::TRUST.document();
+    let own = iamgen::policy!(identity {
+        "Version": "2012-10-17",
+        "Statement": { "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*" }
+    })
+    .document();
+    let caller = Caller::new(caller);
+    let identity = if caller.account.is_empty() {
+        Vec::new()
+    } else {
+        vec![Named {
+            name: "own",
+            document: &own,
+        }]
+    };
+    let policies = Policies {
+        identity,
+        resource: Some(Named {
+            name: "trust",
+            document: &trust,
+        }),
+        resource_is_role_trust: true,
+        ..Policies::default()
+    };
+    let mut keys = Context::new();
+    for (key, value) in context {
+        keys.add(key, value);
+    }
+    let evaluation = eval::evaluate(
+        &caller,
+        "sts:AssumeRole",
+        SharedRole::ARN,
+        SharedRole::ACCOUNT,
+        &policies,
+        &keys,
+    );
+    evaluation.decision == Decision::Allowed
+}
+
+#[test]
+fn each_trust_admits_its_principal_on_its_own_conditions() {
+    const PARTNER_A: &str = "arn:aws:iam::111111111111:role/Ops";
+    const PARTNER_B: &str = "arn:aws:iam::222222222222:role/Ops";
+    const ALICE: &str = "arn:aws:iam::081278057606:user/Alice";
+    let id = |value| [("sts:ExternalId", value)];
+    assert!(
+        may_assume(PARTNER_A, &id("partner-a")),
+        "{}",
+        SharedRole::TRUST
+    );
+    assert!(!may_assume(PARTNER_A, &id("partner-b")), "A with B's id");
+    assert!(!may_assume(PARTNER_A, &[]), "A without an id");
+    assert!(may_assume(PARTNER_B, &id("partner-b")));
+    assert!(!may_assume(PARTNER_B, &id("partner-a")), "B with A's id");
+    // The partners are not bound by Alice's MFA, nor Alice by their external ids.
+    assert!(may_assume(ALICE, &[("aws:MultiFactorAuthPresent", "true")]));
+    assert!(!may_assume(ALICE, &[]), "Alice without MFA");
+    assert!(!may_assume(
+        ALICE,
+        &[("aws:MultiFactorAuthPresent", "false")]
+    ));
+    // A service has neither an external id nor MFA, and needs none.
+    assert!(may_assume("lambda.amazonaws.com", &[]), "the service");
+    assert!(!may_assume("ec2.amazonaws.com", &[]), "another service");
+}
