@@ -2,11 +2,11 @@
 //! from the struct's fields.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::parse::ParseStream;
 use syn::spanned::Spanned;
 
-use iamgen_runtime::lint::PolicyKind;
+use iamgen_runtime::lint::{IdentityPolicyUse, PolicyKind};
 use iamgen_runtime::names::PolicyName;
 use iamgen_runtime::placeholder::{self, Piece};
 
@@ -14,8 +14,8 @@ use crate::ctxt::Ctxt;
 use crate::json::{self, Text};
 use crate::symbol::{
     ACTION, ALLOW, CONDITION, EFFECT, ID, KIND, NAME, NOT_ACTION, NOT_PRINCIPAL, NOT_RESOURCE,
-    POLICY, PRINCIPAL, PRINCIPAL_KEYS, RESOURCE, ROLE, SID, STATEMENT, STATEMENT_KEYS, VERSION,
-    unknown_key,
+    POLICY, PRINCIPAL, PRINCIPAL_KEYS, RESOURCE, ROLE, SID, STATEMENT, STATEMENT_KEYS, USE,
+    VERSION, unknown_key,
 };
 use crate::validate::{self, kind_path};
 
@@ -35,9 +35,11 @@ struct Statement {
     /// Elements in canonical order, each `(key, json writer)`.
     sid: Option<syn::LitStr>,
     effect: Option<syn::Ident>,
-    principal: Option<(&'static str, Principal)>,
-    action: Option<(&'static str, Values)>,
-    resource: Option<(&'static str, Values)>,
+    /// Each element with its key and the span of the word that named it (`principal`, `action`, ...), where
+    /// findings about the element as a whole point.
+    principal: Option<(&'static str, Span, Principal)>,
+    action: Option<(&'static str, Span, Values)>,
+    resource: Option<(&'static str, Span, Values)>,
     condition: Option<TokenTree>,
     span: Span,
 }
@@ -223,7 +225,7 @@ fn parse_statement(attr: &syn::Attribute, cx: &mut Ctxt) -> Option<Statement> {
                         "a lone principal is `\"*\"`\n= help: name principals by type: `principal(aws = \"...\")`",
                     ));
                 }
-                statement.principal = Some((key, Principal::Any(lit.span())));
+                statement.principal = Some((key, path.span(), Principal::Any(lit.span())));
             } else {
                 let mut entries = Vec::new();
                 meta.parse_nested_meta(|inner| {
@@ -237,20 +239,20 @@ fn parse_statement(attr: &syn::Attribute, cx: &mut Ctxt) -> Option<Statement> {
                     entries.push((kind, parse_values(inner.value()?)?));
                     Ok(())
                 })?;
-                statement.principal = Some((key, Principal::Map(entries)));
+                statement.principal = Some((key, path.span(), Principal::Map(entries)));
             }
         } else if path == ACTION || path == NOT_ACTION {
             if statement.action.is_some() {
                 return Err(duplicate("Action"));
             }
             let key = if path == ACTION { "Action" } else { "NotAction" };
-            statement.action = Some((key, parse_values(meta.value()?)?));
+            statement.action = Some((key, path.span(), parse_values(meta.value()?)?));
         } else if path == RESOURCE || path == NOT_RESOURCE {
             if statement.resource.is_some() {
                 return Err(duplicate("Resource"));
             }
             let key = if path == RESOURCE { "Resource" } else { "NotResource" };
-            statement.resource = Some((key, parse_values(meta.value()?)?));
+            statement.resource = Some((key, path.span(), parse_values(meta.value()?)?));
         } else if path == CONDITION {
             let value = meta.value()?;
             let tree: TokenTree = value.parse()?;
@@ -343,27 +345,27 @@ impl Writer<'_, '_> {
             .as_ref()
             .map_or_else(|| "Allow".to_owned(), ToString::to_string);
         self.literal(&effect, effect_span);
-        if let Some((key, principal)) = &statement.principal {
-            self.key(key, span, &mut first);
+        if let Some((key, key_span, principal)) = &statement.principal {
+            let key_span = *key_span;
+            self.key(key, key_span, &mut first);
             match principal {
                 Principal::Any(span) => self.literal("*", *span),
                 Principal::Map(entries) => {
-                    self.raw("{", span);
+                    self.raw("{", key_span);
                     let mut first_kind = true;
                     for (kind, values) in entries {
-                        self.key(kind, span, &mut first_kind);
+                        self.key(kind, key_span, &mut first_kind);
                         self.values(values)?;
                     }
-                    self.raw("}", span);
+                    self.raw("}", key_span);
                 }
             }
         }
-        if let Some((key, values)) = &statement.action {
-            self.key(key, span, &mut first);
-            self.values(values)?;
-        }
-        if let Some((key, values)) = &statement.resource {
-            self.key(key, span, &mut first);
+        for (key, key_span, values) in [&statement.action, &statement.resource]
+            .into_iter()
+            .flatten()
+        {
+            self.key(key, *key_span, &mut first);
             self.values(values)?;
         }
         if let Some(condition) = &statement.condition {
@@ -384,6 +386,8 @@ fn item_span(item: &Item) -> Span {
 
 struct Options {
     kind: PolicyKind,
+    /// `use = inline_role`: the keyword's span and the word, read once the kind is known.
+    identity_use: Option<(Span, syn::Ident)>,
     name: Option<syn::LitStr>,
     version: Option<syn::LitStr>,
     id: Option<syn::LitStr>,
@@ -393,6 +397,7 @@ struct Options {
 fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
     let mut options = Options {
         kind: PolicyKind::Identity,
+        identity_use: None,
         name: None,
         version: None,
         id: None,
@@ -408,6 +413,8 @@ fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
                 options.version = Some(meta.value()?.parse()?);
             } else if meta.path == ID {
                 options.id = Some(meta.value()?.parse()?);
+            } else if meta.path == USE {
+                options.identity_use = Some((meta.path.span(), meta.value()?.parse()?));
             } else if meta.path == ALLOW {
                 options
                     .allow
@@ -415,7 +422,7 @@ fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
             } else {
                 return Err(unknown_key(
                     &meta.path,
-                    &[KIND, NAME, VERSION, ID, ALLOW],
+                    &[KIND, NAME, VERSION, ID, USE, ALLOW],
                     "policy",
                 ));
             }
@@ -459,7 +466,17 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
     let (template, lint) = write_document(&options, &statements, &mut placeholders, span, &mut cx);
     cx.check()?;
 
-    let checked = validate::check(&lint, Some(&template), options.kind, &options.allow);
+    let identity_use = match &options.identity_use {
+        Some((keyword, value)) => validate::parse_identity_use(options.kind, *keyword, value)?,
+        None => IdentityPolicyUse::default(),
+    };
+    let checked = validate::check(
+        &lint,
+        Some(&template),
+        options.kind,
+        identity_use,
+        &options.allow,
+    );
     for error in checked.errors {
         cx.syn_error(error);
     }
@@ -474,7 +491,7 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
     Ok(impl_policy(
         input,
         &name,
-        options.kind,
+        (options.kind, identity_use),
         &json,
         &placeholders,
         &checked.warnings,
@@ -577,7 +594,7 @@ fn write_document(
 fn impl_policy(
     input: &syn::DeriveInput,
     name: &str,
-    kind: PolicyKind,
+    (kind, identity_use): (PolicyKind, IdentityPolicyUse),
     json: &str,
     placeholders: &Placeholders<'_>,
     warnings: &TokenStream,
@@ -585,13 +602,27 @@ fn impl_policy(
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let kind = kind_path(kind);
-    let used_fields: Vec<syn::Ident> = placeholders
+    let identity_use = validate::identity_use_path(identity_use);
+    // The fields the template names, by the grammar that fills it, so that a field is read exactly when a
+    // placeholder names it.
+    let named: Vec<&str> = placeholder::pieces(json)
+        .filter_map(|(_, piece)| match piece {
+            Piece::Placeholder(name) => Some(name),
+            Piece::Text(_) | Piece::Stray(_) => None,
+        })
+        .collect();
+    let used: Vec<&(String, &syn::Type)> = placeholders
         .fields
         .iter()
-        .filter(|(field, _)| json.contains(&format!("{{{field}}}")))
-        .map(|(field, _)| format_ident!("{}", field))
+        .filter(|(field, _)| named.contains(&field.as_str()))
         .collect();
-    let field_names: Vec<String> = used_fields.iter().map(ToString::to_string).collect();
+    let field_names: Vec<&str> = used.iter().map(|(field, _)| field.as_str()).collect();
+    // Each value is read with the span of its field's type, so that a type that cannot fill a placeholder is
+    // an error there, naming the field, rather than on the derive.
+    let field_values = used.iter().map(|(field, ty)| {
+        let ident = format_ident!("{}", field);
+        quote_spanned!(ty.span()=> ::iamgen::__private::policy_text::<#ty>(&self.#ident))
+    });
     let role_names: Vec<String> = (0..placeholders.roles.len())
         .map(|index| format!("__iamgen_role_{index}"))
         .collect();
@@ -603,14 +634,16 @@ fn impl_policy(
             const NAME: &'static str = #name;
             const KIND: ::iamgen::__private::PolicyKind = #kind;
             const TEMPLATE: &'static str = #json;
+            const IDENTITY_USE: ::iamgen::__private::IdentityPolicyUse = #identity_use;
 
             fn document(&self) -> ::core::result::Result<::iamgen::__private::PolicyDocument, ::iamgen::__private::BuildError> {
                 ::iamgen::__private::render(
                     <Self as ::iamgen::__private::Policy>::NAME,
                     <Self as ::iamgen::__private::Policy>::KIND,
+                    <Self as ::iamgen::__private::Policy>::IDENTITY_USE,
                     <Self as ::iamgen::__private::Policy>::TEMPLATE,
                     &[
-                        #( (#field_names, ::iamgen::__private::PolicyValue::policy_text(&self.#used_fields)), )*
+                        #( (#field_names, #field_values), )*
                         #( (#role_names, ::core::result::Result::Ok(::iamgen::__private::ToOwned::to_owned(<#roles as ::iamgen::__private::Role>::ARN))), )*
                     ],
                 )

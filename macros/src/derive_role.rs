@@ -5,7 +5,7 @@ use quote::quote;
 use syn::spanned::Spanned;
 
 use iamgen_runtime::AccountId;
-use iamgen_runtime::lint::PolicyKind;
+use iamgen_runtime::lint::{IdentityPolicyUse, PolicyKind};
 use iamgen_runtime::names::{
     ExternalId, IamPath, NameError, RoleDescription, RoleName, TagKey, TagValue,
 };
@@ -428,7 +428,13 @@ pub(crate) fn expand_derive_role(input: &syn::DeriveInput) -> syn::Result<TokenS
     cx.check()?;
 
     let text = trust_text(&role, input.ident.span());
-    let checked = validate::check(&text, None, PolicyKind::Trust, &role.allow);
+    let checked = validate::check(
+        &text,
+        None,
+        PolicyKind::Trust,
+        IdentityPolicyUse::default(),
+        &role.allow,
+    );
     for error in checked.errors {
         cx.syn_error(error);
     }

@@ -10,7 +10,7 @@ use std::error::Error;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::lint::{self, Options, PolicyKind};
+use crate::lint::{self, IdentityPolicyUse, Options, PolicyKind};
 // The names of AWS (`BucketName`, `RoleName`, ...) live in `names`, the model's leaf vocabulary that the stack,
 // the linter and this module all use; this re-export gives derived policies' fields the one checked type they
 // are most often declared with.
@@ -40,7 +40,9 @@ impl StaticPolicy {
         self.kind
     }
 
-    /// The canonical JSON text, as `PolicyDocument::to_json` prints it.
+    /// The text to hand to AWS, as [`text_for`] prints it: the canonical indented JSON for the IAM kinds, the
+    /// compact one for SCPs and RCPs, whose size Organizations counts with whitespace. Either way it is the
+    /// text whose size the macro checked against the kind's quota.
     #[must_use]
     pub const fn json(&self) -> &'static str {
         self.json
@@ -143,15 +145,34 @@ pub trait Policy {
     const NAME: &'static str;
     /// What the policy is for.
     const KIND: PolicyKind;
-    /// The canonical JSON template, with `{field}` placeholders.
+    /// The JSON template, with `{field}` placeholders, printed as [`text_for`] prints the kind.
     const TEMPLATE: &'static str;
+    /// Where an identity policy is used (`#[policy(use = inline_role)]`), which sets its size quota; a
+    /// managed policy unless said.
+    const IDENTITY_USE: IdentityPolicyUse = IdentityPolicyUse::Managed;
 
     /// The document with this value's fields filled in, checked by the linter.
     fn document(&self) -> Result<PolicyDocument, BuildError>;
 
-    /// The canonical JSON of [`Policy::document`].
+    /// The text of [`Policy::document`] to hand to AWS, as [`text_for`] prints it: indented for the IAM kinds,
+    /// compact for SCPs and RCPs (Organizations counts whitespace against their quota, and the check counted
+    /// the compact text).
     fn to_json(&self) -> Result<String, BuildError> {
-        self.document().map(|document| document.to_json())
+        self.document()
+            .map(|document| text_for(Self::KIND, &document))
+    }
+}
+
+/// The text of a policy of `kind` to hand to AWS, the one its size quota is checked on: the canonical
+/// indented JSON ([`PolicyDocument::to_json`]) for identity, trust and resource policies, whose size IAM counts
+/// without whitespace; the compact one ([`PolicyDocument::to_json_compact`]) for SCPs and RCPs, whose size
+/// Organizations counts with whitespace (a 4,795-character SCP is 8,446 characters indented, over the 5,120
+/// allowed).
+#[must_use]
+pub fn text_for(kind: PolicyKind, document: &PolicyDocument) -> String {
+    match kind {
+        PolicyKind::Scp | PolicyKind::Rcp => document.to_json_compact(),
+        PolicyKind::Identity | PolicyKind::Trust | PolicyKind::Resource => document.to_json(),
     }
 }
 
@@ -183,6 +204,11 @@ pub trait Role {
 ///
 /// Implemented for strings, numbers, booleans and [`crate::AccountId`]; a type of yours can implement it to
 /// check its values (`BucketName`, say) before they reach a policy.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill a placeholder of a derived policy",
+    label = "this field fills a `{{placeholder}}`, so its type must implement `PolicyValue`",
+    note = "strings, numbers, `bool`, `AccountId` and `BucketName` can; implement `iamgen::PolicyValue` for `{Self}` to say how it is written in a policy"
+)]
 pub trait PolicyValue {
     /// The text to put in the policy, or why this value cannot stand in one.
     fn policy_text(&self) -> Result<String, ValueError>;
@@ -224,12 +250,20 @@ macro_rules! display_values {
 
 display_values!(u8, u16, u32, u64, usize, i32, i64, bool);
 
+/// The text of one field's value. Used by the code `#[derive(Policy)]` generates, with the field's type
+/// written out: a type that cannot fill a placeholder is then an error on the field's type.
+#[doc(hidden)]
+pub fn __policy_text<T: PolicyValue + ?Sized>(value: &T) -> Result<String, ValueError> {
+    value.policy_text()
+}
+
 /// Fills a template's `{field}` placeholders ([`crate::placeholder`]) and checks the result with the linter.
 /// Used by the code `#[derive(Policy)]` generates.
 #[doc(hidden)]
 pub fn __render(
     name: &'static str,
     kind: PolicyKind,
+    identity_use: IdentityPolicyUse,
     template: &'static str,
     values: &[(&'static str, Result<String, ValueError>)],
 ) -> Result<PolicyDocument, BuildError> {
@@ -258,7 +292,11 @@ pub fn __render(
     });
     let document =
         PolicyDocument::from_json(&text).map_err(|error| BuildError::Unreadable { name, error })?;
-    let findings: Vec<Diagnostic> = lint::lint_document(&document, kind, &Options::default())
+    let options = Options {
+        identity_use,
+        ..Options::default()
+    };
+    let findings: Vec<Diagnostic> = lint::lint_document(&document, kind, &options)
         .into_iter()
         .filter(|finding| finding.severity == Severity::Error)
         .collect();
@@ -287,7 +325,13 @@ pub(crate) fn render_with(
     field: &'static str,
     value: Result<String, ValueError>,
 ) -> Result<PolicyDocument, BuildError> {
-    __render("P", PolicyKind::Identity, template, &[(field, value)])
+    __render(
+        "P",
+        PolicyKind::Identity,
+        IdentityPolicyUse::Managed,
+        template,
+        &[(field, value)],
+    )
 }
 
 #[cfg(test)]

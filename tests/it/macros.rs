@@ -250,3 +250,46 @@ fn each_trust_admits_its_principal_on_its_own_conditions() {
     assert!(may_assume("lambda.amazonaws.com", &[]), "the service");
     assert!(!may_assume("ec2.amazonaws.com", &[]), "another service");
 }
+
+/// An SCP whose region comes from a field, to show what a derived SCP hands out.
+#[derive(Debug, Policy)]
+#[policy(kind = scp)]
+#[statement(sid = "DenyOtherRegions", effect = Deny, not_action = ["iam:*", "sts:*"], resource = "*",
+    condition = { "StringNotEquals": { "aws:RequestedRegion": "{region}" } })]
+struct DenyOtherRegions {
+    region: String,
+}
+
+#[test]
+fn an_scp_is_handed_out_as_it_was_checked() {
+    // Organizations counts whitespace against an SCP's 5,120 characters, and the check counted the compact
+    // text: the text handed out is that one, not the indented canonical one (8,446 characters for a
+    // 4,795-character SCP).
+    let scp = iamgen::policy!(scp {
+        "Version": "2012-10-17",
+        "Statement": {
+            "Effect": "Deny",
+            "Action": ["organizations:LeaveOrganization", "account:CloseAccount"],
+            "Resource": "*"
+        }
+    });
+    assert_eq!(scp.json(), scp.document().to_json_compact());
+    assert_eq!(scp.to_string(), scp.json());
+    let derived = DenyOtherRegions {
+        region: "eu-west-1".to_owned(),
+    };
+    let json = derived.to_json().unwrap();
+    assert_eq!(json, derived.document().unwrap().to_json_compact());
+    assert!(
+        json.contains(r#""aws:RequestedRegion":"eu-west-1""#),
+        "{json}"
+    );
+    // IAM does not count whitespace: an identity policy keeps the readable canonical text.
+    let identity = ReadBucket {
+        bucket: "com.stuzio.projectx".to_owned(),
+    };
+    assert_eq!(
+        identity.to_json().unwrap(),
+        identity.document().unwrap().to_json()
+    );
+}
