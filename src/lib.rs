@@ -120,7 +120,7 @@ pub mod deploy {
 #[cfg_attr(docsrs, doc(cfg(feature = "generate")))]
 pub use iamgen_runtime::render;
 pub use iamgen_runtime::typed::{
-    BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy, ValueError, text_for,
+    BucketName, BuildError, Pattern, Policy, PolicyValue, Role, StaticPolicy, ValueError, text_for,
 };
 pub use iamgen_runtime::{
     AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog,

@@ -57,29 +57,43 @@ struct Placeholders<'a> {
 }
 
 impl Placeholders<'_> {
-    /// The text for the template (placeholders kept; role references become `{__iamgen_role_N}`) and the text for
-    /// the compile-time lint (placeholders replaced by values of the right shape). Unknown placeholders are
-    /// errors on the literal.
-    fn fill(&mut self, item: &Item) -> syn::Result<(String, String)> {
+    /// The text for the template (placeholders kept; role references become `{__iamgen_role_N}`), the text for
+    /// the compile-time lint (placeholders replaced by values of the right shape for `position`), and whether
+    /// the lint text's value is known only at run time. Unknown placeholders are errors on the literal.
+    fn fill(&mut self, item: &Item, position: Position<'_>) -> syn::Result<(String, String, bool)> {
         match item {
             Item::Role(path) => {
                 let index = self.roles.len();
                 self.roles.push(path.clone());
                 Ok((
                     format!("{{__iamgen_role_{index}}}"),
-                    "arn:aws:iam::000000000000:role/iamgen-placeholder".to_owned(),
+                    ROLE_STAND_IN.to_owned(),
+                    false,
                 ))
             }
             Item::Str(lit) => {
                 let value = lit.value();
-                let lint = self.substitute(&value, lit.span())?;
-                Ok((value, lint))
+                let (lint, unknown) = self.substitute(&value, lit.span(), position)?;
+                Ok((value, lint, unknown))
             }
         }
     }
 
-    fn substitute(&self, value: &str, span: Span) -> syn::Result<String> {
+    /// `value` with each placeholder replaced by a stand-in of its position's shape, and whether the value is
+    /// known only at run time: a whole value that is one placeholder, or an action with one in it, is
+    /// (its stand-in only keeps the rest of the policy readable; the value is checked when it is known).
+    fn substitute(
+        &self,
+        value: &str,
+        span: Span,
+        position: Position<'_>,
+    ) -> syn::Result<(String, bool)> {
+        let whole = matches!(
+            placeholder::pieces(value).collect::<Vec<_>>().as_slice(),
+            [(0, Piece::Placeholder(name))] if name.len() + 2 == value.len()
+        );
         let mut lint = String::with_capacity(value.len());
+        let mut any = false;
         for (open, piece) in placeholder::pieces(value) {
             let name = match piece {
                 Piece::Text(text) => {
@@ -116,9 +130,110 @@ impl Placeholders<'_> {
                     ),
                 ));
             };
-            lint.push_str(&dummy(value, open, ty));
+            any = true;
+            lint.push_str(&stand_in(position, whole, value, open, ty));
         }
-        Ok(lint)
+        let unknown = any
+            && match position {
+                Position::Action => true,
+                Position::Resource | Position::Principal | Position::Condition(Some(_)) => whole,
+                Position::Sid | Position::Condition(None) => false,
+            };
+        Ok((lint, unknown))
+    }
+}
+
+/// Where a string stands in the policy, which decides the shape of a placeholder's stand-in.
+#[derive(Debug, Clone, Copy)]
+enum Position<'o> {
+    /// A `Sid`: letters and digits only.
+    Sid,
+    /// An action or a `NotAction`.
+    Action,
+    /// A resource or a `NotResource`.
+    Resource,
+    /// A principal of a `Principal` or `NotPrincipal`.
+    Principal,
+    /// A string of a `Condition`: a value compared by the operator, or a key (`None`).
+    Condition(Option<&'o str>),
+}
+
+/// The stand-in of a role reference or a principal that is one placeholder: a role ARN.
+const ROLE_STAND_IN: &str = "arn:aws:iam::000000000000:role/iamgen-placeholder";
+
+/// A stand-in for the placeholder at byte `at` of `value` (`whole` when it is the whole value), of the shape
+/// `position` takes, so that the compile-time lint judges the rest of the text and nothing the value alone
+/// decides.
+fn stand_in(position: Position<'_>, whole: bool, value: &str, at: usize, ty: &syn::Type) -> String {
+    let stand_in = match position {
+        Position::Sid => Some("Placeholder"),
+        // Matches every action of the service, so no resource or condition key is judged against an action
+        // that only the value names.
+        Position::Action => Some("*"),
+        Position::Resource if whole => Some("*"),
+        Position::Principal if whole => Some(ROLE_STAND_IN),
+        Position::Condition(Some(operator)) if whole => Some(condition_stand_in(operator)),
+        _ => None,
+    };
+    stand_in.map_or_else(|| dummy(value, at, ty), ToOwned::to_owned)
+}
+
+/// A value of the type `operator` compares (`NumericLessThan` a number, `NotIpAddress` a public range, ...).
+fn condition_stand_in(operator: &str) -> &'static str {
+    let operator = operator
+        .strip_prefix("ForAllValues:")
+        .or_else(|| operator.strip_prefix("ForAnyValue:"))
+        .unwrap_or(operator);
+    let operator = operator.strip_suffix("IfExists").unwrap_or(operator);
+    if operator.starts_with("Numeric") {
+        "1"
+    } else if operator.starts_with("Date") {
+        "2020-01-01T00:00:00Z"
+    } else if operator == "Bool" {
+        "true"
+    } else if operator.ends_with("IpAddress") {
+        // A public range (TEST-NET-3): a private one would be a finding of its own.
+        "203.0.113.0/24"
+    } else if operator.starts_with("Arn") {
+        ROLE_STAND_IN
+    } else if operator.starts_with("Binary") {
+        "aWFtZ2Vu"
+    } else {
+        "iamgen-placeholder"
+    }
+}
+
+/// For each string literal of a `condition = { ... }` block, in order: the operator it is a value of, or
+/// `None` for a key.
+fn condition_strings(
+    stream: TokenStream,
+    depth: usize,
+    operator: &mut Option<String>,
+    out: &mut Vec<Option<String>>,
+) {
+    let tokens: Vec<TokenTree> = stream.into_iter().collect();
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Group(group) => {
+                let depth = depth + usize::from(group.delimiter() == proc_macro2::Delimiter::Brace);
+                condition_strings(group.stream(), depth, operator, out);
+            }
+            TokenTree::Literal(literal) => {
+                if let syn::Lit::Str(lit) = syn::Lit::new(literal.clone()) {
+                    let key = matches!(tokens.get(index + 1), Some(TokenTree::Punct(punct)) if punct.as_char() == ':');
+                    if key {
+                        // The keys of the block's own object are its operators.
+                        if depth == 1 {
+                            *operator = Some(lit.value());
+                        }
+                        out.push(None);
+                    } else {
+                        out.push(operator.clone());
+                    }
+                }
+            }
+            TokenTree::Punct(_) | TokenTree::Ident(_) => {}
+        }
     }
 }
 
@@ -302,7 +417,7 @@ impl Writer<'_, '_> {
         self.lint.push_string(value, span);
     }
 
-    fn values(&mut self, values: &Values) -> syn::Result<()> {
+    fn values(&mut self, values: &Values, position: Position<'_>) -> syn::Result<()> {
         let span = values.items.first().map_or_else(Span::call_site, item_span);
         if values.array {
             self.raw("[", span);
@@ -311,9 +426,13 @@ impl Writer<'_, '_> {
             if index > 0 {
                 self.raw(",", span);
             }
-            let (template, lint) = self.placeholders.fill(item)?;
+            let (template, lint, unknown) = self.placeholders.fill(item, position)?;
             self.template.push_string(&template, item_span(item));
-            self.lint.push_string(&lint, item_span(item));
+            if unknown {
+                self.lint.push_unknown_string(&lint, item_span(item));
+            } else {
+                self.lint.push_string(&lint, item_span(item));
+            }
         }
         if values.array {
             self.raw("]", span);
@@ -323,9 +442,13 @@ impl Writer<'_, '_> {
 
     fn condition(&mut self, tree: &TokenTree) -> syn::Result<()> {
         let stream: TokenStream = tree.clone().into();
+        let mut operators = Vec::new();
+        condition_strings(stream.clone(), 0, &mut None, &mut operators);
+        let mut operators = operators.into_iter();
         let placeholders = &*self.placeholders;
         json::write_value_with(stream.clone(), &mut self.lint, &mut |value, span| {
-            placeholders.substitute(value, span)
+            let operator = operators.next().flatten();
+            placeholders.substitute(value, span, Position::Condition(operator.as_deref()))
         })?;
         json::write_value(stream, &mut self.template)
     }
@@ -336,7 +459,11 @@ impl Writer<'_, '_> {
         let mut first = true;
         if let Some(sid) = &statement.sid {
             self.key("Sid", sid.span(), &mut first);
-            self.literal(&sid.value(), sid.span());
+            let (lint, _) =
+                self.placeholders
+                    .substitute(&sid.value(), sid.span(), Position::Sid)?;
+            self.template.push_string(&sid.value(), sid.span());
+            self.lint.push_string(&lint, sid.span());
         }
         let effect_span = statement.effect.as_ref().map_or(span, syn::Ident::span);
         self.key("Effect", effect_span, &mut first);
@@ -355,18 +482,20 @@ impl Writer<'_, '_> {
                     let mut first_kind = true;
                     for (kind, values) in entries {
                         self.key(kind, key_span, &mut first_kind);
-                        self.values(values)?;
+                        self.values(values, Position::Principal)?;
                     }
                     self.raw("}", key_span);
                 }
             }
         }
-        for (key, key_span, values) in [&statement.action, &statement.resource]
-            .into_iter()
-            .flatten()
-        {
-            self.key(key, *key_span, &mut first);
-            self.values(values)?;
+        for (element, position) in [
+            (&statement.action, Position::Action),
+            (&statement.resource, Position::Resource),
+        ] {
+            if let Some((key, key_span, values)) = element {
+                self.key(key, *key_span, &mut first);
+                self.values(values, position)?;
+            }
         }
         if let Some(condition) = &statement.condition {
             self.key("Condition", condition.span(), &mut first);
@@ -657,6 +786,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_condition_value_knows_its_operator_and_a_key_is_none() {
+        let mut found = Vec::new();
+        condition_strings(
+            quote!({ "NumericLessThan": { "aws:MultiFactorAuthAge": "{age}" },
+                     "ForAnyValue:IpAddressIfExists": { "aws:SourceIp": ["{a}", "{b}"] } }),
+            0,
+            &mut None,
+            &mut found,
+        );
+        let ip = Some("ForAnyValue:IpAddressIfExists".to_owned());
+        assert_eq!(
+            found,
+            [
+                None,
+                None,
+                Some("NumericLessThan".to_owned()),
+                None,
+                None,
+                ip.clone(),
+                ip
+            ]
+        );
+        assert_eq!(condition_stand_in("NumericLessThan"), "1");
+        assert_eq!(
+            condition_stand_in("ForAnyValue:IpAddressIfExists"),
+            "203.0.113.0/24"
+        );
+        assert_eq!(
+            condition_stand_in("DateGreaterThan"),
+            "2020-01-01T00:00:00Z"
+        );
+    }
+
+    #[test]
     fn each_placeholder_gets_a_stand_in_for_where_it_is() {
         let ty: syn::Type = syn::parse_quote!(String);
         let placeholders = Placeholders {
@@ -668,8 +831,10 @@ mod tests {
             .substitute(
                 "arn:aws:ec2:{region}:{account}:instance/${aws:username}",
                 Span::call_site(),
+                Position::Resource,
             )
-            .unwrap();
+            .unwrap()
+            .0;
         assert_eq!(
             lint,
             "arn:aws:ec2:us-east-1:000000000000:instance/${aws:username}"

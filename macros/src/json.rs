@@ -11,6 +11,9 @@ use quote::ToTokens;
 pub(crate) struct Text {
     pub(crate) text: String,
     spans: Vec<(Range<usize>, Span)>,
+    /// The strings whose value is known only at run time (a placeholder stands for all or the part that
+    /// decides the checks): the compile-time lint's findings in them are left to the run-time check.
+    unknown: Vec<Range<usize>>,
 }
 
 impl Text {
@@ -26,6 +29,18 @@ impl Text {
         let start = self.text.len();
         iamgen_runtime::json::write_string(&mut self.text, value);
         self.spans.push((start..self.text.len(), span));
+    }
+
+    /// Appends a JSON string whose value is known only at run time, written here as its stand-in.
+    pub(crate) fn push_unknown_string(&mut self, stand_in: &str, span: Span) {
+        let start = self.text.len();
+        self.push_string(stand_in, span);
+        self.unknown.push(start..self.text.len());
+    }
+
+    /// Whether the byte at `offset` is in a string known only at run time.
+    pub(crate) fn is_unknown(&self, offset: usize) -> bool {
+        self.unknown.iter().any(|range| range.contains(&offset))
     }
 
     /// The span of the token the byte at `offset` came from; the nearest token before it otherwise.
@@ -46,14 +61,18 @@ impl Text {
 /// Writes the JSON value `tokens` stand for into `out`. Strings are Rust string literals (any form: escapes
 /// and raw strings are read as Rust reads them), numbers are Rust numeric literals without suffix.
 pub(crate) fn write_value(tokens: TokenStream, out: &mut Text) -> syn::Result<()> {
-    write_value_with(tokens, out, &mut |value, _| Ok(value.to_owned()))
+    write_value_with(tokens, out, &mut |value, _| Ok((value.to_owned(), false)))
 }
+
+/// What [`write_value_with`] passes each string through: the text to write, and whether its value is known
+/// only at run time.
+pub(crate) type StringFn<'a> = dyn FnMut(&str, Span) -> syn::Result<(String, bool)> + 'a;
 
 /// [`write_value`], passing each string through `string` first (to check or fill placeholders).
 pub(crate) fn write_value_with(
     tokens: TokenStream,
     out: &mut Text,
-    string: &mut dyn FnMut(&str, Span) -> syn::Result<String>,
+    string: &mut StringFn<'_>,
 ) -> syn::Result<()> {
     for token in tokens {
         match token {
@@ -110,7 +129,7 @@ pub(crate) fn write_value_with(
 fn write_literal(
     literal: &proc_macro2::Literal,
     out: &mut Text,
-    string: &mut dyn FnMut(&str, Span) -> syn::Result<String>,
+    string: &mut StringFn<'_>,
 ) -> syn::Result<()> {
     let span = literal.span();
     match syn::Lit::new(literal.clone()) {
@@ -121,8 +140,12 @@ fn write_literal(
                     "a string literal with a suffix is not JSON",
                 ));
             }
-            let value = string(&lit.value(), span)?;
-            out.push_string(&value, span);
+            let (value, unknown) = string(&lit.value(), span)?;
+            if unknown {
+                out.push_unknown_string(&value, span);
+            } else {
+                out.push_string(&value, span);
+            }
         }
         syn::Lit::Int(int) if int.suffix().is_empty() => out.push(int.base10_digits(), span),
         syn::Lit::Float(float) if float.suffix().is_empty() => {

@@ -16,6 +16,7 @@ use crate::lint::{self, IdentityPolicyUse, Options, PolicyKind};
 // are most often declared with.
 pub use crate::names::BucketName;
 use crate::names::NameError;
+use crate::placeholder::Piece;
 use crate::policy::{ParseError, PolicyDocument};
 use crate::{Diagnostic, Severity};
 
@@ -79,12 +80,15 @@ pub enum BuildError {
         reason: ValueError,
     },
     /// With the values filled in, the policy is not valid: the linter's errors.
-    #[error("`{name}` is not a valid policy with these values: {}", .findings.iter().map(|f| format!("{} at {} ({})", f.message, f.pointer.as_deref().unwrap_or(""), f.code)).collect::<Vec<_>>().join("; "))]
+    #[error("`{name}` is not a valid policy with these values: {}{}", .findings.iter().map(|f| format!("{} at {} ({})", f.message, f.pointer.as_deref().unwrap_or(""), f.code)).collect::<Vec<_>>().join("; "), fields_clause(.fields))]
     Invalid {
         /// The policy or role.
         name: &'static str,
         /// The error findings.
         findings: Vec<Diagnostic>,
+        /// The fields whose values the findings are about, in the order of the struct's placeholders (empty
+        /// when the findings are about the text around the values).
+        fields: Vec<&'static str>,
     },
     /// The filled-in text is not a policy at all (cannot happen for templates the macro accepted, but a value
     /// could in principle break the text).
@@ -97,6 +101,22 @@ pub enum BuildError {
     },
 }
 
+/// The end of [`BuildError::Invalid`]'s message: which fields' values the findings are in.
+fn fields_clause(fields: &[&'static str]) -> String {
+    match fields {
+        [] => String::new(),
+        [field] => format!(" (in the value of `{field}`)"),
+        _ => format!(
+            " (in the values of {})",
+            fields
+                .iter()
+                .map(|field| format!("`{field}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// Why a value cannot fill a `{placeholder}` of a derived policy: what [`PolicyValue::policy_text`] refuses,
 /// and what [`BuildError::InvalidValue`] holds.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -106,6 +126,16 @@ pub enum ValueError {
     /// a control character.
     #[error("it contains {0:?}, which cannot stand inside a policy value")]
     Character(char),
+    /// The value is empty: in a policy it would name nothing (an ARN without its bucket, an account, ...).
+    #[error("it is empty, so it would name nothing")]
+    Empty,
+    /// The value holds a wildcard (`*` or `?`), but the field's type holds one name: a `String` given `"*"`
+    /// would grant every bucket, account or role. A field meant to hold a wildcard says so with the type
+    /// [`Pattern`].
+    #[error(
+        "it contains the wildcard {0:?}, but the field holds one name; give the field the type `iamgen::Pattern` where a wildcard is meant"
+    )]
+    Wildcard(char),
     /// A name AWS would refuse, as the value's type checked it (a [`BucketName`], say).
     #[error(transparent)]
     Name(#[from] NameError),
@@ -126,7 +156,9 @@ impl ValueError {
 impl PartialEq for ValueError {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (ValueError::Character(a), ValueError::Character(b)) => a == b,
+            (ValueError::Character(a), ValueError::Character(b))
+            | (ValueError::Wildcard(a), ValueError::Wildcard(b)) => a == b,
+            (ValueError::Empty, ValueError::Empty) => true,
             (ValueError::Name(a), ValueError::Name(b)) => a == b,
             (ValueError::Custom(a), ValueError::Custom(b)) => {
                 Arc::ptr_eq(a, b) || a.to_string() == b.to_string()
@@ -214,15 +246,71 @@ pub trait PolicyValue {
     fn policy_text(&self) -> Result<String, ValueError>;
 }
 
+/// A string field holds one name: not nothing, and no wildcard (which would widen the policy to every name
+/// that matches); [`Pattern`] is the type that takes one.
 impl PolicyValue for str {
     fn policy_text(&self) -> Result<String, ValueError> {
-        Ok(self.to_owned())
+        if self.is_empty() {
+            return Err(ValueError::Empty);
+        }
+        match self.chars().find(|ch| matches!(ch, '*' | '?')) {
+            Some(wildcard) => Err(ValueError::Wildcard(wildcard)),
+            None => Ok(self.to_owned()),
+        }
     }
 }
 
 impl PolicyValue for String {
     fn policy_text(&self) -> Result<String, ValueError> {
-        Ok(self.clone())
+        self.as_str().policy_text()
+    }
+}
+
+/// A field value that may hold IAM's wildcards `*` and `?`: the type that says a wildcard is meant where a
+/// `String` field refuses one (`resource = "arn:aws:iam::{account}:role/{name}"` with `name:
+/// Pattern` takes `reports-*`). It still may not be empty.
+///
+/// ```
+/// use iamgen::{Pattern, Policy};
+///
+/// #[derive(Policy)]
+/// #[statement(action = "iam:GetRole", resource = "arn:aws:iam::081278057606:role/{roles}")]
+/// struct ReadRoles {
+///     roles: Pattern,
+/// }
+///
+/// let policy = ReadRoles { roles: Pattern::new("reports-*") };
+/// assert!(policy.to_json().unwrap().contains("role/reports-*"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Pattern(String);
+
+impl Pattern {
+    /// The pattern `text`, wildcards and all.
+    pub fn new(text: impl Into<String>) -> Pattern {
+        Pattern(text.into())
+    }
+
+    /// The pattern's text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PolicyValue for Pattern {
+    fn policy_text(&self) -> Result<String, ValueError> {
+        if self.0.is_empty() {
+            Err(ValueError::Empty)
+        } else {
+            Ok(self.0.clone())
+        }
     }
 }
 
@@ -284,27 +372,77 @@ pub fn __render(
             });
         }
     }
-    let text = crate::placeholder::fill(template, |name| {
-        values
-            .iter()
-            .find(|(field, _)| *field == name)
-            .and_then(|(_, value)| value.as_deref().ok())
-    });
+    // Filled by the placeholders' one grammar, remembering where each field's value went, so that a finding
+    // in a value can name its field.
+    let mut text = String::with_capacity(template.len());
+    let mut filled: Vec<(std::ops::Range<usize>, &'static str)> = Vec::new();
+    for (_, piece) in crate::placeholder::pieces(template) {
+        match piece {
+            Piece::Text(part) => text.push_str(part),
+            Piece::Placeholder(placeholder) => {
+                match values.iter().find(|(field, _)| *field == placeholder) {
+                    Some((field, Ok(value))) => {
+                        let start = text.len();
+                        text.push_str(value);
+                        filled.push((start..text.len(), field));
+                    }
+                    _ => {
+                        text.push('{');
+                        text.push_str(placeholder);
+                        text.push('}');
+                    }
+                }
+            }
+            Piece::Stray(_) => text.push('{'),
+        }
+    }
     let document =
         PolicyDocument::from_json(&text).map_err(|error| BuildError::Unreadable { name, error })?;
     let options = Options {
         identity_use,
         ..Options::default()
     };
-    let findings: Vec<Diagnostic> = lint::lint_document(&document, kind, &options)
+    let findings: Vec<Diagnostic> = lint::lint_source(&text, Some(kind), &options)
+        .findings
         .into_iter()
         .filter(|finding| finding.severity == Severity::Error)
         .collect();
     if findings.is_empty() {
-        Ok(document)
-    } else {
-        Err(BuildError::Invalid { name, findings })
+        return Ok(document);
     }
+    // A finding is about a value when its span or the element its pointer names (a condition key's values,
+    // say) holds the value.
+    let tree = crate::json::parse(&text).ok();
+    let about: Vec<std::ops::Range<usize>> = findings
+        .iter()
+        .flat_map(|finding| {
+            let element = tree
+                .as_ref()
+                .zip(finding.pointer.as_deref())
+                .and_then(|(tree, pointer)| tree.pointer(pointer))
+                // A statement or a condition block holds many values: a finding about it as a whole is not
+                // about any one of them.
+                .filter(|node| !matches!(node.value, crate::json::Value::Object(_)))
+                .map(|node| node.span);
+            std::iter::once(finding.span)
+                .chain(element)
+                .map(|span| span.start as usize..(span.end as usize).max(span.start as usize + 1))
+        })
+        .collect();
+    let mut fields: Vec<&'static str> = Vec::new();
+    for (range, field) in &filled {
+        let inside = about
+            .iter()
+            .any(|span| span.start < range.end && range.start < span.end);
+        if inside && !fields.contains(field) {
+            fields.push(field);
+        }
+    }
+    Err(BuildError::Invalid {
+        name,
+        findings,
+        fields,
+    })
 }
 
 /// Checks a bucket name against S3's rules; see [`BucketName`] for them.

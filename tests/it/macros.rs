@@ -11,7 +11,7 @@
 mod scenario;
 
 use self::scenario::{AcmeClientAssumeRolePolicy, StuzioAcmeConsultantRole, StuzioProjectXPolicy};
-use iamgen::{AccountId, BucketName, BuildError, Policy, Role};
+use iamgen::{AccountId, BucketName, BuildError, Policy, Role, ValueError};
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!(
@@ -292,4 +292,153 @@ fn an_scp_is_handed_out_as_it_was_checked() {
         identity.to_json().unwrap(),
         identity.document().unwrap().to_json()
     );
+}
+
+/// Placeholders the compile-time check cannot judge, judged when the document is built.
+#[derive(Debug, Policy)]
+#[statement(
+    sid = "Read{env}",
+    action = "dynamodb:{verb}",
+    resource = "{table_arn}"
+)]
+#[statement(effect = Deny, action = "s3:*", resource = "arn:aws:s3:::{bucket}/*",
+    condition = { "NotIpAddress": { "aws:SourceIp": "{office}" } })]
+struct Shapes {
+    env: String,
+    verb: String,
+    table_arn: String,
+    bucket: String,
+    office: String,
+}
+
+fn shapes() -> Shapes {
+    Shapes {
+        env: "Prod".into(),
+        verb: "GetItem".into(),
+        table_arn: "arn:aws:dynamodb:eu-west-1:081278057606:table/Reports".into(),
+        bucket: "com.stuzio.projectx".into(),
+        office: "203.0.113.0/24".into(),
+    }
+}
+
+/// The fields a `BuildError::Invalid` names, and its codes.
+fn invalid(policy: &Shapes) -> (Vec<&'static str>, Vec<&'static str>) {
+    match policy.document() {
+        Err(BuildError::Invalid {
+            findings, fields, ..
+        }) => (
+            fields,
+            findings.iter().map(|finding| finding.code).collect(),
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn what_only_a_value_can_tell_is_checked_when_the_document_is_built() {
+    assert!(shapes().document().is_ok());
+    let sid = Shapes {
+        env: "prod-1".into(),
+        ..shapes()
+    };
+    assert_eq!(invalid(&sid), (vec!["env"], vec!["UNSUPPORTED_SID"]));
+    let verb = Shapes {
+        verb: "GetItm".into(),
+        ..shapes()
+    };
+    assert_eq!(invalid(&verb), (vec!["verb"], vec!["INVALID_ACTION"]));
+    let arn = Shapes {
+        table_arn: "Reports".into(),
+        ..shapes()
+    };
+    assert_eq!(
+        invalid(&arn),
+        (vec!["table_arn"], vec!["INVALID_ARN_PREFIX"])
+    );
+    let office = Shapes {
+        office: "10.0.0.0/8".into(),
+        ..shapes()
+    };
+    assert_eq!(
+        invalid(&office),
+        (vec!["office"], vec!["PRIVATE_NOTIPADDRESS"])
+    );
+    let error = sid.document().unwrap_err().to_string();
+    assert!(
+        error.contains("`env`") && error.contains("UNSUPPORTED_SID"),
+        "{error}"
+    );
+}
+
+#[derive(Debug, Policy)]
+#[statement(
+    action = "iam:GetRole",
+    resource = "arn:aws:iam::{account}:role/{name}"
+)]
+struct AnyRoleOf {
+    account: String,
+    name: iamgen::Pattern,
+}
+
+#[test]
+fn a_string_field_holds_one_name_not_a_wildcard_nor_nothing() {
+    let read = |bucket: &str| {
+        ReadBucket {
+            bucket: bucket.into(),
+        }
+        .document()
+    };
+    assert!(read("com.stuzio.projectx").is_ok());
+    for (bucket, reason) in [
+        ("*", ValueError::Wildcard('*')),
+        ("com.stuzio.*", ValueError::Wildcard('*')),
+        ("com.stuzio.?", ValueError::Wildcard('?')),
+        ("", ValueError::Empty),
+    ] {
+        let error = read(bucket).unwrap_err();
+        assert_eq!(
+            error,
+            BuildError::InvalidValue {
+                name: "ReadBucket",
+                field: "bucket",
+                reason
+            },
+            "{bucket:?}"
+        );
+        assert!(error.to_string().contains("`bucket`"), "{error}");
+    }
+    let wildcard = ReadBucket { bucket: "*".into() }
+        .document()
+        .unwrap_err()
+        .to_string();
+    assert!(wildcard.contains("iamgen::Pattern"), "{wildcard}");
+    // A field whose type says a wildcard is meant takes one; an account still is one account.
+    let any = AnyRoleOf {
+        account: "081278057606".into(),
+        name: iamgen::Pattern::new("reports-*"),
+    };
+    assert!(any.to_json().unwrap().contains("role/reports-*"));
+    let every_account = AnyRoleOf {
+        account: "*".into(),
+        name: iamgen::Pattern::new("*"),
+    };
+    assert!(matches!(
+        every_account.document(),
+        Err(BuildError::InvalidValue {
+            field: "account",
+            ..
+        })
+    ));
+    let nothing = AnyRoleOf {
+        account: "081278057606".into(),
+        name: iamgen::Pattern::new(""),
+    };
+    assert!(matches!(
+        nothing.document(),
+        Err(BuildError::InvalidValue {
+            field: "name",
+            reason: ValueError::Empty,
+            ..
+        })
+    ));
 }
