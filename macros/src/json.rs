@@ -10,10 +10,16 @@ use quote::ToTokens;
 #[derive(Default)]
 pub(crate) struct Text {
     pub(crate) text: String,
-    spans: Vec<(Range<usize>, Span)>,
-    /// The strings whose value is known only at run time (a placeholder stands for all or the part that
-    /// decides the checks): the compile-time lint's findings in them are left to the run-time check.
-    unknown: Vec<Range<usize>>,
+    spans: Vec<Written>,
+}
+
+/// The bytes one token became.
+struct Written {
+    bytes: Range<usize>,
+    span: Span,
+    /// A string whose value is known only at run time (a placeholder stands for all of it or for the part
+    /// that decides the checks): the compile-time lint's findings in it are left to the run-time check.
+    unknown: bool,
 }
 
 impl Text {
@@ -21,39 +27,53 @@ impl Text {
     pub(crate) fn push(&mut self, text: &str, span: Span) {
         let start = self.text.len();
         self.text.push_str(text);
-        self.spans.push((start..self.text.len(), span));
+        self.written(start, span, false);
+    }
+
+    fn written(&mut self, start: usize, span: Span, unknown: bool) {
+        self.spans.push(Written {
+            bytes: start..self.text.len(),
+            span,
+            unknown,
+        });
     }
 
     /// Appends a JSON string (quoted and escaped) that stands for `span`.
     pub(crate) fn push_string(&mut self, value: &str, span: Span) {
         let start = self.text.len();
         iamgen_runtime::json::write_string(&mut self.text, value);
-        self.spans.push((start..self.text.len(), span));
+        self.written(start, span, false);
     }
 
     /// Appends a JSON string whose value is known only at run time, written here as its stand-in.
     pub(crate) fn push_unknown_string(&mut self, stand_in: &str, span: Span) {
         let start = self.text.len();
-        self.push_string(stand_in, span);
-        self.unknown.push(start..self.text.len());
+        iamgen_runtime::json::write_string(&mut self.text, stand_in);
+        self.written(start, span, true);
     }
 
     /// Whether the byte at `offset` is in a string known only at run time.
     pub(crate) fn is_unknown(&self, offset: usize) -> bool {
-        self.unknown.iter().any(|range| range.contains(&offset))
+        self.written_at(offset)
+            .is_some_and(|written| written.unknown && written.bytes.contains(&offset))
+    }
+
+    /// What the byte at `offset` was written for; the nearest token before it otherwise.
+    fn written_at(&self, offset: usize) -> Option<&Written> {
+        let index = self
+            .spans
+            .partition_point(|written| written.bytes.start <= offset);
+        index.checked_sub(1).and_then(|i| self.spans.get(i))
     }
 
     /// The span of the token the byte at `offset` came from; the nearest token before it otherwise.
     pub(crate) fn span_at(&self, offset: usize) -> Span {
-        let index = self
-            .spans
-            .partition_point(|(range, _)| range.start <= offset);
-        match index.checked_sub(1).and_then(|i| self.spans.get(i)) {
-            Some((_, span)) => *span,
+        match self.written_at(offset) {
+            Some(written) => written.span,
             None => self
                 .spans
                 .first()
-                .map_or_else(Span::call_site, |(_, span)| *span),
+                .map_or_else(Span::call_site, |written| written.span),
         }
     }
 }

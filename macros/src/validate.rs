@@ -31,7 +31,6 @@ pub(crate) fn check(
     let options = Options {
         allow: allow.to_vec(),
         identity_use,
-        ..Options::default()
     };
     let report = lint::lint_source(&lint_text.text, Some(kind), &options);
     let mut errors = Vec::new();

@@ -380,17 +380,16 @@ pub fn __render(
         match piece {
             Piece::Text(part) => text.push_str(part),
             Piece::Placeholder(placeholder) => {
-                match values.iter().find(|(field, _)| *field == placeholder) {
-                    Some((field, Ok(value))) => {
-                        let start = text.len();
-                        text.push_str(value);
-                        filled.push((start..text.len(), field));
-                    }
-                    _ => {
-                        text.push('{');
-                        text.push_str(placeholder);
-                        text.push('}');
-                    }
+                if let Some((field, Ok(value))) =
+                    values.iter().find(|(field, _)| *field == placeholder)
+                {
+                    let start = text.len();
+                    text.push_str(value);
+                    filled.push((start..text.len(), field));
+                } else {
+                    text.push('{');
+                    text.push_str(placeholder);
+                    text.push('}');
                 }
             }
             Piece::Stray(_) => text.push('{'),
