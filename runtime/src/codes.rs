@@ -85,6 +85,14 @@ pub fn check_allow(name: &str) -> Result<&'static Code, AllowError> {
     }
 }
 
+/// Whether the allow-list `allow` leaves out a finding with the code `code`: it names the code, and the code
+/// may be allowed. A list built in code (not read by [`check_allow`]) cannot silence a code of
+/// [`REFUSED_BY_AWS`] either.
+#[must_use]
+pub fn is_allowed(allow: &[String], code: &str) -> bool {
+    allow.iter().any(|allowed| allowed == code) && lookup(code).is_none_or(|code| code.allowable)
+}
+
 /// Why a code cannot be allowed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AllowError {
