@@ -442,3 +442,16 @@ fn a_string_field_holds_one_name_not_a_wildcard_nor_nothing() {
         })
     ));
 }
+
+#[derive(Debug, Policy)]
+#[policy(use = inline_role)]
+#[statement(action = "s3:ListAllMyBuckets", resource = "*")]
+struct InlineInRole;
+
+#[test]
+fn a_derived_identity_policy_says_where_it_is_used() {
+    use iamgen::lint::IdentityPolicyUse;
+    assert_eq!(InlineInRole::IDENTITY_USE, IdentityPolicyUse::InlineRole);
+    assert_eq!(ReadBucket::IDENTITY_USE, IdentityPolicyUse::Managed);
+    assert!(InlineInRole.document().is_ok());
+}
