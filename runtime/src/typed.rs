@@ -271,16 +271,13 @@ impl PolicyValue for String {
 /// Pattern` takes `reports-*`). It still may not be empty.
 ///
 /// ```
-/// use iamgen::{Pattern, Policy};
+/// # extern crate iamgen_runtime as iamgen;
+/// use iamgen::typed::{Pattern, PolicyValue};
 ///
-/// #[derive(Policy)]
-/// #[statement(action = "iam:GetRole", resource = "arn:aws:iam::081278057606:role/{roles}")]
-/// struct ReadRoles {
-///     roles: Pattern,
-/// }
-///
-/// let policy = ReadRoles { roles: Pattern::new("reports-*") };
-/// assert!(policy.to_json().unwrap().contains("role/reports-*"));
+/// // With `roles: Pattern`, `resource = "arn:aws:iam::081278057606:role/{roles}"` takes `reports-*` ...
+/// assert_eq!(Pattern::new("reports-*").policy_text().unwrap(), "reports-*");
+/// // ... which a `String` field refuses.
+/// assert!("reports-*".to_owned().policy_text().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pattern(String);
