@@ -417,7 +417,9 @@ impl Writer<'_, '_> {
         self.lint.push_string(value, span);
     }
 
-    fn values(&mut self, values: &Values, position: Position<'_>) -> syn::Result<()> {
+    /// Writes the values; whether one of them is known only at run time.
+    fn values(&mut self, values: &Values, position: Position<'_>) -> syn::Result<bool> {
+        let mut any_unknown = false;
         let span = values.items.first().map_or_else(Span::call_site, item_span);
         if values.array {
             self.raw("[", span);
@@ -433,11 +435,12 @@ impl Writer<'_, '_> {
             } else {
                 self.lint.push_string(&lint, item_span(item));
             }
+            any_unknown |= unknown;
         }
         if values.array {
             self.raw("]", span);
         }
-        Ok(())
+        Ok(any_unknown)
     }
 
     fn condition(&mut self, tree: &TokenTree) -> syn::Result<()> {
@@ -455,6 +458,8 @@ impl Writer<'_, '_> {
 
     fn statement(&mut self, statement: &Statement) -> syn::Result<()> {
         let span = statement.span;
+        let start = self.lint.json.len();
+        let mut actions_unknown = false;
         self.raw("{", span);
         let mut first = true;
         if let Some(sid) = &statement.sid {
@@ -494,7 +499,8 @@ impl Writer<'_, '_> {
         ] {
             if let Some((key, key_span, values)) = element {
                 self.key(key, *key_span, &mut first);
-                self.values(values, position)?;
+                let unknown = self.values(values, position)?;
+                actions_unknown |= unknown && matches!(position, Position::Action);
             }
         }
         if let Some(condition) = &statement.condition {
@@ -502,6 +508,9 @@ impl Writer<'_, '_> {
             self.condition(condition)?;
         }
         self.raw("}", span);
+        if actions_unknown {
+            self.lint.actions_unknown(start);
+        }
         Ok(())
     }
 }

@@ -9,9 +9,20 @@ use quote::ToTokens;
 /// JSON text and, for each token written into it, the bytes it became.
 #[derive(Default)]
 pub(crate) struct Text {
-    pub(crate) text: String,
+    pub(crate) json: String,
     spans: Vec<Written>,
+    /// The statements with an action known only at run time (its stand-in is a wildcard of the service).
+    statements: Vec<Range<usize>>,
 }
+
+/// Codes whose verdict on a statement depends on which actions it grants: in a statement whose action is
+/// known only at run time, the wildcard standing for it would raise them for every value.
+const ACTION_DEPENDENT: [&str; 4] = [
+    "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOTRESOURCE",
+    "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+    "REDUNDANT_ACTION",
+    "WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
+];
 
 /// The bytes one token became.
 struct Written {
@@ -25,14 +36,14 @@ struct Written {
 impl Text {
     /// Appends text that stands for `span`.
     pub(crate) fn push(&mut self, text: &str, span: Span) {
-        let start = self.text.len();
-        self.text.push_str(text);
+        let start = self.json.len();
+        self.json.push_str(text);
         self.written(start, span, false);
     }
 
     fn written(&mut self, start: usize, span: Span, unknown: bool) {
         self.spans.push(Written {
-            bytes: start..self.text.len(),
+            bytes: start..self.json.len(),
             span,
             unknown,
         });
@@ -40,22 +51,30 @@ impl Text {
 
     /// Appends a JSON string (quoted and escaped) that stands for `span`.
     pub(crate) fn push_string(&mut self, value: &str, span: Span) {
-        let start = self.text.len();
-        iamgen_runtime::json::write_string(&mut self.text, value);
+        let start = self.json.len();
+        iamgen_runtime::json::write_string(&mut self.json, value);
         self.written(start, span, false);
     }
 
     /// Appends a JSON string whose value is known only at run time, written here as its stand-in.
     pub(crate) fn push_unknown_string(&mut self, stand_in: &str, span: Span) {
-        let start = self.text.len();
-        iamgen_runtime::json::write_string(&mut self.text, stand_in);
+        let start = self.json.len();
+        iamgen_runtime::json::write_string(&mut self.json, stand_in);
         self.written(start, span, true);
     }
 
-    /// Whether the byte at `offset` is in a string known only at run time.
-    pub(crate) fn is_unknown(&self, offset: usize) -> bool {
+    /// Marks the statement written from `start` to here as having an action known only at run time.
+    pub(crate) fn actions_unknown(&mut self, start: usize) {
+        self.statements.push(start..self.json.len());
+    }
+
+    /// Whether a finding with `code` at `offset` is about what is known only at run time: it is in such a
+    /// string, or depends on the actions of a statement whose action is such.
+    pub(crate) fn is_unknown(&self, offset: usize, code: &str) -> bool {
         self.written_at(offset)
             .is_some_and(|written| written.unknown && written.bytes.contains(&offset))
+            || (ACTION_DEPENDENT.contains(&code)
+                && self.statements.iter().any(|range| range.contains(&offset)))
     }
 
     /// What the byte at `offset` was written for; the nearest token before it otherwise.
@@ -197,7 +216,7 @@ mod tests {
         write_value(quote!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "N": -1.5, "B": true }] }), &mut out)
             .unwrap();
         assert_eq!(
-            out.text,
+            out.json,
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","N":-1.5,"B":true}]}"#
         );
     }
@@ -206,7 +225,7 @@ mod tests {
     fn rust_string_escapes_are_read_as_rust_reads_them() {
         let mut out = Text::default();
         write_value(quote!({ "Sid": "a\u{e9}\"b", "Raw": r"c\d" }), &mut out).unwrap();
-        assert_eq!(out.text, "{\"Sid\":\"a\u{e9}\\\"b\",\"Raw\":\"c\\\\d\"}");
+        assert_eq!(out.json, "{\"Sid\":\"a\u{e9}\\\"b\",\"Raw\":\"c\\\\d\"}");
     }
 
     #[test]

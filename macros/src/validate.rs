@@ -32,12 +32,12 @@ pub(crate) fn check(
         allow: allow.to_vec(),
         identity_use,
     };
-    let report = lint::lint_source(&lint_text.text, Some(kind), &options);
+    let report = lint::lint_source(&lint_text.json, Some(kind), &options);
     let mut errors = Vec::new();
     let mut warnings = TokenStream::new();
     for finding in &report.findings {
         // What a placeholder's value decides is checked when the document is built, on the value.
-        if lint_text.is_unknown(finding.span.start as usize) {
+        if lint_text.is_unknown(finding.span.start as usize, finding.code) {
             continue;
         }
         let span = lint_text.span_at(finding.span.start as usize);
@@ -56,7 +56,7 @@ pub(crate) fn check(
         }
     }
     let canonical = if errors.is_empty() {
-        let source = template.map_or(lint_text.text.as_str(), |template| template.text.as_str());
+        let source = template.map_or(lint_text.json.as_str(), |template| template.json.as_str());
         // The text handed out is the one the quota was checked on (compact for SCPs and RCPs).
         PolicyDocument::from_json(source)
             .ok()
