@@ -106,12 +106,25 @@ impl fmt::Display for AllowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AllowError::Unknown(unknown) => unknown.fmt(f),
-            AllowError::Refused(code) => write!(
-                f,
-                "`{}` cannot be allowed: {} AWS would refuse the policy, or it would never take effect; fix the \
-                 policy instead",
-                code.name, code.summary
-            ),
+            AllowError::Refused(code) => {
+                // The summary is a sentence; in a diagnostic it is a clause (lowercase, no period).
+                let summary = code.summary.trim_end_matches('.');
+                let mut chars = summary.chars();
+                let clause = match (chars.next(), chars.next()) {
+                    (Some(first), Some(second))
+                        if first.is_ascii_uppercase() && !second.is_ascii_uppercase() =>
+                    {
+                        format!("{}{}", first.to_ascii_lowercase(), &summary[1..])
+                    }
+                    _ => summary.to_owned(),
+                };
+                write!(
+                    f,
+                    "`{}` cannot be allowed: AWS refuses such a policy, or what the finding names never takes \
+                     effect ({clause}); fix the policy instead",
+                    code.name
+                )
+            }
         }
     }
 }
