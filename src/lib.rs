@@ -189,8 +189,12 @@ pub use iamgen_macros::policy;
 /// allow(CODE, ...))]` (all optional; `use` as in [`policy!`]) and one `#[statement(...)]` per statement with `sid = "..."`, `effect = Allow` or `Deny`
 /// (default `Allow`), `action`/`not_action`, `resource`/`not_resource` (a string, or `[...]` of them, or
 /// `role(RoleType)` for a role's ARN), `principal = "*"` or `principal(aws = ..., service = ...)`, and
-/// `condition = { JSON }`. The template is checked at compile time, with placeholders standing for values of
-/// the right shape; the values are checked when the document is built.
+/// `condition = { JSON }`. The template is checked at compile time, with each placeholder standing for a value
+/// of its position's shape (letters for a `Sid`, a number under `NumericLessThan`, ...; what only the value
+/// decides, such as whether the action `s3:{verb}` exists, is left to run time); the values are checked when
+/// the document is built, and a bad one is a [`BuildError`] naming its field. A field's type says what it
+/// holds: a `String` holds one name, never empty and without the wildcards `*` and `?`; a [`Pattern`] may hold
+/// wildcards; [`BucketName`] and [`AccountId`] are checked as such.
 ///
 /// ```
 /// use iamgen::{BucketName, Policy};
