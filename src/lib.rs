@@ -120,7 +120,7 @@ pub mod deploy {
 #[cfg_attr(docsrs, doc(cfg(feature = "generate")))]
 pub use iamgen_runtime::render;
 pub use iamgen_runtime::typed::{
-    BucketName, BuildError, Policy, PolicyValue, Role, StaticPolicy, ValueError,
+    BucketName, BuildError, Pattern, Policy, PolicyValue, Role, StaticPolicy, ValueError, text_for,
 };
 pub use iamgen_runtime::{
     AccountId, Action, Arn, Diagnostic, PolicyDocument, Principal, Severity, Statement, catalog,
@@ -129,9 +129,21 @@ pub use iamgen_runtime::{
 
 /// An IAM policy written as JSON inside Rust, checked at compile time by the same linter as `iamgen validate`.
 ///
-/// The first word is the policy's kind: `identity`, `trust`, `resource`, `scp` or `rcp`. Then, optionally,
-/// `allow(CODE, ...)` to accept warnings by their codes. Then the policy as a JSON object. The value is a
-/// [`StaticPolicy`] whose canonical JSON was computed by the macro, so it can be a `const` or a `static`.
+/// The first word is the policy's kind: `identity`, `trust`, `resource`, `scp` or `rcp`. Then, optionally and
+/// separated by commas, `allow(CODE, ...)` to accept findings by their codes (not those that mean AWS refuses
+/// the policy: docs/lint-codes.md says which), and for an identity policy `use = managed` (the default),
+/// `inline_role`, `inline_group` or `inline_user`: where it is used, which sets its size quota (6,144, 10,240,
+/// 5,120 or 2,048 characters; the CLI's `--identity-use`). Then the policy as a JSON object. The value is a
+/// [`StaticPolicy`] whose JSON was computed by the macro, so it can be a `const` or a `static`; its text is the
+/// one whose size was checked ([`text_for`]).
+///
+/// ```
+/// let inline = iamgen::policy!(identity, use = inline_role {
+///     "Version": "2012-10-17",
+///     "Statement": { "Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*" }
+/// });
+/// assert!(inline.json().contains("s3:ListAllMyBuckets"));
+/// ```
 ///
 /// ```
 /// use iamgen::policy;
@@ -173,12 +185,16 @@ pub use iamgen_macros::policy;
 /// Derives [`Policy`] for a struct whose `#[statement(...)]` attributes declare the statements; `{field}`
 /// placeholders in strings are filled from the struct's fields when [`Policy::document`] is called.
 ///
-/// Attributes: `#[policy(kind = identity, name = "...", version = "2012-10-17", id = "...", allow(CODE, ...))]`
-/// (all optional) and one `#[statement(...)]` per statement with `sid = "..."`, `effect = Allow` or `Deny`
+/// Attributes: `#[policy(kind = identity, name = "...", version = "2012-10-17", id = "...", use = inline_role,
+/// allow(CODE, ...))]` (all optional; `use` as in [`policy!`]) and one `#[statement(...)]` per statement with `sid = "..."`, `effect = Allow` or `Deny`
 /// (default `Allow`), `action`/`not_action`, `resource`/`not_resource` (a string, or `[...]` of them, or
 /// `role(RoleType)` for a role's ARN), `principal = "*"` or `principal(aws = ..., service = ...)`, and
-/// `condition = { JSON }`. The template is checked at compile time, with placeholders standing for values of
-/// the right shape; the values are checked when the document is built.
+/// `condition = { JSON }`. The template is checked at compile time, with each placeholder standing for a value
+/// of its position's shape (letters for a `Sid`, a number under `NumericLessThan`, ...; what only the value
+/// decides, such as whether the action `s3:{verb}` exists, is left to run time); the values are checked when
+/// the document is built, and a bad one is a [`BuildError`] naming its field. A field's type says what it
+/// holds: a `String` holds one name, never empty and without the wildcards `*` and `?`; a [`Pattern`] may hold
+/// wildcards; [`BucketName`] and [`AccountId`] are checked as such.
 ///
 /// ```
 /// use iamgen::{BucketName, Policy};
@@ -199,10 +215,16 @@ pub use iamgen_macros::policy;
 pub use iamgen_macros::Policy;
 
 /// Derives [`Role`] for a struct: `#[role(account = "...", name = "...", path = "/", description = "...",
-/// max_session_duration = 3600, allow(CODE, ...))]`, one or more `#[trust(account = "...")]`, `#[trust(arn =
-/// "...")]`, `#[trust(service = "...")]`, `#[trust(federated = "...")]`, `#[trust(external_id = "...")]`,
-/// `#[trust(mfa)]`, `#[attach(PolicyType, ...)]` (by type: a misspelt policy does not compile),
+/// max_session_duration = 3600, allow(CODE, ...))]`, one or more `#[trust(...)]`, `#[attach(PolicyType, ...)]`
+/// (by type: a misspelt policy does not compile),
 /// `#[permissions_boundary(PolicyType)]` and `#[tag(key = "...", value = "...")]`.
+///
+/// Each `#[trust(...)]` is one statement of the trust policy: its principals (`account = "..."`, `arn = "..."`,
+/// `service = "..."`, `federated = "..."`, any number of them) and the conditions that bind those principals
+/// and no others (`external_id = "..."`, `mfa`). Two partners with their own external ids are two
+/// `#[trust(...)]`s; a service is trusted in one of its own, since it never has an external id or MFA (the
+/// macro refuses such a condition on a service or federated principal, and a `#[trust(...)]` that names no
+/// principal).
 ///
 /// ```
 /// use iamgen::{Policy, Role};
@@ -235,7 +257,8 @@ pub mod build_script;
 pub mod __private {
     pub use iamgen_runtime;
     pub use iamgen_runtime::PolicyDocument;
-    pub use iamgen_runtime::lint::PolicyKind;
+    pub use iamgen_runtime::lint::{IdentityPolicyUse, PolicyKind};
+    pub use iamgen_runtime::typed::__policy_text as policy_text;
     pub use iamgen_runtime::typed::__render as render;
     pub use iamgen_runtime::typed::{BuildError, Policy, PolicyValue, Role, StaticPolicy};
     pub use std::borrow::ToOwned;

@@ -2,11 +2,11 @@
 //! from the struct's fields.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::parse::ParseStream;
 use syn::spanned::Spanned;
 
-use iamgen_runtime::lint::PolicyKind;
+use iamgen_runtime::lint::{IdentityPolicyUse, PolicyKind};
 use iamgen_runtime::names::PolicyName;
 use iamgen_runtime::placeholder::{self, Piece};
 
@@ -14,8 +14,8 @@ use crate::ctxt::Ctxt;
 use crate::json::{self, Text};
 use crate::symbol::{
     ACTION, ALLOW, CONDITION, EFFECT, ID, KIND, NAME, NOT_ACTION, NOT_PRINCIPAL, NOT_RESOURCE,
-    POLICY, PRINCIPAL, PRINCIPAL_KEYS, RESOURCE, ROLE, SID, STATEMENT, STATEMENT_KEYS, VERSION,
-    unknown_key,
+    POLICY, PRINCIPAL, PRINCIPAL_KEYS, RESOURCE, ROLE, SID, STATEMENT, STATEMENT_KEYS, USE,
+    VERSION, unknown_key,
 };
 use crate::validate::{self, kind_path};
 
@@ -35,9 +35,11 @@ struct Statement {
     /// Elements in canonical order, each `(key, json writer)`.
     sid: Option<syn::LitStr>,
     effect: Option<syn::Ident>,
-    principal: Option<(&'static str, Principal)>,
-    action: Option<(&'static str, Values)>,
-    resource: Option<(&'static str, Values)>,
+    /// Each element with its key and the span of the word that named it (`principal`, `action`, ...), where
+    /// findings about the element as a whole point.
+    principal: Option<(&'static str, Span, Principal)>,
+    action: Option<(&'static str, Span, Values)>,
+    resource: Option<(&'static str, Span, Values)>,
     condition: Option<TokenTree>,
     span: Span,
 }
@@ -55,29 +57,43 @@ struct Placeholders<'a> {
 }
 
 impl Placeholders<'_> {
-    /// The text for the template (placeholders kept; role references become `{__iamgen_role_N}`) and the text for
-    /// the compile-time lint (placeholders replaced by values of the right shape). Unknown placeholders are
-    /// errors on the literal.
-    fn fill(&mut self, item: &Item) -> syn::Result<(String, String)> {
+    /// The text for the template (placeholders kept; role references become `{__iamgen_role_N}`), the text for
+    /// the compile-time lint (placeholders replaced by values of the right shape for `position`), and whether
+    /// the lint text's value is known only at run time. Unknown placeholders are errors on the literal.
+    fn fill(&mut self, item: &Item, position: Position<'_>) -> syn::Result<(String, String, bool)> {
         match item {
             Item::Role(path) => {
                 let index = self.roles.len();
                 self.roles.push(path.clone());
                 Ok((
                     format!("{{__iamgen_role_{index}}}"),
-                    "arn:aws:iam::000000000000:role/iamgen-placeholder".to_owned(),
+                    ROLE_STAND_IN.to_owned(),
+                    false,
                 ))
             }
             Item::Str(lit) => {
                 let value = lit.value();
-                let lint = self.substitute(&value, lit.span())?;
-                Ok((value, lint))
+                let (lint, unknown) = self.substitute(&value, lit.span(), position)?;
+                Ok((value, lint, unknown))
             }
         }
     }
 
-    fn substitute(&self, value: &str, span: Span) -> syn::Result<String> {
+    /// `value` with each placeholder replaced by a stand-in of its position's shape, and whether the value is
+    /// known only at run time: a whole value that is one placeholder, or an action with one in it, is
+    /// (its stand-in only keeps the rest of the policy readable; the value is checked when it is known).
+    fn substitute(
+        &self,
+        value: &str,
+        span: Span,
+        position: Position<'_>,
+    ) -> syn::Result<(String, bool)> {
+        let whole = matches!(
+            placeholder::pieces(value).collect::<Vec<_>>().as_slice(),
+            [(0, Piece::Placeholder(name))] if name.len() + 2 == value.len()
+        );
         let mut lint = String::with_capacity(value.len());
+        let mut any = false;
         for (open, piece) in placeholder::pieces(value) {
             let name = match piece {
                 Piece::Text(text) => {
@@ -114,9 +130,110 @@ impl Placeholders<'_> {
                     ),
                 ));
             };
-            lint.push_str(&dummy(value, open, ty));
+            any = true;
+            lint.push_str(&stand_in(position, whole, value, open, ty));
         }
-        Ok(lint)
+        let unknown = any
+            && match position {
+                Position::Action => true,
+                Position::Resource | Position::Principal | Position::Condition(Some(_)) => whole,
+                Position::Sid | Position::Condition(None) => false,
+            };
+        Ok((lint, unknown))
+    }
+}
+
+/// Where a string stands in the policy, which decides the shape of a placeholder's stand-in.
+#[derive(Debug, Clone, Copy)]
+enum Position<'o> {
+    /// A `Sid`: letters and digits only.
+    Sid,
+    /// An action or a `NotAction`.
+    Action,
+    /// A resource or a `NotResource`.
+    Resource,
+    /// A principal of a `Principal` or `NotPrincipal`.
+    Principal,
+    /// A string of a `Condition`: a value compared by the operator, or a key (`None`).
+    Condition(Option<&'o str>),
+}
+
+/// The stand-in of a role reference or a principal that is one placeholder: a role ARN.
+const ROLE_STAND_IN: &str = "arn:aws:iam::000000000000:role/iamgen-placeholder";
+
+/// A stand-in for the placeholder at byte `at` of `value` (`whole` when it is the whole value), of the shape
+/// `position` takes, so that the compile-time lint judges the rest of the text and nothing the value alone
+/// decides.
+fn stand_in(position: Position<'_>, whole: bool, value: &str, at: usize, ty: &syn::Type) -> String {
+    let stand_in = match position {
+        Position::Sid => Some("Placeholder"),
+        // Matches every action of the service, so no resource or condition key is judged against an action
+        // that only the value names.
+        Position::Action => Some("*"),
+        Position::Resource if whole => Some("*"),
+        Position::Principal if whole => Some(ROLE_STAND_IN),
+        Position::Condition(Some(operator)) if whole => Some(condition_stand_in(operator)),
+        _ => None,
+    };
+    stand_in.map_or_else(|| dummy(value, at, ty), ToOwned::to_owned)
+}
+
+/// A value of the type `operator` compares (`NumericLessThan` a number, `NotIpAddress` a public range, ...).
+fn condition_stand_in(operator: &str) -> &'static str {
+    let operator = operator
+        .strip_prefix("ForAllValues:")
+        .or_else(|| operator.strip_prefix("ForAnyValue:"))
+        .unwrap_or(operator);
+    let operator = operator.strip_suffix("IfExists").unwrap_or(operator);
+    if operator.starts_with("Numeric") {
+        "1"
+    } else if operator.starts_with("Date") {
+        "2020-01-01T00:00:00Z"
+    } else if operator == "Bool" {
+        "true"
+    } else if operator.ends_with("IpAddress") {
+        // A public range (TEST-NET-3): a private one would be a finding of its own.
+        "203.0.113.0/24"
+    } else if operator.starts_with("Arn") {
+        ROLE_STAND_IN
+    } else if operator.starts_with("Binary") {
+        "aWFtZ2Vu"
+    } else {
+        "iamgen-placeholder"
+    }
+}
+
+/// For each string literal of a `condition = { ... }` block, in order: the operator it is a value of, or
+/// `None` for a key.
+fn condition_strings(
+    stream: TokenStream,
+    depth: usize,
+    operator: &mut Option<String>,
+    out: &mut Vec<Option<String>>,
+) {
+    let tokens: Vec<TokenTree> = stream.into_iter().collect();
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Group(group) => {
+                let depth = depth + usize::from(group.delimiter() == proc_macro2::Delimiter::Brace);
+                condition_strings(group.stream(), depth, operator, out);
+            }
+            TokenTree::Literal(literal) => {
+                if let syn::Lit::Str(lit) = syn::Lit::new(literal.clone()) {
+                    let key = matches!(tokens.get(index + 1), Some(TokenTree::Punct(punct)) if punct.as_char() == ':');
+                    if key {
+                        // The keys of the block's own object are its operators.
+                        if depth == 1 {
+                            *operator = Some(lit.value());
+                        }
+                        out.push(None);
+                    } else {
+                        out.push(operator.clone());
+                    }
+                }
+            }
+            TokenTree::Punct(_) | TokenTree::Ident(_) => {}
+        }
     }
 }
 
@@ -223,7 +340,7 @@ fn parse_statement(attr: &syn::Attribute, cx: &mut Ctxt) -> Option<Statement> {
                         "a lone principal is `\"*\"`\n= help: name principals by type: `principal(aws = \"...\")`",
                     ));
                 }
-                statement.principal = Some((key, Principal::Any(lit.span())));
+                statement.principal = Some((key, path.span(), Principal::Any(lit.span())));
             } else {
                 let mut entries = Vec::new();
                 meta.parse_nested_meta(|inner| {
@@ -237,20 +354,20 @@ fn parse_statement(attr: &syn::Attribute, cx: &mut Ctxt) -> Option<Statement> {
                     entries.push((kind, parse_values(inner.value()?)?));
                     Ok(())
                 })?;
-                statement.principal = Some((key, Principal::Map(entries)));
+                statement.principal = Some((key, path.span(), Principal::Map(entries)));
             }
         } else if path == ACTION || path == NOT_ACTION {
             if statement.action.is_some() {
                 return Err(duplicate("Action"));
             }
             let key = if path == ACTION { "Action" } else { "NotAction" };
-            statement.action = Some((key, parse_values(meta.value()?)?));
+            statement.action = Some((key, path.span(), parse_values(meta.value()?)?));
         } else if path == RESOURCE || path == NOT_RESOURCE {
             if statement.resource.is_some() {
                 return Err(duplicate("Resource"));
             }
             let key = if path == RESOURCE { "Resource" } else { "NotResource" };
-            statement.resource = Some((key, parse_values(meta.value()?)?));
+            statement.resource = Some((key, path.span(), parse_values(meta.value()?)?));
         } else if path == CONDITION {
             let value = meta.value()?;
             let tree: TokenTree = value.parse()?;
@@ -300,7 +417,9 @@ impl Writer<'_, '_> {
         self.lint.push_string(value, span);
     }
 
-    fn values(&mut self, values: &Values) -> syn::Result<()> {
+    /// Writes the values; whether one of them is known only at run time.
+    fn values(&mut self, values: &Values, position: Position<'_>) -> syn::Result<bool> {
+        let mut any_unknown = false;
         let span = values.items.first().map_or_else(Span::call_site, item_span);
         if values.array {
             self.raw("[", span);
@@ -309,32 +428,47 @@ impl Writer<'_, '_> {
             if index > 0 {
                 self.raw(",", span);
             }
-            let (template, lint) = self.placeholders.fill(item)?;
+            let (template, lint, unknown) = self.placeholders.fill(item, position)?;
             self.template.push_string(&template, item_span(item));
-            self.lint.push_string(&lint, item_span(item));
+            if unknown {
+                self.lint.push_unknown_string(&lint, item_span(item));
+            } else {
+                self.lint.push_string(&lint, item_span(item));
+            }
+            any_unknown |= unknown;
         }
         if values.array {
             self.raw("]", span);
         }
-        Ok(())
+        Ok(any_unknown)
     }
 
     fn condition(&mut self, tree: &TokenTree) -> syn::Result<()> {
         let stream: TokenStream = tree.clone().into();
+        let mut operators = Vec::new();
+        condition_strings(stream.clone(), 0, &mut None, &mut operators);
+        let mut operators = operators.into_iter();
         let placeholders = &*self.placeholders;
         json::write_value_with(stream.clone(), &mut self.lint, &mut |value, span| {
-            placeholders.substitute(value, span)
+            let operator = operators.next().flatten();
+            placeholders.substitute(value, span, Position::Condition(operator.as_deref()))
         })?;
         json::write_value(stream, &mut self.template)
     }
 
     fn statement(&mut self, statement: &Statement) -> syn::Result<()> {
         let span = statement.span;
+        let start = self.lint.json.len();
+        let mut actions_unknown = false;
         self.raw("{", span);
         let mut first = true;
         if let Some(sid) = &statement.sid {
             self.key("Sid", sid.span(), &mut first);
-            self.literal(&sid.value(), sid.span());
+            let (lint, _) =
+                self.placeholders
+                    .substitute(&sid.value(), sid.span(), Position::Sid)?;
+            self.template.push_string(&sid.value(), sid.span());
+            self.lint.push_string(&lint, sid.span());
         }
         let effect_span = statement.effect.as_ref().map_or(span, syn::Ident::span);
         self.key("Effect", effect_span, &mut first);
@@ -343,34 +477,40 @@ impl Writer<'_, '_> {
             .as_ref()
             .map_or_else(|| "Allow".to_owned(), ToString::to_string);
         self.literal(&effect, effect_span);
-        if let Some((key, principal)) = &statement.principal {
-            self.key(key, span, &mut first);
+        if let Some((key, key_span, principal)) = &statement.principal {
+            let key_span = *key_span;
+            self.key(key, key_span, &mut first);
             match principal {
                 Principal::Any(span) => self.literal("*", *span),
                 Principal::Map(entries) => {
-                    self.raw("{", span);
+                    self.raw("{", key_span);
                     let mut first_kind = true;
                     for (kind, values) in entries {
-                        self.key(kind, span, &mut first_kind);
-                        self.values(values)?;
+                        self.key(kind, key_span, &mut first_kind);
+                        self.values(values, Position::Principal)?;
                     }
-                    self.raw("}", span);
+                    self.raw("}", key_span);
                 }
             }
         }
-        if let Some((key, values)) = &statement.action {
-            self.key(key, span, &mut first);
-            self.values(values)?;
-        }
-        if let Some((key, values)) = &statement.resource {
-            self.key(key, span, &mut first);
-            self.values(values)?;
+        for (element, position) in [
+            (&statement.action, Position::Action),
+            (&statement.resource, Position::Resource),
+        ] {
+            if let Some((key, key_span, values)) = element {
+                self.key(key, *key_span, &mut first);
+                let unknown = self.values(values, position)?;
+                actions_unknown |= unknown && matches!(position, Position::Action);
+            }
         }
         if let Some(condition) = &statement.condition {
             self.key("Condition", condition.span(), &mut first);
             self.condition(condition)?;
         }
         self.raw("}", span);
+        if actions_unknown {
+            self.lint.actions_unknown(start);
+        }
         Ok(())
     }
 }
@@ -384,6 +524,8 @@ fn item_span(item: &Item) -> Span {
 
 struct Options {
     kind: PolicyKind,
+    /// `use = inline_role`: the keyword's span and the word, read once the kind is known.
+    identity_use: Option<(Span, syn::Ident)>,
     name: Option<syn::LitStr>,
     version: Option<syn::LitStr>,
     id: Option<syn::LitStr>,
@@ -393,6 +535,7 @@ struct Options {
 fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
     let mut options = Options {
         kind: PolicyKind::Identity,
+        identity_use: None,
         name: None,
         version: None,
         id: None,
@@ -408,6 +551,8 @@ fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
                 options.version = Some(meta.value()?.parse()?);
             } else if meta.path == ID {
                 options.id = Some(meta.value()?.parse()?);
+            } else if meta.path == USE {
+                options.identity_use = Some((meta.path.span(), meta.value()?.parse()?));
             } else if meta.path == ALLOW {
                 options
                     .allow
@@ -415,7 +560,7 @@ fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
             } else {
                 return Err(unknown_key(
                     &meta.path,
-                    &[KIND, NAME, VERSION, ID, ALLOW],
+                    &[KIND, NAME, VERSION, ID, USE, ALLOW],
                     "policy",
                 ));
             }
@@ -459,7 +604,17 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
     let (template, lint) = write_document(&options, &statements, &mut placeholders, span, &mut cx);
     cx.check()?;
 
-    let checked = validate::check(&lint, Some(&template), options.kind, &options.allow);
+    let identity_use = match &options.identity_use {
+        Some((keyword, value)) => validate::parse_identity_use(options.kind, *keyword, value)?,
+        None => IdentityPolicyUse::default(),
+    };
+    let checked = validate::check(
+        &lint,
+        Some(&template),
+        options.kind,
+        identity_use,
+        &options.allow,
+    );
     for error in checked.errors {
         cx.syn_error(error);
     }
@@ -474,7 +629,7 @@ pub(crate) fn expand_derive_policy(input: &syn::DeriveInput) -> syn::Result<Toke
     Ok(impl_policy(
         input,
         &name,
-        options.kind,
+        (options.kind, identity_use),
         &json,
         &placeholders,
         &checked.warnings,
@@ -577,7 +732,7 @@ fn write_document(
 fn impl_policy(
     input: &syn::DeriveInput,
     name: &str,
-    kind: PolicyKind,
+    (kind, identity_use): (PolicyKind, IdentityPolicyUse),
     json: &str,
     placeholders: &Placeholders<'_>,
     warnings: &TokenStream,
@@ -585,13 +740,27 @@ fn impl_policy(
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let kind = kind_path(kind);
-    let used_fields: Vec<syn::Ident> = placeholders
+    let identity_use = validate::identity_use_path(identity_use);
+    // The fields the template names, by the grammar that fills it, so that a field is read exactly when a
+    // placeholder names it.
+    let named: Vec<&str> = placeholder::pieces(json)
+        .filter_map(|(_, piece)| match piece {
+            Piece::Placeholder(name) => Some(name),
+            Piece::Text(_) | Piece::Stray(_) => None,
+        })
+        .collect();
+    let used: Vec<&(String, &syn::Type)> = placeholders
         .fields
         .iter()
-        .filter(|(field, _)| json.contains(&format!("{{{field}}}")))
-        .map(|(field, _)| format_ident!("{}", field))
+        .filter(|(field, _)| named.contains(&field.as_str()))
         .collect();
-    let field_names: Vec<String> = used_fields.iter().map(ToString::to_string).collect();
+    let field_names: Vec<&str> = used.iter().map(|(field, _)| field.as_str()).collect();
+    // Each value is read with the span of its field's type, so that a type that cannot fill a placeholder is
+    // an error there, naming the field, rather than on the derive.
+    let field_values = used.iter().map(|(field, ty)| {
+        let ident = format_ident!("{}", field);
+        quote_spanned!(ty.span()=> ::iamgen::__private::policy_text::<#ty>(&self.#ident))
+    });
     let role_names: Vec<String> = (0..placeholders.roles.len())
         .map(|index| format!("__iamgen_role_{index}"))
         .collect();
@@ -603,14 +772,16 @@ fn impl_policy(
             const NAME: &'static str = #name;
             const KIND: ::iamgen::__private::PolicyKind = #kind;
             const TEMPLATE: &'static str = #json;
+            const IDENTITY_USE: ::iamgen::__private::IdentityPolicyUse = #identity_use;
 
             fn document(&self) -> ::core::result::Result<::iamgen::__private::PolicyDocument, ::iamgen::__private::BuildError> {
                 ::iamgen::__private::render(
                     <Self as ::iamgen::__private::Policy>::NAME,
                     <Self as ::iamgen::__private::Policy>::KIND,
+                    <Self as ::iamgen::__private::Policy>::IDENTITY_USE,
                     <Self as ::iamgen::__private::Policy>::TEMPLATE,
                     &[
-                        #( (#field_names, ::iamgen::__private::PolicyValue::policy_text(&self.#used_fields)), )*
+                        #( (#field_names, #field_values), )*
                         #( (#role_names, ::core::result::Result::Ok(::iamgen::__private::ToOwned::to_owned(<#roles as ::iamgen::__private::Role>::ARN))), )*
                     ],
                 )
@@ -624,6 +795,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_condition_value_knows_its_operator_and_a_key_is_none() {
+        let mut found = Vec::new();
+        condition_strings(
+            quote!({ "NumericLessThan": { "aws:MultiFactorAuthAge": "{age}" },
+                     "ForAnyValue:IpAddressIfExists": { "aws:SourceIp": ["{a}", "{b}"] } }),
+            0,
+            &mut None,
+            &mut found,
+        );
+        let ip = Some("ForAnyValue:IpAddressIfExists".to_owned());
+        assert_eq!(
+            found,
+            [
+                None,
+                None,
+                Some("NumericLessThan".to_owned()),
+                None,
+                None,
+                ip.clone(),
+                ip
+            ]
+        );
+        assert_eq!(condition_stand_in("NumericLessThan"), "1");
+        assert_eq!(
+            condition_stand_in("ForAnyValue:IpAddressIfExists"),
+            "203.0.113.0/24"
+        );
+        assert_eq!(
+            condition_stand_in("DateGreaterThan"),
+            "2020-01-01T00:00:00Z"
+        );
+    }
+
+    #[test]
     fn each_placeholder_gets_a_stand_in_for_where_it_is() {
         let ty: syn::Type = syn::parse_quote!(String);
         let placeholders = Placeholders {
@@ -635,8 +840,10 @@ mod tests {
             .substitute(
                 "arn:aws:ec2:{region}:{account}:instance/${aws:username}",
                 Span::call_site(),
+                Position::Resource,
             )
-            .unwrap();
+            .unwrap()
+            .0;
         assert_eq!(
             lint,
             "arn:aws:ec2:us-east-1:000000000000:instance/${aws:username}"

@@ -5,7 +5,7 @@ use quote::quote;
 use syn::spanned::Spanned;
 
 use iamgen_runtime::AccountId;
-use iamgen_runtime::lint::PolicyKind;
+use iamgen_runtime::lint::{IdentityPolicyUse, PolicyKind};
 use iamgen_runtime::names::{
     ExternalId, IamPath, NameError, RoleDescription, RoleName, TagKey, TagValue,
 };
@@ -27,15 +27,23 @@ struct Role {
     description: Option<syn::LitStr>,
     max_session_duration: Option<syn::LitInt>,
     allow: Vec<String>,
+    /// One per `#[trust(...)]`, each a statement of the trust policy of its own.
+    trusts: Vec<Trust>,
+    attach: Vec<syn::Path>,
+    boundary: Option<syn::Path>,
+    tags: Vec<(syn::LitStr, syn::LitStr)>,
+}
+
+/// One `#[trust(...)]`: who may assume the role, and the conditions that bind them (and no one else).
+struct Trust {
     /// `AWS` principals: account ids (written as their root ARN) and ARNs, each with the literal it came from.
     aws: Vec<(String, Span)>,
     service: Vec<syn::LitStr>,
     federated: Vec<syn::LitStr>,
     external_id: Option<syn::LitStr>,
     mfa: Option<Span>,
-    attach: Vec<syn::Path>,
-    boundary: Option<syn::Path>,
-    tags: Vec<(syn::LitStr, syn::LitStr)>,
+    /// The attribute's `trust`, where an error about the whole attribute points.
+    span: Span,
 }
 
 fn account_id(lit: &syn::LitStr) -> syn::Result<String> {
@@ -116,31 +124,49 @@ fn parse_role_keys(attr: &syn::Attribute, role: &mut Role) -> syn::Result<()> {
     })
 }
 
-/// `#[trust(account = ... | arn = ... | service = ... | federated = ... | external_id = ... | mfa)]`.
+/// `#[trust(account = ... | arn = ... | service = ... | federated = ..., external_id = ..., mfa)]`: one
+/// statement of the trust policy. Its conditions bind only its own principals, so each partner has its own
+/// external id and a service is never held to the people's MFA.
 fn parse_trust(attr: &syn::Attribute, role: &mut Role) -> syn::Result<()> {
+    let mut trust = Trust {
+        aws: Vec::new(),
+        service: Vec::new(),
+        federated: Vec::new(),
+        external_id: None,
+        mfa: None,
+        span: attr.path().span(),
+    };
     attr.parse_nested_meta(|meta| {
         if meta.path == ACCOUNT {
             let lit: syn::LitStr = meta.value()?.parse()?;
             let id = account_id(&lit)?;
-            role.aws
+            trust
+                .aws
                 .push((iamgen_runtime::names::account_root_arn(&id), lit.span()));
         } else if meta.path == ARN {
             let lit: syn::LitStr = meta.value()?.parse()?;
-            role.aws.push((lit.value(), lit.span()));
+            trust.aws.push((lit.value(), lit.span()));
         } else if meta.path == SERVICE {
-            role.service.push(meta.value()?.parse()?);
+            trust.service.push(meta.value()?.parse()?);
         } else if meta.path == FEDERATED {
-            role.federated.push(meta.value()?.parse()?);
+            trust.federated.push(meta.value()?.parse()?);
         } else if meta.path == EXTERNAL_ID {
-            role.external_id = Some(meta.value()?.parse()?);
+            let lit: syn::LitStr = meta.value()?.parse()?;
+            if trust.external_id.is_some() {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "a trust has one external id\n= help: a partner with another id gets its own `#[trust(...)]`",
+                ));
+            }
+            trust.external_id = Some(lit);
         } else if meta.path == MFA {
             if meta.input.peek(syn::Token![=]) {
                 let value: syn::LitBool = meta.value()?.parse()?;
                 if value.value {
-                    role.mfa = Some(value.span());
+                    trust.mfa = Some(value.span());
                 }
             } else {
-                role.mfa = Some(meta.path.span());
+                trust.mfa = Some(meta.path.span());
             }
         } else {
             return Err(unknown_key(
@@ -150,7 +176,55 @@ fn parse_trust(attr: &syn::Attribute, role: &mut Role) -> syn::Result<()> {
             ));
         }
         Ok(())
-    })
+    })?;
+    check_trust(&trust)?;
+    role.trusts.push(trust);
+    Ok(())
+}
+
+/// Refuses a trust whose statement could not say what it is written to say: conditions without anyone they
+/// bind, conditions a principal can never meet, principals that assume the role by different actions.
+fn check_trust(trust: &Trust) -> syn::Result<()> {
+    let conditions = [
+        trust
+            .external_id
+            .as_ref()
+            .map(|lit| (lit.span(), "an external id")),
+        trust.mfa.map(|span| (span, "MFA")),
+    ];
+    if trust.aws.is_empty() && trust.service.is_empty() && trust.federated.is_empty() {
+        let help = "a condition binds the principals of its own `#[trust(...)]`: write it there, as in \
+                    `#[trust(account = \"183438944504\", external_id = \"...\", mfa)]`";
+        return Err(syn::Error::new(
+            trust.span,
+            format!("this trust names no principal\n= help: {help}"),
+        ));
+    }
+    // STS takes an external id only in `AssumeRole` by an IAM principal, and sets MFA only for one: a
+    // service or a federated user never meets such a condition, so the trust would keep them out.
+    let (outsider, kind) = match (trust.service.first(), trust.federated.first()) {
+        (Some(service), _) => (service, "a service principal"),
+        (None, Some(federated)) => (federated, "a federated principal"),
+        (None, None) => return Ok(()),
+    };
+    if let Some((span, what)) = conditions.into_iter().flatten().next() {
+        return Err(syn::Error::new(
+            span,
+            format!(
+                "{kind} never has {what}: `{}` could never assume the role\n= help: trust it in a \
+                 `#[trust(...)]` of its own, without the condition",
+                outsider.value()
+            ),
+        ));
+    }
+    if !trust.federated.is_empty() && (!trust.aws.is_empty() || !trust.service.is_empty()) {
+        return Err(syn::Error::new(
+            trust.federated[0].span(),
+            "a federated principal assumes the role by another action than an account, a role or a service\n\
+             = help: trust it in a `#[trust(federated = \"...\")]` of its own",
+        ));
+    }
+    Ok(())
 }
 
 /// `#[tag(key = "...", value = "...")]`: both are required.
@@ -187,12 +261,15 @@ fn check_fields(role: &Role, name: &str, name_span: Span, cx: &mut Ctxt) {
     if let Err(error) = RoleName::check(name) {
         cx.error(name_span, name_error(&error));
     }
-    let checks: [(Option<&syn::LitStr>, Check); 3] = [
+    let checks: [(Option<&syn::LitStr>, Check); 2] = [
         (role.path.as_ref(), IamPath::check),
         (role.description.as_ref(), RoleDescription::check),
-        (role.external_id.as_ref(), ExternalId::check),
     ];
-    for (lit, check) in checks {
+    let external_ids = role
+        .trusts
+        .iter()
+        .map(|trust| (trust.external_id.as_ref(), ExternalId::check as Check));
+    for (lit, check) in checks.into_iter().chain(external_ids) {
         if let Some(lit) = lit
             && let Err(error) = check(&lit.value())
         {
@@ -243,7 +320,7 @@ fn check_fields(role: &Role, name: &str, name_span: Span, cx: &mut Ctxt) {
             "a role needs the account it is in, for its ARN\n= help: add `#[role(account = \"081278057606\")]`",
         );
     }
-    if role.aws.is_empty() && role.service.is_empty() && role.federated.is_empty() {
+    if role.trusts.is_empty() {
         cx.error(
             name_span,
             "a role needs someone to trust\n= help: add `#[trust(account = \"...\")]`, `#[trust(arn = \"...\")]` or `#[trust(service = \"...\")]`",
@@ -251,12 +328,26 @@ fn check_fields(role: &Role, name: &str, name_span: Span, cx: &mut Ctxt) {
     }
 }
 
-/// The trust policy as JSON text, each value spanned on the literal it came from.
+/// The trust policy as JSON text, a statement per trust, each value spanned on the literal it came from.
 fn trust_text(role: &Role, span: Span) -> Text {
     let mut text = Text::default();
+    text.push("{\"Version\":\"2012-10-17\",\"Statement\":[", span);
+    for (index, trust) in role.trusts.iter().enumerate() {
+        if index > 0 {
+            text.push(",", trust.span);
+        }
+        trust_statement(&mut text, trust);
+    }
+    text.push("]}", span);
+    text
+}
+
+/// One trust's statement: its principals, the action they assume the role by, and its own conditions.
+fn trust_statement(text: &mut Text, trust: &Trust) {
+    let span = trust.span;
     let list = |text: &mut Text, values: &[(String, Span)]| {
-        if values.len() == 1 {
-            text.push_string(&values[0].0, values[0].1);
+        if let [(value, value_span)] = values {
+            text.push_string(value, *value_span);
         } else {
             text.push("[", span);
             for (index, (value, value_span)) in values.iter().enumerate() {
@@ -273,15 +364,12 @@ fn trust_text(role: &Role, span: Span) -> Text {
             .map(|lit| (lit.value(), lit.span()))
             .collect::<Vec<_>>()
     };
-    text.push(
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{",
-        span,
-    );
+    text.push("{\"Effect\":\"Allow\",\"Principal\":{", span);
     let mut first = true;
     for (kind, values) in [
-        ("AWS", role.aws.clone()),
-        ("Service", lits(&role.service)),
-        ("Federated", lits(&role.federated)),
+        ("AWS", trust.aws.clone()),
+        ("Service", lits(&trust.service)),
+        ("Federated", lits(&trust.federated)),
     ] {
         if values.is_empty() {
             continue;
@@ -292,29 +380,29 @@ fn trust_text(role: &Role, span: Span) -> Text {
         first = false;
         text.push_string(kind, span);
         text.push(":", span);
-        list(&mut text, &values);
+        list(text, &values);
     }
     text.push("},\"Action\":", span);
-    let saml = role
+    let saml = trust
         .federated
         .iter()
         .any(|lit| lit.value().contains(":saml-provider/"));
-    let action = match (role.federated.is_empty(), saml) {
+    let action = match (trust.federated.is_empty(), saml) {
         (true, _) => "sts:AssumeRole",
         (false, true) => "sts:AssumeRoleWithSAML",
         (false, false) => "sts:AssumeRoleWithWebIdentity",
     };
     text.push_string(action, span);
-    if role.external_id.is_some() || role.mfa.is_some() {
+    if trust.external_id.is_some() || trust.mfa.is_some() {
         text.push(",\"Condition\":{", span);
         let mut first = true;
-        if let Some(external_id) = &role.external_id {
+        if let Some(external_id) = &trust.external_id {
             text.push("\"StringEquals\":{\"sts:ExternalId\":", external_id.span());
             text.push_string(&external_id.value(), external_id.span());
             text.push("}", span);
             first = false;
         }
-        if let Some(mfa) = role.mfa {
+        if let Some(mfa) = trust.mfa {
             if !first {
                 text.push(",", span);
             }
@@ -322,8 +410,7 @@ fn trust_text(role: &Role, span: Span) -> Text {
         }
         text.push("}", span);
     }
-    text.push("}]}", span);
-    text
+    text.push("}", span);
 }
 
 pub(crate) fn expand_derive_role(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
@@ -341,7 +428,13 @@ pub(crate) fn expand_derive_role(input: &syn::DeriveInput) -> syn::Result<TokenS
     cx.check()?;
 
     let text = trust_text(&role, input.ident.span());
-    let checked = validate::check(&text, None, PolicyKind::Trust, &role.allow);
+    let checked = validate::check(
+        &text,
+        None,
+        PolicyKind::Trust,
+        IdentityPolicyUse::default(),
+        &role.allow,
+    );
     for error in checked.errors {
         cx.syn_error(error);
     }

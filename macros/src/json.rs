@@ -9,36 +9,90 @@ use quote::ToTokens;
 /// JSON text and, for each token written into it, the bytes it became.
 #[derive(Default)]
 pub(crate) struct Text {
-    pub(crate) text: String,
-    spans: Vec<(Range<usize>, Span)>,
+    pub(crate) json: String,
+    spans: Vec<Written>,
+    /// The statements with an action known only at run time (its stand-in is a wildcard of the service).
+    statements: Vec<Range<usize>>,
+}
+
+/// Codes whose verdict on a statement depends on which actions it grants: in a statement whose action is
+/// known only at run time, the wildcard standing for it would raise them for every value.
+const ACTION_DEPENDENT: [&str; 4] = [
+    "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOTRESOURCE",
+    "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+    "REDUNDANT_ACTION",
+    "WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
+];
+
+/// The bytes one token became.
+struct Written {
+    bytes: Range<usize>,
+    span: Span,
+    /// A string whose value is known only at run time (a placeholder stands for all of it or for the part
+    /// that decides the checks): the compile-time lint's findings in it are left to the run-time check.
+    unknown: bool,
 }
 
 impl Text {
     /// Appends text that stands for `span`.
     pub(crate) fn push(&mut self, text: &str, span: Span) {
-        let start = self.text.len();
-        self.text.push_str(text);
-        self.spans.push((start..self.text.len(), span));
+        let start = self.json.len();
+        self.json.push_str(text);
+        self.written(start, span, false);
+    }
+
+    fn written(&mut self, start: usize, span: Span, unknown: bool) {
+        self.spans.push(Written {
+            bytes: start..self.json.len(),
+            span,
+            unknown,
+        });
     }
 
     /// Appends a JSON string (quoted and escaped) that stands for `span`.
     pub(crate) fn push_string(&mut self, value: &str, span: Span) {
-        let start = self.text.len();
-        iamgen_runtime::json::write_string(&mut self.text, value);
-        self.spans.push((start..self.text.len(), span));
+        let start = self.json.len();
+        iamgen_runtime::json::write_string(&mut self.json, value);
+        self.written(start, span, false);
+    }
+
+    /// Appends a JSON string whose value is known only at run time, written here as its stand-in.
+    pub(crate) fn push_unknown_string(&mut self, stand_in: &str, span: Span) {
+        let start = self.json.len();
+        iamgen_runtime::json::write_string(&mut self.json, stand_in);
+        self.written(start, span, true);
+    }
+
+    /// Marks the statement written from `start` to here as having an action known only at run time.
+    pub(crate) fn actions_unknown(&mut self, start: usize) {
+        self.statements.push(start..self.json.len());
+    }
+
+    /// Whether a finding with `code` at `offset` is about what is known only at run time: it is in such a
+    /// string, or depends on the actions of a statement whose action is such.
+    pub(crate) fn is_unknown(&self, offset: usize, code: &str) -> bool {
+        self.written_at(offset)
+            .is_some_and(|written| written.unknown && written.bytes.contains(&offset))
+            || (ACTION_DEPENDENT.contains(&code)
+                && self.statements.iter().any(|range| range.contains(&offset)))
+    }
+
+    /// What the byte at `offset` was written for; the nearest token before it otherwise.
+    fn written_at(&self, offset: usize) -> Option<&Written> {
+        let index = self
+            .spans
+            .partition_point(|written| written.bytes.start <= offset);
+        index.checked_sub(1).and_then(|i| self.spans.get(i))
     }
 
     /// The span of the token the byte at `offset` came from; the nearest token before it otherwise.
     pub(crate) fn span_at(&self, offset: usize) -> Span {
-        let index = self
-            .spans
-            .partition_point(|(range, _)| range.start <= offset);
-        match index.checked_sub(1).and_then(|i| self.spans.get(i)) {
-            Some((_, span)) => *span,
+        match self.written_at(offset) {
+            Some(written) => written.span,
             None => self
                 .spans
                 .first()
-                .map_or_else(Span::call_site, |(_, span)| *span),
+                .map_or_else(Span::call_site, |written| written.span),
         }
     }
 }
@@ -46,14 +100,18 @@ impl Text {
 /// Writes the JSON value `tokens` stand for into `out`. Strings are Rust string literals (any form: escapes
 /// and raw strings are read as Rust reads them), numbers are Rust numeric literals without suffix.
 pub(crate) fn write_value(tokens: TokenStream, out: &mut Text) -> syn::Result<()> {
-    write_value_with(tokens, out, &mut |value, _| Ok(value.to_owned()))
+    write_value_with(tokens, out, &mut |value, _| Ok((value.to_owned(), false)))
 }
+
+/// What [`write_value_with`] passes each string through: the text to write, and whether its value is known
+/// only at run time.
+pub(crate) type StringFn<'a> = dyn FnMut(&str, Span) -> syn::Result<(String, bool)> + 'a;
 
 /// [`write_value`], passing each string through `string` first (to check or fill placeholders).
 pub(crate) fn write_value_with(
     tokens: TokenStream,
     out: &mut Text,
-    string: &mut dyn FnMut(&str, Span) -> syn::Result<String>,
+    string: &mut StringFn<'_>,
 ) -> syn::Result<()> {
     for token in tokens {
         match token {
@@ -110,7 +168,7 @@ pub(crate) fn write_value_with(
 fn write_literal(
     literal: &proc_macro2::Literal,
     out: &mut Text,
-    string: &mut dyn FnMut(&str, Span) -> syn::Result<String>,
+    string: &mut StringFn<'_>,
 ) -> syn::Result<()> {
     let span = literal.span();
     match syn::Lit::new(literal.clone()) {
@@ -121,8 +179,12 @@ fn write_literal(
                     "a string literal with a suffix is not JSON",
                 ));
             }
-            let value = string(&lit.value(), span)?;
-            out.push_string(&value, span);
+            let (value, unknown) = string(&lit.value(), span)?;
+            if unknown {
+                out.push_unknown_string(&value, span);
+            } else {
+                out.push_string(&value, span);
+            }
         }
         syn::Lit::Int(int) if int.suffix().is_empty() => out.push(int.base10_digits(), span),
         syn::Lit::Float(float) if float.suffix().is_empty() => {
@@ -154,7 +216,7 @@ mod tests {
         write_value(quote!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "N": -1.5, "B": true }] }), &mut out)
             .unwrap();
         assert_eq!(
-            out.text,
+            out.json,
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","N":-1.5,"B":true}]}"#
         );
     }
@@ -163,7 +225,7 @@ mod tests {
     fn rust_string_escapes_are_read_as_rust_reads_them() {
         let mut out = Text::default();
         write_value(quote!({ "Sid": "a\u{e9}\"b", "Raw": r"c\d" }), &mut out).unwrap();
-        assert_eq!(out.text, "{\"Sid\":\"a\u{e9}\\\"b\",\"Raw\":\"c\\\\d\"}");
+        assert_eq!(out.json, "{\"Sid\":\"a\u{e9}\\\"b\",\"Raw\":\"c\\\\d\"}");
     }
 
     #[test]

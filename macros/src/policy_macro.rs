@@ -1,10 +1,10 @@
-//! `policy!(kind [, allow(CODE, ...)] { JSON })`.
+//! `policy!(kind [, allow(CODE, ...)] [, use = inline_role] { JSON })`.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
 
-use iamgen_runtime::lint::PolicyKind;
+use iamgen_runtime::lint::{IdentityPolicyUse, PolicyKind};
 
 use crate::json::{self, Text};
 use crate::validate::{self, kind_path};
@@ -12,6 +12,8 @@ use crate::validate::{self, kind_path};
 struct Input {
     kind: PolicyKind,
     allow: Vec<String>,
+    /// Where an identity policy is used, which sets its size quota.
+    identity_use: IdentityPolicyUse,
     body: TokenStream,
 }
 
@@ -26,20 +28,32 @@ impl Parse for Input {
         })?;
         let kind = validate::parse_kind(&kind_ident)?;
         let mut allow = Vec::new();
+        let mut identity_use = None;
         if input.peek(syn::Token![,]) {
             input.parse::<syn::Token![,]>()?;
         }
-        if input.peek(syn::Ident) {
-            let keyword: syn::Ident = input.parse()?;
-            if keyword != "allow" {
-                return Err(syn::Error::new(
-                    keyword.span(),
-                    format!(
-                        "unknown option `{keyword}`\n= help: the only option is `allow(CODE, ...)`"
-                    ),
-                ));
+        // Options, each followed by a comma or by the body: `allow(CODE, ...)`, `use = inline_role`.
+        loop {
+            if input.peek(syn::Token![use]) {
+                let keyword: syn::Token![use] = input.parse()?;
+                input.parse::<syn::Token![=]>()?;
+                let value: syn::Ident = input.parse()?;
+                identity_use = Some(validate::parse_identity_use(kind, keyword.span, &value)?);
+            } else if input.peek(syn::Ident) {
+                let keyword: syn::Ident = input.parse()?;
+                if keyword != "allow" {
+                    return Err(syn::Error::new(
+                        keyword.span(),
+                        format!(
+                            "unknown option `{keyword}`\n= help: the options are `allow(CODE, ...)` and `use = \
+                             managed | inline_role | inline_group | inline_user`"
+                        ),
+                    ));
+                }
+                allow.extend(validate::parse_allow_parenthesized(input)?);
+            } else {
+                break;
             }
-            allow = validate::parse_allow_parenthesized(input)?;
             if input.peek(syn::Token![,]) {
                 input.parse::<syn::Token![,]>()?;
             }
@@ -64,7 +78,12 @@ impl Parse for Input {
         if !input.is_empty() {
             return Err(input.error("unexpected tokens after the policy's closing `}`"));
         }
-        Ok(Input { kind, allow, body })
+        Ok(Input {
+            kind,
+            allow,
+            identity_use: identity_use.unwrap_or_default(),
+            body,
+        })
     }
 }
 
@@ -84,10 +103,15 @@ pub(crate) fn expand_policy_macro(input: TokenStream) -> TokenStream {
 }
 
 fn expand(input: TokenStream) -> Result<TokenStream, (syn::Error, Option<PolicyKind>)> {
-    let Input { kind, allow, body } = syn::parse2(input).map_err(|error| (error, None))?;
+    let Input {
+        kind,
+        allow,
+        identity_use,
+        body,
+    } = syn::parse2(input).map_err(|error| (error, None))?;
     let mut text = Text::default();
     json::write_value(body, &mut text).map_err(|error| (error, Some(kind)))?;
-    let checked = validate::check(&text, None, kind, &allow);
+    let checked = validate::check(&text, None, kind, identity_use, &allow);
     let mut errors = checked.errors.into_iter();
     if let Some(mut first) = errors.next() {
         errors.for_each(|error| first.combine(error));

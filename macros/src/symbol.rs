@@ -15,6 +15,7 @@ pub(crate) const NAME: Symbol = Symbol("name");
 pub(crate) const VERSION: Symbol = Symbol("version");
 pub(crate) const ID: Symbol = Symbol("id");
 pub(crate) const ALLOW: Symbol = Symbol("allow");
+pub(crate) const USE: Symbol = Symbol("use");
 
 pub(crate) const SID: Symbol = Symbol("sid");
 pub(crate) const EFFECT: Symbol = Symbol("effect");

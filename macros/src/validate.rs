@@ -4,14 +4,14 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote_spanned};
 
-use iamgen_runtime::lint::{self, Options, PolicyKind};
+use iamgen_runtime::lint::{self, IdentityPolicyUse, Options, PolicyKind};
 use iamgen_runtime::{PolicyDocument, Severity};
 
 use crate::json::Text;
 
 /// The outcome of checking one policy.
 pub(crate) struct Checked {
-    /// The canonical JSON, when the text is a policy without errors.
+    /// The text to hand out (`typed::text_for`), when the text is a policy without errors.
     pub(crate) canonical: Option<String>,
     /// One error per error-severity finding, on its token.
     pub(crate) errors: Vec<syn::Error>,
@@ -25,16 +25,21 @@ pub(crate) fn check(
     lint_text: &Text,
     template: Option<&Text>,
     kind: PolicyKind,
+    identity_use: IdentityPolicyUse,
     allow: &[String],
 ) -> Checked {
     let options = Options {
         allow: allow.to_vec(),
-        ..Options::default()
+        identity_use,
     };
-    let report = lint::lint_source(&lint_text.text, Some(kind), &options);
+    let report = lint::lint_source(&lint_text.json, Some(kind), &options);
     let mut errors = Vec::new();
     let mut warnings = TokenStream::new();
     for finding in &report.findings {
+        // What a placeholder's value decides is checked when the document is built, on the value.
+        if lint_text.is_unknown(finding.span.start as usize, finding.code) {
+            continue;
+        }
         let span = lint_text.span_at(finding.span.start as usize);
         let mut message = format!("{} [{}]", finding.message, finding.code);
         if let Some(help) = &finding.help {
@@ -51,10 +56,11 @@ pub(crate) fn check(
         }
     }
     let canonical = if errors.is_empty() {
-        let source = template.map_or(lint_text.text.as_str(), |template| template.text.as_str());
+        let source = template.map_or(lint_text.json.as_str(), |template| template.json.as_str());
+        // The text handed out is the one the quota was checked on (compact for SCPs and RCPs).
         PolicyDocument::from_json(source)
             .ok()
-            .map(|document| document.to_json())
+            .map(|document| iamgen_runtime::typed::text_for(kind, &document))
     } else {
         None
     };
@@ -103,6 +109,66 @@ pub(crate) fn parse_kind(ident: &syn::Ident) -> syn::Result<PolicyKind> {
     })
 }
 
+/// The words of `use = ...`, each with where an identity policy is used (the CLI's `--identity-use`).
+const IDENTITY_USES: [(&str, IdentityPolicyUse); 4] = [
+    ("managed", IdentityPolicyUse::Managed),
+    ("inline_role", IdentityPolicyUse::InlineRole),
+    ("inline_group", IdentityPolicyUse::InlineGroup),
+    ("inline_user", IdentityPolicyUse::InlineUser),
+];
+
+/// Reads the value of `use = ...`: where an identity policy is used, which sets its size quota. Only an
+/// identity policy has a use; `keyword` is where the option starts.
+pub(crate) fn parse_identity_use(
+    kind: PolicyKind,
+    keyword: Span,
+    value: &syn::Ident,
+) -> syn::Result<IdentityPolicyUse> {
+    if kind != PolicyKind::Identity {
+        return Err(syn::Error::new(
+            keyword,
+            format!(
+                "`use` says where an identity policy is used, which sets its size quota; a {} policy has one \
+                 quota wherever it is\n= help: remove `use = {value}`",
+                kind.as_str()
+            ),
+        ));
+    }
+    let word = value.to_string();
+    IDENTITY_USES
+        .iter()
+        .find(|(name, _)| *name == word)
+        .map(|(_, identity_use)| *identity_use)
+        .ok_or_else(|| {
+            let names = IDENTITY_USES.map(|(name, _)| name);
+            let help = iamgen_runtime::suggest::closest(&word, names).map_or_else(
+                || {
+                    "the uses are `managed`, `inline_role`, `inline_group` and `inline_user`"
+                        .to_owned()
+                },
+                |near| format!("did you mean `{near}`?"),
+            );
+            syn::Error::new(
+                value.span(),
+                format!("unknown use `{word}`\n= help: {help}"),
+            )
+        })
+}
+
+/// The path of a use in generated code.
+pub(crate) fn identity_use_path(identity_use: IdentityPolicyUse) -> TokenStream {
+    let variant = format_ident!(
+        "{}",
+        match identity_use {
+            IdentityPolicyUse::Managed => "Managed",
+            IdentityPolicyUse::InlineRole => "InlineRole",
+            IdentityPolicyUse::InlineGroup => "InlineGroup",
+            IdentityPolicyUse::InlineUser => "InlineUser",
+        }
+    );
+    quote::quote!(::iamgen::__private::IdentityPolicyUse::#variant)
+}
+
 /// The path of a kind in generated code.
 pub(crate) fn kind_path(kind: PolicyKind) -> TokenStream {
     let variant = format_ident!(
@@ -138,9 +204,10 @@ fn parse_allow(content: syn::parse::ParseStream<'_>) -> syn::Result<Vec<String>>
             let ident = content.parse::<syn::Ident>()?;
             (ident.to_string(), ident.span())
         };
-        // A misspelt code would otherwise allow nothing, silently.
-        if let Err(unknown) = lint::codes::check(&code) {
-            return Err(syn::Error::new(span, unknown));
+        // A misspelt code would otherwise allow nothing, silently; a code that means AWS refuses the policy
+        // would let a policy compile that cannot be used.
+        if let Err(refused) = lint::codes::check_allow(&code) {
+            return Err(syn::Error::new(span, refused));
         }
         codes.push(code);
         if content.is_empty() {

@@ -31,6 +31,10 @@ pub struct Code {
     pub severity: Severity,
     /// What a finding with this code says, in one line.
     pub summary: &'static str,
+    /// Whether `--allow` and `allow(...)` may accept it. They may not when the finding means that IAM refuses
+    /// the policy, or that what it names can never take effect (Access Analyzer's errors): allowing it would
+    /// only turn a policy AWS rejects into one iamgen passes. [`REFUSED_BY_AWS`] lists these codes.
+    pub allowable: bool,
 }
 
 impl fmt::Display for Code {
@@ -65,6 +69,158 @@ pub fn check(name: &str) -> Result<&'static Code, UnknownCode> {
     })
 }
 
+/// The code named `name` if `--allow` or `allow(...)` may accept it: a known code whose findings do not mean
+/// that AWS refuses the policy.
+///
+/// # Errors
+///
+/// [`AllowError::Unknown`] when no code has that name, [`AllowError::Refused`] when the code is one of
+/// [`REFUSED_BY_AWS`].
+pub fn check_allow(name: &str) -> Result<&'static Code, AllowError> {
+    let code = check(name).map_err(AllowError::Unknown)?;
+    if code.allowable {
+        Ok(code)
+    } else {
+        Err(AllowError::Refused(code))
+    }
+}
+
+/// Whether the allow-list `allow` leaves out a finding with the code `code`: it names the code, and the code
+/// may be allowed. A list built in code (not read by [`check_allow`]) cannot silence a code of
+/// [`REFUSED_BY_AWS`] either.
+#[must_use]
+pub fn is_allowed(allow: &[String], code: &str) -> bool {
+    allow.iter().any(|allowed| allowed == code) && lookup(code).is_none_or(|code| code.allowable)
+}
+
+/// Why a code cannot be allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowError {
+    /// No code has that name.
+    Unknown(UnknownCode),
+    /// The code means AWS refuses the policy (or what it names never takes effect): fix the policy instead.
+    Refused(&'static Code),
+}
+
+impl fmt::Display for AllowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AllowError::Unknown(unknown) => unknown.fmt(f),
+            AllowError::Refused(code) => {
+                // The summary is a sentence; in a diagnostic it is a clause (lowercase, no period).
+                let summary = code.summary.trim_end_matches('.');
+                let mut chars = summary.chars();
+                let clause = match (chars.next(), chars.next()) {
+                    (Some(first), Some(second))
+                        if first.is_ascii_uppercase() && !second.is_ascii_uppercase() =>
+                    {
+                        format!("{}{}", first.to_ascii_lowercase(), &summary[1..])
+                    }
+                    _ => summary.to_owned(),
+                };
+                write!(
+                    f,
+                    "`{}` cannot be allowed: AWS refuses such a policy, or what the finding names never takes \
+                     effect ({clause}); fix the policy instead",
+                    code.name
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for AllowError {}
+
+/// The codes `--allow` and `allow(...)` refuse to accept, by name: each means that IAM (or Organizations)
+/// refuses the policy, or that the element it names can never take effect. They are Access Analyzer's ERROR
+/// findings, and iamgen's own codes for the same kinds of fault, except where iamgen's verdict rests on data
+/// that can lag behind AWS (its catalogue of resource ARN formats, service condition keys and qualifiers,
+/// its list of Regions): there a user must be able to accept a finding the catalogue got wrong, so those stay
+/// allowable (`ARN_ACCOUNT_NOT_ALLOWED`, `ARN_REGION_NOT_ALLOWED`, `INVALID_ARN_REGION`,
+/// `INVALID_ARN_RESOURCE`, `INVALID_SERVICE_CONDITION_KEY`, `MISSING_QUALIFIER`,
+/// `UNSUPPORTED_ACTION_FOR_CONDITION_KEY`). An unknown action or service stays refused: the catalogue is
+/// regenerated from the Service Authorization Reference, and an action it lacks is far more often a typo
+/// than one AWS added since.
+pub const REFUSED_BY_AWS: &[&str] = &[
+    "DATA_TYPE_MISMATCH",
+    "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+    "EMPTY_VARIABLE",
+    "INVALID_ACTION",
+    "INVALID_ACTION_FORMAT",
+    "INVALID_ARN_ACCOUNT",
+    "INVALID_ARN_PREFIX",
+    "INVALID_ARN_SERVICE_CASE",
+    "INVALID_CHARACTER",
+    "INVALID_CONDITION_KEY_FORMAT",
+    "INVALID_CONDITION_OPERATOR",
+    "INVALID_EFFECT",
+    "INVALID_GLOBAL_CONDITION_KEY",
+    "INVALID_PARTITION",
+    "INVALID_POLICY_ELEMENT",
+    "INVALID_PRINCIPAL_FORMAT",
+    "INVALID_PRINCIPAL_KEY",
+    "INVALID_SERVICE_IN_ACTION",
+    "INVALID_SERVICE_PRINCIPAL_FORMAT",
+    "INVALID_VARIABLE_FOR_OPERATOR",
+    "INVALID_VERSION",
+    "JSON_SYNTAX_ERROR",
+    "MISMATCHED_ACTION_FOR_PRINCIPAL",
+    "MISSING_ACTION",
+    "MISSING_ARN_FIELD",
+    "MISSING_BRACE_IN_VARIABLE",
+    "MISSING_EFFECT",
+    "MISSING_PRINCIPAL",
+    "MISSING_QUOTE_IN_VARIABLE",
+    "MISSING_RESOURCE",
+    "MISSING_STATEMENT",
+    "NULL_WITH_IF_EXISTS",
+    "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+    "POLICY_SIZE_EXCEEDS_RCP_QUOTA",
+    "POLICY_SIZE_EXCEEDS_SCP_QUOTA",
+    "POLICY_TOO_LARGE",
+    "PRIVATE_IP_ADDRESS",
+    "PRIVATE_NOTIPADDRESS",
+    "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
+    "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
+    "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+    "SCP_SYNTAX_ERROR_PRINCIPAL",
+    "UNIQUE_SIDS_REQUIRED",
+    "UNSUPPORTED_ELEMENT_COMBINATION",
+    "UNSUPPORTED_PRINCIPAL",
+    "UNSUPPORTED_SID",
+    "UNSUPPORTED_SPACE_IN_VARIABLE",
+    "UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+    "VARIABLE_UNSUPPORTED_IN_ELEMENT",
+    "VARIABLE_UNSUPPORTED_IN_VERSION",
+];
+
+/// Whether `name` is in [`REFUSED_BY_AWS`], at compile time, so each constant carries it.
+const fn is_refused(name: &str) -> bool {
+    let mut index = 0;
+    while index < REFUSED_BY_AWS.len() {
+        if const_eq(REFUSED_BY_AWS[index], name) {
+            return true;
+        }
+        index += 1;
+    }
+    false
+}
+
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut index = 0;
+    while index < a.len() {
+        if a[index] != b[index] {
+            return false;
+        }
+        index += 1;
+    }
+    true
+}
+
 /// A name given as a code (to `--allow` or `allow(...)`) that is not in the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownCode {
@@ -95,6 +251,7 @@ macro_rules! codes {
                 access_analyzer: $aa,
                 severity: Severity::$severity,
                 summary: $summary,
+                allowable: !is_refused(stringify!($name)),
             };
         )*
 

@@ -10,12 +10,13 @@ use std::error::Error;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::lint::{self, Options, PolicyKind};
+use crate::lint::{self, IdentityPolicyUse, Options, PolicyKind};
 // The names of AWS (`BucketName`, `RoleName`, ...) live in `names`, the model's leaf vocabulary that the stack,
 // the linter and this module all use; this re-export gives derived policies' fields the one checked type they
 // are most often declared with.
 pub use crate::names::BucketName;
 use crate::names::NameError;
+use crate::placeholder::Piece;
 use crate::policy::{ParseError, PolicyDocument};
 use crate::{Diagnostic, Severity};
 
@@ -40,7 +41,9 @@ impl StaticPolicy {
         self.kind
     }
 
-    /// The canonical JSON text, as `PolicyDocument::to_json` prints it.
+    /// The text to hand to AWS, as [`text_for`] prints it: the canonical indented JSON for the IAM kinds, the
+    /// compact one for SCPs and RCPs, whose size Organizations counts with whitespace. Either way it is the
+    /// text whose size the macro checked against the kind's quota.
     #[must_use]
     pub const fn json(&self) -> &'static str {
         self.json
@@ -77,12 +80,15 @@ pub enum BuildError {
         reason: ValueError,
     },
     /// With the values filled in, the policy is not valid: the linter's errors.
-    #[error("`{name}` is not a valid policy with these values: {}", .findings.iter().map(|f| format!("{} at {} ({})", f.message, f.pointer.as_deref().unwrap_or(""), f.code)).collect::<Vec<_>>().join("; "))]
+    #[error("`{name}` is not a valid policy with these values: {}{}", .findings.iter().map(|f| format!("{} at {} ({})", f.message, f.pointer.as_deref().unwrap_or(""), f.code)).collect::<Vec<_>>().join("; "), fields_clause(.fields))]
     Invalid {
         /// The policy or role.
         name: &'static str,
         /// The error findings.
         findings: Vec<Diagnostic>,
+        /// The fields whose values the findings are about, in the order of the struct's placeholders (empty
+        /// when the findings are about the text around the values).
+        fields: Vec<&'static str>,
     },
     /// The filled-in text is not a policy at all (cannot happen for templates the macro accepted, but a value
     /// could in principle break the text).
@@ -95,6 +101,22 @@ pub enum BuildError {
     },
 }
 
+/// The end of [`BuildError::Invalid`]'s message: which fields' values the findings are in.
+fn fields_clause(fields: &[&'static str]) -> String {
+    match fields {
+        [] => String::new(),
+        [field] => format!(" (in the value of `{field}`)"),
+        _ => format!(
+            " (in the values of {})",
+            fields
+                .iter()
+                .map(|field| format!("`{field}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// Why a value cannot fill a `{placeholder}` of a derived policy: what [`PolicyValue::policy_text`] refuses,
 /// and what [`BuildError::InvalidValue`] holds.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -104,6 +126,16 @@ pub enum ValueError {
     /// a control character.
     #[error("it contains {0:?}, which cannot stand inside a policy value")]
     Character(char),
+    /// The value is empty: in a policy it would name nothing (an ARN without its bucket, an account, ...).
+    #[error("it is empty, so it would name nothing")]
+    Empty,
+    /// The value holds a wildcard (`*` or `?`), but the field's type holds one name: a `String` given `"*"`
+    /// would grant every bucket, account or role. A field meant to hold a wildcard says so with the type
+    /// [`Pattern`].
+    #[error(
+        "it contains the wildcard {0:?}, but the field holds one name; give the field the type `iamgen::Pattern` where a wildcard is meant"
+    )]
+    Wildcard(char),
     /// A name AWS would refuse, as the value's type checked it (a [`BucketName`], say).
     #[error(transparent)]
     Name(#[from] NameError),
@@ -124,7 +156,9 @@ impl ValueError {
 impl PartialEq for ValueError {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (ValueError::Character(a), ValueError::Character(b)) => a == b,
+            (ValueError::Character(a), ValueError::Character(b))
+            | (ValueError::Wildcard(a), ValueError::Wildcard(b)) => a == b,
+            (ValueError::Empty, ValueError::Empty) => true,
             (ValueError::Name(a), ValueError::Name(b)) => a == b,
             (ValueError::Custom(a), ValueError::Custom(b)) => {
                 Arc::ptr_eq(a, b) || a.to_string() == b.to_string()
@@ -143,15 +177,34 @@ pub trait Policy {
     const NAME: &'static str;
     /// What the policy is for.
     const KIND: PolicyKind;
-    /// The canonical JSON template, with `{field}` placeholders.
+    /// The JSON template, with `{field}` placeholders, printed as [`text_for`] prints the kind.
     const TEMPLATE: &'static str;
+    /// Where an identity policy is used (`#[policy(use = inline_role)]`), which sets its size quota; a
+    /// managed policy unless said.
+    const IDENTITY_USE: IdentityPolicyUse = IdentityPolicyUse::Managed;
 
     /// The document with this value's fields filled in, checked by the linter.
     fn document(&self) -> Result<PolicyDocument, BuildError>;
 
-    /// The canonical JSON of [`Policy::document`].
+    /// The text of [`Policy::document`] to hand to AWS, as [`text_for`] prints it: indented for the IAM kinds,
+    /// compact for SCPs and RCPs (Organizations counts whitespace against their quota, and the check counted
+    /// the compact text).
     fn to_json(&self) -> Result<String, BuildError> {
-        self.document().map(|document| document.to_json())
+        self.document()
+            .map(|document| text_for(Self::KIND, &document))
+    }
+}
+
+/// The text of a policy of `kind` to hand to AWS, the one its size quota is checked on: the canonical
+/// indented JSON ([`PolicyDocument::to_json`]) for identity, trust and resource policies, whose size IAM counts
+/// without whitespace; the compact one ([`PolicyDocument::to_json_compact`]) for SCPs and RCPs, whose size
+/// Organizations counts with whitespace (a 4,795-character SCP is 8,446 characters indented, over the 5,120
+/// allowed).
+#[must_use]
+pub fn text_for(kind: PolicyKind, document: &PolicyDocument) -> String {
+    match kind {
+        PolicyKind::Scp | PolicyKind::Rcp => document.to_json_compact(),
+        PolicyKind::Identity | PolicyKind::Trust | PolicyKind::Resource => document.to_json(),
     }
 }
 
@@ -183,20 +236,78 @@ pub trait Role {
 ///
 /// Implemented for strings, numbers, booleans and [`crate::AccountId`]; a type of yours can implement it to
 /// check its values (`BucketName`, say) before they reach a policy.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill a placeholder of a derived policy",
+    label = "this field fills a `{{placeholder}}`, so its type must implement `PolicyValue`",
+    note = "strings, numbers, `bool`, `AccountId` and `BucketName` can; implement `iamgen::PolicyValue` for `{Self}` to say how it is written in a policy"
+)]
 pub trait PolicyValue {
     /// The text to put in the policy, or why this value cannot stand in one.
     fn policy_text(&self) -> Result<String, ValueError>;
 }
 
+/// A string field holds one name: not nothing, and no wildcard (which would widen the policy to every name
+/// that matches); [`Pattern`] is the type that takes one.
 impl PolicyValue for str {
     fn policy_text(&self) -> Result<String, ValueError> {
-        Ok(self.to_owned())
+        if self.is_empty() {
+            return Err(ValueError::Empty);
+        }
+        match self.chars().find(|ch| matches!(ch, '*' | '?')) {
+            Some(wildcard) => Err(ValueError::Wildcard(wildcard)),
+            None => Ok(self.to_owned()),
+        }
     }
 }
 
 impl PolicyValue for String {
     fn policy_text(&self) -> Result<String, ValueError> {
-        Ok(self.clone())
+        self.as_str().policy_text()
+    }
+}
+
+/// A field value that may hold IAM's wildcards `*` and `?`: the type that says a wildcard is meant where a
+/// `String` field refuses one (`resource = "arn:aws:iam::{account}:role/{name}"` with `name:
+/// Pattern` takes `reports-*`). It still may not be empty.
+///
+/// ```
+/// # extern crate iamgen_runtime as iamgen;
+/// use iamgen::typed::{Pattern, PolicyValue};
+///
+/// // With `roles: Pattern`, `resource = "arn:aws:iam::081278057606:role/{roles}"` takes `reports-*` ...
+/// assert_eq!(Pattern::new("reports-*").policy_text().unwrap(), "reports-*");
+/// // ... which a `String` field refuses.
+/// assert!("reports-*".to_owned().policy_text().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Pattern(String);
+
+impl Pattern {
+    /// The pattern `text`, wildcards and all.
+    pub fn new(text: impl Into<String>) -> Pattern {
+        Pattern(text.into())
+    }
+
+    /// The pattern's text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PolicyValue for Pattern {
+    fn policy_text(&self) -> Result<String, ValueError> {
+        if self.0.is_empty() {
+            Err(ValueError::Empty)
+        } else {
+            Ok(self.0.clone())
+        }
     }
 }
 
@@ -224,12 +335,20 @@ macro_rules! display_values {
 
 display_values!(u8, u16, u32, u64, usize, i32, i64, bool);
 
+/// The text of one field's value. Used by the code `#[derive(Policy)]` generates, with the field's type
+/// written out: a type that cannot fill a placeholder is then an error on the field's type.
+#[doc(hidden)]
+pub fn __policy_text<T: PolicyValue + ?Sized>(value: &T) -> Result<String, ValueError> {
+    value.policy_text()
+}
+
 /// Fills a template's `{field}` placeholders ([`crate::placeholder`]) and checks the result with the linter.
 /// Used by the code `#[derive(Policy)]` generates.
 #[doc(hidden)]
 pub fn __render(
     name: &'static str,
     kind: PolicyKind,
+    identity_use: IdentityPolicyUse,
     template: &'static str,
     values: &[(&'static str, Result<String, ValueError>)],
 ) -> Result<PolicyDocument, BuildError> {
@@ -250,23 +369,76 @@ pub fn __render(
             });
         }
     }
-    let text = crate::placeholder::fill(template, |name| {
-        values
-            .iter()
-            .find(|(field, _)| *field == name)
-            .and_then(|(_, value)| value.as_deref().ok())
-    });
+    // Filled by the placeholders' one grammar, remembering where each field's value went, so that a finding
+    // in a value can name its field.
+    let mut text = String::with_capacity(template.len());
+    let mut filled: Vec<(std::ops::Range<usize>, &'static str)> = Vec::new();
+    for (_, piece) in crate::placeholder::pieces(template) {
+        match piece {
+            Piece::Text(part) => text.push_str(part),
+            Piece::Placeholder(placeholder) => {
+                if let Some((field, Ok(value))) =
+                    values.iter().find(|(field, _)| *field == placeholder)
+                {
+                    let start = text.len();
+                    text.push_str(value);
+                    filled.push((start..text.len(), field));
+                } else {
+                    text.push('{');
+                    text.push_str(placeholder);
+                    text.push('}');
+                }
+            }
+            Piece::Stray(_) => text.push('{'),
+        }
+    }
     let document =
         PolicyDocument::from_json(&text).map_err(|error| BuildError::Unreadable { name, error })?;
-    let findings: Vec<Diagnostic> = lint::lint_document(&document, kind, &Options::default())
+    let options = Options {
+        identity_use,
+        ..Options::default()
+    };
+    let findings: Vec<Diagnostic> = lint::lint_source(&text, Some(kind), &options)
+        .findings
         .into_iter()
         .filter(|finding| finding.severity == Severity::Error)
         .collect();
     if findings.is_empty() {
-        Ok(document)
-    } else {
-        Err(BuildError::Invalid { name, findings })
+        return Ok(document);
     }
+    // A finding is about a value when its span or the element its pointer names (a condition key's values,
+    // say) holds the value.
+    let tree = crate::json::parse(&text).ok();
+    let about: Vec<std::ops::Range<usize>> = findings
+        .iter()
+        .flat_map(|finding| {
+            let element = tree
+                .as_ref()
+                .zip(finding.pointer.as_deref())
+                .and_then(|(tree, pointer)| tree.pointer(pointer))
+                // A statement or a condition block holds many values: a finding about it as a whole is not
+                // about any one of them.
+                .filter(|node| !matches!(node.value, crate::json::Value::Object(_)))
+                .map(|node| node.span);
+            std::iter::once(finding.span)
+                .chain(element)
+                .map(|span| span.start as usize..(span.end as usize).max(span.start as usize + 1))
+        })
+        .collect();
+    let mut fields: Vec<&'static str> = Vec::new();
+    for (range, field) in &filled {
+        let inside = about
+            .iter()
+            .any(|span| span.start < range.end && range.start < span.end);
+        if inside && !fields.contains(field) {
+            fields.push(field);
+        }
+    }
+    Err(BuildError::Invalid {
+        name,
+        findings,
+        fields,
+    })
 }
 
 /// Checks a bucket name against S3's rules; see [`BucketName`] for them.
@@ -287,7 +459,13 @@ pub(crate) fn render_with(
     field: &'static str,
     value: Result<String, ValueError>,
 ) -> Result<PolicyDocument, BuildError> {
-    __render("P", PolicyKind::Identity, template, &[(field, value)])
+    __render(
+        "P",
+        PolicyKind::Identity,
+        IdentityPolicyUse::Managed,
+        template,
+        &[(field, value)],
+    )
 }
 
 #[cfg(test)]

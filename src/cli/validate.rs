@@ -34,7 +34,7 @@ pub(crate) struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = IdentityUse::Managed)]
     identity_use: IdentityUse,
     /// Leave out findings with this code (repeatable), such as `MISSING_VERSION`; docs/lint-codes.md lists
-    /// the codes.
+    /// the codes, and which cannot be left out because AWS refuses a policy with them.
     #[arg(long = "allow", value_name = "CODE", value_parser = known_code)]
     allow: Vec<String>,
     /// Also check each policy's references against a stack: `scenario`, the built-in reference scenario.
@@ -46,9 +46,10 @@ pub(crate) struct ValidateArgs {
     paths: Vec<PathBuf>,
 }
 
-/// Rejects a code that is not in the registry: a misspelt code would otherwise allow nothing, silently.
-fn known_code(name: &str) -> Result<String, lint::codes::UnknownCode> {
-    lint::codes::check(name).map(|code| code.name.to_owned())
+/// Rejects a code that is not in the registry (a misspelt code would otherwise allow nothing, silently), and
+/// one whose findings mean AWS refuses the policy (allowing it would pass a policy that cannot be used).
+fn known_code(name: &str) -> Result<String, lint::codes::AllowError> {
+    lint::codes::check_allow(name).map(|code| code.name.to_owned())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

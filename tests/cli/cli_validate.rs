@@ -362,3 +362,18 @@ fn an_unknown_allow_code_is_rejected_with_a_did_you_mean() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn an_allow_cannot_silence_an_error_aws_refuses_the_policy_for() {
+    let policy = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}}"#; // misspelt on purpose
+    // Before, `--allow INVALID_ACTION` passed a policy whose action does not exist.
+    let output = iamgen_with_stdin(&["validate", "--allow", "INVALID_ACTION", "-"], policy);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("'--allow <CODE>'")
+            && stderr.contains("`INVALID_ACTION` cannot be allowed")
+            && stderr.contains("fix the policy instead"),
+        "{stderr}"
+    );
+}

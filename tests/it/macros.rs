@@ -11,7 +11,7 @@
 mod scenario;
 
 use self::scenario::{AcmeClientAssumeRolePolicy, StuzioAcmeConsultantRole, StuzioProjectXPolicy};
-use iamgen::{AccountId, BucketName, BuildError, Policy, Role};
+use iamgen::{AccountId, BucketName, BuildError, Policy, Role, ValueError};
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!(
@@ -169,4 +169,289 @@ fn bad_values_are_errors_not_panics() {
         error.contains("`bucket`") && error.contains("ReadBucket"),
         "{error}"
     );
+}
+
+/// A role shared by two partners, each with its own external id, by a person who must use MFA, and by a
+/// service, which has neither.
+#[derive(Debug, Role)]
+#[role(account = "081278057606")]
+#[trust(account = "111111111111", external_id = "partner-a")]
+#[trust(account = "222222222222", external_id = "partner-b")]
+#[trust(arn = "arn:aws:iam::081278057606:user/Alice", mfa)]
+#[trust(service = "lambda.amazonaws.com")]
+struct SharedRole;
+
+/// Whether `caller` may assume [`SharedRole`] with `context`, as AWS decides it: the role's trust policy, and
+/// for a caller of another account an identity policy of its own that allows the call.
+fn may_assume(caller: &str, context: &[(&str, &str)]) -> bool {
+    use iamgen::eval::{self, Caller, Context, Decision, Named, Policies};
+    let trust = SharedRole::TRUST.document();
+    let own = iamgen::policy!(identity {
+        "Version": "2012-10-17",
+        "Statement": { "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*" }
+    })
+    .document();
+    let caller = Caller::new(caller);
+    let identity = if caller.account.is_empty() {
+        Vec::new()
+    } else {
+        vec![Named {
+            name: "own",
+            document: &own,
+        }]
+    };
+    let policies = Policies {
+        identity,
+        resource: Some(Named {
+            name: "trust",
+            document: &trust,
+        }),
+        resource_is_role_trust: true,
+        ..Policies::default()
+    };
+    let mut keys = Context::new();
+    for (key, value) in context {
+        keys.add(key, value);
+    }
+    let evaluation = eval::evaluate(
+        &caller,
+        "sts:AssumeRole",
+        SharedRole::ARN,
+        SharedRole::ACCOUNT,
+        &policies,
+        &keys,
+    );
+    evaluation.decision == Decision::Allowed
+}
+
+#[test]
+fn each_trust_admits_its_principal_on_its_own_conditions() {
+    const PARTNER_A: &str = "arn:aws:iam::111111111111:role/Ops";
+    const PARTNER_B: &str = "arn:aws:iam::222222222222:role/Ops";
+    const ALICE: &str = "arn:aws:iam::081278057606:user/Alice";
+    let id = |value| [("sts:ExternalId", value)];
+    assert!(
+        may_assume(PARTNER_A, &id("partner-a")),
+        "{}",
+        SharedRole::TRUST
+    );
+    assert!(!may_assume(PARTNER_A, &id("partner-b")), "A with B's id");
+    assert!(!may_assume(PARTNER_A, &[]), "A without an id");
+    assert!(may_assume(PARTNER_B, &id("partner-b")));
+    assert!(!may_assume(PARTNER_B, &id("partner-a")), "B with A's id");
+    // The partners are not bound by Alice's MFA, nor Alice by their external ids.
+    assert!(may_assume(ALICE, &[("aws:MultiFactorAuthPresent", "true")]));
+    assert!(!may_assume(ALICE, &[]), "Alice without MFA");
+    assert!(!may_assume(
+        ALICE,
+        &[("aws:MultiFactorAuthPresent", "false")]
+    ));
+    // A service has neither an external id nor MFA, and needs none.
+    assert!(may_assume("lambda.amazonaws.com", &[]), "the service");
+    assert!(!may_assume("ec2.amazonaws.com", &[]), "another service");
+}
+
+/// An SCP whose region comes from a field, to show what a derived SCP hands out.
+#[derive(Debug, Policy)]
+#[policy(kind = scp)]
+#[statement(sid = "DenyOtherRegions", effect = Deny, not_action = ["iam:*", "sts:*"], resource = "*",
+    condition = { "StringNotEquals": { "aws:RequestedRegion": "{region}" } })]
+struct DenyOtherRegions {
+    region: String,
+}
+
+#[test]
+fn an_scp_is_handed_out_as_it_was_checked() {
+    // Organizations counts whitespace against an SCP's 5,120 characters, and the check counted the compact
+    // text: the text handed out is that one, not the indented canonical one (8,446 characters for a
+    // 4,795-character SCP).
+    let scp = iamgen::policy!(scp {
+        "Version": "2012-10-17",
+        "Statement": {
+            "Effect": "Deny",
+            "Action": ["organizations:LeaveOrganization", "account:CloseAccount"],
+            "Resource": "*"
+        }
+    });
+    assert_eq!(scp.json(), scp.document().to_json_compact());
+    assert_eq!(scp.to_string(), scp.json());
+    let derived = DenyOtherRegions {
+        region: "eu-west-1".to_owned(),
+    };
+    let json = derived.to_json().unwrap();
+    assert_eq!(json, derived.document().unwrap().to_json_compact());
+    assert!(
+        json.contains(r#""aws:RequestedRegion":"eu-west-1""#),
+        "{json}"
+    );
+    // IAM does not count whitespace: an identity policy keeps the readable canonical text.
+    let identity = ReadBucket {
+        bucket: "com.stuzio.projectx".to_owned(),
+    };
+    assert_eq!(
+        identity.to_json().unwrap(),
+        identity.document().unwrap().to_json()
+    );
+}
+
+/// Placeholders the compile-time check cannot judge, judged when the document is built.
+#[derive(Debug, Policy)]
+#[statement(
+    sid = "Read{env}",
+    action = "dynamodb:{verb}",
+    resource = "{table_arn}"
+)]
+#[statement(effect = Deny, action = "s3:*", resource = "arn:aws:s3:::{bucket}/*",
+    condition = { "NotIpAddress": { "aws:SourceIp": "{office}" } })]
+struct Shapes {
+    env: String,
+    verb: String,
+    table_arn: String,
+    bucket: String,
+    office: String,
+}
+
+fn shapes() -> Shapes {
+    Shapes {
+        env: "Prod".into(),
+        verb: "GetItem".into(),
+        table_arn: "arn:aws:dynamodb:eu-west-1:081278057606:table/Reports".into(),
+        bucket: "com.stuzio.projectx".into(),
+        office: "203.0.113.0/24".into(),
+    }
+}
+
+/// The fields a `BuildError::Invalid` names, and its codes.
+fn invalid(policy: &Shapes) -> (Vec<&'static str>, Vec<&'static str>) {
+    match policy.document() {
+        Err(BuildError::Invalid {
+            findings, fields, ..
+        }) => (
+            fields,
+            findings.iter().map(|finding| finding.code).collect(),
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn what_only_a_value_can_tell_is_checked_when_the_document_is_built() {
+    assert!(shapes().document().is_ok());
+    let sid = Shapes {
+        env: "prod-1".into(),
+        ..shapes()
+    };
+    assert_eq!(invalid(&sid), (vec!["env"], vec!["UNSUPPORTED_SID"]));
+    let verb = Shapes {
+        verb: "GetItm".into(),
+        ..shapes()
+    };
+    assert_eq!(invalid(&verb), (vec!["verb"], vec!["INVALID_ACTION"]));
+    let arn = Shapes {
+        table_arn: "Reports".into(),
+        ..shapes()
+    };
+    assert_eq!(
+        invalid(&arn),
+        (vec!["table_arn"], vec!["INVALID_ARN_PREFIX"])
+    );
+    let office = Shapes {
+        office: "10.0.0.0/8".into(),
+        ..shapes()
+    };
+    assert_eq!(
+        invalid(&office),
+        (vec!["office"], vec!["PRIVATE_NOTIPADDRESS"])
+    );
+    let error = sid.document().unwrap_err().to_string();
+    assert!(
+        error.contains("`env`") && error.contains("UNSUPPORTED_SID"),
+        "{error}"
+    );
+}
+
+#[derive(Debug, Policy)]
+#[statement(
+    action = "iam:GetRole",
+    resource = "arn:aws:iam::{account}:role/{name}"
+)]
+struct AnyRoleOf {
+    account: String,
+    name: iamgen::Pattern,
+}
+
+#[test]
+fn a_string_field_holds_one_name_not_a_wildcard_nor_nothing() {
+    let read = |bucket: &str| {
+        ReadBucket {
+            bucket: bucket.into(),
+        }
+        .document()
+    };
+    assert!(read("com.stuzio.projectx").is_ok());
+    for (bucket, reason) in [
+        ("*", ValueError::Wildcard('*')),
+        ("com.stuzio.*", ValueError::Wildcard('*')),
+        ("com.stuzio.?", ValueError::Wildcard('?')),
+        ("", ValueError::Empty),
+    ] {
+        let error = read(bucket).unwrap_err();
+        assert_eq!(
+            error,
+            BuildError::InvalidValue {
+                name: "ReadBucket",
+                field: "bucket",
+                reason
+            },
+            "{bucket:?}"
+        );
+        assert!(error.to_string().contains("`bucket`"), "{error}");
+    }
+    let wildcard = ReadBucket { bucket: "*".into() }
+        .document()
+        .unwrap_err()
+        .to_string();
+    assert!(wildcard.contains("iamgen::Pattern"), "{wildcard}");
+    // A field whose type says a wildcard is meant takes one; an account still is one account.
+    let any = AnyRoleOf {
+        account: "081278057606".into(),
+        name: iamgen::Pattern::new("reports-*"),
+    };
+    assert!(any.to_json().unwrap().contains("role/reports-*"));
+    let every_account = AnyRoleOf {
+        account: "*".into(),
+        name: iamgen::Pattern::new("*"),
+    };
+    assert!(matches!(
+        every_account.document(),
+        Err(BuildError::InvalidValue {
+            field: "account",
+            ..
+        })
+    ));
+    let nothing = AnyRoleOf {
+        account: "081278057606".into(),
+        name: iamgen::Pattern::new(""),
+    };
+    assert!(matches!(
+        nothing.document(),
+        Err(BuildError::InvalidValue {
+            field: "name",
+            reason: ValueError::Empty,
+            ..
+        })
+    ));
+}
+
+#[derive(Debug, Policy)]
+#[policy(use = inline_role)]
+#[statement(action = "s3:ListAllMyBuckets", resource = "*")]
+struct InlineInRole;
+
+#[test]
+fn a_derived_identity_policy_says_where_it_is_used() {
+    use iamgen::lint::IdentityPolicyUse;
+    assert_eq!(InlineInRole::IDENTITY_USE, IdentityPolicyUse::InlineRole);
+    assert_eq!(ReadBucket::IDENTITY_USE, IdentityPolicyUse::Managed);
+    assert!(InlineInRole.document().is_ok());
 }

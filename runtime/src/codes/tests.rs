@@ -1,7 +1,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::{ALL, check, lookup, suggest};
+use super::{ALL, AllowError, REFUSED_BY_AWS, check, check_allow, lookup, suggest};
 use crate::diagnostic::Severity;
 
 #[test]
@@ -53,6 +53,38 @@ fn an_unknown_code_gets_a_did_you_mean() {
     );
     let error = check("NOTHING_LIKE_IT_AT_ALL_QQQ").unwrap_err(); // misspelt on purpose
     assert_eq!(error.suggestion, None);
+}
+
+#[test]
+fn codes_that_mean_aws_refuses_the_policy_cannot_be_allowed() {
+    for name in REFUSED_BY_AWS {
+        let code = lookup(name).unwrap_or_else(|| panic!("`{name}` is not a code"));
+        assert_eq!(
+            code.severity,
+            Severity::Error,
+            "`{name}` is refused, so an error"
+        );
+        assert!(!code.allowable);
+    }
+    assert!(
+        REFUSED_BY_AWS.windows(2).all(|pair| pair[0] < pair[1]),
+        "sorted"
+    );
+    let Err(AllowError::Refused(code)) = check_allow("INVALID_ACTION") else {
+        panic!("INVALID_ACTION was allowed")
+    };
+    assert_eq!(code.name, "INVALID_ACTION");
+    assert!(
+        check_allow("INVALID_ACTION")
+            .unwrap_err()
+            .to_string()
+            .ends_with("(the action does not exist in its service); fix the policy instead"),
+    );
+    assert!(check_allow("MISSING_VERSION").is_ok());
+    assert!(matches!(
+        check_allow("MISSING_VERSON"), // misspelt on purpose
+        Err(AllowError::Unknown(_))
+    ));
 }
 
 /// Where iamgen's default severity differs from Access Analyzer's finding type, and why.
@@ -293,9 +325,11 @@ fn docs_page() -> String {
          severity is the default one: a few checks report a milder or stricter one depending on the case, as the \
          meaning says.\n\n\
          Accept a finding by its code with `iamgen validate --allow CODE` or a macro's `allow(CODE)`; either \
-         rejects a code that is not in this list.\n\n\
-         | Code | Severity | Access Analyzer check | Meaning |\n\
-         |------|----------|-----------------------|---------|\n"
+         rejects a code that is not in this list, and a code whose finding means that AWS refuses the policy or \
+         that what it names never takes effect (\"no\" in the column *Allow*; see `REFUSED_BY_AWS` in \
+         `runtime/src/codes.rs` for the rule).\n\n\
+         | Code | Severity | Allow | Access Analyzer check | Meaning |\n\
+         |------|----------|-------|-----------------------|---------|\n"
     );
     for code in ALL {
         let severity = match code.severity {
@@ -306,8 +340,9 @@ fn docs_page() -> String {
         };
         let _ = writeln!(
             page,
-            "| `{}` | {severity} | {} | {} |",
+            "| `{}` | {severity} | {} | {} | {} |",
             code.name,
+            if code.allowable { "yes" } else { "no" },
             code.access_analyzer.unwrap_or("—"),
             code.summary
         );

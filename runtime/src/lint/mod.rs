@@ -119,7 +119,8 @@ impl std::str::FromStr for PolicyKind {
 pub struct Options {
     /// Where an identity policy is used, which sets its size quota; managed by default.
     pub identity_use: IdentityPolicyUse,
-    /// Finding codes to leave out (a user's allow-list, such as `MISSING_VERSION`).
+    /// Finding codes to leave out (a user's allow-list, such as `MISSING_VERSION`); a code of
+    /// [`codes::REFUSED_BY_AWS`] is never left out.
     pub allow: Vec<String>,
 }
 
@@ -180,7 +181,7 @@ pub fn lint_source(source: &str, kind: Option<PolicyKind>, options: &Options) ->
             findings: error
                 .diagnostics()
                 .iter()
-                .filter(|finding| !options.allow.iter().any(|code| code == finding.code))
+                .filter(|finding| !codes::is_allowed(&options.allow, finding.code))
                 .cloned()
                 .collect(),
         },
@@ -213,7 +214,7 @@ fn run(
     security::check(&mut cx);
     quota::check(&mut cx, source.map(|(_, text)| text), options.identity_use);
     let mut findings = cx.into_findings();
-    findings.retain(|finding| !options.allow.iter().any(|code| code == finding.code));
+    findings.retain(|finding| !codes::is_allowed(&options.allow, finding.code));
     findings.sort_by(|a, b| {
         (a.span.start, a.pointer.as_deref(), a.code).cmp(&(
             b.span.start,

@@ -92,7 +92,7 @@ pub fn lint_stack(stack: &Stack, options: &Options) -> Vec<StackFinding> {
     for principal in stack.principals() {
         push(stack.principal_label(principal), quotas(stack, principal));
     }
-    found.retain(|f| !options.allow.iter().any(|code| code == f.finding.code));
+    found.retain(|f| !codes::is_allowed(&options.allow, f.finding.code));
     found
 }
 
@@ -108,7 +108,7 @@ pub fn lint_source_with_stack(
     let mut report = super::lint_source(source, kind, options);
     if let Ok(parsed) = PolicyDocument::parse_with_tree(source) {
         let mut extra = references(stack, &parsed.document, Some(&parsed.tree), &[]);
-        extra.retain(|f| !options.allow.iter().any(|code| code == f.code));
+        extra.retain(|f| !codes::is_allowed(&options.allow, f.code));
         report.findings.extend(extra);
         report
             .findings

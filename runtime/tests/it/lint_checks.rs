@@ -1006,6 +1006,22 @@ fn allow_list_silences_codes() {
 }
 
 #[test]
+fn an_allow_list_built_in_code_cannot_silence_what_aws_refuses() {
+    // `--allow` and `allow(...)` refuse such a code when they read it; a list built in code is held to the
+    // same rule by the linter itself.
+    let source = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}}"#; // misspelt on purpose
+    let options = Options {
+        allow: vec!["INVALID_ACTION".to_owned()],
+        ..Options::default()
+    };
+    assert!(
+        findings(source, Identity, &options)
+            .iter()
+            .any(|f| f.code == "INVALID_ACTION")
+    );
+}
+
+#[test]
 fn kinds_are_inferred_with_a_reason() {
     let trust = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole"}}"#;
     let report = lint::lint_source(trust, None, &Options::default());

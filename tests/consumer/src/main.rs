@@ -55,8 +55,7 @@ struct ListBuckets;
     description = "Acme's consultants",
     max_session_duration = 7200
 )]
-#[trust(account = "183438944504", external_id = "acme-2026")]
-#[trust(mfa)]
+#[trust(account = "183438944504", external_id = "acme-2026", mfa)]
 #[attach(ProjectObjects, ListBuckets)]
 #[permissions_boundary(ListBuckets)]
 #[tag(key = "owner", value = "platform")]

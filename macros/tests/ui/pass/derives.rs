@@ -15,8 +15,7 @@ struct Reports {
 #[derive(Role)]
 #[role(account = "081278057606", name = "Auditor", path = "/audit/", description = "Reads reports",
     max_session_duration = 7200)]
-#[trust(account = "183438944504", external_id = "acme-audit")]
-#[trust(mfa)]
+#[trust(account = "183438944504", external_id = "acme-audit", mfa)]
 #[attach(Reports)]
 #[tag(key = "team", value = "security")]
 struct Auditor;
