@@ -197,6 +197,24 @@ fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
     );
     assert!(finding["message"].as_str().unwrap().contains("U+201C"));
     assert!(finding["pointer"].is_null());
+    // Every typographic quote is a finding, each at its own place, not only the first the reader stops at.
+    let text = std::fs::read_to_string(root().join("tests/fixtures/curly/AcmeClientAssumeRolePolicy.json"))
+        .unwrap();
+    let mut expected = Vec::new();
+    for (line, content) in text.lines().enumerate() {
+        for (column, ch) in content.chars().enumerate() {
+            if matches!(ch, '“' | '”' | '‘' | '’') {
+                expected.push((line as u64 + 1, column as u64 + 1));
+            }
+        }
+    }
+    assert!(expected.len() > 10, "{expected:?}");
+    let found: Vec<(u64, u64)> = findings(&report)
+        .iter()
+        .inspect(|finding| assert_eq!(finding["code"], "INVALID_CHARACTER"))
+        .map(|finding| (finding["line"].as_u64().unwrap(), finding["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(found, expected);
 }
 
 #[test]
