@@ -50,7 +50,11 @@ pub(crate) fn run(args: &FmtArgs) -> u8 {
         // What was repaired goes to stderr, which stays readable when stdout is the policy or the diff.
         let repaired = repair.as_ref().map(Repair::describe);
         if let (Some(repaired), false) = (&repaired, args.write && path.is_some()) {
-            let mode = if args.check { "with --write" } else { "in the output" };
+            let mode = if args.check {
+                "with --write"
+            } else {
+                "in the output"
+            };
             eprintln!("{origin} ({mode}): {repaired}");
         }
         if args.check {
@@ -60,19 +64,17 @@ pub(crate) fn run(args: &FmtArgs) -> u8 {
             }
         } else if args.write {
             match path {
-                Some(path) => {
-                    match write_if_changed(path, &canonical) {
-                        Ok(()) => {
-                            if let Some(repaired) = &repaired {
-                                eprintln!("{origin}: {repaired}");
-                            }
-                        }
-                        Err(error) => {
-                            eprintln!("error: cannot write `{origin}`: {error}");
-                            all_read = false;
+                Some(path) => match write_if_changed(path, &canonical) {
+                    Ok(()) => {
+                        if let Some(repaired) = &repaired {
+                            eprintln!("{origin}: {repaired}");
                         }
                     }
-                }
+                    Err(error) => {
+                        eprintln!("error: cannot write `{origin}`: {error}");
+                        all_read = false;
+                    }
+                },
                 None => print!("{canonical}"),
             }
         } else {
@@ -172,7 +174,11 @@ impl Repair {
         if delimiters.is_empty() && !byte_order_mark {
             return None;
         }
-        let skip = if byte_order_mark { '\u{FEFF}'.len_utf8() } else { 0 };
+        let skip = if byte_order_mark {
+            '\u{FEFF}'.len_utf8()
+        } else {
+            0
+        };
         let mut repaired = String::with_capacity(text.len());
         let mut replaced = Vec::with_capacity(delimiters.len());
         let mut from = skip;
@@ -203,7 +209,11 @@ impl Repair {
         let before = self
             .replaced
             .partition_point(|&(_, repaired)| repaired < offset);
-        let mark = if self.byte_order_mark { '\u{FEFF}'.len_utf8() } else { 0 };
+        let mark = if self.byte_order_mark {
+            '\u{FEFF}'.len_utf8()
+        } else {
+            0
+        };
         offset + mark + before * 2
     }
 

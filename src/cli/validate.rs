@@ -12,16 +12,16 @@ use iamgen_runtime::source::LineIndex;
 use iamgen_runtime::stack::Stack;
 use serde_json::{Value, json};
 
-use super::exit;
 use super::input::{self, Input};
+use super::{FailOn, exit};
 
 /// Check policies: what IAM would reject, what grants nothing, and what grants too much.
 ///
 /// Each finding has an IAM Access Analyzer code where one exists, a severity (`error`, `security_warning`,
 /// `warning`, `suggestion`), the line and column, a JSON Pointer, and what to do about it.
 ///
-/// Exit status: 0 when no finding is an error; 1 when at least one is; 2 on a usage error or an input that
-/// cannot be read.
+/// Exit status: 0 when no finding is of `--fail-on`'s severity or worse (by default: no error); 1 when at
+/// least one is; 2 on a usage error or an input that cannot be read.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ValidateArgs {
     /// What the policies are for; `auto` infers it from each policy's content and says which it chose.
@@ -37,6 +37,11 @@ pub(crate) struct ValidateArgs {
     /// the codes.
     #[arg(long = "allow", value_name = "CODE", value_parser = known_code)]
     allow: Vec<String>,
+    /// The least severe finding that makes the exit status 1: `error` (the default: warnings and suggestions
+    /// are shown but pass), `security-warning`, `warning`, or `suggestion` (any finding fails). Each level
+    /// fails on its own severity and every more severe one.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    fail_on: FailOn,
     /// Also check each policy's references against a stack: `scenario`, the built-in reference scenario.
     /// Catches buckets and roles named differently from the ones the stack declares.
     #[arg(long, value_name = "STACK")]
@@ -126,7 +131,11 @@ pub(crate) fn run(args: &ValidateArgs) -> u8 {
     print!("{output}");
     if !all_read {
         exit::BAD_INPUT
-    } else if checked.iter().any(|c| c.report.has_errors()) {
+    } else if checked
+        .iter()
+        .flat_map(|c| &c.report.findings)
+        .any(|finding| args.fail_on.fails(finding.severity))
+    {
         exit::FINDINGS
     } else {
         exit::OK

@@ -141,7 +141,10 @@ fn write_repairs_typographic_quotes_and_a_byte_order_mark_and_says_so() {
     let again = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(0));
     assert!(again.stderr.is_empty(), "{}", stderr(&again));
-    assert_eq!(std::fs::metadata(&file).unwrap().modified().unwrap(), modified);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        modified
+    );
 }
 
 #[test]
@@ -160,8 +163,16 @@ fn print_and_check_show_the_repair_without_writing() {
     std::fs::write(&file, pasted_policy()).unwrap();
     let check = iamgen(&["fmt", "--check", file.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
-    assert!(stdout(&check).contains("+  \"Version\": \"2012-10-17\","), "{}", stdout(&check));
-    assert!(stderr(&check).contains("(with --write): 18 typographic quotes"), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains("+  \"Version\": \"2012-10-17\","),
+        "{}",
+        stdout(&check)
+    );
+    assert!(
+        stderr(&check).contains("(with --write): 18 typographic quotes"),
+        "{}",
+        stderr(&check)
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), pasted_policy());
 }
 
@@ -179,7 +190,10 @@ fn a_quote_inside_a_string_is_left_to_the_author_and_nothing_changes() {
     let stderr = stderr(&output);
     // Located in the file as it stands (line 4, column 63), not in the repaired text.
     assert!(stderr.contains("p.json:4:63"), "{stderr}");
-    assert!(stderr.contains("leaves the text of a string to you"), "{stderr}");
+    assert!(
+        stderr.contains("leaves the text of a string to you"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("left unchanged: the errors above remain after the repair `iamgen fmt --write` would make (4 typographic quotes"),
         "{stderr}"
@@ -198,9 +212,13 @@ fn an_ambiguous_repair_is_refused_with_the_place() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = stderr(&output);
     assert!(stderr.contains("p.json:3:28"), "{stderr}");
-    assert!(stderr.contains("no quote on this line closes it"), "{stderr}");
     assert!(
-        stderr.contains("p.json: left unchanged: the string opened at ") && stderr.contains("p.json:3:28 has no end"),
+        stderr.contains("no quote on this line closes it"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("p.json: left unchanged: the string opened at ")
+            && stderr.contains("p.json:3:28 has no end"),
         "{stderr}"
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), source);
@@ -217,13 +235,16 @@ fn curly_quotes_of_the_fixture_are_all_reported_and_repaired() {
     let output = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains(&format!("{quotes} typographic quotes replaced with `\"` (lines 2-3, 5-10, 14-17)")),
+        stderr(&output).contains(&format!(
+            "{quotes} typographic quotes replaced with `\"` (lines 2-3, 5-10, 14-17)"
+        )),
         "{}",
         stderr(&output)
     );
     // The scenario's own policy is this one with straight quotes.
     let expected =
-        std::fs::read_to_string(root().join("examples/scenario/StuzioProjectXPolicy.json")).unwrap();
+        std::fs::read_to_string(root().join("examples/scenario/StuzioProjectXPolicy.json"))
+            .unwrap();
     assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
 }
 

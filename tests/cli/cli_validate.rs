@@ -198,8 +198,10 @@ fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
     assert!(finding["message"].as_str().unwrap().contains("U+201C"));
     assert!(finding["pointer"].is_null());
     // Every typographic quote is a finding, each at its own place, not only the first the reader stops at.
-    let text = std::fs::read_to_string(root().join("tests/fixtures/curly/AcmeClientAssumeRolePolicy.json"))
-        .unwrap();
+    let text = std::fs::read_to_string(
+        root().join("tests/fixtures/curly/AcmeClientAssumeRolePolicy.json"),
+    )
+    .unwrap();
     let mut expected = Vec::new();
     for (line, content) in text.lines().enumerate() {
         for (column, ch) in content.chars().enumerate() {
@@ -212,7 +214,12 @@ fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
     let found: Vec<(u64, u64)> = findings(&report)
         .iter()
         .inspect(|finding| assert_eq!(finding["code"], "INVALID_CHARACTER"))
-        .map(|finding| (finding["line"].as_u64().unwrap(), finding["column"].as_u64().unwrap()))
+        .map(|finding| {
+            (
+                finding["line"].as_u64().unwrap(),
+                finding["column"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(found, expected);
 }
@@ -379,4 +386,82 @@ fn an_unknown_allow_code_is_rejected_with_a_did_you_mean() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// `--fail-on` at each level against a policy whose worst finding is each severity: the exit status is 1
+/// exactly when the finding is of that level or worse, 0 otherwise; the default is `error`.
+#[test]
+fn fail_on_fails_at_its_severity_and_above() {
+    let statement = |extra: &str, action: &str, resource: &str| {
+        format!(
+            r#"{{{extra}"Statement":[{{"Effect":"Allow","Action":{action},"Resource":"{resource}"}}]}}"#
+        )
+    };
+    let version = r#""Version":"2012-10-17","#;
+    let object = "arn:aws:s3:::bucket/*";
+    // Each policy with its only finding's severity, from the worst to the mildest, then a clean one.
+    let policies = [
+        (
+            "error",
+            format!(
+                r#"{{{version}"Statement":[{{"Effect":"Alow","Action":"s3:GetObject","Resource":"{object}"}}]}}"#
+            ),
+        ),
+        (
+            "security_warning",
+            statement(version, r#""iam:PassRole""#, "*"),
+        ),
+        ("warning", statement("", r#""s3:GetObject""#, object)),
+        (
+            "suggestion",
+            statement(version, r#"["s3:GetObject","s3:GetObject"]"#, object),
+        ),
+        ("none", statement(version, r#""s3:GetObject""#, object)),
+    ];
+    let levels = ["error", "security-warning", "warning", "suggestion"];
+    for (worst, policy) in &policies {
+        let report = json(&iamgen_with_stdin(
+            &["validate", "--kind", "identity", "--format", "json", "-"],
+            policy,
+        ));
+        let severities: Vec<&str> = findings(&report)
+            .iter()
+            .map(|finding| finding["severity"].as_str().unwrap())
+            .collect();
+        let expected: &[&str] = if *worst == "none" { &[] } else { &[worst] };
+        assert_eq!(severities, expected, "{policy}");
+        let default = iamgen_with_stdin(&["validate", "--kind", "identity", "-"], policy);
+        assert_eq!(
+            default.status.code(),
+            Some(i32::from(*worst == "error")),
+            "default, {worst}"
+        );
+        for (rank, level) in levels.iter().enumerate() {
+            let fails = levels
+                .iter()
+                .position(|l| l.replace('-', "_") == *worst)
+                .is_some_and(|worst_rank| worst_rank <= rank);
+            let output = iamgen_with_stdin(
+                &["validate", "--kind", "identity", "--fail-on", level, "-"],
+                policy,
+            );
+            assert_eq!(
+                output.status.code(),
+                Some(i32::from(fails)),
+                "--fail-on {level} with a finding of severity {worst}"
+            );
+        }
+    }
+    // The JSON output's spelling is accepted too; anything else is a usage error.
+    let output = iamgen_with_stdin(
+        &["validate", "--fail-on", "security_warning", "-"],
+        &policies[1].1,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let output = iamgen_with_stdin(&["validate", "--fail-on", "warnings", "-"], &policies[1].1);
+    assert_eq!(output.status.code(), Some(2));
+    let help = iamgen(&["validate", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--fail-on <SEVERITY>"), "{help}");
+    assert!(help.contains("[default: error]"), "{help}");
 }

@@ -308,10 +308,21 @@ fn every_typographic_quote_is_reported_with_what_to_do() {
         ]
     );
     let help = |i: usize| all[i].0.help.clone().unwrap_or_default();
-    assert!(help(0).contains("`iamgen fmt --write` does it"), "{}", help(0));
-    assert!(help(4).contains("leaves the text of a string to you"), "{}", help(4));
+    assert!(
+        help(0).contains("`iamgen fmt --write` does it"),
+        "{}",
+        help(0)
+    );
+    assert!(
+        help(4).contains("leaves the text of a string to you"),
+        "{}",
+        help(4)
+    );
     let error = PolicyDocument::from_json(source).unwrap_err().to_string();
-    assert!(error.starts_with("2:3: typographic quote `“` (U+201C"), "{error}");
+    assert!(
+        error.starts_with("2:3: typographic quote `“` (U+201C"),
+        "{error}"
+    );
     assert!(error.ends_with("(and 4 more)"), "{error}");
 }
 
