@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use clap::ValueEnum;
 use iamgen_runtime::diagnostic::{self, Diagnostic, Severity};
@@ -249,12 +249,17 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-/// A relative reference for a path: `/` separators, and everything outside RFC 3986's unreserved set and `/`
-/// percent-encoded, so that any file name makes a valid `uri`.
-fn uri_reference(path: &str) -> String {
-    let mut uri = String::with_capacity(path.len());
-    for byte in path.replace('\\', "/").bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+/// The `uriBaseId` of the artifacts below the working directory: GitHub code scanning and other SARIF
+/// consumers resolve it against their own checkout, so a log made on one runner maps onto any other.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// `path`'s text with `/` separators, everything outside RFC 3986's unreserved set, `/` and the bytes of
+/// `keep` percent-encoded, so that any file name makes a valid `uri`.
+fn percent_encoded(path: &Path, keep: &[u8]) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut uri = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) || keep.contains(&byte) {
             uri.push(char::from(byte));
         } else {
             let _ = write!(uri, "%{byte:02X}");
@@ -263,8 +268,89 @@ fn uri_reference(path: &str) -> String {
     uri
 }
 
+/// The `file:` URI of an absolute path (`file:///C:/...` for a Windows one). `:` stays as it is: it may stand
+/// in a path after the authority, and a drive letter needs it.
+fn file_uri(path: &Path) -> String {
+    let encoded = percent_encoded(path, b":");
+    if encoded.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        format!("file:///{encoded}")
+    }
+}
+
+/// `path` made absolute against `cwd` with `.` and `..` resolved by their text, without asking the file
+/// system (which would resolve symbolic links the user chose to go through).
+fn lexically_absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let mut absolute = PathBuf::new();
+    for component in cwd.join(path).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                absolute.pop();
+            }
+            other => absolute.push(other),
+        }
+    }
+    absolute
+}
+
+/// Where SARIF results point: paths below the working directory relative to it (under [`SRCROOT`]), since an
+/// absolute path leaks the runner's layout and matches no file of the repository once uploaded; others, which
+/// have no place in the repository, as absolute `file:` URIs.
+struct Locator {
+    /// The working directory, if it can be known.
+    cwd: Option<PathBuf>,
+}
+
+impl Locator {
+    fn new() -> Self {
+        Locator {
+            cwd: std::env::current_dir().ok(),
+        }
+    }
+
+    /// The run's `originalUriBaseIds`: [`SRCROOT`] as the working directory's URI, which must end with `/`.
+    fn base_ids(&self) -> Value {
+        match &self.cwd {
+            Some(cwd) => {
+                let mut uri = file_uri(cwd);
+                if !uri.ends_with('/') {
+                    uri.push('/');
+                }
+                json!({ SRCROOT: { "uri": uri } })
+            }
+            None => json!({}),
+        }
+    }
+
+    /// The `artifactLocation` of an input read from `path` (standard input when `None`).
+    fn artifact_location(&self, path: Option<&Path>) -> Value {
+        let (Some(path), Some(cwd)) = (path, &self.cwd) else {
+            return json!({ "uri": path.map_or_else(|| "stdin".to_owned(), file_uri) });
+        };
+        let absolute = lexically_absolute(cwd, path);
+        let relative = absolute
+            .strip_prefix(cwd)
+            .map(Path::to_path_buf)
+            .or_else(|_| {
+                // Through a symbolic link (`/tmp` as `/private/tmp`): compare where both really are.
+                let real = std::fs::canonicalize(&absolute).map_err(|_| ())?;
+                let real_cwd = std::fs::canonicalize(cwd).map_err(|_| ())?;
+                real.strip_prefix(real_cwd)
+                    .map(Path::to_path_buf)
+                    .map_err(|_| ())
+            });
+        match relative {
+            Ok(relative) => json!({ "uri": percent_encoded(&relative, b""), "uriBaseId": SRCROOT }),
+            Err(()) => json!({ "uri": file_uri(&absolute) }),
+        }
+    }
+}
+
 /// SARIF 2.1.0, one run, one rule per code found, one result per finding.
 fn sarif_report(checked: &[Checked]) -> Value {
+    let locator = Locator::new();
     let mut rules: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
     for finding in checked.iter().flat_map(|c| &c.report.findings) {
         rules.entry(finding.code).or_insert(finding);
@@ -293,12 +379,12 @@ fn sarif_report(checked: &[Checked]) -> Value {
     let mut artifacts = Vec::new();
     let mut results = Vec::new();
     for Checked { input, report } in checked {
-        let uri = if input.path.is_some() {
-            uri_reference(&input.origin)
-        } else {
-            "stdin".to_owned()
-        };
-        artifacts.push(json!({ "location": { "uri": uri } }));
+        let location = locator.artifact_location(input.path.as_deref());
+        // SARIF wants each artifact once; a file named twice (a directory and a file in it) is one.
+        let artifact = json!({ "location": location });
+        if !artifacts.contains(&artifact) {
+            artifacts.push(artifact);
+        }
         let index = LineIndex::new(&input.text);
         for finding in &report.findings {
             let start = index.line_col(finding.span.start as usize);
@@ -315,7 +401,7 @@ fn sarif_report(checked: &[Checked]) -> Value {
                 "message": { "text": message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
+                        "artifactLocation": location,
                         "region": {
                             "startLine": start.line,
                             "startColumn": start.column,
@@ -345,6 +431,7 @@ fn sarif_report(checked: &[Checked]) -> Value {
                     "rules": rules,
                 },
             },
+            "originalUriBaseIds": locator.base_ids(),
             "artifacts": artifacts,
             "results": results,
             "columnKind": "unicodeCodePoints",

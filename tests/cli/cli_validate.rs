@@ -6,7 +6,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::support::cli::{iamgen, iamgen_with_stdin};
+use crate::support::cli::{iamgen, iamgen_with_stdin, run};
 use crate::support::tools::root;
 
 fn json(output: &Output) -> Value {
@@ -464,4 +464,75 @@ fn fail_on_fails_at_its_severity_and_above() {
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("--fail-on <SEVERITY>"), "{help}");
     assert!(help.contains("[default: error]"), "{help}");
+}
+
+/// SARIF locations below the working directory are relative to it, under `%SRCROOT%`, which the run gives as
+/// the directory's `file:` URI; a file outside it keeps an absolute `file:` URI. Names are percent-encoded.
+#[test]
+fn sarif_locations_are_relative_to_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().canonicalize().unwrap().join("work dir");
+    let outside = dir.path().canonicalize().unwrap().join("elsewhere");
+    let policy = std::fs::read(root().join("examples/scenario/StuzioProjectXPolicy.json")).unwrap();
+    for folder in [work.join("policies/a b"), outside.clone()] {
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("p é.json"), &policy).unwrap();
+    }
+    let below = work.join("policies/a b/p é.json");
+    let beside = outside.join("p é.json");
+    let output = run(
+        &[
+            "validate",
+            "--format",
+            "sarif",
+            // Absolute, relative with `.` and `..`, and outside the working directory.
+            below.to_str().unwrap(),
+            "./policies/../policies/a b/p é.json",
+            beside.to_str().unwrap(),
+        ],
+        &work,
+        None,
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let log = json(&output);
+    crate::support::sarif::assert_valid_sarif(&log);
+    let run = &log["runs"][0];
+    let encoded_work = work.to_str().unwrap().replace(' ', "%20");
+    assert_eq!(
+        run["originalUriBaseIds"],
+        serde_json::json!({ "%SRCROOT%": { "uri": format!("file://{encoded_work}/") } })
+    );
+    let relative =
+        serde_json::json!({ "uri": "policies/a%20b/p%20%C3%A9.json", "uriBaseId": "%SRCROOT%" });
+    let absolute = serde_json::json!({
+        "uri": format!("file://{}/elsewhere/p%20%C3%A9.json", dir.path().canonicalize().unwrap().to_str().unwrap())
+    });
+    let artifacts: Vec<&Value> = run["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|artifact| &artifact["location"])
+        .collect();
+    // The file named twice is one artifact: SARIF wants them unique.
+    assert_eq!(artifacts, [&relative, &absolute]);
+    // Each result points where its artifact is.
+    let located: Vec<&Value> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| &result["locations"][0]["physicalLocation"]["artifactLocation"])
+        .collect();
+    assert!(
+        located.contains(&&relative) && located.contains(&&absolute),
+        "{located:?}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains(&format!("\"{}", work.display())),
+        "no absolute path of the working directory leaks"
+    );
 }
