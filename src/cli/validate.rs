@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use clap::ValueEnum;
+use iamgen_runtime::codes::INVALID_CHARACTER;
 use iamgen_runtime::diagnostic::{self, Diagnostic, Severity};
+use iamgen_runtime::json::{self, QuoteRole};
 use iamgen_runtime::lint::{self, IdentityPolicyUse, Options, PolicyKind, Report};
 use iamgen_runtime::source::LineIndex;
 use iamgen_runtime::stack::Stack;
@@ -183,6 +185,9 @@ fn human(checked: &[Checked], color: bool) -> String {
             &input.origin,
             color,
         ));
+        if let Some(note) = fmt_repairs(input, report) {
+            let _ = writeln!(out, "{note}\n");
+        }
     }
     let counts = counts(checked);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -196,6 +201,35 @@ fn human(checked: &[Checked], color: bool) -> String {
         plural(counts[&Severity::Suggestion], "suggestion"),
     );
     out
+}
+
+/// A note that `iamgen fmt --write` repairs the typographic quotes of a file, when it can: the findings' help
+/// names no tool, since the reader also serves specs and `policy!`, where fmt does not apply.
+fn fmt_repairs(input: &Input, report: &Report) -> Option<String> {
+    let path = input.path.as_ref()?;
+    if !report
+        .findings
+        .iter()
+        .any(|finding| finding.code == INVALID_CHARACTER.name)
+    {
+        return None;
+    }
+    let quotes = json::typographic_quotes(&input.text);
+    if quotes.iter().any(|quote| quote.role == QuoteRole::Unclear) {
+        return None;
+    }
+    let delimiters = quotes
+        .iter()
+        .filter(|quote| quote.role == QuoteRole::Delimiter)
+        .count();
+    (delimiters > 0).then(|| {
+        format!(
+            "note: `iamgen fmt --write {}` replaces the {delimiters} typographic quote{} that delimit strings \
+             with `\"`",
+            path.display(),
+            if delimiters == 1 { "" } else { "s" }
+        )
+    })
 }
 
 /// The `--format json` object of DESIGN.md's contract (plus each finding's `help`).

@@ -191,7 +191,7 @@ fn a_quote_inside_a_string_is_left_to_the_author_and_nothing_changes() {
     // Located in the file as it stands (line 4, column 63), not in the repaired text.
     assert!(stderr.contains("p.json:4:63"), "{stderr}");
     assert!(
-        stderr.contains("leaves the text of a string to you"),
+        stderr.contains("this quote is part of the string's text"),
         "{stderr}"
     );
     assert!(

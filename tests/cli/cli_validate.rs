@@ -222,6 +222,20 @@ fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
         })
         .collect();
     assert_eq!(found, expected);
+    // People are told which command repairs them; the findings' help names no tool.
+    let human = iamgen(&[
+        "validate",
+        "tests/fixtures/curly/AcmeClientAssumeRolePolicy.json",
+    ]);
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains(&format!(
+            "note: `iamgen fmt --write tests/fixtures/curly/AcmeClientAssumeRolePolicy.json` replaces the {} \
+             typographic quotes that delimit strings with `\"`",
+            expected.len()
+        )),
+        "{human}"
+    );
 }
 
 #[test]

@@ -34,21 +34,21 @@ pub struct TypographicQuote {
 }
 
 impl TypographicQuote {
-    /// What the user should do about it, which depends on its part.
+    /// What the user should do about it, which depends on its part. It names no tool: the same reader reads
+    /// policy files, documents inside a stack's spec and `policy!` in Rust source.
     #[must_use]
     pub fn help(&self) -> &'static str {
         match self.role {
             QuoteRole::Delimiter => {
-                "replace it with a straight double quote `\"`: JSON strings and keys use only U+0022 \
-                 (`iamgen fmt --write` does it for every such quote)"
+                "replace it with a straight double quote `\"`: JSON strings and keys use only U+0022"
             }
             QuoteRole::Content => {
-                "IAM accepts only TAB, LF, CR and U+0020 to U+00FF, inside strings too: write `'` or `\\\"` \
-                 instead (`iamgen fmt --write` leaves the text of a string to you)"
+                "this quote is part of the string's text, and IAM accepts only TAB, LF, CR and U+0020 to U+00FF, \
+                 inside strings too: write `'` or `\\\"` instead"
             }
             QuoteRole::Unclear => {
-                "a string opens here but no quote on this line closes it: put straight double quotes `\"` \
-                 around the string by hand (`iamgen fmt --write` cannot tell where it ends)"
+                "a string opens here but no quote on this line closes it: put straight double quotes `\"` around \
+                 the string"
             }
         }
     }

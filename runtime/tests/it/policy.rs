@@ -309,12 +309,12 @@ fn every_typographic_quote_is_reported_with_what_to_do() {
     );
     let help = |i: usize| all[i].0.help.clone().unwrap_or_default();
     assert!(
-        help(0).contains("`iamgen fmt --write` does it"),
+        help(0).starts_with("replace it with a straight double quote"),
         "{}",
         help(0)
     );
     assert!(
-        help(4).contains("leaves the text of a string to you"),
+        help(4).starts_with("this quote is part of the string's text"),
         "{}",
         help(4)
     );
