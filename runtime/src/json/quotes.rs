@@ -87,6 +87,7 @@ fn scan_line(chars: &[(usize, char)], out: &mut Vec<TypographicQuote>) {
             });
         }
     };
+    let mut ending_after = true;
     let mut i = 0;
     while i < chars.len() {
         let ch = chars[i].1;
@@ -94,7 +95,7 @@ fn scan_line(chars: &[(usize, char)], out: &mut Vec<TypographicQuote>) {
             i += 1;
             continue;
         }
-        if let Some(close) = closing_quote(chars, i) {
+        if let Some(close) = closing_quote(chars, i, &mut ending_after) {
             push(chars[i], QuoteRole::Delimiter);
             for &inner in &chars[i + 1..close] {
                 push(inner, QuoteRole::Content);
@@ -118,7 +119,15 @@ fn scan_line(chars: &[(usize, char)], out: &mut Vec<TypographicQuote>) {
 }
 
 /// The index of the quote that closes the string opened at `open`, if any on this line.
-fn closing_quote(chars: &[(usize, char)], open: usize) -> Option<usize> {
+///
+/// `ending_after` says whether a quote that ends where a string can may still follow on the line; a scan that
+/// finds none clears it, and later strings of the line stop looking, so that a line is scanned in linear time
+/// (each search otherwise stops at the quote it returns, where the next one starts).
+fn closing_quote(chars: &[(usize, char)], open: usize, ending_after: &mut bool) -> Option<usize> {
+    let straight = chars[open].1 == '"';
+    if !straight && !*ending_after {
+        return None;
+    }
     let mut first_straight = None;
     let mut first_ending = None;
     let mut k = open + 1;
@@ -133,23 +142,34 @@ fn closing_quote(chars: &[(usize, char)], open: usize) -> Option<usize> {
             break;
         }
         if ch == '"' || is_curly_quote(ch) {
-            let ends = ends_a_string(chars, k);
-            if ch == '"' && first_straight.is_none() {
+            let ends = *ending_after && ends_a_string(chars, k);
+            if straight && ch == '"' && first_straight.is_none() {
                 first_straight = Some(k);
-                if chars[open].1 == '"' && ends {
+                // JSON's own reading wins when it ends where a string can; otherwise a typographic quote
+                // before it that does is the closing one (`"s3:GetObject”, "Resource": "*"`); and when no
+                // quote left on the line ends where a string can, JSON's reading is all there is.
+                if ends || !*ending_after {
                     return Some(k);
                 }
-            }
-            if ends && first_ending.is_none() {
-                first_ending = Some(k);
+                if first_ending.is_some() {
+                    return first_ending;
+                }
+            } else if ends {
+                if !straight || first_straight.is_some() {
+                    return Some(k);
+                }
+                first_ending.get_or_insert(k);
             }
         }
         k += 1;
     }
-    if chars[open].1 == '"' {
+    if first_ending.is_none() {
+        *ending_after = false;
+    }
+    if straight {
         first_ending.or(first_straight)
     } else {
-        first_ending
+        None
     }
 }
 

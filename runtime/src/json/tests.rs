@@ -288,3 +288,22 @@ fn typographic_quotes_are_all_found_with_their_part() {
     );
     assert!(typographic_quotes("{\"a\": \"b\"}").is_empty());
 }
+
+#[test]
+fn typographic_quotes_are_found_in_linear_time() {
+    // Lines a quadratic scan would take minutes on (1 MiB each): strings that never end where a string can,
+    // straight and typographic, and a minified policy's one long line.
+    let unending = "\"a".repeat(1 << 19);
+    let unclosed = "“a”a".repeat(1 << 17);
+    let minified = format!("[{}\"x\"]", "“s3:GetObject”, \"O’Brien\", ".repeat(1 << 15));
+    let started = std::time::Instant::now();
+    assert!(typographic_quotes(&unending).is_empty());
+    let quotes = typographic_quotes(&unclosed);
+    assert_eq!(quotes.len(), 1 << 18);
+    assert!(quotes.iter().all(|quote| quote.role == QuoteRole::Unclear));
+    let quotes = typographic_quotes(&minified);
+    assert_eq!(quotes.len(), 3 << 15);
+    assert_eq!(quotes[2].role, QuoteRole::Content);
+    let elapsed = started.elapsed();
+    assert!(elapsed.as_secs() < 5, "{elapsed:?}");
+}
