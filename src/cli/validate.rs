@@ -203,8 +203,9 @@ fn human(checked: &[Checked], color: bool) -> String {
     out
 }
 
-/// A note that `iamgen fmt --write` repairs the typographic quotes of a file, when it can: the findings' help
-/// names no tool, since the reader also serves specs and `policy!`, where fmt does not apply.
+/// A note that `iamgen fmt --write` repairs the typographic quotes and the byte-order mark of a file, when it
+/// can: the findings' help names no tool, since the reader also serves specs and `policy!`, where fmt does not
+/// apply.
 fn fmt_repairs(input: &Input, report: &Report) -> Option<String> {
     let path = input.path.as_ref()?;
     if !report
@@ -222,12 +223,21 @@ fn fmt_repairs(input: &Input, report: &Report) -> Option<String> {
         .iter()
         .filter(|quote| quote.role == QuoteRole::Delimiter)
         .count();
-    (delimiters > 0).then(|| {
-        format!(
-            "note: `iamgen fmt --write {}` replaces the {delimiters} typographic quote{} that delimit strings \
-             with `\"`",
-            path.display(),
+    let mut repairs = Vec::new();
+    if delimiters > 0 {
+        repairs.push(format!(
+            "replaces the {delimiters} typographic quote{} that delimit strings with `\"`",
             if delimiters == 1 { "" } else { "s" }
+        ));
+    }
+    if input.text.starts_with('\u{FEFF}') {
+        repairs.push("removes the byte-order mark".to_owned());
+    }
+    (!repairs.is_empty()).then(|| {
+        format!(
+            "note: `iamgen fmt --write {}` {}",
+            path.display(),
+            repairs.join(" and ")
         )
     })
 }

@@ -174,6 +174,18 @@ fn print_and_check_show_the_repair_without_writing() {
         stderr(&check)
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), pasted_policy());
+    // `validate` names the command.
+    let validate = iamgen(&["validate", file.to_str().unwrap()]);
+    assert_eq!(validate.status.code(), Some(1));
+    assert!(
+        stdout(&validate).contains(&format!(
+            "note: `iamgen fmt --write {}` replaces the 18 typographic quotes that delimit strings with `\"` and \
+             removes the byte-order mark",
+            file.display()
+        )),
+        "{}",
+        stdout(&validate)
+    );
 }
 
 #[test]
