@@ -149,8 +149,8 @@ fn read(text: &str, origin: &str, color: bool) -> Option<(PolicyDocument, Option
 /// removed: the two things editors and word processors do to JSON that have one fix only.
 struct Repair {
     text: String,
-    /// The offset of each replaced quote in the original text and in the repaired one, in order.
-    replaced: Vec<(usize, usize)>,
+    /// The offset of each replaced quote in the repaired text, in order.
+    replaced: Vec<usize>,
     /// The distinct lines (1-based) of the replaced quotes, in order.
     lines: Vec<u32>,
     byte_order_mark: bool,
@@ -184,7 +184,7 @@ impl Repair {
         let mut from = skip;
         for span in &delimiters {
             repaired.push_str(&text[from..span.start as usize]);
-            replaced.push((span.start as usize, repaired.len()));
+            replaced.push(repaired.len());
             repaired.push('"');
             from = span.end as usize;
         }
@@ -206,9 +206,7 @@ impl Repair {
     /// The offset in the original text of `offset` in the repaired one. Each replaced quote is one byte in
     /// the repaired text and three in the original; the byte-order mark, three at the start.
     fn original_offset(&self, offset: usize) -> usize {
-        let before = self
-            .replaced
-            .partition_point(|&(_, repaired)| repaired < offset);
+        let before = self.replaced.partition_point(|&repaired| repaired < offset);
         let mark = if self.byte_order_mark {
             '\u{FEFF}'.len_utf8()
         } else {

@@ -214,6 +214,23 @@ fn a_quote_inside_a_string_is_left_to_the_author_and_nothing_changes() {
 }
 
 #[test]
+fn what_remains_after_the_repair_is_located_past_a_byte_order_mark_and_quotes() {
+    let source = "\u{FEFF}{“Version”: “2012-10-17”, \"Id\": \"O’Brien\", \"Statement\": []}";
+    let output = iamgen_with_stdin(&["fmt", "-"], source);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr(&output);
+    // Column 36 of the text as given: the mark and the four quotes before it are three bytes each.
+    assert!(stderr.contains("<stdin>:1:36"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "(4 typographic quotes replaced with `\"` (line 1) and the byte-order mark removed)"
+        ),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
 fn an_ambiguous_repair_is_refused_with_the_place() {
     // The string opened on line 3 is never closed on its line: where it ends would be a guess.
     let source = "{\n  “Version”: “2012-10-17”,\n  “Statement”: [{“Effect”: “Allow,\n    “Action”: “s3:*”}]\n}\n";
