@@ -266,7 +266,7 @@ mod with_aws {
     /// errors, before any call to AWS.
     fn linted(args: &StackArgs, outcome: &str) -> Result<(Stack, String), u8> {
         let (stack, name) = load(args)?;
-        if super::super::generate::lint_refuses(&stack, outcome) {
+        if super::super::generate::lint_refuses(&stack, outcome, super::super::FailOn::Error) {
             return Err(exit::BAD_INPUT);
         }
         Ok((stack, name))

@@ -3,20 +3,21 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use iamgen_runtime::Diagnostic;
 use iamgen_runtime::lint::{self, Options};
 use iamgen_runtime::render::{Renderer, Target};
 use iamgen_runtime::stack::Stack;
-use iamgen_runtime::{Diagnostic, Severity};
 
-use super::exit;
+use super::{FailOn, exit};
 
 /// Generate Terraform, CloudFormation, policy JSON and a trust diagram for a stack.
 ///
 /// Without SPEC, generates the reference scenario (Troy in Acme assumes `StuzioAcmeConsultantRole` in Stuzio).
-/// The stack is linted first: errors stop generation and are shown. Files are written atomically and only when
+/// The stack is linted first: every finding is shown, and errors (or what `--fail-on` names) stop generation. Files are written atomically and only when
 /// their content changes.
 ///
-/// Exit status: 0 on success; 1 when the stack has errors; 2 on a usage error, an unreadable spec, or a file
+/// Exit status: 0 on success; 1 when the stack has findings of `--fail-on`'s severity or worse (errors by
+/// default); 2 on a usage error, an unreadable spec, or a file
 /// that cannot be written.
 #[derive(Debug, clap::Args)]
 pub(crate) struct GenerateArgs {
@@ -33,6 +34,10 @@ pub(crate) struct GenerateArgs {
     /// templates of the same name.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// The least severe finding of the stack's lint that stops generation with exit status 1: `error` (the
+    /// default), `security-warning`, `warning`, or `suggestion` (any finding stops it).
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    fail_on: FailOn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -45,13 +50,13 @@ enum TargetArg {
 }
 
 /// Lints `stack` as `generate`, `plan` and `apply` do before anything else: prints every finding to standard
-/// error, and says whether the stack has errors, in which case the caller stops (`outcome` says what it did
-/// not do).
-pub(crate) fn lint_refuses(stack: &Stack, outcome: &str) -> bool {
+/// error, and says whether the stack has findings of `fail_on`'s severity or worse, in which case the caller
+/// stops (`outcome` says what it did not do).
+pub(crate) fn lint_refuses(stack: &Stack, outcome: &str, fail_on: FailOn) -> bool {
     let findings = lint::lint_stack(stack, &Options::default());
-    let errors = findings
+    let failing = findings
         .iter()
-        .filter(|f| f.finding.severity == Severity::Error)
+        .filter(|f| fail_on.fails(f.finding.severity))
         .count();
     for finding in &findings {
         let Diagnostic {
@@ -74,10 +79,17 @@ pub(crate) fn lint_refuses(stack: &Stack, outcome: &str) -> bool {
             eprintln!("  help: {help}");
         }
     }
-    if errors > 0 {
-        eprintln!("error: the stack has {errors} error(s); {outcome}");
+    if failing > 0 {
+        if fail_on == FailOn::Error {
+            eprintln!("error: the stack has {failing} error(s); {outcome}");
+        } else {
+            eprintln!(
+                "error: the stack has {failing} finding(s) of severity {} or worse (--fail-on); {outcome}",
+                fail_on.name()
+            );
+        }
     }
-    errors > 0
+    failing > 0
 }
 
 pub(crate) fn run(args: &GenerateArgs) -> u8 {
@@ -90,7 +102,7 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
             stack
         }
     };
-    if lint_refuses(&stack, "nothing was generated") {
+    if lint_refuses(&stack, "nothing was generated", args.fail_on) {
         return exit::FINDINGS;
     }
     let mut targets: Vec<Target> = Vec::new();

@@ -11,6 +11,7 @@ mod validate;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use iamgen_runtime::Severity;
 
 /// Typed AWS IAM: check, format and generate IAM policies.
 #[derive(Debug, Parser)]
@@ -37,10 +38,56 @@ enum Command {
 pub(crate) mod exit {
     /// Success; for checks, nothing to report.
     pub(crate) const OK: u8 = 0;
-    /// The check failed: findings of severity error, or files not in canonical form.
+    /// The check failed: findings of `--fail-on`'s severity or worse (errors by default), or files not in
+    /// canonical form.
     pub(crate) const FINDINGS: u8 = 1;
     /// Usage error, unreadable input, or input that is not a policy at all.
     pub(crate) const BAD_INPUT: u8 = 2;
+}
+
+/// The least severe finding that fails a check (`--fail-on`), for CI: each level fails on its own severity and
+/// on every more severe one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FailOn {
+    /// Only errors: what IAM would refuse, or what cannot mean what it says. The default.
+    Error,
+    /// Errors and security warnings (what grants more than it probably should).
+    #[value(alias = "security_warning")]
+    SecurityWarning,
+    /// Errors, security warnings and warnings.
+    Warning,
+    /// Any finding at all.
+    Suggestion,
+}
+
+impl FailOn {
+    /// Whether a finding of `severity` fails the check.
+    pub(crate) fn fails(self, severity: Severity) -> bool {
+        // Spelt out, so that the meaning does not hang on the order `Severity`'s variants are declared in.
+        let rank = |severity: Severity| match severity {
+            Severity::Error => 0,
+            Severity::SecurityWarning => 1,
+            Severity::Warning => 2,
+            Severity::Suggestion => 3,
+        };
+        let threshold = match self {
+            FailOn::Error => Severity::Error,
+            FailOn::SecurityWarning => Severity::SecurityWarning,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Suggestion => Severity::Suggestion,
+        };
+        rank(severity) <= rank(threshold)
+    }
+
+    /// The flag's value, as the user writes it (`security-warning`).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::SecurityWarning => "security-warning",
+            FailOn::Warning => "warning",
+            FailOn::Suggestion => "suggestion",
+        }
+    }
 }
 
 pub(crate) fn run() -> ExitCode {

@@ -3,25 +3,27 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use clap::ValueEnum;
+use iamgen_runtime::codes::INVALID_CHARACTER;
 use iamgen_runtime::diagnostic::{self, Diagnostic, Severity};
+use iamgen_runtime::json::{self, QuoteRole};
 use iamgen_runtime::lint::{self, IdentityPolicyUse, Options, PolicyKind, Report};
 use iamgen_runtime::source::LineIndex;
 use iamgen_runtime::stack::Stack;
 use serde_json::{Value, json};
 
-use super::exit;
 use super::input::{self, Input};
+use super::{FailOn, exit};
 
 /// Check policies: what IAM would reject, what grants nothing, and what grants too much.
 ///
 /// Each finding has an IAM Access Analyzer code where one exists, a severity (`error`, `security_warning`,
 /// `warning`, `suggestion`), the line and column, a JSON Pointer, and what to do about it.
 ///
-/// Exit status: 0 when no finding is an error; 1 when at least one is; 2 on a usage error or an input that
-/// cannot be read.
+/// Exit status: 0 when no finding is of `--fail-on`'s severity or worse (by default: no error); 1 when at
+/// least one is; 2 on a usage error or an input that cannot be read.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ValidateArgs {
     /// What the policies are for; `auto` infers it from each policy's content and says which it chose.
@@ -37,6 +39,11 @@ pub(crate) struct ValidateArgs {
     /// the codes, and which cannot be left out because AWS refuses a policy with them.
     #[arg(long = "allow", value_name = "CODE", value_parser = known_code)]
     allow: Vec<String>,
+    /// The least severe finding that makes the exit status 1: `error` (the default: warnings and suggestions
+    /// are shown but pass), `security-warning`, `warning`, or `suggestion` (any finding fails). Each level
+    /// fails on its own severity and every more severe one.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    fail_on: FailOn,
     /// Also check each policy's references against a stack: `scenario`, the built-in reference scenario.
     /// Catches buckets and roles named differently from the ones the stack declares.
     #[arg(long, value_name = "STACK")]
@@ -127,7 +134,11 @@ pub(crate) fn run(args: &ValidateArgs) -> u8 {
     print!("{output}");
     if !all_read {
         exit::BAD_INPUT
-    } else if checked.iter().any(|c| c.report.has_errors()) {
+    } else if checked
+        .iter()
+        .flat_map(|c| &c.report.findings)
+        .any(|finding| args.fail_on.fails(finding.severity))
+    {
         exit::FINDINGS
     } else {
         exit::OK
@@ -175,6 +186,9 @@ fn human(checked: &[Checked], color: bool) -> String {
             &input.origin,
             color,
         ));
+        if let Some(note) = fmt_repairs(input, report) {
+            let _ = writeln!(out, "{note}\n");
+        }
     }
     let counts = counts(checked);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -188,6 +202,45 @@ fn human(checked: &[Checked], color: bool) -> String {
         plural(counts[&Severity::Suggestion], "suggestion"),
     );
     out
+}
+
+/// A note that `iamgen fmt --write` repairs the typographic quotes and the byte-order mark of a file, when it
+/// can: the findings' help names no tool, since the reader also serves specs and `policy!`, where fmt does not
+/// apply.
+fn fmt_repairs(input: &Input, report: &Report) -> Option<String> {
+    let path = input.path.as_ref()?;
+    if !report
+        .findings
+        .iter()
+        .any(|finding| finding.code == INVALID_CHARACTER.name)
+    {
+        return None;
+    }
+    let quotes = json::typographic_quotes(&input.text);
+    if quotes.iter().any(|quote| quote.role == QuoteRole::Unclear) {
+        return None;
+    }
+    let delimiters = quotes
+        .iter()
+        .filter(|quote| quote.role == QuoteRole::Delimiter)
+        .count();
+    let mut repairs = Vec::new();
+    if delimiters > 0 {
+        repairs.push(format!(
+            "replaces the {delimiters} typographic quote{} that delimit strings with `\"`",
+            if delimiters == 1 { "" } else { "s" }
+        ));
+    }
+    if input.text.starts_with('\u{FEFF}') {
+        repairs.push("removes the byte-order mark".to_owned());
+    }
+    (!repairs.is_empty()).then(|| {
+        format!(
+            "note: `iamgen fmt --write {}` {}",
+            path.display(),
+            repairs.join(" and ")
+        )
+    })
 }
 
 /// The `--format json` object of DESIGN.md's contract (plus each finding's `help`).
@@ -241,12 +294,17 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-/// A relative reference for a path: `/` separators, and everything outside RFC 3986's unreserved set and `/`
-/// percent-encoded, so that any file name makes a valid `uri`.
-fn uri_reference(path: &str) -> String {
-    let mut uri = String::with_capacity(path.len());
-    for byte in path.replace('\\', "/").bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+/// The `uriBaseId` of the artifacts below the working directory: GitHub code scanning and other SARIF
+/// consumers resolve it against their own checkout, so a log made on one runner maps onto any other.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// `path`'s text with `/` separators, everything outside RFC 3986's unreserved set, `/` and the bytes of
+/// `keep` percent-encoded, so that any file name makes a valid `uri`.
+fn percent_encoded(path: &Path, keep: &[u8]) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut uri = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) || keep.contains(&byte) {
             uri.push(char::from(byte));
         } else {
             let _ = write!(uri, "%{byte:02X}");
@@ -255,8 +313,89 @@ fn uri_reference(path: &str) -> String {
     uri
 }
 
+/// The `file:` URI of an absolute path (`file:///C:/...` for a Windows one). `:` stays as it is: it may stand
+/// in a path after the authority, and a drive letter needs it.
+fn file_uri(path: &Path) -> String {
+    let encoded = percent_encoded(path, b":");
+    if encoded.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        format!("file:///{encoded}")
+    }
+}
+
+/// `path` made absolute against `cwd` with `.` and `..` resolved by their text, without asking the file
+/// system (which would resolve symbolic links the user chose to go through).
+fn lexically_absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let mut absolute = PathBuf::new();
+    for component in cwd.join(path).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                absolute.pop();
+            }
+            other => absolute.push(other),
+        }
+    }
+    absolute
+}
+
+/// Where SARIF results point: paths below the working directory relative to it (under [`SRCROOT`]), since an
+/// absolute path leaks the runner's layout and matches no file of the repository once uploaded; others, which
+/// have no place in the repository, as absolute `file:` URIs.
+struct Locator {
+    /// The working directory, if it can be known.
+    cwd: Option<PathBuf>,
+}
+
+impl Locator {
+    fn new() -> Self {
+        Locator {
+            cwd: std::env::current_dir().ok(),
+        }
+    }
+
+    /// The run's `originalUriBaseIds`: [`SRCROOT`] as the working directory's URI, which must end with `/`.
+    fn base_ids(&self) -> Value {
+        match &self.cwd {
+            Some(cwd) => {
+                let mut uri = file_uri(cwd);
+                if !uri.ends_with('/') {
+                    uri.push('/');
+                }
+                json!({ SRCROOT: { "uri": uri } })
+            }
+            None => json!({}),
+        }
+    }
+
+    /// The `artifactLocation` of an input read from `path` (standard input when `None`).
+    fn artifact_location(&self, path: Option<&Path>) -> Value {
+        let (Some(path), Some(cwd)) = (path, &self.cwd) else {
+            return json!({ "uri": path.map_or_else(|| "stdin".to_owned(), file_uri) });
+        };
+        let absolute = lexically_absolute(cwd, path);
+        let relative = absolute
+            .strip_prefix(cwd)
+            .map(Path::to_path_buf)
+            .or_else(|_| {
+                // Through a symbolic link (`/tmp` as `/private/tmp`): compare where both really are.
+                let real = std::fs::canonicalize(&absolute).map_err(|_| ())?;
+                let real_cwd = std::fs::canonicalize(cwd).map_err(|_| ())?;
+                real.strip_prefix(real_cwd)
+                    .map(Path::to_path_buf)
+                    .map_err(|_| ())
+            });
+        match relative {
+            Ok(relative) => json!({ "uri": percent_encoded(&relative, b""), "uriBaseId": SRCROOT }),
+            Err(()) => json!({ "uri": file_uri(&absolute) }),
+        }
+    }
+}
+
 /// SARIF 2.1.0, one run, one rule per code found, one result per finding.
 fn sarif_report(checked: &[Checked]) -> Value {
+    let locator = Locator::new();
     let mut rules: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
     for finding in checked.iter().flat_map(|c| &c.report.findings) {
         rules.entry(finding.code).or_insert(finding);
@@ -285,12 +424,12 @@ fn sarif_report(checked: &[Checked]) -> Value {
     let mut artifacts = Vec::new();
     let mut results = Vec::new();
     for Checked { input, report } in checked {
-        let uri = if input.path.is_some() {
-            uri_reference(&input.origin)
-        } else {
-            "stdin".to_owned()
-        };
-        artifacts.push(json!({ "location": { "uri": uri } }));
+        let location = locator.artifact_location(input.path.as_deref());
+        // SARIF wants each artifact once; a file named twice (a directory and a file in it) is one.
+        let artifact = json!({ "location": location });
+        if !artifacts.contains(&artifact) {
+            artifacts.push(artifact);
+        }
         let index = LineIndex::new(&input.text);
         for finding in &report.findings {
             let start = index.line_col(finding.span.start as usize);
@@ -307,7 +446,7 @@ fn sarif_report(checked: &[Checked]) -> Value {
                 "message": { "text": message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
+                        "artifactLocation": location,
                         "region": {
                             "startLine": start.line,
                             "startColumn": start.column,
@@ -337,6 +476,7 @@ fn sarif_report(checked: &[Checked]) -> Value {
                     "rules": rules,
                 },
             },
+            "originalUriBaseIds": locator.base_ids(),
             "artifacts": artifacts,
             "results": results,
             "columnKind": "unicodeCodePoints",

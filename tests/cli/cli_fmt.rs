@@ -103,19 +103,178 @@ fn write_rewrites_a_corpus_copy_and_loses_nothing() {
     assert!(check.stdout.is_empty(), "{}", stdout(&check));
 }
 
+/// A policy pasted from a word processor: every string delimited by typographic quotes, and a byte-order mark.
+fn pasted_policy() -> String {
+    "\u{FEFF}{\n  “Version”: “2012-10-17”,\n  “Statement”: [\n    {\n      “Effect”: “Allow”,\n      \
+     ‘Action’: ‘s3:GetObject’,\n      “Resource”: “arn:aws:s3:::bucket/*”\n    }\n  ]\n}\n"
+        .to_owned()
+}
+
 #[test]
-fn curly_quotes_exit_two_with_the_position() {
-    let file = root().join("tests/fixtures/curly/StuzioProjectXPolicy.json");
-    let output = iamgen(&["fmt", file.to_str().unwrap()]);
+fn write_repairs_typographic_quotes_and_a_byte_order_mark_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pasted.json");
+    std::fs::write(&file, pasted_policy()).unwrap();
+    let output = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "{}: 18 typographic quotes replaced with `\"` (lines 2-3, 5-7) and the byte-order mark removed\n",
+            file.display()
+        )
+    );
+    let expected = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::bucket/*"
+    }
+  ]
+}
+"#;
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
+    // Now canonical: a second run neither rewrites nor reports anything.
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let again = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(again.stderr.is_empty(), "{}", stderr(&again));
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().modified().unwrap(),
+        modified
+    );
+}
+
+#[test]
+fn print_and_check_show_the_repair_without_writing() {
+    let output = iamgen_with_stdin(&["fmt", "-"], &pasted_policy());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("{\n  \"Version\": \"2012-10-17\","));
+    assert!(
+        stderr(&output).starts_with("<stdin> (in the output): 18 typographic quotes replaced"),
+        "{}",
+        stderr(&output)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pasted.json");
+    std::fs::write(&file, pasted_policy()).unwrap();
+    let check = iamgen(&["fmt", "--check", file.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains("+  \"Version\": \"2012-10-17\","),
+        "{}",
+        stdout(&check)
+    );
+    assert!(
+        stderr(&check).contains("(with --write): 18 typographic quotes"),
+        "{}",
+        stderr(&check)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), pasted_policy());
+    // `validate` names the command.
+    let validate = iamgen(&["validate", file.to_str().unwrap()]);
+    assert_eq!(validate.status.code(), Some(1));
+    assert!(
+        stdout(&validate).contains(&format!(
+            "note: `iamgen fmt --write {}` replaces the 18 typographic quotes that delimit strings with `\"` and \
+             removes the byte-order mark",
+            file.display()
+        )),
+        "{}",
+        stdout(&validate)
+    );
+}
+
+#[test]
+fn a_quote_inside_a_string_is_left_to_the_author_and_nothing_changes() {
+    // The delimiters could be repaired, but `O’Brien` is text: IAM refuses it, and only its author knows
+    // whether `'` is meant.
+    let source = "{\n  “Version”: “2012-10-17”,\n  \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \
+                  \"Resource\": \"*\",\n    \"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/name\": \"O’Brien\"}}}\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(&file, source).unwrap();
+    let output = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = stderr(&output);
-    assert!(stderr.contains("U+201C"), "{stderr}");
-    assert!(stderr.contains("StuzioProjectXPolicy.json:2:3"), "{stderr}");
+    // Located in the file as it stands (line 4, column 63), not in the repaired text.
+    assert!(stderr.contains("p.json:4:63"), "{stderr}");
     assert!(
-        stderr.contains("help: replace it with a straight double quote"),
+        stderr.contains("this quote is part of the string's text"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("left unchanged: the errors above remain after the repair `iamgen fmt --write` would make (4 typographic quotes"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), source);
+}
+
+#[test]
+fn what_remains_after_the_repair_is_located_past_a_byte_order_mark_and_quotes() {
+    let source = "\u{FEFF}{“Version”: “2012-10-17”, \"Id\": \"O’Brien\", \"Statement\": []}";
+    let output = iamgen_with_stdin(&["fmt", "-"], source);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr(&output);
+    // Column 36 of the text as given: the mark and the four quotes before it are three bytes each.
+    assert!(stderr.contains("<stdin>:1:36"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "(4 typographic quotes replaced with `\"` (line 1) and the byte-order mark removed)"
+        ),
         "{stderr}"
     );
     assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn an_ambiguous_repair_is_refused_with_the_place() {
+    // The string opened on line 3 is never closed on its line: where it ends would be a guess.
+    let source = "{\n  “Version”: “2012-10-17”,\n  “Statement”: [{“Effect”: “Allow,\n    “Action”: “s3:*”}]\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(&file, source).unwrap();
+    let output = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr(&output);
+    assert!(stderr.contains("p.json:3:28"), "{stderr}");
+    assert!(
+        stderr.contains("no quote on this line closes it"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("p.json: left unchanged: the string opened at ")
+            && stderr.contains("p.json:3:28 has no end"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), source);
+}
+
+#[test]
+fn curly_quotes_of_the_fixture_are_all_reported_and_repaired() {
+    let fixture = root().join("tests/fixtures/curly/StuzioProjectXPolicy.json");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let quotes = text.matches(['“', '”']).count();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("StuzioProjectXPolicy.json");
+    std::fs::write(&file, &text).unwrap();
+    let output = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!(
+            "{quotes} typographic quotes replaced with `\"` (lines 2-3, 5-10, 14-17)"
+        )),
+        "{}",
+        stderr(&output)
+    );
+    // The scenario's own policy is this one with straight quotes.
+    let expected =
+        std::fs::read_to_string(root().join("examples/scenario/StuzioProjectXPolicy.json"))
+            .unwrap();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
 }
 
 #[test]

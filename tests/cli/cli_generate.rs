@@ -116,3 +116,33 @@ fn templates_can_be_overridden() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("terraform/versions.tf"));
 }
+
+/// The reference scenario has security warnings and no error: generation goes ahead by default and at
+/// `--fail-on error`, and stops, writing nothing, at `security-warning` and milder levels.
+#[test]
+fn fail_on_stops_generation_at_its_severity() {
+    for (level, code) in [
+        (None, 0),
+        (Some("error"), 0),
+        (Some("security-warning"), 1),
+        (Some("warning"), 1),
+        (Some("suggestion"), 1),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut args = vec!["generate", "--out", out.to_str().unwrap()];
+        args.extend(level.iter().flat_map(|level| ["--fail-on", level]));
+        let output = iamgen(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{level:?}: {stderr}");
+        assert_eq!(out.exists(), code == 0, "{level:?}: {stderr}");
+        if code == 1 {
+            assert!(
+                stderr.contains("error: the stack has ")
+                    && stderr.contains(" finding(s) of severity")
+                    && stderr.contains("or worse (--fail-on); nothing was generated"),
+                "{stderr}"
+            );
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::support::cli::{iamgen, iamgen_with_stdin};
+use crate::support::cli::{iamgen, iamgen_with_stdin, run};
 use crate::support::tools::root;
 
 fn json(output: &Output) -> Value {
@@ -197,6 +197,45 @@ fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
     );
     assert!(finding["message"].as_str().unwrap().contains("U+201C"));
     assert!(finding["pointer"].is_null());
+    // Every typographic quote is a finding, each at its own place, not only the first the reader stops at.
+    let text = std::fs::read_to_string(
+        root().join("tests/fixtures/curly/AcmeClientAssumeRolePolicy.json"),
+    )
+    .unwrap();
+    let mut expected = Vec::new();
+    for (line, content) in text.lines().enumerate() {
+        for (column, ch) in content.chars().enumerate() {
+            if matches!(ch, '“' | '”' | '‘' | '’') {
+                expected.push((line as u64 + 1, column as u64 + 1));
+            }
+        }
+    }
+    assert!(expected.len() > 10, "{expected:?}");
+    let found: Vec<(u64, u64)> = findings(&report)
+        .iter()
+        .inspect(|finding| assert_eq!(finding["code"], "INVALID_CHARACTER"))
+        .map(|finding| {
+            (
+                finding["line"].as_u64().unwrap(),
+                finding["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, expected);
+    // People are told which command repairs them; the findings' help names no tool.
+    let human = iamgen(&[
+        "validate",
+        "tests/fixtures/curly/AcmeClientAssumeRolePolicy.json",
+    ]);
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains(&format!(
+            "note: `iamgen fmt --write tests/fixtures/curly/AcmeClientAssumeRolePolicy.json` replaces the {} \
+             typographic quotes that delimit strings with `\"`",
+            expected.len()
+        )),
+        "{human}"
+    );
 }
 
 #[test]
@@ -375,5 +414,154 @@ fn an_allow_cannot_silence_an_error_aws_refuses_the_policy_for() {
             && stderr.contains("`INVALID_ACTION` cannot be allowed")
             && stderr.contains("fix the policy instead"),
         "{stderr}"
+    );
+}
+
+/// `--fail-on` at each level against a policy whose worst finding is each severity: the exit status is 1
+/// exactly when the finding is of that level or worse, 0 otherwise; the default is `error`.
+#[test]
+fn fail_on_fails_at_its_severity_and_above() {
+    let statement = |extra: &str, action: &str, resource: &str| {
+        format!(
+            r#"{{{extra}"Statement":[{{"Effect":"Allow","Action":{action},"Resource":"{resource}"}}]}}"#
+        )
+    };
+    let version = r#""Version":"2012-10-17","#;
+    let object = "arn:aws:s3:::bucket/*";
+    // Each policy with its only finding's severity, from the worst to the mildest, then a clean one.
+    let policies = [
+        (
+            "error",
+            format!(
+                r#"{{{version}"Statement":[{{"Effect":"Alow","Action":"s3:GetObject","Resource":"{object}"}}]}}"#
+            ),
+        ),
+        (
+            "security_warning",
+            statement(version, r#""iam:PassRole""#, "*"),
+        ),
+        ("warning", statement("", r#""s3:GetObject""#, object)),
+        (
+            "suggestion",
+            statement(version, r#"["s3:GetObject","s3:GetObject"]"#, object),
+        ),
+        ("none", statement(version, r#""s3:GetObject""#, object)),
+    ];
+    let levels = ["error", "security-warning", "warning", "suggestion"];
+    for (worst, policy) in &policies {
+        let report = json(&iamgen_with_stdin(
+            &["validate", "--kind", "identity", "--format", "json", "-"],
+            policy,
+        ));
+        let severities: Vec<&str> = findings(&report)
+            .iter()
+            .map(|finding| finding["severity"].as_str().unwrap())
+            .collect();
+        let expected: &[&str] = if *worst == "none" { &[] } else { &[worst] };
+        assert_eq!(severities, expected, "{policy}");
+        let default = iamgen_with_stdin(&["validate", "--kind", "identity", "-"], policy);
+        assert_eq!(
+            default.status.code(),
+            Some(i32::from(*worst == "error")),
+            "default, {worst}"
+        );
+        for (rank, level) in levels.iter().enumerate() {
+            let fails = levels
+                .iter()
+                .position(|l| l.replace('-', "_") == *worst)
+                .is_some_and(|worst_rank| worst_rank <= rank);
+            let output = iamgen_with_stdin(
+                &["validate", "--kind", "identity", "--fail-on", level, "-"],
+                policy,
+            );
+            assert_eq!(
+                output.status.code(),
+                Some(i32::from(fails)),
+                "--fail-on {level} with a finding of severity {worst}"
+            );
+        }
+    }
+    // The JSON output's spelling is accepted too; anything else is a usage error.
+    let output = iamgen_with_stdin(
+        &["validate", "--fail-on", "security_warning", "-"],
+        &policies[1].1,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let output = iamgen_with_stdin(&["validate", "--fail-on", "warnings", "-"], &policies[1].1);
+    assert_eq!(output.status.code(), Some(2));
+    let help = iamgen(&["validate", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--fail-on <SEVERITY>"), "{help}");
+    assert!(help.contains("[default: error]"), "{help}");
+}
+
+/// SARIF locations below the working directory are relative to it, under `%SRCROOT%`, which the run gives as
+/// the directory's `file:` URI; a file outside it keeps an absolute `file:` URI. Names are percent-encoded.
+#[test]
+fn sarif_locations_are_relative_to_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().canonicalize().unwrap().join("work dir");
+    let outside = dir.path().canonicalize().unwrap().join("elsewhere");
+    let policy = std::fs::read(root().join("examples/scenario/StuzioProjectXPolicy.json")).unwrap();
+    for folder in [work.join("policies/a b"), outside.clone()] {
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("p é.json"), &policy).unwrap();
+    }
+    let below = work.join("policies/a b/p é.json");
+    let beside = outside.join("p é.json");
+    let output = run(
+        &[
+            "validate",
+            "--format",
+            "sarif",
+            // Absolute, relative with `.` and `..`, and outside the working directory.
+            below.to_str().unwrap(),
+            "./policies/../policies/a b/p é.json",
+            beside.to_str().unwrap(),
+        ],
+        &work,
+        None,
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let log = json(&output);
+    crate::support::sarif::assert_valid_sarif(&log);
+    let run = &log["runs"][0];
+    let encoded_work = work.to_str().unwrap().replace(' ', "%20");
+    assert_eq!(
+        run["originalUriBaseIds"],
+        serde_json::json!({ "%SRCROOT%": { "uri": format!("file://{encoded_work}/") } })
+    );
+    let relative =
+        serde_json::json!({ "uri": "policies/a%20b/p%20%C3%A9.json", "uriBaseId": "%SRCROOT%" });
+    let absolute = serde_json::json!({
+        "uri": format!("file://{}/elsewhere/p%20%C3%A9.json", dir.path().canonicalize().unwrap().to_str().unwrap())
+    });
+    let artifacts: Vec<&Value> = run["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|artifact| &artifact["location"])
+        .collect();
+    // The file named twice is one artifact: SARIF wants them unique.
+    assert_eq!(artifacts, [&relative, &absolute]);
+    // Each result points where its artifact is.
+    let located: Vec<&Value> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| &result["locations"][0]["physicalLocation"]["artifactLocation"])
+        .collect();
+    assert!(
+        located.contains(&&relative) && located.contains(&&absolute),
+        "{located:?}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains(&format!("\"{}", work.display())),
+        "no absolute path of the working directory leaks"
     );
 }

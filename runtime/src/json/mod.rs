@@ -13,6 +13,7 @@ mod chars;
 mod error;
 mod parser;
 mod pointer;
+mod quotes;
 mod scan;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,7 @@ pub use chars::is_iam_char;
 pub use error::{JsonError, JsonErrorKind, Unclosed};
 pub use parser::{MAX_DEPTH, parse};
 pub use pointer::escape_pointer_token;
+pub use quotes::{QuoteRole, TypographicQuote, typographic_quotes};
 pub use tree::{Member, Node, Value};
 
 /// Appends `text` as a JSON string; see [`crate::escape::push_json_string`].

@@ -210,3 +210,100 @@ fn many_keys_still_catch_duplicates() {
         JsonErrorKind::DuplicateKey { .. }
     ));
 }
+
+/// The roles of the typographic quotes of `source`, as `(char, line, column, role)`.
+fn quote_roles(source: &str) -> Vec<(char, u32, u32, QuoteRole)> {
+    typographic_quotes(source)
+        .into_iter()
+        .map(|quote| {
+            let at = line_col(source, quote.span.start as usize);
+            assert_eq!(&source[quote.span.range()], quote.ch.to_string());
+            (quote.ch, at.line, at.column, quote.role)
+        })
+        .collect()
+}
+
+#[test]
+fn typographic_quotes_are_all_found_with_their_part() {
+    use QuoteRole::{Content, Delimiter, Unclear};
+    // Pasted from a word processor: every quote delimits.
+    let roles = quote_roles("{\n  “Version”: “2012-10-17”,\n  ‘Sid’: ‘x’}");
+    assert_eq!(
+        roles,
+        [
+            ('“', 2, 3, Delimiter),
+            ('”', 2, 11, Delimiter),
+            ('“', 2, 14, Delimiter),
+            ('”', 2, 25, Delimiter),
+            ('‘', 3, 3, Delimiter),
+            ('’', 3, 7, Delimiter),
+            ('‘', 3, 10, Delimiter),
+            ('’', 3, 12, Delimiter),
+        ]
+    );
+    // Inside a string, between straight delimiters, a quote is the author's text, even one followed by `,`.
+    assert_eq!(
+        quote_roles(r#"{"a": "O’Brien", "b": "Say “hi”, then"}"#),
+        [
+            ('’', 1, 9, Content),
+            ('“', 1, 28, Content),
+            ('”', 1, 31, Content)
+        ]
+    );
+    // Mixed: a straight opening and a typographic closing quote, on one line or at the end of one.
+    assert_eq!(
+        quote_roles("{\"Action\": \"s3:GetObject”, \"Resource\": \"*”\n}"),
+        [('”', 1, 25, Delimiter), ('”', 1, 42, Delimiter)]
+    );
+    // An apostrophe in a string opened by a typographic quote is text; the quote before `}` closes it.
+    assert_eq!(
+        quote_roles("{“Sid”: “Bob’s”}"),
+        [
+            ('“', 1, 2, Delimiter),
+            ('”', 1, 6, Delimiter),
+            ('“', 1, 9, Delimiter),
+            ('’', 1, 13, Content),
+            ('”', 1, 15, Delimiter),
+        ]
+    );
+    // A string that no quote on its line closes: where it ends cannot be told.
+    assert_eq!(
+        quote_roles("{“Sid”: “Bob’s x\n}"),
+        [
+            ('“', 1, 2, Delimiter),
+            ('”', 1, 6, Delimiter),
+            ('“', 1, 9, Unclear),
+            ('’', 1, 13, Unclear),
+        ]
+    );
+    // An escaped quote does not close a string.
+    assert_eq!(
+        quote_roles(r#"{“a”: “x\"y”}"#),
+        [
+            ('“', 1, 2, Delimiter),
+            ('”', 1, 4, Delimiter),
+            ('“', 1, 7, Delimiter),
+            ('”', 1, 12, Delimiter),
+        ]
+    );
+    assert!(typographic_quotes("{\"a\": \"b\"}").is_empty());
+}
+
+#[test]
+fn typographic_quotes_are_found_in_linear_time() {
+    // Lines a quadratic scan would take minutes on (1 MiB each): strings that never end where a string can,
+    // straight and typographic, and a minified policy's one long line.
+    let unending = "\"a".repeat(1 << 19);
+    let unclosed = "“a”a".repeat(1 << 17);
+    let minified = format!("[{}\"x\"]", "“s3:GetObject”, \"O’Brien\", ".repeat(1 << 15));
+    let started = std::time::Instant::now();
+    assert!(typographic_quotes(&unending).is_empty());
+    let quotes = typographic_quotes(&unclosed);
+    assert_eq!(quotes.len(), 1 << 18);
+    assert!(quotes.iter().all(|quote| quote.role == QuoteRole::Unclear));
+    let quotes = typographic_quotes(&minified);
+    assert_eq!(quotes.len(), 3 << 15);
+    assert_eq!(quotes[2].role, QuoteRole::Content);
+    let elapsed = started.elapsed();
+    assert!(elapsed.as_secs() < 5, "{elapsed:?}");
+}

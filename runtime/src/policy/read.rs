@@ -111,7 +111,7 @@ impl From<&json::JsonError> for Diagnostic {
 
 pub(super) fn parse(source: &str) -> Result<Parsed<'_>, ParseError> {
     let tree = json::parse(source)
-        .map_err(|error| ParseError::new(source, vec![Diagnostic::from(&error)]))?;
+        .map_err(|error| ParseError::new(source, reader_diagnostics(source, &error)))?;
     let mut reader = Reader {
         diagnostics: Vec::new(),
         path: Vec::new(),
@@ -120,6 +120,29 @@ pub(super) fn parse(source: &str) -> Result<Parsed<'_>, ParseError> {
         Some(document) if reader.diagnostics.is_empty() => Ok(Parsed { document, tree }),
         _ => Err(ParseError::new(source, reader.diagnostics)),
     }
+}
+
+/// The reader's error, and every typographic quote of the text besides the one it stopped at.
+///
+/// One finding per quote rather than the first and "and N more": editors, problem matchers and code scanning
+/// put one marker per finding, so each quote gets its own marker to jump to, and each says whether
+/// `iamgen fmt --write` can replace it or the author must decide (see [`json::QuoteRole`]). A summary finding
+/// would mark the first line only and leave the user to hunt for the rest.
+fn reader_diagnostics(source: &str, error: &json::JsonError) -> Vec<Diagnostic> {
+    let quotes = json::typographic_quotes(source);
+    let mut diagnostics = Vec::with_capacity(quotes.len() + 1);
+    if !quotes.iter().any(|quote| quote.span == error.span) {
+        diagnostics.push(Diagnostic::from(error));
+    }
+    diagnostics.extend(quotes.iter().map(|quote| {
+        let mut diagnostic = Diagnostic::from(&json::JsonError {
+            kind: json::JsonErrorKind::CurlyQuote(quote.ch),
+            span: quote.span,
+        });
+        diagnostic.help = Some(quote.help().to_owned());
+        diagnostic
+    }));
+    diagnostics
 }
 
 #[derive(Clone, Copy)]

@@ -288,6 +288,45 @@ fn every_problem_is_reported_in_one_pass() {
 }
 
 #[test]
+fn every_typographic_quote_is_reported_with_what_to_do() {
+    // Pasted from a web page, with one apostrophe that is the author's own text: the reader stops at the first
+    // quote, yet each one is a finding of its own, at its own place.
+    let source = "{\n  “Version”: “2012-10-17”,\n  \"Statement\": {\"Sid\": \"Bob’s\"}\n}";
+    let all = errors(source);
+    let found: Vec<(&str, &str)> = all
+        .iter()
+        .map(|(error, at)| (error.code, at.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("INVALID_CHARACTER", "2:3"),
+            ("INVALID_CHARACTER", "2:11"),
+            ("INVALID_CHARACTER", "2:14"),
+            ("INVALID_CHARACTER", "2:25"),
+            ("INVALID_CHARACTER", "3:28"),
+        ]
+    );
+    let help = |i: usize| all[i].0.help.clone().unwrap_or_default();
+    assert!(
+        help(0).starts_with("replace it with a straight double quote"),
+        "{}",
+        help(0)
+    );
+    assert!(
+        help(4).starts_with("this quote is part of the string's text"),
+        "{}",
+        help(4)
+    );
+    let error = PolicyDocument::from_json(source).unwrap_err().to_string();
+    assert!(
+        error.starts_with("2:3: typographic quote `“` (U+201C"),
+        "{error}"
+    );
+    assert!(error.ends_with("(and 4 more)"), "{error}");
+}
+
+#[test]
 fn version_2008_and_effects() {
     let document =
         parse(r#"{"Version": "2008-10-17", "Statement": [{"Effect": "Deny", "Action": "*"}]}"#);
