@@ -189,6 +189,55 @@ impl Catalog {
         })
     }
 
+    /// The definition of a service's condition key, ignoring ASCII case: from the service its prefix names,
+    /// or, where no service has that prefix, from the service the reference files it under
+    /// ([`condition_key_under_other_prefix`](Self::condition_key_under_other_prefix)).
+    #[must_use]
+    pub fn service_condition_key(&'static self, key: &str) -> Option<ConditionKeyInfo> {
+        let (prefix, _) = key.split_once(':')?;
+        match self.service(prefix) {
+            Some(service) => service.condition_key(key),
+            None => self.condition_key_under_other_prefix(key),
+        }
+    }
+
+    /// A condition key whose prefix names no service, found among the keys the services define: the
+    /// reference files `catalog:ChangeType` under AWS Marketplace (`aws-marketplace`) and
+    /// `identitycenter:InstanceArn` under IAM Identity Center (`sso`). Ignores ASCII case; a concrete key
+    /// matches a template. `None` for a key whose prefix is a service: ask that service.
+    #[must_use]
+    pub fn condition_key_under_other_prefix(&'static self, key: &str) -> Option<ConditionKeyInfo> {
+        // The keys whose prefix is not a service's, gathered once: a few dozen among tens of thousands.
+        static STRAYS: LazyLock<Vec<ConditionKeyInfo>> = LazyLock::new(|| {
+            let catalog = catalog();
+            let mut strays: Vec<ConditionKeyInfo> = catalog
+                .services()
+                .flat_map(|service| service.condition_keys())
+                .filter(|info| {
+                    info.name
+                        .split_once(':')
+                        .is_some_and(|(prefix, _)| catalog.service(prefix).is_none())
+                })
+                .collect();
+            strays.sort_by_key(|info| info.name);
+            strays.dedup_by_key(|info| info.name);
+            strays
+        });
+        let (prefix, _) = key.split_once(':')?;
+        if self.service(prefix).is_some() {
+            return None;
+        }
+        STRAYS
+            .iter()
+            .find(|info| info.name.eq_ignore_ascii_case(key))
+            .or_else(|| {
+                STRAYS
+                    .iter()
+                    .find(|info| info.is_template() && info.matches(key))
+            })
+            .copied()
+    }
+
     /// How many services the catalogue has.
     #[must_use]
     pub fn service_count(&self) -> usize {

@@ -328,6 +328,8 @@ fn docs_page() -> String {
          rejects a code that is not in this list, and a code whose finding means that AWS refuses the policy or \
          that what it names never takes effect (\"no\" in the column *Allow*; see `REFUSED_BY_AWS` in \
          `runtime/src/codes.rs` for the rule).\n\n\
+         What the linter reports on AWS's own managed policies, and why each error there is right, is in \
+         [lint-aws-managed-policies.md](lint-aws-managed-policies.md).\n\n\
          | Code | Severity | Allow | Access Analyzer check | Meaning |\n\
          |------|----------|-------|-----------------------|---------|\n"
     );

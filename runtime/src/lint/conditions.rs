@@ -459,10 +459,8 @@ fn check_key_applies(
     if block.operator.base.family() == OperatorFamily::Null {
         return;
     }
-    let prefix = entry.key.split(':').next().unwrap_or_default();
     let referenced = catalog()
-        .service(prefix)
-        .and_then(|service| service.condition_key(&entry.key))
+        .service_condition_key(&entry.key)
         .is_some_and(|info| REFERENCED_KEYS.contains(&info.name.to_ascii_lowercase()));
     if !referenced {
         return;

@@ -61,6 +61,11 @@ pub(super) fn resolve(key: &str) -> Key {
     if catalog::is_oidc_provider_key(key) {
         return Key::Provider;
     }
+    if let Some(info) = catalog::catalog().condition_key_under_other_prefix(key) {
+        return Key::Service {
+            key_type: info.key_type,
+        };
+    }
     Key::Unknown {
         global: false,
         suggestion: None,

@@ -391,9 +391,14 @@ fn check_coverage(
                 .take(3)
                 .map(|name| format!("`{name}`"))
                 .collect();
+            let (more, verbs) = match star_only.len() {
+                1 => ("", "supports no resource-level permissions and needs"),
+                2 | 3 => ("", "support no resource-level permissions and need"),
+                _ => (", ...", "support no resource-level permissions and need"),
+            };
             let _ = write!(
                 help,
-                "{} support no resource-level permissions and need `\"Resource\": \"*\"`",
+                "{}{more} {verbs} `\"Resource\": \"*\"`",
                 shown.join(", ")
             );
         }

@@ -286,3 +286,77 @@ fn a_missing_qualifier_on_a_multivalued_key_stays_an_error_and_says_why() {
     assert!(help.contains("managed policies"), "{help}");
     assert!(help.contains("not documented"), "{help}");
 }
+
+#[test]
+fn a_dead_entry_help_names_the_actions_that_need_a_star() {
+    let help = |actions: &str| {
+        let found = findings(
+            &allow(actions, r#""arn:aws:ram:*:*:resource-share/*""#),
+            Identity,
+        );
+        let dead: Vec<_> = found
+            .into_iter()
+            .filter(|f| f.code == "RESOURCE_MATCHES_NO_ACTION")
+            .collect();
+        assert_eq!(dead.len(), 1, "{actions}");
+        dead[0].help.clone().unwrap_or_default()
+    };
+    // One action: the verb agrees with it.
+    assert_eq!(
+        help(r#""ram:CreateResourceShare""#),
+        "`ram:CreateResourceShare` supports no resource-level permissions and needs `\"Resource\": \"*\"`"
+    );
+    // More than the three shown: the list says it goes on.
+    let four = r#"["ram:CreateResourceShare", "ram:EnableSharingWithAwsOrganization", "ram:GetResourceShareAssociations", "ram:ListPermissions"]"#;
+    let many = help(four);
+    assert!(
+        many.ends_with(
+            ", ... support no resource-level permissions and need `\"Resource\": \"*\"`"
+        ),
+        "{many}"
+    );
+}
+
+#[test]
+fn a_key_filed_under_another_services_prefix_is_known() {
+    // The reference gives AWS Marketplace Catalog's `catalog:ChangeType` to `aws-marketplace` actions, and IAM
+    // Identity Center's `identitycenter:` keys to `sso`: no service has the key's own prefix.
+    let with_condition = |action: &str, key: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "{action}", "Resource": "*", "Condition": {{"StringEquals": {{"{key}": "x"}}}}}}}}"#
+        )
+    };
+    let codes = |source: &str| -> Vec<&'static str> {
+        findings(source, Identity)
+            .into_iter()
+            .map(|f| f.code)
+            .collect()
+    };
+    assert_eq!(
+        codes(&with_condition(
+            "aws-marketplace:StartChangeSet",
+            "catalog:ChangeType"
+        )),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes(&with_condition(
+            "aws-marketplace:StartChangeSet",
+            "catalog:changetype"
+        )),
+        Vec::<&str>::new(),
+        "condition keys ignore case"
+    );
+    assert_eq!(
+        codes(&with_condition(
+            "aws-marketplace:StartChangeSet",
+            "catalog:ChangeTyp"
+        )),
+        ["INVALID_SERVICE_CONDITION_KEY"]
+    );
+    // Known, but not a key of this action: the action-level check still applies.
+    assert_eq!(
+        codes(&with_condition("s3:GetObject", "catalog:ChangeType")),
+        ["UNSUPPORTED_ACTION_FOR_CONDITION_KEY"]
+    );
+}
