@@ -53,6 +53,15 @@ pub(crate) struct StackArgs {
     stack_name: Option<String>,
 }
 
+/// What of the stack's lint stops a plan or an apply before any call to AWS.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub(crate) struct LintGate {
+    /// The least severe finding of the stack's lint that stops it before any call to AWS, with exit status 2:
+    /// `error` (the default), `security-warning`, `warning`, or `suggestion` (any finding stops it).
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = super::FailOn::Error)]
+    fail_on: super::FailOn,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
@@ -63,7 +72,8 @@ enum Format {
 ///
 /// Reads each account (the base identity's own; the others through the deploy role), compares policies by
 /// meaning, and lists creates (+), updates (~) and deletes (-). Deletes only touch what this stack tagged.
-/// The stack is linted first, as `generate` lints it: errors stop it before any call to AWS.
+/// The stack is linted first, as `generate` lints it: errors (or what `--fail-on` names) stop it before any
+/// call to AWS.
 ///
 /// Exit status: 0 on success, with or without changes; 1 when AWS could not be read; 2 on a usage error or a
 /// bad spec.
@@ -71,6 +81,8 @@ enum Format {
 pub(crate) struct PlanArgs {
     #[command(flatten)]
     stack: StackArgs,
+    #[command(flatten)]
+    gate: LintGate,
     #[command(flatten)]
     connection: Connection,
     /// `human` (default) or `json`.
@@ -82,7 +94,8 @@ pub(crate) struct PlanArgs {
 ///
 /// Without `--auto-approve`, prints the plan and applies it only after `yes` on standard input. Stops at the
 /// first failed change and says what was done and what was not; running it again picks up from there.
-/// The stack is linted first, as `generate` lints it: errors stop it before any call to AWS.
+/// The stack is linted first, as `generate` lints it: errors (or what `--fail-on` names) stop it before any
+/// call to AWS.
 ///
 /// Exit status: 0 when every change was made (or none was needed); 1 when a change failed, AWS could not be
 /// read, or the plan was not approved; 2 on a usage error or a bad spec.
@@ -90,6 +103,8 @@ pub(crate) struct PlanArgs {
 pub(crate) struct ApplyArgs {
     #[command(flatten)]
     stack: StackArgs,
+    #[command(flatten)]
+    gate: LintGate,
     #[command(flatten)]
     connection: Connection,
     /// Apply without asking.
@@ -214,8 +229,8 @@ mod with_aws {
     use iamgen_runtime::stack::Stack;
 
     use super::{
-        ApplyArgs, Connection, Format, ImportArgs, ImportFormat, PlanArgs, StackArgs, VerifyArgs,
-        exit,
+        ApplyArgs, Connection, Format, ImportArgs, ImportFormat, LintGate, PlanArgs, StackArgs,
+        VerifyArgs, exit,
     };
 
     fn block_on<F: Future>(future: F) -> Result<F::Output, String> {
@@ -264,9 +279,9 @@ mod with_aws {
 
     /// The stack and its name, linted as `generate` lints it: the exit status when it cannot be read or has
     /// errors, before any call to AWS.
-    fn linted(args: &StackArgs, outcome: &str) -> Result<(Stack, String), u8> {
+    fn linted(args: &StackArgs, gate: LintGate, outcome: &str) -> Result<(Stack, String), u8> {
         let (stack, name) = load(args)?;
-        if super::super::generate::lint_refuses(&stack, outcome, super::super::FailOn::Error) {
+        if super::super::generate::lint_refuses(&stack, outcome, gate.fail_on) {
             return Err(exit::BAD_INPUT);
         }
         Ok((stack, name))
@@ -348,7 +363,7 @@ mod with_aws {
     }
 
     pub(crate) fn plan(args: &PlanArgs) -> u8 {
-        let (stack, name) = match linted(&args.stack, "nothing was planned") {
+        let (stack, name) = match linted(&args.stack, args.gate, "nothing was planned") {
             Ok(loaded) => loaded,
             Err(code) => return code,
         };
@@ -370,7 +385,7 @@ mod with_aws {
     }
 
     pub(crate) fn apply(args: &ApplyArgs) -> u8 {
-        let (stack, name) = match linted(&args.stack, "nothing was applied") {
+        let (stack, name) = match linted(&args.stack, args.gate, "nothing was applied") {
             Ok(loaded) => loaded,
             Err(code) => return code,
         };

@@ -15,6 +15,22 @@ const IMPORT_THE_ROLE: &[&str] = &[
 #[test]
 fn plan_apply_import_and_verify_from_the_command_line() {
     on_moto_with_home(|moto, home| {
+        // The reference scenario has security warnings and no error: `--fail-on` stops a plan and an apply
+        // on them, before any call, and the plan after shows that nothing was applied.
+        for (args, outcome) in [
+            (
+                &["plan", "--fail-on", "security-warning"][..],
+                "nothing was planned",
+            ),
+            (
+                &["apply", "--auto-approve", "--fail-on", "warning"][..],
+                "nothing was applied",
+            ),
+        ] {
+            let stopped = iamgen_aws_exits(&moto.endpoint(), home, args, &[], 2);
+            assert_stderr_holds(&stopped, &[&format!("or worse (--fail-on); {outcome}")]);
+            assert_eq!(stdout(&stopped), "", "{}", described(&stopped));
+        }
         let planned = iamgen_aws_exits(&moto.endpoint(), home, &["plan"], &[], 0);
         let text = stdout(&planned);
         assert!(text.contains("  # Stuzio (081278057606)\n"), "{text}");
