@@ -360,3 +360,23 @@ fn a_key_filed_under_another_services_prefix_is_known() {
         ["UNSUPPORTED_ACTION_FOR_CONDITION_KEY"]
     );
 }
+
+#[test]
+fn a_key_aws_documents_outside_the_reference_is_taken() {
+    // Amazon Bedrock's user guide restricts model subscriptions with `aws-marketplace:ProductId` on
+    // `aws-marketplace:Subscribe`; the reference lists no key for the action (tools/catalog-gen/supplement/
+    // documented-keys.tsv). AnthropicFullAccess has this statement.
+    let policy = r#"{"Version": "2012-10-17", "Statement": {"Sid": "AnthropicSubscriptionManagement", "Effect": "Allow",
+        "Action": ["aws-marketplace:Subscribe", "aws-marketplace:Unsubscribe"], "Resource": "*",
+        "Condition": {"ForAnyValue:StringEquals": {"aws-marketplace:ProductId": ["prod-3qbeiztufnva6"]}}}}"#;
+    assert_eq!(verdicts(policy, Identity), []);
+    // Unsubscribe alone is not documented to take it.
+    let unsubscribe = policy.replace("\"aws-marketplace:Subscribe\", ", "");
+    assert_eq!(
+        verdicts(&unsubscribe, Identity)
+            .into_iter()
+            .map(|(code, ..)| code)
+            .collect::<Vec<_>>(),
+        ["UNSUPPORTED_ACTION_FOR_CONDITION_KEY"]
+    );
+}

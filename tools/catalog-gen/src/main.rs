@@ -8,6 +8,7 @@
 //! The output is a deterministic function of the package contents; the record format is described in the
 //! header of the file it writes (see `render::FORMAT`) and in the docs of `iamgen_runtime::catalog`.
 
+mod documented;
 mod render;
 mod source;
 mod supplement;
@@ -57,6 +58,7 @@ fn run() -> Result<()> {
     let args = parse_args()?;
     let mut catalog = source::load(&args.package_dir)?;
     supplement::apply(&mut catalog, supplement::TEXT)?;
+    documented::apply(&mut catalog, documented::TEXT)?;
     source::normalise_key_templates(&mut catalog)?;
     let text = render::render(&catalog)?;
     if let Some(dir) = args.out.parent().filter(|dir| !dir.as_os_str().is_empty()) {

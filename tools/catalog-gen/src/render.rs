@@ -39,6 +39,14 @@ pub(crate) fn render(catalog: &Catalog) -> Result<String> {
             catalog.merged_prefixes.join(", ")
         )?;
     }
+    if !catalog.documented_actions.is_empty() {
+        writeln!(
+            out,
+            "# Condition keys AWS documents outside the reference, from {}, for: {}",
+            crate::documented::PATH,
+            catalog.documented_actions.join(", ")
+        )?;
+    }
     out.push_str(FORMAT);
     for service in &catalog.services {
         render_service(&mut out, service)?;
@@ -222,6 +230,42 @@ mod tests {
             );
             fs::remove_dir_all(dir).unwrap();
         }
+    }
+
+    #[test]
+    fn documented_keys_are_added_and_refused_once_upstream_has_them() {
+        let dir = package("documented", ACTIONS);
+        let page = "https://docs.aws.amazon.com/aa/page.html";
+        let mut catalog = source::load(&dir).unwrap();
+        crate::documented::apply(&mut catalog, &format!("aa:List\taa:Flag\t{page}\n")).unwrap();
+        let text = super::render(&catalog).unwrap();
+        assert!(
+            text.contains(
+                "\n# Condition keys AWS documents outside the reference, from \
+                 tools/catalog-gen/supplement/documented-keys.tsv, for: aa:List\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\nA\taa:List\tL\t\taa:Flag\n"), "{text}");
+
+        let refused = |line: &str| {
+            let mut catalog = source::load(&dir).unwrap();
+            crate::documented::apply(&mut catalog, &format!("{line}\t{page}\n"))
+                .err()
+                .map(|error| error.to_string())
+                .unwrap_or_default()
+        };
+        assert!(
+            refused("aa:Get\taa:Flag").contains("the upstream gives the action `aa:Flag` now"),
+            "{}",
+            refused("aa:Get\taa:Flag")
+        );
+        assert!(
+            refused("aa:List\taa:Nope").contains("the service defines no condition key `aa:Nope`")
+        );
+        assert!(refused("aa:Nope\taa:Flag").contains("the upstream has no such action"));
+        assert!(refused("qq:List\taa:Flag").contains("the upstream has no service `qq`"));
+        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

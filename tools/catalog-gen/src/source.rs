@@ -38,6 +38,8 @@ pub(crate) struct Catalog {
     pub(crate) services: Vec<Service>,
     /// The prefixes whose actions were merged from several reference pages (see `supplement`).
     pub(crate) merged_prefixes: Vec<String>,
+    /// The actions given condition keys documented outside the reference (see `documented`).
+    pub(crate) documented_actions: Vec<String>,
 }
 
 pub(crate) struct Service {
@@ -189,6 +191,7 @@ pub(crate) fn load(dir: &Path) -> Result<Catalog> {
         updated: updated.to_owned(),
         services,
         merged_prefixes: Vec::new(),
+        documented_actions: Vec::new(),
     })
 }
 
