@@ -53,9 +53,11 @@ pub(crate) struct StackArgs {
     stack_name: Option<String>,
 }
 
-/// What of the stack's lint stops a plan or an apply before any call to AWS.
-#[derive(Debug, Clone, Copy, clap::Args)]
-pub(crate) struct LintGate {
+/// The stack a plan or an apply changes, and what of its lint stops them before any call to AWS.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct LintedStackArgs {
+    #[command(flatten)]
+    stack: StackArgs,
     /// The least severe finding of the stack's lint that stops it before any call to AWS, with exit status 2:
     /// `error` (the default), `security-warning`, `warning`, or `suggestion` (any finding stops it).
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = super::FailOn::Error)]
@@ -80,9 +82,7 @@ enum Format {
 #[derive(Debug, clap::Args)]
 pub(crate) struct PlanArgs {
     #[command(flatten)]
-    stack: StackArgs,
-    #[command(flatten)]
-    gate: LintGate,
+    stack: LintedStackArgs,
     #[command(flatten)]
     connection: Connection,
     /// `human` (default) or `json`.
@@ -102,9 +102,7 @@ pub(crate) struct PlanArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct ApplyArgs {
     #[command(flatten)]
-    stack: StackArgs,
-    #[command(flatten)]
-    gate: LintGate,
+    stack: LintedStackArgs,
     #[command(flatten)]
     connection: Connection,
     /// Apply without asking.
@@ -229,8 +227,8 @@ mod with_aws {
     use iamgen_runtime::stack::Stack;
 
     use super::{
-        ApplyArgs, Connection, Format, ImportArgs, ImportFormat, LintGate, PlanArgs, StackArgs,
-        VerifyArgs, exit,
+        ApplyArgs, Connection, Format, ImportArgs, ImportFormat, LintedStackArgs, PlanArgs,
+        StackArgs, VerifyArgs, exit,
     };
 
     fn block_on<F: Future>(future: F) -> Result<F::Output, String> {
@@ -279,9 +277,9 @@ mod with_aws {
 
     /// The stack and its name, linted as `generate` lints it: the exit status when it cannot be read or has
     /// errors, before any call to AWS.
-    fn linted(args: &StackArgs, gate: LintGate, outcome: &str) -> Result<(Stack, String), u8> {
-        let (stack, name) = load(args)?;
-        if super::super::generate::lint_refuses(&stack, outcome, gate.fail_on) {
+    fn linted(args: &LintedStackArgs, outcome: &str) -> Result<(Stack, String), u8> {
+        let (stack, name) = load(&args.stack)?;
+        if super::super::generate::lint_refuses(&stack, outcome, args.fail_on) {
             return Err(exit::BAD_INPUT);
         }
         Ok((stack, name))
@@ -363,7 +361,7 @@ mod with_aws {
     }
 
     pub(crate) fn plan(args: &PlanArgs) -> u8 {
-        let (stack, name) = match linted(&args.stack, args.gate, "nothing was planned") {
+        let (stack, name) = match linted(&args.stack, "nothing was planned") {
             Ok(loaded) => loaded,
             Err(code) => return code,
         };
@@ -385,7 +383,7 @@ mod with_aws {
     }
 
     pub(crate) fn apply(args: &ApplyArgs) -> u8 {
-        let (stack, name) = match linted(&args.stack, args.gate, "nothing was applied") {
+        let (stack, name) = match linted(&args.stack, "nothing was applied") {
             Ok(loaded) => loaded,
             Err(code) => return code,
         };

@@ -11,28 +11,14 @@ use anyhow::{Context, Result, bail, ensure};
 
 use crate::source::Catalog;
 
-/// The file, relative to the workspace, as the error messages name it.
+/// Where the file is, as its errors name it; embedded as [`TEXT`] so that the output depends on nothing else.
 pub(crate) const PATH: &str = "tools/catalog-gen/supplement/documented-keys.tsv";
-
-/// The file embedded at build time: the generator's output is a function of the package and its supplements.
+/// The file's text.
 pub(crate) const TEXT: &str = include_str!("../supplement/documented-keys.tsv");
-
-/// One line: an action and the keys a documenting page gives it.
-struct Entry<'a> {
-    line: usize,
-    prefix: &'a str,
-    action: &'a str,
-    keys: Vec<&'a str>,
-    page: &'a str,
-}
 
 fn parse(text: &str) -> Result<Vec<Entry<'_>>> {
     let mut entries = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line_no = index + 1;
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for (line_no, line) in crate::lines::data_lines(text) {
         let fields: Vec<&str> = line.split('\t').collect();
         let [full, keys, page] = fields[..] else {
             bail!(
@@ -40,10 +26,7 @@ fn parse(text: &str) -> Result<Vec<Entry<'_>>> {
                 fields.len()
             );
         };
-        let (prefix, action) = full
-            .split_once(':')
-            .filter(|(prefix, action)| !prefix.is_empty() && !action.is_empty())
-            .with_context(|| format!("{PATH}:{line_no}: `{full}` is not `prefix:Action`"))?;
+        let (prefix, action) = crate::lines::split_action(PATH, line_no, full)?;
         let keys: Vec<&str> = keys.split(',').filter(|key| !key.is_empty()).collect();
         ensure!(!keys.is_empty(), "{PATH}:{line_no}: `{full}` adds no key");
         // A page of AWS's own documentation, so that a reader can check the claim.
@@ -62,6 +45,15 @@ fn parse(text: &str) -> Result<Vec<Entry<'_>>> {
     Ok(entries)
 }
 
+/// One line: an action, the keys a documenting page gives it, and that page.
+struct Entry<'a> {
+    line: usize,
+    prefix: &'a str,
+    action: &'a str,
+    keys: Vec<&'a str>,
+    page: &'a str,
+}
+
 /// Adds the keys of `text` to their actions in `catalog`.
 pub(crate) fn apply(catalog: &mut Catalog, text: &str) -> Result<()> {
     for entry in parse(text)? {
@@ -69,11 +61,7 @@ pub(crate) fn apply(catalog: &mut Catalog, text: &str) -> Result<()> {
             "{PATH}:{}: `{}:{}` (documented at {})",
             entry.line, entry.prefix, entry.action, entry.page
         );
-        let service = catalog
-            .services
-            .iter_mut()
-            .find(|service| service.prefix == entry.prefix)
-            .with_context(|| format!("{at}: the upstream has no service `{}`", entry.prefix))?;
+        let service = crate::lines::service_mut(catalog, entry.prefix, &at)?;
         for key in &entry.keys {
             ensure!(
                 service.condition_keys.iter().any(|have| have.name == *key),
@@ -105,36 +93,40 @@ pub(crate) fn apply(catalog: &mut Catalog, text: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{TEXT, parse};
+    use super::parse;
 
     #[test]
-    fn the_shipped_file_parses() {
-        let entries = parse(TEXT).unwrap();
-        assert!(entries.iter().any(|entry| entry.prefix == "aws-marketplace"
-            && entry.action == "Subscribe"
-            && entry.keys == ["aws-marketplace:ProductId"]));
+    fn the_shipped_file_gives_subscribe_the_product_id() {
+        let shipped = parse(super::TEXT).unwrap();
+        let subscribe = shipped
+            .iter()
+            .find(|entry| (entry.prefix, entry.action) == ("aws-marketplace", "Subscribe"));
+        assert_eq!(
+            subscribe.map(|entry| entry.keys.as_slice()),
+            Some(&["aws-marketplace:ProductId"][..])
+        );
     }
 
     #[test]
     fn malformed_lines_are_located_errors() {
+        let error_of = |text: &str| parse(text).err().map(|e| e.to_string()).unwrap_or_default();
         let page = "https://docs.aws.amazon.com/x.html";
-        for (text, message) in [
-            (
-                format!("aa\taa:K\t{page}\n"),
-                ":1: `aa` is not `prefix:Action`",
-            ),
-            (format!("# c\naa:B\t\t{page}\n"), ":2: `aa:B` adds no key"),
-            ("aa:B\taa:K\n".to_owned(), "expected 3 tab-separated fields"),
-            (
-                "aa:B\taa:K\thttps://example.com/\n".to_owned(),
-                "is not a page of docs.aws.amazon.com",
-            ),
-        ] {
-            let error = parse(&text)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default();
-            assert!(error.contains(message), "{text:?}: {error}");
-        }
+        let not_an_action = error_of(&format!("aa\taa:K\t{page}\n"));
+        assert!(
+            not_an_action.contains(":1: `aa` is not `prefix:Action`"),
+            "{not_an_action}"
+        );
+        let no_key = error_of(&format!("# c\naa:B\t\t{page}\n"));
+        assert!(no_key.contains(":2: `aa:B` adds no key"), "{no_key}");
+        let no_page = error_of("aa:B\taa:K\n");
+        assert!(
+            no_page.contains("expected 3 tab-separated fields"),
+            "{no_page}"
+        );
+        let elsewhere = error_of("aa:B\taa:K\thttps://example.com/\n");
+        assert!(
+            elsewhere.contains("is not a page of docs.aws.amazon.com"),
+            "{elsewhere}"
+        );
     }
 }

@@ -9,6 +9,7 @@
 //! header of the file it writes (see `render::FORMAT`) and in the docs of `iamgen_runtime::catalog`.
 
 mod documented;
+mod lines;
 mod render;
 mod source;
 mod supplement;

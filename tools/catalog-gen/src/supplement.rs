@@ -41,17 +41,10 @@ fn list(field: Option<&str>, separator: char) -> Vec<&str> {
 
 fn parse(text: &str) -> Result<Vec<Entry<'_>>> {
     let mut entries = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line_no = index + 1;
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for (line_no, line) in crate::lines::data_lines(text) {
         let mut fields = line.split('\t');
         let full = fields.next().unwrap_or_default();
-        let (prefix, action) = full
-            .split_once(':')
-            .filter(|(prefix, action)| !prefix.is_empty() && !action.is_empty())
-            .with_context(|| format!("{PATH}:{line_no}: `{full}` is not `prefix:Action`"))?;
+        let (prefix, action) = crate::lines::split_action(PATH, line_no, full)?;
         let page = fields
             .next()
             .filter(|page| !page.is_empty())
@@ -97,11 +90,7 @@ pub(crate) fn apply(catalog: &mut Catalog, text: &str) -> Result<()> {
             "{PATH}:{}: `{}:{}` from page `{}`",
             entry.line, entry.prefix, entry.action, entry.page
         );
-        let service = catalog
-            .services
-            .iter_mut()
-            .find(|service| service.prefix == entry.prefix)
-            .with_context(|| format!("{at}: the upstream has no service `{}`", entry.prefix))?;
+        let service = crate::lines::service_mut(catalog, entry.prefix, &at)?;
         let defined: Vec<&str> = service
             .resource_types
             .iter()
