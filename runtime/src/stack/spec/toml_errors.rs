@@ -30,11 +30,7 @@ pub(super) fn toml_error(source: &str, error: &toml::de::Error) -> Diagnostic {
             None if expected.is_empty() => diagnostic.with_help("this table takes no keys"),
             None => diagnostic.with_help(format!(
                 "the keys of this table are {}",
-                expected
-                    .iter()
-                    .map(|key| format!("`{key}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                suggest::code_list(expected.iter().copied())
             )),
         };
     }
