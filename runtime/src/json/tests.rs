@@ -211,82 +211,57 @@ fn many_keys_still_catch_duplicates() {
     ));
 }
 
-/// The roles of the typographic quotes of `source`, as `(char, line, column, role)`.
-fn quote_roles(source: &str) -> Vec<(char, u32, u32, QuoteRole)> {
+/// The typographic quotes of `source`, as `{quote}{line}:{column}` each, followed by ` (text)` for one that is
+/// part of a string's text and ` (unclear)` for one whose string has no end on its line: one line per source,
+/// so that the cases below read side by side.
+fn quote_roles(source: &str) -> String {
     typographic_quotes(source)
         .into_iter()
         .map(|quote| {
             let at = line_col(source, quote.span.start as usize);
             assert_eq!(&source[quote.span.range()], quote.ch.to_string());
-            (quote.ch, at.line, at.column, quote.role)
+            let role = match quote.role {
+                QuoteRole::Delimiter => "",
+                QuoteRole::Content => " (text)",
+                QuoteRole::Unclear => " (unclear)",
+            };
+            format!("{}{}:{}{role}", quote.ch, at.line, at.column)
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
 fn typographic_quotes_are_all_found_with_their_part() {
-    use QuoteRole::{Content, Delimiter, Unclear};
-    // Pasted from a word processor: every quote delimits.
-    let roles = quote_roles("{\n  “Version”: “2012-10-17”,\n  ‘Sid’: ‘x’}");
-    assert_eq!(
-        roles,
-        [
-            ('“', 2, 3, Delimiter),
-            ('”', 2, 11, Delimiter),
-            ('“', 2, 14, Delimiter),
-            ('”', 2, 25, Delimiter),
-            ('‘', 3, 3, Delimiter),
-            ('’', 3, 7, Delimiter),
-            ('‘', 3, 10, Delimiter),
-            ('’', 3, 12, Delimiter),
-        ]
-    );
-    // Inside a string, between straight delimiters, a quote is the author's text, even one followed by `,`.
-    assert_eq!(
-        quote_roles(r#"{"a": "O’Brien", "b": "Say “hi”, then"}"#),
-        [
-            ('’', 1, 9, Content),
-            ('“', 1, 28, Content),
-            ('”', 1, 31, Content)
-        ]
-    );
-    // Mixed: a straight opening and a typographic closing quote, on one line or at the end of one.
-    assert_eq!(
-        quote_roles("{\"Action\": \"s3:GetObject”, \"Resource\": \"*”\n}"),
-        [('”', 1, 25, Delimiter), ('”', 1, 42, Delimiter)]
-    );
-    // An apostrophe in a string opened by a typographic quote is text; the quote before `}` closes it.
-    assert_eq!(
-        quote_roles("{“Sid”: “Bob’s”}"),
-        [
-            ('“', 1, 2, Delimiter),
-            ('”', 1, 6, Delimiter),
-            ('“', 1, 9, Delimiter),
-            ('’', 1, 13, Content),
-            ('”', 1, 15, Delimiter),
-        ]
-    );
-    // A string that no quote on its line closes: where it ends cannot be told.
-    assert_eq!(
-        quote_roles("{“Sid”: “Bob’s x\n}"),
-        [
-            ('“', 1, 2, Delimiter),
-            ('”', 1, 6, Delimiter),
-            ('“', 1, 9, Unclear),
-            ('’', 1, 13, Unclear),
-        ]
-    );
-    // An escaped quote does not close a string.
-    assert_eq!(
-        quote_roles(r#"{“a”: “x\"y”}"#),
-        [
-            ('“', 1, 2, Delimiter),
-            ('”', 1, 4, Delimiter),
-            ('“', 1, 7, Delimiter),
-            ('”', 1, 12, Delimiter),
-        ]
-    );
-    assert!(typographic_quotes("{\"a\": \"b\"}").is_empty());
+    for (source, roles) in [
+        // Pasted from a word processor: every quote delimits.
+        (
+            "{\n  “Version”: “2012-10-17”,\n  ‘Sid’: ‘x’}",
+            "“2:3 ”2:11 “2:14 ”2:25 ‘3:3 ’3:7 ‘3:10 ’3:12",
+        ),
+        // Inside a string, between straight delimiters, a quote is the author's text, even one followed by `,`.
+        (
+            r#"{"a": "O’Brien", "b": "Say “hi”, then"}"#,
+            "’1:9 (text) “1:28 (text) ”1:31 (text)",
+        ),
+        // Mixed: a straight opening and a typographic closing quote, on one line or at the end of one.
+        (
+            "{\"Action\": \"s3:GetObject”, \"Resource\": \"*”\n}",
+            "”1:25 ”1:42",
+        ),
+        // An apostrophe in a string opened by a typographic quote is text; the quote before `}` closes it.
+        ("{“Sid”: “Bob’s”}", "“1:2 ”1:6 “1:9 ’1:13 (text) ”1:15"),
+        // A string that no quote on its line closes: where it ends cannot be told.
+        (
+            "{“Sid”: “Bob’s x\n}",
+            "“1:2 ”1:6 “1:9 (unclear) ’1:13 (unclear)",
+        ),
+        // An escaped quote does not close a string.
+        (r#"{“a”: “x\"y”}"#, "“1:2 ”1:4 “1:7 ”1:12"),
+        ("{\"a\": \"b\"}", ""),
+    ] {
+        assert_eq!(quote_roles(source), roles, "{source}");
+    }
 }
 
 #[test]

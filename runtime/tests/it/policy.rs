@@ -21,6 +21,13 @@ fn errors(source: &str) -> Vec<(Diagnostic, String)> {
         .collect()
 }
 
+/// Each error's code and `line:column`, in the order they are reported.
+fn codes_at(all: &[(Diagnostic, String)]) -> Vec<(&'static str, &str)> {
+    all.iter()
+        .map(|(error, at)| (error.code, at.as_str()))
+        .collect()
+}
+
 fn only_error(source: &str) -> (Diagnostic, String) {
     let mut all = errors(source);
     assert_eq!(all.len(), 1, "{all:#?}");
@@ -271,13 +278,8 @@ fn every_problem_is_reported_in_one_pass() {
     {"Effect": "Allow", "Action": "*", "Condition": {"DateGreaterThen": {"aws:CurrentTime": "2020-01-01"}}}
   ]
 }"#;
-    let all = errors(source);
-    let found: Vec<(&str, &str)> = all
-        .iter()
-        .map(|(error, at)| (error.code, at.as_str()))
-        .collect();
     assert_eq!(
-        found,
+        codes_at(&errors(source)),
         [
             ("INVALID_VERSION", "2:14"),
             ("INVALID_EFFECT", "4:16"),
@@ -293,12 +295,8 @@ fn every_typographic_quote_is_reported_with_what_to_do() {
     // quote, yet each one is a finding of its own, at its own place.
     let source = "{\n  “Version”: “2012-10-17”,\n  \"Statement\": {\"Sid\": \"Bob’s\"}\n}";
     let all = errors(source);
-    let found: Vec<(&str, &str)> = all
-        .iter()
-        .map(|(error, at)| (error.code, at.as_str()))
-        .collect();
     assert_eq!(
-        found,
+        codes_at(&all),
         [
             ("INVALID_CHARACTER", "2:3"),
             ("INVALID_CHARACTER", "2:11"),
@@ -307,23 +305,18 @@ fn every_typographic_quote_is_reported_with_what_to_do() {
             ("INVALID_CHARACTER", "3:28"),
         ]
     );
-    let help = |i: usize| all[i].0.help.clone().unwrap_or_default();
-    assert!(
-        help(0).starts_with("replace it with a straight double quote"),
-        "{}",
-        help(0)
-    );
-    assert!(
-        help(4).starts_with("this quote is part of the string's text"),
-        "{}",
-        help(4)
-    );
+    // The delimiters are to be straightened; the apostrophe is the author's to decide.
+    for (i, advice) in [
+        (0, "replace it with a straight double quote"),
+        (4, "this quote is part of the string's text"),
+    ] {
+        let help = all[i].0.help.clone().unwrap_or_default();
+        assert!(help.starts_with(advice), "{help}");
+    }
+    // The one-line message names the first quote and counts the others.
     let error = PolicyDocument::from_json(source).unwrap_err().to_string();
-    assert!(
-        error.starts_with("2:3: typographic quote `“` (U+201C"),
-        "{error}"
-    );
-    assert!(error.ends_with("(and 4 more)"), "{error}");
+    let (first, rest) = ("2:3: typographic quote `“` (U+201C", "(and 4 more)");
+    assert!(error.starts_with(first) && error.ends_with(rest), "{error}");
 }
 
 #[test]
