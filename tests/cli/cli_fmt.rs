@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::support::cli::{iamgen, iamgen_with_stdin, stderr, stdout};
+use crate::support::cli::{
+    assert_stderr_holds, assert_stdout_holds, iamgen, iamgen_with_stdin, stderr, stdout,
+};
 use crate::support::files::{copy_dir, files_below};
 use crate::support::tools::root;
 
@@ -163,16 +165,8 @@ fn print_and_check_show_the_repair_without_writing() {
     std::fs::write(&file, pasted_policy()).unwrap();
     let check = iamgen(&["fmt", "--check", file.to_str().unwrap()]);
     assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
-    assert!(
-        stdout(&check).contains("+  \"Version\": \"2012-10-17\","),
-        "{}",
-        stdout(&check)
-    );
-    assert!(
-        stderr(&check).contains("(with --write): 18 typographic quotes"),
-        "{}",
-        stderr(&check)
-    );
+    assert_stdout_holds(&check, &["+  \"Version\": \"2012-10-17\","]);
+    assert_stderr_holds(&check, &["(with --write): 18 typographic quotes"]);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), pasted_policy());
     // `validate` names the command.
     let validate = iamgen(&["validate", file.to_str().unwrap()]);
@@ -188,29 +182,33 @@ fn print_and_check_show_the_repair_without_writing() {
     );
 }
 
+/// The stderr of `fmt --write` on a file `p.json` holding `source`, which the command must refuse (exit 2)
+/// and leave as it was.
+fn refused_write(source: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(&file, source).unwrap();
+    let output = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), source);
+    stderr(&output)
+}
+
 #[test]
 fn a_quote_inside_a_string_is_left_to_the_author_and_nothing_changes() {
     // The delimiters could be repaired, but `O’Brien` is text: IAM refuses it, and only its author knows
     // whether `'` is meant.
     let source = "{\n  “Version”: “2012-10-17”,\n  \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \
                   \"Resource\": \"*\",\n    \"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/name\": \"O’Brien\"}}}\n}\n";
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.json");
-    std::fs::write(&file, source).unwrap();
-    let output = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr(&output);
-    // Located in the file as it stands (line 4, column 63), not in the repaired text.
-    assert!(stderr.contains("p.json:4:63"), "{stderr}");
-    assert!(
-        stderr.contains("this quote is part of the string's text"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("left unchanged: the errors above remain after the repair `iamgen fmt --write` would make (4 typographic quotes"),
-        "{stderr}"
-    );
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), source);
+    let stderr = refused_write(source);
+    for expected in [
+        // Located in the file as it stands (line 4, column 63), not in the repaired text.
+        "p.json:4:63",
+        "this quote is part of the string's text",
+        "left unchanged: the errors above remain after the repair `iamgen fmt --write` would make (4 typographic quotes",
+    ] {
+        assert!(stderr.contains(expected), "{stderr}");
+    }
 }
 
 #[test]
@@ -234,23 +232,15 @@ fn what_remains_after_the_repair_is_located_past_a_byte_order_mark_and_quotes() 
 fn an_ambiguous_repair_is_refused_with_the_place() {
     // The string opened on line 3 is never closed on its line: where it ends would be a guess.
     let source = "{\n  “Version”: “2012-10-17”,\n  “Statement”: [{“Effect”: “Allow,\n    “Action”: “s3:*”}]\n}\n";
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("p.json");
-    std::fs::write(&file, source).unwrap();
-    let output = iamgen(&["fmt", "--write", file.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = stderr(&output);
-    assert!(stderr.contains("p.json:3:28"), "{stderr}");
-    assert!(
-        stderr.contains("no quote on this line closes it"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("p.json: left unchanged: the string opened at ")
-            && stderr.contains("p.json:3:28 has no end"),
-        "{stderr}"
-    );
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), source);
+    let stderr = refused_write(source);
+    for expected in [
+        "p.json:3:28",
+        "no quote on this line closes it",
+        "p.json: left unchanged: the string opened at ",
+        "p.json:3:28 has no end",
+    ] {
+        assert!(stderr.contains(expected), "{stderr}");
+    }
 }
 
 #[test]

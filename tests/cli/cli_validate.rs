@@ -6,12 +6,19 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::support::cli::{iamgen, iamgen_with_stdin, run};
+use crate::support::cli::{described, iamgen, iamgen_with_stdin, run};
 use crate::support::tools::root;
 
 fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+/// The report `iamgen` prints with `args`, a run that must exit with `code`.
+fn report_of(args: &[&str], code: i32) -> Value {
+    let output = iamgen(args);
+    assert_eq!(output.status.code(), Some(code), "{}", described(&output));
+    json(&output)
 }
 
 fn findings(report: &Value) -> Vec<&Value> {
@@ -26,12 +33,7 @@ fn findings(report: &Value) -> Vec<&Value> {
 #[test]
 fn the_scenario_validates_without_errors() {
     let output = iamgen(&["validate", "--format", "json", "examples/scenario"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert_eq!(output.status.code(), Some(0), "{}", described(&output));
     let report = json(&output);
     assert_eq!(report["summary"]["files"], 3);
     assert_eq!(report["summary"]["error"], 0);
@@ -181,14 +183,15 @@ fn kinds_and_allow_lists_come_from_the_command_line() {
 fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
     let output = iamgen(&["validate", "/nonexistent/p.json"]);
     assert_eq!(output.status.code(), Some(2));
-    let curly = iamgen(&[
-        "validate",
-        "--format",
-        "json",
-        "tests/fixtures/curly/AcmeClientAssumeRolePolicy.json",
-    ]);
-    assert_eq!(curly.status.code(), Some(1));
-    let report = json(&curly);
+    let report = report_of(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "tests/fixtures/curly/AcmeClientAssumeRolePolicy.json",
+        ],
+        1,
+    );
     let finding = findings(&report)[0].clone();
     assert_eq!(finding["code"], "INVALID_CHARACTER");
     assert_eq!(
@@ -240,18 +243,19 @@ fn unreadable_inputs_exit_two_and_broken_json_is_a_finding() {
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {
-    let output = iamgen(&[
-        "validate",
-        "--format",
-        "sarif",
-        "--stack",
-        "scenario",
-        "examples/scenario",
-        "tests/fixtures/variants",
-        "tests/fixtures/corpus",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    let log = json(&output);
+    let log = report_of(
+        &[
+            "validate",
+            "--format",
+            "sarif",
+            "--stack",
+            "scenario",
+            "examples/scenario",
+            "tests/fixtures/variants",
+            "tests/fixtures/corpus",
+        ],
+        1,
+    );
     crate::support::sarif::assert_valid_sarif(&log);
     let run = &log["runs"][0];
     let results = run["results"].as_array().unwrap();
@@ -394,12 +398,7 @@ fn an_unknown_allow_code_is_rejected_with_a_did_you_mean() {
         "{stderr}"
     );
     let output = iamgen_with_stdin(&["validate", "--allow", "MISSING_VERSION", "-"], policy);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0), "{}", described(&output));
 }
 
 #[test]
@@ -522,12 +521,7 @@ fn sarif_locations_are_relative_to_the_working_directory() {
         &work,
         None,
     );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0), "{}", described(&output));
     let log = json(&output);
     crate::support::sarif::assert_valid_sarif(&log);
     let run = &log["runs"][0];

@@ -90,7 +90,15 @@ pub fn stderr(output: &Output) -> String {
 
 /// Asserts that the run's stderr holds each of `expected`, showing the whole run when it does not.
 pub fn assert_stderr_holds(output: &Output, expected: &[&str]) {
-    let text = stderr(output);
+    assert_holds(output, &stderr(output), expected);
+}
+
+/// Asserts that the run's stdout holds each of `expected`, showing the whole run when it does not.
+pub fn assert_stdout_holds(output: &Output, expected: &[&str]) {
+    assert_holds(output, &stdout(output), expected);
+}
+
+fn assert_holds(output: &Output, text: &str, expected: &[&str]) {
     for expected in expected {
         assert!(
             text.contains(expected),
