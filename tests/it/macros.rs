@@ -109,15 +109,24 @@ fn example_policies_and_roles_are_pinned() {
     insta::assert_snapshot!("hardened_trust", hardened.json());
 }
 
-#[derive(Debug, Policy)]
-#[statement(
-    action = "iam:GetRole",
-    resource = "arn:aws:iam::{account}:role/{name}"
-)]
-struct GetRole {
-    account: String,
-    name: String,
+/// A policy that lets one read a role of `account`, named by a field of type `$name`: the same template checks
+/// a `String` name, which must be one name, and an `iamgen::Pattern`, which may be a wildcard.
+macro_rules! get_role_policy {
+    ($policy:ident, $name:ty) => {
+        #[derive(Debug, Policy)]
+        #[statement(
+            action = "iam:GetRole",
+            resource = "arn:aws:iam::{account}:role/{name}"
+        )]
+        struct $policy {
+            account: String,
+            name: $name,
+        }
+    };
 }
+
+get_role_policy!(GetRole, String);
+get_role_policy!(AnyRoleOf, iamgen::Pattern);
 
 #[derive(Debug, Policy)]
 #[statement(action = "s3:GetObject", resource = "arn:aws:s3:::{bucket}/*")]
@@ -164,11 +173,14 @@ fn bad_values_are_errors_not_panics() {
         braces.document(),
         Err(BuildError::InvalidValue { .. })
     ));
-    let error = braces.document().unwrap_err().to_string();
-    assert!(
-        error.contains("`bucket`") && error.contains("ReadBucket"),
-        "{error}"
-    );
+    assert_error_names(&braces, &["`bucket`", "ReadBucket"]);
+}
+
+/// That `policy` fails to build, with an error that names each of `words`: what a reader needs to find the
+/// value to fix.
+fn assert_error_names(policy: &impl Policy, words: &[&str]) {
+    let error = policy.document().unwrap_err().to_string();
+    assert!(words.iter().all(|word| error.contains(word)), "{error}");
 }
 
 /// A role shared by two partners, each with its own external id, by a person who must use MFA, and by a
@@ -321,6 +333,22 @@ fn shapes() -> Shapes {
     }
 }
 
+/// [`shapes`] with `field` set to `value`: one bad value at a time, so that the field an error names is the
+/// one that was changed.
+fn shapes_with(field: &str, value: &str) -> Shapes {
+    let mut policy = shapes();
+    let slot = match field {
+        "env" => &mut policy.env,
+        "verb" => &mut policy.verb,
+        "table_arn" => &mut policy.table_arn,
+        "bucket" => &mut policy.bucket,
+        "office" => &mut policy.office,
+        other => panic!("`Shapes` has no field `{other}`"),
+    };
+    *slot = value.to_owned();
+    policy
+}
+
 /// The fields a `BuildError::Invalid` names, and its codes.
 fn invalid(policy: &Shapes) -> (Vec<&'static str>, Vec<&'static str>) {
     match policy.document() {
@@ -337,47 +365,16 @@ fn invalid(policy: &Shapes) -> (Vec<&'static str>, Vec<&'static str>) {
 #[test]
 fn what_only_a_value_can_tell_is_checked_when_the_document_is_built() {
     assert!(shapes().document().is_ok());
-    let sid = Shapes {
-        env: "prod-1".into(),
-        ..shapes()
-    };
-    assert_eq!(invalid(&sid), (vec!["env"], vec!["UNSUPPORTED_SID"]));
-    let verb = Shapes {
-        verb: "GetItm".into(),
-        ..shapes()
-    };
-    assert_eq!(invalid(&verb), (vec!["verb"], vec!["INVALID_ACTION"]));
-    let arn = Shapes {
-        table_arn: "Reports".into(),
-        ..shapes()
-    };
-    assert_eq!(
-        invalid(&arn),
-        (vec!["table_arn"], vec!["INVALID_ARN_PREFIX"])
-    );
-    let office = Shapes {
-        office: "10.0.0.0/8".into(),
-        ..shapes()
-    };
-    assert_eq!(
-        invalid(&office),
-        (vec!["office"], vec!["PRIVATE_NOTIPADDRESS"])
-    );
-    let error = sid.document().unwrap_err().to_string();
-    assert!(
-        error.contains("`env`") && error.contains("UNSUPPORTED_SID"),
-        "{error}"
-    );
-}
-
-#[derive(Debug, Policy)]
-#[statement(
-    action = "iam:GetRole",
-    resource = "arn:aws:iam::{account}:role/{name}"
-)]
-struct AnyRoleOf {
-    account: String,
-    name: iamgen::Pattern,
+    for (field, value, code) in [
+        ("env", "prod-1", "UNSUPPORTED_SID"),
+        ("verb", "GetItm", "INVALID_ACTION"),
+        ("table_arn", "Reports", "INVALID_ARN_PREFIX"),
+        ("office", "10.0.0.0/8", "PRIVATE_NOTIPADDRESS"),
+    ] {
+        let policy = shapes_with(field, value);
+        assert_eq!(invalid(&policy), (vec![field], vec![code]));
+        assert_error_names(&policy, &[&format!("`{field}`"), code]);
+    }
 }
 
 #[test]
@@ -407,34 +404,23 @@ fn a_string_field_holds_one_name_not_a_wildcard_nor_nothing() {
         );
         assert!(error.to_string().contains("`bucket`"), "{error}");
     }
-    let wildcard = ReadBucket { bucket: "*".into() }
-        .document()
-        .unwrap_err()
-        .to_string();
-    assert!(wildcard.contains("iamgen::Pattern"), "{wildcard}");
+    assert_error_names(&ReadBucket { bucket: "*".into() }, &["iamgen::Pattern"]);
     // A field whose type says a wildcard is meant takes one; an account still is one account.
-    let any = AnyRoleOf {
-        account: "081278057606".into(),
-        name: iamgen::Pattern::new("reports-*"),
+    let any_role_of = |account: &str, name: &str| AnyRoleOf {
+        account: account.into(),
+        name: iamgen::Pattern::new(name),
     };
-    assert!(any.to_json().unwrap().contains("role/reports-*"));
-    let every_account = AnyRoleOf {
-        account: "*".into(),
-        name: iamgen::Pattern::new("*"),
-    };
+    let any = any_role_of("081278057606", "reports-*").to_json().unwrap();
+    assert!(any.contains("role/reports-*"), "{any}");
     assert!(matches!(
-        every_account.document(),
+        any_role_of("*", "*").document(),
         Err(BuildError::InvalidValue {
             field: "account",
             ..
         })
     ));
-    let nothing = AnyRoleOf {
-        account: "081278057606".into(),
-        name: iamgen::Pattern::new(""),
-    };
     assert!(matches!(
-        nothing.document(),
+        any_role_of("081278057606", "").document(),
         Err(BuildError::InvalidValue {
             field: "name",
             reason: ValueError::Empty,
