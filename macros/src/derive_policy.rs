@@ -15,7 +15,7 @@ use crate::json::{self, Text};
 use crate::symbol::{
     ACTION, ALLOW, CONDITION, EFFECT, ID, KIND, NAME, NOT_ACTION, NOT_PRINCIPAL, NOT_RESOURCE,
     POLICY, PRINCIPAL, PRINCIPAL_KEYS, RESOURCE, ROLE, SID, STATEMENT, STATEMENT_KEYS, USE,
-    VERSION, unknown_key,
+    VERSION, parse_keys, unknown_key,
 };
 use crate::validate::{self, kind_path};
 
@@ -542,30 +542,25 @@ fn parse_options(input: &syn::DeriveInput, cx: &mut Ctxt) -> Options {
         allow: Vec::new(),
     };
     for attr in input.attrs.iter().filter(|attr| attr.path() == POLICY) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path == KIND {
-                options.kind = validate::parse_kind(&meta.value()?.parse()?)?;
-            } else if meta.path == NAME {
-                options.name = Some(meta.value()?.parse::<syn::LitStr>()?);
-            } else if meta.path == VERSION {
-                options.version = Some(meta.value()?.parse()?);
-            } else if meta.path == ID {
-                options.id = Some(meta.value()?.parse()?);
-            } else if meta.path == USE {
-                options.identity_use = Some((meta.path.span(), meta.value()?.parse()?));
-            } else if meta.path == ALLOW {
-                options
-                    .allow
-                    .extend(validate::parse_allow_parenthesized(meta.input)?);
-            } else {
-                return Err(unknown_key(
-                    &meta.path,
-                    &[KIND, NAME, VERSION, ID, USE, ALLOW],
-                    "policy",
-                ));
-            }
-            Ok(())
-        });
+        let result = parse_keys(
+            attr,
+            &[KIND, NAME, VERSION, ID, USE, ALLOW],
+            "policy",
+            |key, meta| {
+                match key {
+                    KIND => options.kind = validate::parse_kind(&meta.value()?.parse()?)?,
+                    NAME => options.name = Some(meta.value()?.parse::<syn::LitStr>()?),
+                    VERSION => options.version = Some(meta.value()?.parse()?),
+                    ID => options.id = Some(meta.value()?.parse()?),
+                    USE => options.identity_use = Some((meta.path.span(), meta.value()?.parse()?)),
+                    ALLOW => options
+                        .allow
+                        .extend(validate::parse_allow_parenthesized(meta.input)?),
+                    _ => unreachable!("`parse_keys` hands over only the keys it is given"),
+                }
+                Ok(())
+            },
+        );
         if let Err(error) = result {
             cx.syn_error(error);
         }

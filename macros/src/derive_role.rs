@@ -15,7 +15,7 @@ use crate::ctxt::Ctxt;
 use crate::json::Text;
 use crate::symbol::{
     ACCOUNT, ALLOW, ARN, ATTACH, DESCRIPTION, EXTERNAL_ID, FEDERATED, KEY, MAX_SESSION_DURATION,
-    MFA, NAME, PATH, PERMISSIONS_BOUNDARY, ROLE, SERVICE, TAG, TRUST, VALUE, unknown_key,
+    MFA, NAME, PATH, PERMISSIONS_BOUNDARY, ROLE, SERVICE, TAG, TRUST, VALUE, parse_keys,
 };
 use crate::validate::{self, kind_path};
 
@@ -90,35 +90,29 @@ fn parse(input: &syn::DeriveInput, cx: &mut Ctxt) -> Role {
 
 /// `#[role(name = ..., account = ..., path = ..., description = ..., max_session_duration = ..., allow(...))]`.
 fn parse_role_keys(attr: &syn::Attribute, role: &mut Role) -> syn::Result<()> {
-    attr.parse_nested_meta(|meta| {
-        if meta.path == NAME {
-            role.name = Some(meta.value()?.parse()?);
-        } else if meta.path == ACCOUNT {
-            let lit: syn::LitStr = meta.value()?.parse()?;
-            account_id(&lit)?;
-            role.account = Some(lit);
-        } else if meta.path == PATH {
-            role.path = Some(meta.value()?.parse()?);
-        } else if meta.path == DESCRIPTION {
-            role.description = Some(meta.value()?.parse()?);
-        } else if meta.path == MAX_SESSION_DURATION {
-            role.max_session_duration = Some(meta.value()?.parse()?);
-        } else if meta.path == ALLOW {
-            role.allow
-                .extend(validate::parse_allow_parenthesized(meta.input)?);
-        } else {
-            return Err(unknown_key(
-                &meta.path,
-                &[
-                    NAME,
-                    ACCOUNT,
-                    PATH,
-                    DESCRIPTION,
-                    MAX_SESSION_DURATION,
-                    ALLOW,
-                ],
-                "role",
-            ));
+    let known = [
+        NAME,
+        ACCOUNT,
+        PATH,
+        DESCRIPTION,
+        MAX_SESSION_DURATION,
+        ALLOW,
+    ];
+    parse_keys(attr, &known, "role", |key, meta| {
+        match key {
+            NAME => role.name = Some(meta.value()?.parse()?),
+            ACCOUNT => {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                account_id(&lit)?;
+                role.account = Some(lit);
+            }
+            PATH => role.path = Some(meta.value()?.parse()?),
+            DESCRIPTION => role.description = Some(meta.value()?.parse()?),
+            MAX_SESSION_DURATION => role.max_session_duration = Some(meta.value()?.parse()?),
+            ALLOW => role
+                .allow
+                .extend(validate::parse_allow_parenthesized(meta.input)?),
+            _ => unreachable!("`parse_keys` hands over only the keys it is given"),
         }
         Ok(())
     })
@@ -136,44 +130,40 @@ fn parse_trust(attr: &syn::Attribute, role: &mut Role) -> syn::Result<()> {
         mfa: None,
         span: attr.path().span(),
     };
-    attr.parse_nested_meta(|meta| {
-        if meta.path == ACCOUNT {
-            let lit: syn::LitStr = meta.value()?.parse()?;
-            let id = account_id(&lit)?;
-            trust
-                .aws
-                .push((iamgen_runtime::names::account_root_arn(&id), lit.span()));
-        } else if meta.path == ARN {
-            let lit: syn::LitStr = meta.value()?.parse()?;
-            trust.aws.push((lit.value(), lit.span()));
-        } else if meta.path == SERVICE {
-            trust.service.push(meta.value()?.parse()?);
-        } else if meta.path == FEDERATED {
-            trust.federated.push(meta.value()?.parse()?);
-        } else if meta.path == EXTERNAL_ID {
-            let lit: syn::LitStr = meta.value()?.parse()?;
-            if trust.external_id.is_some() {
-                return Err(syn::Error::new(
-                    lit.span(),
-                    "a trust has one external id\n= help: a partner with another id gets its own `#[trust(...)]`",
-                ));
+    let known = [ACCOUNT, ARN, SERVICE, FEDERATED, EXTERNAL_ID, MFA];
+    parse_keys(attr, &known, "trust", |key, meta| {
+        match key {
+            ACCOUNT => {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                let id = account_id(&lit)?;
+                trust
+                    .aws
+                    .push((iamgen_runtime::names::account_root_arn(&id), lit.span()));
             }
-            trust.external_id = Some(lit);
-        } else if meta.path == MFA {
-            if meta.input.peek(syn::Token![=]) {
+            ARN => {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                trust.aws.push((lit.value(), lit.span()));
+            }
+            SERVICE => trust.service.push(meta.value()?.parse()?),
+            FEDERATED => trust.federated.push(meta.value()?.parse()?),
+            EXTERNAL_ID => {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                if trust.external_id.is_some() {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "a trust has one external id\n= help: a partner with another id gets its own `#[trust(...)]`",
+                    ));
+                }
+                trust.external_id = Some(lit);
+            }
+            MFA if meta.input.peek(syn::Token![=]) => {
                 let value: syn::LitBool = meta.value()?.parse()?;
                 if value.value {
                     trust.mfa = Some(value.span());
                 }
-            } else {
-                trust.mfa = Some(meta.path.span());
             }
-        } else {
-            return Err(unknown_key(
-                &meta.path,
-                &[ACCOUNT, ARN, SERVICE, FEDERATED, EXTERNAL_ID, MFA],
-                "trust",
-            ));
+            MFA => trust.mfa = Some(meta.path.span()),
+            _ => unreachable!("`parse_keys` hands over only the keys it is given"),
         }
         Ok(())
     })?;
@@ -230,14 +220,9 @@ fn check_trust(trust: &Trust) -> syn::Result<()> {
 /// `#[tag(key = "...", value = "...")]`: both are required.
 fn parse_tag(attr: &syn::Attribute) -> syn::Result<(syn::LitStr, syn::LitStr)> {
     let (mut key, mut value) = (None, None);
-    attr.parse_nested_meta(|meta| {
-        if meta.path == KEY {
-            key = Some(meta.value()?.parse::<syn::LitStr>()?);
-        } else if meta.path == VALUE {
-            value = Some(meta.value()?.parse::<syn::LitStr>()?);
-        } else {
-            return Err(unknown_key(&meta.path, &[KEY, VALUE], "tag"));
-        }
+    parse_keys(attr, &[KEY, VALUE], "tag", |symbol, meta| {
+        let slot = if symbol == KEY { &mut key } else { &mut value };
+        *slot = Some(meta.value()?.parse::<syn::LitStr>()?);
         Ok(())
     })?;
     match (key, value) {

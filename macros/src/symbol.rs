@@ -2,10 +2,11 @@
 
 use std::fmt;
 
+use syn::meta::ParseNestedMeta;
 use syn::{Ident, Path};
 
 /// An attribute key.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Symbol(pub(crate) &'static str);
 
 pub(crate) const POLICY: Symbol = Symbol("policy");
@@ -112,4 +113,18 @@ pub(crate) fn unknown_key(path: &Path, known: &[Symbol], within: &str) -> syn::E
         syn::spanned::Spanned::span(path),
         format!("unknown {within} key `{name}`\n= help: {help}"),
     )
+}
+
+/// `#[attr(key = ..., ...)]`: hands each key that is one of `known` to `parse`, with its input, and refuses any
+/// other with [`unknown_key`], so that every attribute answers a misspelt key the same way.
+pub(crate) fn parse_keys(
+    attr: &syn::Attribute,
+    known: &[Symbol],
+    within: &str,
+    mut parse: impl FnMut(Symbol, ParseNestedMeta<'_>) -> syn::Result<()>,
+) -> syn::Result<()> {
+    attr.parse_nested_meta(|meta| match known.iter().find(|&&key| meta.path == key) {
+        Some(&key) => parse(key, meta),
+        None => Err(unknown_key(&meta.path, known, within)),
+    })
 }
