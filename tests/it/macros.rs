@@ -345,7 +345,7 @@ fn shapes_with(field: &str, value: &str) -> Shapes {
         "office" => &mut policy.office,
         other => panic!("`Shapes` has no field `{other}`"),
     };
-    *slot = value.to_owned();
+    value.clone_into(slot);
     policy
 }
 
