@@ -335,12 +335,7 @@ fn check_coverage(
     let mut dead = Vec::new();
     let mut service_wide = Vec::new();
     for (arn, pointer) in arns {
-        let text = arn.as_str();
-        if located
-            .templates_for(arn.service())
-            .iter()
-            .any(|template| arn_overlap::overlaps(template, text))
-        {
+        if arn_overlap::overlaps_any(&located.templates_for(arn.service()), arn) {
             works = true;
         } else if is_service_wide(arn)
             && star_only
