@@ -19,9 +19,10 @@
 //! `${RoleNameWithPath}`, `${ParameterNameWithoutLeadingSlash}`, log group names) are all there, which a
 //! catalogue test pins. The policy side is IAM's: `*`, `?` and policy variables cross `/`.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 use super::context::Fnv;
 use crate::catalog::catalog;
@@ -165,8 +166,8 @@ struct Scratch {
 }
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Scratch> = const {
-        std::cell::RefCell::new(Scratch {
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch {
             left: Vec::new(),
             right: Vec::new(),
             relaxed: Vec::new(),
@@ -176,7 +177,7 @@ thread_local! {
     };
 }
 
-/// A catalogue template split into its fields and each field made into tokens, once per process: the
+/// A catalogue template split into its fields and each field made into tokens, once per thread: the
 /// coverage check tests each ARN against dozens of templates, and splitting and tokenizing the same templates
 /// again for every ARN was most of its cost.
 struct Prepared {
@@ -254,23 +255,12 @@ impl Prepared {
     }
 }
 
-/// [`Prepared`] templates this process has met, by text; at most one per catalogue template, kept for the
-/// life of the process as the catalogue is.
-static PREPARED: LazyLock<
-    Mutex<HashMap<&'static str, &'static Prepared, BuildHasherDefault<Fnv>>>,
-> = LazyLock::new(|| Mutex::new(HashMap::default()));
-
-/// The prepared form of each of `templates`, in order.
-fn prepared(templates: &[&'static str]) -> Vec<&'static Prepared> {
-    let leak = |template| -> &'static Prepared { Box::leak(Box::new(Prepared::new(template))) };
-    match PREPARED.lock() {
-        Ok(mut known) => templates
-            .iter()
-            .map(|&template| *known.entry(template).or_insert_with(|| leak(template)))
-            .collect(),
-        // A thread that panicked while holding the lock: prepare without remembering.
-        Err(_) => templates.iter().map(|&template| leak(template)).collect(),
-    }
+thread_local! {
+    /// [`Prepared`] templates this thread has met, by the address and length of their `'static` text (which
+    /// no other text can ever have, and which hashes in two words rather than a template's fifty bytes); at
+    /// most one per catalogue template.
+    static PREPARED: RefCell<HashMap<(usize, usize), Prepared, BuildHasherDefault<Fnv>>> =
+        RefCell::new(HashMap::default());
 }
 
 /// Whether some ARN matches both the catalogue `template` and the policy's `resource` entry.
@@ -289,9 +279,19 @@ pub(super) fn overlaps(template: &'static str, resource: &str) -> bool {
 /// Whether some ARN matches both `arn` and one of the catalogue's `templates`, as [`overlaps`] says of each.
 #[must_use]
 pub(super) fn overlaps_any(templates: &[&'static str], arn: &Arn) -> bool {
-    prepared(templates)
-        .into_iter()
-        .any(|template| template.overlaps(arn))
+    PREPARED.with(|known| {
+        let Ok(mut known) = known.try_borrow_mut() else {
+            return templates
+                .iter()
+                .any(|template| Prepared::new(template).overlaps(arn));
+        };
+        templates.iter().any(|&template| {
+            known
+                .entry((template.as_ptr() as usize, template.len()))
+                .or_insert_with(|| Prepared::new(template))
+                .overlaps(arn)
+        })
+    })
 }
 
 /// Whether some text matches both patterns, compared as wholes (the template's last placeholder may hold `/`).
