@@ -1,5 +1,6 @@
 //! What every check needs: the document, its kind, the source tree for locations, and the findings so far.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -48,8 +49,9 @@ pub(super) enum Entry {
     /// `svc:*`: every action of a service. Kept whole rather than expanded, since services run to hundreds of
     /// actions and most checks need only the service's resource types and keys.
     Service(Service),
-    /// The actions a name or a pattern stands for; empty when it matches nothing.
-    Actions(Vec<ActionInfo>),
+    /// The actions a name or a pattern stands for; empty when it matches nothing. Borrowed from the
+    /// per-process tables ([`ACTIONS_BY_NAME`], [`EXPANSIONS`]) where the entry was met before.
+    Actions(Cow<'static, [ActionInfo]>),
 }
 
 impl Entry {
@@ -130,11 +132,54 @@ static SERVICES_BY_PREFIX: LazyLock<HashMap<&'static str, Service, BuildHasherDe
             .collect()
     });
 
+/// Expansions of the patterns this process has met (`ec2:Describe*`), by their exact text: AWS's policies
+/// repeat the same patterns, and expanding one scans its service's actions. At most [`EXPANSIONS_KEPT`]
+/// actions in all are kept, for the life of the process; patterns met after that are expanded each time.
+static EXPANSIONS: LazyLock<Mutex<Expansions>> = LazyLock::new(Mutex::default);
+
+/// How many catalogue actions, over all patterns (and one for each pattern), [`EXPANSIONS`] keeps at most (a
+/// few megabytes).
+const EXPANSIONS_KEPT: usize = 1 << 18;
+
+#[derive(Default)]
+struct Expansions {
+    by_text: HashMap<Box<str>, &'static [ActionInfo], BuildHasherDefault<Fnv>>,
+    /// Actions kept over all patterns, and one for each pattern.
+    kept: usize,
+}
+
+/// The actions `name`, a pattern, stands for in `service`; remembered by the pattern's whole text.
+fn expand_pattern(text: &str, service: Service, name: &str) -> Cow<'static, [ActionInfo]> {
+    let known = EXPANSIONS
+        .lock()
+        .ok()
+        .and_then(|expansions| expansions.by_text.get(text).copied());
+    if let Some(actions) = known {
+        return Cow::Borrowed(actions);
+    }
+    let actions: Vec<ActionInfo> = service.expand(name).collect();
+    let Ok(mut expansions) = EXPANSIONS.lock() else {
+        return Cow::Owned(actions);
+    };
+    if let Some(&kept) = expansions.by_text.get(text) {
+        return Cow::Borrowed(kept);
+    }
+    // A pattern counts one more, so that patterns matching nothing cannot grow the table without end.
+    let cost = actions.len() + 1;
+    if expansions.kept.saturating_add(cost) > EXPANSIONS_KEPT {
+        return Cow::Owned(actions);
+    }
+    expansions.kept += cost;
+    let kept: &'static [ActionInfo] = Box::leak(actions.into_boxed_slice());
+    expansions.by_text.insert(text.into(), kept);
+    Cow::Borrowed(kept)
+}
+
 /// What one entry stands for; see [`Entry`].
 pub(super) fn expand_entry(action: &Action) -> Entry {
     let resolve = || {
         if let Some(info) = ACTIONS_BY_NAME.get(action.as_str()) {
-            return Some(Entry::Actions(vec![*info]));
+            return Some(Entry::Actions(Cow::Borrowed(std::slice::from_ref(info))));
         }
         Action::check(action.as_str()).ok()?;
         let (service, name) = (action.service()?, action.name()?);
@@ -148,7 +193,7 @@ pub(super) fn expand_entry(action: &Action) -> Entry {
         Some(if name == "*" {
             Entry::Service(service)
         } else if glob::has_wildcard(name) {
-            Entry::Actions(service.expand(name).collect())
+            Entry::Actions(expand_pattern(action.as_str(), service, name))
         } else {
             Entry::Actions(service.action(name).into_iter().collect())
         })
@@ -198,7 +243,7 @@ impl Located<'_> {
 
     fn partial_actions(&self) -> impl Iterator<Item = &ActionInfo> + '_ {
         self.entries().iter().flat_map(|entry| match entry {
-            Entry::Actions(actions) => actions.as_slice(),
+            Entry::Actions(actions) => actions.as_ref(),
             _ => &[],
         })
     }
@@ -489,6 +534,34 @@ mod tests {
     use crate::catalog::catalog;
     use crate::lint::PolicyKind;
     use crate::policy::PolicyDocument;
+
+    #[test]
+    fn remembered_expansions_are_the_catalogue_s() {
+        for text in [
+            "ec2:Describe*",
+            "ec2:describe*",
+            "s3:Get*",
+            "s3:*Object?",
+            "s3:Nothing*",
+            "EC2:Describe*",
+        ] {
+            let action = crate::policy::Action::new(text);
+            let expected: Vec<&str> = catalog()
+                .expand(text)
+                .expect("a known service")
+                .iter()
+                .map(|info| info.full_name())
+                .collect();
+            // The first time expands, the second reads the table: both the catalogue's answer, in its order.
+            for _ in 0..2 {
+                let super::Entry::Actions(actions) = super::expand_entry(&action) else {
+                    panic!("{text} is a pattern of a known service");
+                };
+                let found: Vec<&str> = actions.iter().map(|info| info.full_name()).collect();
+                assert_eq!(found, expected, "{text}");
+            }
+        }
+    }
 
     #[test]
     fn an_arn_meets_the_templates_of_its_own_service_or_all_of_them_for_a_pattern() {
