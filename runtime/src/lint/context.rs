@@ -530,7 +530,7 @@ pub(super) fn placeholder_help(value: &str, help: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{ACTIONS_BY_NAME, Context, SERVICES_BY_PREFIX};
+    use super::{ACTIONS_BY_NAME, ActionInfo, Context, SERVICES_BY_PREFIX};
     use crate::catalog::catalog;
     use crate::lint::PolicyKind;
     use crate::policy::PolicyDocument;
@@ -550,14 +550,14 @@ mod tests {
                 .expand(text)
                 .expect("a known service")
                 .iter()
-                .map(|info| info.full_name())
+                .map(ActionInfo::full_name)
                 .collect();
             // The first time expands, the second reads the table: both the catalogue's answer, in its order.
             for _ in 0..2 {
                 let super::Entry::Actions(actions) = super::expand_entry(&action) else {
                     panic!("{text} is a pattern of a known service");
                 };
-                let found: Vec<&str> = actions.iter().map(|info| info.full_name()).collect();
+                let found: Vec<&str> = actions.iter().map(ActionInfo::full_name).collect();
                 assert_eq!(found, expected, "{text}");
             }
         }
