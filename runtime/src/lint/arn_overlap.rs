@@ -271,21 +271,20 @@ thread_local! {
 #[must_use]
 pub(super) fn overlaps(template: &'static str, resource: &str) -> bool {
     match Arn::parse(resource) {
-        Ok(arn) => overlaps_any(&[template], &arn),
+        Ok(arn) => overlaps_any([template], &arn),
         Err(_) => overlaps_pattern(template, is_continued(template), resource),
     }
 }
 
 /// Whether some ARN matches both `arn` and one of the catalogue's `templates`, as [`overlaps`] says of each.
 #[must_use]
-pub(super) fn overlaps_any(templates: &[&'static str], arn: &Arn) -> bool {
+pub(super) fn overlaps_any(templates: impl IntoIterator<Item = &'static str>, arn: &Arn) -> bool {
+    let mut templates = templates.into_iter();
     PREPARED.with(|known| {
         let Ok(mut known) = known.try_borrow_mut() else {
-            return templates
-                .iter()
-                .any(|template| Prepared::new(template).overlaps(arn));
+            return templates.any(|template| Prepared::new(template).overlaps(arn));
         };
-        templates.iter().any(|&template| {
+        templates.any(|template| {
             known
                 .entry((template.as_ptr() as usize, template.len()))
                 .or_insert_with(|| Prepared::new(template))
@@ -302,6 +301,10 @@ pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
 
 /// [`overlaps_pattern`] of a prepared template.
 fn overlaps_prepared(template: &Pattern, resource: &str) -> bool {
+    if resource == "*" {
+        // `*` reads any text, and every template matches some text (each of its tokens reads a character).
+        return true;
+    }
     SCRATCH.with(|scratch| {
         let Ok(mut scratch) = scratch.try_borrow_mut() else {
             return intersect(&template.tokens, &tokens(resource, Side::Resource));
@@ -674,7 +677,7 @@ mod tests {
             };
             for &template in &templates {
                 assert_eq!(
-                    super::overlaps_any(&[template], &arn),
+                    super::overlaps_any([template], &arn),
                     overlaps_unprepared(template, resource),
                     "{template} ~ {resource}"
                 );

@@ -269,11 +269,29 @@ impl Located<'_> {
     /// superset of what matching keeps), and any whose service is not literal; all of them for a service with
     /// a wildcard or a variable. A statement of a thousand actions has hundreds of templates, and testing each
     /// ARN against every one of them made the coverage check grow with actions times resources.
-    pub(super) fn templates_for(&self, service: &str) -> Vec<&'static str> {
-        if service.contains(['*', '?', '$']) {
-            return self.templates().to_vec();
-        }
-        let index = self.templates_by_service.get_or_init(|| {
+    pub(super) fn templates_for<'s>(
+        &'s self,
+        service: &'s str,
+    ) -> impl Iterator<Item = &'static str> + 's {
+        let (literal, other): (&[(&'static str, &'static str)], &[&'static str]) =
+            if service.contains(['*', '?', '$']) {
+                (&[], self.templates())
+            } else {
+                let index = self.templates_by_service();
+                let start = index
+                    .literal
+                    .partition_point(|(own, _)| cmp_ignore_case(own, service).is_lt());
+                (index.literal.get(start..).unwrap_or_default(), &index.other)
+            };
+        literal
+            .iter()
+            .take_while(move |(own, _)| own.eq_ignore_ascii_case(service))
+            .map(|&(_, template)| template)
+            .chain(other.iter().copied())
+    }
+
+    fn templates_by_service(&self) -> &TemplatesByService {
+        self.templates_by_service.get_or_init(|| {
             let mut index = TemplatesByService::default();
             for &template in self.templates() {
                 match template.split(':').nth(2) {
@@ -287,17 +305,7 @@ impl Located<'_> {
                 .literal
                 .sort_by(|a, b| cmp_ignore_case(a.0, b.0).then(a.1.cmp(b.1)));
             index
-        });
-        let start = index
-            .literal
-            .partition_point(|(own, _)| cmp_ignore_case(own, service).is_lt());
-        let mut found: Vec<&'static str> = index.literal[start..]
-            .iter()
-            .take_while(|(own, _)| own.eq_ignore_ascii_case(service))
-            .map(|&(_, template)| template)
-            .collect();
-        found.extend_from_slice(&index.other);
-        found
+        })
     }
 
     /// The statement's actions that apply to no resource type, and so need `"Resource": "*"` (for messages).
@@ -581,14 +589,14 @@ mod tests {
                 .copied()
                 .filter(|t| service_of(t).is_some_and(|own| own.eq_ignore_ascii_case(service)))
                 .collect();
-            let mut found = located.templates_for(service);
+            let mut found: Vec<&str> = located.templates_for(service).collect();
             expected.sort_unstable();
             found.sort_unstable();
             assert_eq!(found, expected, "{service}");
             assert_eq!(found.is_empty(), service == "iam", "{service}");
         }
         for pattern in ["*", "s?", "${aws:username}"] {
-            let mut found = located.templates_for(pattern);
+            let mut found: Vec<&str> = located.templates_for(pattern).collect();
             found.sort_unstable();
             assert_eq!(found, all, "{pattern}");
         }

@@ -335,7 +335,7 @@ fn check_coverage(
     let mut dead = Vec::new();
     let mut service_wide = Vec::new();
     for (arn, pointer) in arns {
-        if arn_overlap::overlaps_any(&located.templates_for(arn.service()), arn) {
+        if arn_overlap::overlaps_any(located.templates_for(arn.service()), arn) {
             works = true;
         } else if is_service_wide(arn)
             && star_only
