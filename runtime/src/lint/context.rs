@@ -88,7 +88,7 @@ static RESOURCE_TYPES: LazyLock<
     types
 });
 
-/// FNV-1a, for the linter's maps of names: `Action` hashes its text byte by byte (lowercased), for which
+/// A hash in FNV-1a's manner, for the linter's maps of names: `Action` hashes its text byte by byte (lowercased), for which
 /// `SipHash`, the default, cost as much as the rest of the redundancy check. The keys are a policy's own names or
 /// the catalogue's, and a statement holds at most a few thousand: flooding is no concern.
 #[derive(Debug, Clone, Copy)]
@@ -106,9 +106,25 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        // Eight bytes a step for whole texts (catalogue names, patterns): a step per byte was most of the cost
+        // of looking an action up by its name. The bytes of each step are still mixed in FNV-1a's way, and the
+        // high half folded into the low before each multiplication so that every byte reaches the bucket bits.
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(word);
+            self.mix(u64::from_le_bytes(eight));
         }
+        for &byte in words.remainder() {
+            self.mix(u64::from(byte));
+        }
+    }
+}
+
+impl Fnv {
+    fn mix(&mut self, word: u64) {
+        let folded = self.0 ^ word;
+        self.0 = (folded ^ (folded >> 32)).wrapping_mul(0x0100_0000_01b3);
     }
 }
 
