@@ -381,17 +381,17 @@ struct ActionFacts {
     condition_keys: Vec<&'static str>,
 }
 
-/// [`ActionFacts`] of the actions this process has met, by full name; at most one per catalogue action, kept
+/// [`ActionFacts`] of the actions this process has met, by [`ActionInfo::identity`] (an integer to hash, and
+/// no read of the action's record); at most one per catalogue action, kept
 /// for the life of the process as the catalogue is.
-static FACTS: LazyLock<
-    Mutex<HashMap<&'static str, &'static ActionFacts, BuildHasherDefault<Fnv>>>,
-> = LazyLock::new(|| Mutex::new(HashMap::default()));
+static FACTS: LazyLock<Mutex<HashMap<usize, &'static ActionFacts, BuildHasherDefault<Fnv>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::default()));
 
 fn facts(info: &ActionInfo) -> &'static ActionFacts {
     let known = FACTS
         .lock()
         .ok()
-        .and_then(|facts| facts.get(info.full_name()).copied());
+        .and_then(|facts| facts.get(&info.identity()).copied());
     if let Some(facts) = known {
         return facts;
     }
@@ -413,7 +413,7 @@ fn facts(info: &ActionInfo) -> &'static ActionFacts {
         condition_keys,
     }));
     match FACTS.lock() {
-        Ok(mut facts) => facts.entry(info.full_name()).or_insert(made),
+        Ok(mut facts) => facts.entry(info.identity()).or_insert(made),
         Err(_) => made,
     }
 }
