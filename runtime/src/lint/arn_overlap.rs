@@ -158,9 +158,7 @@ fn tokens_into(text: &str, side: Side, tokens: &mut Vec<Token>) {
 /// Buffers reused across calls: the linter tests each wildcard resource against dozens of templates, and
 /// allocating the automata and the visited set each time was most of its cost.
 struct Scratch {
-    left: Vec<Token>,
     right: Vec<Token>,
-    relaxed: Vec<wildcard::Token>,
     seen: Vec<bool>,
     stack: Vec<(usize, usize)>,
 }
@@ -168,9 +166,7 @@ struct Scratch {
 thread_local! {
     static SCRATCH: RefCell<Scratch> = const {
         RefCell::new(Scratch {
-            left: Vec::new(),
             right: Vec::new(),
-            relaxed: Vec::new(),
             seen: Vec::new(),
             stack: Vec::new(),
         })
@@ -187,7 +183,7 @@ struct Prepared {
     whole: Pattern,
 }
 
-/// One template (or field of one) as [`overlaps_pattern`] reads it.
+/// One template, or a field of one, tokenized: the template side of a comparison.
 struct Pattern {
     text: &'static str,
     tokens: Box<[Token]>,
@@ -294,12 +290,28 @@ pub(super) fn overlaps_any(templates: impl IntoIterator<Item = &'static str>, ar
 }
 
 /// Whether some text matches both patterns, compared as wholes (the template's last placeholder may hold `/`).
+#[cfg(test)]
 #[must_use]
-pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
+pub(super) fn overlaps_text(template: &'static str, resource: &str) -> bool {
     overlaps_pattern(template, false, resource)
 }
 
-/// [`overlaps_pattern`] of a prepared template.
+/// A template tokenized once for [`overlaps_text`]'s comparison: the ARN check compares each ARN with a
+/// literal region or account against every template of its namespace, a hundred for `ec2`.
+pub(super) struct TextPattern(Pattern);
+
+impl TextPattern {
+    pub(super) fn new(template: &'static str) -> TextPattern {
+        TextPattern(Pattern::new(template, false))
+    }
+
+    /// What [`overlaps_text`] says of the template and `resource`.
+    pub(super) fn overlaps(&self, resource: &str) -> bool {
+        overlaps_prepared(&self.0, resource)
+    }
+}
+
+/// Whether some text matches both a prepared template and the policy pattern `resource`.
 fn overlaps_prepared(template: &Pattern, resource: &str) -> bool {
     if resource == "*" {
         // `*` reads any text, and every template matches some text (each of its tokens reads a character).
@@ -309,11 +321,11 @@ fn overlaps_prepared(template: &Pattern, resource: &str) -> bool {
         let Ok(mut scratch) = scratch.try_borrow_mut() else {
             return intersect(&template.tokens, &tokens(resource, Side::Resource));
         };
-        let Scratch {
-            right, seen, stack, ..
-        } = &mut *scratch;
+        let Scratch { right, seen, stack } = &mut *scratch;
         if !resource.contains(['*', '?', '$']) {
-            // As in `overlaps_pattern`: the prefilter, then the exact check only where segments matter.
+            // Most resources are literal: match the template, its segment tokens relaxed, against the text
+            // directly, without building the product; only templates that pass and hold segment tokens get the
+            // exact check.
             if !wildcard::matches_tokens(&template.relaxed, resource, Case::Sensitive) {
                 return false;
             }
@@ -327,43 +339,10 @@ fn overlaps_prepared(template: &Pattern, resource: &str) -> bool {
     })
 }
 
-fn overlaps_pattern(template: &str, continued: bool, resource: &str) -> bool {
-    let side = Side::Template { continued };
-    SCRATCH.with(|scratch| {
-        let Ok(mut scratch) = scratch.try_borrow_mut() else {
-            let left = tokens(template, side);
-            let right = tokens(resource, Side::Resource);
-            return intersect(&left, &right);
-        };
-        let Scratch {
-            left,
-            right,
-            relaxed,
-            seen,
-            stack,
-        } = &mut *scratch;
-        left.clear();
-        tokens_into(template, side, left);
-        if !resource.contains(['*', '?', '$']) {
-            // Most resources are literal: match the template, its segment tokens relaxed, against the text
-            // directly, without building the product; only templates that pass and hold segment tokens get the
-            // exact check.
-            relaxed.clear();
-            relaxed.extend(left.iter().map(|token| token.relaxed()));
-            if !wildcard::matches_tokens(relaxed, resource, Case::Sensitive) {
-                return false;
-            }
-            if !left
-                .iter()
-                .any(|token| matches!(token, Token::OneInSegment | Token::AnyInSegment))
-            {
-                return true;
-            }
-        }
-        right.clear();
-        tokens_into(resource, Side::Resource, right);
-        intersect_with(left, right, seen, stack)
-    })
+/// Whether some text matches both patterns, the template's last placeholder one segment if `continued`.
+#[cfg(test)]
+fn overlaps_pattern(template: &'static str, continued: bool, resource: &str) -> bool {
+    overlaps_prepared(&Pattern::new(template, continued), resource)
 }
 
 fn intersect(left: &[Token], right: &[Token]) -> bool {
@@ -618,7 +597,7 @@ mod tests {
     }
 
     /// The comparison as it was before templates were prepared once: split and tokenized on each call.
-    fn overlaps_unprepared(template: &str, resource: &str) -> bool {
+    fn overlaps_unprepared(template: &'static str, resource: &str) -> bool {
         let template_fields: Vec<&str> = template.splitn(6, ':').collect();
         match crate::policy::Arn::parse(resource) {
             Ok(arn) if template_fields.len() == 6 => {
@@ -688,6 +667,31 @@ mod tests {
                 overlaps(template, "abc"),
                 overlaps_unprepared(template, "abc")
             );
+        }
+    }
+
+    #[test]
+    fn text_patterns_answer_as_overlaps_text() {
+        let templates = [
+            "${BucketName}/${ObjectName}",
+            "a${B}z",
+            "x/${A}/y",
+            "a${B",
+            "role/${RoleNameWithPath}",
+            "",
+        ];
+        let texts = [
+            "b/k", "*", "a*", "aQz", "az", "x/a/b/y", "x/*/y", "a${B", "role/p/q", "", "?",
+        ];
+        for template in templates {
+            let prepared = super::TextPattern::new(template);
+            for text in texts {
+                assert_eq!(
+                    prepared.overlaps(text),
+                    super::overlaps_text(template, text),
+                    "{template} ~ {text}"
+                );
+            }
         }
     }
 
