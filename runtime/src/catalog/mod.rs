@@ -457,6 +457,72 @@ mod tests {
         assert!(catalog.action(":").is_none());
     }
 
+    /// What `Service::condition_key` answered when it parsed the `C` lines on each question.
+    fn condition_key_from_text(
+        service: &super::Service,
+        key: &str,
+    ) -> Option<super::ConditionKeyInfo> {
+        let keys = || {
+            super::index::records(service.entry.condition_keys, "C\t")
+                .filter_map(super::ConditionKeyInfo::parse)
+        };
+        keys()
+            .find(|info| info.name.eq_ignore_ascii_case(key))
+            .or_else(|| keys().find(|info| info.is_template() && info.matches(key)))
+    }
+
+    #[test]
+    fn parsed_condition_keys_answer_as_the_text_did() {
+        let mut asked = 0;
+        for service in super::catalog().services() {
+            let names: Vec<&str> = service.condition_keys().map(|info| info.name).collect();
+            assert_eq!(
+                names.len(),
+                super::index::records(service.entry.condition_keys, "C\t").count()
+            );
+            for name in names {
+                let concrete = name.replace("${", "x").replace(['}', '<', '>'], "y");
+                for key in [
+                    name.to_owned(),
+                    name.to_ascii_uppercase(),
+                    name.to_ascii_lowercase(),
+                    concrete,
+                    format!("{name}z"),
+                    name.get(..name.len() - 1).unwrap_or_default().to_owned(),
+                    format!("{}:Unknown", service.prefix()),
+                ] {
+                    assert_eq!(
+                        service.condition_key(&key),
+                        condition_key_from_text(&service, &key),
+                        "{key}"
+                    );
+                    asked += 1;
+                }
+            }
+        }
+        assert!(asked > 10_000);
+        // Out of the file's order: found all the same.
+        let unsorted = catalog_of(
+            "S\tsvc\tService\n\
+             C\tsvc:b\tString\n\
+             C\tsvc:Tag/${K}\tString\n\
+             C\tsvc:a\tBool\n\
+             C\tsvc:B\tNumeric\n",
+        );
+        let service = unsorted.service("svc").unwrap();
+        for key in ["svc:A", "svc:b", "svc:tag/x", "svc:Tag/", "svc:c"] {
+            assert_eq!(
+                service.condition_key(key),
+                condition_key_from_text(&service, key),
+                "{key}"
+            );
+        }
+        assert_eq!(
+            service.condition_key("svc:B").map(|info| info.key_type),
+            Some(super::ConditionKeyType::String)
+        );
+    }
+
     #[test]
     fn empty_text_gives_an_empty_catalogue() {
         let catalog = catalog_of("");

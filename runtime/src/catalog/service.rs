@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::index::{ServiceEntry, cmp_ignore_ascii_case, field, list, records};
+use super::index::{ConditionKeyTable, ServiceEntry, cmp_ignore_ascii_case, field, list, records};
 use super::{ActionInfo, Catalog, ConditionKeyInfo};
 use crate::glob;
 
@@ -96,7 +96,7 @@ impl Service {
     /// The condition keys the service defines, sorted by name ignoring ASCII case. They include the global
     /// `aws:` keys the service's actions and resource types mention, such as `aws:ResourceTag/${TagKey}`.
     pub fn condition_keys(&self) -> impl Iterator<Item = ConditionKeyInfo> + use<> {
-        records(self.entry.condition_keys, "C\t").filter_map(ConditionKeyInfo::parse)
+        self.condition_key_table().keys.iter().copied()
     }
 
     /// The definition of a condition key as a policy would spell it, ignoring ASCII case.
@@ -106,12 +106,15 @@ impl Service {
     /// template that would also match it.
     #[must_use]
     pub fn condition_key(&self, key: &str) -> Option<ConditionKeyInfo> {
-        self.condition_keys()
-            .find(|info| info.name.eq_ignore_ascii_case(key))
-            .or_else(|| {
-                self.condition_keys()
-                    .find(|info| info.is_template() && info.matches(key))
-            })
+        self.condition_key_table().find(key)
+    }
+
+    /// The service's condition keys, parsed once per process.
+    fn condition_key_table(&self) -> &'static ConditionKeyTable {
+        let entry: &'static ServiceEntry = self.entry;
+        entry
+            .condition_key_table
+            .get_or_init(|| ConditionKeyTable::parse(entry.condition_keys))
     }
 }
 

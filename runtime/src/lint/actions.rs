@@ -222,7 +222,7 @@ struct Coverers<'a> {
     first_of_service: HashMap<&'static str, usize, BuildHasherDefault<Fnv>>,
     /// `(catalogue action, entry)` for every action of every wildcard entry's expansion, sorted: the patterns
     /// that may cover an entry are those whose expansion holds its first action. An action is known by the
-    /// address of its name in the catalogue, one per action: integers sort faster than names.
+    /// address of its index entry, one per action: integers sort faster than names.
     expansions: Vec<(usize, usize)>,
 }
 
@@ -318,9 +318,9 @@ impl<'a> Coverers<'a> {
     }
 }
 
-/// One catalogue action's identity: the address of its full name in the embedded catalogue.
+/// One catalogue action's identity: see [`ActionInfo::identity`].
 fn identity(info: &ActionInfo) -> usize {
-    info.full_name().as_ptr() as usize
+    info.identity()
 }
 
 /// The smaller of two entry indexes, either of which may be absent.

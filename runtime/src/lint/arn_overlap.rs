@@ -19,10 +19,14 @@
 //! `${RoleNameWithPath}`, `${ParameterNameWithoutLeadingSlash}`, log group names) are all there, which a
 //! catalogue test pins. The policy side is IAM's: `*`, `?` and policy variables cross `/`.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
+use super::context::Fnv;
 use crate::catalog::catalog;
+use crate::policy::Arn;
 use crate::wildcard::{self, Case};
 
 /// One position of a pattern.
@@ -158,102 +162,191 @@ fn tokens_into(text: &str, side: Side, tokens: &mut Vec<Token>) {
 /// Buffers reused across calls: the linter tests each wildcard resource against dozens of templates, and
 /// allocating the automata and the visited set each time was most of its cost.
 struct Scratch {
-    left: Vec<Token>,
     right: Vec<Token>,
-    relaxed: Vec<wildcard::Token>,
     seen: Vec<bool>,
     stack: Vec<(usize, usize)>,
 }
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Scratch> = const {
-        std::cell::RefCell::new(Scratch {
-            left: Vec::new(),
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch {
             right: Vec::new(),
-            relaxed: Vec::new(),
             seen: Vec::new(),
             stack: Vec::new(),
         })
     };
 }
 
+/// A catalogue template split into its fields and each field made into tokens, once per thread: the
+/// coverage check tests each ARN against dozens of templates, and splitting and tokenizing the same templates
+/// again for every ARN was most of its cost.
+struct Prepared {
+    /// The six fields, the last one whole; `None` for a template without six.
+    fields: Option<[Pattern; 6]>,
+    /// The whole template, compared when it has no six fields.
+    whole: Pattern,
+}
+
+/// One template, or a field of one, tokenized: the template side of a comparison.
+struct Pattern {
+    text: &'static str,
+    tokens: Box<[Token]>,
+    /// The tokens relaxed, for the literal prefilter.
+    relaxed: Box<[wildcard::Token]>,
+    /// Whether a token holds no `/` (so the prefilter alone cannot say yes).
+    in_segment: bool,
+}
+
+impl Pattern {
+    fn new(text: &'static str, continued: bool) -> Pattern {
+        let tokens = tokens(text, Side::Template { continued });
+        Pattern {
+            text,
+            relaxed: tokens.iter().map(|token| token.relaxed()).collect(),
+            in_segment: tokens
+                .iter()
+                .any(|token| matches!(token, Token::OneInSegment | Token::AnyInSegment)),
+            tokens: tokens.into_boxed_slice(),
+        }
+    }
+}
+
+impl Prepared {
+    fn new(template: &'static str) -> Prepared {
+        let continued = is_continued(template);
+        let mut split = template.splitn(6, ':');
+        let parts: [Option<&'static str>; 6] = std::array::from_fn(|_| split.next());
+        let fields = if parts.iter().all(Option::is_some) {
+            Some(std::array::from_fn(|index| {
+                Pattern::new(parts[index].unwrap_or_default(), index == 5 && continued)
+            }))
+        } else {
+            None
+        };
+        Prepared {
+            fields,
+            whole: Pattern::new(template, continued),
+        }
+    }
+
+    /// Whether some ARN matches both this template and `arn`, as [`overlaps`] says.
+    fn overlaps(&self, arn: &Arn) -> bool {
+        let Some(fields) = &self.fields else {
+            return overlaps_prepared(&self.whole, arn.as_str());
+        };
+        let resource_fields = [
+            "arn",
+            arn.partition(),
+            arn.service(),
+            arn.region(),
+            arn.account(),
+            arn.resource(),
+        ];
+        fields
+            .iter()
+            .zip(resource_fields)
+            .enumerate()
+            .all(|(index, (field, resource))| {
+                // AWS-owned resources (public SSM parameters and documents, public AMIs) have no account in
+                // their ARN although the catalogue's template names one.
+                (index == 4 && resource.is_empty() && field.text.starts_with("${"))
+                    || overlaps_prepared(field, resource)
+            })
+    }
+}
+
+thread_local! {
+    /// [`Prepared`] templates this thread has met, by the address and length of their `'static` text (which
+    /// no other text can ever have, and which hashes in two words rather than a template's fifty bytes); at
+    /// most one per catalogue template.
+    static PREPARED: RefCell<HashMap<(usize, usize), Prepared, BuildHasherDefault<Fnv>>> =
+        RefCell::new(HashMap::default());
+}
+
 /// Whether some ARN matches both the catalogue `template` and the policy's `resource` entry.
 ///
 /// The six fields are compared one by one, so that neither a placeholder nor a wildcard reaches across a `:`
 /// into the next field; the resource part (the sixth, which may itself hold colons) is compared whole.
+#[cfg(test)]
 #[must_use]
-pub(super) fn overlaps(template: &str, resource: &str) -> bool {
-    let template_fields: Vec<&str> = template.splitn(6, ':').collect();
-    match crate::policy::Arn::parse(resource) {
-        Ok(arn) if template_fields.len() == 6 => {
-            let resource_fields = [
-                "arn",
-                arn.partition(),
-                arn.service(),
-                arn.region(),
-                arn.account(),
-                arn.resource(),
-            ];
-            // AWS-owned resources (public SSM parameters and documents, public AMIs) have no account in their ARN
-            // although the catalogue's template names one.
-            let aws_owned = |index: usize, template: &str, resource: &str| {
-                index == 4 && resource.is_empty() && template.starts_with("${")
-            };
-            let continued = is_continued(template);
-            template_fields.iter().zip(resource_fields).enumerate().all(
-                |(index, (field, resource))| {
-                    aws_owned(index, field, resource)
-                        || overlaps_pattern(field, index == 5 && continued, resource)
-                },
-            )
-        }
-        _ => overlaps_pattern(template, is_continued(template), resource),
+pub(super) fn overlaps(template: &'static str, resource: &str) -> bool {
+    match Arn::parse(resource) {
+        Ok(arn) => overlaps_any([template], &arn),
+        Err(_) => overlaps_pattern(template, is_continued(template), resource),
     }
 }
 
-/// Whether some text matches both patterns, compared as wholes (the template's last placeholder may hold `/`).
+/// Whether some ARN matches both `arn` and one of the catalogue's `templates`, as [`overlaps`] says of each.
 #[must_use]
-pub(super) fn overlaps_text(template: &str, resource: &str) -> bool {
+pub(super) fn overlaps_any(templates: impl IntoIterator<Item = &'static str>, arn: &Arn) -> bool {
+    let mut templates = templates.into_iter();
+    PREPARED.with(|known| {
+        let Ok(mut known) = known.try_borrow_mut() else {
+            return templates.any(|template| Prepared::new(template).overlaps(arn));
+        };
+        templates.any(|template| {
+            known
+                .entry((template.as_ptr() as usize, template.len()))
+                .or_insert_with(|| Prepared::new(template))
+                .overlaps(arn)
+        })
+    })
+}
+
+/// Whether some text matches both patterns, compared as wholes (the template's last placeholder may hold `/`).
+#[cfg(test)]
+#[must_use]
+pub(super) fn overlaps_text(template: &'static str, resource: &str) -> bool {
     overlaps_pattern(template, false, resource)
 }
 
-fn overlaps_pattern(template: &str, continued: bool, resource: &str) -> bool {
-    let side = Side::Template { continued };
+/// A template tokenized once for [`overlaps_text`]'s comparison: the ARN check compares each ARN with a
+/// literal region or account against every template of its namespace, a hundred for `ec2`.
+pub(super) struct TextPattern(Pattern);
+
+impl TextPattern {
+    pub(super) fn new(template: &'static str) -> TextPattern {
+        TextPattern(Pattern::new(template, false))
+    }
+
+    /// What [`overlaps_text`] says of the template and `resource`.
+    pub(super) fn overlaps(&self, resource: &str) -> bool {
+        overlaps_prepared(&self.0, resource)
+    }
+}
+
+/// Whether some text matches both a prepared template and the policy pattern `resource`.
+fn overlaps_prepared(template: &Pattern, resource: &str) -> bool {
+    if resource == "*" {
+        // `*` reads any text, and every template matches some text (each of its tokens reads a character).
+        return true;
+    }
     SCRATCH.with(|scratch| {
         let Ok(mut scratch) = scratch.try_borrow_mut() else {
-            let left = tokens(template, side);
-            let right = tokens(resource, Side::Resource);
-            return intersect(&left, &right);
+            return intersect(&template.tokens, &tokens(resource, Side::Resource));
         };
-        let Scratch {
-            left,
-            right,
-            relaxed,
-            seen,
-            stack,
-        } = &mut *scratch;
-        left.clear();
-        tokens_into(template, side, left);
+        let Scratch { right, seen, stack } = &mut *scratch;
         if !resource.contains(['*', '?', '$']) {
             // Most resources are literal: match the template, its segment tokens relaxed, against the text
             // directly, without building the product; only templates that pass and hold segment tokens get the
             // exact check.
-            relaxed.clear();
-            relaxed.extend(left.iter().map(|token| token.relaxed()));
-            if !wildcard::matches_tokens(relaxed, resource, Case::Sensitive) {
+            if !wildcard::matches_tokens(&template.relaxed, resource, Case::Sensitive) {
                 return false;
             }
-            if !left
-                .iter()
-                .any(|token| matches!(token, Token::OneInSegment | Token::AnyInSegment))
-            {
+            if !template.in_segment {
                 return true;
             }
         }
         right.clear();
         tokens_into(resource, Side::Resource, right);
-        intersect_with(left, right, seen, stack)
+        intersect_with(&template.tokens, right, seen, stack)
     })
+}
+
+/// Whether some text matches both patterns, the template's last placeholder one segment if `continued`.
+#[cfg(test)]
+fn overlaps_pattern(template: &'static str, continued: bool, resource: &str) -> bool {
+    overlaps_prepared(&Pattern::new(template, continued), resource)
 }
 
 fn intersect(left: &[Token], right: &[Token]) -> bool {
@@ -499,6 +592,105 @@ mod tests {
             "the rule applies to {segments} placeholders"
         );
         assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    /// The comparison as it was before templates were prepared once: split and tokenized on each call.
+    fn overlaps_unprepared(template: &'static str, resource: &str) -> bool {
+        let template_fields: Vec<&str> = template.splitn(6, ':').collect();
+        match crate::policy::Arn::parse(resource) {
+            Ok(arn) if template_fields.len() == 6 => {
+                let resource_fields = [
+                    "arn",
+                    arn.partition(),
+                    arn.service(),
+                    arn.region(),
+                    arn.account(),
+                    arn.resource(),
+                ];
+                let continued = super::is_continued(template);
+                template_fields.iter().zip(resource_fields).enumerate().all(
+                    |(index, (field, resource))| {
+                        (index == 4 && resource.is_empty() && field.starts_with("${"))
+                            || super::overlaps_pattern(field, index == 5 && continued, resource)
+                    },
+                )
+            }
+            _ => super::overlaps_pattern(template, super::is_continued(template), resource),
+        }
+    }
+
+    #[test]
+    fn prepared_templates_answer_as_before() {
+        let mut templates: Vec<&'static str> = crate::catalog::catalog()
+            .services()
+            .filter(|service| {
+                ["s3", "iam", "ec2", "ssm", "dynamodb", "logs", "lambda"]
+                    .contains(&service.prefix())
+            })
+            .flat_map(|service| service.resource_types())
+            .flat_map(|resource_type| resource_type.arn_templates())
+            .collect();
+        templates.extend(["a${B}", "arn:${P}:x", "${A}${B}"]);
+        let resources = [
+            "*",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/a/b",
+            "arn:aws:s3:::*",
+            "arn:aws:iam::123456789012:role/x",
+            "arn:aws:iam::*:role/path/*",
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ec2:us-east-1::image/ami-1",
+            "arn:aws:ssm:*::parameter/aws/*",
+            "arn:aws:dynamodb:eu-west-3:123456789012:table/t/index/i",
+            "arn:aws:logs:*:*:log-group:/aws/lambda/*:log-stream:*",
+            "arn:aws:lambda:*:*:function:${aws:username}-?",
+            "arn:aws:x:::a",
+            "abc",
+        ];
+        for resource in resources {
+            let Ok(arn) = crate::policy::Arn::parse(resource) else {
+                continue;
+            };
+            for &template in &templates {
+                assert_eq!(
+                    super::overlaps_any([template], &arn),
+                    overlaps_unprepared(template, resource),
+                    "{template} ~ {resource}"
+                );
+            }
+        }
+        for &template in &templates {
+            assert_eq!(
+                overlaps(template, "abc"),
+                overlaps_unprepared(template, "abc")
+            );
+        }
+    }
+
+    #[test]
+    fn text_patterns_answer_as_overlaps_text() {
+        let templates = [
+            "${BucketName}/${ObjectName}",
+            "a${B}z",
+            "x/${A}/y",
+            "a${B",
+            "role/${RoleNameWithPath}",
+            "",
+        ];
+        let texts = [
+            "b/k", "*", "a*", "aQz", "az", "x/a/b/y", "x/*/y", "a${B", "role/p/q", "", "?",
+        ];
+        for template in templates {
+            let prepared = super::TextPattern::new(template);
+            for text in texts {
+                assert_eq!(
+                    prepared.overlaps(text),
+                    super::overlaps_text(template, text),
+                    "{template} ~ {text}"
+                );
+            }
+        }
     }
 
     #[test]

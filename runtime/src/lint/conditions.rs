@@ -280,8 +280,9 @@ fn check_values(
     let operator = block.operator;
     let mut addresses = Addresses::default();
     for (index, value) in entry.values.iter().enumerate() {
-        let value_pointer = item_pointer(pointer, &entry.values, index);
-        check_value(cx, operator, value, value_pointer, &mut addresses);
+        // Built only for a finding: most values have none.
+        let value_pointer = || item_pointer(pointer, &entry.values, index);
+        check_value(cx, operator, value, &value_pointer, &mut addresses);
     }
     if operator.base.family() == OperatorFamily::IpAddress
         && entry.key.eq_ignore_ascii_case("aws:SourceIp")
@@ -305,7 +306,7 @@ fn check_value(
     cx: &mut Context<'_, '_>,
     operator: Operator,
     value: &ConditionValue,
-    value_pointer: String,
+    value_pointer: &dyn Fn() -> String,
     addresses: &mut Addresses,
 ) {
     let family = operator.base.family();
@@ -316,7 +317,7 @@ fn check_value(
             codes::INVALID_VARIABLE_FOR_OPERATOR.name,
             Severity::Error,
             format!("`{text}`: policy variables can only be used with String and Arn operators, not `{operator}`"),
-            value_pointer,
+            value_pointer(),
             At::Value,
         )
         .help = Some("compare a literal value, or use a String operator".to_owned());
@@ -348,11 +349,11 @@ fn check_value(
             format!("`{text}` is not an ARN, so `{operator}` never matches it"),
             "write an ARN such as `arn:aws:iam::111122223333:role/Name`, wildcards allowed",
         )),
-        OperatorFamily::IpAddress => check_ip_value(cx, text, &value_pointer, addresses),
+        OperatorFamily::IpAddress => check_ip_value(cx, text, value_pointer, addresses),
         OperatorFamily::String => literal_wildcard(operator, text),
     };
     if let Some((code, message, help)) = problem {
-        cx.report(code, Severity::Warning, message, value_pointer, At::Value)
+        cx.report(code, Severity::Warning, message, value_pointer(), At::Value)
             .help = Some(placeholder_help(text, help));
     }
 }
@@ -362,7 +363,7 @@ fn check_value(
 fn check_ip_value(
     cx: &mut Context<'_, '_>,
     text: &str,
-    value_pointer: &str,
+    value_pointer: &dyn Fn() -> String,
     addresses: &mut Addresses,
 ) -> Option<ValueProblem> {
     let Some(cidr) = parse_cidr(text) else {
@@ -382,7 +383,7 @@ fn check_ip_value(
             codes::IMPROVE_IP_RANGE.name,
             Severity::Suggestion,
             format!("`{text}` has bits set past its prefix, which IAM ignores"),
-            value_pointer.to_owned(),
+            value_pointer(),
             At::Value,
         );
         finding.help = Some(format!("write `{normal}`"));

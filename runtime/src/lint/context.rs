@@ -1,5 +1,6 @@
 //! What every check needs: the document, its kind, the source tree for locations, and the findings so far.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -48,8 +49,9 @@ pub(super) enum Entry {
     /// `svc:*`: every action of a service. Kept whole rather than expanded, since services run to hundreds of
     /// actions and most checks need only the service's resource types and keys.
     Service(Service),
-    /// The actions a name or a pattern stands for; empty when it matches nothing.
-    Actions(Vec<ActionInfo>),
+    /// The actions a name or a pattern stands for; empty when it matches nothing. Borrowed from the
+    /// per-process tables ([`ACTIONS_BY_NAME`], [`EXPANSIONS`]) where the entry was met before.
+    Actions(Cow<'static, [ActionInfo]>),
 }
 
 impl Entry {
@@ -86,7 +88,7 @@ static RESOURCE_TYPES: LazyLock<
     types
 });
 
-/// FNV-1a, for the linter's maps of names: `Action` hashes its text byte by byte (lowercased), for which
+/// A hash in FNV-1a's manner, for the linter's maps of names: `Action` hashes its text byte by byte (lowercased), for which
 /// `SipHash`, the default, cost as much as the rest of the redundancy check. The keys are a policy's own names or
 /// the catalogue's, and a statement holds at most a few thousand: flooding is no concern.
 #[derive(Debug, Clone, Copy)]
@@ -104,9 +106,31 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        // Eight bytes a step for whole texts (catalogue names, patterns): a step per byte was most of the cost
+        // of looking an action up by its name. The bytes of each step are still mixed in FNV-1a's way, and the
+        // high half folded into the low before each multiplication so that every byte reaches the bucket bits.
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(word);
+            self.mix(u64::from_le_bytes(eight));
         }
+        for &byte in words.remainder() {
+            self.write_u8(byte);
+        }
+    }
+
+    /// FNV-1a's step as it is: `Action` hashes its text this way, a lowercased byte at a time, and a byte
+    /// needs no folding to reach the low bits.
+    fn write_u8(&mut self, byte: u8) {
+        self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+impl Fnv {
+    fn mix(&mut self, word: u64) {
+        let folded = self.0 ^ word;
+        self.0 = (folded ^ (folded >> 32)).wrapping_mul(0x0100_0000_01b3);
     }
 }
 
@@ -130,11 +154,54 @@ static SERVICES_BY_PREFIX: LazyLock<HashMap<&'static str, Service, BuildHasherDe
             .collect()
     });
 
+/// Expansions of the patterns this process has met (`ec2:Describe*`), by their exact text: AWS's policies
+/// repeat the same patterns, and expanding one scans its service's actions. At most [`EXPANSIONS_KEPT`]
+/// actions in all are kept, for the life of the process; patterns met after that are expanded each time.
+static EXPANSIONS: LazyLock<Mutex<Expansions>> = LazyLock::new(Mutex::default);
+
+/// How many catalogue actions, over all patterns (and one for each pattern), [`EXPANSIONS`] keeps at most (a
+/// few megabytes).
+const EXPANSIONS_KEPT: usize = 1 << 18;
+
+#[derive(Default)]
+struct Expansions {
+    by_text: HashMap<Box<str>, &'static [ActionInfo], BuildHasherDefault<Fnv>>,
+    /// Actions kept over all patterns, and one for each pattern.
+    kept: usize,
+}
+
+/// The actions `name`, a pattern, stands for in `service`; remembered by the pattern's whole text.
+fn expand_pattern(text: &str, service: Service, name: &str) -> Cow<'static, [ActionInfo]> {
+    let known = EXPANSIONS
+        .lock()
+        .ok()
+        .and_then(|expansions| expansions.by_text.get(text).copied());
+    if let Some(actions) = known {
+        return Cow::Borrowed(actions);
+    }
+    let actions: Vec<ActionInfo> = service.expand(name).collect();
+    let Ok(mut expansions) = EXPANSIONS.lock() else {
+        return Cow::Owned(actions);
+    };
+    if let Some(&kept) = expansions.by_text.get(text) {
+        return Cow::Borrowed(kept);
+    }
+    // A pattern counts one more, so that patterns matching nothing cannot grow the table without end.
+    let cost = actions.len() + 1;
+    if expansions.kept.saturating_add(cost) > EXPANSIONS_KEPT {
+        return Cow::Owned(actions);
+    }
+    expansions.kept += cost;
+    let kept: &'static [ActionInfo] = Box::leak(actions.into_boxed_slice());
+    expansions.by_text.insert(text.into(), kept);
+    Cow::Borrowed(kept)
+}
+
 /// What one entry stands for; see [`Entry`].
 pub(super) fn expand_entry(action: &Action) -> Entry {
     let resolve = || {
         if let Some(info) = ACTIONS_BY_NAME.get(action.as_str()) {
-            return Some(Entry::Actions(vec![*info]));
+            return Some(Entry::Actions(Cow::Borrowed(std::slice::from_ref(info))));
         }
         Action::check(action.as_str()).ok()?;
         let (service, name) = (action.service()?, action.name()?);
@@ -148,7 +215,7 @@ pub(super) fn expand_entry(action: &Action) -> Entry {
         Some(if name == "*" {
             Entry::Service(service)
         } else if glob::has_wildcard(name) {
-            Entry::Actions(service.expand(name).collect())
+            Entry::Actions(expand_pattern(action.as_str(), service, name))
         } else {
             Entry::Actions(service.action(name).into_iter().collect())
         })
@@ -198,7 +265,7 @@ impl Located<'_> {
 
     fn partial_actions(&self) -> impl Iterator<Item = &ActionInfo> + '_ {
         self.entries().iter().flat_map(|entry| match entry {
-            Entry::Actions(actions) => actions.as_slice(),
+            Entry::Actions(actions) => actions.as_ref(),
             _ => &[],
         })
     }
@@ -224,11 +291,29 @@ impl Located<'_> {
     /// superset of what matching keeps), and any whose service is not literal; all of them for a service with
     /// a wildcard or a variable. A statement of a thousand actions has hundreds of templates, and testing each
     /// ARN against every one of them made the coverage check grow with actions times resources.
-    pub(super) fn templates_for(&self, service: &str) -> Vec<&'static str> {
-        if service.contains(['*', '?', '$']) {
-            return self.templates().to_vec();
-        }
-        let index = self.templates_by_service.get_or_init(|| {
+    pub(super) fn templates_for<'s>(
+        &'s self,
+        service: &'s str,
+    ) -> impl Iterator<Item = &'static str> + 's {
+        let (literal, other): (&[(&'static str, &'static str)], &[&'static str]) =
+            if service.contains(['*', '?', '$']) {
+                (&[], self.templates())
+            } else {
+                let index = self.templates_by_service();
+                let start = index
+                    .literal
+                    .partition_point(|(own, _)| cmp_ignore_case(own, service).is_lt());
+                (index.literal.get(start..).unwrap_or_default(), &index.other)
+            };
+        literal
+            .iter()
+            .take_while(move |(own, _)| own.eq_ignore_ascii_case(service))
+            .map(|&(_, template)| template)
+            .chain(other.iter().copied())
+    }
+
+    fn templates_by_service(&self) -> &TemplatesByService {
+        self.templates_by_service.get_or_init(|| {
             let mut index = TemplatesByService::default();
             for &template in self.templates() {
                 match template.split(':').nth(2) {
@@ -242,17 +327,7 @@ impl Located<'_> {
                 .literal
                 .sort_by(|a, b| cmp_ignore_case(a.0, b.0).then(a.1.cmp(b.1)));
             index
-        });
-        let start = index
-            .literal
-            .partition_point(|(own, _)| cmp_ignore_case(own, service).is_lt());
-        let mut found: Vec<&'static str> = index.literal[start..]
-            .iter()
-            .take_while(|(own, _)| own.eq_ignore_ascii_case(service))
-            .map(|&(_, template)| template)
-            .collect();
-        found.extend_from_slice(&index.other);
-        found
+        })
     }
 
     /// The statement's actions that apply to no resource type, and so need `"Resource": "*"` (for messages).
@@ -306,17 +381,17 @@ struct ActionFacts {
     condition_keys: Vec<&'static str>,
 }
 
-/// [`ActionFacts`] of the actions this process has met, by full name; at most one per catalogue action, kept
+/// [`ActionFacts`] of the actions this process has met, by [`ActionInfo::identity`] (an integer to hash, and
+/// no read of the action's record); at most one per catalogue action, kept
 /// for the life of the process as the catalogue is.
-static FACTS: LazyLock<
-    Mutex<HashMap<&'static str, &'static ActionFacts, BuildHasherDefault<Fnv>>>,
-> = LazyLock::new(|| Mutex::new(HashMap::default()));
+static FACTS: LazyLock<Mutex<HashMap<usize, &'static ActionFacts, BuildHasherDefault<Fnv>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::default()));
 
 fn facts(info: &ActionInfo) -> &'static ActionFacts {
     let known = FACTS
         .lock()
         .ok()
-        .and_then(|facts| facts.get(info.full_name()).copied());
+        .and_then(|facts| facts.get(&info.identity()).copied());
     if let Some(facts) = known {
         return facts;
     }
@@ -338,7 +413,7 @@ fn facts(info: &ActionInfo) -> &'static ActionFacts {
         condition_keys,
     }));
     match FACTS.lock() {
-        Ok(mut facts) => facts.entry(info.full_name()).or_insert(made),
+        Ok(mut facts) => facts.entry(info.identity()).or_insert(made),
         Err(_) => made,
     }
 }
@@ -485,10 +560,38 @@ pub(super) fn placeholder_help(value: &str, help: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{ACTIONS_BY_NAME, Context, SERVICES_BY_PREFIX};
+    use super::{ACTIONS_BY_NAME, ActionInfo, Context, SERVICES_BY_PREFIX};
     use crate::catalog::catalog;
     use crate::lint::PolicyKind;
     use crate::policy::PolicyDocument;
+
+    #[test]
+    fn remembered_expansions_are_the_catalogue_s() {
+        for text in [
+            "ec2:Describe*",
+            "ec2:describe*",
+            "s3:Get*",
+            "s3:*Object?",
+            "s3:Nothing*",
+            "EC2:Describe*",
+        ] {
+            let action = crate::policy::Action::new(text);
+            let expected: Vec<&str> = catalog()
+                .expand(text)
+                .expect("a known service")
+                .iter()
+                .map(ActionInfo::full_name)
+                .collect();
+            // The first time expands, the second reads the table: both the catalogue's answer, in its order.
+            for _ in 0..2 {
+                let super::Entry::Actions(actions) = super::expand_entry(&action) else {
+                    panic!("{text} is a pattern of a known service");
+                };
+                let found: Vec<&str> = actions.iter().map(ActionInfo::full_name).collect();
+                assert_eq!(found, expected, "{text}");
+            }
+        }
+    }
 
     #[test]
     fn an_arn_meets_the_templates_of_its_own_service_or_all_of_them_for_a_pattern() {
@@ -508,14 +611,14 @@ mod tests {
                 .copied()
                 .filter(|t| service_of(t).is_some_and(|own| own.eq_ignore_ascii_case(service)))
                 .collect();
-            let mut found = located.templates_for(service);
+            let mut found: Vec<&str> = located.templates_for(service).collect();
             expected.sort_unstable();
             found.sort_unstable();
             assert_eq!(found, expected, "{service}");
             assert_eq!(found.is_empty(), service == "iam", "{service}");
         }
         for pattern in ["*", "s?", "${aws:username}"] {
-            let mut found = located.templates_for(pattern);
+            let mut found: Vec<&str> = located.templates_for(pattern).collect();
             found.sort_unstable();
             assert_eq!(found, all, "{pattern}");
         }

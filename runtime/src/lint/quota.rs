@@ -50,11 +50,7 @@ const ORGANIZATIONS_POLICY: usize = 5_120;
 /// The size IAM counts: the characters of the policy, whitespace excluded.
 #[must_use]
 pub fn size_without_whitespace(document: &crate::PolicyDocument) -> usize {
-    document
-        .to_json_compact()
-        .chars()
-        .filter(|ch| !ch.is_whitespace())
-        .count()
+    document.compact_non_whitespace_len()
 }
 
 pub(super) fn check(
@@ -126,5 +122,72 @@ pub(super) fn check(
             At::Value,
         )
         .help = Some(help.to_owned());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::size_without_whitespace;
+    use crate::PolicyDocument;
+
+    /// The count the quota check made before it stopped printing the policy.
+    fn printed_size(document: &PolicyDocument) -> usize {
+        document
+            .to_json_compact()
+            .chars()
+            .filter(|ch| !ch.is_whitespace())
+            .count()
+    }
+
+    #[test]
+    fn counted_size_is_the_printed_size() {
+        let tricky = [
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#,
+            r#"{"Version": "2012-10-17", "Id": "id with spaces\ttab", "Statement": [
+                {"Sid": "A b", "Effect": "Allow", "NotAction": ["s3:Get*", "iam:Pass Role"],
+                 "NotResource": "arn:aws:s3:::b/k\u00e9y \u00a0nbsp\u0085\u2028\u3000 \ud83d\ude00 \"q\" \\ \n\r\f\b\u000b",
+                 "Condition": {"NumericLessThan": {"s3:max-keys": [10, 1.5e3, -2]},
+                               "Bool": {"aws:SecureTransport": false, "aws:MultiFactorAuthPresent": [true]},
+                               "ForAnyValue:StringLike": {"aws:TagKeys": ["a b", "\u00ff\u00a1"]}}},
+                {"Effect": "Deny", "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "*"], "Service": "s3.amazonaws.com"},
+                 "Action": [], "Resource": []},
+                {"Effect": "Allow", "NotPrincipal": "*", "Action": "*"}
+            ]}"#,
+        ];
+        for text in tricky {
+            let document = PolicyDocument::from_json(text).unwrap();
+            assert_eq!(
+                size_without_whitespace(&document),
+                printed_size(&document),
+                "{text}"
+            );
+        }
+        // Every policy of the fixture corpus that parses.
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        let mut checked = 0;
+        let mut folders = vec![corpus];
+        while let Some(folder) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "json") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    if let Ok(document) = PolicyDocument::from_json(&text) {
+                        assert_eq!(
+                            size_without_whitespace(&document),
+                            printed_size(&document),
+                            "{}",
+                            path.display()
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} fixture policies parsed");
     }
 }

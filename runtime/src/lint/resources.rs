@@ -28,8 +28,8 @@ const PARTITIONS: [&str; 8] = [
 /// One ARN template of the catalogue, split into the fields that matter here.
 struct Template {
     arn: &'static str,
-    /// The part after the account field: `${BucketName}/${ObjectName}`.
-    resource_part: &'static str,
+    /// The part after the account field: `${BucketName}/${ObjectName}`, tokenized.
+    resource_part: arn_overlap::TextPattern,
     region_required: bool,
     account_required: bool,
 }
@@ -49,7 +49,7 @@ static TEMPLATES: LazyLock<HashMap<&'static str, Vec<Template>>> = LazyLock::new
                 if !list.iter().any(|known| known.arn == template) {
                     list.push(Template {
                         arn: template,
-                        resource_part: fields[5],
+                        resource_part: arn_overlap::TextPattern::new(fields[5]),
                         region_required: !fields[3].is_empty(),
                         account_required: !fields[4].is_empty(),
                     });
@@ -241,7 +241,7 @@ fn check_syntax(cx: &mut Context<'_, '_>, resource: &Resource, pointer: &str) ->
     // Compare resource parts only: a region or account where none belongs is what this check looks for.
     let matching: Vec<&Template> = templates
         .iter()
-        .filter(|t| arn_overlap::overlaps_text(t.resource_part, arn.resource()))
+        .filter(|t| t.resource_part.overlaps(arn.resource()))
         .collect();
     if !matching.is_empty() {
         // A field that every matching template leaves empty cannot hold a value: the ARN then names nothing.
@@ -335,12 +335,7 @@ fn check_coverage(
     let mut dead = Vec::new();
     let mut service_wide = Vec::new();
     for (arn, pointer) in arns {
-        let text = arn.as_str();
-        if located
-            .templates_for(arn.service())
-            .iter()
-            .any(|template| arn_overlap::overlaps(template, text))
-        {
+        if arn_overlap::overlaps_any(located.templates_for(arn.service()), arn) {
             works = true;
         } else if is_service_wide(arn)
             && star_only

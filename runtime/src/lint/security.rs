@@ -135,7 +135,6 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
         if !action.is_wildcard() {
             continue;
         }
-        let pointer = item_pointer(&base, actions, index);
         if action.as_str() == "*" {
             cx.report(
                 codes::WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT.name,
@@ -144,7 +143,7 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
                     "`*` allows every action of every service, permissions management included: {holder} can grant \
                      themselves anything"
                 ),
-                pointer,
+                item_pointer(&base, actions, index),
                 At::Value,
             )
             .help = Some("list the actions the principal needs".to_owned());
@@ -198,7 +197,7 @@ fn check_permissions_management(cx: &mut Context<'_, '_>, located: &Located<'_>)
                 if management.len() == 1 { "" } else { "s" },
                 if management.len() > 3 { ", ..." } else { "" },
             ),
-            pointer,
+            item_pointer(&base, actions, index),
             At::Value,
         )
         .help = Some(help);

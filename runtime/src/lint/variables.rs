@@ -126,6 +126,10 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
             let base = child(&located.pointer, element.element_name());
             let resources = element.resources();
             for (index, resource) in resources.iter().enumerate() {
+                // No variable, nothing to say: the pointer is not worth building.
+                if !resource.as_str().contains("${") {
+                    continue;
+                }
                 check_text(
                     cx,
                     resource.as_str(),
@@ -137,11 +141,18 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
         if let Some(condition) = &statement.condition {
             let base = child(&located.pointer, "Condition");
             for block in &condition.0 {
-                let block_pointer = child(&base, &block.operator.to_string());
                 for entry in &block.entries {
+                    let has_variable = |value: &ConditionValue| matches!(value, ConditionValue::String(text) if text.contains("${"));
+                    // Most values hold no variable: their pointers are built only when one does.
+                    if !entry.values.iter().any(has_variable) {
+                        continue;
+                    }
+                    let block_pointer = child(&base, &block.operator.to_string());
                     let key_pointer = child(&block_pointer, &entry.key);
                     for (index, value) in entry.values.iter().enumerate() {
-                        if let ConditionValue::String(text) = value {
+                        if let ConditionValue::String(text) = value
+                            && text.contains("${")
+                        {
                             check_text(
                                 cx,
                                 text,

@@ -60,7 +60,7 @@ impl Arn {
         // Whitespace is allowed only inside a policy variable (`${aws:PrincipalTag/team, 'default'}`).
         let mut depth = 0usize;
         for (at, ch) in text.char_indices() {
-            if text[at..].starts_with("${") {
+            if ch == '$' && text.as_bytes().get(at + 1) == Some(&b'{') {
                 depth += 1;
             } else if ch == '}' && depth > 0 {
                 depth -= 1;

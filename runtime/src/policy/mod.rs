@@ -387,6 +387,12 @@ impl PolicyDocument {
         write::to_json(self, false)
     }
 
+    /// How many characters of [`to_json_compact`](Self::to_json_compact) are not whitespace, counted without
+    /// printing: the size IAM's quotas measure.
+    pub(crate) fn compact_non_whitespace_len(&self) -> usize {
+        write::compact_non_whitespace_len(self)
+    }
+
     /// The statements, in order.
     pub fn statements(&self) -> std::slice::Iter<'_, Statement> {
         self.statement.iter()

@@ -26,6 +26,17 @@ pub(super) fn to_json(document: &PolicyDocument, pretty: bool) -> String {
     writer.out
 }
 
+/// How many characters of [`to_json`]'s compact text are not whitespace, counted without writing the text.
+pub(super) fn compact_non_whitespace_len(document: &PolicyDocument) -> usize {
+    let mut counter = Counter {
+        count: 0,
+        first: true,
+        in_array: Vec::with_capacity(8),
+    };
+    emit_document(document, &mut counter);
+    counter.count
+}
+
 /// What receives a document's JSON structure from [`emit_document`], one event at a time, in canonical order.
 ///
 /// The order of the elements is a rule of the printer alone; other forms of a document (the ordered values
@@ -300,6 +311,88 @@ impl Sink for Writer {
     fn number(&mut self, digits: &str) {
         self.before_value();
         self.out.push_str(digits);
+    }
+}
+
+/// The compact [`Writer`]'s separators and brackets, counted rather than written; the strings count only
+/// their characters that are not whitespace, as IAM's size quota does.
+struct Counter {
+    count: usize,
+    /// As [`Writer::first`].
+    first: bool,
+    /// As [`Writer::in_array`].
+    in_array: Vec<bool>,
+}
+
+impl Counter {
+    /// The comma the compact writer puts before every item but the first.
+    fn next_item(&mut self) {
+        if !self.first {
+            self.count += 1;
+        }
+        self.first = false;
+    }
+
+    fn before_value(&mut self) {
+        if self.in_array.last() == Some(&true) {
+            self.next_item();
+        }
+    }
+
+    fn open(&mut self, array: bool) {
+        self.before_value();
+        self.count += 1;
+        self.first = true;
+        self.in_array.push(array);
+    }
+
+    fn close(&mut self) {
+        self.in_array.pop();
+        self.count += 1;
+        self.first = false;
+    }
+}
+
+impl Sink for Counter {
+    fn begin_object(&mut self) {
+        self.open(false);
+    }
+
+    fn end_object(&mut self) {
+        self.close();
+    }
+
+    fn begin_array(&mut self) {
+        self.open(true);
+    }
+
+    fn end_array(&mut self) {
+        self.close();
+    }
+
+    fn key(&mut self, key: &'static str) {
+        self.owned_key(key);
+    }
+
+    fn owned_key(&mut self, key: &str) {
+        self.next_item();
+        // The key and its colon.
+        self.count += crate::escape::json_string_non_whitespace_len(key) + 1;
+    }
+
+    fn string(&mut self, text: &str) {
+        self.before_value();
+        self.count += crate::escape::json_string_non_whitespace_len(text);
+    }
+
+    fn bool(&mut self, value: bool) {
+        self.before_value();
+        self.count += if value { 4 } else { 5 };
+    }
+
+    fn number(&mut self, digits: &str) {
+        self.before_value();
+        self.count += digits.chars().filter(|ch| !ch.is_whitespace()).count();
     }
 }
 
