@@ -12,7 +12,8 @@
 #
 # parliament is installed into its own venv, target/parliament/venv (PyPI, parliament==1.6.4), unless
 # PARLIAMENT_PYTHON names a Python that already has it. CI does not run this: it needs PyPI and ~30 s of CPU.
-# PARLIAMENT_ROUNDS (default 1) times each policy that many times in parliament and keeps the least.
+# PARLIAMENT_ROUNDS (default 3, as iamgen keeps the least of 3 batches) times each policy that many times in
+# parliament and keeps the least.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -32,7 +33,7 @@ fi
 
 echo "parliament: $("$python" -m pip show parliament 2>/dev/null | sed -n 's/^Version: //p'), $("$python" --version)" >&2
 "$python" "$root/benches/parliament/time_parliament.py" "$dir" "$out/parliament.tsv" \
-    --rounds "${PARLIAMENT_ROUNDS:-1}"
+    --rounds "${PARLIAMENT_ROUNDS:-3}"
 (cd "$root" && cargo bench --quiet --bench lint -- --section managed --policies "$dir" \
     --per-policy "$out/iamgen.tsv")
 python3 "$root/benches/parliament/report.py" "$out/parliament.tsv" "$out/iamgen.tsv" "$dir"
