@@ -90,7 +90,9 @@ fn compare(base: OperatorBase, policy: &str, request: &str, context: &dyn Lookup
         O::StringLike | O::StringNotLike => matches(policy, request, context),
         // Numbers compare as IAM's do: exactly, as decimal values (`5` equals `5.0`).
         O::NumericEquals | O::NumericNotEquals => {
-            numeric(policy, request, |a, b| a.total_cmp(&b).is_eq())
+            // `==`, not a total order: `0` and `-0` are the same number.
+            #[allow(clippy::float_cmp, reason = "numbers compared as numbers, exactly")]
+            numeric(policy, request, |a, b| a == b)
         }
         O::NumericLessThan => numeric(policy, request, |p, r| r < p),
         O::NumericLessThanEquals => numeric(policy, request, |p, r| r <= p),
@@ -112,10 +114,20 @@ fn compare(base: OperatorBase, policy: &str, request: &str, context: &dyn Lookup
 }
 
 fn numeric(policy: &str, request: &str, test: impl Fn(f64, f64) -> bool) -> bool {
-    match (policy.trim().parse::<f64>(), request.trim().parse::<f64>()) {
-        (Ok(policy), Ok(request)) => test(policy, request),
+    match (number(policy), number(request)) {
+        (Some(policy), Some(request)) => test(policy, request),
         _ => false,
     }
+}
+
+/// A number as `Numeric*` operators read one: an integer or a decimal. Rust also reads `inf`, `infinity` and
+/// `NaN`, which are words, not numbers, to IAM ("Numeric condition operators let you construct Condition
+/// elements that restrict access based on comparing a key to an integer or decimal value").
+fn number(text: &str) -> Option<f64> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite())
 }
 
 fn date(policy: &str, request: &str, test: impl Fn(i128, i128) -> bool) -> bool {

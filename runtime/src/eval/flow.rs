@@ -27,11 +27,13 @@ pub fn evaluate(
 ) -> Evaluation {
     let scope = Scope::new(context, caller, resource_account);
     let mut flow = Flow {
+        // Each policy's own language decides whether it has variables; `matching` sets it per policy.
         request: Request {
             caller,
             action,
             resource,
             scope: &scope,
+            variables: true,
         },
         policies,
         same_account: caller.account.is_empty() || caller.account == resource_account,

@@ -127,6 +127,35 @@ impl<'a> Values<'a> {
 pub trait Lookup {
     /// The values of `key` (compared without regard to case), if the request has it.
     fn lookup(&self, key: &str) -> Option<Values<'_>>;
+
+    /// Whether `${...}` in the policy being read is a policy variable. Only a `2012-10-17` policy has them:
+    /// "If you use a policy variable with an earlier version [or none], the variable is treated as a literal
+    /// string" (IAM User Guide, "IAM policy elements: Variables and tags").
+    fn variables(&self) -> bool {
+        true
+    }
+}
+
+/// A request's values as one policy reads them: with policy variables, or (`Version` `2008-10-17`, or none)
+/// with `${...}` as literal text.
+struct Reading<'a> {
+    scope: &'a dyn Lookup,
+    variables: bool,
+}
+
+impl Lookup for Reading<'_> {
+    fn lookup(&self, key: &str) -> Option<Values<'_>> {
+        self.scope.lookup(key)
+    }
+
+    fn variables(&self) -> bool {
+        self.variables && self.scope.variables()
+    }
+}
+
+/// Whether `document` has policy variables: only the `2012-10-17` language does.
+fn has_variables(document: &PolicyDocument) -> bool {
+    document.version == Some(crate::policy::Version::V2012_10_17)
 }
 
 impl Lookup for Context {
@@ -347,6 +376,10 @@ fn matching(
     check_principal: bool,
 ) -> Vec<Deciding> {
     let lone = matches!(policy.document.statement, OneOrMany::One(_));
+    let request = &Request {
+        variables: has_variables(policy.document),
+        ..*request
+    };
     let mut found = Vec::new();
     for (index, statement) in policy.document.statements().enumerate() {
         if statement.effect == effect && request.applies(statement, check_principal) {
@@ -366,11 +399,14 @@ fn matching(
 }
 
 /// One request, as the matching functions see it.
+#[derive(Clone, Copy)]
 struct Request<'a> {
     caller: &'a Caller,
     action: &'a str,
     resource: &'a str,
     scope: &'a dyn Lookup,
+    /// Whether the policy being read has policy variables (see [`has_variables`]).
+    variables: bool,
 }
 
 /// Whether a statement applies to the request: action, resource, principal (for resource-based policies) and
@@ -389,6 +425,7 @@ pub fn statement_applies(
         action,
         resource,
         scope: context,
+        variables: true,
     }
     .applies(statement, check_principal)
 }
@@ -400,7 +437,15 @@ impl Request<'_> {
             && statement
                 .condition
                 .as_ref()
-                .is_none_or(|condition| conditions::holds(condition, self.scope))
+                .is_none_or(|condition| conditions::holds(condition, &self.read_as()))
+    }
+
+    /// The request's context as the policy being read sees it: with or without policy variables.
+    fn read_as(&self) -> impl Lookup + '_ {
+        Reading {
+            scope: self.scope,
+            variables: self.variables,
+        }
     }
 
     /// [`statement_applies`] without the `Condition` element.
@@ -409,22 +454,25 @@ impl Request<'_> {
             caller,
             action,
             resource,
-            scope: context,
+            ..
         } = self;
+        let context = &self.read_as();
+        // Variables work in `Resource` and condition values only: in `Action`, `${...}` is literal text
+        // ("You can use policy variables in the Resource element and in string comparisons in the Condition
+        // element", IAM User Guide, "IAM policy elements: Variables and tags").
+        let action_is = |pattern: &crate::policy::Action| {
+            crate::wildcard::matches(pattern.as_str(), action, crate::wildcard::Case::IgnoreAscii)
+        };
         let action_matches = match &statement.action {
-            ActionElement::Action(actions) => covers(actions, false, |pattern| {
-                variables::matches_ignore_case(pattern.as_str(), action, context)
-            }),
-            ActionElement::NotAction(actions) => covers(actions, true, |pattern| {
-                variables::matches_ignore_case(pattern.as_str(), action, context)
-            }),
+            ActionElement::Action(actions) => covers(actions, false, action_is),
+            ActionElement::NotAction(actions) => covers(actions, true, action_is),
         };
         if !action_matches {
             return false;
         }
         let resource_matches = |resources, negated| {
             covers(resources, negated, |pattern: &crate::policy::Resource| {
-                variables::matches(pattern.as_str(), resource, context)
+                variables::matches_resource(pattern.as_str(), resource, context)
             })
         };
         let resource_matches = match &statement.resource {
@@ -571,6 +619,10 @@ fn unreadable_dates(
         .chain(policies.rcps.iter().flatten());
     let mut notes = Vec::new();
     for policy in named {
+        let request = &Request {
+            variables: has_variables(policy.document),
+            ..*request
+        };
         for (index, statement) in policy.document.statements().enumerate() {
             let date_blocks = statement
                 .condition
@@ -645,20 +697,28 @@ pub fn policies_decide<'d>(
         Conditions::Unknown => &nothing,
     };
     let scope = Scope::new(given, caller, resource_account);
-    let request = Request {
-        caller,
-        action,
-        resource,
-        scope: &scope,
-    };
     let mut allowed = false;
-    for statement in documents.into_iter().flat_map(PolicyDocument::statements) {
+    let statements = documents.into_iter().flat_map(|document| {
+        let request = Request {
+            caller,
+            action,
+            resource,
+            scope: &scope,
+            variables: has_variables(document),
+        };
+        document
+            .statements()
+            .map(move |statement| (request, statement))
+    });
+    for (request, statement) in statements {
         if !request.applies_but_for_condition(statement, check_principal) {
             continue;
         }
         let holds = match (&statement.condition, conditions) {
             (None, _) => true,
-            (Some(condition), Conditions::Given(_)) => conditions::holds(condition, &scope),
+            (Some(condition), Conditions::Given(_)) => {
+                conditions::holds(condition, &request.read_as())
+            }
             (Some(_), Conditions::Unknown) => statement.effect == Effect::Allow,
         };
         match (holds, statement.effect) {

@@ -96,18 +96,39 @@ pub fn matches_ignore_case(pattern: &str, text: &str, context: &dyn Lookup) -> b
 }
 
 fn matches_with(pattern: &str, text: &str, context: &dyn Lookup, case: Case) -> bool {
-    if !pattern.contains("${") {
+    if !pattern.contains("${") || !context.variables() {
         // No variable to resolve: the pattern is matched as it stands, without building tokens.
         return wildcard::matches(pattern, text, case);
     }
     tokens(pattern, context).is_some_and(|tokens| wildcard::matches_tokens(&tokens, text, case))
 }
 
+/// Whether the resource `text` matches the `Resource` element's `pattern` (variables from `context`): a `*`
+/// inside an ARN segment does not cross a `:` (see [`wildcard::matches_resource_tokens`]).
+#[must_use]
+pub fn matches_resource(pattern: &str, text: &str, context: &dyn Lookup) -> bool {
+    let bytes = pattern.as_bytes();
+    let held_star = bytes
+        .iter()
+        .enumerate()
+        .any(|(at, byte)| *byte == b'*' && !matches!(bytes.get(at + 1), None | Some(b':')));
+    if !held_star {
+        // Every `*` may cross colons: the plain matcher, without building tokens.
+        return matches(pattern, text, context);
+    }
+    let tokens = if context.variables() {
+        tokens(pattern, context)
+    } else {
+        Some(wildcard::tokens(pattern).collect())
+    };
+    tokens.is_some_and(|tokens| wildcard::matches_resource_tokens(&tokens, text))
+}
+
 /// `value` with its variables replaced, wildcards kept as text: for operators that compare whole strings
 /// (`StringEquals`). `None` when a variable has no value.
 #[must_use]
 pub fn substitute(value: &str, context: &dyn Lookup) -> Option<String> {
-    if !value.contains("${") {
+    if !value.contains("${") || !context.variables() {
         return Some(value.to_owned());
     }
     tokens(value, context).map(|tokens| {

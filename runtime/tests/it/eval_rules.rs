@@ -154,7 +154,7 @@ fn run(case: &Case) -> Decision {
 }
 
 macro_rules! rule {
-    ($name:ident, $cite:literal, $case:expr, $expected:expr) => {
+    ($name:ident, $cite:expr, $case:expr, $expected:expr) => {
         #[test]
         fn $name() {
             let case: Case = $case;
@@ -1352,6 +1352,45 @@ rule!(
     ),
     Allowed
 );
+const NUMBERS_ARE_INTEGERS_OR_DECIMALS: &str = "condition_operators: Numeric condition operators let you \
+    construct Condition elements that restrict access based on comparing a key to an integer or decimal value";
+
+rule!(
+    zero_equals_minus_zero,
+    NUMBERS_ARE_INTEGERS_OR_DECIMALS,
+    op(
+        r#""NumericEquals": {"s3:max-keys": "0"}"#,
+        vec![("s3:max-keys", "-0")]
+    ),
+    Allowed
+);
+rule!(
+    infinity_is_not_a_number,
+    NUMBERS_ARE_INTEGERS_OR_DECIMALS,
+    op(
+        r#""NumericGreaterThan": {"s3:max-keys": "10"}"#,
+        vec![("s3:max-keys", "inf")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    nan_is_not_a_number,
+    NUMBERS_ARE_INTEGERS_OR_DECIMALS,
+    op(
+        r#""NumericEquals": {"s3:max-keys": "NaN"}"#,
+        vec![("s3:max-keys", "NaN")]
+    ),
+    ImplicitDeny
+);
+rule!(
+    a_policy_infinity_is_not_a_bound,
+    NUMBERS_ARE_INTEGERS_OR_DECIMALS,
+    op(
+        r#""NumericLessThan": {"s3:max-keys": "Infinity"}"#,
+        vec![("s3:max-keys", "10")]
+    ),
+    ImplicitDeny
+);
 rule!(
     numeric_not_equals,
     "condition_operators: NumericNotEquals: Negated matching",
@@ -1684,6 +1723,126 @@ rule!(
         ..case()
     },
     Allowed
+);
+const QUEUE: &str = "arn:aws:sqs:us-east-1:111111111111:queue1";
+const STAR_ENDING_A_SEGMENT: &str = "resource: You can use wildcard characters (* and ?) within any ARN segment \
+    ... If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon \
+    boundaries";
+
+/// A request to send to [`QUEUE`], allowed on `pattern`.
+fn send_to_queue(pattern: &str) -> Case {
+    Case {
+        action: "sqs:SendMessage",
+        resource: QUEUE,
+        identity: vec![allow("sqs:SendMessage", pattern)],
+        ..case()
+    }
+}
+
+rule!(
+    a_star_inside_a_segment_does_not_cross_a_colon,
+    STAR_ENDING_A_SEGMENT,
+    send_to_queue("arn:aws:sqs:us-*1:queue1"),
+    ImplicitDeny
+);
+rule!(
+    a_star_ending_a_segment_crosses_colons,
+    STAR_ENDING_A_SEGMENT,
+    send_to_queue("arn:aws:sqs:us-*:queue1"),
+    Allowed
+);
+rule!(
+    stars_inside_their_segments_match_within_them,
+    STAR_ENDING_A_SEGMENT,
+    send_to_queue("arn:aws:sqs:us-*-1:1111*1:q*1"),
+    Allowed
+);
+
+/// `policy` with its `Version` replaced by `version` (`None`: no `Version` element).
+fn in_version(policy: &str, version: Option<&str>) -> String {
+    let current = r#""Version": "2012-10-17", "#;
+    assert!(policy.contains(current), "{policy}");
+    policy.replace(
+        current,
+        &version.map_or_else(String::new, |v| format!(r#""Version": "{v}", "#)),
+    )
+}
+
+const LITERAL_UNDER_OLD_VERSION: &str = "policy variables: Because policy variables are only supported in the \
+    2012-10-17 version of the policy language, a variable in a policy with an earlier version (or with no Version \
+    element) is treated as a literal string";
+
+rule!(
+    variable_is_literal_under_2008_10_17,
+    LITERAL_UNDER_OLD_VERSION,
+    Case {
+        identity: vec![in_version(
+            &allow(
+                "s3:GetObject",
+                "arn:aws:s3:::doc-bucket/home/${aws:username}/*"
+            ),
+            Some("2008-10-17")
+        )],
+        resource: "arn:aws:s3:::doc-bucket/home/alice/x",
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    variable_is_literal_without_version,
+    LITERAL_UNDER_OLD_VERSION,
+    Case {
+        identity: vec![in_version(
+            &allow(
+                "s3:GetObject",
+                "arn:aws:s3:::doc-bucket/home/${aws:username}/*"
+            ),
+            None
+        )],
+        resource: "arn:aws:s3:::doc-bucket/home/alice/x",
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    a_literal_variable_matches_its_own_text,
+    LITERAL_UNDER_OLD_VERSION,
+    Case {
+        identity: vec![in_version(
+            &allow(
+                "s3:GetObject",
+                "arn:aws:s3:::doc-bucket/home/${aws:username}/*"
+            ),
+            None
+        )],
+        resource: "arn:aws:s3:::doc-bucket/home/${aws:username}/x",
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    a_condition_variable_is_literal_under_2008_10_17,
+    LITERAL_UNDER_OLD_VERSION,
+    Case {
+        identity: vec![in_version(
+            &when(r#""StringLike": {"s3:prefix": "home/${aws:username}/*"}"#),
+            Some("2008-10-17")
+        )],
+        context: vec![("s3:prefix", "home/alice/docs")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    a_variable_in_action_is_not_substituted,
+    "policy variables: You can use policy variables in the Resource element and in string comparisons in the \
+     Condition element (not in Action: there, ${...} is text no action name has)",
+    Case {
+        identity: vec![allow("s3:Get${aws:PrincipalTag/verb}", OBJECT)],
+        context: vec![("aws:PrincipalTag/verb", "Object")],
+        ..case()
+    },
+    ImplicitDeny
 );
 rule!(
     principal_arn_key_is_filled,
