@@ -114,8 +114,13 @@ impl Flow<'_, '_> {
         matching(policy, effect, &self.request, check_principal)
     }
 
+    /// SCPs limit the IAM users and roles of member accounts (and their sessions and root users), never an
+    /// AWS service principal ("SCPs affect only IAM users and roles that are managed by accounts that are part
+    /// of the organization", AWS Organizations User Guide).
     fn scps_apply(&self) -> bool {
-        !self.policies.scps.is_empty() && !self.policies.caller_is_management_account
+        !self.policies.scps.is_empty()
+            && !self.policies.caller_is_management_account
+            && !self.request.caller.is_service()
     }
 
     fn rcps_apply(&self) -> bool {

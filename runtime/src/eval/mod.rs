@@ -166,18 +166,23 @@ impl Lookup for Context {
 
 /// A request's whole context: what the caller supplied, then the keys AWS derives from the caller and the
 /// resource (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username`, `aws:PrincipalType`,
-/// `aws:ResourceAccount`). Built once per decision without copying the caller's context.
+/// `aws:PrincipalIsAWSService`, `aws:ResourceAccount`). Built once per decision without copying the caller's
+/// context.
 struct Scope<'a> {
     given: &'a Context,
-    derived: [(&'static str, Option<std::borrow::Cow<'a, str>>); 5],
+    derived: [(&'static str, Option<std::borrow::Cow<'a, str>>); 6],
 }
 
 impl<'a> Scope<'a> {
     fn new(given: &'a Context, caller: &'a Caller, resource_account: &'a str) -> Self {
         use std::borrow::Cow;
         let role = caller.role_of_session();
+        // "FederatedUser" for a GetFederationToken session (IAM User Guide, "AWS global condition context
+        // keys": aws:PrincipalType).
         let principal_type = if caller.is_user() {
             Some("User")
+        } else if caller.is_federated_user() {
+            Some("FederatedUser")
         } else if role.is_some() {
             Some("AssumedRole")
         } else if caller.arn.ends_with(":root") {
@@ -202,6 +207,16 @@ impl<'a> Scope<'a> {
                 ),
                 ("aws:username", username.map(Cow::Borrowed)),
                 ("aws:PrincipalType", principal_type.map(Cow::Borrowed)),
+                // "This key is present in the request context for all signed API requests": `true` for a
+                // service principal, `false` for every other caller.
+                (
+                    "aws:PrincipalIsAWSService",
+                    Some(Cow::Borrowed(if caller.is_service() {
+                        "true"
+                    } else {
+                        "false"
+                    })),
+                ),
                 (
                     "aws:ResourceAccount",
                     (!resource_account.is_empty()).then_some(Cow::Borrowed(resource_account)),
@@ -272,6 +287,19 @@ impl Caller {
     #[must_use]
     pub fn is_user(&self) -> bool {
         self.arn.contains(":user/")
+    }
+
+    /// Whether the caller is a federated user's session (`GetFederationToken`,
+    /// `arn:aws:sts::ACCOUNT:federated-user/NAME`).
+    #[must_use]
+    pub fn is_federated_user(&self) -> bool {
+        self.arn.starts_with("arn:") && self.arn.contains(":federated-user/")
+    }
+
+    /// Whether the caller is an AWS service principal (`ec2.amazonaws.com`): a name, not an ARN.
+    #[must_use]
+    pub fn is_service(&self) -> bool {
+        !self.arn.starts_with("arn:") && self.arn.ends_with(".amazonaws.com")
     }
 }
 

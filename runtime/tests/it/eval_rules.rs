@@ -291,6 +291,18 @@ rule!(
     ImplicitDeny
 );
 rule!(
+    scps_do_not_limit_a_service_principal,
+    "Organizations, SCPs: SCPs affect only IAM users and roles that are managed by accounts that are part of the \
+     organization (a service principal acting under a bucket policy is neither)",
+    Case {
+        caller: "cloudtrail.amazonaws.com",
+        resource_policy: Some(grant(r#"{"Service": "cloudtrail.amazonaws.com"}"#)),
+        scps: vec![vec![allow("*", "*"), deny("s3:GetObject", "*")]],
+        ..case()
+    },
+    Allowed
+);
+rule!(
     scp_allow_at_every_level,
     "SCPs: an Allow is needed at every level from the root through each OU to the account",
     Case {
@@ -1843,6 +1855,46 @@ rule!(
         ..case()
     },
     ImplicitDeny
+);
+rule!(
+    a_federated_users_principal_type,
+    "condition keys: aws:PrincipalType ... FederatedUser for a federated user (GetFederationToken)",
+    Case {
+        caller: "arn:aws:sts::111111111111:federated-user/carol",
+        identity: vec![when(
+            r#""StringEquals": {"aws:PrincipalType": "FederatedUser"}"#
+        )],
+        session: Some(allow("s3:GetObject", OBJECT)),
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_is_aws_service_is_false_for_a_user,
+    "condition keys: aws:PrincipalIsAWSService ... This key is present in the request context for all signed \
+     API requests (false when the caller is not a service principal)",
+    Case {
+        identity: vec![when(
+            r#""Bool": {"aws:PrincipalIsAWSService": "false"}, "Null": {"aws:PrincipalIsAWSService": "false"}"#
+        )],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    principal_is_aws_service_is_true_for_a_service,
+    "condition keys: aws:PrincipalIsAWSService: whether the call is made by an AWS service principal",
+    Case {
+        caller: "cloudtrail.amazonaws.com",
+        resource_policy: Some(stmt(
+            "Allow",
+            "s3:GetObject",
+            OBJECT,
+            r#", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Condition": {"Bool": {"aws:PrincipalIsAWSService": "true"}}"#
+        )),
+        ..case()
+    },
+    Allowed
 );
 rule!(
     principal_arn_key_is_filled,
