@@ -295,7 +295,7 @@ fn loose_mode(args: &SimulateArgs, context: &Context) -> u8 {
     let policies = Policies {
         identity: identity.iter().map(named).collect(),
         resource: resource.as_ref().map(named),
-        resource_is_role_trust: args.action.eq_ignore_ascii_case("sts:AssumeRole")
+        resource_is_role_trust: iamgen_runtime::eval::is_trust_action(&args.action)
             && args.resource.contains(":role/"),
         boundary: boundary.as_ref().map(named),
         session: session.as_ref().map(named),

@@ -287,3 +287,57 @@ fn the_matrix_lists_who_can_do_what() {
         "{text}"
     );
 }
+
+/// "If the role trust policy doesn't allow the `sts:TagSession` action, the `AssumeRole` request fails" (IAM User
+/// Guide, "Passing session tags in AWS STS"): the trust policy decides the session-tag and source-identity
+/// actions on a role, as it decides `sts:AssumeRole`, and an identity policy alone does not allow them.
+#[test]
+fn the_trust_policy_decides_tag_session_and_source_identity() {
+    const ROLE: &str = "arn:aws:iam::111122223333:role/app";
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let identity = write(
+        "identity.json",
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], "Resource": "{ROLE}"}}]}}"#
+        ),
+    );
+    let trust_of = |actions: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": {actions}, "Principal": {{"AWS": "arn:aws:iam::111122223333:root"}}}}]}}"#
+        )
+    };
+    let assume_only = write("assume-only.json", trust_of(r#""sts:AssumeRole""#));
+    let all = write(
+        "all.json",
+        trust_of(r#"["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]"#),
+    );
+    let simulate = |action: &str, trust: &str, code: i32| {
+        exits(
+            &[
+                "simulate",
+                "--principal",
+                "arn:aws:iam::111122223333:user/alice",
+                "--action",
+                action,
+                "--resource",
+                ROLE,
+                "--identity",
+                &identity,
+                "--resource-policy",
+                trust,
+            ],
+            code,
+        )
+    };
+    simulate("sts:AssumeRole", &assume_only, 0);
+    for action in ["sts:TagSession", "sts:SetSourceIdentity"] {
+        let denied = simulate(action, &assume_only, 1);
+        assert!(stdout(&denied).contains("trust"), "{}", stdout(&denied));
+        simulate(action, &all, 0);
+    }
+}

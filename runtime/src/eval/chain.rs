@@ -503,8 +503,9 @@ fn act(
     context: &Context,
 ) -> Evaluation {
     let stack = finder.stack;
-    // A role as the resource of `sts:AssumeRole`: its trust policy is the resource-based policy.
-    let target_role = if action.eq_ignore_ascii_case("sts:AssumeRole") {
+    // A role as the resource of `sts:AssumeRole` (or of the tags and identity passed with it): its trust policy
+    // is the resource-based policy.
+    let target_role = if super::is_trust_action(action) {
         finder.role(resource)
     } else {
         None

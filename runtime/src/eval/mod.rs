@@ -303,6 +303,27 @@ impl Caller {
     }
 }
 
+/// The actions a role's trust policy governs, as the role's resource-based policy: assuming the role, and the
+/// session tags, source identity and context passed while assuming it ("the role trust policy must also allow
+/// the sts:TagSession action" / "sts:SetSourceIdentity", IAM User Guide, "Passing session tags in AWS STS" and
+/// "Monitor and control actions taken with assumed roles").
+pub const TRUST_ACTIONS: &[&str] = &[
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:SetContext",
+    "sts:SetSourceIdentity",
+    "sts:TagSession",
+];
+
+/// Whether a role's trust policy decides `action` on the role (one of [`TRUST_ACTIONS`], ignoring case).
+#[must_use]
+pub fn is_trust_action(action: &str) -> bool {
+    TRUST_ACTIONS
+        .iter()
+        .any(|trusted| trusted.eq_ignore_ascii_case(action))
+}
+
 /// A policy with the name that a decision cites.
 #[derive(Debug, Clone, Copy)]
 pub struct Named<'a> {

@@ -593,6 +593,31 @@ fn trust(principal: &str) -> String {
     )
 }
 rule!(
+    the_trust_policy_decides_tag_session,
+    "session tags: If the role trust policy doesn't allow the sts:TagSession action, the AssumeRole request \
+     fails (the trust decides it as it decides sts:AssumeRole: eval::is_trust_action)",
+    Case {
+        action: "sts:TagSession",
+        trust: iamgen_runtime::eval::is_trust_action("sts:TagSession"),
+        identity: vec![allow("sts:TagSession", ROLE)],
+        resource_policy: Some(trust(r#"{"AWS": "111111111111"}"#)),
+        ..assume()
+    },
+    ImplicitDeny
+);
+rule!(
+    the_trust_policy_decides_set_source_identity,
+    "source identity: the role trust policy must allow sts:SetSourceIdentity for a source identity to be set",
+    Case {
+        action: "sts:SetSourceIdentity",
+        trust: iamgen_runtime::eval::is_trust_action("sts:SetSourceIdentity"),
+        identity: vec![allow("sts:SetSourceIdentity", ROLE)],
+        resource_policy: Some(trust(r#"{"AWS": "111111111111"}"#)),
+        ..assume()
+    },
+    ImplicitDeny
+);
+rule!(
     trust_must_allow_even_in_one_account,
     "evaluation-logic: Role trust policies ... must always allow explicitly, even within one account",
     Case {
