@@ -540,7 +540,7 @@ impl Request<'_> {
                     principal_matches(principal, caller)
                 }
                 Some(PrincipalElement::NotPrincipal(principal)) => {
-                    !principal_matches(principal, caller)
+                    !not_principal_exempts(principal, caller)
                 }
             };
             if !principal_matches {
@@ -568,6 +568,28 @@ pub fn principal_matches(principal: &PrincipalValue, caller: &Caller) -> bool {
                 .as_slice()
                 .iter()
                 .any(|value| names(*kind, value, caller))
+        }),
+    }
+}
+
+/// Whether a `NotPrincipal` element exempts the caller. It names principals exactly: an account (`123456789012`,
+/// its `:root` ARN) is the account's root user only, not its users and roles, and a role is the role, not its
+/// sessions, unless the session's own ARN is listed ("When you use `NotPrincipal` ... you must also include the
+/// account ARN" and "you must include both the role ARN and the assumed-role session ARN", IAM User Guide,
+/// "AWS JSON policy elements: `NotPrincipal`").
+#[must_use]
+pub fn not_principal_exempts(principal: &PrincipalValue, caller: &Caller) -> bool {
+    match principal {
+        PrincipalValue::Any => true,
+        PrincipalValue::Map(entries) => entries.iter().any(|(kind, values)| {
+            values.as_slice().iter().any(|value| match kind {
+                PrincipalKind::Aws if *value == "*" => true,
+                PrincipalKind::Aws => match account_named(value) {
+                    Some(account) => caller.arn.ends_with(":root") && account == caller.account,
+                    None => *value == caller.arn,
+                },
+                _ => names(*kind, value, caller),
+            })
         }),
     }
 }

@@ -1035,6 +1035,51 @@ rule!(
     ExplicitDeny
 );
 
+/// A bucket policy denying the object to everyone but `exempt` (the inside of `"NotPrincipal": {...}`).
+fn deny_all_but(exempt: &str) -> Option<String> {
+    Some(stmt(
+        "Deny",
+        "s3:GetObject",
+        OBJECT,
+        &format!(r#", "NotPrincipal": {{{exempt}}}"#),
+    ))
+}
+
+rule!(
+    not_principal_with_an_account_exempts_only_its_root,
+    "reference_policies_elements_notprincipal: When you use NotPrincipal with Effect: Deny ... specifying the \
+     account ARN (or id) exempts the account's root user, not the users and roles of the account",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: deny_all_but(r#""AWS": "111111111111""#),
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    not_principal_with_a_role_does_not_exempt_its_sessions,
+    "reference_policies_elements_notprincipal: you must include both the role ARN and the assumed-role session \
+     ARN (a role's ARN alone does not exempt its sessions)",
+    Case {
+        caller: SESSION,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: deny_all_but(&format!(r#""AWS": "{ROLE}""#)),
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    not_principal_with_the_session_listed_exempts_it,
+    "reference_policies_elements_notprincipal: include both the role ARN and the assumed-role session ARN",
+    Case {
+        caller: SESSION,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        resource_policy: deny_all_but(&format!(r#""AWS": ["{ROLE}", "{SESSION}"]"#)),
+        ..case()
+    },
+    Allowed
+);
+
 // --- Conditions: composition ("Creating a condition with multiple keys or values") ----------------------------------
 
 rule!(
