@@ -319,11 +319,28 @@ impl Flow<'_, '_> {
         }
         self.reasons
             .push(format!("the {policy_kind} of {subject} allows the caller"));
-        if self.same_account && self.strongest_naming(&allows.resource) != Naming::Account {
-            self.reasons.push(format!(
-                "within one account, a {policy_kind} that names the caller itself is enough"
-            ));
-            return ControlFlow::Break(self.allowed(allows.resource));
+        if self.same_account {
+            match self.strongest_naming(&allows.resource) {
+                Naming::Exact => {
+                    self.reasons.push(format!(
+                        "within one account, a {policy_kind} that names the caller itself is enough"
+                    ));
+                    return ControlFlow::Break(self.allowed(allows.resource));
+                }
+                // "Resource-based policies that grant permissions to the role ARN are limited by an implicit
+                // deny in the permissions boundary or session policy" (IAM User Guide, "Policy evaluation
+                // logic"): as for any resource-based policy, one path.
+                Naming::Role => {
+                    let deciding = self.permissions_boundary(&allows.limits, allows.resource)?;
+                    let deciding = self.session_policy(&allows.limits, deciding)?;
+                    self.reasons.push(format!(
+                        "within one account, a {policy_kind} that names the caller's role grants to its \
+                         session, within the session's limits"
+                    ));
+                    return ControlFlow::Break(self.allowed(with_limits(deciding, &allows.limits)));
+                }
+                Naming::Account => {}
+            }
         }
         if allows.identity.is_empty() {
             self.reasons.push(format!(

@@ -1989,6 +1989,50 @@ fn kms() -> Case {
         ..case()
     }
 }
+const ROLE_ARN_GRANTS_ARE_LIMITED: &str = "evaluation-logic: Resource-based policies that grant permissions to \
+    the role ARN (not the session ARN) are limited by an implicit deny in the permissions boundary or session \
+    policy";
+
+rule!(
+    a_key_policy_naming_the_role_is_limited_by_the_session_policy,
+    ROLE_ARN_GRANTS_ARE_LIMITED,
+    Case {
+        caller: SESSION,
+        resource_policy: Some(stmt(
+            "Allow",
+            "kms:Decrypt",
+            "*",
+            &format!(r#", "Principal": {{"AWS": "{ROLE}"}}"#)
+        )),
+        session: Some(allow("s3:GetObject", "*")),
+        ..kms()
+    },
+    ImplicitDeny
+);
+rule!(
+    a_trust_naming_the_callers_role_is_limited_by_its_boundary,
+    ROLE_ARN_GRANTS_ARE_LIMITED,
+    Case {
+        caller: SESSION,
+        resource: "arn:aws:iam::111111111111:role/next",
+        resource_policy: Some(trust(&format!(r#"{{"AWS": "{ROLE}"}}"#))),
+        boundary: Some(allow("s3:*", "*")),
+        ..assume()
+    },
+    ImplicitDeny
+);
+rule!(
+    a_trust_naming_the_callers_role_allows_within_its_limits,
+    ROLE_ARN_GRANTS_ARE_LIMITED,
+    Case {
+        caller: SESSION,
+        resource: "arn:aws:iam::111111111111:role/next",
+        resource_policy: Some(trust(&format!(r#"{{"AWS": "{ROLE}"}}"#))),
+        boundary: Some(allow("sts:AssumeRole", "*")),
+        ..assume()
+    },
+    Allowed
+);
 rule!(
     key_policy_must_allow_even_when_iam_allows,
     "kms key-policies: Unless the key policy explicitly allows it, you cannot use IAM policies to allow access to a KMS key.",
