@@ -276,9 +276,15 @@ impl Flow<'_, '_> {
                 boundary: policies
                     .boundary
                     .map(|policy| self.find(policy, Effect::Allow, false)),
-                session: policies
-                    .session
-                    .map(|policy| self.find(policy, Effect::Allow, false)),
+                session: match policies.session {
+                    Some(policy) => Some(self.find(policy, Effect::Allow, false)),
+                    // A federated user's session without a passed policy has no permissions of its own
+                    // ("If you do not pass a policy to this operation, the resulting temporary credentials
+                    // have no effective permissions", GetFederationToken): as a session policy that allows
+                    // nothing. A resource-based policy naming the session itself still grants.
+                    None if self.request.caller.is_federated_user() => Some(Vec::new()),
+                    None => None,
+                },
             },
         }
     }

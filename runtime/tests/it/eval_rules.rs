@@ -1926,6 +1926,32 @@ rule!(
     },
     ImplicitDeny
 );
+const FEDERATED: &str = "arn:aws:sts::111111111111:federated-user/carol";
+const FEDERATION_WITHOUT_POLICY: &str = "GetFederationToken (API reference, and IAM User Guide \"Compare AWS STS \
+    credentials\"): If you do not pass a policy to this operation, the resulting temporary credentials have no \
+    effective permissions. The only exception is when the credentials are used to access a resource that has a \
+    resource-based policy that specifically references the federated user session";
+
+rule!(
+    a_federated_user_without_a_session_policy_has_no_permissions,
+    FEDERATION_WITHOUT_POLICY,
+    Case {
+        caller: FEDERATED,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    a_resource_policy_naming_the_federated_session_still_grants,
+    FEDERATION_WITHOUT_POLICY,
+    Case {
+        caller: FEDERATED,
+        resource_policy: Some(grant(&format!(r#"{{"AWS": "{FEDERATED}"}}"#))),
+        ..case()
+    },
+    Allowed
+);
 rule!(
     a_federated_users_principal_type,
     "condition keys: aws:PrincipalType ... FederatedUser for a federated user (GetFederationToken)",
