@@ -44,7 +44,9 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "ROLE", conflicts_with = "identity")]
     via_role: Option<String>,
     /// A key of the request context, `KEY=VALUE` (repeatable; a key given twice has several values), such
-    /// as `sts:ExternalId=x`, `aws:MultiFactorAuthPresent=true`, `aws:SourceIp=203.0.113.7`.
+    /// as `sts:ExternalId=x`, `aws:MultiFactorAuthPresent=true`, `aws:SourceIp=203.0.113.7`. `KEY=` is one
+    /// empty-string value; `KEY=[]` is a multivalued key present with no values (an empty set, over which
+    /// `ForAllValues` holds and `ForAnyValue` does not).
     #[arg(long, value_name = "KEY=VALUE")]
     context: Vec<String>,
     /// Loose mode: an identity-based policy of the principal (repeatable).
@@ -111,7 +113,13 @@ fn context(pairs: &[String]) -> Result<Context, String> {
                 "error: --context {pair:?} is not KEY=VALUE\n  help: for instance --context aws:MultiFactorAuthPresent=true"
             ));
         };
-        context.add(key.trim(), value);
+        let key = key.trim();
+        if value == "[]" {
+            // An empty set and a value cannot both be the key's: the last word wins, as `set_empty` does.
+            context.set_empty(key);
+        } else {
+            context.add(key, value);
+        }
     }
     Ok(context)
 }

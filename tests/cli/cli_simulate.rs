@@ -341,3 +341,46 @@ fn the_trust_policy_decides_tag_session_and_source_identity() {
         simulate(action, &all, 0);
     }
 }
+
+/// `--context KEY=[]` is a multivalued key present with no values, which the library could express and the CLI
+/// could not: "`ForAllValues` ... returns true if ... the key resolves to an empty data set" (IAM User Guide,
+/// "Single-valued vs. multivalued context keys"), while `ForAnyValue` needs at least one value. `KEY=` is one
+/// empty-string value, a value like any other: not one of the policy's, so `ForAllValues` fails on it.
+#[test]
+fn an_empty_set_of_values_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = |qualifier: &str| {
+        let path = dir.path().join(format!("{qualifier}.json"));
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {{"{qualifier}:StringEquals": {{"aws:TagKeys": ["team"]}}}}}}]}}"#
+            ),
+        )
+        .unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let for_all = policy("ForAllValues");
+    let for_any = policy("ForAnyValue");
+    for (policy, context, code) in [
+        (&for_all, "aws:TagKeys=[]", 0),
+        (&for_any, "aws:TagKeys=[]", 1),
+        (&for_all, "aws:TagKeys=", 1),
+        (&for_all, "aws:TagKeys=team", 0),
+    ] {
+        let mut args = get_object(
+            "arn:aws:iam::111122223333:user/alice",
+            "arn:aws:s3:::reports/q3.csv",
+            &["--identity", policy, "--context", context],
+        );
+        args.push("--format");
+        args.push("json");
+        let output = iamgen(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{policy} with {context}: {}",
+            stdout(&output)
+        );
+    }
+}

@@ -1311,6 +1311,19 @@ rule!(
     ImplicitDeny
 );
 rule!(
+    for_all_values_an_empty_string_is_a_value,
+    "condition-single-vs-multi-valued: ForAllValues returns true if every value in the request matches at least \
+     one value in the policy (an empty string is a value, not an empty data set: it must match too)",
+    Case {
+        identity: vec![when(
+            r#""ForAllValues:StringEquals": {"aws:TagKeys": ["a"]}"#
+        )],
+        context: vec![("aws:TagKeys", "")],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
     for_all_values_negated,
     "condition-single-vs-multi-valued: ForAllValues:StringNotEquals holds when no request value is one of the policy's",
     Case {
