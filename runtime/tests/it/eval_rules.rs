@@ -1036,13 +1036,13 @@ rule!(
 );
 
 /// A bucket policy denying the object to everyone but `exempt` (the inside of `"NotPrincipal": {...}`).
-fn deny_all_but(exempt: &str) -> Option<String> {
-    Some(stmt(
+fn deny_all_but(exempt: &str) -> String {
+    stmt(
         "Deny",
         "s3:GetObject",
         OBJECT,
         &format!(r#", "NotPrincipal": {{{exempt}}}"#),
-    ))
+    )
 }
 
 rule!(
@@ -1051,7 +1051,7 @@ rule!(
      account ARN (or id) exempts the account's root user, not the users and roles of the account",
     Case {
         identity: vec![allow("s3:GetObject", OBJECT)],
-        resource_policy: deny_all_but(r#""AWS": "111111111111""#),
+        resource_policy: Some(deny_all_but(r#""AWS": "111111111111""#)),
         ..case()
     },
     ExplicitDeny
@@ -1063,7 +1063,7 @@ rule!(
     Case {
         caller: SESSION,
         identity: vec![allow("s3:GetObject", OBJECT)],
-        resource_policy: deny_all_but(&format!(r#""AWS": "{ROLE}""#)),
+        resource_policy: Some(deny_all_but(&format!(r#""AWS": "{ROLE}""#))),
         ..case()
     },
     ExplicitDeny
@@ -1074,7 +1074,7 @@ rule!(
     Case {
         caller: SESSION,
         identity: vec![allow("s3:GetObject", OBJECT)],
-        resource_policy: deny_all_but(&format!(r#""AWS": ["{ROLE}", "{SESSION}"]"#)),
+        resource_policy: Some(deny_all_but(&format!(r#""AWS": ["{ROLE}", "{SESSION}"]"#))),
         ..case()
     },
     Allowed
