@@ -5,7 +5,9 @@
 //! keys with multiple values"): operators and keys are AND-ed, the values of one key are OR-ed; a key missing
 //! from the request makes a condition false, except with a negated operator, an `...IfExists` operator or `Null`;
 //! `ForAllValues` is true when every value of the request matches (and when the key is missing or empty),
-//! `ForAnyValue` when at least one does (never when the key is missing or empty).
+//! `ForAnyValue` when at least one does (never when the key is missing or empty). With a set operator the
+//! qualifier alone decides a missing key: `ForAnyValue:StringEqualsIfExists` over a missing key is false, as the
+//! multivalued-keys page says of `ForAnyValue` and as IAM answers; `IfExists` only matters without a qualifier.
 
 use std::net::IpAddr;
 

@@ -1310,6 +1310,68 @@ rule!(
     },
     ImplicitDeny
 );
+// Item 9 of #15, `ForAnyValue:...IfExists` with the key missing. Two sentences of the guide meet here:
+// condition_operators says of `...IfExists` "If the key is not present, evaluate the condition element as true",
+// and condition-single-vs-multi-valued says of `ForAnyValue` "if the key ... is missing ... the condition returns
+// false". The set operator's page is the specific one (it is about exactly this operator over a missing key), and
+// it is what IAM does (the ForAnyValue:StringEqualsIfExists on aws:TagKeys thread on AWS re:Post: a ListQueues
+// request without tags is denied). Our reading: with a set operator the qualifier decides a missing key or an
+// empty set, and `IfExists` changes nothing; `ForAllValues` is true either way, `ForAnyValue` false.
+rule!(
+    for_any_value_if_exists_missing_key_is_false,
+    "condition-single-vs-multi-valued: ForAnyValue ... If the key in your request is missing, the condition \
+     returns false (the set operator decides; ...IfExists does not make a missing key true under ForAnyValue)",
+    Case {
+        identity: vec![when(
+            r#""ForAnyValue:StringEqualsIfExists": {"aws:TagKeys": ["team"]}"#
+        )],
+        ..case()
+    },
+    ImplicitDeny
+);
+rule!(
+    for_any_value_if_exists_missing_key_does_not_deny,
+    "condition-single-vs-multi-valued: ForAnyValue ... If the key in your request is missing, the condition \
+     returns false, so a Deny with ForAnyValue:...IfExists does not apply to a request without the key",
+    Case {
+        identity: vec![
+            allow("s3:GetObject", OBJECT),
+            stmt(
+                "Deny",
+                "s3:GetObject",
+                OBJECT,
+                r#", "Condition": {"ForAnyValue:StringNotEqualsIfExists": {"aws:TagKeys": ["team"]}}"#,
+            ),
+        ],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    for_any_value_if_exists_present_key_is_evaluated,
+    "condition_operators: ...IfExists: If the policy key is present in the context of the request, process the key \
+     as specified in the policy (ForAnyValue: at least one request value matches)",
+    Case {
+        identity: vec![when(
+            r#""ForAnyValue:StringEqualsIfExists": {"aws:TagKeys": ["team"]}"#
+        )],
+        context: vec![("aws:TagKeys", "team"), ("aws:TagKeys", "cost")],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    for_all_values_if_exists_missing_key_is_true,
+    "condition-single-vs-multi-valued: ForAllValues ... If there are no context keys in the request, the \
+     condition returns true (and ...IfExists agrees: a missing key is true)",
+    Case {
+        identity: vec![when(
+            r#""ForAllValues:StringEqualsIfExists": {"aws:TagKeys": ["team"]}"#
+        )],
+        ..case()
+    },
+    Allowed
+);
 rule!(
     for_all_values_an_empty_string_is_a_value,
     "condition-single-vs-multi-valued: ForAllValues returns true if every value in the request matches at least \
