@@ -180,6 +180,7 @@ pub const REFUSED_BY_AWS: &[&str] = &[
     "POLICY_TOO_LARGE",
     "PRIVATE_IP_ADDRESS",
     "PRIVATE_NOTIPADDRESS",
+    "RCP_SYNTAX_ERROR_ALLOW",
     "ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL",
     "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
     "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
@@ -456,6 +457,9 @@ codes! {
         "`NotIpAddress` mixes private and public addresses; the private ones have no effect.";
     PUBLIC_PRINCIPAL: SecurityWarning, None,
         "An `Allow` admits the principal `*`, anonymous users included, with no condition narrowing it.";
+    RCP_SYNTAX_ERROR_ALLOW: Error, None,
+        "A custom resource control policy has an `Allow` statement: only AWS's `RCPFullAWSAccess`, attached to \
+         every root, OU and account, may allow.";
     REDUNDANT_ACTION: Suggestion, Some("Redundant action"),
         "An action is already covered by another of the same statement.";
     RESOURCE_MATCHES_NO_ACTION: Error, None,

@@ -416,26 +416,77 @@ fn resource_account(finder: &Finder<'_>, resource: &str, caller_account: &str) -
     caller_account.to_owned()
 }
 
+/// Whether `key` is `prefix` followed by a tag key (`aws:PrincipalTag/team` for `aws:PrincipalTag/`), compared
+/// without regard to case as condition keys are.
+fn tag_key<'k>(key: &'k str, prefix: &str) -> Option<&'k str> {
+    let (head, tag) = key.split_at_checked(prefix.len())?;
+    (head.eq_ignore_ascii_case(prefix) && !tag.is_empty()).then_some(tag)
+}
+
+/// The session tags a request passes with `sts:AssumeRole`: its `aws:RequestTag/KEY` keys, each with its
+/// values ("Passing session tags in AWS STS": the tags are request tags of the `AssumeRole` call).
+fn session_tags(context: &Context) -> Vec<(&str, &[String])> {
+    context
+        .entries
+        .iter()
+        .filter_map(|(key, values)| {
+            tag_key(key, "aws:RequestTag/").map(|tag| (tag, values.as_slice()))
+        })
+        .collect()
+}
+
 /// The context of the step after `sts:AssumeRole`: the caller's keys, without those that described the first
-/// principal.
-fn session_context(context: &Context) -> Context {
+/// principal (its ARN, account, name, type, id and its principal tags) or its `AssumeRole` call (the request
+/// tags, which become the session's tags, and `aws:TagKeys`), and with the session's principal tags: the role's
+/// tags, a session tag replacing a role tag of the same key. "The aws:PrincipalTag context key ... includes
+/// session tags and the tags attached to the role; if a session tag has the same key as a role tag, the session
+/// tag's value is used" (IAM User Guide, "Passing session tags in AWS STS").
+fn session_context(context: &Context, role_tags: &[(String, String)]) -> Context {
     let mut next = Context::new();
     for (key, values) in &context.entries {
-        if [
+        let describes_first = [
             "aws:PrincipalArn",
             "aws:PrincipalAccount",
             "aws:username",
             "aws:PrincipalType",
             "aws:userid",
+            "aws:TagKeys",
         ]
         .iter()
         .any(|dropped| dropped.eq_ignore_ascii_case(key))
-        {
+            || tag_key(key, "aws:PrincipalTag/").is_some()
+            || tag_key(key, "aws:RequestTag/").is_some();
+        if describes_first {
             continue;
         }
         for value in values {
             next.add(key, value);
         }
+    }
+    let session = session_tags(context);
+    for (tag, value) in role_tags {
+        if !session
+            .iter()
+            .any(|(given, _)| given.eq_ignore_ascii_case(tag))
+        {
+            next.add(&format!("aws:PrincipalTag/{tag}"), value);
+        }
+    }
+    for (tag, values) in session {
+        for value in values {
+            next.add(&format!("aws:PrincipalTag/{tag}"), value);
+        }
+    }
+    next
+}
+
+/// The context of a request a role makes as itself (stack mode without `--via-role`): the caller's keys, and
+/// the role's tags as its principal tags where the caller did not give the key (a tag given in the context is
+/// read as a session tag, which replaces the role's).
+fn role_context(context: &Context, role_tags: &[(String, String)]) -> Context {
+    let mut next = context.clone();
+    for (tag, value) in role_tags {
+        next.set_default(&format!("aws:PrincipalTag/{tag}"), value);
     }
     next
 }
@@ -591,29 +642,38 @@ pub fn simulate_in(
     })?;
     let mut steps = Vec::new();
     let (actor, context) = match request.via_role {
-        None => (
-            Actor::new(stack, organization, who, None),
-            request.context.clone(),
-        ),
+        None => {
+            let context = match who {
+                Who::Role(role) => role_context(&request.context, &stack.role(role).tags),
+                Who::User(_) => request.context.clone(),
+            };
+            (Actor::new(stack, organization, who, None), context)
+        }
         Some(role) => {
             let role = finder
                 .role(role)
                 .ok_or_else(|| SimulateError::UnknownRole(role.to_owned(), names_of(stack)))?;
-            let first = step(
-                &finder,
-                organization,
-                &Actor::new(stack, organization, who, None),
-                "sts:AssumeRole",
-                &stack.role_arn(role),
-                &request.context,
-            );
-            let allowed = first.evaluation.decision == Decision::Allowed;
-            steps.push(first);
-            if !allowed {
-                return Ok(Simulation {
-                    decision: steps[0].evaluation.decision,
-                    steps,
-                });
+            let caller = Actor::new(stack, organization, who, None);
+            // Session tags are passed with the `AssumeRole` call, and the trust policy and the caller's policies
+            // must also allow `sts:TagSession` ("Permissions required to tag sessions").
+            let mut actions = vec!["sts:AssumeRole"];
+            if !session_tags(&request.context).is_empty() {
+                actions.push("sts:TagSession");
+            }
+            for action in actions {
+                let assume = step(
+                    &finder,
+                    organization,
+                    &caller,
+                    action,
+                    &stack.role_arn(role),
+                    &request.context,
+                );
+                let decision = assume.evaluation.decision;
+                steps.push(assume);
+                if decision != Decision::Allowed {
+                    return Ok(Simulation { decision, steps });
+                }
             }
             (
                 Actor::new(
@@ -622,7 +682,7 @@ pub fn simulate_in(
                     Who::Role(role),
                     Some(&session_arn(stack, role)),
                 ),
-                session_context(&request.context),
+                session_context(&request.context, &stack.role(role).tags),
             )
         }
     };
@@ -704,7 +764,7 @@ pub fn access_matrix_in(
                 .roles()
                 .map(|(role, r)| (r.name.as_str(), Who::Role(role))),
         );
-    let in_session = session_context(context);
+    let tag_session = !session_tags(context).is_empty();
     // What each role's session may do, the same whoever assumed the role: decided for the first who can.
     let mut sessions: Vec<Option<Vec<Decision>>> = vec![None; roles.len()];
     let mut cells = Vec::new();
@@ -721,10 +781,14 @@ pub fn access_matrix_in(
     };
     for (name, who) in principals {
         let actor = Actor::new(stack, organization, who, None);
+        let own = match who {
+            Who::Role(role) => role_context(context, &stack.role(role).tags),
+            Who::User(_) => context.clone(),
+        };
         let direct: Vec<Decision> = asks
             .iter()
             .map(|(_, target, action)| {
-                act(&finder, organization, &actor, action, target, context).decision
+                act(&finder, organization, &actor, action, target, &own).decision
             })
             .collect();
         push(name, None, &direct);
@@ -735,16 +799,17 @@ pub fn access_matrix_in(
             if !trust_may_admit(trust, &actor.caller) {
                 continue;
             }
-            let assume = act(
-                &finder,
-                organization,
-                &actor,
-                "sts:AssumeRole",
-                arn,
-                context,
-            );
-            // A route whose first step is denied says nothing about the role's permissions.
-            if assume.decision != Decision::Allowed {
+            // A route whose first step is denied says nothing about the role's permissions; with session tags,
+            // `sts:TagSession` is a first step too, as in `simulate_in`.
+            let steps: &[&str] = if tag_session {
+                &["sts:AssumeRole", "sts:TagSession"]
+            } else {
+                &["sts:AssumeRole"]
+            };
+            if steps.iter().any(|action| {
+                act(&finder, organization, &actor, action, arn, context).decision
+                    != Decision::Allowed
+            }) {
                 continue;
             }
             let decisions = sessions[index].get_or_insert_with(|| {
@@ -754,6 +819,7 @@ pub fn access_matrix_in(
                     Who::Role(*role),
                     Some(&session_arn(stack, *role)),
                 );
+                let in_session = session_context(context, &stack.role(*role).tags);
                 asks.iter()
                     .map(|(_, target, action)| {
                         act(&finder, organization, &session, action, target, &in_session).decision

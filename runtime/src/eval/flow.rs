@@ -79,6 +79,20 @@ struct ControlPolicies<'r, 'p> {
     kind: &'static str,
     short: &'static str,
     what: &'static str,
+    /// AWS's full-access policy of the kind, attached where a level names no `Allow`.
+    default: &'static str,
+    /// How AWS attaches it, for the reason a decision gives.
+    default_attached: &'static str,
+}
+
+/// Whether any policy of a level of control policies has an `Allow` statement.
+fn names_an_allow(level: &[Named<'_>]) -> bool {
+    level.iter().any(|policy| {
+        policy
+            .document
+            .statements()
+            .any(|s| s.effect == Effect::Allow)
+    })
 }
 
 impl Flow<'_, '_> {
@@ -205,7 +219,8 @@ impl Flow<'_, '_> {
     }
 
     /// AWS Organizations RCPs: for a resource of a member account, an `Allow` at every level of the
-    /// organization, from the root down.
+    /// organization, from the root down. AWS's `RCPFullAWSAccess` is at every level (see
+    /// [`Flow::control_policies`]).
     fn organizations_rcps(&mut self) -> Step {
         if !self.rcps_apply() {
             return ControlFlow::Continue(());
@@ -216,11 +231,14 @@ impl Flow<'_, '_> {
             kind: "resource control",
             short: "RCP",
             what: "the request",
+            default: "RCPFullAWSAccess",
+            default_attached: "which AWS attaches to every root, OU and account and which cannot be detached",
         })
     }
 
     /// AWS Organizations SCPs: for a principal of a member account, an `Allow` at every level of the
-    /// organization, from the root down.
+    /// organization, from the root down. AWS's `FullAWSAccess` is at a level that names no `Allow` (see
+    /// [`Flow::control_policies`]).
     fn organizations_scps(&mut self) -> Step {
         if !self.scps_apply() {
             return ControlFlow::Continue(());
@@ -231,20 +249,50 @@ impl Flow<'_, '_> {
             kind: "service control",
             short: "SCP",
             what: "the action",
+            default: "FullAWSAccess",
+            default_attached: "which AWS attaches to every root, OU and account unless it is replaced",
         })
     }
 
+    /// Every level of control policies must allow. A level given without any `Allow` statement (Deny
+    /// statements alone, the "deny list" strategy) is read with AWS's full-access policy attached beside them,
+    /// as AWS attaches it: `RCPFullAWSAccess` cannot be detached ("RCP syntax"), and `FullAWSAccess` stays
+    /// unless an allow-list SCP replaces it ("Every root, OU, and account must have at least one SCP
+    /// attached"). A level with an `Allow` is read as given whole: it is the allow list that replaced
+    /// `FullAWSAccess` (or, for RCPs, a level given with `RCPFullAWSAccess` spelt out).
     fn control_policies(&mut self, control: &ControlPolicies<'_, '_>) -> Step {
-        let unallowed = control.levels.iter().position(|level| {
-            !level.iter().any(|policy| {
-                !self
-                    .find(*policy, Effect::Allow, control.check_principal)
-                    .is_empty()
-            })
-        });
+        let defaulted: Vec<usize> = (0..control.levels.len())
+            .filter(|level| !names_an_allow(&control.levels[*level]))
+            .collect();
+        let unallowed = control
+            .levels
+            .iter()
+            .enumerate()
+            .position(|(index, level)| {
+                !defaulted.contains(&index)
+                    && !level.iter().any(|policy| {
+                        !self
+                            .find(*policy, Effect::Allow, control.check_principal)
+                            .is_empty()
+                    })
+            });
         let ControlPolicies {
-            kind, short, what, ..
+            kind,
+            short,
+            what,
+            default,
+            default_attached,
+            ..
         } = control;
+        if !defaulted.is_empty() {
+            let levels: Vec<String> = defaulted.iter().map(ToString::to_string).collect();
+            self.reasons.push(format!(
+                "AWS's {default} ({default_attached}) allows {what} at level{} {} of the organization, whose \
+                 {short}s only deny",
+                if levels.len() == 1 { "" } else { "s" },
+                levels.join(", ")
+            ));
+        }
         if let Some(level) = unallowed {
             self.reasons.push(format!(
                 "no {kind} policy at level {level} of the organization allows {what}"

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use super::PolicyKind;
 use super::context::{At, Context, Located, child};
 use crate::diagnostic::Severity;
-use crate::policy::{ConditionValues, Principal, PrincipalElement, SetQualifier};
+use crate::policy::{
+    ActionElement, ConditionValues, Effect, Principal, PrincipalElement, ResourceElement,
+    SetQualifier,
+};
 
 pub(super) fn check(cx: &mut Context<'_, '_>) {
     check_version(cx);
@@ -155,6 +158,61 @@ fn is_sns_or_sqs_policy(document: &crate::policy::PolicyDocument) -> bool {
 fn check_kind_elements(cx: &mut Context<'_, '_>, located: &Located<'_>) {
     check_principal_element(cx, located);
     check_resource_element(cx, located);
+    check_rcp_allow(cx, located);
+}
+
+/// An `Allow` in a custom resource control policy. "The effect of `Allow` is only supported for the
+/// `RCPFullAWSAccess` policy. This policy is automatically attached to the organization root, every OU, and every
+/// account ... You cannot detach this policy" (AWS Organizations User Guide, "RCP syntax"): a custom RCP can only
+/// deny. A document that is
+/// `RCPFullAWSAccess` itself (one statement allowing every action on every resource to `*`) is not reported.
+fn check_rcp_allow(cx: &mut Context<'_, '_>, located: &Located<'_>) {
+    let statement = located.statement;
+    if cx.kind != PolicyKind::Rcp || statement.effect != Effect::Allow {
+        return;
+    }
+    let mut statements = cx.document.statements();
+    if let (Some(only), None) = (statements.next(), statements.next()) {
+        if allows_everything(only) {
+            return;
+        }
+    }
+    cx.report(
+        codes::RCP_SYNTAX_ERROR_ALLOW.name,
+        Severity::Error,
+        "a resource control policy cannot `Allow`: only AWS's `RCPFullAWSAccess` does, and it is attached to \
+         every root, OU and account already",
+        child(&located.pointer, "Effect"),
+        At::Value,
+    )
+    .help = Some(
+        "write what must not happen as a `Deny` (with a `Condition` for the exceptions); everything else is \
+         allowed by `RCPFullAWSAccess`"
+            .to_owned(),
+    );
+}
+
+/// Whether `statement` is `RCPFullAWSAccess`'s: `Allow` `*` to `"Principal": "*"` on `*`, with no condition.
+fn allows_everything(statement: &crate::policy::Statement) -> bool {
+    let only_star = |items: &[&str]| !items.is_empty() && items.iter().all(|item| *item == "*");
+    let actions = match &statement.action {
+        ActionElement::Action(actions) => actions.iter().map(|a| a.as_str()).collect(),
+        ActionElement::NotAction(_) => Vec::new(),
+    };
+    let resources = match &statement.resource {
+        Some(ResourceElement::Resource(resources)) => {
+            resources.iter().map(|r| r.as_str()).collect()
+        }
+        _ => Vec::new(),
+    };
+    statement.effect == Effect::Allow
+        && statement.condition.is_none()
+        && matches!(
+            statement.principal,
+            Some(PrincipalElement::Principal(Principal::Any))
+        )
+        && only_star(&actions)
+        && only_star(&resources)
 }
 
 /// A principal where the kind forbids one, none where it needs one, or `NotPrincipal` in a trust policy.

@@ -371,6 +371,102 @@ rule!(
     Allowed
 );
 
+// AWS's defaults (#15): a level given with Deny statements alone still has AWS's full-access policy beside them.
+rule!(
+    rcp_full_aws_access_is_at_every_level,
+    "Organizations, RCP syntax: The effect of Allow is only supported for the RCPFullAWSAccess policy. This policy \
+     is automatically attached to the organization root, every OU, and every account ... You cannot detach this \
+     policy",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        rcps: vec![vec![stmt(
+            "Deny",
+            "s3:DeleteObject",
+            "*",
+            r#", "Principal": "*""#
+        )]],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    rcp_deny_still_denies_under_the_default,
+    "Organizations, RCPs: RCPFullAWSAccess allows all principals and actions to pass through RCP evaluation; a \
+     Deny in an RCP still denies",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        rcps: vec![
+            vec![stmt(
+                "Deny",
+                "s3:DeleteObject",
+                "*",
+                r#", "Principal": "*""#
+            )],
+            vec![stmt("Deny", "s3:GetObject", "*", r#", "Principal": "*""#)]
+        ],
+        ..case()
+    },
+    ExplicitDeny
+);
+rule!(
+    full_aws_access_stays_beside_a_deny_list,
+    "Organizations, DetachPolicy: If you instead attach a second SCP and leave the FullAWSAccess SCP still \
+     attached, and specify \"Effect\": \"Deny\" in the second SCP ..., you're using the authorization strategy of \
+     a deny list (a level given with Deny statements alone keeps FullAWSAccess)",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        scps: vec![vec![allow("*", "*")], vec![deny("ec2:*", "*")]],
+        ..case()
+    },
+    Allowed
+);
+rule!(
+    an_allow_list_replaces_full_aws_access,
+    "Organizations, DetachPolicy: If you want to replace the default FullAWSAccess policy with an SCP that limits \
+     the permissions that can be delegated, you must attach the replacement SCP before you can remove the \
+     default SCP (a level with an Allow is the allow list that replaced it)",
+    Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        scps: vec![vec![deny("ec2:*", "*")], vec![allow("ec2:*", "*")]],
+        ..case()
+    },
+    ImplicitDeny
+);
+
+/// The explanation says that AWS's default was read in, and at which level.
+#[test]
+fn the_explanation_names_the_default_control_policy() {
+    let scp = PolicyDocument::from_json(&deny("ec2:*", "*")).expect("a policy");
+    let identity = PolicyDocument::from_json(&allow("s3:GetObject", OBJECT)).expect("a policy");
+    let named = |document| Named {
+        name: "p",
+        document,
+    };
+    let policies = Policies {
+        identity: vec![named(&identity)],
+        scps: vec![vec![named(&scp)]],
+        rcps: vec![vec![named(&scp)]],
+        ..Policies::default()
+    };
+    let evaluation = evaluate(
+        &Caller::new(ALICE),
+        "s3:GetObject",
+        OBJECT,
+        "111111111111",
+        &policies,
+        &Context::new(),
+    );
+    assert_eq!(evaluation.decision, Allowed);
+    let reasons = evaluation.reasons.join("\n");
+    for default in ["RCPFullAWSAccess", "FullAWSAccess (which AWS attaches"] {
+        assert!(reasons.contains(default), "{reasons}");
+    }
+    assert!(
+        reasons.contains("at level 0 of the organization"),
+        "{reasons}"
+    );
+}
+
 // --- Within one account -------------------------------------------------------------------------------------------
 
 rule!(
@@ -2186,3 +2282,142 @@ rule!(
     },
     Allowed
 );
+
+// --- Stack mode: a role session's principal tags ("Passing session tags in AWS STS") ---------------------------------
+
+/// A stack of one account: `alice`, who may assume and tag the session of `app`; `app`, tagged `team=data`
+/// (when `tagged`), whose policy reads the object only as `team` `data`, and whose trust lets alice assume it and,
+/// when `trusts_tags`, tag the session.
+fn tagged_stack(tagged: bool, trusts_tags: bool) -> iamgen_runtime::stack::Stack {
+    use iamgen_runtime::AccountId;
+    use iamgen_runtime::stack::Stack;
+    let parse = |text: &str| PolicyDocument::from_json(text).expect("a policy");
+    let mut stack = Stack::new();
+    let account = stack.add_account(AccountId::parse("111111111111").expect("an id"), "Main");
+    let alice = stack.add_user(account, "alice").expect("a user");
+    let trusted = if trusts_tags {
+        r#"["sts:AssumeRole", "sts:TagSession"]"#
+    } else {
+        r#""sts:AssumeRole""#
+    };
+    let trust = parse(&format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{ALICE}"}}, "Action": {trusted}}}]}}"#
+    ));
+    let role = stack.add_role(account, "app", trust).expect("a role");
+    if tagged {
+        stack.add_tag(role, "team", "data").expect("a tag");
+    }
+    let assume = stack
+        .add_policy(
+            account,
+            "assume",
+            parse(&stmt(
+                "Allow",
+                r#""Action": ["sts:AssumeRole", "sts:TagSession"]"#,
+                ROLE,
+                "",
+            )),
+        )
+        .expect("a policy");
+    stack.attach(alice, assume);
+    let read = stack
+        .add_policy(
+            account,
+            "read",
+            parse(&when(
+                r#""StringEquals": {"aws:PrincipalTag/team": "data"}"#,
+            )),
+        )
+        .expect("a policy");
+    stack.attach(role, read);
+    stack
+}
+
+/// `principal` reading the object (through `app` when `via_role`) with `context`, in `stack`.
+fn read_in_stack(
+    stack: &iamgen_runtime::stack::Stack,
+    principal: &str,
+    via_role: bool,
+    context: &[(&str, &str)],
+) -> Decision {
+    use iamgen_runtime::eval::chain::{Request, simulate};
+    let mut given = Context::new();
+    for (key, value) in context {
+        given.add(key, value);
+    }
+    let request = Request {
+        principal,
+        action: "s3:GetObject",
+        resource: OBJECT,
+        via_role: via_role.then_some("app"),
+        context: given,
+    };
+    let simulation = simulate(stack, &request).expect("a known principal and role");
+    simulation.decision
+}
+
+/// Item 13 of #15: the session of a role sees the role's tags.
+#[test]
+fn a_role_session_sees_the_roles_tags() {
+    let cite = "id_session-tags: the aws:PrincipalTag context key ... includes session tags and the tags \
+                attached to the role";
+    let stack = tagged_stack(true, true);
+    assert_eq!(read_in_stack(&stack, "alice", true, &[]), Allowed, "{cite}");
+    assert_eq!(
+        read_in_stack(&tagged_stack(false, true), "alice", true, &[]),
+        ImplicitDeny,
+        "{cite}"
+    );
+}
+
+/// Item 13 of #15: the caller's own principal tags are not the session's.
+#[test]
+fn the_callers_principal_tags_stay_out_of_the_session() {
+    let cite = "id_session-tags: the session's principal tags are the role's tags and the session tags; the \
+                tags of the principal that assumed the role are not among them (aws:PrincipalTag of a role \
+                session: session tags and the tags attached to the role)";
+    let stack = tagged_stack(false, true);
+    let alice_tagged = [("aws:PrincipalTag/team", "data")];
+    assert_eq!(
+        read_in_stack(&stack, "alice", true, &alice_tagged),
+        ImplicitDeny,
+        "{cite}"
+    );
+}
+
+/// Item 13 of #15: a session tag replaces the role's tag of the same key, and passing one needs `sts:TagSession`.
+#[test]
+fn a_session_tag_replaces_the_roles_tag_and_needs_tag_session() {
+    let cite = "id_session-tags: If a session tag has the same key as a role tag, the session tag value \
+                overrides the role tag; to pass session tags, the role's trust policy must allow sts:TagSession";
+    let as_ops = [("aws:RequestTag/team", "ops")];
+    let as_data = [("aws:RequestTag/team", "data")];
+    let stack = tagged_stack(true, true);
+    assert_eq!(
+        read_in_stack(&stack, "alice", true, &as_ops),
+        ImplicitDeny,
+        "{cite}"
+    );
+    assert_eq!(
+        read_in_stack(&tagged_stack(false, true), "alice", true, &as_data),
+        Allowed,
+        "{cite}"
+    );
+    assert_eq!(
+        read_in_stack(&tagged_stack(false, false), "alice", true, &as_data),
+        ImplicitDeny,
+        "{cite}"
+    );
+}
+
+/// Item 13 of #15: a role acting as itself (stack mode without `--via-role`) carries its tags.
+#[test]
+fn a_role_as_the_principal_carries_its_tags() {
+    let cite = "condition-keys: aws:PrincipalTag/tag-key ... the tags attached to the principal making the \
+                request";
+    assert_eq!(
+        read_in_stack(&tagged_stack(true, true), "app", false, &[]),
+        Allowed,
+        "{cite}"
+    );
+}

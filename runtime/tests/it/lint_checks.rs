@@ -112,6 +112,15 @@ fn cases() -> Vec<Case> {
             good: r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#,
         },
         Case {
+            code: "RCP_SYNTAX_ERROR_ALLOW",
+            severity: Error,
+            kind: Rcp,
+            bad: r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}}"#,
+            at: "\"Allow\"",
+            pointer: "/Statement/Effect",
+            good: r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}}"#,
+        },
+        Case {
             code: "SCP_SYNTAX_ERROR_PRINCIPAL",
             severity: Error,
             kind: Scp,
@@ -988,6 +997,24 @@ fn rcp_principal_star_is_expected() {
     let rcp = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}}}"#;
     let found = findings(rcp, Rcp, &Options::default());
     assert!(found.is_empty(), "{found:?}");
+}
+
+/// AWS's own `RCPFullAWSAccess`, the one RCP that may allow, draws no finding.
+#[test]
+fn rcp_full_aws_access_is_not_reported() {
+    let rcp = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}"#;
+    let found = findings(rcp, Rcp, &Options::default());
+    assert!(found.is_empty(), "{found:?}");
+    let widened = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}, {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    let found = findings(widened, Rcp, &Options::default());
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.code == "RCP_SYNTAX_ERROR_ALLOW")
+            .count(),
+        2,
+        "{found:?}"
+    );
 }
 
 #[test]
