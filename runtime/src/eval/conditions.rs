@@ -26,6 +26,23 @@ pub fn holds(condition: &Condition, context: &dyn Lookup) -> bool {
     })
 }
 
+/// The first operator and key of `condition` that does not hold, if one does not: what a denial's fix names.
+#[must_use]
+pub fn first_unmet<'c>(
+    condition: &'c Condition,
+    context: &dyn Lookup,
+) -> Option<(Operator, &'c str)> {
+    condition.0.iter().find_map(|block| {
+        block
+            .entries
+            .iter()
+            .find(|entry| {
+                !entry_holds(block.operator, &entry.key, entry.values.as_slice(), context)
+            })
+            .map(|entry| (block.operator, entry.key.as_str()))
+    })
+}
+
 /// One operator, one key, its policy values.
 fn entry_holds(
     operator: Operator,

@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 
 use super::{
     Caller, Context, Deciding, Decision, Evaluation, Named, Naming, Policies, Request, Scope,
-    is_kms_key, matching, naming, unreadable_dates,
+    is_kms_key, matching, naming, unmet_condition, unreadable_dates,
 };
 use crate::policy::Effect;
 
@@ -161,7 +161,8 @@ impl Flow<'_, '_> {
         }
     }
 
-    /// The fix when the caller's own policies do not allow.
+    /// The fix when the caller's own policies do not allow: the condition that stopped one of them if one
+    /// allows but for its condition, else an allow to add.
     fn allow_in_callers_policy(&self) -> String {
         let Request {
             caller,
@@ -169,7 +170,18 @@ impl Flow<'_, '_> {
             resource,
             ..
         } = self.request;
-        format!("allow {action} on {resource} in a policy of {}", caller.arn)
+        self.unmet_in(&self.policies.identity, false)
+            .unwrap_or_else(|| {
+                format!("allow {action} on {resource} in a policy of {}", caller.arn)
+            })
+    }
+
+    /// The first of `policies` whose `Allow` matches the request but for its condition, described (see
+    /// [`unmet_condition`]).
+    fn unmet_in(&self, policies: &[Named<'_>], check_principal: bool) -> Option<String> {
+        policies
+            .iter()
+            .find_map(|policy| unmet_condition(*policy, &self.request, check_principal))
     }
 
     /// Deny evaluation: an explicit `Deny` in any applicable policy (identity-based, resource-based,
@@ -297,10 +309,14 @@ impl Flow<'_, '_> {
             self.reasons.push(format!(
                 "no {kind} policy at level {level} of the organization allows {what}"
             ));
-            let fix = format!(
-                "allow {} in an {short} at level {level} (the root is level 0)",
-                self.request.action
-            );
+            let fix = self
+                .unmet_in(&control.levels[level], control.check_principal)
+                .unwrap_or_else(|| {
+                    format!(
+                        "allow {} in an {short} at level {level} (the root is level 0)",
+                        self.request.action
+                    )
+                });
             return ControlFlow::Break(self.implicit_deny(Vec::new(), fix));
         }
         self.reasons
@@ -362,13 +378,22 @@ impl Flow<'_, '_> {
             ("trust policy", "the role")
         };
         if allows.resource.is_empty() {
-            self.reasons.push(format!(
-                "the {policy_kind} of {subject} does not allow the caller, and it must"
-            ));
-            let fix = format!(
-                "add the caller ({}) or its account to the {policy_kind} of {subject}",
-                self.request.caller.arn
-            );
+            let resource = self.policies.resource.as_slice();
+            let fix = if let Some(unmet) = self.unmet_in(resource, true) {
+                self.reasons.push(format!(
+                    "the {policy_kind} of {subject} names the caller, but a condition of it does not hold, \
+                     and it must allow"
+                ));
+                unmet
+            } else {
+                self.reasons.push(format!(
+                    "the {policy_kind} of {subject} does not allow the caller, and it must"
+                ));
+                format!(
+                    "add the caller ({}) or its account to the {policy_kind} of {subject}",
+                    self.request.caller.arn
+                )
+            };
             return ControlFlow::Break(self.implicit_deny(allows.identity, fix));
         }
         self.reasons
@@ -477,13 +502,25 @@ impl Flow<'_, '_> {
         limits: &Limits,
         deciding: Vec<Deciding>,
     ) -> Step<Vec<Deciding>> {
-        self.limit(limits.boundary.as_deref(), "permissions boundary", deciding)
+        let policy = self.policies.boundary;
+        self.limit(
+            limits.boundary.as_deref(),
+            policy,
+            "permissions boundary",
+            deciding,
+        )
     }
 
     /// Session policies: when the caller's session has one, it must allow too. As
     /// [`permissions_boundary`](Self::permissions_boundary) for `deciding`.
     fn session_policy(&mut self, limits: &Limits, deciding: Vec<Deciding>) -> Step<Vec<Deciding>> {
-        self.limit(limits.session.as_deref(), "session policy", deciding)
+        let policy = self.policies.session;
+        self.limit(
+            limits.session.as_deref(),
+            policy,
+            "session policy",
+            deciding,
+        )
     }
 
     /// A policy that limits what the identity may do (`what`): present with no `Allow` for the request, it
@@ -491,16 +528,24 @@ impl Flow<'_, '_> {
     fn limit(
         &mut self,
         allows: Option<&[Deciding]>,
+        policy: Option<Named<'_>>,
         what: &str,
         deciding: Vec<Deciding>,
     ) -> Step<Vec<Deciding>> {
         if allows.is_some_and(<[Deciding]>::is_empty) {
-            self.reasons
-                .push(format!("the {what} does not allow the action"));
             let Request {
                 action, resource, ..
             } = self.request;
-            let fix = format!("allow {action} on {resource} in the {what}");
+            let fix = if let Some(unmet) = self.unmet_in(policy.as_slice(), false) {
+                self.reasons.push(format!(
+                    "the {what} allows the action but for a condition, which does not hold"
+                ));
+                unmet
+            } else {
+                self.reasons
+                    .push(format!("the {what} does not allow the action"));
+                format!("allow {action} on {resource} in the {what}")
+            };
             return ControlFlow::Break(self.implicit_deny(deciding, fix));
         }
         ControlFlow::Continue(deciding)
@@ -529,10 +574,14 @@ impl Flow<'_, '_> {
                 "across accounts the resource's policy must allow the caller, and none does"
                     .to_owned(),
             );
-            let fix = format!(
-                "allow {} in the resource-based policy of {}",
-                self.request.caller.arn, self.request.resource
-            );
+            let fix = self
+                .unmet_in(self.policies.resource.as_slice(), true)
+                .unwrap_or_else(|| {
+                    format!(
+                        "allow {} in the resource-based policy of {}",
+                        self.request.caller.arn, self.request.resource
+                    )
+                });
             return ControlFlow::Break(self.implicit_deny(identity, fix));
         }
         self.reasons.push(

@@ -447,6 +447,57 @@ fn matching(
     found
 }
 
+/// The first `Allow` statement of `policy` that matches the request in all but its `Condition`, described with
+/// the condition entry that failed and what the request has for its key: what a denial's fix names instead of
+/// "allow it in ...", when the policy already allows and a condition stopped it.
+fn unmet_condition(
+    policy: Named<'_>,
+    request: &Request<'_>,
+    check_principal: bool,
+) -> Option<String> {
+    let lone = matches!(policy.document.statement, OneOrMany::One(_));
+    let request = &Request {
+        variables: has_variables(policy.document),
+        ..*request
+    };
+    policy
+        .document
+        .statements()
+        .enumerate()
+        .find_map(|(index, statement)| {
+            if statement.effect != Effect::Allow
+                || !request.applies_but_for_condition(statement, check_principal)
+            {
+                return None;
+            }
+            let context = request.read_as();
+            let (operator, key) = conditions::first_unmet(statement.condition.as_ref()?, &context)?;
+            let has = match context.lookup(key) {
+                None => format!("the request has no `{key}`"),
+                Some(values) if values.is_empty() => format!("the request's `{key}` has no values"),
+                Some(values) => format!(
+                    "the request's `{key}` is {}",
+                    values
+                        .iter()
+                        .map(|value| format!("`{value}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let name = statement.sid.clone().unwrap_or_else(|| format!("#{index}"));
+            let pointer = if lone {
+                "/Statement".to_owned()
+            } else {
+                format!("/Statement/{index}")
+            };
+            Some(format!(
+                "statement {name} of {} ({pointer}) allows the request but for its condition `{operator}` on \
+                 `{key}`, which does not hold ({has}): meet that condition, or change it",
+                policy.name
+            ))
+        })
+}
+
 /// One request, as the matching functions see it.
 #[derive(Clone, Copy)]
 struct Request<'a> {

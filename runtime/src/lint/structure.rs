@@ -196,13 +196,16 @@ fn check_rcp_allow(cx: &mut Context<'_, '_>, located: &Located<'_>) {
 fn allows_everything(statement: &crate::policy::Statement) -> bool {
     let only_star = |items: &[&str]| !items.is_empty() && items.iter().all(|item| *item == "*");
     let actions = match &statement.action {
-        ActionElement::Action(actions) => actions.iter().map(|a| a.as_str()).collect(),
+        ActionElement::Action(actions) => {
+            actions.iter().map(crate::policy::Action::as_str).collect()
+        }
         ActionElement::NotAction(_) => Vec::new(),
     };
     let resources = match &statement.resource {
-        Some(ResourceElement::Resource(resources)) => {
-            resources.iter().map(|r| r.as_str()).collect()
-        }
+        Some(ResourceElement::Resource(resources)) => resources
+            .iter()
+            .map(crate::policy::Resource::as_str)
+            .collect(),
         _ => Vec::new(),
     };
     statement.effect == Effect::Allow

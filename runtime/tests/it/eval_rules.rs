@@ -96,6 +96,11 @@ fn when(condition: &str) -> String {
 }
 
 fn run(case: &Case) -> Decision {
+    evaluation(case).decision
+}
+
+/// The whole evaluation of `case`: decision, statements, reasons and fix.
+fn evaluation(case: &Case) -> iamgen_runtime::eval::Evaluation {
     let parse = |text: &String| {
         PolicyDocument::from_json(text).unwrap_or_else(|error| panic!("{text}: {error}"))
     };
@@ -150,7 +155,6 @@ fn run(case: &Case) -> Decision {
         &policies,
         &context,
     )
-    .decision
 }
 
 macro_rules! rule {
@@ -2420,4 +2424,97 @@ fn a_role_as_the_principal_carries_its_tags() {
         Allowed,
         "{cite}"
     );
+}
+
+// --- Explanations that point the right way (#15) ---------------------------------------------------------------------
+
+/// The fix of `case`'s denial, which must name `wanted` and none of `misleading`.
+fn fix_names(case: &Case, wanted: &[&str], misleading: &str) {
+    let evaluation = evaluation(case);
+    assert_ne!(evaluation.decision, Allowed);
+    let fix = evaluation.fix.expect("a denial has a fix");
+    for part in wanted {
+        assert!(fix.contains(part), "the fix should name {part}: {fix}");
+    }
+    assert!(!fix.contains(misleading), "misleading fix: {fix}");
+}
+
+#[test]
+fn a_trust_naming_the_caller_whose_mfa_condition_fails_says_so() {
+    let mfa_trust = stmt(
+        "Allow",
+        "sts:AssumeRole",
+        "",
+        &format!(
+            r#", "Principal": {{"AWS": "{ALICE}"}}, "Condition": {{"Bool": {{"aws:MultiFactorAuthPresent": "true"}}}}"#
+        ),
+    );
+    let case = Case {
+        resource_policy: Some(mfa_trust),
+        ..assume()
+    };
+    fix_names(
+        &case,
+        &[
+            "#0",
+            "`Bool`",
+            "aws:MultiFactorAuthPresent",
+            "the request has no",
+        ],
+        "add the caller",
+    );
+    let reasons = evaluation(&case).reasons.join("; ");
+    assert!(
+        reasons.contains("names the caller, but a condition"),
+        "{reasons}"
+    );
+}
+
+#[test]
+fn a_session_policy_that_allows_but_for_a_condition_says_which() {
+    let case = Case {
+        caller: SESSION,
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        session: Some(stmt(
+            "Allow",
+            "s3:GetObject",
+            OBJECT,
+            r#", "Sid": "OfficeOnly", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}"#,
+        )),
+        context: vec![("aws:SourceIp", "198.51.100.7")],
+        ..case()
+    };
+    fix_names(
+        &case,
+        &[
+            "OfficeOnly",
+            "`IpAddress`",
+            "aws:SourceIp",
+            "`198.51.100.7`",
+        ],
+        "allow s3:GetObject on",
+    );
+}
+
+#[test]
+fn an_identity_policy_that_allows_but_for_a_condition_says_which() {
+    let case = Case {
+        identity: vec![when(r#""StringEquals": {"aws:PrincipalTag/team": "data"}"#)],
+        context: vec![("aws:PrincipalTag/team", "ops")],
+        ..case()
+    };
+    fix_names(
+        &case,
+        &["`StringEquals`", "aws:PrincipalTag/team", "`ops`"],
+        "allow s3:GetObject on",
+    );
+}
+
+#[test]
+fn a_missing_grant_still_says_to_add_it() {
+    let case = Case {
+        identity: vec![allow("s3:PutObject", OBJECT)],
+        ..case()
+    };
+    fix_names(&case, &["allow s3:GetObject on"], "condition");
 }
