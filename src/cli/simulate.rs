@@ -1,12 +1,14 @@
 //! `iamgen simulate` and `iamgen matrix`: AWS's policy evaluation logic, offline.
 
+mod batch;
+
 use std::path::{Path, PathBuf};
 
 use iamgen_runtime::PolicyDocument;
 use iamgen_runtime::eval::chain::{
-    Organization, Request, Simulation, Step, access_matrix_in, simulate_in,
+    Organization, Request, Simulation, access_matrix_in, simulate_in,
 };
-use iamgen_runtime::eval::{Caller, Context, Decision, Named, Policies, evaluate};
+use iamgen_runtime::eval::{Context, Decision};
 use iamgen_runtime::stack::Stack;
 
 use super::exit;
@@ -32,14 +34,26 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "identity")]
     spec: Option<PathBuf>,
     /// Who makes the request: a user's or role's name or ARN in the stack; an ARN in loose mode.
-    #[arg(long, value_name = "NAME|ARN")]
-    principal: String,
+    #[arg(long, value_name = "NAME|ARN", required_unless_present = "batch")]
+    principal: Option<String>,
     /// The action, such as `s3:GetObject`.
-    #[arg(long, value_name = "ACTION")]
-    action: String,
+    #[arg(long, value_name = "ACTION", required_unless_present = "batch")]
+    action: Option<String>,
     /// The resource's ARN.
-    #[arg(long, value_name = "ARN")]
-    resource: String,
+    #[arg(long, value_name = "ARN", required_unless_present = "batch")]
+    resource: Option<String>,
+    /// Decide many requests in one process: one JSON object a line (`principal`, `action`, `resource`,
+    /// `context`, and `via_role` over the stack or `identity`, `resource_policy`, `boundary`,
+    /// `session_policy`, `scp`, `rcp`, `resource_account`, `management_account` as files or inline
+    /// policies), `-` for standard input. Writes one JSON decision a line (`line`, `id`, `decision`, `steps`,
+    /// or `error`); exits 0 when every line was decided, whatever the decisions, and 2 when a line could not be.
+    #[arg(
+        long,
+        value_name = "FILE|-",
+        conflicts_with_all = ["principal", "action", "resource", "via_role", "context", "identity",
+            "resource_policy", "boundary", "session_policy", "resource_account", "management_account"]
+    )]
+    batch: Option<PathBuf>,
     /// A role of the stack to assume first (step 1 is `sts:AssumeRole`).
     #[arg(long, value_name = "ROLE", conflicts_with = "identity")]
     via_role: Option<String>,
@@ -182,8 +196,22 @@ fn print(simulation: &Simulation, format: Format) -> u8 {
 }
 
 pub(crate) fn run(args: &SimulateArgs) -> u8 {
+    if let Some(input) = &args.batch {
+        return batch::run(args, input);
+    }
+    let (Some(principal), Some(action), Some(resource)) =
+        (&args.principal, &args.action, &args.resource)
+    else {
+        eprintln!("error: give --principal, --action and --resource, or --batch FILE");
+        return exit::BAD_INPUT;
+    };
     let Some(context) = super::reported(context(&args.context)) else {
         return exit::BAD_INPUT;
+    };
+    let one = One {
+        principal,
+        action,
+        resource,
     };
     // `--scp` and `--rcp` go with either mode; the policies of the principal and its resource make it loose.
     let loose = !args.identity.is_empty()
@@ -193,7 +221,7 @@ pub(crate) fn run(args: &SimulateArgs) -> u8 {
         || args.resource_account.is_some()
         || args.management_account;
     if loose {
-        return loose_mode(args, &context);
+        return loose_mode(args, &one, &context);
     }
     let Some((stack, organization)) =
         load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp)
@@ -201,9 +229,9 @@ pub(crate) fn run(args: &SimulateArgs) -> u8 {
         return exit::BAD_INPUT;
     };
     let request = Request {
-        principal: &args.principal,
-        action: &args.action,
-        resource: &args.resource,
+        principal: one.principal,
+        action: one.action,
+        resource: one.resource,
         via_role: args.via_role.as_deref(),
         context,
     };
@@ -260,80 +288,29 @@ fn organization(stack: &Stack, scps: &[String], rcps: &[String]) -> Result<Organ
     Ok(organization)
 }
 
-/// A loaded policy file as the evaluator names it: by its path.
-fn named((name, document): &(String, PolicyDocument)) -> Named<'_> {
-    Named { name, document }
+/// The request of the one-request form.
+struct One<'a> {
+    principal: &'a str,
+    action: &'a str,
+    resource: &'a str,
 }
 
-fn loose_mode(args: &SimulateArgs, context: &Context) -> u8 {
-    let read =
-        |path: &PathBuf| read_policy(path).map(|document| (path.display().to_string(), document));
-    let loaded = (|| -> Result<_, String> {
-        let identity: Vec<(String, PolicyDocument)> =
-            args.identity.iter().map(read).collect::<Result<_, _>>()?;
-        let resource = args.resource_policy.as_ref().map(read).transpose()?;
-        let boundary = args.boundary.as_ref().map(read).transpose()?;
-        let session = args.session_policy.as_ref().map(read).transpose()?;
-        let levels = |files: &[String]| -> Result<Vec<(String, PolicyDocument)>, String> {
-            files
-                .iter()
-                .map(|file| read(&PathBuf::from(file)))
-                .collect()
-        };
-        Ok((
-            identity,
-            resource,
-            boundary,
-            session,
-            levels(&args.scp)?,
-            levels(&args.rcp)?,
-        ))
-    })();
-    let Some((identity, resource, boundary, session, scps, rcps)) = super::reported(loaded) else {
-        return exit::BAD_INPUT;
-    };
-    if !args.principal.starts_with("arn:") && !args.principal.ends_with(".amazonaws.com") {
+fn loose_mode(args: &SimulateArgs, one: &One<'_>, context: &Context) -> u8 {
+    if !one.principal.starts_with("arn:") && !one.principal.ends_with(".amazonaws.com") {
         eprintln!(
             "error: in loose mode --principal is an ARN (`arn:aws:iam::111122223333:user/alice`) or a service principal, not {:?}",
-            args.principal
+            one.principal
         );
         return exit::BAD_INPUT;
     }
-    let caller = Caller::new(&args.principal);
-    let policies = Policies {
-        identity: identity.iter().map(named).collect(),
-        resource: resource.as_ref().map(named),
-        resource_is_role_trust: iamgen_runtime::eval::is_trust_action(&args.action)
-            && args.resource.contains(":role/"),
-        boundary: boundary.as_ref().map(named),
-        session: session.as_ref().map(named),
-        scps: scps.iter().map(|scp| vec![named(scp)]).collect(),
-        rcps: rcps.iter().map(|rcp| vec![named(rcp)]).collect(),
-        caller_is_management_account: args.management_account,
-        ..Policies::default()
-    };
-    let resource_account = args
-        .resource_account
-        .clone()
-        .unwrap_or_else(|| caller.account.clone());
-    let evaluation = evaluate(
-        &caller,
-        &args.action,
-        &args.resource,
-        &resource_account,
-        &policies,
-        context,
-    );
-    let simulation = Simulation {
-        decision: evaluation.decision,
-        steps: vec![Step {
-            caller: caller.arn.clone(),
-            action: args.action.clone(),
-            resource: args.resource.clone(),
-            evaluation,
-        }],
-    };
-    print(&simulation, args.format)
+    // One request is a batch of one: the same reading of the flags' files, the same decision.
+    match batch::decide_loose(args, one, context.clone()) {
+        Ok(simulation) => print(&simulation, args.format),
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit::BAD_INPUT
+        }
+    }
 }
 
 pub(crate) fn matrix(args: &MatrixArgs) -> u8 {

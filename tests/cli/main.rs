@@ -10,4 +10,5 @@ mod cli_generate;
 mod cli_generate_spec;
 mod cli_inputs;
 mod cli_simulate;
+mod cli_simulate_batch;
 mod cli_validate;

@@ -636,7 +636,47 @@ pub fn simulate_in(
     organization: &Organization,
     request: &Request<'_>,
 ) -> Result<Simulation, SimulateError> {
-    let finder = Finder::scan(stack);
+    chain(&Finder::scan(stack), organization, request)
+}
+
+/// Simulates many requests over one stack and organization: the stack's principals, roles and buckets are
+/// indexed once, where [`simulate_in`] goes through the stack for each request.
+pub struct Simulator<'s> {
+    finder: Finder<'s>,
+    organization: &'s Organization,
+}
+
+impl std::fmt::Debug for Simulator<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("organization", self.organization)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'s> Simulator<'s> {
+    /// A simulator over `stack`, its accounts under `organization`'s control policies.
+    #[must_use]
+    pub fn new(stack: &'s Stack, organization: &'s Organization) -> Self {
+        Simulator {
+            finder: Finder::index(stack),
+            organization,
+        }
+    }
+
+    /// Simulates `request`, as [`simulate_in`] does.
+    pub fn simulate(&self, request: &Request<'_>) -> Result<Simulation, SimulateError> {
+        chain(&self.finder, self.organization, request)
+    }
+}
+
+/// The steps of `request`: `sts:AssumeRole` (and `sts:TagSession`) first when it goes through a role.
+fn chain(
+    finder: &Finder<'_>,
+    organization: &Organization,
+    request: &Request<'_>,
+) -> Result<Simulation, SimulateError> {
+    let stack = finder.stack;
     let who = finder.principal(request.principal).ok_or_else(|| {
         SimulateError::UnknownPrincipal(request.principal.to_owned(), names_of(stack))
     })?;
@@ -662,7 +702,7 @@ pub fn simulate_in(
             }
             for action in actions {
                 let assume = step(
-                    &finder,
+                    finder,
                     organization,
                     &caller,
                     action,
@@ -687,7 +727,7 @@ pub fn simulate_in(
         }
     };
     let last = step(
-        &finder,
+        finder,
         organization,
         &actor,
         request.action,

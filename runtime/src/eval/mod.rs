@@ -8,6 +8,7 @@
 //! permissions boundary and the session policy; across accounts both sides must allow; a role's trust policy
 //! must always allow `sts:AssumeRole` explicitly.
 
+pub mod batch;
 pub mod chain;
 pub mod conditions;
 mod flow;
