@@ -426,3 +426,50 @@ fn a_batch_file_echoes_ids_and_reports_bad_lines_in_place() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-file.jsonl"));
 }
+
+/// A program that writes a request and waits for its answer gets it before writing the next: the batch does
+/// not wait for a whole group of lines, nor keep its answers in a buffer, while its input is quiet.
+#[test]
+fn a_batch_answers_each_request_as_it_comes() {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamgen"))
+        .args(["simulate", "--batch", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("iamgen runs");
+    let mut input = child.stdin.take().expect("a pipe");
+    let output = child.stdout.take().expect("a pipe");
+    let (answers, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(output).lines() {
+            if answers.send(line.expect("a line")).is_err() {
+                return;
+            }
+        }
+    });
+    for (principal, decision) in [("Troy", "allowed"), ("StuzioAcmeConsultantRole", "allowed")] {
+        writeln!(
+            input,
+            r#"{{"principal": "{principal}", "action": "s3:GetObject", "resource": "arn:aws:s3:::com.stuzio.projectx/a"{}}}"#,
+            if principal == "Troy" {
+                r#", "via_role": "StuzioAcmeConsultantRole""#
+            } else {
+                ""
+            }
+        )
+        .expect("written");
+        input.flush().expect("flushed");
+        let answer = received
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no answer for {principal} while the input stays open"));
+        assert!(
+            answer.contains(&format!(r#""decision":"{decision}""#)),
+            "{answer}"
+        );
+    }
+    drop(input);
+    assert!(child.wait().expect("iamgen ends").success());
+}

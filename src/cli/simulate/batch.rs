@@ -20,18 +20,27 @@
 //!
 //! Each output line is `{"line": N, "id"?, "decision", "steps"}`, the JSON the one-request form prints, or
 //! `{"line": N, "id"?, "error"}` for a line that cannot be decided; the others are still decided.
+//!
+//! Lines are read and made ready one after the other (a policy file is read when a line first names it), then
+//! decided on every core in groups, and written in their order: the output is the same whatever the number of
+//! cores. A group ends where the input read so far ends, so that a program that writes a request and waits
+//! for its answer gets it.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
-use std::io::{BufRead, BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use iamgen_runtime::PolicyDocument;
 use iamgen_runtime::eval::batch::{BatchRequest, PolicyId, PolicySet};
 use iamgen_runtime::eval::chain::{Organization, Request, Simulation, Simulator, Step};
 use iamgen_runtime::eval::{Context, Evaluation};
 use iamgen_runtime::stack::Stack;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use line::{Line, LineContext, PolicySource};
+
+mod line;
 
 use super::{SimulateArgs, load_stack_in_organization, read_policy};
 use crate::cli::exit;
@@ -39,79 +48,74 @@ use crate::cli::exit;
 /// The longest line read: far above any request with its context, well below what would exhaust memory.
 const MAX_LINE_BYTES: u64 = 4 << 20;
 
-/// One request line.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line {
-    principal: String,
-    action: String,
-    resource: String,
-    #[serde(default)]
-    context: HashMap<String, ContextValue>,
-    via_role: Option<String>,
-    identity: Option<Vec<PolicySource>>,
-    resource_policy: Option<PolicySource>,
-    boundary: Option<PolicySource>,
-    session_policy: Option<PolicySource>,
-    scp: Option<Vec<PolicySource>>,
-    rcp: Option<Vec<PolicySource>>,
-    resource_account: Option<String>,
-    management_account: Option<bool>,
-    id: Option<serde_json::Value>,
-}
+/// How many files the batch looks up without hashing their paths.
+const RECENT_FILES: usize = 16;
 
-/// A value of the request context: one, several, or (`[]`) a key present with none.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ContextValue {
-    One(Scalar),
-    Many(Vec<Scalar>),
-}
+/// The most lines decided as one group.
+const GROUP: usize = 4_096;
 
-/// A context value as JSON writes it; booleans and numbers stand for their text (`true`, `5`).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Text(String),
-    Flag(bool),
-    Number(serde_json::Number),
-}
-
-impl Scalar {
-    fn into_text(self) -> String {
-        match self {
-            Scalar::Text(text) => text,
-            Scalar::Flag(flag) => flag.to_string(),
-            Scalar::Number(number) => number.to_string(),
-        }
-    }
-}
-
-/// Where a line's policy is: a file (read once for the batch) or the line itself.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum PolicySource {
-    File(String),
-    Inline(serde_json::Value),
-}
-
-/// What the batch shares across lines: the policies read so far, the stack and its organization (loaded, and
-/// indexed, once a line needs them), and the command line's control policies for loose lines.
+/// What the batch shares across lines: the policies read so far (files by path, inline policies by their
+/// text), the stack and its organization (loaded, and indexed, once a line needs them), and the command line's
+/// control policies for loose lines.
 struct Batch<'s> {
     args: &'s SimulateArgs,
     policies: PolicySet,
     /// Each file read, by the path as lines write it: the policy, or why it cannot be read.
     files: HashMap<String, Result<PolicyId, String>>,
-    stack: &'s OnceCell<(Stack, Organization)>,
+    /// The first files read, for the lines that name them again.
+    recent: Vec<(String, PolicyId)>,
+    /// Each inline policy, by its field and its JSON text.
+    inline: HashMap<(String, String), PolicyId>,
+    stack: &'s OnceLock<(Stack, Organization)>,
     simulator: Option<Simulator<'s>>,
 }
 
+/// A line made ready to decide: its number, its id, and its request, or why it has none.
+struct Prepared {
+    number: usize,
+    id: Option<serde_json::Value>,
+    request: Result<Ready, String>,
+}
+
+/// A request whose policies are in the batch's set.
+enum Ready {
+    /// Over the line's own policies.
+    Loose(BatchRequest),
+    /// Over the stack.
+    Stack(StackLine),
+}
+
+/// A request over the stack, owned.
+struct StackLine {
+    principal: String,
+    action: String,
+    resource: String,
+    via_role: Option<String>,
+    context: Context,
+}
+
+/// Where a line's policy sits, for the name an inline policy is cited by and for errors.
+#[derive(Clone, Copy)]
+struct Field {
+    name: &'static str,
+    index: Option<usize>,
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.index {
+            Some(index) => write!(f, "{}[{index}]", self.name),
+            None => f.write_str(self.name),
+        }
+    }
+}
+
 pub(super) fn run(args: &SimulateArgs, input: &Path) -> u8 {
-    let reader: Box<dyn BufRead> = if input == Path::new("-") {
-        Box::new(std::io::stdin().lock())
+    let source: Box<dyn Read> = if input == Path::new("-") {
+        Box::new(std::io::stdin())
     } else {
         match std::fs::File::open(input) {
-            Ok(file) => Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+            Ok(file) => Box::new(file),
             Err(error) => {
                 eprintln!(
                     "error: cannot read the batch `{}`: {error}\n  help: give a JSON Lines file, or `-` for standard input",
@@ -121,17 +125,20 @@ pub(super) fn run(args: &SimulateArgs, input: &Path) -> u8 {
             }
         }
     };
-    let stack = OnceCell::new();
+    let reader = BufReader::with_capacity(1 << 20, source);
+    let stack = OnceLock::new();
     let mut batch = Batch {
         args,
         policies: PolicySet::new(),
         files: HashMap::new(),
+        recent: Vec::new(),
+        inline: HashMap::new(),
         stack: &stack,
         simulator: None,
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    match batch.each_line(reader, &mut out) {
+    match batch.each_group(reader, &mut out) {
         Ok(bad) => {
             if out.flush().is_err() {
                 return exit::BAD_INPUT;
@@ -147,106 +154,196 @@ pub(super) fn run(args: &SimulateArgs, input: &Path) -> u8 {
 }
 
 impl<'s> Batch<'s> {
-    /// Decides every line of `reader` into `out`; the number of lines that could not be decided, or why the
-    /// batch stopped (input or output failed, the stack cannot be loaded).
-    fn each_line(
+    /// Decides every line of `reader` into `out`, a group at a time; the number of lines that could not be
+    /// decided, or why the batch stopped (input or output failed, the stack cannot be loaded).
+    fn each_group<R: Read>(
         &mut self,
-        mut reader: impl BufRead,
+        mut reader: BufReader<R>,
         out: &mut impl Write,
     ) -> Result<usize, String> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(16);
         let mut text = String::new();
+        let mut group = Vec::with_capacity(GROUP);
         let mut bad = 0;
-        for number in 1.. {
+        let mut number = 0;
+        loop {
+            number += 1;
             text.clear();
             let read = (&mut reader)
                 .take(MAX_LINE_BYTES + 1)
                 .read_line(&mut text)
                 .map_err(|error| format!("error: line {number} of the batch: {error}"))?;
-            if read == 0 {
-                break;
-            }
-            if read as u64 > MAX_LINE_BYTES && !text.ends_with('\n') {
-                skip_rest_of_line(&mut reader)
-                    .map_err(|error| format!("error: line {number} of the batch: {error}"))?;
-                bad += 1;
-                let message = format!("the line is over {MAX_LINE_BYTES} bytes");
-                write_error(out, number, None, &message)?;
-                continue;
-            }
-            if text.trim().is_empty() {
-                continue;
-            }
-            let line = match serde_json::from_str::<Line>(&text) {
-                Ok(line) => line,
-                Err(error) => {
-                    bad += 1;
-                    let message = format!("not a request: {error}");
-                    write_error(out, number, None, &message)?;
-                    continue;
-                }
-            };
-            let id = line.id.clone();
-            match self.decide(line)? {
-                Ok(simulation) => write_simulation(out, number, id.as_ref(), &simulation)?,
-                Err(message) => {
-                    bad += 1;
-                    write_error(out, number, id.as_ref(), &message)?;
+            let ended = read == 0;
+            if !ended {
+                if read as u64 > MAX_LINE_BYTES && !text.ends_with('\n') {
+                    skip_rest_of_line(&mut reader)
+                        .map_err(|error| format!("error: line {number} of the batch: {error}"))?;
+                    group.push(Prepared {
+                        number,
+                        id: None,
+                        request: Err(format!("the line is over {MAX_LINE_BYTES} bytes")),
+                    });
+                } else if !text.trim().is_empty() {
+                    group.push(self.prepare(number, &text)?);
                 }
             }
+            if ended || group.len() >= GROUP || (!group.is_empty() && reader.buffer().is_empty()) {
+                bad += self.answer_group(&group, threads, out)?;
+                group.clear();
+                // Nothing more has come in: whoever writes the requests may be waiting for these answers.
+                if reader.buffer().is_empty() {
+                    out.flush()
+                        .map_err(|error| format!("error: cannot write a decision: {error}"))?;
+                }
+            }
+            if ended {
+                return Ok(bad);
+            }
+        }
+    }
+
+    /// Decides a group on up to `threads` threads, and writes the answers in the lines' order.
+    fn answer_group(
+        &self,
+        group: &[Prepared],
+        threads: usize,
+        out: &mut impl Write,
+    ) -> Result<usize, String> {
+        // Small groups are not worth a thread: a thread costs about what a few dozen decisions do.
+        let threads = threads.min(group.len() / 64).max(1);
+        let size = group.len().div_ceil(threads);
+        let answered: Vec<(Vec<u8>, usize)> = if threads == 1 {
+            vec![self.answer_part(group)]
+        } else {
+            std::thread::scope(|scope| {
+                let parts: Vec<_> = group
+                    .chunks(size)
+                    .map(|part| scope.spawn(move || self.answer_part(part)))
+                    .collect();
+                parts
+                    .into_iter()
+                    .map(|part| {
+                        part.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        };
+        let mut bad = 0;
+        for (bytes, failed) in answered {
+            out.write_all(&bytes)
+                .map_err(|error| format!("error: cannot write a decision: {error}"))?;
+            bad += failed;
         }
         Ok(bad)
     }
 
-    /// One line's decision, or why it has none; `Err` from the outer result stops the batch.
-    fn decide(&mut self, mut line: Line) -> Result<Result<Simulation, String>, String> {
-        let loose = line.identity.is_some()
-            || line.resource_policy.is_some()
-            || line.boundary.is_some()
-            || line.session_policy.is_some()
-            || line.resource_account.is_some()
-            || line.management_account.is_some();
-        let context = context_of(std::mem::take(&mut line.context));
-        if loose {
-            return Ok(self.loose(line, context));
-        }
-        if line.scp.is_some() || line.rcp.is_some() {
-            return Ok(Err(
-                "`scp` and `rcp` go with loose mode (a line that names its policies); over the stack, give \
-                 `--scp` and `--rcp` on the command line"
-                    .to_owned(),
-            ));
-        }
-        if self.simulator.is_none() {
-            let args = self.args;
-            if self.stack.get().is_none() {
-                let loaded = load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp)
-                    .ok_or_else(|| {
-                        "error: the batch's stack cannot be loaded (see above)".to_owned()
-                    })?;
-                let _ = self.stack.set(loaded);
-            }
-            let cell: &'s OnceCell<(Stack, Organization)> = self.stack;
-            if let Some((stack, organization)) = cell.get() {
-                self.simulator = Some(Simulator::new(stack, organization));
+    /// The answers to `part`, as JSON lines, and how many of its lines could not be decided.
+    fn answer_part(&self, part: &[Prepared]) -> (Vec<u8>, usize) {
+        let mut out = Vec::with_capacity(part.len() * 512);
+        let mut bad = 0;
+        for prepared in part {
+            let id = prepared.id.as_ref();
+            let decided = prepared
+                .request
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|ready| match ready {
+                    Ready::Loose(request) => Ok(one_step(request, self.policies.evaluate(request))),
+                    Ready::Stack(line) => self.over_stack(line),
+                });
+            match decided {
+                Ok(simulation) => write_simulation(&mut out, prepared.number, id, &simulation),
+                Err(message) => {
+                    bad += 1;
+                    write_error(&mut out, prepared.number, id, &message);
+                }
             }
         }
+        (out, bad)
+    }
+
+    /// A request over the stack, decided.
+    fn over_stack(&self, line: &StackLine) -> Result<Simulation, String> {
         let Some(simulator) = &self.simulator else {
-            return Err("error: the batch's stack cannot be loaded".to_owned());
+            return Err("the batch's stack is not loaded".to_owned());
         };
         let request = Request {
             principal: &line.principal,
             action: &line.action,
             resource: &line.resource,
             via_role: line.via_role.as_deref(),
-            context,
+            context: line.context.clone(),
         };
-        Ok(simulator
+        simulator
             .simulate(&request)
-            .map_err(|error| error.to_string()))
+            .map_err(|error| error.to_string())
     }
 
-    /// A loose line: its policies (files read once for the batch), then one decision.
-    fn loose(&mut self, line: Line, context: Context) -> Result<Simulation, String> {
+    /// One line read and made ready: its policies in the set, the stack loaded if it asks the stack. `Err`
+    /// stops the batch (the stack cannot be loaded); a line that cannot be decided is made ready as such.
+    fn prepare(&mut self, number: usize, text: &str) -> Result<Prepared, String> {
+        let mut line = match serde_json::from_str::<Line>(text) {
+            Ok(line) => line,
+            Err(error) => {
+                return Ok(Prepared {
+                    number,
+                    id: None,
+                    request: Err(format!("not a request: {error}")),
+                });
+            }
+        };
+        let id = line.id.take();
+        let context = std::mem::take(&mut line.context).0;
+        let request = if line.is_loose() {
+            self.loose(line, context).map(Ready::Loose)
+        } else if line.scp.is_some() || line.rcp.is_some() {
+            Err(
+                "`scp` and `rcp` go with loose mode (a line that names its policies); over the stack, give \
+                 `--scp` and `--rcp` on the command line"
+                    .to_owned(),
+            )
+        } else {
+            self.load_stack()?;
+            Ok(Ready::Stack(StackLine {
+                principal: line.principal,
+                action: line.action,
+                resource: line.resource,
+                via_role: line.via_role,
+                context,
+            }))
+        };
+        Ok(Prepared {
+            number,
+            id,
+            request,
+        })
+    }
+
+    /// Loads the stack and indexes it, the first time a line asks it.
+    fn load_stack(&mut self) -> Result<(), String> {
+        if self.simulator.is_some() {
+            return Ok(());
+        }
+        let args = self.args;
+        if self.stack.get().is_none() {
+            let loaded = load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp)
+                .ok_or_else(|| {
+                    "error: the batch's stack cannot be loaded (see above)".to_owned()
+                })?;
+            let _ = self.stack.set(loaded);
+        }
+        let cell: &'s OnceLock<(Stack, Organization)> = self.stack;
+        if let Some((stack, organization)) = cell.get() {
+            self.simulator = Some(Simulator::new(stack, organization));
+        }
+        Ok(())
+    }
+
+    /// A loose line's request: its policies (files read once for the batch) in the set.
+    fn loose(&mut self, line: Line, context: Context) -> Result<BatchRequest, String> {
         if line.via_role.is_some() {
             return Err(
                 "`via_role` goes with stack mode: a line that names its policies is decided as given".to_owned(),
@@ -259,38 +356,38 @@ impl<'s> Batch<'s> {
                 line.principal
             ));
         }
+        let field = |name, index| Field { name, index };
         let mut request = BatchRequest::new(&line.principal, &line.action, &line.resource);
         request.context = context;
         request.resource_account = line.resource_account;
         request.caller_is_management_account = line.management_account.unwrap_or(false);
         for (index, source) in line.identity.into_iter().flatten().enumerate() {
-            request
-                .identity
-                .push(self.policy(source, &format!("identity[{index}]"))?);
+            let id = self.policy(source, field("identity", Some(index)))?;
+            request.identity.push(id);
         }
-        request.resource_policy = line
-            .resource_policy
-            .map(|source| self.policy(source, "resource_policy"))
-            .transpose()?;
-        request.boundary = line
-            .boundary
-            .map(|source| self.policy(source, "boundary"))
-            .transpose()?;
-        request.session = line
-            .session_policy
-            .map(|source| self.policy(source, "session_policy"))
-            .transpose()?;
+        for (source, name, slot) in [
+            (
+                line.resource_policy,
+                "resource_policy",
+                &mut request.resource_policy,
+            ),
+            (line.boundary, "boundary", &mut request.boundary),
+            (line.session_policy, "session_policy", &mut request.session),
+        ] {
+            *slot = source
+                .map(|source| self.policy(source, field(name, None)))
+                .transpose()?;
+        }
         request.scps = self.levels(line.scp, "scp", |args| &args.scp)?;
         request.rcps = self.levels(line.rcp, "rcp", |args| &args.rcp)?;
-        let evaluation = self.policies.evaluate(&request);
-        Ok(one_step(&request, evaluation))
+        Ok(request)
     }
 
     /// The control policies of a loose line, one level each: its own, else the command line's.
     fn levels(
         &mut self,
         given: Option<Vec<PolicySource>>,
-        field: &str,
+        name: &'static str,
         flag: fn(&SimulateArgs) -> &Vec<String>,
     ) -> Result<Vec<Vec<PolicyId>>, String> {
         let sources = match given {
@@ -304,15 +401,32 @@ impl<'s> Batch<'s> {
         sources
             .into_iter()
             .enumerate()
-            .map(|(index, source)| Ok(vec![self.policy(source, &format!("{field}[{index}]"))?]))
+            .map(|(index, source)| {
+                let field = Field {
+                    name,
+                    index: Some(index),
+                };
+                Ok(vec![self.policy(source, field)?])
+            })
             .collect()
     }
 
-    /// The set's id of a line's policy: a file read once for the batch, or the line's own.
-    fn policy(&mut self, source: PolicySource, field: &str) -> Result<PolicyId, String> {
+    /// The set's id of a line's policy: a file read once for the batch, or the line's own (parsed once per
+    /// field and text).
+    fn policy(&mut self, source: PolicySource, field: Field) -> Result<PolicyId, String> {
         match source {
             PolicySource::File(path) => {
+                // Most batches name a few files on every line: a short list compared byte by byte finds them
+                // faster than hashing each path.
+                if let Some((_, id)) = self.recent.iter().find(|(known, _)| *known == path) {
+                    return Ok(*id);
+                }
                 if let Some(known) = self.files.get(&path) {
+                    if let Ok(id) = known {
+                        if self.recent.len() < RECENT_FILES {
+                            self.recent.push((path, *id));
+                        }
+                    }
                     return known.clone();
                 }
                 let read = read_policy(&PathBuf::from(&path))
@@ -322,10 +436,15 @@ impl<'s> Batch<'s> {
                 read
             }
             PolicySource::Inline(value) => {
-                let text = value.to_string();
-                let document = PolicyDocument::from_json(&text)
+                let key = (field.to_string(), value.to_string());
+                if let Some(known) = self.inline.get(&key) {
+                    return Ok(*known);
+                }
+                let document = PolicyDocument::from_json(&key.1)
                     .map_err(|error| format!("`{field}` is not a policy: {error}"))?;
-                Ok(self.policies.insert(field, document))
+                let id = self.policies.insert(key.0.clone(), document);
+                self.inline.insert(key, id);
+                Ok(id)
             }
         }
     }
@@ -342,7 +461,7 @@ pub(super) fn decide_loose(
         principal: one.principal.to_owned(),
         action: one.action.to_owned(),
         resource: one.resource.to_owned(),
-        context: HashMap::new(),
+        context: LineContext::default(),
         via_role: None,
         identity: Some(args.identity.iter().map(file).collect()),
         resource_policy: args.resource_policy.as_ref().map(file),
@@ -354,35 +473,18 @@ pub(super) fn decide_loose(
         management_account: Some(args.management_account),
         id: None,
     };
-    let stack = OnceCell::new();
+    let stack = OnceLock::new();
     let mut batch = Batch {
         args,
         policies: PolicySet::new(),
         files: HashMap::new(),
+        recent: Vec::new(),
+        inline: HashMap::new(),
         stack: &stack,
         simulator: None,
     };
-    batch.loose(line, context)
-}
-
-/// A line's context, as `--context` builds one: `[]` is a key present with no values. Keys are taken in
-/// sorted order, so that a decision never depends on how a map was hashed.
-fn context_of(given: HashMap<String, ContextValue>) -> Context {
-    let mut given: Vec<(String, ContextValue)> = given.into_iter().collect();
-    given.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let mut context = Context::new();
-    for (key, value) in given {
-        match value {
-            ContextValue::One(value) => context.add(&key, &value.into_text()),
-            ContextValue::Many(values) if values.is_empty() => context.set_empty(&key),
-            ContextValue::Many(values) => {
-                for value in values {
-                    context.add(&key, &value.into_text());
-                }
-            }
-        }
-    }
-    context
+    let request = batch.loose(line, context)?;
+    Ok(one_step(&request, batch.policies.evaluate(&request)))
 }
 
 /// A loose request's one step.
@@ -453,11 +555,11 @@ struct Failed<'a> {
 }
 
 fn write_simulation(
-    out: &mut impl Write,
+    out: &mut Vec<u8>,
     line: usize,
     id: Option<&serde_json::Value>,
     simulation: &Simulation,
-) -> Result<(), String> {
+) {
     let decided = Decided {
         line,
         id,
@@ -486,21 +588,17 @@ fn write_simulation(
             })
             .collect(),
     };
-    write_json(out, &decided)
+    write_json(out, &decided);
 }
 
-fn write_error(
-    out: &mut impl Write,
-    line: usize,
-    id: Option<&serde_json::Value>,
-    error: &str,
-) -> Result<(), String> {
-    write_json(out, &Failed { line, id, error })
+fn write_error(out: &mut Vec<u8>, line: usize, id: Option<&serde_json::Value>, error: &str) {
+    write_json(out, &Failed { line, id, error });
 }
 
-fn write_json(out: &mut impl Write, value: &impl Serialize) -> Result<(), String> {
-    serde_json::to_writer(&mut *out, value)
-        .map_err(|error| format!("error: cannot write a decision: {error}"))?;
-    out.write_all(b"\n")
-        .map_err(|error| format!("error: cannot write a decision: {error}"))
+/// Writes `value` as one JSON line. Into memory, where the only failure would be a value `serde_json` cannot
+/// write, which these (strings, numbers, JSON values) never are.
+fn write_json(out: &mut Vec<u8>, value: &impl Serialize) {
+    if serde_json::to_writer(&mut *out, value).is_ok() {
+        out.push(b'\n');
+    }
 }
