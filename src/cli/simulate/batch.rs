@@ -21,25 +21,26 @@
 //! Each output line is `{"line": N, "id"?, "decision", "steps"}`, the JSON the one-request form prints, or
 //! `{"line": N, "id"?, "error"}` for a line that cannot be decided; the others are still decided.
 //!
-//! Lines are read and made ready one after the other (a policy file is read when a line first names it), then
-//! decided on every core in groups, and written in their order: the output is the same whatever the number of
-//! cores. A group ends where the input read so far ends, so that a program that writes a request and waits
-//! for its answer gets it.
+//! One thread reads the lines, in groups; each group is parsed and decided on a thread of its own (a policy
+//! file is read by the first line that names it, for every group after), and the answers are written in the
+//! lines' order: the output is the same whatever the number of cores. Reading standard input, a group also
+//! ends where the input read so far ends, so that a program that writes a request and waits for its answer
+//! gets it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock, RwLockReadGuard};
 
 use iamgen_runtime::PolicyDocument;
 use iamgen_runtime::eval::batch::{BatchRequest, PolicyId, PolicySet};
 use iamgen_runtime::eval::chain::{Organization, Request, Simulation, Simulator, Step};
 use iamgen_runtime::eval::{Context, Evaluation};
 use iamgen_runtime::stack::Stack;
-use serde::Serialize;
 
 use line::{Line, LineContext, PolicySource};
 
+mod answer;
 mod line;
 
 use super::{SimulateArgs, load_stack_in_organization, read_policy};
@@ -48,27 +49,35 @@ use crate::cli::exit;
 /// The longest line read: far above any request with its context, well below what would exhaust memory.
 const MAX_LINE_BYTES: u64 = 4 << 20;
 
-/// How many files the batch looks up without hashing their paths.
+/// How many files a group looks up without hashing their paths.
 const RECENT_FILES: usize = 16;
 
-/// The most lines decided as one group.
-const GROUP: usize = 4_096;
+/// The most lines of one group.
+const GROUP: usize = 2_048;
 
-/// What the batch shares across lines: the policies read so far (files by path, inline policies by their
-/// text), the stack and its organization (loaded, and indexed, once a line needs them), and the command line's
-/// control policies for loose lines.
-struct Batch<'s> {
+/// Why the batch stops: the reason is printed, and lines not yet answered have no answer.
+const STOPPED: &str = "error: a thread deciding the batch failed; the batch stops";
+
+/// What every group shares: the command line, the policies read so far, and the stack once a line asks it.
+struct Shared<'s> {
     args: &'s SimulateArgs,
-    policies: PolicySet,
-    /// Each file read, by the path as lines write it: the policy, or why it cannot be read.
-    files: HashMap<String, Result<PolicyId, String>>,
-    /// The first files read, for the lines that name them again.
-    recent: Vec<(String, PolicyId)>,
-    /// Each inline policy, by its field and its JSON text.
-    inline: HashMap<(String, String), PolicyId>,
-    stack: &'s OnceLock<(Stack, Organization)>,
-    simulator: Option<Simulator<'s>>,
+    policies: RwLock<Known>,
+    /// The stack and its organization, or `None` when they cannot be loaded (the reason was printed).
+    stack: &'s OnceLock<Option<(Stack, Organization)>>,
+    simulator: OnceLock<Option<Simulator<'s>>>,
 }
+
+/// The policies read so far: the set, each file by the path lines write it (or why it cannot be read), each
+/// inline policy by its field and JSON text.
+#[derive(Default)]
+struct Known {
+    set: PolicySet,
+    files: HashMap<String, Result<PolicyId, String>>,
+    inline: HashMap<(String, String), PolicyId>,
+}
+
+/// A line read: its number and its text.
+type Read1 = (usize, String);
 
 /// A line made ready to decide: its number, its id, and its request, or why it has none.
 struct Prepared {
@@ -80,9 +89,9 @@ struct Prepared {
 /// A request whose policies are in the batch's set.
 enum Ready {
     /// Over the line's own policies.
-    Loose(BatchRequest),
+    Loose(Box<BatchRequest>),
     /// Over the stack.
-    Stack(StackLine),
+    Stack(Box<StackLine>),
 }
 
 /// A request over the stack, owned.
@@ -127,18 +136,12 @@ pub(super) fn run(args: &SimulateArgs, input: &Path) -> u8 {
     };
     let reader = BufReader::with_capacity(1 << 20, source);
     let stack = OnceLock::new();
-    let mut batch = Batch {
-        args,
-        policies: PolicySet::new(),
-        files: HashMap::new(),
-        recent: Vec::new(),
-        inline: HashMap::new(),
-        stack: &stack,
-        simulator: None,
-    };
+    let shared = Shared::new(args, &stack);
+    // Standard input may come from a program that waits for each answer: a group ends where its input does.
+    let interactive = input == Path::new("-");
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    match batch.each_group(reader, &mut out) {
+    match each_group(&shared, reader, interactive, &mut out) {
         Ok(bad) => {
             if out.flush().is_err() {
                 return exit::BAD_INPUT;
@@ -153,152 +156,128 @@ pub(super) fn run(args: &SimulateArgs, input: &Path) -> u8 {
     }
 }
 
-impl<'s> Batch<'s> {
-    /// Decides every line of `reader` into `out`, a group at a time; the number of lines that could not be
-    /// decided, or why the batch stopped (input or output failed, the stack cannot be loaded).
-    fn each_group<R: Read>(
-        &mut self,
-        mut reader: BufReader<R>,
-        out: &mut impl Write,
-    ) -> Result<usize, String> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(16);
-        let mut text = String::new();
-        let mut group = Vec::with_capacity(GROUP);
+/// Decides every line of `reader` into `out`; the number of lines that could not be decided, or why the
+/// batch stopped (input or output failed, the stack cannot be loaded). This thread reads the lines, a group at
+/// a time, and writes the answers in order; each group is decided on a thread of its own, as many at once as
+/// there are cores.
+fn each_group<R: Read>(
+    shared: &Shared<'_>,
+    mut reader: BufReader<R>,
+    interactive: bool,
+    out: &mut impl Write,
+) -> Result<usize, String> {
+    let at_once = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 16);
+    std::thread::scope(|scope| {
+        let mut deciding = VecDeque::new();
+        let mut group: Vec<Read1> = Vec::with_capacity(GROUP);
         let mut bad = 0;
         let mut number = 0;
         loop {
             number += 1;
-            text.clear();
+            let mut text = String::new();
             let read = (&mut reader)
                 .take(MAX_LINE_BYTES + 1)
                 .read_line(&mut text)
                 .map_err(|error| format!("error: line {number} of the batch: {error}"))?;
             let ended = read == 0;
-            if !ended {
-                if read as u64 > MAX_LINE_BYTES && !text.ends_with('\n') {
-                    skip_rest_of_line(&mut reader)
-                        .map_err(|error| format!("error: line {number} of the batch: {error}"))?;
-                    group.push(Prepared {
-                        number,
-                        id: None,
-                        request: Err(format!("the line is over {MAX_LINE_BYTES} bytes")),
-                    });
-                } else if !text.trim().is_empty() {
-                    group.push(self.prepare(number, &text)?);
+            if read as u64 > MAX_LINE_BYTES && !text.ends_with('\n') {
+                skip_rest_of_line(&mut reader)
+                    .map_err(|error| format!("error: line {number} of the batch: {error}"))?;
+                text.clear();
+                text.push_str(TOO_LONG);
+                group.push((number, text));
+            } else if !text.trim().is_empty() {
+                group.push((number, text));
+            }
+            let quiet = interactive && reader.buffer().is_empty();
+            if !group.is_empty() && (ended || quiet || group.len() >= GROUP) {
+                let lines = std::mem::replace(&mut group, Vec::with_capacity(GROUP));
+                deciding.push_back(scope.spawn(move || shared.answer_group(lines)));
+            }
+            // Answers go out in order; more groups may be decided at once than there are cores only while
+            // this thread has nothing else to do.
+            while deciding.len() > at_once || ((ended || quiet) && !deciding.is_empty()) {
+                if let Some(first) = deciding.pop_front() {
+                    bad += written(first, out)?;
                 }
             }
-            if ended || group.len() >= GROUP || (!group.is_empty() && reader.buffer().is_empty()) {
-                bad += self.answer_group(&group, threads, out)?;
-                group.clear();
+            if ended || quiet {
                 // Nothing more has come in: whoever writes the requests may be waiting for these answers.
-                if reader.buffer().is_empty() {
-                    out.flush()
-                        .map_err(|error| format!("error: cannot write a decision: {error}"))?;
-                }
+                out.flush()
+                    .map_err(|error| format!("error: cannot write a decision: {error}"))?;
             }
             if ended {
                 return Ok(bad);
             }
         }
+    })
+}
+
+/// A group's answers, written; how many of its lines could not be decided.
+fn written(
+    group: std::thread::ScopedJoinHandle<'_, Result<(Vec<u8>, usize), String>>,
+    out: &mut impl Write,
+) -> Result<usize, String> {
+    let (bytes, bad) = group
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    out.write_all(&bytes)
+        .map_err(|error| format!("error: cannot write a decision: {error}"))?;
+    Ok(bad)
+}
+
+impl<'s> Shared<'s> {
+    fn new(args: &'s SimulateArgs, stack: &'s OnceLock<Option<(Stack, Organization)>>) -> Self {
+        Shared {
+            args,
+            policies: RwLock::new(Known::default()),
+            stack,
+            simulator: OnceLock::new(),
+        }
     }
 
-    /// Decides a group on up to `threads` threads, and writes the answers in the lines' order.
-    fn answer_group(
+    /// A group parsed, made ready and decided: its answers in the lines' order, and how many of its lines
+    /// could not be decided. `Err` stops the batch.
+    fn answer_group(&self, lines: Vec<Read1>) -> Result<(Vec<u8>, usize), String> {
+        let mut recent = Vec::new();
+        let mut prepared = Vec::with_capacity(lines.len());
+        for (number, text) in lines {
+            prepared.push(self.prepare(number, &text, &mut recent)?);
+        }
+        let known = self.known()?;
+        let simulator = self.simulator.get().and_then(Option::as_ref);
+        Ok(answer_part(&known.set, simulator, &prepared))
+    }
+
+    fn known(&self) -> Result<RwLockReadGuard<'_, Known>, String> {
+        self.policies.read().map_err(|_| STOPPED.to_owned())
+    }
+
+    /// One line made ready: its policies in the set, the stack loaded if it asks the stack. `Err` stops the
+    /// batch (the stack cannot be loaded); a line that cannot be decided is made ready as such.
+    fn prepare(
         &self,
-        group: &[Prepared],
-        threads: usize,
-        out: &mut impl Write,
-    ) -> Result<usize, String> {
-        // Small groups are not worth a thread: a thread costs about what a few dozen decisions do.
-        let threads = threads.min(group.len() / 64).max(1);
-        let size = group.len().div_ceil(threads);
-        let answered: Vec<(Vec<u8>, usize)> = if threads == 1 {
-            vec![self.answer_part(group)]
-        } else {
-            std::thread::scope(|scope| {
-                let parts: Vec<_> = group
-                    .chunks(size)
-                    .map(|part| scope.spawn(move || self.answer_part(part)))
-                    .collect();
-                parts
-                    .into_iter()
-                    .map(|part| {
-                        part.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            })
-        };
-        let mut bad = 0;
-        for (bytes, failed) in answered {
-            out.write_all(&bytes)
-                .map_err(|error| format!("error: cannot write a decision: {error}"))?;
-            bad += failed;
-        }
-        Ok(bad)
-    }
-
-    /// The answers to `part`, as JSON lines, and how many of its lines could not be decided.
-    fn answer_part(&self, part: &[Prepared]) -> (Vec<u8>, usize) {
-        let mut out = Vec::with_capacity(part.len() * 512);
-        let mut bad = 0;
-        for prepared in part {
-            let id = prepared.id.as_ref();
-            let decided = prepared
-                .request
-                .as_ref()
-                .map_err(Clone::clone)
-                .and_then(|ready| match ready {
-                    Ready::Loose(request) => Ok(one_step(request, self.policies.evaluate(request))),
-                    Ready::Stack(line) => self.over_stack(line),
-                });
-            match decided {
-                Ok(simulation) => write_simulation(&mut out, prepared.number, id, &simulation),
-                Err(message) => {
-                    bad += 1;
-                    write_error(&mut out, prepared.number, id, &message);
-                }
-            }
-        }
-        (out, bad)
-    }
-
-    /// A request over the stack, decided.
-    fn over_stack(&self, line: &StackLine) -> Result<Simulation, String> {
-        let Some(simulator) = &self.simulator else {
-            return Err("the batch's stack is not loaded".to_owned());
-        };
-        let request = Request {
-            principal: &line.principal,
-            action: &line.action,
-            resource: &line.resource,
-            via_role: line.via_role.as_deref(),
-            context: line.context.clone(),
-        };
-        simulator
-            .simulate(&request)
-            .map_err(|error| error.to_string())
-    }
-
-    /// One line read and made ready: its policies in the set, the stack loaded if it asks the stack. `Err`
-    /// stops the batch (the stack cannot be loaded); a line that cannot be decided is made ready as such.
-    fn prepare(&mut self, number: usize, text: &str) -> Result<Prepared, String> {
-        let mut line = match serde_json::from_str::<Line>(text) {
+        number: usize,
+        text: &str,
+        recent: &mut Vec<(String, PolicyId)>,
+    ) -> Result<Prepared, String> {
+        let mut line = match parse(text) {
             Ok(line) => line,
-            Err(error) => {
+            Err(message) => {
                 return Ok(Prepared {
                     number,
                     id: None,
-                    request: Err(format!("not a request: {error}")),
+                    request: Err(message),
                 });
             }
         };
         let id = line.id.take();
         let context = std::mem::take(&mut line.context).0;
         let request = if line.is_loose() {
-            self.loose(line, context).map(Ready::Loose)
+            self.loose(line, context, recent)
+                .map(|request| Ready::Loose(Box::new(request)))
         } else if line.scp.is_some() || line.rcp.is_some() {
             Err(
                 "`scp` and `rcp` go with loose mode (a line that names its policies); over the stack, give \
@@ -307,13 +286,13 @@ impl<'s> Batch<'s> {
             )
         } else {
             self.load_stack()?;
-            Ok(Ready::Stack(StackLine {
+            Ok(Ready::Stack(Box::new(StackLine {
                 principal: line.principal,
                 action: line.action,
                 resource: line.resource,
                 via_role: line.via_role,
                 context,
-            }))
+            })))
         };
         Ok(Prepared {
             number,
@@ -323,27 +302,29 @@ impl<'s> Batch<'s> {
     }
 
     /// Loads the stack and indexes it, the first time a line asks it.
-    fn load_stack(&mut self) -> Result<(), String> {
-        if self.simulator.is_some() {
-            return Ok(());
-        }
+    fn load_stack(&self) -> Result<(), String> {
         let args = self.args;
-        if self.stack.get().is_none() {
-            let loaded = load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp)
-                .ok_or_else(|| {
-                    "error: the batch's stack cannot be loaded (see above)".to_owned()
-                })?;
-            let _ = self.stack.set(loaded);
+        let stack = self
+            .stack
+            .get_or_init(|| load_stack_in_organization(args.spec.as_deref(), &args.scp, &args.rcp));
+        let simulator = self.simulator.get_or_init(|| {
+            stack
+                .as_ref()
+                .map(|(stack, organization)| Simulator::new(stack, organization))
+        });
+        match simulator {
+            Some(_) => Ok(()),
+            None => Err("error: the batch's stack cannot be loaded (see above)".to_owned()),
         }
-        let cell: &'s OnceLock<(Stack, Organization)> = self.stack;
-        if let Some((stack, organization)) = cell.get() {
-            self.simulator = Some(Simulator::new(stack, organization));
-        }
-        Ok(())
     }
 
     /// A loose line's request: its policies (files read once for the batch) in the set.
-    fn loose(&mut self, line: Line, context: Context) -> Result<BatchRequest, String> {
+    fn loose(
+        &self,
+        line: Line,
+        context: Context,
+        recent: &mut Vec<(String, PolicyId)>,
+    ) -> Result<BatchRequest, String> {
         if line.via_role.is_some() {
             return Err(
                 "`via_role` goes with stack mode: a line that names its policies is decided as given".to_owned(),
@@ -362,7 +343,7 @@ impl<'s> Batch<'s> {
         request.resource_account = line.resource_account;
         request.caller_is_management_account = line.management_account.unwrap_or(false);
         for (index, source) in line.identity.into_iter().flatten().enumerate() {
-            let id = self.policy(source, field("identity", Some(index)))?;
+            let id = self.policy(source, field("identity", Some(index)), recent)?;
             request.identity.push(id);
         }
         for (source, name, slot) in [
@@ -375,20 +356,21 @@ impl<'s> Batch<'s> {
             (line.session_policy, "session_policy", &mut request.session),
         ] {
             *slot = source
-                .map(|source| self.policy(source, field(name, None)))
+                .map(|source| self.policy(source, field(name, None), recent))
                 .transpose()?;
         }
-        request.scps = self.levels(line.scp, "scp", |args| &args.scp)?;
-        request.rcps = self.levels(line.rcp, "rcp", |args| &args.rcp)?;
+        request.scps = self.levels(line.scp, "scp", |args| &args.scp, recent)?;
+        request.rcps = self.levels(line.rcp, "rcp", |args| &args.rcp, recent)?;
         Ok(request)
     }
 
     /// The control policies of a loose line, one level each: its own, else the command line's.
     fn levels(
-        &mut self,
+        &self,
         given: Option<Vec<PolicySource>>,
         name: &'static str,
         flag: fn(&SimulateArgs) -> &Vec<String>,
+        recent: &mut Vec<(String, PolicyId)>,
     ) -> Result<Vec<Vec<PolicyId>>, String> {
         let sources = match given {
             Some(sources) => sources,
@@ -406,48 +388,131 @@ impl<'s> Batch<'s> {
                     name,
                     index: Some(index),
                 };
-                Ok(vec![self.policy(source, field)?])
+                Ok(vec![self.policy(source, field, recent)?])
             })
             .collect()
     }
 
-    /// The set's id of a line's policy: a file read once for the batch, or the line's own (parsed once per
-    /// field and text).
-    fn policy(&mut self, source: PolicySource, field: Field) -> Result<PolicyId, String> {
+    /// The set's id of a line's policy: a file read by the first line that names it, or the line's own
+    /// (parsed once per field and text). `recent` holds the files this group found already: most batches name
+    /// a few files on every line, and a short list compared byte by byte finds them faster than a lock and a
+    /// hash.
+    fn policy(
+        &self,
+        source: PolicySource,
+        field: Field,
+        recent: &mut Vec<(String, PolicyId)>,
+    ) -> Result<PolicyId, String> {
         match source {
             PolicySource::File(path) => {
-                // Most batches name a few files on every line: a short list compared byte by byte finds them
-                // faster than hashing each path.
-                if let Some((_, id)) = self.recent.iter().find(|(known, _)| *known == path) {
+                if let Some((_, id)) = recent.iter().find(|(known, _)| *known == path) {
                     return Ok(*id);
                 }
-                if let Some(known) = self.files.get(&path) {
-                    if let Ok(id) = known {
-                        if self.recent.len() < RECENT_FILES {
-                            self.recent.push((path, *id));
-                        }
+                let found = self.known()?.files.get(&path).cloned();
+                let found = match found {
+                    Some(found) => found,
+                    None => self.read_file(&path)?,
+                };
+                if let Ok(id) = found {
+                    if recent.len() < RECENT_FILES {
+                        recent.push((path, id));
                     }
-                    return known.clone();
                 }
-                let read = read_policy(&PathBuf::from(&path))
-                    .map_err(|error| error.trim_start_matches("error: ").to_owned())
-                    .map(|document| self.policies.insert(path.clone(), document));
-                self.files.insert(path, read.clone());
-                read
+                found
             }
             PolicySource::Inline(value) => {
                 let key = (field.to_string(), value.to_string());
-                if let Some(known) = self.inline.get(&key) {
-                    return Ok(*known);
+                if let Some(id) = self.known()?.inline.get(&key) {
+                    return Ok(*id);
                 }
                 let document = PolicyDocument::from_json(&key.1)
                     .map_err(|error| format!("`{field}` is not a policy: {error}"))?;
-                let id = self.policies.insert(key.0.clone(), document);
-                self.inline.insert(key, id);
+                let mut known = self.policies.write().map_err(|_| STOPPED.to_owned())?;
+                if let Some(id) = known.inline.get(&key) {
+                    return Ok(*id);
+                }
+                let id = known.set.insert(key.0.clone(), document);
+                known.inline.insert(key, id);
                 Ok(id)
             }
         }
     }
+
+    /// Reads a file the batch has not read yet (unless another group just did): the outer `Err` stops the
+    /// batch, the inner one is why this file cannot be read.
+    fn read_file(&self, path: &str) -> Result<Result<PolicyId, String>, String> {
+        let mut known = self.policies.write().map_err(|_| STOPPED.to_owned())?;
+        if let Some(found) = known.files.get(path) {
+            return Ok(found.clone());
+        }
+        let found = read_policy(&PathBuf::from(path))
+            .map_err(|error| error.trim_start_matches("error: ").to_owned())
+            .map(|document| known.set.insert(path.to_owned(), document));
+        known.files.insert(path.to_owned(), found.clone());
+        Ok(found)
+    }
+}
+
+/// The answers to `part`, as JSON lines, and how many of its lines could not be decided.
+fn answer_part(
+    policies: &PolicySet,
+    simulator: Option<&Simulator<'_>>,
+    part: &[Prepared],
+) -> (Vec<u8>, usize) {
+    let mut out = Vec::with_capacity(part.len() * 512);
+    let mut bad = 0;
+    for prepared in part {
+        let (number, id) = (prepared.number, prepared.id.as_ref());
+        match &prepared.request {
+            Ok(Ready::Loose(request)) => {
+                let evaluation = policies.evaluate(request);
+                let step = answer::Step {
+                    caller: &request.caller.arn,
+                    action: &request.action,
+                    resource: &request.resource,
+                    evaluation: &evaluation,
+                };
+                answer::decided(&mut out, number, id, evaluation.decision, [step]);
+            }
+            Ok(Ready::Stack(line)) => match over_stack(simulator, line) {
+                Ok(simulation) => {
+                    let steps = simulation.steps.iter().map(|step| answer::Step {
+                        caller: &step.caller,
+                        action: &step.action,
+                        resource: &step.resource,
+                        evaluation: &step.evaluation,
+                    });
+                    answer::decided(&mut out, number, id, simulation.decision, steps);
+                }
+                Err(message) => {
+                    bad += 1;
+                    answer::failed(&mut out, number, id, &message);
+                }
+            },
+            Err(message) => {
+                bad += 1;
+                answer::failed(&mut out, number, id, message);
+            }
+        }
+    }
+    (out, bad)
+}
+
+/// A request over the stack, decided.
+fn over_stack(simulator: Option<&Simulator<'_>>, line: &StackLine) -> Result<Simulation, String> {
+    let Some(simulator) = simulator else {
+        return Err("the batch's stack is not loaded".to_owned());
+    };
+    let request = Request {
+        principal: &line.principal,
+        action: &line.action,
+        resource: &line.resource,
+        via_role: line.via_role.as_deref(),
+        context: line.context.clone(),
+    };
+    simulator
+        .simulate(&request)
+        .map_err(|error| error.to_string())
 }
 
 /// The one-request form's loose mode, as a batch of one line: the flags' files become the line's.
@@ -474,17 +539,21 @@ pub(super) fn decide_loose(
         id: None,
     };
     let stack = OnceLock::new();
-    let mut batch = Batch {
-        args,
-        policies: PolicySet::new(),
-        files: HashMap::new(),
-        recent: Vec::new(),
-        inline: HashMap::new(),
-        stack: &stack,
-        simulator: None,
-    };
-    let request = batch.loose(line, context)?;
-    Ok(one_step(&request, batch.policies.evaluate(&request)))
+    let shared = Shared::new(args, &stack);
+    let request = shared.loose(line, context, &mut Vec::new())?;
+    let known = shared.known()?;
+    Ok(one_step(&request, known.set.evaluate(&request)))
+}
+
+/// What an over-long line is read as: not JSON, so that parsing reports it in its place.
+const TOO_LONG: &str = "\u{0}too long";
+
+/// A line's request, or why it is not one.
+fn parse(text: &str) -> Result<Line, String> {
+    if text == TOO_LONG {
+        return Err(format!("the line is over {MAX_LINE_BYTES} bytes"));
+    }
+    serde_json::from_str::<Line>(text).map_err(|error| format!("not a request: {error}"))
 }
 
 /// A loose request's one step.
@@ -513,92 +582,5 @@ fn skip_rest_of_line(reader: &mut impl BufRead) -> std::io::Result<()> {
         }
         let length = buffer.len();
         reader.consume(length);
-    }
-}
-
-/// An output line: the decision, as `simulate --format json` prints it, with the line's number and id.
-#[derive(Serialize)]
-struct Decided<'a> {
-    line: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a serde_json::Value>,
-    decision: &'static str,
-    steps: Vec<DecidedStep<'a>>,
-}
-
-#[derive(Serialize)]
-struct DecidedStep<'a> {
-    caller: &'a str,
-    action: &'a str,
-    resource: &'a str,
-    decision: &'static str,
-    deciding: Vec<DecidingStatement<'a>>,
-    reasons: &'a [String],
-    fix: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct DecidingStatement<'a> {
-    policy: &'a str,
-    statement: &'a str,
-    pointer: &'a str,
-    effect: &'static str,
-}
-
-/// An output line for a request that has no decision.
-#[derive(Serialize)]
-struct Failed<'a> {
-    line: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a serde_json::Value>,
-    error: &'a str,
-}
-
-fn write_simulation(
-    out: &mut Vec<u8>,
-    line: usize,
-    id: Option<&serde_json::Value>,
-    simulation: &Simulation,
-) {
-    let decided = Decided {
-        line,
-        id,
-        decision: simulation.decision.as_str(),
-        steps: simulation
-            .steps
-            .iter()
-            .map(|step| DecidedStep {
-                caller: &step.caller,
-                action: &step.action,
-                resource: &step.resource,
-                decision: step.evaluation.decision.as_str(),
-                deciding: step
-                    .evaluation
-                    .deciding
-                    .iter()
-                    .map(|deciding| DecidingStatement {
-                        policy: &deciding.policy,
-                        statement: &deciding.statement,
-                        pointer: &deciding.pointer,
-                        effect: deciding.effect.as_str(),
-                    })
-                    .collect(),
-                reasons: &step.evaluation.reasons,
-                fix: step.evaluation.fix.as_deref(),
-            })
-            .collect(),
-    };
-    write_json(out, &decided);
-}
-
-fn write_error(out: &mut Vec<u8>, line: usize, id: Option<&serde_json::Value>, error: &str) {
-    write_json(out, &Failed { line, id, error });
-}
-
-/// Writes `value` as one JSON line. Into memory, where the only failure would be a value `serde_json` cannot
-/// write, which these (strings, numbers, JSON values) never are.
-fn write_json(out: &mut Vec<u8>, value: &impl Serialize) {
-    if serde_json::to_writer(&mut *out, value).is_ok() {
-        out.push(b'\n');
     }
 }
