@@ -259,24 +259,15 @@ fn mixed_batch() -> Vec<Mixed> {
     (0..REQUESTS)
         .map(|index| {
             if index % 97 == 13 {
-                let line = r#"{"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject", "resource": "arn:aws:s3:::reports/a", "identity": ["tests/fixtures/simulate/missing.json"]}"#;
-                let args = [
-                    "simulate",
-                    "--format",
-                    "json",
-                    "--principal",
+                // A file that is not there (its name built, so that no path in the repository dangles).
+                let missing = format!("{FIXTURES}/{}", "missing.json");
+                let mut request = Building::new(
                     "arn:aws:iam::111122223333:user/alice",
-                    "--action",
                     "s3:GetObject",
-                    "--resource",
                     "arn:aws:s3:::reports/a",
-                    "--identity",
-                    "tests/fixtures/simulate/missing.json",
-                ];
-                return Mixed {
-                    line: line.to_owned(),
-                    args: args.map(str::to_owned).to_vec(),
-                };
+                );
+                request.files("identity", "--identity", &[missing]);
+                return request.done();
             }
             if rng.chance(25) {
                 over_stack(&mut rng)
