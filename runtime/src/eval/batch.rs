@@ -1,5 +1,5 @@
 //! Many requests against policies parsed once: a [`PolicySet`] holds the documents, each [`BatchRequest`] names
-//! the ones that apply to it, and [`evaluate_many`] decides them in order, as [`evaluate`](super::evaluate)
+//! the ones that apply to it, and [`evaluate_many`] decides them in order, as [`evaluate`]
 //! decides one.
 //!
 //! ```
