@@ -31,13 +31,17 @@ pub(crate) struct FmtArgs {
     /// Rewrite files in place (atomically, and only those whose text changes).
     #[arg(long)]
     write: bool,
-    /// Policy files, directories (every `*.json` below them), or `-` for standard input.
+    /// How directories are walked.
+    #[command(flatten)]
+    walk: input::Walk,
+    /// Policy files, directories (the policy files below them: `*.json` with a `Statement`, outside hidden
+    /// folders and `node_modules`), or `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
 
 pub(crate) fn run(args: &FmtArgs) -> u8 {
-    let (inputs, mut all_read) = input::collect(&args.paths);
+    let (inputs, mut all_read) = input::collect(&args.paths, &args.walk);
     let color = input::color_stderr();
     let many = inputs.len() > 1;
     let mut unformatted = 0usize;

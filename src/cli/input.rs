@@ -1,10 +1,18 @@
-//! Reading the inputs named on the command line: files, directories (every `*.json` below, in sorted order),
+//! Reading the inputs named on the command line: files, directories (the policy files below, in sorted order),
 //! and `-` for standard input.
+//!
+//! Walking a directory reads the `*.json` files that hold a policy, recognised by their content: a
+//! CloudFormation template, a Terraform plan (`terraform show -json`) or any other JSON (`package.json`,
+//! `tsconfig.json`) is not a policy, and neither are Terraform and YAML files. Folders that hold no sources of
+//! the user's are not entered: hidden ones (`.git`, `.terraform`), `node_modules`, and the `asset.*` folders of
+//! a CDK app's `cdk.out`; nor are symbolic links to folders followed (a link to `.` would make the walk
+//! endless). `--exclude GLOB` leaves out more. A path named on the command line is always read.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use iamgen_runtime::glob;
 use iamgen_runtime::source::{MAX_POLICY_BYTES, ReadError, read_file_limited, read_limited};
 
 /// One input: where it came from and its text.
@@ -17,11 +25,25 @@ pub(crate) struct Input {
     pub(crate) text: String,
 }
 
+/// How a directory is walked: what to leave out besides the built-in rules, and whether to say what was left
+/// out.
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct Walk {
+    /// Leave out, in a directory, the files and folders this matches (repeatable): `*` is any characters,
+    /// `/` included, `?` one; matched against the path below the directory named and against the name.
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
+    /// Say on stderr each file and folder a directory's walk left out, and why.
+    #[arg(long)]
+    pub(crate) verbose: bool,
+}
+
 /// Expands the arguments into the files to read, reporting unreadable paths to stderr. Returns the inputs
 /// and whether every argument could be read.
-pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<Input>, bool) {
+pub(crate) fn collect(paths: &[PathBuf], walk: &Walk) -> (Vec<Input>, bool) {
     let mut inputs = Vec::new();
     let mut all_ok = true;
+    let mut skipped = Skipped::default();
     for path in paths {
         if path.as_os_str() == "-" {
             let read = read_limited(
@@ -33,24 +55,113 @@ pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<Input>, bool) {
             all_ok &= take(&mut inputs, "<stdin>".to_owned(), None, read);
             continue;
         }
-        let files = if path.is_dir() {
-            match json_files_below(path) {
-                Ok(files) => files,
-                Err(error) => {
-                    eprintln!("error: cannot read directory `{}`: {error}", path.display());
-                    all_ok = false;
-                    continue;
-                }
+        if !path.is_dir() {
+            let read = read_file_limited(path, MAX_POLICY_BYTES, "a policy");
+            all_ok &= take(
+                &mut inputs,
+                path.display().to_string(),
+                Some(path.clone()),
+                read,
+            );
+            continue;
+        }
+        let files = match json_files_below(path, walk, &mut skipped) {
+            Ok(files) => files,
+            Err(error) => {
+                eprintln!("error: cannot read directory `{}`: {error}", path.display());
+                all_ok = false;
+                continue;
             }
-        } else {
-            vec![path.clone()]
         };
         for file in files {
             let read = read_file_limited(&file, MAX_POLICY_BYTES, "a policy");
+            // Found by the walk, a JSON file that is not a policy is left out, where one named is read.
+            let read = match read {
+                Ok(bytes) => match not_a_policy(&bytes) {
+                    Some((what, true)) => {
+                        skipped.add_template(&file, what);
+                        continue;
+                    }
+                    Some((what, false)) => {
+                        skipped.add(&file, what);
+                        continue;
+                    }
+                    None => Ok(bytes),
+                },
+                Err(error) => Err(error),
+            };
             all_ok &= take(&mut inputs, file.display().to_string(), Some(file), read);
         }
     }
+    skipped.report(walk.verbose);
     (inputs, all_ok)
+}
+
+/// What the walks left out, and why.
+#[derive(Default)]
+struct Skipped {
+    entries: Vec<(PathBuf, &'static str)>,
+    /// How many of them are templates, which hold policies this command does not read yet.
+    templates: usize,
+}
+
+impl Skipped {
+    fn add(&mut self, path: &Path, why: &'static str) {
+        self.entries.push((path.to_path_buf(), why));
+    }
+
+    fn add_template(&mut self, path: &Path, why: &'static str) {
+        self.templates += 1;
+        self.add(path, why);
+    }
+
+    /// Each entry on stderr when `verbose`; else, when templates were left out, one line that says so (they
+    /// hold policies this command does not read).
+    fn report(&mut self, verbose: bool) {
+        self.entries.sort();
+        if verbose {
+            for (path, why) in &self.entries {
+                eprintln!("skipped: {}: {why}", path.display());
+            }
+            return;
+        }
+        let templates = self.templates;
+        if templates > 0 {
+            eprintln!(
+                "note: {templates} CloudFormation or Terraform file{} left out: policies inside templates are \
+                 not read yet (--verbose lists every file left out)",
+                if templates == 1 { " was" } else { "s were" }
+            );
+        }
+    }
+}
+
+/// Why a JSON file found by a walk is not a policy, from its top-level keys, and whether it is a template:
+/// `None` when it may be one (it has `Statement` or `Version`, or it is not a JSON object, or not JSON at all:
+/// then reading it says what is wrong).
+fn not_a_policy(bytes: &[u8]) -> Option<(&'static str, bool)> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let tree = iamgen_runtime::json::parse(text).ok()?;
+    let members = tree.value.as_object()?;
+    let has = |key: &str| members.iter().any(|member| member.key == key);
+    if has("Statement") || has("Version") {
+        return None;
+    }
+    Some(
+        if has("AWSTemplateFormatVersion") || has("Resources") || has("Transform") {
+            (
+                "a CloudFormation template, whose policies are not read yet",
+                true,
+            )
+        } else if has("terraform_version") || has("planned_values") || has("format_version") {
+            (
+                "a Terraform plan or state, whose policies are not read yet",
+                true,
+            )
+        } else {
+            ("JSON that is not a policy: it has no `Statement`", false)
+        },
+    )
 }
 
 /// Adds what was read from `origin` as an input, or reports to stderr why it cannot be one (unreadable, too
@@ -80,25 +191,80 @@ fn take(
     }
 }
 
-/// Every `*.json` file below `dir`, recursively, sorted so that output order does not depend on the file system.
-fn json_files_below(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Every `*.json` file below `dir`, recursively, sorted so that output order does not depend on the file
+/// system; the folders and other files left out go to `skipped`.
+fn json_files_below(
+    dir: &Path,
+    walk: &Walk,
+    skipped: &mut Skipped,
+) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let entry = entry?;
+    while let Some(folder) = pending.pop() {
+        let mut entries = std::fs::read_dir(&folder)?.collect::<Result<Vec<_>, _>>()?;
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
             let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let below = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
+            if walk
+                .exclude
+                .iter()
+                .any(|pattern| glob::matches(pattern, &below) || glob::matches(pattern, &name))
+            {
+                skipped.add(&path, "--exclude");
+                continue;
+            }
             // The entry's own type, not its target's: a symbolic link to a directory (`ln -s .. up`) is not
             // followed, so that a link cycle cannot make the walk endless.
-            if entry.file_type()?.is_dir() {
-                pending.push(path);
+            let kind = entry.file_type()?;
+            if kind.is_symlink() && path.is_dir() {
+                skipped.add(&path, "a symbolic link to a folder");
+            } else if kind.is_dir() {
+                match left_out_folder(&folder, &name) {
+                    Some(why) => skipped.add(&path, why),
+                    None => pending.push(path),
+                }
             } else if path.extension().is_some_and(|ext| ext == "json") {
                 files.push(path);
+            } else if let Some(what) = infrastructure_file(&name) {
+                skipped.add_template(&path, what);
             }
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// Why a folder found by a walk is not entered, if it is not.
+fn left_out_folder(parent: &Path, name: &str) -> Option<&'static str> {
+    if name.starts_with('.') {
+        Some("a hidden folder; name it to read it")
+    } else if name == "node_modules" {
+        Some("installed packages")
+    } else if name.starts_with("asset.")
+        && parent.file_name().is_some_and(|parent| parent == "cdk.out")
+    {
+        Some("a CDK asset; the app's templates are beside it")
+    } else {
+        None
+    }
+}
+
+/// What a file that is not JSON holds, when it may hold policies this command does not read yet.
+fn infrastructure_file(name: &str) -> Option<&'static str> {
+    let extension = name.rsplit_once('.').map(|(_, extension)| extension)?;
+    match extension {
+        "tf" | "hcl" => Some("Terraform, whose policies are not read yet"),
+        "yaml" | "yml" | "template" => {
+            Some("YAML, maybe a CloudFormation template, whose policies are not read yet")
+        }
+        _ => None,
+    }
 }
 
 /// The text of a file, or an error naming the line and column of the first byte that is not UTF-8.

@@ -48,7 +48,11 @@ pub(crate) struct ValidateArgs {
     /// Catches buckets and roles named differently from the ones the stack declares.
     #[arg(long, value_name = "STACK")]
     stack: Option<StackArg>,
-    /// Policy files, directories (every `*.json` below them), or `-` for standard input.
+    /// How directories are walked.
+    #[command(flatten)]
+    walk: input::Walk,
+    /// Policy files, directories (the policy files below them: `*.json` with a `Statement`, outside hidden
+    /// folders and `node_modules`), or `-` for standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
@@ -115,7 +119,7 @@ pub(crate) fn run(args: &ValidateArgs) -> u8 {
     let stack = args
         .stack
         .map(|StackArg::Scenario| Stack::reference_scenario());
-    let (inputs, all_read) = input::collect(&args.paths);
+    let (inputs, all_read) = input::collect(&args.paths, &args.walk);
     let checked: Vec<Checked> = inputs
         .into_iter()
         .map(|input| {

@@ -559,3 +559,137 @@ fn sarif_locations_are_relative_to_the_working_directory() {
         "no absolute path of the working directory leaks"
     );
 }
+
+/// A tree as users have them: policies beside templates, packages, build output and tool folders.
+fn repository_tree(dir: &std::path::Path) {
+    let policy = std::fs::read_to_string(root().join("tests/fixtures/simulate/identity.json"))
+        .expect("a fixture policy");
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("a folder");
+        std::fs::write(path, text).expect("written");
+    };
+    write("policies/read.json", &policy);
+    write("policies/vendor/old.json", &policy);
+    // Not entered: installed packages, hidden folders, CDK assets.
+    for folder in [
+        "node_modules/x",
+        ".terraform/modules",
+        ".git",
+        "cdk.out/asset.1a2b",
+    ] {
+        write(&format!("{folder}/broken.json"), r#"{"Statement": "#);
+    }
+    // JSON that is not a policy, found by the walk.
+    write("package.json", r#"{"name": "infra", "version": "1.0.0"}"#);
+    write(
+        "cdk.out/App.template.json",
+        r#"{"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {}}}}"#,
+    );
+    write(
+        "cfn/stack.json",
+        r#"{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}"#,
+    );
+    write("main.tf", "resource \"aws_iam_policy\" \"p\" {}\n");
+    write("cfn/stack.yaml", "Resources: {}\n");
+    // Links to folders above: followed, they would make the walk endless.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir, dir.join("policies/loop")).expect("a link");
+        std::os::unix::fs::symlink("..", dir.join("cfn/up")).expect("a link");
+    }
+}
+
+#[test]
+fn a_repository_walk_reads_policies_and_says_what_it_left_out() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    repository_tree(dir.path());
+    let path = dir.path().display().to_string();
+
+    let report = report_of(&["validate", "--format", "json", &path], 0);
+    let files: Vec<&str> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|file| file["path"].as_str().expect("a path"))
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(
+        files.iter().all(|file| file.contains("/policies/")),
+        "{files:?}"
+    );
+
+    let verbose = run(&["validate", "--verbose", &path], dir.path(), None);
+    assert_eq!(verbose.status.code(), Some(0), "{}", described(&verbose));
+    let said = String::from_utf8_lossy(&verbose.stderr).into_owned();
+    for (left_out, why) in [
+        ("node_modules", "installed packages"),
+        (".terraform", "a hidden folder"),
+        (".git", "a hidden folder"),
+        ("asset.1a2b", "a CDK asset"),
+        ("package.json", "not a policy"),
+        ("App.template.json", "CloudFormation template"),
+        ("stack.json", "CloudFormation template"),
+        ("main.tf", "Terraform"),
+        ("stack.yaml", "YAML"),
+        ("loop", "symbolic link"),
+        ("up", "symbolic link"),
+    ] {
+        assert!(
+            said.lines()
+                .any(|line| line.contains(left_out) && line.contains(why)),
+            "`{left_out}` ({why}) not said in:\n{said}"
+        );
+    }
+
+    // Without --verbose, one line says that templates were not read.
+    let quiet = run(&["validate", &path], dir.path(), None);
+    let note = String::from_utf8_lossy(&quiet.stderr).into_owned();
+    assert!(
+        note.contains("4 CloudFormation or Terraform files were left out"),
+        "{note}"
+    );
+
+    // --exclude leaves out more; a folder named is read even when the walk would not enter it.
+    let excluded = report_of(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--exclude",
+            "*/vendor/*",
+            &path,
+        ],
+        0,
+    );
+    assert_eq!(excluded["files"].as_array().expect("files").len(), 1);
+    let hidden = dir.path().join(".git").display().to_string();
+    let named = iamgen(&["validate", &hidden]);
+    assert_eq!(named.status.code(), Some(1), "{}", described(&named));
+    assert!(
+        String::from_utf8_lossy(&named.stdout).contains("broken.json"),
+        "a folder named is read: {}",
+        described(&named)
+    );
+}
+
+#[test]
+fn the_main_jobs_output_validates_without_errors() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().join("out");
+    let out = out.display().to_string();
+    let generated = iamgen(&["generate", "--out", &out]);
+    assert_eq!(
+        generated.status.code(),
+        Some(0),
+        "{}",
+        described(&generated)
+    );
+    let report = report_of(&["validate", "--format", "json", &out], 0);
+    let errors: Vec<&Value> = findings(&report)
+        .into_iter()
+        .filter(|finding| finding["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(report["files"].as_array().expect("files").len(), 3);
+}
