@@ -44,10 +44,10 @@ pub(crate) struct ValidateArgs {
     /// fails on its own severity and every more severe one.
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
     fail_on: FailOn,
-    /// Also check each policy's references against a stack: `scenario`, the built-in reference scenario.
-    /// Catches buckets and roles named differently from the ones the stack declares.
-    #[arg(long, value_name = "STACK")]
-    stack: Option<StackArg>,
+    /// Also check each policy's references against a stack: `scenario` (the built-in reference scenario) or a
+    /// spec file (`iamgen.toml`). Catches buckets and roles named differently from the ones the stack declares.
+    #[arg(long, value_name = "scenario|SPEC")]
+    stack: Option<PathBuf>,
     /// How directories are walked.
     #[command(flatten)]
     walk: input::Walk,
@@ -88,11 +88,6 @@ enum IdentityUse {
     Role,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum StackArg {
-    Scenario,
-}
-
 struct Checked {
     input: Input,
     report: Report,
@@ -116,9 +111,22 @@ pub(crate) fn run(args: &ValidateArgs) -> u8 {
         },
         allow: args.allow.clone(),
     };
-    let stack = args
-        .stack
-        .map(|StackArg::Scenario| Stack::reference_scenario());
+    let stack = match args.stack.as_deref() {
+        None => None,
+        // `scenario` names the built-in stack unless a file of that name is there to read.
+        Some(path) if path == Path::new("scenario") && !path.is_file() => {
+            Some(Stack::reference_scenario())
+        }
+        Some(path) => match super::spec::load(path) {
+            Ok(stack) => Some(stack),
+            Err(error) => {
+                eprintln!(
+                    "{error}\n  help: --stack takes `scenario` (the built-in reference scenario) or a spec file (iamgen.toml)"
+                );
+                return exit::BAD_INPUT;
+            }
+        },
+    };
     let (inputs, all_read) = input::collect(&args.paths, &args.walk);
     let checked: Vec<Checked> = inputs
         .into_iter()

@@ -693,3 +693,34 @@ fn the_main_jobs_output_validates_without_errors() {
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(report["files"].as_array().expect("files").len(), 3);
 }
+
+/// `--stack` takes any spec, as `generate` does: the seed's misnamed bucket is caught against the hardened
+/// example's stack; a spec that cannot be read is a usage error that says what `--stack` takes.
+#[test]
+fn a_policy_is_checked_against_any_spec() {
+    let misnamed = "tests/fixtures/variants/StuzioProjectXPolicy-project-x.json";
+    let report = report_of(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--stack",
+            "examples/hardened.toml",
+            misnamed,
+        ],
+        1,
+    );
+    assert!(
+        findings(&report)
+            .iter()
+            .any(|finding| finding["code"] == "UNDECLARED_BUCKET"),
+        "{report:#}"
+    );
+    let missing = iamgen(&["validate", "--stack", "no-such-spec.toml", misnamed]);
+    assert_eq!(missing.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&missing.stderr).into_owned();
+    assert!(
+        said.contains("no-such-spec.toml") && said.contains("help: --stack takes"),
+        "{said}"
+    );
+}
