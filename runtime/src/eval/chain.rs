@@ -85,7 +85,7 @@ impl Simulation {
     }
 
     /// The simulation as JSON: `{"decision", "steps": [{"caller", "action", "resource", "decision",
-    /// "deciding": [{"policy", "statement", "pointer", "effect"}], "reasons", "fix"}]}`.
+    /// "deciding": [{"policy", "statement", "pointer", "effect"}], "reasons", "reason_codes", "fix"}]}`.
     #[cfg(feature = "render")]
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
@@ -103,6 +103,7 @@ impl Simulation {
                     "effect": d.effect.as_str(),
                 })).collect::<Vec<_>>(),
                 "reasons": step.evaluation.reasons,
+                "reason_codes": step.evaluation.reason_codes,
                 "fix": step.evaluation.fix,
             })).collect::<Vec<_>>(),
         })

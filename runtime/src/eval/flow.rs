@@ -38,12 +38,14 @@ pub fn evaluate(
         policies,
         same_account: caller.account.is_empty() || caller.account == resource_account,
         reasons: Vec::new(),
+        reason_codes: Vec::new(),
     };
     let (ControlFlow::Break(mut evaluation) | ControlFlow::Continue(mut evaluation)) = flow.run();
     // A decision that turned on a value no date operator can read would look arbitrary without saying so.
-    evaluation
-        .reasons
-        .extend(unreadable_dates(&flow.request, policies, context));
+    for reason in unreadable_dates(&flow.request, policies, context) {
+        evaluation.reasons.push(reason);
+        evaluation.reason_codes.push("unreadable_date");
+    }
     evaluation
 }
 
@@ -55,6 +57,8 @@ struct Flow<'r, 'p> {
     /// within one account.
     same_account: bool,
     reasons: Vec<String>,
+    /// A code for each reason, in step with `reasons`.
+    reason_codes: Vec<&'static str>,
 }
 
 /// The `Allow` statements of each kind of policy that apply to the request.
@@ -83,6 +87,30 @@ struct ControlPolicies<'r, 'p> {
     default: &'static str,
     /// How AWS attaches it, for the reason a decision gives.
     default_attached: &'static str,
+    /// The reason codes: AWS's default read in, a level that allows nothing, every level allows.
+    default_code: &'static str,
+    denied_code: &'static str,
+    allowed_code: &'static str,
+}
+
+/// The reason codes of a policy that must allow: a trust policy's, or a key policy's.
+struct MustAllowCodes {
+    condition_unmet: &'static str,
+    does_not_allow: &'static str,
+    allows: &'static str,
+    names_caller: &'static str,
+    names_role: &'static str,
+}
+
+/// The reason code of a permissions boundary or a session policy (`what`) that did not allow, by whether an
+/// `Allow` of it failed only on its condition.
+fn limit_code(what: &str, condition_unmet: bool) -> &'static str {
+    match (what == "permissions boundary", condition_unmet) {
+        (true, true) => "boundary_condition_unmet",
+        (true, false) => "boundary_does_not_allow",
+        (false, true) => "session_policy_condition_unmet",
+        (false, false) => "session_policy_does_not_allow",
+    }
 }
 
 /// Whether any policy of a level of control policies has an `Allow` statement.
@@ -119,8 +147,10 @@ impl Flow<'_, '_> {
         self.identity_based_policies(&identity, resource)?;
         let identity = self.permissions_boundary(&limits, identity)?;
         let identity = self.session_policy(&limits, identity)?;
-        self.reasons
-            .push("an identity-based policy allows the request".to_owned());
+        self.reason(
+            "identity_allows",
+            "an identity-based policy allows the request".to_owned(),
+        );
         ControlFlow::Break(self.allowed(with_limits(identity, &limits)))
     }
 
@@ -141,12 +171,19 @@ impl Flow<'_, '_> {
         !self.policies.rcps.is_empty() && !self.policies.resource_in_management_account
     }
 
+    /// Gives a reason, with its code.
+    fn reason(&mut self, code: &'static str, text: impl Into<String>) {
+        self.reasons.push(text.into());
+        self.reason_codes.push(code);
+    }
+
     /// An allow, decided by `deciding`, with the reasons given so far.
     fn allowed(&mut self, deciding: Vec<Deciding>) -> Evaluation {
         Evaluation {
             decision: Decision::Allowed,
             deciding,
             reasons: std::mem::take(&mut self.reasons),
+            reason_codes: std::mem::take(&mut self.reason_codes),
             fix: None,
         }
     }
@@ -157,6 +194,7 @@ impl Flow<'_, '_> {
             decision: Decision::ImplicitDeny,
             deciding,
             reasons: std::mem::take(&mut self.reasons),
+            reason_codes: std::mem::take(&mut self.reason_codes),
             fix: Some(fix),
         }
     }
@@ -211,8 +249,10 @@ impl Flow<'_, '_> {
         if denies.is_empty() {
             return ControlFlow::Continue(());
         }
-        self.reasons
-            .push("an explicit Deny in an applicable policy overrides every Allow".to_owned());
+        self.reason(
+            "explicit_deny",
+            "an explicit Deny in an applicable policy overrides every Allow".to_owned(),
+        );
         let fix = Some(format!(
             "remove or narrow the denying statement{} ({})",
             if denies.len() == 1 { "" } else { "s" },
@@ -226,6 +266,7 @@ impl Flow<'_, '_> {
             decision: Decision::ExplicitDeny,
             deciding: denies,
             reasons: std::mem::take(&mut self.reasons),
+            reason_codes: std::mem::take(&mut self.reason_codes),
             fix,
         })
     }
@@ -242,6 +283,9 @@ impl Flow<'_, '_> {
             check_principal: true,
             kind: "resource control",
             short: "RCP",
+            default_code: "rcp_full_aws_access",
+            denied_code: "rcp_level_without_allow",
+            allowed_code: "rcps_allow",
             what: "the request",
             default: "RCPFullAWSAccess",
             default_attached: "which AWS attaches to every root, OU and account and which cannot be detached",
@@ -260,6 +304,9 @@ impl Flow<'_, '_> {
             check_principal: false,
             kind: "service control",
             short: "SCP",
+            default_code: "scp_full_aws_access",
+            denied_code: "scp_level_without_allow",
+            allowed_code: "scps_allow",
             what: "the action",
             default: "FullAWSAccess",
             default_attached: "which AWS attaches to every root, OU and account unless it is replaced",
@@ -298,7 +345,7 @@ impl Flow<'_, '_> {
         } = control;
         if !defaulted.is_empty() {
             let levels: Vec<String> = defaulted.iter().map(ToString::to_string).collect();
-            self.reasons.push(format!(
+            self.reason(control.default_code, format!(
                 "AWS's {default} ({default_attached}) allows {what} at level{} {} of the organization, whose \
                  {short}s only deny",
                 if levels.len() == 1 { "" } else { "s" },
@@ -306,9 +353,10 @@ impl Flow<'_, '_> {
             ));
         }
         if let Some(level) = unallowed {
-            self.reasons.push(format!(
-                "no {kind} policy at level {level} of the organization allows {what}"
-            ));
+            self.reason(
+                control.denied_code,
+                format!("no {kind} policy at level {level} of the organization allows {what}"),
+            );
             let fix = self
                 .unmet_in(&control.levels[level], control.check_principal)
                 .unwrap_or_else(|| {
@@ -319,8 +367,10 @@ impl Flow<'_, '_> {
                 });
             return ControlFlow::Break(self.implicit_deny(Vec::new(), fix));
         }
-        self.reasons
-            .push(format!("the {kind} policies allow {what} at every level"));
+        self.reason(
+            control.allowed_code,
+            format!("the {kind} policies allow {what} at every level"),
+        );
         ControlFlow::Continue(())
     }
 
@@ -372,6 +422,23 @@ impl Flow<'_, '_> {
         allows: Allows,
         key_policy: bool,
     ) -> Step<Evaluation> {
+        let codes = if key_policy {
+            MustAllowCodes {
+                condition_unmet: "key_policy_condition_unmet",
+                does_not_allow: "key_policy_does_not_allow",
+                allows: "key_policy_allows",
+                names_caller: "key_policy_names_caller",
+                names_role: "key_policy_names_role",
+            }
+        } else {
+            MustAllowCodes {
+                condition_unmet: "trust_condition_unmet",
+                does_not_allow: "trust_does_not_allow",
+                allows: "trust_allows",
+                names_caller: "trust_names_caller",
+                names_role: "trust_names_role",
+            }
+        };
         let (policy_kind, subject) = if key_policy {
             ("key policy", "the key")
         } else {
@@ -380,15 +447,18 @@ impl Flow<'_, '_> {
         if allows.resource.is_empty() {
             let resource = self.policies.resource.as_slice();
             let fix = if let Some(unmet) = self.unmet_in(resource, true) {
-                self.reasons.push(format!(
+                self.reason(codes.condition_unmet, format!(
                     "the {policy_kind} of {subject} names the caller, but a condition of it does not hold, \
                      and it must allow"
                 ));
                 unmet
             } else {
-                self.reasons.push(format!(
-                    "the {policy_kind} of {subject} does not allow the caller, and it must"
-                ));
+                self.reason(
+                    codes.does_not_allow,
+                    format!(
+                        "the {policy_kind} of {subject} does not allow the caller, and it must"
+                    ),
+                );
                 format!(
                     "add the caller ({}) or its account to the {policy_kind} of {subject}",
                     self.request.caller.arn
@@ -396,12 +466,14 @@ impl Flow<'_, '_> {
             };
             return ControlFlow::Break(self.implicit_deny(allows.identity, fix));
         }
-        self.reasons
-            .push(format!("the {policy_kind} of {subject} allows the caller"));
+        self.reason(
+            codes.allows,
+            format!("the {policy_kind} of {subject} allows the caller"),
+        );
         if self.same_account {
             match self.strongest_naming(&allows.resource) {
                 Naming::Exact => {
-                    self.reasons.push(format!(
+                    self.reason(codes.names_caller, format!(
                         "within one account, a {policy_kind} that names the caller itself is enough"
                     ));
                     return ControlFlow::Break(self.allowed(allows.resource));
@@ -412,7 +484,7 @@ impl Flow<'_, '_> {
                 Naming::Role => {
                     let deciding = self.permissions_boundary(&allows.limits, allows.resource)?;
                     let deciding = self.session_policy(&allows.limits, deciding)?;
-                    self.reasons.push(format!(
+                    self.reason(codes.names_role, format!(
                         "within one account, a {policy_kind} that names the caller's role grants to its \
                          session, within the session's limits"
                     ));
@@ -422,7 +494,7 @@ impl Flow<'_, '_> {
             }
         }
         if allows.identity.is_empty() {
-            self.reasons.push(format!(
+            self.reason("no_identity_allow", format!(
                 "no identity-based policy of the caller allows {} on {subject}{}",
                 self.request.action,
                 if self.same_account {
@@ -436,8 +508,10 @@ impl Flow<'_, '_> {
         }
         let mut deciding = self.permissions_boundary(&allows.limits, allows.resource)?;
         deciding = self.session_policy(&allows.limits, deciding)?;
-        self.reasons
-            .push("the caller's identity-based policies allow it".to_owned());
+        self.reason(
+            "identity_allows",
+            "the caller's identity-based policies allow it".to_owned(),
+        );
         deciding.extend(with_limits(allows.identity, &allows.limits));
         ControlFlow::Break(self.allowed(deciding))
     }
@@ -461,7 +535,8 @@ impl Flow<'_, '_> {
         };
         let exact = by_naming(Naming::Exact);
         if !exact.is_empty() {
-            self.reasons.push(
+            self.reason(
+                "resource_policy_names_caller",
                 "within one account, the resource-based policy allows the caller by its own ARN"
                     .to_owned(),
             );
@@ -473,7 +548,8 @@ impl Flow<'_, '_> {
         }
         let role = self.permissions_boundary(&allows.limits, role)?;
         let role = self.session_policy(&allows.limits, role)?;
-        self.reasons.push(
+        self.reason(
+            "resource_policy_names_role",
             "within one account, the resource-based policy allows the caller's role".to_owned(),
         );
         ControlFlow::Break(self.allowed(with_limits(role, &allows.limits)))
@@ -486,11 +562,18 @@ impl Flow<'_, '_> {
         if !identity.is_empty() {
             return ControlFlow::Continue(());
         }
-        self.reasons.push(if resource.is_empty() {
-            "no identity-based or resource-based policy allows the request".to_owned()
+        if resource.is_empty() {
+            self.reason(
+                "no_allow",
+                "no identity-based or resource-based policy allows the request",
+            );
         } else {
-            "the resource-based policy names the account, which delegates to the identity-based policies, and none allows the request".to_owned()
-        });
+            self.reason(
+                "resource_policy_delegates_to_identity",
+                "the resource-based policy names the account, which delegates to the identity-based policies, \
+                 and none allows the request",
+            );
+        }
         let fix = self.allow_in_callers_policy();
         ControlFlow::Break(self.implicit_deny(resource, fix))
     }
@@ -537,13 +620,18 @@ impl Flow<'_, '_> {
                 action, resource, ..
             } = self.request;
             let fix = if let Some(unmet) = self.unmet_in(policy.as_slice(), false) {
-                self.reasons.push(format!(
-                    "the {what} allows the action but for a condition, which does not hold"
-                ));
+                self.reason(
+                    limit_code(what, true),
+                    format!(
+                        "the {what} allows the action but for a condition, which does not hold"
+                    ),
+                );
                 unmet
             } else {
-                self.reasons
-                    .push(format!("the {what} does not allow the action"));
+                self.reason(
+                    limit_code(what, false),
+                    format!("the {what} does not allow the action"),
+                );
                 format!("allow {action} on {resource} in the {what}")
             };
             return ControlFlow::Break(self.implicit_deny(deciding, fix));
@@ -560,7 +648,8 @@ impl Flow<'_, '_> {
             limits,
         } = allows;
         if identity.is_empty() {
-            self.reasons.push(
+            self.reason(
+                "cross_account_no_identity_allow",
                 "across accounts the caller's identity-based policies must allow, and none does"
                     .to_owned(),
             );
@@ -570,7 +659,8 @@ impl Flow<'_, '_> {
         let identity = self.permissions_boundary(&limits, identity)?;
         let identity = self.session_policy(&limits, identity)?;
         if resource.is_empty() {
-            self.reasons.push(
+            self.reason(
+                "cross_account_no_resource_allow",
                 "across accounts the resource's policy must allow the caller, and none does"
                     .to_owned(),
             );
@@ -584,7 +674,8 @@ impl Flow<'_, '_> {
                 });
             return ControlFlow::Break(self.implicit_deny(identity, fix));
         }
-        self.reasons.push(
+        self.reason(
+            "cross_account_allowed",
             "both the caller's policies and the resource's policy allow the request".to_owned(),
         );
         let mut deciding = with_limits(identity, &limits);

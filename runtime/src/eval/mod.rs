@@ -414,6 +414,9 @@ pub struct Evaluation {
     pub deciding: Vec<Deciding>,
     /// The reasoning, a sentence per rule applied.
     pub reasons: Vec<String>,
+    /// A stable code for each reason, in step with `reasons` (`explicit_deny`, `trust_condition_unmet`,
+    /// `scp_level_without_allow`, `identity_allows` ...), for programs that sort many decisions.
+    pub reason_codes: Vec<&'static str>,
     /// For a denial, what would have to change.
     pub fix: Option<String>,
 }

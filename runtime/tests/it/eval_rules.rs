@@ -96,7 +96,16 @@ fn when(condition: &str) -> String {
 }
 
 fn run(case: &Case) -> Decision {
-    evaluation(case).decision
+    let evaluation = evaluation(case);
+    // Every reason has its code, in step.
+    assert_eq!(
+        evaluation.reasons.len(),
+        evaluation.reason_codes.len(),
+        "{:?} / {:?}",
+        evaluation.reasons,
+        evaluation.reason_codes
+    );
+    evaluation.decision
 }
 
 /// The whole evaluation of `case`: decision, statements, reasons and fix.
@@ -2517,4 +2526,39 @@ fn a_missing_grant_still_says_to_add_it() {
         ..case()
     };
     fix_names(&case, &["allow s3:GetObject on"], "condition");
+}
+
+/// Each decision says why in codes a program can sort on, beside the sentences.
+#[test]
+fn reasons_have_stable_codes() {
+    let codes = |case: &Case| evaluation(case).reason_codes;
+    let denied = Case {
+        identity: vec![allow("s3:GetObject", OBJECT), deny("s3:GetObject", OBJECT)],
+        ..case()
+    };
+    assert_eq!(codes(&denied), ["explicit_deny"]);
+    let mfa_trust = stmt(
+        "Allow",
+        "sts:AssumeRole",
+        "",
+        &format!(
+            r#", "Principal": {{"AWS": "{ALICE}"}}, "Condition": {{"Bool": {{"aws:MultiFactorAuthPresent": "true"}}}}"#
+        ),
+    );
+    let without_mfa = Case {
+        resource_policy: Some(mfa_trust),
+        ..assume()
+    };
+    assert_eq!(codes(&without_mfa), ["trust_condition_unmet"]);
+    let deny_list = Case {
+        identity: vec![allow("s3:GetObject", OBJECT)],
+        scps: vec![vec![deny("ec2:*", "*")]],
+        ..case()
+    };
+    assert_eq!(
+        codes(&deny_list),
+        ["scp_full_aws_access", "scps_allow", "identity_allows"]
+    );
+    let nothing = case();
+    assert_eq!(codes(&nothing), ["no_allow"]);
 }

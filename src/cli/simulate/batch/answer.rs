@@ -85,6 +85,13 @@ fn write_step(out: &mut Vec<u8>, step: &Step<'_>) {
         }
         string(out, reason);
     }
+    out.extend_from_slice(b"],\"reason_codes\":[");
+    for (index, code) in evaluation.reason_codes.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        string(out, code);
+    }
     out.extend_from_slice(b"],\"fix\":");
     match &evaluation.fix {
         Some(fix) => string(out, fix),
