@@ -311,6 +311,9 @@ codes! {
         "A policy variable `${}` names no key.";
     FORALLVALUES_WITH_SINGLE_VALUED_KEY: SecurityWarning, Some("ForAllValues with single valued key"),
         "`ForAllValues` on a single-valued key also matches requests without the key.";
+    FORANYVALUE_WITH_IF_EXISTS: Warning, None,
+        "`ForAnyValue:...IfExists`: `IfExists` changes nothing under `ForAnyValue`, which is false when the key \
+         is missing.";
     IMPROVE_IP_RANGE: Suggestion, Some("Improve IP range"),
         "A CIDR range has bits set past its prefix, which IAM ignores.";
     INLINE_POLICIES_EXCEED_QUOTA: Error, None,

@@ -47,6 +47,27 @@ pub(super) fn check(cx: &mut Context<'_, '_>) {
 fn check_operator(cx: &mut Context<'_, '_>, block: &ConditionBlock, pointer: &str) {
     let operator = block.operator;
     if operator.base.family() != OperatorFamily::Null {
+        // "ForAnyValue ... If the key in your request is missing, the condition returns false" (IAM User
+        // Guide, multivalued context keys): the set operator decides a missing key, so the suffix that reads
+        // as "true when missing" does nothing, and a `Deny` written with it does not deny requests without the
+        // key.
+        if operator.if_exists && operator.qualifier == Some(SetQualifier::ForAnyValue) {
+            let without = format!("ForAnyValue:{}", operator.base.as_str());
+            let finding = cx.report(
+                codes::FORANYVALUE_WITH_IF_EXISTS.name,
+                Severity::Warning,
+                format!(
+                    "`{operator}`: `IfExists` changes nothing under `ForAnyValue`, which is false when the key \
+                     is missing, not true"
+                ),
+                pointer.to_owned(),
+                At::Key,
+            );
+            finding.help = Some(format!(
+                "write `{without}`; to also match requests without the key, add a statement with \
+                 `\"Null\": {{\"KEY\": \"true\"}}`"
+            ));
+        }
         return;
     }
     if operator.if_exists {

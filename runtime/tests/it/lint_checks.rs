@@ -112,6 +112,15 @@ fn cases() -> Vec<Case> {
             good: r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#,
         },
         Case {
+            code: "FORANYVALUE_WITH_IF_EXISTS",
+            severity: Warning,
+            kind: Identity,
+            bad: r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "sqs:TagQueue", "Resource": "*", "Condition": {"ForAnyValue:StringNotEqualsIfExists": {"aws:TagKeys": ["team"]}}}}"#,
+            at: "\"ForAnyValue:StringNotEqualsIfExists\"",
+            pointer: "/Statement/Condition/ForAnyValue:StringNotEqualsIfExists",
+            good: r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "sqs:TagQueue", "Resource": "*", "Condition": {"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["team"]}}}}"#,
+        },
+        Case {
             code: "RCP_SYNTAX_ERROR_ALLOW",
             severity: Error,
             kind: Rcp,
