@@ -17,6 +17,9 @@
 )]
 
 pub mod support;
+// The test suites' seeded generator: the same batch on every run.
+#[path = "../runtime/tests/support/rng.rs"]
+pub mod rng;
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -64,19 +67,6 @@ const CONTEXT: [(&str, &str); 3] = [
     ("aws:RequestedRegion", "eu-west-1"),
 ];
 
-/// A 64-bit LCG: the same batch on every run.
-struct Seeded(u64);
-
-impl Seeded {
-    fn below(&mut self, bound: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        usize::try_from((self.0 >> 33) % bound as u64).expect("small")
-    }
-}
-
 /// The batch's policy files written into `dir`, parsed into a set; the ids of the identity policies and of the
 /// bucket policy, and the files' paths.
 struct Fixture {
@@ -108,7 +98,7 @@ fn fixture(dir: &Path) -> Fixture {
 
 /// `count` requests, as the library takes them and as JSON Lines.
 fn requests(fixture: &Fixture, count: usize) -> (Vec<BatchRequest>, String) {
-    let mut rng = Seeded(0x5eed_0015);
+    let mut rng = rng::Rng::new(0x5eed_0015);
     let mut built = Vec::with_capacity(count);
     let mut lines = String::with_capacity(count * 300);
     for _ in 0..count {

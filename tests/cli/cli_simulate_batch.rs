@@ -5,32 +5,12 @@
 use std::fmt::Write as _;
 
 use crate::support::cli::{iamgen, iamgen_with_stdin, stdout};
+use crate::support::rng::Rng;
 
 /// How many requests the mixed batch holds.
 const REQUESTS: usize = 1_200;
 
 const FIXTURES: &str = "tests/fixtures/simulate";
-
-/// A small deterministic generator (64-bit LCG): the same batch on every run, no dependency.
-struct Seeded(u64);
-
-impl Seeded {
-    fn below(&mut self, bound: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        usize::try_from((self.0 >> 33) % bound as u64).expect("small")
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len())]
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// One request: the JSON line and the one-request command's arguments.
 struct Mixed {
@@ -86,7 +66,7 @@ impl Building {
     }
 
     /// A context of zero to several of `keys`: one value, two values, or a key present with none.
-    fn context(&mut self, rng: &mut Seeded, keys: &[(&str, &[&str])]) {
+    fn context(&mut self, rng: &mut Rng, keys: &[(&str, &[&str])]) {
         let mut json = Vec::new();
         for (key, values) in keys {
             if !rng.chance(45) {
@@ -107,7 +87,7 @@ impl Building {
                     }
                 }
                 _ => {
-                    let value = rng.pick(values);
+                    let value = *rng.pick(values);
                     json.push(format!("\"{key}\": \"{value}\""));
                     self.args
                         .extend(["--context".to_owned(), format!("{key}={value}")]);
@@ -127,8 +107,8 @@ impl Building {
 }
 
 /// A request over loose policy files.
-fn loose(rng: &mut Seeded) -> Mixed {
-    let principal = rng.pick(&[
+fn loose(rng: &mut Rng) -> Mixed {
+    let principal = rng.pick_str(&[
         "arn:aws:iam::111122223333:user/alice",
         "arn:aws:sts::111122223333:assumed-role/app/session",
         "arn:aws:iam::444455556666:user/bob",
@@ -187,7 +167,7 @@ fn loose(rng: &mut Seeded) -> Mixed {
         ),
     ] {
         if rng.chance(percent) {
-            let file = format!("{FIXTURES}/{}", rng.pick(files));
+            let file = format!("{FIXTURES}/{}", rng.pick_str(files));
             request.with(format!("\"{field}\": \"{file}\""), [flag.to_owned(), file]);
         }
     }
@@ -201,7 +181,7 @@ fn loose(rng: &mut Seeded) -> Mixed {
     ] {
         if rng.chance(30) {
             let levels: Vec<String> = (0..=rng.below(2))
-                .map(|_| format!("{FIXTURES}/{}", rng.pick(files)))
+                .map(|_| format!("{FIXTURES}/{}", rng.pick_str(files)))
                 .collect();
             request.files(field, flag, &levels);
         }
@@ -225,14 +205,14 @@ fn loose(rng: &mut Seeded) -> Mixed {
 }
 
 /// A request over the reference scenario, directly or through its role; some name nobody the stack has.
-fn over_stack(rng: &mut Seeded) -> Mixed {
-    let principal = rng.pick(&["Troy", "StuzioAcmeConsultantRole", "Nobody"]);
-    let resource = rng.pick(&[
+fn over_stack(rng: &mut Rng) -> Mixed {
+    let principal = rng.pick_str(&["Troy", "StuzioAcmeConsultantRole", "Nobody"]);
+    let resource = rng.pick_str(&[
         "arn:aws:s3:::com.stuzio.projectx/report.csv",
         "arn:aws:s3:::com.stuzio.payroll/salaries.csv",
         "arn:aws:s3:::com.stuzio.projectx",
     ]);
-    let action = rng.pick(&["s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+    let action = rng.pick_str(&["s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
     let mut request = Building::new(principal, action, resource);
     if principal == "Troy" && rng.chance(70) {
         request.with(
@@ -255,7 +235,7 @@ fn over_stack(rng: &mut Seeded) -> Mixed {
 
 /// The batch: mostly loose requests, a quarter over the stack, and a few lines that name a missing file.
 fn mixed_batch() -> Vec<Mixed> {
-    let mut rng = Seeded(0x01a3_9e15);
+    let mut rng = Rng::new(0x01a3_9e15);
     (0..REQUESTS)
         .map(|index| {
             if index % 97 == 13 {
