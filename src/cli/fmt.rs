@@ -41,11 +41,14 @@ pub(crate) struct FmtArgs {
 }
 
 pub(crate) fn run(args: &FmtArgs) -> u8 {
-    let (inputs, mut all_read) = input::collect(&args.paths, &args.walk);
+    let (inputs, mut all_read) = input::collect(&args.paths, &args.walk, false);
     let color = input::color_stderr();
     let many = inputs.len() > 1;
     let mut unformatted = 0usize;
-    for Input { origin, path, text } in &inputs {
+    for Input {
+        origin, path, text, ..
+    } in &inputs
+    {
         let Some((document, repair)) = read(text, origin, color) else {
             all_read = false;
             continue;

@@ -15,8 +15,25 @@ use std::path::{Path, PathBuf};
 use iamgen_runtime::glob;
 use iamgen_runtime::source::{MAX_POLICY_BYTES, ReadError, read_file_limited, read_limited};
 
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// A policy document (JSON).
+    Policy,
+    /// A Terraform configuration file (`.tf`).
+    Terraform,
+    /// A CloudFormation or SAM template in YAML.
+    CloudFormationYaml,
+    /// A CloudFormation template in JSON (a CDK app's `cdk.out/*.template.json` too).
+    CloudFormationJson,
+    /// A Terraform plan or state as JSON (`terraform show -json`).
+    TerraformPlan,
+}
+
 /// One input: where it came from and its text.
 pub(crate) struct Input {
+    /// What the file holds.
+    pub(crate) format: Format,
     /// The path as given (or found below a given directory); `<stdin>` for `-`.
     pub(crate) origin: String,
     /// The file to rewrite, if the input is a file.
@@ -40,7 +57,10 @@ pub(crate) struct Walk {
 
 /// Expands the arguments into the files to read, reporting unreadable paths to stderr. Returns the inputs
 /// and whether every argument could be read.
-pub(crate) fn collect(paths: &[PathBuf], walk: &Walk) -> (Vec<Input>, bool) {
+///
+/// With `templates`, Terraform files, CloudFormation templates and Terraform plans are inputs too (each tagged
+/// with its [`Format`]); without, only policy files are, and the walk says what it left out.
+pub(crate) fn collect(paths: &[PathBuf], walk: &Walk, templates: bool) -> (Vec<Input>, bool) {
     let mut inputs = Vec::new();
     let mut all_ok = true;
     let mut skipped = Skipped::default();
@@ -52,20 +72,21 @@ pub(crate) fn collect(paths: &[PathBuf], walk: &Walk) -> (Vec<Input>, bool) {
                 MAX_POLICY_BYTES,
                 "a policy",
             );
-            all_ok &= take(&mut inputs, "<stdin>".to_owned(), None, read);
+            all_ok &= take(&mut inputs, "<stdin>".to_owned(), None, read, templates);
             continue;
         }
         if !path.is_dir() {
-            let read = read_file_limited(path, MAX_POLICY_BYTES, "a policy");
+            let read = read_file_limited(path, MAX_TEMPLATE_BYTES, "a policy or template");
             all_ok &= take(
                 &mut inputs,
                 path.display().to_string(),
                 Some(path.clone()),
                 read,
+                templates,
             );
             continue;
         }
-        let files = match json_files_below(path, walk, &mut skipped) {
+        let files = match files_below(path, walk, &mut skipped, templates) {
             Ok(files) => files,
             Err(error) => {
                 eprintln!("error: cannot read directory `{}`: {error}", path.display());
@@ -74,23 +95,29 @@ pub(crate) fn collect(paths: &[PathBuf], walk: &Walk) -> (Vec<Input>, bool) {
             }
         };
         for file in files {
-            let read = read_file_limited(&file, MAX_POLICY_BYTES, "a policy");
-            // Found by the walk, a JSON file that is not a policy is left out, where one named is read.
+            let read = read_file_limited(&file, MAX_TEMPLATE_BYTES, "a policy or template");
+            // Found by the walk, a file that holds no policy is left out, where one named is read.
             let read = match read {
-                Ok(bytes) => match not_a_policy(&bytes) {
-                    Some((what, true)) => {
+                Ok(bytes) => match walked_file(&file, &bytes, templates) {
+                    Err((what, true)) => {
                         skipped.add_template(&file, what);
                         continue;
                     }
-                    Some((what, false)) => {
+                    Err((what, false)) => {
                         skipped.add(&file, what);
                         continue;
                     }
-                    None => Ok(bytes),
+                    Ok(()) => Ok(bytes),
                 },
                 Err(error) => Err(error),
             };
-            all_ok &= take(&mut inputs, file.display().to_string(), Some(file), read);
+            all_ok &= take(
+                &mut inputs,
+                file.display().to_string(),
+                Some(file),
+                read,
+                templates,
+            );
         }
     }
     skipped.report(walk.verbose);
@@ -128,40 +155,93 @@ impl Skipped {
         let templates = self.templates;
         if templates > 0 {
             eprintln!(
-                "note: {templates} CloudFormation or Terraform file{} left out: policies inside templates are \
-                 not read yet (--verbose lists every file left out)",
+                "note: {templates} CloudFormation or Terraform file{} left out: `iamgen validate` reads the \
+                 policies inside templates (--verbose lists every file left out)",
                 if templates == 1 { " was" } else { "s were" }
             );
         }
     }
 }
 
-/// Why a JSON file found by a walk is not a policy, from its top-level keys, and whether it is a template:
-/// `None` when it may be one (it has `Statement` or `Version`, or it is not a JSON object, or not JSON at all:
-/// then reading it says what is wrong).
-fn not_a_policy(bytes: &[u8]) -> Option<(&'static str, bool)> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let tree = iamgen_runtime::json::parse(text).ok()?;
-    let members = tree.value.as_object()?;
+/// The largest file read: CloudFormation's own limit on a template is 1 MB, a plan of a large configuration is
+/// larger.
+const MAX_TEMPLATE_BYTES: u64 = 64 << 20;
+
+/// What a file holds, from its name and content; `Err` with why it holds no policy to read (and whether it is
+/// a template this run does not read) when it holds none.
+fn format_of(
+    path: Option<&Path>,
+    bytes: &[u8],
+    templates: bool,
+) -> Result<Format, (&'static str, bool)> {
+    let extension = path
+        .and_then(Path::extension)
+        .map(|extension| extension.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("tf") if templates => return Ok(Format::Terraform),
+        Some("tf") => return Err(("Terraform, read by `iamgen validate`", true)),
+        Some("yaml" | "yml" | "template") => {
+            if !templates {
+                return Err((
+                    "YAML, maybe a CloudFormation template, read by `iamgen validate`",
+                    true,
+                ));
+            }
+            let text = std::str::from_utf8(bytes).unwrap_or_default();
+            return if looks_like_cloudformation(text) {
+                Ok(Format::CloudFormationYaml)
+            } else {
+                Err((
+                    "YAML that is not a CloudFormation template: it has no `Resources`",
+                    false,
+                ))
+            };
+        }
+        _ => {}
+    }
+    let Some(text) = std::str::from_utf8(bytes).ok() else {
+        return Ok(Format::Policy);
+    };
+    let Ok(tree) = iamgen_runtime::json::parse(text) else {
+        return Ok(Format::Policy);
+    };
+    let Some(members) = tree.value.as_object() else {
+        return Ok(Format::Policy);
+    };
     let has = |key: &str| members.iter().any(|member| member.key == key);
     if has("Statement") || has("Version") {
-        return None;
-    }
-    Some(
-        if has("AWSTemplateFormatVersion") || has("Resources") || has("Transform") {
-            (
-                "a CloudFormation template, whose policies are not read yet",
-                true,
-            )
-        } else if has("terraform_version") || has("planned_values") || has("format_version") {
-            (
-                "a Terraform plan or state, whose policies are not read yet",
-                true,
-            )
+        Ok(Format::Policy)
+    } else if has("AWSTemplateFormatVersion") || has("Resources") || has("Transform") {
+        if templates {
+            Ok(Format::CloudFormationJson)
         } else {
-            ("JSON that is not a policy: it has no `Statement`", false)
-        },
-    )
+            Err(("a CloudFormation template, read by `iamgen validate`", true))
+        }
+    } else if has("terraform_version") || has("planned_values") || has("format_version") {
+        if templates {
+            Ok(Format::TerraformPlan)
+        } else {
+            Err(("a Terraform plan or state, read by `iamgen validate`", true))
+        }
+    } else {
+        Err(("JSON that is not a policy: it has no `Statement`", false))
+    }
+}
+
+/// Whether YAML text has a top-level `Resources` or `AWSTemplateFormatVersion` key: CloudFormation's, not a
+/// workflow's or a chart's.
+fn looks_like_cloudformation(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.starts_with("Resources:")
+            || line.starts_with("AWSTemplateFormatVersion")
+            || line.starts_with("\"Resources\"")
+            || line.starts_with("'Resources'")
+    })
+}
+
+/// Whether a file found by a walk is read: `Err` says why not.
+fn walked_file(path: &Path, bytes: &[u8], templates: bool) -> Result<(), (&'static str, bool)> {
+    format_of(Some(path), bytes, templates).map(|_| ())
 }
 
 /// Adds what was read from `origin` as an input, or reports to stderr why it cannot be one (unreadable, too
@@ -171,6 +251,7 @@ fn take(
     origin: String,
     path: Option<PathBuf>,
     read: Result<Vec<u8>, ReadError>,
+    templates: bool,
 ) -> bool {
     let bytes = match read {
         Ok(bytes) => bytes,
@@ -179,9 +260,25 @@ fn take(
             return false;
         }
     };
+    // A file named on the command line is read whatever it holds: as a policy unless it is a template.
+    let format = format_of(path.as_deref(), &bytes, templates).unwrap_or(Format::Policy);
+    if format == Format::Policy
+        && bytes.len() as u64 > MAX_POLICY_BYTES
+        && let Some(path) = &path
+        && let Err(error) = read_file_limited(path, MAX_POLICY_BYTES, "a policy")
+    {
+        // Read again under the policy's own limit, for its error.
+        eprintln!("error: {error}");
+        return false;
+    }
     match decode(&origin, bytes) {
         Ok(text) => {
-            inputs.push(Input { origin, path, text });
+            inputs.push(Input {
+                format,
+                origin,
+                path,
+                text,
+            });
             true
         }
         Err(message) => {
@@ -191,12 +288,14 @@ fn take(
     }
 }
 
-/// Every `*.json` file below `dir`, recursively, sorted so that output order does not depend on the file
-/// system; the folders and other files left out go to `skipped`.
-fn json_files_below(
+/// Every file below `dir` that may hold policies (`*.json`, and with `templates` `*.tf`, `*.yaml`, `*.yml`,
+/// `*.template`), recursively, sorted so that output order does not depend on the file system; the folders
+/// and other files left out go to `skipped`.
+fn files_below(
     dir: &Path,
     walk: &Walk,
     skipped: &mut Skipped,
+    templates: bool,
 ) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
@@ -232,7 +331,11 @@ fn json_files_below(
             } else if path.extension().is_some_and(|ext| ext == "json") {
                 files.push(path);
             } else if let Some(what) = infrastructure_file(&name) {
-                skipped.add_template(&path, what);
+                if templates {
+                    files.push(path);
+                } else {
+                    skipped.add_template(&path, what);
+                }
             }
         }
     }
@@ -259,9 +362,9 @@ fn left_out_folder(parent: &Path, name: &str) -> Option<&'static str> {
 fn infrastructure_file(name: &str) -> Option<&'static str> {
     let extension = name.rsplit_once('.').map(|(_, extension)| extension)?;
     match extension {
-        "tf" | "hcl" => Some("Terraform, whose policies are not read yet"),
+        "tf" => Some("Terraform, read by `iamgen validate`"),
         "yaml" | "yml" | "template" => {
-            Some("YAML, maybe a CloudFormation template, whose policies are not read yet")
+            Some("YAML, maybe a CloudFormation template, read by `iamgen validate`")
         }
         _ => None,
     }

@@ -3,6 +3,7 @@
 mod deploy;
 mod fmt;
 mod generate;
+mod iac;
 mod input;
 mod simulate;
 mod spec;

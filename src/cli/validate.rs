@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 use super::input::{self, Input};
 use super::{FailOn, exit};
 
+mod templates;
+
 /// Check policies: what IAM would reject, what grants nothing, and what grants too much.
 ///
 /// Each finding has an IAM Access Analyzer code where one exists, a severity (`error`, `security_warning`,
@@ -91,6 +93,18 @@ enum IdentityUse {
 struct Checked {
     input: Input,
     report: Report,
+    /// Where in a template the policy is, when it is in one.
+    place: Option<Place>,
+}
+
+/// A policy's place in a template.
+struct Place {
+    /// The resource: `aws_iam_role.this`, `Resources.Role`.
+    address: String,
+    /// The argument or property: `assume_role_policy`, `Properties.Policies[0].PolicyDocument`.
+    attribute: String,
+    /// Whether the kind came from the place (else from the content).
+    placed_kind: bool,
 }
 
 pub(crate) fn run(args: &ValidateArgs) -> u8 {
@@ -127,17 +141,48 @@ pub(crate) fn run(args: &ValidateArgs) -> u8 {
             }
         },
     };
-    let (inputs, all_read) = input::collect(&args.paths, &args.walk);
-    let checked: Vec<Checked> = inputs
+    let (inputs, mut all_read) = input::collect(&args.paths, &args.walk, true);
+    let (policies, templates): (Vec<Input>, Vec<Input>) = inputs
+        .into_iter()
+        .partition(|input| input.format == input::Format::Policy);
+    let mut checked: Vec<Checked> = policies
         .into_iter()
         .map(|input| {
             let report = match &stack {
                 Some(stack) => lint::lint_source_with_stack(&input.text, kind, &options, stack),
                 None => lint::lint_source(&input.text, kind, &options),
             };
-            Checked { input, report }
+            Checked {
+                input,
+                report,
+                place: None,
+            }
         })
         .collect();
+    let from_templates =
+        templates::check(templates, kind, &options, stack.as_ref(), args.walk.verbose);
+    all_read &= from_templates.all_read;
+    // A policy file a template reads (`file("policy.json")`) is checked once, as the kind its place gives it.
+    let read_by_templates: Vec<PathBuf> = from_templates
+        .checked
+        .iter()
+        .filter(|c| c.input.format == input::Format::Policy)
+        .filter_map(|c| {
+            c.input
+                .path
+                .as_deref()
+                .and_then(|path| std::fs::canonicalize(path).ok())
+        })
+        .collect();
+    checked.retain(|c| {
+        c.input
+            .path
+            .as_deref()
+            .and_then(|path| std::fs::canonicalize(path).ok())
+            .is_none_or(|path| !read_by_templates.contains(&path))
+    });
+    checked.extend(from_templates.checked);
+    checked.sort_by(|a, b| a.input.origin.cmp(&b.input.origin));
     let output = match args.format {
         Format::Human => human(&checked, input::color_stdout()),
         Format::Json => to_pretty(&json_report(&checked)),
@@ -180,11 +225,31 @@ fn counts(checked: &[Checked]) -> BTreeMap<Severity, usize> {
 
 fn human(checked: &[Checked], color: bool) -> String {
     let mut out = String::new();
-    for Checked { input, report } in checked {
+    for Checked {
+        input,
+        report,
+        place,
+    } in checked
+    {
         if report.findings.is_empty() {
             continue;
         }
-        if let (true, Some(reason)) = (report.kind_inferred, report.kind_reason) {
+        if let Some(place) = place {
+            let _ = writeln!(
+                out,
+                "{}: {}{}{}: checked as {} ({})",
+                input.origin,
+                place.address,
+                if place.attribute.is_empty() { "" } else { "." },
+                place.attribute,
+                report.kind.describe(),
+                if place.placed_kind {
+                    "from its place in the template"
+                } else {
+                    report.kind_reason.unwrap_or("from its content")
+                }
+            );
+        } else if let (true, Some(reason)) = (report.kind_inferred, report.kind_reason) {
             let _ = writeln!(
                 out,
                 "{}: checked as {} ({reason})",
@@ -198,16 +263,29 @@ fn human(checked: &[Checked], color: bool) -> String {
             &input.origin,
             color,
         ));
-        if let Some(note) = fmt_repairs(input, report) {
+        if input.format == input::Format::Policy
+            && let Some(note) = fmt_repairs(input, report)
+        {
             let _ = writeln!(out, "{note}\n");
         }
     }
     let counts = counts(checked);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let read = if checked.iter().any(|c| c.place.is_some()) {
+        let mut files: Vec<&str> = checked.iter().map(|c| c.input.origin.as_str()).collect();
+        files.dedup();
+        format!(
+            "{} ({})",
+            plural(files.len(), "file"),
+            plural(checked.len(), "policy").replace("policys", "policies")
+        )
+    } else {
+        plural(checked.len(), "file")
+    };
     let _ = writeln!(
         out,
         "{}: {}, {}, {}, {}",
-        plural(checked.len(), "file"),
+        read,
         plural(counts[&Severity::Error], "error"),
         plural(counts[&Severity::SecurityWarning], "security warning"),
         plural(counts[&Severity::Warning], "warning"),
@@ -259,31 +337,42 @@ fn fmt_repairs(input: &Input, report: &Report) -> Option<String> {
 fn json_report(checked: &[Checked]) -> Value {
     let files: Vec<Value> = checked
         .iter()
-        .map(|Checked { input, report }| {
-            let index = LineIndex::new(&input.text);
-            let findings: Vec<Value> = report
-                .findings
-                .iter()
-                .map(|finding| {
-                    let at = index.line_col(finding.span.start as usize);
-                    json!({
-                        "code": finding.code,
-                        "severity": finding.severity.as_str(),
-                        "message": finding.message,
-                        "pointer": finding.pointer,
-                        "line": at.line,
-                        "column": at.column,
-                        "suggestion": finding.suggestion,
-                        "help": finding.help,
+        .map(
+            |Checked {
+                 input,
+                 report,
+                 place,
+             }| {
+                let index = LineIndex::new(&input.text);
+                let findings: Vec<Value> = report
+                    .findings
+                    .iter()
+                    .map(|finding| {
+                        let at = index.line_col(finding.span.start as usize);
+                        json!({
+                            "code": finding.code,
+                            "severity": finding.severity.as_str(),
+                            "message": finding.message,
+                            "pointer": finding.pointer,
+                            "line": at.line,
+                            "column": at.column,
+                            "suggestion": finding.suggestion,
+                            "help": finding.help,
+                        })
                     })
-                })
-                .collect();
-            json!({
-                "path": input.origin,
-                "kind": report.kind.as_str(),
-                "findings": findings,
-            })
-        })
+                    .collect();
+                let mut file = json!({
+                    "path": input.origin,
+                    "kind": report.kind.as_str(),
+                    "findings": findings,
+                });
+                if let Some(place) = place {
+                    file["resource"] = json!(place.address);
+                    file["attribute"] = json!(place.attribute);
+                }
+                file
+            },
+        )
         .collect();
     let counts = counts(checked);
     json!({
@@ -435,7 +524,12 @@ fn sarif_report(checked: &[Checked]) -> Value {
         .collect();
     let mut artifacts = Vec::new();
     let mut results = Vec::new();
-    for Checked { input, report } in checked {
+    for Checked {
+        input,
+        report,
+        place,
+    } in checked
+    {
         let location = locator.artifact_location(input.path.as_deref());
         // SARIF wants each artifact once; a file named twice (a directory and a file in it) is one.
         let artifact = json!({ "location": location });
@@ -474,6 +568,13 @@ fn sarif_report(checked: &[Checked]) -> Value {
                     "policyKind": report.kind.as_str(),
                 },
             }));
+            if let Some(place) = place {
+                let result = results.last_mut().expect("just pushed");
+                result["locations"][0]["logicalLocations"] = json!([{
+                    "fullyQualifiedName": format!("{}.{}", place.address, place.attribute).trim_end_matches('.'),
+                    "kind": "resource",
+                }]);
+            }
         }
     }
     json!({

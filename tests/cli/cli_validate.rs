@@ -613,6 +613,7 @@ fn a_repository_walk_reads_policies_and_says_what_it_left_out() {
         .iter()
         .map(|file| file["path"].as_str().expect("a path"))
         .collect();
+    // The two policy files; the templates are read and hold no policy.
     assert_eq!(files.len(), 2, "{files:?}");
     assert!(
         files.iter().all(|file| file.contains("/policies/")),
@@ -628,10 +629,7 @@ fn a_repository_walk_reads_policies_and_says_what_it_left_out() {
         (".git", "a hidden folder"),
         ("asset.1a2b", "a CDK asset"),
         ("package.json", "not a policy"),
-        ("App.template.json", "CloudFormation template"),
-        ("stack.json", "CloudFormation template"),
-        ("main.tf", "Terraform"),
-        ("stack.yaml", "YAML"),
+        ("stack.yaml", "not a CloudFormation template"),
         ("loop", "symbolic link"),
         ("up", "symbolic link"),
     ] {
@@ -642,8 +640,15 @@ fn a_repository_walk_reads_policies_and_says_what_it_left_out() {
         );
     }
 
-    // Without --verbose, one line says that templates were not read.
-    let quiet = run(&["validate", &path], dir.path(), None);
+    // Templates are read, not left out: the walk says nothing of them.
+    for read in ["App.template.json", "stack.json", "main.tf"] {
+        assert!(
+            !said.lines().any(|line| line.contains(read)),
+            "`{read}` is read, not left out:\n{said}"
+        );
+    }
+    // `fmt` rewrites policy files only: without --verbose, one line says that templates were left out.
+    let quiet = run(&["fmt", "--check", &path], dir.path(), None);
     let note = String::from_utf8_lossy(&quiet.stderr).into_owned();
     assert!(
         note.contains("4 CloudFormation or Terraform files were left out"),
@@ -691,7 +696,32 @@ fn the_main_jobs_output_validates_without_errors() {
         .filter(|finding| finding["severity"] == "error")
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(report["files"].as_array().expect("files").len(), 3);
+    // The three policy files, and the policies of the Terraform and CloudFormation it generated.
+    let entries = report["files"].as_array().expect("files");
+    let in_templates: std::collections::BTreeSet<&str> = entries
+        .iter()
+        .filter(|entry| entry.get("resource").is_some())
+        .filter_map(|entry| entry["path"].as_str())
+        .map(|path| path.rsplit_once("/out/").map_or(path, |(_, below)| below))
+        .collect();
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.get("resource").is_none())
+            .count(),
+        3,
+        "{entries:#?}"
+    );
+    for template in [
+        "terraform/stuzio.tf",
+        "cloudformation/stuzio.yaml",
+        "cloudformation/stuzio.json",
+    ] {
+        assert!(
+            in_templates.contains(template),
+            "{template} not read: {in_templates:?}"
+        );
+    }
 }
 
 /// `--stack` takes any spec, as `generate` does: the seed's misnamed bucket is caught against the hardened

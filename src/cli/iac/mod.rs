@@ -1,0 +1,185 @@
+//! Policies inside infrastructure templates: Terraform configurations and plans, CloudFormation and SAM
+//! templates (YAML or JSON, a CDK app's synthesized ones included).
+//!
+//! Each reader finds the policies a template declares, with the kind their place gives them (a role's
+//! `assume_role_policy` is a trust policy, a bucket policy a resource policy), as located trees
+//! ([`tree::Node`]) whose unknowns (a variable, a reference, an intrinsic function) are typed. [`check`] lints
+//! one, and places its findings on the template's own bytes.
+
+pub(crate) mod cloudformation;
+pub(crate) mod plan;
+pub(crate) mod policy_document;
+pub(crate) mod terraform;
+pub(crate) mod text;
+pub(crate) mod tree;
+pub(crate) mod yaml;
+
+use std::fmt::Write as _;
+
+use iamgen_runtime::diagnostic::Diagnostic;
+use iamgen_runtime::lint::{self, Options, PolicyKind, Report};
+use iamgen_runtime::source::Span;
+use iamgen_runtime::stack::Stack;
+
+use self::text::Decoded;
+use self::tree::{Node, Rendered, Variant};
+
+/// The codes of findings that compare a value with what the stack declares: an unknown value can never be
+/// said to name nothing the stack declares.
+const IDENTITY_CODES: &[&str] = &[
+    "UNDECLARED_BUCKET",
+    "UNDECLARED_ROLE",
+    "DEAD_TRUST",
+    "TRUST_DOES_NOT_ADMIT",
+];
+
+/// A policy found in a template.
+#[derive(Debug)]
+pub(crate) struct Embedded {
+    /// The resource that holds it: `aws_iam_role.this`, `Resources.Role`.
+    pub(crate) address: String,
+    /// Where in the resource: `assume_role_policy`, `Properties.Policies[0].PolicyDocument`.
+    pub(crate) attribute: String,
+    /// The kind its place gives it; `None` when the place does not say (a policy document no resource uses).
+    pub(crate) kind: Option<PolicyKind>,
+    /// The policy.
+    pub(crate) body: Body,
+    /// The file the policy is read from when it is not the template (`file("policy.json")`), and its text.
+    pub(crate) source: Option<(std::path::PathBuf, String)>,
+}
+
+/// How a policy is written.
+#[derive(Debug)]
+pub(crate) enum Body {
+    /// As values of the template (`jsonencode`, a policy document's blocks, CloudFormation's YAML).
+    Tree(Node),
+    /// As text that is not JSON (the reader's errors are what there is to say).
+    Text(Decoded),
+}
+
+impl Body {
+    /// The body of a policy written as text: its tree when it is JSON, else the text itself.
+    pub(crate) fn from_text(decoded: Decoded) -> Self {
+        match decoded.tree() {
+            Some(tree) => Body::Tree(tree),
+            None => Body::Text(decoded),
+        }
+    }
+}
+
+/// What was found in one file.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    pub(crate) policies: Vec<Embedded>,
+    /// Policies whose value only deploy time knows (`policy = var.policy`): `(address.attribute, as written)`.
+    pub(crate) unknown: Vec<(String, String)>,
+    /// Policies named, not written (SAM's managed policy names and policy templates): `(place, what)`.
+    pub(crate) named: Vec<(String, String)>,
+    /// The names of the buckets the template (or module) declares, where it writes them: what its policies'
+    /// bucket ARNs are checked against.
+    pub(crate) buckets: Vec<String>,
+}
+
+impl Found {
+    /// A stack of what the template declares, for the checks across it: `None` when it declares nothing to
+    /// check against.
+    pub(crate) fn stack(&self) -> Option<Stack> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        let mut stack = Stack::new();
+        // The template's account is not known; the checks on buckets do not use it.
+        let account = stack.add_account(
+            iamgen_runtime::policy::AccountId::parse("000000000000").ok()?,
+            "this template",
+        );
+        for bucket in &self.buckets {
+            // A name the stack refuses (not a valid bucket name) is one the policies cannot be compared with.
+            let _ = stack.add_bucket(account, bucket.clone());
+        }
+        Some(stack)
+    }
+}
+
+/// Lints a policy found in a template; the findings' spans are the template's bytes, their pointers into
+/// the policy.
+pub(crate) fn check(embedded: &Embedded, options: &Options, stack: Option<&Stack>) -> Report {
+    let lint = |text: &str| match stack {
+        Some(stack) => lint::lint_source_with_stack(text, embedded.kind, options, stack),
+        None => lint::lint_source(text, embedded.kind, options),
+    };
+    match &embedded.body {
+        Body::Text(decoded) => {
+            let text = decoded.plain();
+            let mut report = lint(&text);
+            for finding in &mut report.findings {
+                let start = decoded
+                    .file_offset(finding.span.start as usize)
+                    .unwrap_or(decoded.at.start);
+                let end = (finding.span.end as usize)
+                    .checked_sub(1)
+                    .and_then(|last| decoded.file_offset(last))
+                    .map_or(start, |last| last + 1)
+                    .max(start);
+                finding.span = Span::new(start, end);
+                for (span, _) in &mut finding.labels {
+                    let at = decoded
+                        .file_offset(span.start as usize)
+                        .unwrap_or(decoded.at.start);
+                    *span = Span::new(at, at);
+                }
+            }
+            report
+        }
+        Body::Tree(node) => {
+            let a = Rendered::new(node, Variant::A);
+            let mut report = lint(&a.text);
+            let mut b_report = None;
+            let mut kept = Vec::new();
+            for mut finding in std::mem::take(&mut report.findings) {
+                // With unknowns, a finding stands only when the other stand-ins give it too: then it does not
+                // depend on their values (B also leaves out the keys of unknown values, which may be null).
+                if a.has_stand_ins() {
+                    let b_report = b_report.get_or_insert_with(|| {
+                        let b = Rendered::new(node, Variant::B);
+                        lint(&b.text)
+                    });
+                    let in_both = b_report.findings.iter().any(|other| {
+                        other.code == finding.code && other.pointer == finding.pointer
+                    });
+                    if !in_both {
+                        continue;
+                    }
+                }
+                let touched = a.touched_unknowns(finding.span);
+                a.name_unknowns(&mut finding);
+                if !touched.is_empty() {
+                    if IDENTITY_CODES.contains(&finding.code) {
+                        continue;
+                    }
+                    let assumed: Vec<String> = touched
+                        .iter()
+                        .map(|unknown| {
+                            format!("`{}` is {}", unknown.written, unknown.ty_described())
+                        })
+                        .collect();
+                    let _ = write!(
+                        finding.message,
+                        " (assuming {}, known only at deploy time)",
+                        assumed.join(" and ")
+                    );
+                }
+                finding.span = a.file_span(finding.span);
+                for (span, _) in &mut finding.labels {
+                    *span = a.file_span(*span);
+                }
+                kept.push(finding);
+            }
+            kept.sort_by(|x: &Diagnostic, y: &Diagnostic| {
+                (x.span.start, x.code).cmp(&(y.span.start, y.code))
+            });
+            report.findings = kept;
+            report
+        }
+    }
+}
