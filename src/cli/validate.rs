@@ -105,6 +105,8 @@ struct Place {
     attribute: String,
     /// Whether the kind came from the place (else from the content).
     placed_kind: bool,
+    /// The policy as read, for `--format json`.
+    document: Option<Value>,
 }
 
 pub(crate) fn run(args: &ValidateArgs) -> u8 {
@@ -369,6 +371,9 @@ fn json_report(checked: &[Checked]) -> Value {
                 if let Some(place) = place {
                     file["resource"] = json!(place.address);
                     file["attribute"] = json!(place.attribute);
+                    if let Some(document) = &place.document {
+                        file["document"] = document.clone();
+                    }
                 }
                 file
             },
@@ -494,6 +499,16 @@ impl Locator {
     }
 }
 
+/// In a template, the resource holding the policy, as code scanning shows it beside the line.
+fn logical_location(place: &Place) -> Value {
+    let name = if place.attribute.is_empty() {
+        place.address.clone()
+    } else {
+        format!("{}.{}", place.address, place.attribute)
+    };
+    json!([{ "fullyQualifiedName": name, "kind": "resource" }])
+}
+
 /// SARIF 2.1.0, one run, one rule per code found, one result per finding.
 fn sarif_report(checked: &[Checked]) -> Value {
     let locator = Locator::new();
@@ -545,7 +560,7 @@ fn sarif_report(checked: &[Checked]) -> Value {
                 message.push_str("\nhelp: ");
                 message.push_str(help);
             }
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": finding.code,
                 "ruleIndex": rule_index[finding.code],
                 "level": sarif_level(finding.severity),
@@ -567,14 +582,11 @@ fn sarif_report(checked: &[Checked]) -> Value {
                     "suggestion": finding.suggestion,
                     "policyKind": report.kind.as_str(),
                 },
-            }));
+            });
             if let Some(place) = place {
-                let result = results.last_mut().expect("just pushed");
-                result["locations"][0]["logicalLocations"] = json!([{
-                    "fullyQualifiedName": format!("{}.{}", place.address, place.attribute).trim_end_matches('.'),
-                    "kind": "resource",
-                }]);
+                result["locations"][0]["logicalLocations"] = logical_location(place);
             }
+            results.push(result);
         }
     }
     json!({

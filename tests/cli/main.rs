@@ -13,3 +13,4 @@ mod cli_inputs;
 mod cli_simulate;
 mod cli_simulate_batch;
 mod cli_validate;
+mod cli_validate_templates;

@@ -101,6 +101,15 @@ impl Found {
     }
 }
 
+/// The policy as iamgen read it, its unknowns written as interpolations (`${var.account_id}`); `None` when it
+/// is text that is not JSON.
+pub(crate) fn document(embedded: &Embedded) -> Option<serde_json::Value> {
+    match &embedded.body {
+        Body::Tree(node) => serde_json::from_str(&Rendered::new(node, Variant::Written).text).ok(),
+        Body::Text(_) => None,
+    }
+}
+
 /// Lints a policy found in a template; the findings' spans are the template's bytes, their pointers into
 /// the policy.
 pub(crate) fn check(embedded: &Embedded, options: &Options, stack: Option<&Stack>) -> Report {

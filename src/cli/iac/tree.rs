@@ -118,6 +118,15 @@ impl ArnOf {
 }
 
 impl Unknown {
+    /// The unknown as an interpolation: `${var.account_id}`, `${!Ref Bucket}`.
+    pub(crate) fn interpolation(&self) -> String {
+        if self.written.starts_with("${") {
+            self.written.clone()
+        } else {
+            format!("${{{}}}", self.written)
+        }
+    }
+
     /// What the unknown is known to be, for a finding that assumed it.
     pub(crate) fn ty_described(&self) -> String {
         self.ty.describe()
@@ -215,6 +224,9 @@ pub(crate) fn literal(pieces: &[Piece]) -> Option<String> {
 pub(crate) enum Variant {
     A,
     B,
+    /// Each unknown as the template writes it (`${var.account_id}`), as `hcl2json` shows one: the document
+    /// iamgen read, for people and for comparing with other readers.
+    Written,
 }
 
 /// A policy tree rendered as JSON text, with the way back to the template.
@@ -338,7 +350,8 @@ fn whole_stand_in(ty: Ty, slot: Slot, variant: Variant, n: usize) -> String {
             Slot::Version => "2012-10-17".to_owned(),
             Slot::Sid => format!("Unknown{}{n}", if a { 'A' } else { 'B' }),
             Slot::Effect => pick("Allow", "Deny"),
-            Slot::Action => pick("s3:GetObject", "ec2:DescribeInstances"),
+            // `*` applies to every resource: a finding that the actions match no resource is never A's.
+            Slot::Action => pick("*", "ec2:DescribeInstances"),
             Slot::Resource => {
                 if a {
                     format!("arn:aws:s3:::{}/*", name())
@@ -391,7 +404,7 @@ fn whole_stand_in(ty: Ty, slot: Slot, variant: Variant, n: usize) -> String {
 
 fn arn_stand_in(of: ArnOf, variant: Variant, n: usize) -> String {
     let (account, name) = match variant {
-        Variant::A => ("111111111111", format!("iamgenunknowna{n}")),
+        Variant::A | Variant::Written => ("111111111111", format!("iamgenunknowna{n}")),
         Variant::B => ("222222222222", format!("iamgenunknownb{n}")),
     };
     match of {
@@ -451,6 +464,32 @@ fn inner_stand_in(
         };
     }
     name()
+}
+
+/// Whether B leaves `entry` of a statement out: a value known only at deploy time may be null, which leaves its
+/// key out, and modules give both `actions` and `not_actions` so, one of them null. B keeps the statement
+/// whole: the counterpart stays (the one that is known, else the positive one).
+fn maybe_absent(entries: &[Entry], entry: &Entry) -> bool {
+    let Value::Unknown(_) = entry.value.value else {
+        return false;
+    };
+    let key = literal(&entry.key).unwrap_or_default();
+    let counterpart = match key.as_str() {
+        "Action" => "NotAction",
+        "NotAction" => "Action",
+        "Resource" => "NotResource",
+        "NotResource" => "Resource",
+        "Principal" => "NotPrincipal",
+        "NotPrincipal" => "Principal",
+        _ => return false,
+    };
+    let Some(other) = entries
+        .iter()
+        .find(|other| literal(&other.key).as_deref() == Some(counterpart))
+    else {
+        return false;
+    };
+    key.starts_with("Not") || !matches!(other.value.value, Value::Unknown(_))
 }
 
 struct Renderer {
@@ -600,8 +639,9 @@ impl Renderer {
                 self.out.text.push('{');
                 let mut first = true;
                 for entry in entries {
-                    // A value known only at deploy time may be null, which leaves its key out: B reads it so.
-                    if self.variant == Variant::B && matches!(entry.value.value, Value::Unknown(_))
+                    if self.variant == Variant::B
+                        && slot == Slot::Statement
+                        && maybe_absent(entries, entry)
                     {
                         continue;
                     }
@@ -668,14 +708,18 @@ impl Renderer {
                         Some(Piece::Literal { text, .. }) => text.as_str(),
                         _ => "",
                     };
-                    let stand_in = inner_stand_in(
-                        unknown.ty,
-                        slot,
-                        &so_far,
-                        after,
-                        self.variant,
-                        self.unknowns,
-                    );
+                    let stand_in = if self.variant == Variant::Written {
+                        unknown.interpolation()
+                    } else {
+                        inner_stand_in(
+                            unknown.ty,
+                            slot,
+                            &so_far,
+                            after,
+                            self.variant,
+                            self.unknowns,
+                        )
+                    };
                     self.unknowns += 1;
                     let start = self.out.text.len();
                     self.out.text.push_str(&stand_in);
@@ -711,6 +755,10 @@ impl Renderer {
         const DENY: &str = r#"{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}"#;
         self.unknowns += 1;
         let start = self.out.text.len();
+        if self.variant == Variant::Written {
+            iamgen_runtime::json::write_string(&mut self.out.text, &unknown.interpolation());
+            return;
+        }
         let b = self.variant == Variant::B;
         // Whole unknown maps and lists get stand-ins that differ in shape between the variants, so that a finding
         // about the shape (no statement, an empty condition) is given by one only, and dropped.

@@ -178,6 +178,7 @@ impl Outcome {
                 embedded.kind = kind;
             }
             let report = iac::check(&embedded, options, stack);
+            let document = iac::document(&embedded);
             let file = match embedded.source {
                 Some((path, text)) => Input {
                     format: Format::Policy,
@@ -199,6 +200,7 @@ impl Outcome {
                     address: embedded.address,
                     attribute: embedded.attribute,
                     placed_kind,
+                    document,
                 }),
             });
         }
