@@ -17,7 +17,10 @@ use serde_json::{Value, json};
 use super::input::{self, Input};
 use super::{FailOn, exit};
 
+mod spec_check;
 mod templates;
+
+pub(crate) use spec_check::{CheckArgs, run as check};
 
 /// Check policies: what IAM would reject, what grants nothing, and what grants too much.
 ///
@@ -103,8 +106,8 @@ struct Place {
     address: String,
     /// The argument or property: `assume_role_policy`, `Properties.Policies[0].PolicyDocument`.
     attribute: String,
-    /// Whether the kind came from the place (else from the content).
-    placed_kind: bool,
+    /// Why the policy was checked as its kind, when its place says (else the report says).
+    kind_reason: Option<&'static str>,
     /// The policy as read, for `--format json`.
     document: Option<Value>,
 }
@@ -245,11 +248,10 @@ fn human(checked: &[Checked], color: bool) -> String {
                 if place.attribute.is_empty() { "" } else { "." },
                 place.attribute,
                 report.kind.describe(),
-                if place.placed_kind {
-                    "from its place in the template"
-                } else {
-                    report.kind_reason.unwrap_or("from its content")
-                }
+                place
+                    .kind_reason
+                    .or(report.kind_reason)
+                    .unwrap_or("from its content")
             );
         } else if let (true, Some(reason)) = (report.kind_inferred, report.kind_reason) {
             let _ = writeln!(

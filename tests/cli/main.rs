@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 pub mod support;
 
+mod cli_check;
 mod cli_ci_kit;
 mod cli_fmt;
 mod cli_generate;

@@ -173,7 +173,7 @@ impl Outcome {
         let declared = if stack.is_none() { found.stack() } else { None };
         let stack = stack.or(declared.as_ref());
         for mut embedded in found.policies {
-            let placed_kind = embedded.kind.is_some();
+            let kind_reason = embedded.kind.map(|_| "from its place in the template");
             if embedded.kind.is_none() {
                 embedded.kind = kind;
             }
@@ -199,7 +199,7 @@ impl Outcome {
                 place: Some(Place {
                     address: embedded.address,
                     attribute: embedded.attribute,
-                    placed_kind,
+                    kind_reason,
                     document,
                 }),
             });

@@ -57,11 +57,13 @@ macro_rules! scenario_accounts {
 }
 #[cfg(test)]
 pub(crate) use scenario_accounts;
+mod sources;
 mod toml_errors;
 
 use std::path::Path;
 
 pub use error::{PolicyFileError, SpecError};
+pub use sources::{PolicySource, SourceAt, sources};
 
 use super::Stack;
 use crate::codes;
