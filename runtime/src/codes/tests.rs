@@ -168,6 +168,9 @@ fn is_not_a_code(text: &str) -> bool {
             "NO_COLOR",
             "CAPABILITY_NAMED_IAM",
             "SERVICE_MANAGED",
+            // The types of an Organizations policy, in Terraform and CloudFormation.
+            "SERVICE_CONTROL_POLICY",
+            "RESOURCE_CONTROL_POLICY",
             "ACME_1_2",
             "TEST_CODE",
         ]
