@@ -92,6 +92,55 @@ pub fn cpu_time() -> Duration {
     START.get_or_init(Instant::now).elapsed()
 }
 
+/// The CPU time of this process's children that have ended (`RUSAGE_CHILDREN`, their own children included):
+/// a command's, which may work on several cores at once.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+#[must_use]
+pub fn children_cpu() -> Duration {
+    #[repr(C)]
+    struct Timeval {
+        seconds: i64,
+        microseconds: i64,
+    }
+    #[repr(C)]
+    struct Rusage {
+        user: Timeval,
+        system: Timeval,
+        rest: [i64; 14],
+    }
+    unsafe extern "C" {
+        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+    }
+    const RUSAGE_CHILDREN: i32 = -1;
+    let mut usage = Rusage {
+        user: Timeval {
+            seconds: 0,
+            microseconds: 0,
+        },
+        system: Timeval {
+            seconds: 0,
+            microseconds: 0,
+        },
+        rest: [0; 14],
+    };
+    // SAFETY: `usage` is a valid `struct rusage` (two timevals and fourteen longs on 64-bit Linux) that the
+    // call fills in.
+    let status = unsafe { getrusage(RUSAGE_CHILDREN, &raw mut usage) };
+    assert_eq!(status, 0, "the children's CPU time");
+    let micros = |time: &Timeval| {
+        Duration::from_secs(u64::try_from(time.seconds).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(time.microseconds).unwrap_or(0))
+    };
+    micros(&usage.user) + micros(&usage.system)
+}
+
+/// Zero where the children's CPU time is not read this way: the report then shows wall time only.
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+#[must_use]
+pub fn children_cpu() -> Duration {
+    Duration::ZERO
+}
+
 /// The mean CPU time of one call of `f`, over `iterations` calls.
 pub fn cpu(f: impl Fn() -> usize, iterations: u32) -> Duration {
     let start = cpu_time();

@@ -381,3 +381,62 @@ fn the_corpus_findings() {
     let report = report(&[&fixture("corpus")], 1);
     insta::assert_snapshot!(findings(&report).join("\n"));
 }
+
+/// A CDK app's synthesized templates (`cdk.out/*.template.json`, with CDK's `Fn::Join` and `Fn::GetAtt`) are
+/// read; its assets are not.
+#[test]
+fn cdk_synthesized_templates() {
+    let report = report(&[&fixture("edge/cdk.out")], 1);
+    assert_eq!(
+        findings(&report),
+        [
+            "edge/cdk.out/ProjectStack.template.json:23:16 Resources.ConsultantRoleD8A3F1E2 Properties.AssumeRolePolicyDocument TRUST_ACCOUNT_WITHOUT_CONDITION",
+            "edge/cdk.out/ProjectStack.template.json:84:20 Resources.ConsultantRoleDefaultPolicy4A6B2C3D Properties.PolicyDocument UNDECLARED_BUCKET",
+        ]
+    );
+    // `Fn::GetAtt` of a bucket the template names is that bucket's ARN.
+    let policy = &entry(&report, "Resources.ConsultantRoleDefaultPolicy4A6B2C3D")["document"];
+    assert_eq!(
+        policy["Statement"][0]["Resource"][1],
+        "arn:aws:s3:::com.stuzio.projectx/*"
+    );
+}
+
+/// A template its own tool refuses is an input error naming the place (exit 2), never a panic; a YAML whose
+/// aliases copy aliases (a "billion laughs") is refused before it fills the memory.
+#[test]
+fn templates_that_cannot_be_read_say_where() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let broken = dir.path().join("main.tf");
+    std::fs::write(
+        &broken,
+        "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n\n}\n",
+    )
+    .expect("the file");
+    let output = iamgen(&["validate", broken.to_str().expect("UTF-8")]);
+    assert_eq!(output.status.code(), Some(2), "{}", described(&output));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("as Terraform") && said.contains("main.tf:5:"),
+        "{said}"
+    );
+
+    let mut laughs = vec![
+        "AWSTemplateFormatVersion: '2010-09-09'".to_owned(),
+        "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]".to_owned(),
+    ];
+    for level in 1..10 {
+        let previous = vec![format!("*a{}", level - 1); 10].join(", ");
+        laughs.push(format!("a{level}: &a{level} [{previous}]"));
+    }
+    laughs.push("Resources:\n  R:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument: *a9\n".to_owned());
+    let path = dir.path().join("laughs.yaml");
+    std::fs::write(&path, laughs.join("\n")).expect("the file");
+    let output = iamgen(&["validate", path.to_str().expect("UTF-8")]);
+    assert_eq!(output.status.code(), Some(2), "{}", described(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("billion laughs"),
+        "{}",
+        described(&output)
+    );
+}

@@ -135,6 +135,8 @@ pub(crate) fn from_yaml(text: &str) -> Result<Src, ReadError> {
     let mut builder = Builder {
         source: text,
         bytes_at: &bytes_at,
+        aliased: 0,
+        too_large: false,
         stack: Vec::new(),
         anchors: Vec::new(),
         root: None,
@@ -149,6 +151,14 @@ pub(crate) fn from_yaml(text: &str) -> Result<Src, ReadError> {
                 .unwrap_or(text.len()),
             message: error.info().to_owned(),
         })?;
+    if builder.too_large {
+        return Err(ReadError {
+            offset: 0,
+            message: format!(
+                "its aliases copy more than {MAX_ALIAS_NODES} nodes (aliases of aliases, a \"billion laughs\"), which no template needs"
+            ),
+        });
+    }
     builder.root.ok_or(ReadError {
         offset: 0,
         message: "the file holds no YAML document".to_owned(),
@@ -161,8 +171,16 @@ enum Open {
     Map(Src, Option<Src>),
 }
 
+/// The most nodes aliases may copy: a template of a few aliases to aliases could otherwise expand into billions
+/// (the "billion laughs"), where a real template copies a few blocks.
+const MAX_ALIAS_NODES: usize = 1_000_000;
+
 struct Builder<'t> {
     source: &'t str,
+    /// Nodes copied by aliases so far.
+    aliased: usize,
+    /// Set when the aliases copied more than [`MAX_ALIAS_NODES`]: the rest of the document is not built.
+    too_large: bool,
     bytes_at: &'t [usize],
     stack: Vec<(Open, usize)>,
     anchors: Vec<(usize, Src)>,
@@ -220,6 +238,15 @@ impl Builder<'_> {
     }
 }
 
+/// How many nodes a tree holds.
+fn size(node: &Src) -> usize {
+    1 + match &node.value {
+        SrcValue::Scalar { .. } | SrcValue::Literal(_) => 0,
+        SrcValue::Seq(items) => items.iter().map(size).sum(),
+        SrcValue::Map(entries) => entries.iter().map(|(k, v)| size(k) + size(v)).sum(),
+    }
+}
+
 fn tag_name(tag: Option<&yaml_rust2::parser::Tag>) -> Option<String> {
     let tag = tag?;
     // `!Sub` has the handle `!` and the suffix `Sub`; the standard `!!str` tags say nothing to CloudFormation.
@@ -228,6 +255,9 @@ fn tag_name(tag: Option<&yaml_rust2::parser::Tag>) -> Option<String> {
 
 impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.too_large {
+            return;
+        }
         let at = self.offset(mark);
         match event {
             Event::Scalar(text, style, anchor, tag) => {
@@ -237,7 +267,10 @@ impl MarkedEventReceiver for Builder<'_> {
                     TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => start + 1,
                     _ => start,
                 };
-                let window = (raw_start + text.len() * 2 + 64).min(self.source.len());
+                let mut window = (raw_start + text.len() * 2 + 64).min(self.source.len());
+                while !self.source.is_char_boundary(window) {
+                    window -= 1;
+                }
                 let raw = self.source.get(raw_start..window).unwrap_or_default();
                 let runs = align(raw, raw_start, &text);
                 let end = match runs.last() {
@@ -291,6 +324,12 @@ impl MarkedEventReceiver for Builder<'_> {
                     .find(|(id, _)| *id == anchor)
                     .map(|(_, node)| node.clone());
                 if let Some(node) = node {
+                    self.aliased += size(&node);
+                    if self.aliased > MAX_ALIAS_NODES {
+                        self.too_large = true;
+                        self.anchors.clear();
+                        return;
+                    }
                     self.add(node, 0);
                 }
             }

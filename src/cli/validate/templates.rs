@@ -117,7 +117,8 @@ impl Outcome {
                 Err(error) => {
                     let at = line_col(&input.text, error.offset.min(input.text.len()));
                     eprintln!(
-                        "error: cannot read `{}` as Terraform: {} at {}:{at}",
+                        "error: cannot read `{}` as Terraform: {} at {}:{at}\n  help: Terraform would refuse it \
+                         too (`terraform fmt` names the same place): fix the syntax there",
                         input.origin, error.message, input.origin
                     );
                     self.all_read = false;
