@@ -76,6 +76,8 @@ fn terraform_edge_cases() {
     assert_eq!(
         findings(&report),
         [
+            // A policy written as a JSON string: on the string's own column.
+            "edge/terraform/forms.tf:7:95 aws_iam_user_policy.json_string policy INVALID_ACTION",
             // `iam:*` on `*`: checked although the condition's value is unknown.
             "edge/terraform/main.tf:105:16 data.aws_iam_policy_document.dynamic - WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
             "edge/terraform/main.tf:106:18 data.aws_iam_policy_document.dynamic - PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
@@ -84,6 +86,7 @@ fn terraform_edge_cases() {
             "edge/terraform/main.tf:50:34 aws_iam_role_policy.pasted policy INVALID_CHARACTER",
             "edge/terraform/main.tf:86:18 data.aws_iam_policy_document.base - INVALID_ACTION",
             "edge/terraform/main.tf:86:18 data.aws_iam_policy_document.dynamic - INVALID_ACTION",
+            "edge/terraform/policies/bucket.json.tftpl:6:34 aws_iam_policy.from_template policy INVALID_ACTION",
             "edge/terraform/policies/read.json:6:17 aws_iam_policy.from_file policy INVALID_ACTION",
         ],
         "{report:#}"
