@@ -7,6 +7,7 @@
 //! one, and places its findings on the template's own bytes.
 
 pub(crate) mod cloudformation;
+pub(crate) mod hcl;
 pub(crate) mod plan;
 pub(crate) mod policy_document;
 pub(crate) mod terraform;

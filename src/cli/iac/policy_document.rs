@@ -9,7 +9,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
-use super::terraform::{Reader, document_reference};
+use super::hcl::{Reader, document_reference};
 use super::tree::{At, Entry, Node, Piece, Value, literal};
 
 /// How deep documents may build on each other before the rest is left unknown (a cycle would be endless).
