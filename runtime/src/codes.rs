@@ -504,6 +504,8 @@ codes! {
         "A value compared by a String operator is not a string.";
     UNDECLARED_BUCKET: Error, None,
         "A policy of the stack names a bucket close to, but not, one the stack declares.";
+    UNDECLARED_PRINCIPAL: Error, None,
+        "A policy names a user or role close to, but not, one its template declares: IAM refuses a principal that does not exist.";
     UNDECLARED_ROLE: Error, None,
         "A policy of the stack allows assuming a role the stack does not declare.";
     UNIQUE_SIDS_RECOMMENDED: Warning, Some("Unique Sids recommended"),

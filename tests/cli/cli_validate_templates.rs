@@ -76,6 +76,8 @@ fn terraform_edge_cases() {
     assert_eq!(
         findings(&report),
         [
+            // The trust names `Tory`; the module declares the user `Troy`.
+            "edge/terraform/forms.tf:75:28 aws_iam_role.audit assume_role_policy UNDECLARED_PRINCIPAL",
             // A policy written as a JSON string: on the string's own column.
             "edge/terraform/forms.tf:7:95 aws_iam_user_policy.json_string policy INVALID_ACTION",
             // `iam:*` on `*`: checked although the condition's value is unknown.
@@ -137,6 +139,8 @@ fn cloudformation_edge_cases() {
     assert_eq!(
         findings(&report),
         [
+            // The trust names `Tory`; the template declares the user `Troy`.
+            "edge/cloudformation/template.yaml:102:20 Resources.AuditRole Properties.AssumeRolePolicyDocument UNDECLARED_PRINCIPAL",
             "edge/cloudformation/template.yaml:25:25 Resources.ConsultantRole Properties.AssumeRolePolicyDocument TRUST_ACCOUNT_WITHOUT_CONDITION",
             "edge/cloudformation/template.yaml:35:27 Resources.ConsultantRole Properties.Policies[0].PolicyDocument UNDECLARED_BUCKET",
             "edge/cloudformation/template.yaml:46:27 Resources.ConsultantRole Properties.Policies[0].PolicyDocument INVALID_ACTION",

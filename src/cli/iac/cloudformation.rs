@@ -208,12 +208,18 @@ pub(crate) fn found(root: &Src) -> Found {
         let Some(properties) = resource.get("Properties") else {
             continue;
         };
-        if kind == "AWS::S3::Bucket"
-            && let Some(name) = properties.get("BucketName")
+        let declared = match kind {
+            "AWS::S3::Bucket" => Some((&mut found.buckets, "BucketName")),
+            "AWS::IAM::User" => Some((&mut found.users, "UserName")),
+            "AWS::IAM::Role" => Some((&mut found.roles, "RoleName")),
+            _ => None,
+        };
+        if let Some((list, property)) = declared
+            && let Some(name) = properties.get(property)
             && intrinsic(name).is_none()
             && let Some(name) = name.as_str()
         {
-            found.buckets.push(name.to_owned());
+            list.push(name.to_owned());
         }
         let address = format!("Resources.{id}");
         for (resource_type, path, policy_kind) in POLICY_PROPERTIES {

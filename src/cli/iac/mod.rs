@@ -17,7 +17,10 @@ pub(crate) mod yaml;
 
 use std::fmt::Write as _;
 
+use iamgen_runtime::codes::UNDECLARED_PRINCIPAL;
 use iamgen_runtime::diagnostic::Diagnostic;
+use iamgen_runtime::json::{self, Node as JsonNode};
+use iamgen_runtime::lint::codes;
 use iamgen_runtime::lint::{self, Options, PolicyKind, Report};
 use iamgen_runtime::source::Span;
 use iamgen_runtime::stack::Stack;
@@ -79,6 +82,10 @@ pub(crate) struct Found {
     /// The names of the buckets the template (or module) declares, where it writes them: what its policies'
     /// bucket ARNs are checked against.
     pub(crate) buckets: Vec<String>,
+    /// The names of the users and of the roles it declares, where it writes them: what the principals its
+    /// policies name by ARN are checked against.
+    pub(crate) users: Vec<String>,
+    pub(crate) roles: Vec<String>,
 }
 
 impl Found {
@@ -113,7 +120,12 @@ pub(crate) fn document(embedded: &Embedded) -> Option<serde_json::Value> {
 
 /// Lints a policy found in a template; the findings' spans are the template's bytes, their pointers into
 /// the policy.
-pub(crate) fn check(embedded: &Embedded, options: &Options, stack: Option<&Stack>) -> Report {
+pub(crate) fn check(
+    embedded: &Embedded,
+    options: &Options,
+    stack: Option<&Stack>,
+    declared: &Found,
+) -> Report {
     let lint = |text: &str| match stack {
         Some(stack) => lint::lint_source_with_stack(text, embedded.kind, options, stack),
         None => lint::lint_source(text, embedded.kind, options),
@@ -185,6 +197,13 @@ pub(crate) fn check(embedded: &Embedded, options: &Options, stack: Option<&Stack
                 }
                 kept.push(finding);
             }
+            for mut finding in undeclared_principals(&a, declared) {
+                if codes::is_allowed(&options.allow, finding.code) {
+                    continue;
+                }
+                finding.span = a.file_span(finding.span);
+                kept.push(finding);
+            }
             kept.sort_by(|x: &Diagnostic, y: &Diagnostic| {
                 (x.span.start, x.code).cmp(&(y.span.start, y.code))
             });
@@ -192,4 +211,93 @@ pub(crate) fn check(embedded: &Embedded, options: &Options, stack: Option<&Stack
             report
         }
     }
+}
+
+/// The users and roles a policy names by ARN (`arn:aws:iam::ACCOUNT:user/NAME`, `role/PATH/NAME`) whose name is
+/// close to, but not, one the template declares: IAM refuses a policy that names a principal that does not
+/// exist, so the template cannot deploy. Values that hold an unknown are not judged.
+fn undeclared_principals(rendered: &Rendered, declared: &Found) -> Vec<Diagnostic> {
+    if declared.users.is_empty() && declared.roles.is_empty() {
+        return Vec::new();
+    }
+    let Ok(tree) = json::parse(&rendered.text) else {
+        return Vec::new();
+    };
+    let Some(statements) = tree.get("Statement").map(|m| &m.value) else {
+        return Vec::new();
+    };
+    let listed: Vec<(String, &JsonNode<'_>)> = match &statements.value {
+        json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| (format!("/Statement/{index}"), item))
+            .collect(),
+        _ => vec![("/Statement".to_owned(), statements)],
+    };
+    let mut found = Vec::new();
+    for (pointer, statement) in listed {
+        for element in ["Principal", "NotPrincipal"] {
+            let Some(aws) = statement
+                .get(element)
+                .and_then(|principal| principal.value.get("AWS"))
+            else {
+                continue;
+            };
+            let base = format!("{pointer}/{element}/AWS");
+            let values: Vec<(String, &JsonNode<'_>)> = match &aws.value.value {
+                json::Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, item)| (format!("{base}/{index}"), item))
+                    .collect(),
+                _ => vec![(base, &aws.value)],
+            };
+            for (pointer, value) in values {
+                if let Some(finding) = undeclared_principal(rendered, declared, pointer, value) {
+                    found.push(finding);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn undeclared_principal(
+    rendered: &Rendered,
+    declared: &Found,
+    pointer: String,
+    value: &JsonNode<'_>,
+) -> Option<Diagnostic> {
+    let arn = value.value.as_str()?;
+    if !rendered.touched_unknowns(value.span).is_empty() {
+        return None;
+    }
+    let resource = arn.strip_prefix("arn:")?.splitn(5, ':').nth(4)?;
+    let (kind, names) = if let Some(rest) = resource.strip_prefix("user/") {
+        (("user", rest), &declared.users)
+    } else if let Some(rest) = resource.strip_prefix("role/") {
+        (("role", rest), &declared.roles)
+    } else {
+        return None;
+    };
+    let (noun, path_and_name) = kind;
+    let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
+    if name.contains(['*', '?', '$']) || names.iter().any(|declared| declared == name) {
+        return None;
+    }
+    // A name far from every declared one is someone else's principal, which the template need not declare.
+    let near = iamgen_runtime::suggest::closest(name, names.iter().map(String::as_str))?;
+    let fixed = arn.replacen(name, near, 1);
+    let mut finding = Diagnostic::error(
+        UNDECLARED_PRINCIPAL.name,
+        format!(
+            "`{name}` is not a {noun} of this template, which declares the {noun} `{near}`: IAM refuses a policy \
+             naming a principal that does not exist, so the template cannot deploy"
+        ),
+        value.span,
+        Some(pointer),
+    );
+    finding.help = Some(format!("did you mean `{near}`? write `{fixed}`"));
+    finding.suggestion = Some(fixed);
+    Some(finding)
 }

@@ -200,13 +200,18 @@ impl Module {
         };
         let mut found = Found::default();
         for (address, (block, _)) in &index.blocks {
-            if address.starts_with("aws_s3_bucket.")
-                && let Some(name) = block
-                    .body
-                    .get_attribute("bucket")
-                    .and_then(|a| a.value.as_str())
+            let (list, argument) = match address.split_once('.').map(|(kind, _)| kind) {
+                Some("aws_s3_bucket") => (&mut found.buckets, "bucket"),
+                Some("aws_iam_user") => (&mut found.users, "name"),
+                Some("aws_iam_role") => (&mut found.roles, "name"),
+                _ => continue,
+            };
+            if let Some(name) = block
+                .body
+                .get_attribute(argument)
+                .and_then(|a| a.value.as_str())
             {
-                found.buckets.push(name.to_owned());
+                list.push(name.to_owned());
             }
         }
         for block in file.body.blocks() {

@@ -170,6 +170,14 @@ impl Outcome {
                 );
             }
         }
+        let declared_names = Found {
+            policies: Vec::new(),
+            unknown: Vec::new(),
+            named: Vec::new(),
+            buckets: found.buckets.clone(),
+            users: found.users.clone(),
+            roles: found.roles.clone(),
+        };
         // Without a stack given, the policies are checked against what the template itself declares.
         let declared = if stack.is_none() { found.stack() } else { None };
         let stack = stack.or(declared.as_ref());
@@ -178,7 +186,7 @@ impl Outcome {
             if embedded.kind.is_none() {
                 embedded.kind = kind;
             }
-            let report = iac::check(&embedded, options, stack);
+            let report = iac::check(&embedded, options, stack, &declared_names);
             let document = iac::document(&embedded);
             let file = match embedded.source {
                 Some((path, text)) => Input {
