@@ -262,6 +262,8 @@ macro_rules! codes {
 }
 
 codes! {
+    ACCOUNT_ID_ONE_DIGIT_OFF: SecurityWarning, None,
+        "A template's policies name two account ids one digit apart, the rarer most likely a typo that admits a stranger's account.";
     ALLOW_WITH_NOTPRINCIPAL: SecurityWarning, Some("Allow with NotPrincipal"),
         "An `Allow` with `NotPrincipal` grants every principal but the ones listed.";
     ARN_ACCOUNT_NOT_ALLOWED: Error, Some("ARN account not allowed"),

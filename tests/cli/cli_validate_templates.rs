@@ -80,6 +80,8 @@ fn terraform_edge_cases() {
             "edge/terraform/forms.tf:75:28 aws_iam_role.audit assume_role_policy UNDECLARED_PRINCIPAL",
             // A policy written as a JSON string: on the string's own column.
             "edge/terraform/forms.tf:7:95 aws_iam_user_policy.json_string policy INVALID_ACTION",
+            // `081278057607` beside Stuzio's `081278057606`, named twice in the same file.
+            "edge/terraform/forms.tf:89:27 aws_s3_bucket_policy.project policy ACCOUNT_ID_ONE_DIGIT_OFF",
             // `iam:*` on `*`: checked although the condition's value is unknown.
             "edge/terraform/main.tf:105:16 data.aws_iam_policy_document.dynamic - WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",
             "edge/terraform/main.tf:106:18 data.aws_iam_policy_document.dynamic - PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",

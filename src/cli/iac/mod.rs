@@ -17,7 +17,7 @@ pub(crate) mod yaml;
 
 use std::fmt::Write as _;
 
-use iamgen_runtime::codes::UNDECLARED_PRINCIPAL;
+use iamgen_runtime::codes::{ACCOUNT_ID_ONE_DIGIT_OFF, UNDECLARED_PRINCIPAL};
 use iamgen_runtime::diagnostic::Diagnostic;
 use iamgen_runtime::json::{self, Node as JsonNode};
 use iamgen_runtime::lint::codes;
@@ -300,4 +300,114 @@ fn undeclared_principal(
     finding.help = Some(format!("did you mean `{near}`? write `{fixed}`"));
     finding.suggestion = Some(fixed);
     Some(finding)
+}
+
+/// One account id a template's policy names: which policy, the id, and its bytes in the template.
+struct AccountMention {
+    policy: usize,
+    id: String,
+    span: Span,
+    pointer: String,
+}
+
+/// Account ids one digit apart across the policies of one template (`policies`, all read from it): the rarer
+/// of the two is most likely a typo, which admits a stranger's account or locks out the one meant. Each finding
+/// goes with the index of its policy. Values only deploy time knows are not judged.
+pub(crate) fn account_typos(policies: &[&Embedded]) -> Vec<(usize, Diagnostic)> {
+    let mut mentions = Vec::new();
+    for (index, embedded) in policies.iter().enumerate() {
+        let Body::Tree(node) = &embedded.body else {
+            continue;
+        };
+        let rendered = Rendered::new(node, Variant::A);
+        let Ok(tree) = json::parse(&rendered.text) else {
+            continue;
+        };
+        collect_accounts(&rendered, &tree, String::new(), index, &mut mentions);
+    }
+    let count = |id: &str| mentions.iter().filter(|m| m.id == id).count();
+    let mut found = Vec::new();
+    for mention in &mentions {
+        let near = mentions.iter().find(|other| {
+            other.id != mention.id
+                && other.id.bytes().zip(mention.id.bytes()).filter(|(a, b)| a != b).count() == 1
+                // The rarer is the typo; of two as common, the later one.
+                && (count(&other.id) > count(&mention.id)
+                    || (count(&other.id) == count(&mention.id) && other.id < mention.id))
+        });
+        let Some(near) = near else {
+            continue;
+        };
+        let mut finding = Diagnostic::error(
+            ACCOUNT_ID_ONE_DIGIT_OFF.name,
+            format!(
+                "account `{}` is one digit off `{}`, which this template names {} time{}: a typo admits a \
+                 stranger's account, or locks out the one meant",
+                mention.id,
+                near.id,
+                count(&near.id),
+                if count(&near.id) == 1 { "" } else { "s" }
+            ),
+            mention.span,
+            Some(mention.pointer.clone()),
+        );
+        finding.severity = ACCOUNT_ID_ONE_DIGIT_OFF.severity;
+        finding.help = Some(format!(
+            "if the account is `{}`, write it so; if it really is `{}`, leave it (and `--allow {}`)",
+            near.id, mention.id, ACCOUNT_ID_ONE_DIGIT_OFF.name
+        ));
+        found.push((mention.policy, finding));
+    }
+    found
+}
+
+/// The 12-digit account ids in the strings below `node` (an ARN's account field, a bare id), their spans in
+/// the template.
+fn collect_accounts(
+    rendered: &Rendered,
+    node: &JsonNode<'_>,
+    pointer: String,
+    policy: usize,
+    into: &mut Vec<AccountMention>,
+) {
+    match &node.value {
+        json::Value::String(text) => {
+            if !rendered.touched_unknowns(node.span).is_empty() {
+                return;
+            }
+            let id = if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+                Some(text.as_ref())
+            } else {
+                text.strip_prefix("arn:")
+                    .and_then(|rest| rest.splitn(5, ':').nth(3))
+                    .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+            };
+            if let Some(id) = id {
+                into.push(AccountMention {
+                    policy,
+                    id: id.to_owned(),
+                    span: rendered.file_span(node.span),
+                    pointer,
+                });
+            }
+        }
+        json::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect_accounts(rendered, item, format!("{pointer}/{index}"), policy, into);
+            }
+        }
+        json::Value::Object(members) => {
+            for member in members {
+                let key = json::escape_pointer_token(&member.key);
+                collect_accounts(
+                    rendered,
+                    &member.value,
+                    format!("{pointer}/{key}"),
+                    policy,
+                    into,
+                );
+            }
+        }
+        json::Value::Null | json::Value::Bool(_) | json::Value::Number(_) => {}
+    }
 }

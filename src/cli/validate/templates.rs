@@ -181,12 +181,33 @@ impl Outcome {
         // Without a stack given, the policies are checked against what the template itself declares.
         let declared = if stack.is_none() { found.stack() } else { None };
         let stack = stack.or(declared.as_ref());
+        // Checked across the template's own policies (not those of files it reads).
+        let own: Vec<&iac::Embedded> = found
+            .policies
+            .iter()
+            .filter(|p| p.source.is_none())
+            .collect();
+        let mut typos = iac::account_typos(&own);
+        typos.retain(|(_, finding)| !options.allow.iter().any(|code| code == finding.code));
+        let mut own_index = 0;
         for mut embedded in found.policies {
             let kind_reason = embedded.kind.map(|_| "from its place in the template");
             if embedded.kind.is_none() {
                 embedded.kind = kind;
             }
-            let report = iac::check(&embedded, options, stack, &declared_names);
+            let mut report = iac::check(&embedded, options, stack, &declared_names);
+            if embedded.source.is_none() {
+                report.findings.extend(
+                    typos
+                        .iter()
+                        .filter(|(policy, _)| *policy == own_index)
+                        .map(|(_, finding)| finding.clone()),
+                );
+                report
+                    .findings
+                    .sort_by_key(|finding| (finding.span.start, finding.code));
+                own_index += 1;
+            }
             let document = iac::document(&embedded);
             let file = match embedded.source {
                 Some((path, text)) => Input {
