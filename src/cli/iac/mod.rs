@@ -379,7 +379,7 @@ fn collect_accounts(
                 Some(text.as_ref())
             } else {
                 text.strip_prefix("arn:")
-                    .and_then(|rest| rest.splitn(5, ':').nth(3))
+                    .and_then(|rest| rest.split(':').nth(3))
                     .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
             };
             if let Some(id) = id {
