@@ -449,3 +449,25 @@ fn templates_that_cannot_be_read_say_where() {
         described(&output)
     );
 }
+
+/// The census the corpus test compares with is what the independent counter computes now (HashiCorp's parser
+/// and `PyYAML`, `scripts/iac-census.py`), not a file left behind.
+#[test]
+fn the_census_is_what_the_counter_computes() {
+    let (Some(python), Some(_)) = (tools::python_with_yaml(), tools::hcl2json()) else {
+        tools::skipped("PyYAML or @cdktf/hcl2json is not installed (scripts/ci-tools.sh)");
+        return;
+    };
+    let output = tools::run(
+        Command::new(python)
+            .arg(tools::root().join("scripts/iac-census.py"))
+            .arg(fixture("corpus")),
+    );
+    assert!(output.status.success(), "{}", tools::describe(&output));
+    let committed = std::fs::read_to_string(fixture("census.json")).expect("the census");
+    assert!(
+        String::from_utf8_lossy(&output.stdout) == committed,
+        "tests/fixtures/iac/census.json is not what scripts/iac-census.py computes: regenerate it (see \
+         tests/fixtures/iac/README.md)"
+    );
+}
