@@ -498,7 +498,7 @@ fn document(rng: &mut Rng, names: &Names) -> PolicyDocument {
 )]
 /// One stack: a cross-account pattern with hostile text everywhere it may go, then changed through `Stack`'s
 /// own API (policy paths, inline policies).
-fn generate(rng: &mut Rng) -> Stack {
+pub(crate) fn generate(rng: &mut Rng) -> Stack {
     let mut n = 0;
     let mut next = || {
         n += 1;

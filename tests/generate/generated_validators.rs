@@ -4,6 +4,8 @@
 //!   the StackSet's `TemplateBody`): no error, no warning;
 //! - HashiCorp's HCL parser (`@cdktf/hcl2json`) on every `.tf` file: it parses, and declares the same resources,
 //!   variables, outputs and provider aliases, with the same arguments, as hcl-rs reads;
+//! - `terraform fmt -check` on every `.tf` file of the scenario, the examples' specs and hostile stacks: the
+//!   generated Terraform is already formatted as Terraform formats it;
 //! - `checkov --skip-download` on both outputs: no parsing error; on the hardened variant, no failed IAM check
 //!   but the two accepted below.
 //!
@@ -434,4 +436,49 @@ fn checkov_parses_everything_sees_private_buckets_and_passes_every_iam_check_on_
             );
         }
     }
+}
+
+/// `terraform fmt -check` leaves every generated `.tf` as it is: the reference scenario, the hardened and inline
+/// variants, the examples' specs, and stacks with hostile text everywhere (issue #17: `policy   =
+/// jsonencode({` was aligned with its neighbours, which `terraform fmt` undoes).
+#[test]
+fn terraform_fmt_leaves_every_generated_tf_as_it_is() {
+    let Some(terraform) = tools::terraform() else {
+        return;
+    };
+    let mut cases: Vec<Case> = Case::all().into_iter().collect();
+    for spec in ["examples/cross_account.toml", "examples/hardened.toml"] {
+        let path = tools::root().join(spec);
+        let text = std::fs::read_to_string(&path).expect("the example spec");
+        let stack = iamgen::stack::spec::from_toml_at(&text, path.parent().expect("a folder"))
+            .unwrap_or_else(|error| panic!("{spec}: {}", error.message()));
+        cases.push(Case::of_stack("example", stack));
+    }
+    for seed in 0..12 {
+        let stack = crate::generated_injection::generate(&mut crate::support::rng::Rng::new(seed));
+        // A stack that does not render is reported by the injection tests.
+        if iamgen::render::render(&stack, &iamgen::render::Target::ALL).is_ok() {
+            cases.push(Case::of_stack("hostile", stack));
+        }
+    }
+    assert!(
+        cases.len() >= 10,
+        "too few hostile stacks render: {}",
+        cases.len()
+    );
+    let mut checked = 0;
+    for case in &cases {
+        let dir = case.path().join("terraform");
+        let output = run(Command::new(&terraform)
+            .args(["fmt", "-check", "-diff", "-recursive"])
+            .arg(&dir));
+        assert!(
+            output.status.success(),
+            "{}: `terraform fmt -check` would change the generated Terraform:\n{}",
+            case.name,
+            describe(&output)
+        );
+        checked += case.files("terraform/", ".tf").len();
+    }
+    assert!(checked > 20, "{checked} files");
 }

@@ -104,6 +104,21 @@ pub fn which(name: &str) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
+/// `terraform` on `PATH`, for `terraform fmt` (which needs no provider, so works offline); `None` outside CI
+/// (saying that the check was skipped), and a panic in CI, where it must be installed.
+#[must_use]
+pub fn terraform() -> Option<PathBuf> {
+    let found = which("terraform");
+    if found.is_none() {
+        assert!(
+            !in_ci(),
+            "terraform is not on PATH: CI checks every generated .tf with `terraform fmt -check`"
+        );
+        skipped("terraform is not on PATH: `terraform fmt -check` not run");
+    }
+    found
+}
+
 /// Runs `command`, panicking with its output if it cannot start.
 #[must_use]
 pub fn run(command: &mut Command) -> Output {

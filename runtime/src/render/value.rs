@@ -384,7 +384,8 @@ fn push_hcl_key(out: &mut String, key: &str) {
     }
 }
 
-/// Aligns the `=` of consecutive attribute lines at the same indentation, as `terraform fmt` does.
+/// Aligns the `=` of consecutive attribute lines at the same indentation, as `terraform fmt` does: an attribute
+/// whose value spans lines (`policy = jsonencode({`) is aligned with nothing and ends the group before it.
 #[must_use]
 pub fn align_hcl(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -408,7 +409,16 @@ pub fn align_hcl(text: &str) -> String {
         }
     };
     for line in text.lines() {
-        if let Some(attribute) = split_attribute(line) {
+        if let Some((indent, key, value)) = split_attribute(line)
+            && spans_lines(value)
+        {
+            flush(&mut run, &mut out);
+            out.push_str(indent);
+            out.push_str(key);
+            out.push_str(" = ");
+            out.push_str(value);
+            out.push('\n');
+        } else if let Some(attribute) = split_attribute(line) {
             if run
                 .first()
                 .is_some_and(|(indent, _, _)| *indent != attribute.0)
@@ -424,6 +434,35 @@ pub fn align_hcl(text: &str) -> String {
     }
     flush(&mut run, &mut out);
     out
+}
+
+/// Whether a value goes on past its line: it opens more brackets than it closes (outside strings), or starts
+/// a heredoc.
+fn spans_lines(value: &str) -> bool {
+    if value.starts_with("<<") {
+        return true;
+    }
+    let mut depth = 0_i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    for byte in value.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth > 0
 }
 
 /// The width of a key in characters (ASCII names are the common case: their length in bytes).
@@ -522,6 +561,13 @@ mod tests {
         assert_eq!(
             align_hcl(text),
             "resource \"x\" \"y\" {\n  name                 = \"a\"\n  max_session_duration = 3600\n\n  tags = {\n    a   = 1\n    bbb = 2\n  }\n}\n"
+        );
+        // A value that spans lines is aligned with nothing, and ends the group before it (issue #17: `policy   =
+        // jsonencode({` was aligned with its neighbours, which `terraform fmt` undoes).
+        let text = "  provider = aws.x\n  name = \"a\"\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [\n    ]\n  })\n";
+        assert_eq!(
+            align_hcl(text),
+            "  provider = aws.x\n  name     = \"a\"\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [\n    ]\n  })\n"
         );
     }
 }
