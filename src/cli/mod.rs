@@ -7,6 +7,7 @@ mod iac;
 mod input;
 mod simulate;
 mod spec;
+mod templates;
 mod validate;
 
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ struct Cli {
 enum Command {
     Fmt(fmt::FmtArgs),
     Generate(generate::GenerateArgs),
+    Templates(templates::TemplatesArgs),
     Validate(validate::ValidateArgs),
     Check(validate::CheckArgs),
     Plan(deploy::PlanArgs),
@@ -108,6 +110,7 @@ pub(crate) fn run() -> ExitCode {
     let code = match cli.command {
         Command::Fmt(args) => fmt::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Templates(args) => templates::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => validate::check(&args),
         Command::Plan(args) => deploy::plan(&args),

@@ -117,6 +117,95 @@ fn templates_can_be_overridden() {
     assert!(String::from_utf8_lossy(&broken.stderr).contains("terraform/versions.tf"));
 }
 
+/// `--templates` problems are errors, not silent fallbacks to the embedded templates (issue #17): a directory
+/// that is not there, and a file that replaces no template, with the name it most likely meant.
+#[test]
+fn template_directory_mistakes_are_errors() {
+    let out = tempfile::tempdir().unwrap();
+    let generate = |templates: &std::path::Path| {
+        iamgen(&[
+            "generate",
+            "--templates",
+            templates.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+    };
+    let missing = generate(&out.path().join("no-such-dir"));
+    assert_eq!(missing.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        said.contains("does not exist") && said.contains("iamgen templates --dump"),
+        "{said}"
+    );
+
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(templates.path().join("terraform")).unwrap();
+    std::fs::write(templates.path().join("terraform/acount.tf.hbs"), "# ours\n").unwrap();
+    let misspelt = generate(templates.path());
+    assert_eq!(misspelt.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&misspelt.stderr);
+    assert!(
+        said.contains("did you mean `terraform/account.tf.hbs`?"),
+        "{said}"
+    );
+    assert!(contents_below(out.path()).is_empty(), "nothing is written");
+}
+
+/// `iamgen templates --dump DIR` writes the embedded templates; generating with them gives the same files as
+/// without; a second dump keeps what is there unless `--force`.
+#[test]
+fn templates_dump_writes_the_embedded_ones() {
+    let templates = tempfile::tempdir().unwrap();
+    let dir = templates.path().join("mine");
+    let dump = |force: bool| {
+        let mut args = vec!["templates", "--dump", dir.to_str().unwrap()];
+        if force {
+            args.push("--force");
+        }
+        iamgen(&args)
+    };
+    let first = dump(false);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let written = contents_below(&dir);
+    assert_eq!(written.len(), 9, "{:?}", written.keys());
+    assert!(written.contains_key("terraform/account.tf.hbs"));
+
+    let with = tempfile::tempdir().unwrap();
+    let without = tempfile::tempdir().unwrap();
+    for (out, templates) in [(&with, Some(&dir)), (&without, None)] {
+        let mut args = vec!["generate", "--out", out.path().to_str().unwrap()];
+        if let Some(templates) = templates {
+            args.extend(["--templates", templates.to_str().unwrap()]);
+        }
+        let output = iamgen(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(contents_below(with.path()), contents_below(without.path()));
+
+    std::fs::write(dir.join("terraform/account.tf.hbs"), "# edited\n").unwrap();
+    let again = dump(false);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("terraform/account.tf.hbs")).unwrap(),
+        "# edited\n"
+    );
+    let forced = dump(true);
+    assert_eq!(forced.status.code(), Some(0));
+    assert_eq!(contents_below(&dir), written);
+}
+
 /// The reference scenario has security warnings and no error: generation goes ahead by default and at
 /// `--fail-on error`, and stops, writing nothing, at `security-warning` and milder levels.
 #[test]

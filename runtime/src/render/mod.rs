@@ -98,6 +98,31 @@ pub enum RenderError {
         /// The item that would get it too.
         second: String,
     },
+    /// The override directory is not there.
+    #[error(
+        "the templates directory `{}` does not exist\n  help: `iamgen templates --dump {}` writes the embedded templates there, to edit",
+        path.display(),
+        path.display()
+    )]
+    NoTemplatesDir {
+        /// The directory given.
+        path: PathBuf,
+    },
+    /// A file of the override directory replaces no template: a misspelt name would otherwise be ignored.
+    #[error(
+        "`{}` replaces no template{}\n  help: the templates are named {}",
+        path.display(),
+        suggestion.as_ref().map(|name| format!(": did you mean `{name}`?")).unwrap_or_default(),
+        known
+    )]
+    UnknownTemplate {
+        /// The file, in the override directory.
+        path: PathBuf,
+        /// The template name it most likely meant (`terraform/account.tf.hbs`).
+        suggestion: Option<String>,
+        /// The names there are, for the help.
+        known: String,
+    },
     /// The override directory could not be read.
     #[error("cannot read template `{path}`: {error}")]
     Io {
@@ -124,6 +149,45 @@ pub enum TemplateError {
     /// The embedded templates did not load (a defect of iamgen, which its tests rule out).
     #[error(transparent)]
     Embedded(Arc<RenderError>),
+}
+
+/// Fails on the first file of `dir`'s template folders that replaces no template, with the name it most likely
+/// meant.
+fn check_override_names(dir: &Path) -> Result<(), RenderError> {
+    let known: Vec<String> = TEMPLATES
+        .iter()
+        .map(|(name, _)| format!("{name}.hbs"))
+        .collect();
+    let mut folders: Vec<&str> = TEMPLATES
+        .iter()
+        .filter_map(|(name, _)| name.split_once('/').map(|(folder, _)| folder))
+        .collect();
+    folders.dedup();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().is_file())
+            .map(|entry| format!("{folder}/{}", entry.file_name().to_string_lossy()))
+            .collect();
+        names.sort();
+        if let Some(unknown) = names.into_iter().find(|name| !known.contains(name)) {
+            let suggestion = crate::suggest::closest(&unknown, known.iter().map(String::as_str))
+                .map(str::to_owned);
+            return Err(RenderError::UnknownTemplate {
+                path: dir.join(&unknown),
+                suggestion,
+                known: known
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The embedded templates: name and text.
@@ -192,9 +256,24 @@ impl Renderer {
         })
     }
 
+    /// The embedded templates: each file name (`terraform/account.tf.hbs`) and text, as `iamgen templates
+    /// --dump` writes them for users to start from.
+    pub fn embedded_sources() -> impl Iterator<Item = (String, &'static str)> {
+        TEMPLATES
+            .iter()
+            .map(|(name, text)| (format!("{name}.hbs"), *text))
+    }
+
     /// The embedded templates, with any of them overridden by a file of the same name (`terraform/account.tf.hbs`
-    /// ...) in `dir`.
+    /// ...) in `dir`. A `dir` that does not exist, or a file in its `terraform/`, `cloudformation/` or `diagram/`
+    /// folder that replaces no template (a misspelt name), is an error: either would silently change nothing.
     pub fn with_overrides(dir: &Path) -> Result<Renderer, RenderError> {
+        if !dir.is_dir() {
+            return Err(RenderError::NoTemplatesDir {
+                path: dir.to_path_buf(),
+            });
+        }
+        check_override_names(dir)?;
         let mut sources = Vec::new();
         for (name, text) in TEMPLATES {
             let path = dir.join(format!("{name}.hbs"));
