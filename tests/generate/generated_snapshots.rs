@@ -49,7 +49,7 @@ fn only_changed_files_are_rewritten() {
     // No temporary file is left behind.
     let leftovers = crate::support::files::files_below(dir.path())
         .into_iter()
-        .filter(|path| path.to_string_lossy().contains(".iamgen-"))
+        .filter(|path| path.to_string_lossy().ends_with(".tmp"))
         .count();
     assert_eq!(leftovers, 0);
 }

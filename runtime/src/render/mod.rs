@@ -7,6 +7,7 @@
 pub mod cloudformation;
 pub mod diagram;
 pub mod escape;
+mod manifest;
 pub mod terraform;
 mod unique;
 pub mod value;
@@ -35,6 +36,17 @@ pub enum Target {
 }
 
 impl Target {
+    /// Whether `path` (relative, with `/`) is one of this target's files.
+    #[must_use]
+    pub fn owns(self, path: &str) -> bool {
+        match self {
+            Target::Terraform => path.starts_with("terraform/"),
+            Target::CloudFormation => path.starts_with("cloudformation/"),
+            Target::Policies => path.starts_with("policies/"),
+            Target::Diagram => path.starts_with("diagram."),
+        }
+    }
+
     /// Every target.
     pub const ALL: [Target; 4] = [
         Target::Terraform,
@@ -344,7 +356,11 @@ impl Renderer {
                 Target::Diagram => files.extend(diagram::render(self, stack)?),
             }
         }
-        Ok(Rendered { files, notes })
+        Ok(Rendered {
+            files,
+            notes,
+            targets: targets.to_vec(),
+        })
     }
 }
 
@@ -437,6 +453,8 @@ fn file_name(name: &str) -> String {
 pub struct Rendered {
     files: BTreeMap<String, String>,
     notes: Vec<String>,
+    /// What was rendered: a run of some targets leaves the other targets' files alone.
+    targets: Vec<Target>,
 }
 
 /// What [`Rendered::write_to`] did.
@@ -446,6 +464,29 @@ pub struct WriteReport {
     pub written: Vec<PathBuf>,
     /// Files left alone because their content was already the same.
     pub unchanged: Vec<PathBuf>,
+    /// Files an earlier run generated that this one does not, removed (unchanged since they were written).
+    pub removed: Vec<PathBuf>,
+    /// Files an earlier run generated that this one does not, kept because someone changed them since.
+    pub kept: Vec<PathBuf>,
+}
+
+/// How a directory differs from what [`Rendered::write_to`] would make of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// A file that would be written: it is missing, or its content differs (`old` is `None` when missing).
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What is there now.
+        old: Option<String>,
+        /// What would be written.
+        new: String,
+    },
+    /// A file an earlier run generated that this one does not: it would be removed.
+    Remove {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 impl Rendered {
@@ -475,10 +516,56 @@ impl Rendered {
     /// systems allow is an error naming it), every changed file is written to its temporary file before the
     /// first rename, and on a failure the temporary files and the directories this call made are removed, so
     /// the directory is left as it was.
+    ///
+    /// Then it removes what an earlier run generated there and this one does not (see the `manifest` module:
+    /// only files iamgen wrote and nobody changed since), and records what it wrote in `.iamgen-manifest`.
     pub fn write_to(&self, dir: &Path) -> std::io::Result<WriteReport> {
         for relative in self.files.keys() {
             check_path(dir, relative)?;
         }
+        let stale = manifest::stale(dir, &self.files, &self.targets);
+        let mut report = self.write_files(dir)?;
+        for path in stale.remove {
+            std::fs::remove_file(&path)?;
+            manifest::remove_empty_parents(dir, &path);
+            report.removed.push(path);
+        }
+        report.kept = stale.keep;
+        let manifest = dir.join(manifest::MANIFEST);
+        let text = manifest::text(dir, &self.files, &self.targets);
+        if std::fs::read_to_string(&manifest).ok().as_deref() != Some(text.as_str()) {
+            let (temp, mut file) = tempfile_in(dir)?;
+            file.write_all(text.as_bytes())?;
+            std::fs::rename(temp, manifest)?;
+        }
+        Ok(report)
+    }
+
+    /// How `dir` differs from what [`Rendered::write_to`] would make of it, in path order: each file to write
+    /// with its old and new content, then each file to remove. Empty when `dir` is up to date.
+    #[must_use]
+    pub fn differences(&self, dir: &Path) -> Vec<Difference> {
+        let mut differences = Vec::new();
+        for (relative, content) in &self.files {
+            let path = dir.join(relative);
+            let old = std::fs::read(&path)
+                .ok()
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+            if old.as_deref() != Some(content.as_str()) {
+                differences.push(Difference::Write {
+                    path,
+                    old,
+                    new: content.clone(),
+                });
+            }
+        }
+        for path in manifest::stale(dir, &self.files, &self.targets).remove {
+            differences.push(Difference::Remove { path });
+        }
+        differences
+    }
+
+    fn write_files(&self, dir: &Path) -> std::io::Result<WriteReport> {
         let mut report = WriteReport::default();
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut created: Vec<PathBuf> = Vec::new();
@@ -693,6 +780,7 @@ mod tests {
                 .map(|(path, content)| ((*path).to_owned(), (*content).to_owned()))
                 .collect(),
             notes: Vec::new(),
+            targets: Target::ALL.to_vec(),
         }
     }
 
@@ -757,6 +845,42 @@ mod tests {
     }
 
     #[test]
+    fn a_run_removes_what_an_earlier_run_wrote_and_this_one_does_not() {
+        let dir = scratch("stale");
+        let out = dir.join("out");
+        rendered(&[
+            ("terraform/a.tf", "a"),
+            ("terraform/b.tf", "b"),
+            ("policies/x/P.json", "{}"),
+        ])
+        .write_to(&out)
+        .unwrap();
+        std::fs::write(out.join("terraform/b.tf"), "changed by hand").unwrap();
+        let report = rendered(&[("terraform/c.tf", "c")]).write_to(&out).unwrap();
+        // `a.tf` and `P.json` (and its emptied folder) removed; `b.tf` kept, changed since; `acme.tf`, never
+        // written by iamgen, untouched.
+        assert_eq!(
+            report.removed,
+            [out.join("policies/x/P.json"), out.join("terraform/a.tf")]
+        );
+        assert_eq!(report.kept, [out.join("terraform/b.tf")]);
+        assert!(!out.join("policies/x").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("terraform/acme.tf")).unwrap(),
+            "old"
+        );
+        // A manifest entry that points outside the directory is never followed, even with the right hash.
+        std::fs::write(dir.join("victim.tf"), "mine").unwrap();
+        let manifest = out.join(".iamgen-manifest");
+        let text = std::fs::read_to_string(&manifest).unwrap()
+            + &format!("{:016x} ../victim.tf\n", manifest::hash(b"mine"));
+        std::fs::write(&manifest, text).unwrap();
+        rendered(&[("terraform/c.tf", "c")]).write_to(&out).unwrap();
+        assert!(dir.join("victim.tf").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_failure_while_writing_leaves_the_directory_as_it_was() {
         let dir = scratch("fail");
         // A file where a directory must go: `policies/acme/` cannot be made.
@@ -774,7 +898,9 @@ mod tests {
         let fresh = dir.join("fresh");
         let report = output.write_to(&fresh).unwrap();
         assert_eq!(report.written.len(), 3);
-        assert_eq!(tree(&fresh).values().filter(|v| v.is_some()).count(), 3);
+        // The three, and the manifest of what was written.
+        assert_eq!(tree(&fresh).values().filter(|v| v.is_some()).count(), 4);
+        assert!(fresh.join(".iamgen-manifest").is_file());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
