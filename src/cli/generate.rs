@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use iamgen_runtime::Diagnostic;
 use iamgen_runtime::lint::{self, Options};
-use iamgen_runtime::render::{Difference, Renderer, Target};
+use iamgen_runtime::render::{self, Difference, Renderer, Target};
 use iamgen_runtime::stack::Stack;
 
 use super::{FailOn, exit};
@@ -34,6 +34,10 @@ pub(crate) struct GenerateArgs {
     /// templates of the same name.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Which CloudFormation templates to write per account: `yaml`, `json`, or `both` (the StackSet template is
+    /// YAML in every case).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = CloudFormationFormat::Both)]
+    cloudformation_format: CloudFormationFormat,
     /// Write nothing: exit 1, with a diff, when `--out` is not what this run would make of it (a file missing,
     /// changed, or left from an earlier run), and 0 when it is. CI's "did you regenerate?".
     #[arg(long)]
@@ -42,6 +46,13 @@ pub(crate) struct GenerateArgs {
     /// default), `security-warning`, `warning`, or `suggestion` (any finding stops it).
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
     fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CloudFormationFormat {
+    Yaml,
+    Json,
+    Both,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -141,7 +152,12 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
             }
         },
     };
-    let output = match renderer.render(&stack, &targets) {
+    let format = match args.cloudformation_format {
+        CloudFormationFormat::Both => render::CloudFormationFormat::Both,
+        CloudFormationFormat::Yaml => render::CloudFormationFormat::Yaml,
+        CloudFormationFormat::Json => render::CloudFormationFormat::Json,
+    };
+    let output = match renderer.render_with(&stack, &targets, format) {
         Ok(output) => output,
         Err(error) => {
             eprintln!("error: {error}");

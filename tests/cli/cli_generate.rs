@@ -357,6 +357,54 @@ fn check_says_whether_the_output_is_up_to_date() {
     assert_eq!(after, before);
 }
 
+/// `--cloudformation-format yaml|json|both` (#17): each account's template in the formats asked for, the README
+/// naming those; switching removes the other format's templates.
+#[test]
+fn cloudformation_format_selects_the_templates() {
+    let out = tempfile::tempdir().unwrap();
+    let generate = |format: &str| {
+        let output = iamgen(&[
+            "generate",
+            "--target",
+            "cloudformation",
+            "--cloudformation-format",
+            format,
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        contents_below(out.path())
+    };
+    for (format, kept, left_out) in [("yaml", ".yaml", ".json"), ("json", ".json", ".yaml")] {
+        let files = generate(format);
+        assert!(
+            files.contains_key(&format!("cloudformation/stuzio{kept}")),
+            "{:?}",
+            files.keys()
+        );
+        assert!(
+            !files.contains_key(&format!("cloudformation/stuzio{left_out}")),
+            "{:?}",
+            files.keys()
+        );
+        // The StackSet template is YAML whatever the format.
+        assert!(files.contains_key("cloudformation/stackset-stuzio.yaml"));
+        let readme = String::from_utf8_lossy(&files["cloudformation/README.md"]).into_owned();
+        assert!(readme.contains(&format!("`stuzio{kept}`")), "{readme}");
+        assert!(!readme.contains(&format!("`stuzio{left_out}`")), "{readme}");
+    }
+    let both = generate("both");
+    assert!(
+        both.contains_key("cloudformation/acme.yaml")
+            && both.contains_key("cloudformation/acme.json")
+    );
+}
+
 /// The reference scenario has security warnings and no error: generation goes ahead by default and at
 /// `--fail-on error`, and stops, writing nothing, at `security-warning` and milder levels.
 #[test]

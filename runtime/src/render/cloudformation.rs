@@ -965,6 +965,7 @@ fn stackset_template(account_name: &str, alias: &str, body: String) -> Value {
 pub(super) fn render(
     renderer: &Renderer,
     stack: &Stack,
+    format: super::CloudFormationFormat,
     notes: &mut Vec<String>,
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let aliases = account_aliases(stack);
@@ -1003,8 +1004,12 @@ pub(super) fn render(
         // The YAML is about as long as the JSON: one allocation instead of a doubling series.
         yaml.reserve(json_text.len());
         template.value.push_yaml(&mut yaml);
-        files.insert(format!("cloudformation/{alias}.yaml"), yaml);
-        files.insert(format!("cloudformation/{alias}.json"), json_text);
+        if format.yaml() {
+            files.insert(format!("cloudformation/{alias}.yaml"), yaml);
+        }
+        if format.json() {
+            files.insert(format!("cloudformation/{alias}.json"), json_text);
+        }
 
         // Roles that another account trusts can be rolled out to a whole organizational unit.
         let trusted_from_elsewhere = mentions.trusted_from_elsewhere.contains(&account_ref);
@@ -1042,7 +1047,14 @@ pub(super) fn render(
         "cloudformation/README.md".to_owned(),
         renderer.render_template(
             "cloudformation/README.md",
-            json!({ "version": env!("CARGO_PKG_VERSION"), "command": "iamgen generate", "accounts": accounts, "stacksets": stacksets }),
+            json!({
+                "version": env!("CARGO_PKG_VERSION"),
+                "command": "iamgen generate",
+                "accounts": accounts,
+                "stacksets": stacksets,
+                "yaml": format.yaml(),
+                "json": format.json(),
+            }),
         )?,
     );
     Ok(files)

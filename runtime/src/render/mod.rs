@@ -35,6 +35,29 @@ pub enum Target {
     Diagram,
 }
 
+/// The formats each account's CloudFormation template is written in (the StackSet template is YAML in every
+/// case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CloudFormationFormat {
+    /// `ACCOUNT.yaml` only.
+    Yaml,
+    /// `ACCOUNT.json` only.
+    Json,
+    /// Both, the same template.
+    #[default]
+    Both,
+}
+
+impl CloudFormationFormat {
+    fn yaml(self) -> bool {
+        self != CloudFormationFormat::Json
+    }
+
+    fn json(self) -> bool {
+        self != CloudFormationFormat::Yaml
+    }
+}
+
 impl Target {
     /// Whether `path` (relative, with `/`) is one of this target's files.
     #[must_use]
@@ -342,15 +365,25 @@ impl Renderer {
             })
     }
 
-    /// Renders `targets` for `stack`.
+    /// Renders `targets` for `stack`, CloudFormation templates in both formats.
     pub fn render(&self, stack: &Stack, targets: &[Target]) -> Result<Rendered, RenderError> {
+        self.render_with(stack, targets, CloudFormationFormat::Both)
+    }
+
+    /// Renders `targets` for `stack`, CloudFormation templates in `format`.
+    pub fn render_with(
+        &self,
+        stack: &Stack,
+        targets: &[Target],
+        format: CloudFormationFormat,
+    ) -> Result<Rendered, RenderError> {
         let mut files = BTreeMap::new();
         let mut notes = Vec::new();
         for target in targets {
             match target {
                 Target::Terraform => files.extend(terraform::render(self, stack)?),
                 Target::CloudFormation => {
-                    files.extend(cloudformation::render(self, stack, &mut notes)?);
+                    files.extend(cloudformation::render(self, stack, format, &mut notes)?);
                 }
                 Target::Policies => files.extend(policy_files(stack)),
                 Target::Diagram => files.extend(diagram::render(self, stack)?),
