@@ -279,7 +279,12 @@ mod with_aws {
     /// errors, before any call to AWS.
     fn linted(args: &LintedStackArgs, outcome: &str) -> Result<(Stack, String), u8> {
         let (stack, name) = load(&args.stack)?;
-        if super::super::generate::lint_refuses(&stack, outcome, args.fail_on) {
+        if super::super::generate::lint_refuses(
+            &stack,
+            args.stack.spec.as_deref(),
+            outcome,
+            args.fail_on,
+        ) {
             return Err(exit::BAD_INPUT);
         }
         Ok((stack, name))

@@ -1,12 +1,12 @@
 //! `iamgen generate`: render a stack as Terraform, CloudFormation, policy files and a diagram.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use iamgen_runtime::Diagnostic;
 use iamgen_runtime::lint::{self, Options};
 use iamgen_runtime::render::{self, Difference, Renderer, Target};
 use iamgen_runtime::stack::Stack;
+use iamgen_runtime::{Diagnostic, Severity};
 
 use super::{FailOn, exit};
 
@@ -65,33 +65,54 @@ enum TargetArg {
 }
 
 /// Lints `stack` as `generate`, `plan` and `apply` do before anything else: prints every finding to standard
-/// error, and says whether the stack has findings of `fail_on`'s severity or worse, in which case the caller
-/// stops (`outcome` says what it did not do).
-pub(crate) fn lint_refuses(stack: &Stack, outcome: &str, fail_on: FailOn) -> bool {
+/// error (rendered as `validate` renders, on the line of the spec or policy file that wrote it when the stack
+/// comes from `spec`), and says whether the stack has findings of `fail_on`'s severity or worse, in which case
+/// the caller stops (`outcome` says what it did not do).
+pub(crate) fn lint_refuses(
+    stack: &Stack,
+    spec: Option<&Path>,
+    outcome: &str,
+    fail_on: FailOn,
+) -> bool {
     let findings = lint::lint_stack(stack, &Options::default());
     let failing = findings
         .iter()
         .filter(|f| fail_on.fails(f.finding.severity))
         .count();
-    for finding in &findings {
-        let Diagnostic {
-            code,
-            severity,
-            message,
-            pointer,
-            help,
-            ..
-        } = &finding.finding;
-        eprintln!(
-            "{severity}: {}: {message} [{code}]{}",
-            finding.subject,
-            pointer
-                .as_deref()
-                .map(|p| format!(" at {p}"))
-                .unwrap_or_default()
-        );
-        if let Some(help) = help {
-            eprintln!("  help: {help}");
+    match spec.and_then(|path| std::fs::read_to_string(path).ok().map(|text| (path, text))) {
+        Some((path, text)) if !findings.is_empty() => {
+            eprint!(
+                "{}",
+                super::validate::render_stack_findings(path, &text, findings)
+            );
+        }
+        _ => {
+            for finding in &findings {
+                let Diagnostic {
+                    code,
+                    severity,
+                    message,
+                    pointer,
+                    help,
+                    ..
+                } = &finding.finding;
+                // The labels of `validate`'s renderer.
+                let label = match severity {
+                    Severity::SecurityWarning => "security warning",
+                    other => other.as_str(),
+                };
+                eprintln!(
+                    "{label}: {}: {message} [{code}]{}",
+                    finding.subject,
+                    pointer
+                        .as_deref()
+                        .map(|p| format!(" at {p}"))
+                        .unwrap_or_default()
+                );
+                if let Some(help) = help {
+                    eprintln!("  help: {help}");
+                }
+            }
         }
     }
     if failing > 0 {
@@ -117,7 +138,12 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
             stack
         }
     };
-    if lint_refuses(&stack, "nothing was generated", args.fail_on) {
+    if lint_refuses(
+        &stack,
+        args.spec.as_deref(),
+        "nothing was generated",
+        args.fail_on,
+    ) {
         return exit::FINDINGS;
     }
     let mut targets: Vec<Target> = Vec::new();
@@ -202,7 +228,7 @@ pub(crate) fn run(args: &GenerateArgs) -> u8 {
 }
 
 /// `--check`: prints how `out` differs from what would be generated, as unified diffs; exit 1 when it does.
-fn check(differences: &[Difference], out: &std::path::Path) -> u8 {
+fn check(differences: &[Difference], out: &Path) -> u8 {
     if differences.is_empty() {
         eprintln!("{} is up to date", out.display());
         return exit::OK;

@@ -20,7 +20,7 @@ use super::{FailOn, exit};
 mod spec_check;
 mod templates;
 
-pub(crate) use spec_check::{CheckArgs, run as check};
+pub(crate) use spec_check::{CheckArgs, render_stack_findings, run as check};
 
 /// Check policies: what IAM would reject, what grants nothing, and what grants too much.
 ///

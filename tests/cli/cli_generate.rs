@@ -405,6 +405,67 @@ fn cloudformation_format_selects_the_templates() {
     );
 }
 
+/// Findings during `generate` (issue #17) are rendered as `validate` renders them, on the spec's line, with
+/// its labels; a spec accepts a known finding with `allow = [...]`, whose codes are checked.
+#[test]
+fn generate_findings_are_located_and_a_spec_may_accept_them() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = std::fs::read_to_string(root.join("examples/cross_account.toml")).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let path = work.path().join("iamgen.toml");
+    let out = work.path().join("out");
+    let generate = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        iamgen(&[
+            "generate",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let plain = generate(&spec);
+    assert_eq!(plain.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&plain.stderr).into_owned();
+    assert!(said.contains("security warning: `s3:*` includes"), "{said}");
+    assert!(
+        said.contains(&format!("{}:29:17", path.display())),
+        "{said}"
+    );
+    assert!(
+        !said.contains("security_warning"),
+        "one set of labels: {said}"
+    );
+
+    let allowing = format!("allow = [\"WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT\"]\n{spec}");
+    let accepted = generate(&allowing);
+    assert_eq!(accepted.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&accepted.stderr).into_owned();
+    assert!(
+        !said.contains("WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT"),
+        "{said}"
+    );
+    assert!(said.contains("TRUST_ACCOUNT_WITHOUT_CONDITION"), "{said}");
+
+    let misspelt = generate(&format!(
+        "allow = [\"WILDCARD_INCLUDES_PERMISSION_MANAGEMENT\"]\n{spec}"
+    ));
+    assert_eq!(misspelt.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&misspelt.stderr).into_owned();
+    assert!(
+        said.contains("did you mean `WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT`?"),
+        "{said}"
+    );
+    assert!(said.contains(&format!("{}:1:10", path.display())), "{said}");
+    // A code whose finding means that AWS refuses the policy cannot be accepted.
+    let refused = generate(&format!("allow = [\"INVALID_ACTION\"]\n{spec}"));
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
 /// The reference scenario has security warnings and no error: generation goes ahead by default and at
 /// `--fail-on error`, and stops, writing nothing, at `security-warning` and milder levels.
 #[test]

@@ -92,7 +92,11 @@ pub fn lint_stack(stack: &Stack, options: &Options) -> Vec<StackFinding> {
     for principal in stack.principals() {
         push(stack.principal_label(principal), quotas(stack, principal));
     }
-    found.retain(|f| !codes::is_allowed(&options.allow, f.finding.code));
+    // What the caller leaves out, and what the stack itself accepts (a spec's `allow = [...]`).
+    found.retain(|f| {
+        !codes::is_allowed(&options.allow, f.finding.code)
+            && !codes::is_allowed(stack.allowed(), f.finding.code)
+    });
     found
 }
 

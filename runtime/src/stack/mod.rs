@@ -340,6 +340,8 @@ pub enum PrincipalRef {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stack {
     name: Option<String>,
+    /// Codes whose findings the stack accepts (a spec's `allow = [...]`).
+    allowed: Vec<String>,
     accounts: Vec<Account>,
     users: Vec<User>,
     groups: Vec<Group>,
@@ -380,6 +382,22 @@ impl Stack {
         check_stack_name(&name)?;
         self.name = Some(name);
         Ok(())
+    }
+
+    /// The codes whose findings the stack accepts (a spec's `allow = [...]`): `generate`, `check` and `plan` leave
+    /// them out, as `validate --allow` does.
+    #[must_use]
+    pub fn allowed(&self) -> &[String] {
+        &self.allowed
+    }
+
+    /// Accepts the findings with `code` (see [`Stack::allowed`]). A code whose findings mean that AWS refuses
+    /// the policy is never left out (see [`crate::codes::is_allowed`]).
+    pub fn allow(&mut self, code: impl Into<String>) {
+        let code = code.into();
+        if !self.allowed.contains(&code) {
+            self.allowed.push(code);
+        }
     }
 
     /// Adds an account.

@@ -74,6 +74,19 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     }
 }
 
+/// A stack's findings rendered for people, each on the line of the spec (`spec`, whose text is `text`) or
+/// policy file that wrote it: what `generate`, `plan` and `apply` print before they start.
+pub(crate) fn render_stack_findings(
+    spec: &Path,
+    text: &str,
+    findings: Vec<StackFinding>,
+) -> String {
+    human(
+        &place(spec, text, &sources(text), findings),
+        input::color_stderr(),
+    )
+}
+
 /// The stack's findings grouped by policy, each placed in the file or the spec text that wrote its policy: at
 /// its JSON pointer when the document can be read there, else at the policy's table in the spec.
 fn place(

@@ -102,11 +102,31 @@ pub fn from_toml_at(text: &str, base_dir: &Path) -> Result<Stack, SpecError> {
         names: Vec::new(),
     };
     let plan = reader.check(&raw);
+    for code in &raw.allow {
+        if let Err(error) = codes::check_allow(code.get_ref()) {
+            let help = match &error {
+                codes::AllowError::Unknown(_) => "docs/lint-codes.md lists the codes".to_owned(),
+                codes::AllowError::Refused(_) => {
+                    "fix the policy: AWS refuses it with this finding".to_owned()
+                }
+            };
+            reader.error(
+                codes::SPEC_ERROR.name,
+                error.to_string(),
+                raw::span(code),
+                help,
+            );
+        }
+    }
     if !reader.errors.is_empty() {
         return Err(SpecError::new(text, reader.errors, reader.files));
     }
     let checked = reader
         .checked(&raw, plan)
         .map_err(|diagnostic| SpecError::new(text, vec![*diagnostic], Vec::new()))?;
-    Ok(build::build(checked))
+    let mut stack = build::build(checked);
+    for code in &raw.allow {
+        stack.allow(code.get_ref().clone());
+    }
+    Ok(stack)
 }

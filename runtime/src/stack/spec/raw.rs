@@ -15,6 +15,9 @@ pub(super) type Tags = BTreeMap<Text, Text>;
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSpec {
     pub(super) stack: Option<Text>,
+    /// Codes whose findings the spec accepts.
+    #[serde(default)]
+    pub(super) allow: Vec<Text>,
     #[serde(default)]
     pub(super) account: Vec<Spanned<RawAccount>>,
     #[serde(default)]
