@@ -350,6 +350,15 @@ fn dead_trusts(stack: &Stack, role: RoleRef) -> Vec<Diagnostic> {
                 let Some(account) = stack.account_by_id(account_id) else {
                     continue;
                 };
+                // A stack with no principal in the account leaves it to decide who may assume the role (the
+                // pattern's `whole_account = true`): the trust is not dead, only not the stack's to judge.
+                if !stack
+                    .principals()
+                    .into_iter()
+                    .any(|p| stack.principal_account(p) == account)
+                {
+                    continue;
+                }
                 let can_assume = stack
                     .principals()
                     .into_iter()

@@ -468,3 +468,20 @@ fn names_written_past_the_checked_constructors_are_errors_before_generation() {
             .all(|f| !f.finding.code.starts_with("INVALID_"))
     );
 }
+
+/// `whole_account = true` admits an account and creates nothing there: the account decides who may assume the
+/// role, as documented, so the trust is not dead (issue #17: it drew `DEAD_TRUST` for doing what it says).
+#[test]
+fn a_trust_of_a_whole_account_the_stack_leaves_alone_is_not_dead() {
+    let spec = include_str!("../../../examples/cross_account.toml").replace(
+        "users = [\"Troy\"]\nassume_policy = \"AcmeClientAssumeRolePolicy\"\nassume_sid = \"StuzioClientAssumeRolePolicy\"",
+        "whole_account = true",
+    );
+    assert!(spec.contains("whole_account = true"));
+    let stack = iamgen_runtime::stack::spec::from_toml(&spec).expect("the spec reads");
+    let found = lint::lint_stack(&stack, &Options::default());
+    assert!(
+        !found.iter().any(|f| f.finding.code == "DEAD_TRUST"),
+        "{found:#?}"
+    );
+}
