@@ -5,6 +5,7 @@ mod fmt;
 mod generate;
 mod iac;
 mod input;
+mod shell;
 mod simulate;
 mod spec;
 mod templates;
@@ -28,6 +29,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     Generate(generate::GenerateArgs),
     Templates(templates::TemplatesArgs),
+    Completions(shell::CompletionsArgs),
+    Man(shell::ManArgs),
     Validate(validate::ValidateArgs),
     Check(validate::CheckArgs),
     Plan(deploy::PlanArgs),
@@ -111,6 +114,8 @@ pub(crate) fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Templates(args) => templates::run(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => validate::check(&args),
         Command::Plan(args) => deploy::plan(&args),
