@@ -4,6 +4,7 @@ mod deploy;
 mod fmt;
 mod generate;
 mod iac;
+mod init;
 mod input;
 mod shell;
 mod simulate;
@@ -26,6 +27,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Init(init::InitArgs),
     Fmt(fmt::FmtArgs),
     Generate(generate::GenerateArgs),
     Templates(templates::TemplatesArgs),
@@ -111,6 +113,7 @@ pub(crate) fn run() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Templates(args) => templates::run(&args),

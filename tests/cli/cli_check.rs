@@ -115,3 +115,45 @@ fn a_wrong_spec_is_an_error_and_a_missing_one_a_usage_error() {
     ]);
     assert_eq!(missing.status.code(), Some(2), "{}", described(&missing));
 }
+
+/// `iamgen init` writes a commented spec and its policy file that check without a finding and generate; it
+/// never writes over a file that is there.
+#[test]
+fn init_writes_a_spec_that_checks_clean_and_generates() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().to_str().expect("UTF-8");
+    let init = iamgen(&["init", path]);
+    assert_eq!(init.status.code(), Some(0), "{}", described(&init));
+    let spec = dir.path().join("iamgen.toml");
+    let text = std::fs::read_to_string(&spec).expect("the spec");
+    assert!(
+        text.lines().filter(|line| line.starts_with('#')).count() > 10,
+        "commented: {text}"
+    );
+    assert!(dir.path().join("policies/project-access.json").is_file());
+
+    let check = iamgen(&["check", spec.to_str().expect("UTF-8")]);
+    assert_eq!(check.status.code(), Some(0), "{}", described(&check));
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("no finding"),
+        "{}",
+        described(&check)
+    );
+    let out = dir.path().join("out");
+    let generate = iamgen(&[
+        "generate",
+        spec.to_str().expect("UTF-8"),
+        "--out",
+        out.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(generate.status.code(), Some(0), "{}", described(&generate));
+    assert!(out.join("terraform/owner.tf").is_file());
+
+    std::fs::write(&spec, "# mine\n").expect("an edit");
+    let again = iamgen(&["init", path]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&spec).expect("the spec"),
+        "# mine\n"
+    );
+}

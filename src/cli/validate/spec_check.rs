@@ -58,6 +58,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     let findings = lint::lint_stack(&stack, &options);
     let checked = place(&args.spec, &text, &sources(&text), findings);
     let output = match args.format {
+        Format::Human if checked.is_empty() => format!("{}: no finding\n", args.spec.display()),
         Format::Human => human(&checked, input::color_stdout()),
         Format::Json => to_pretty(&json_report(&checked)),
         Format::Sarif => to_pretty(&sarif_report(&checked)),
