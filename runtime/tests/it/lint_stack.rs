@@ -471,6 +471,7 @@ fn names_written_past_the_checked_constructors_are_errors_before_generation() {
 
 /// `whole_account = true` admits an account and creates nothing there: the account decides who may assume the
 /// role, as documented, so the trust is not dead (issue #17: it drew `DEAD_TRUST` for doing what it says).
+#[cfg(feature = "spec")]
 #[test]
 fn a_trust_of_a_whole_account_the_stack_leaves_alone_is_not_dead() {
     let spec = include_str!("../../../examples/cross_account.toml").replace(
