@@ -113,67 +113,105 @@ impl Diagnostic {
 /// offending text, and the help line. `origin` is usually a file path, or `<stdin>`.
 #[must_use]
 pub fn render(diagnostics: &[Diagnostic], source: &str, origin: &str, color: bool) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
-    let index = LineIndex::new(source);
-    let lines = Lines::new(source);
-    let mut out = String::new();
-    let mut location = String::new();
-    for diagnostic in diagnostics {
-        let level = match diagnostic.severity {
-            Severity::Error => Level::ERROR,
-            Severity::SecurityWarning => Level::WARNING.with_name("security warning"),
-            Severity::Warning => Level::WARNING,
-            Severity::Suggestion => Level::NOTE.with_name("suggestion"),
-        };
-        let at = index.line_col(diagnostic.span.start as usize);
-        let title = format!("{} [{}]", diagnostic.message, diagnostic.code);
-        let primary = diagnostic.span.displayable_in(source);
-        let labels: Vec<_> = diagnostic
-            .labels
-            .iter()
-            .map(|(span, label)| (span.displayable_in(source), label))
-            .collect();
-        // The renderer reads the whole text it is given, line by line, for every report: given the whole
-        // source, rendering grew with findings × lines. It gets only the lines the spans touch, numbered as
-        // in the source.
-        let (excerpt, first_line) =
-            lines.excerpt(labels.iter().fold(primary.clone(), |all, (span, _)| {
-                all.start.min(span.start)..all.end.max(span.end)
-            }));
-        let shift =
-            |span: &std::ops::Range<usize>| span.start - excerpt.start..span.end - excerpt.start;
-        let mut snippet = Snippet::source(&source[excerpt.clone()])
-            .line_start(first_line)
-            .path(origin)
-            .fold(true)
-            .annotation(AnnotationKind::Primary.span(shift(&primary)));
-        for (span, label) in &labels {
-            snippet = snippet.annotation(AnnotationKind::Context.span(shift(span)).label(*label));
+    Prepared::new(source).render(diagnostics, origin, color)
+}
+
+/// A source read once for rendering diagnostics against it many times: the policies of one template (or one
+/// spec of 10,000 roles) are rendered one by one against the same long text, which [`render`] would read again
+/// for each.
+#[derive(Debug)]
+pub struct Prepared<'s> {
+    source: &'s str,
+    index: LineIndex<'s>,
+    lines: Lines,
+}
+
+impl<'s> Prepared<'s> {
+    /// Reads `source`'s lines.
+    #[must_use]
+    pub fn new(source: &'s str) -> Self {
+        Prepared {
+            source,
+            index: LineIndex::new(source),
+            lines: Lines::new(source),
         }
-        let mut report = vec![level.primary_title(&title).element(snippet)];
-        if let Some(help) = &diagnostic.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help)));
-        }
-        let shown = renderer.render(&report);
-        out.push_str(&shown);
-        // The renderer names the line only in its header, and for a position after the last line it names
-        // the last line; scripts grep each finding's output for `path:line:column`.
-        location.clear();
-        let _ = write!(location, "{origin}:{at}");
-        if !shown.contains(&location) {
-            let _ = write!(out, "\n  at {location}");
-        }
-        out.push_str("\n\n");
     }
-    out
+
+    /// The 1-based line and column of byte `offset`.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.index.line_col(offset)
+    }
+
+    /// [`render`], against the prepared source.
+    #[must_use]
+    pub fn render(&self, diagnostics: &[Diagnostic], origin: &str, color: bool) -> String {
+        let source = self.source;
+        let index = &self.index;
+        let lines = &self.lines;
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = String::new();
+        let mut location = String::new();
+        for diagnostic in diagnostics {
+            let level = match diagnostic.severity {
+                Severity::Error => Level::ERROR,
+                Severity::SecurityWarning => Level::WARNING.with_name("security warning"),
+                Severity::Warning => Level::WARNING,
+                Severity::Suggestion => Level::NOTE.with_name("suggestion"),
+            };
+            let at = index.line_col(diagnostic.span.start as usize);
+            let title = format!("{} [{}]", diagnostic.message, diagnostic.code);
+            let primary = diagnostic.span.displayable_in(source);
+            let labels: Vec<_> = diagnostic
+                .labels
+                .iter()
+                .map(|(span, label)| (span.displayable_in(source), label))
+                .collect();
+            // The renderer reads the whole text it is given, line by line, for every report: given the whole
+            // source, rendering grew with findings × lines. It gets only the lines the spans touch, numbered as
+            // in the source.
+            let (excerpt, first_line) =
+                lines.excerpt(labels.iter().fold(primary.clone(), |all, (span, _)| {
+                    all.start.min(span.start)..all.end.max(span.end)
+                }));
+            let shift = |span: &std::ops::Range<usize>| {
+                span.start - excerpt.start..span.end - excerpt.start
+            };
+            let mut snippet = Snippet::source(&source[excerpt.clone()])
+                .line_start(first_line)
+                .path(origin)
+                .fold(true)
+                .annotation(AnnotationKind::Primary.span(shift(&primary)));
+            for (span, label) in &labels {
+                snippet =
+                    snippet.annotation(AnnotationKind::Context.span(shift(span)).label(*label));
+            }
+            let mut report = vec![level.primary_title(&title).element(snippet)];
+            if let Some(help) = &diagnostic.help {
+                report.push(Group::with_title(Level::HELP.secondary_title(help)));
+            }
+            let shown = renderer.render(&report);
+            out.push_str(&shown);
+            // The renderer names the line only in its header, and for a position after the last line it names
+            // the last line; scripts grep each finding's output for `path:line:column`.
+            location.clear();
+            let _ = write!(location, "{origin}:{at}");
+            if !shown.contains(&location) {
+                let _ = write!(out, "\n  at {location}");
+            }
+            out.push_str("\n\n");
+        }
+        out
+    }
 }
 
 /// The lines of a source as annotate-snippets splits them: after each `\n`, with no empty line after a final
 /// `\n`, and one empty line for an empty source.
+#[derive(Debug)]
 struct Lines {
     /// The byte offset of each line's start, then the source's length.
     bounds: Vec<usize>,

@@ -65,7 +65,7 @@ pub(crate) fn run(args: &FmtArgs) -> u8 {
             eprintln!("{origin} ({mode}): {repaired}");
         }
         if args.check {
-            if canonical != *text {
+            if *canonical != **text {
                 unformatted += 1;
                 println!("{}", unified_diff(origin, text, &canonical));
             }

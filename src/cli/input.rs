@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use iamgen_runtime::glob;
 use iamgen_runtime::source::{MAX_POLICY_BYTES, ReadError, read_file_limited, read_limited};
@@ -39,7 +40,8 @@ pub(crate) struct Input {
     /// The file to rewrite, if the input is a file.
     pub(crate) path: Option<PathBuf>,
     /// The text.
-    pub(crate) text: String,
+    /// Shared: the policies of one template are as many inputs with the template's text.
+    pub(crate) text: Arc<str>,
 }
 
 /// How a directory is walked: what to leave out besides the built-in rules, and whether to say what was left
@@ -277,7 +279,7 @@ fn take(
                 format,
                 origin,
                 path,
-                text,
+                text: text.into(),
             });
             true
         }

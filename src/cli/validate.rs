@@ -1,16 +1,16 @@
 //! `iamgen validate`: lint policies, and print the findings for people (`human`), scripts (`json`) or code
 //! scanning (`sarif`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use clap::ValueEnum;
 use iamgen_runtime::codes::INVALID_CHARACTER;
-use iamgen_runtime::diagnostic::{self, Diagnostic, Severity};
+use iamgen_runtime::diagnostic::{Diagnostic, Prepared, Severity};
 use iamgen_runtime::json::{self, QuoteRole};
 use iamgen_runtime::lint::{self, IdentityPolicyUse, Options, PolicyKind, Report};
-use iamgen_runtime::source::LineIndex;
 use iamgen_runtime::stack::Stack;
 use serde_json::{Value, json};
 
@@ -98,6 +98,21 @@ struct Checked {
     report: Report,
     /// Where in a template the policy is, when it is in one.
     place: Option<Place>,
+}
+
+/// Each text of the inputs read once for rendering: the policies of one template, or the findings of one spec
+/// of 10,000 roles, share a text that rendering each against it anew made quadratic.
+#[derive(Default)]
+struct Sources<'c> {
+    prepared: HashMap<*const u8, Prepared<'c>>,
+}
+
+impl<'c> Sources<'c> {
+    fn get(&mut self, text: &'c Arc<str>) -> &Prepared<'c> {
+        self.prepared
+            .entry(Arc::as_ptr(text).cast::<u8>())
+            .or_insert_with(|| Prepared::new(text))
+    }
 }
 
 /// A policy's place in a template.
@@ -229,6 +244,7 @@ fn counts(checked: &[Checked]) -> BTreeMap<Severity, usize> {
 }
 
 fn human(checked: &[Checked], color: bool) -> String {
+    let mut sources = Sources::default();
     let mut out = String::new();
     for Checked {
         input,
@@ -261,12 +277,11 @@ fn human(checked: &[Checked], color: bool) -> String {
                 report.kind.describe()
             );
         }
-        out.push_str(&diagnostic::render(
-            &report.findings,
-            &input.text,
-            &input.origin,
-            color,
-        ));
+        out.push_str(
+            &sources
+                .get(&input.text)
+                .render(&report.findings, &input.origin, color),
+        );
         if input.format == input::Format::Policy
             && let Some(note) = fmt_repairs(input, report)
         {
@@ -339,6 +354,7 @@ fn fmt_repairs(input: &Input, report: &Report) -> Option<String> {
 
 /// The `--format json` object of DESIGN.md's contract (plus each finding's `help`).
 fn json_report(checked: &[Checked]) -> Value {
+    let mut sources = Sources::default();
     let files: Vec<Value> = checked
         .iter()
         .map(
@@ -347,7 +363,7 @@ fn json_report(checked: &[Checked]) -> Value {
                  report,
                  place,
              }| {
-                let index = LineIndex::new(&input.text);
+                let index = sources.get(&input.text);
                 let findings: Vec<Value> = report
                     .findings
                     .iter()
@@ -513,6 +529,7 @@ fn logical_location(place: &Place) -> Value {
 
 /// SARIF 2.1.0, one run, one rule per code found, one result per finding.
 fn sarif_report(checked: &[Checked]) -> Value {
+    let mut sources = Sources::default();
     let locator = Locator::new();
     let mut rules: BTreeMap<&str, &Diagnostic> = BTreeMap::new();
     for finding in checked.iter().flat_map(|c| &c.report.findings) {
@@ -553,7 +570,7 @@ fn sarif_report(checked: &[Checked]) -> Value {
         if !artifacts.contains(&artifact) {
             artifacts.push(artifact);
         }
-        let index = LineIndex::new(&input.text);
+        let index = sources.get(&input.text);
         for finding in &report.findings {
             let start = index.line_col(finding.span.start as usize);
             let end = index.line_col(finding.span.end.max(finding.span.start + 1) as usize);

@@ -4,6 +4,8 @@
 //! A single-policy linter cannot see that `arn:aws:s3:::com.stuzio.project-x` names no bucket while the stack
 //! declares `com.stuzio.projectx`: the policy is valid, and the role silently gets no access to the real bucket.
 
+use std::collections::HashMap;
+
 use super::codes;
 use super::context::{At, Context, child, item_pointer};
 use super::{IdentityPolicyUse, Options, PolicyKind, Report};
@@ -14,13 +16,61 @@ use crate::policy::{
     AccountId, ActionElement, Arn, Effect, PolicyDocument, Principal, PrincipalElement,
     PrincipalKind, ResourceElement,
 };
-use crate::stack::{PrincipalRef, RoleRef, Stack};
+use crate::stack::{AccountRef, PolicyRef, PrincipalRef, RoleRef, Stack};
 
 /// Managed policies a principal may have attached: the default quota, and the most it can be raised to.
 const ATTACHED_DEFAULT: usize = 10;
 const ATTACHED_MAX: usize = 20;
 
 const ASSUME_ROLE: &str = "sts:AssumeRole";
+
+/// What the checks across the stack look up for every policy or role, indexed once: looked up by scanning the
+/// stack each time, it made `generate` quadratic in the number of roles.
+struct Index {
+    /// The principals each managed policy is attached to, in the stack's order.
+    holders: HashMap<PolicyRef, Vec<PrincipalRef>>,
+    /// The principals of each account, in the stack's order.
+    by_account: HashMap<AccountRef, Vec<PrincipalRef>>,
+    /// Of those, the ones with an identity policy that may allow `sts:AssumeRole` at all: the only ones worth
+    /// asking whether they may assume a given role.
+    assumers: HashMap<AccountRef, Vec<PrincipalRef>>,
+}
+
+impl Index {
+    fn new(stack: &Stack) -> Self {
+        let mut index = Index {
+            holders: HashMap::new(),
+            by_account: HashMap::new(),
+            assumers: HashMap::new(),
+        };
+        for principal in stack.principals() {
+            for policy in stack.attached(principal) {
+                index.holders.entry(*policy).or_default().push(principal);
+            }
+            let account = stack.principal_account(principal);
+            index.by_account.entry(account).or_default().push(principal);
+            let may_assume = stack
+                .identity_policies(principal)
+                .iter()
+                .any(|(_, document)| {
+                    document.statements().any(|statement| {
+                        statement.effect == Effect::Allow
+                            && match &statement.action {
+                                ActionElement::Action(actions) => {
+                                    actions.iter().any(|action| action.matches(ASSUME_ROLE))
+                                }
+                                // A `NotAction` may leave `sts:AssumeRole` in: asked like any other.
+                                ActionElement::NotAction(_) => true,
+                            }
+                    })
+                });
+            if may_assume {
+                index.assumers.entry(account).or_default().push(principal);
+            }
+        }
+        index
+    }
+}
 
 /// A finding about one policy of a stack.
 #[derive(Debug, Clone)]
@@ -53,12 +103,9 @@ pub fn lint_stack(stack: &Stack, options: &Options) -> Vec<StackFinding> {
         ..options.clone()
     };
     let managed_options = used_as(IdentityPolicyUse::Managed);
+    let index = Index::new(stack);
     for (policy, managed) in stack.policies() {
-        let holders: Vec<PrincipalRef> = stack
-            .principals()
-            .into_iter()
-            .filter(|p| stack.attached(*p).contains(&policy))
-            .collect();
+        let holders = index.holders.get(&policy).cloned().unwrap_or_default();
         let mut findings =
             super::lint_document(&managed.document, PolicyKind::Identity, &managed_options);
         findings.extend(references(stack, &managed.document, None, &holders));
@@ -86,7 +133,7 @@ pub fn lint_stack(stack: &Stack, options: &Options) -> Vec<StackFinding> {
     }
     for (role, declared) in stack.roles() {
         let mut findings = super::lint_document(&declared.trust, PolicyKind::Trust, options);
-        findings.extend(dead_trusts(stack, role));
+        findings.extend(dead_trusts(stack, role, &index));
         push(format!("trust policy of role {}", declared.name), findings);
     }
     for principal in stack.principals() {
@@ -317,7 +364,7 @@ fn trust_admits(
 }
 
 /// Accounts of the stack that a role trusts, but in which no principal is allowed to assume it.
-fn dead_trusts(stack: &Stack, role: RoleRef) -> Vec<Diagnostic> {
+fn dead_trusts(stack: &Stack, role: RoleRef, lookup: &Index) -> Vec<Diagnostic> {
     let declared = stack.role(role);
     let role_arn = stack.role_arn(role);
     let role_account = stack.account(declared.account).id.as_str();
@@ -352,18 +399,14 @@ fn dead_trusts(stack: &Stack, role: RoleRef) -> Vec<Diagnostic> {
                 };
                 // A stack with no principal in the account leaves it to decide who may assume the role (the
                 // pattern's `whole_account = true`): the trust is not dead, only not the stack's to judge.
-                if !stack
-                    .principals()
-                    .into_iter()
-                    .any(|p| stack.principal_account(p) == account)
-                {
+                if !lookup.by_account.contains_key(&account) {
                     continue;
                 }
-                let can_assume = stack
-                    .principals()
-                    .into_iter()
-                    .filter(|p| stack.principal_account(*p) == account)
-                    .any(|principal| allows_assume(stack, principal, &role_arn, role_account));
+                let can_assume = lookup.assumers.get(&account).is_some_and(|principals| {
+                    principals
+                        .iter()
+                        .any(|principal| allows_assume(stack, *principal, &role_arn, role_account))
+                });
                 if !can_assume {
                     let pointer = item_pointer(
                         &child(&child(&located.pointer, "Principal"), kind.as_str()),

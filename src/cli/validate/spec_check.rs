@@ -1,7 +1,9 @@
 //! `iamgen check`: a spec and its policy files linted as `generate` lints them, without writing anything, the
 //! findings rendered as `validate` renders them: on the line of the policy file or of the spec that wrote them.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use iamgen_runtime::diagnostic::Diagnostic;
 use iamgen_runtime::lint::{self, Options, PolicyKind, Report, StackFinding};
@@ -97,13 +99,36 @@ fn place(
     findings: Vec<StackFinding>,
 ) -> Vec<Checked> {
     let base = spec.parent().unwrap_or_else(|| Path::new(""));
+    // One copy of each text, shared by every policy placed in it: a spec of 10,000 roles is one text.
+    let spec_text: Arc<str> = text.into();
+    let mut files: BTreeMap<PathBuf, Arc<str>> = BTreeMap::new();
+    let spec_input = |spec: &Path, _: &str| Input {
+        format: input::Format::Policy,
+        origin: spec.display().to_string(),
+        path: Some(spec.to_path_buf()),
+        text: Arc::clone(&spec_text),
+    };
+    // Looked up once a finding: indexes, where a search of every source or entry made 10,000 roles quadratic.
+    let by_subject: HashMap<&str, &PolicySource> = sources
+        .iter()
+        .rev()
+        .map(|source| (source.subject.as_str(), source))
+        .collect();
+    let pattern = sources
+        .iter()
+        .find(|source| source.at == SourceAt::Pattern)
+        .map(|source| source.declared);
+    let mut entries: HashMap<(String, String), usize> = HashMap::new();
     let mut checked: Vec<Checked> = Vec::new();
     for StackFinding { subject, finding } in findings {
-        let source = sources.iter().find(|source| source.subject == subject);
+        let source = by_subject.get(subject.as_str()).copied();
         let (input, document, fallback) = match source.map(|source| &source.at) {
             Some(SourceAt::File(file)) => {
                 let path = base.join(file);
-                let file_text = std::fs::read_to_string(&path).unwrap_or_default();
+                let file_text =
+                    Arc::clone(files.entry(path.clone()).or_insert_with(|| {
+                        std::fs::read_to_string(&path).unwrap_or_default().into()
+                    }));
                 (
                     Input {
                         format: input::Format::Policy,
@@ -123,41 +148,37 @@ fn place(
             Some(SourceAt::InlineEscaped(at)) => (spec_input(spec, text), None, Some(*at)),
             Some(SourceAt::Pattern) => (spec_input(spec, text), None, source.map(|s| s.declared)),
             // What the stack makes from the pattern (its users' policies, quotas) is placed at the pattern.
-            None => (
-                spec_input(spec, text),
-                None,
-                sources
-                    .iter()
-                    .find(|source| source.at == SourceAt::Pattern)
-                    .map(|source| source.declared),
-            ),
+            None => (spec_input(spec, text), None, pattern),
         };
-        let located = locate(finding, &input.text, document, fallback);
+        // The document is the whole text for a policy file; in the spec, only the bytes of an inline one.
+        let whole_is_document = matches!(source.map(|s| &s.at), Some(SourceAt::File(_)));
+        let located = locate(finding, &input.text, document, fallback, whole_is_document);
         let kind = if subject.starts_with("trust policy") {
             PolicyKind::Trust
         } else {
             PolicyKind::Identity
         };
-        match checked.iter_mut().find(|c| {
-            c.input.origin == input.origin && c.place.as_ref().is_some_and(|p| p.address == subject)
-        }) {
-            Some(existing) => existing.report.findings.push(located),
-            None => checked.push(Checked {
-                input,
-                report: Report {
-                    kind,
-                    kind_inferred: false,
-                    kind_reason: None,
-                    findings: vec![located],
-                },
-                place: Some(Place {
-                    address: subject,
-                    attribute: String::new(),
-                    kind_reason: Some("from its place in the spec"),
-                    document: None,
-                }),
-            }),
+        let key = (input.origin.clone(), subject.clone());
+        if let Some(&index) = entries.get(&key) {
+            checked[index].report.findings.push(located);
+            continue;
         }
+        entries.insert(key, checked.len());
+        checked.push(Checked {
+            input,
+            report: Report {
+                kind,
+                kind_inferred: false,
+                kind_reason: None,
+                findings: vec![located],
+            },
+            place: Some(Place {
+                address: subject,
+                attribute: String::new(),
+                kind_reason: Some("from its place in the spec"),
+                document: None,
+            }),
+        });
     }
     for entry in &mut checked {
         entry
@@ -169,22 +190,14 @@ fn place(
     checked
 }
 
-fn spec_input(spec: &Path, text: &str) -> Input {
-    Input {
-        format: input::Format::Policy,
-        origin: spec.display().to_string(),
-        path: Some(spec.to_path_buf()),
-        text: text.to_owned(),
-    }
-}
-
-/// The finding's span in `text`: its pointer's value in the document (the whole text, or the bytes `inline`
-/// of the spec), else `fallback` (where the spec declares the policy), else the start.
+/// The finding's span in `text`: its pointer's value in the document (the whole text when `whole_is_document`,
+/// or the bytes `inline` of the spec), else `fallback` (where the spec declares the policy), else the start.
 fn locate(
     mut finding: Diagnostic,
     text: &str,
     inline: Option<Span>,
     fallback: Option<Span>,
+    whole_is_document: bool,
 ) -> Diagnostic {
     let (document, offset) = match inline {
         Some(at) => (
@@ -197,7 +210,7 @@ fn locate(
     let from_pointer = finding
         .pointer
         .as_deref()
-        .filter(|_| inline.is_some() || fallback.is_none())
+        .filter(|_| inline.is_some() || whole_is_document)
         .and_then(|pointer| {
             let tree = iamgen_runtime::json::parse(document).ok()?;
             let node = tree.pointer(pointer)?;

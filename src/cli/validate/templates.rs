@@ -109,7 +109,7 @@ impl Outcome {
         let mut wanted = Vec::new();
         for input in inputs {
             let path = input.path.clone().unwrap_or_default();
-            match terraform::File::parse(path, input.text.clone()) {
+            match terraform::File::parse(path, input.text.to_string()) {
                 Ok(file) => {
                     wanted.push((files.len(), input));
                     files.push(file);
@@ -214,7 +214,7 @@ impl Outcome {
                     format: Format::Policy,
                     origin: path.display().to_string(),
                     path: Some(path),
-                    text,
+                    text: text.into(),
                 },
                 None => Input {
                     format: input.format,
