@@ -1,7 +1,7 @@
 //! The trust diagram: accounts, their principals, roles and buckets; who trusts whom, who may assume what, and
 //! which role's policies name which bucket. As Mermaid (`diagram.mmd`) and Graphviz (`diagram.dot`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value as Json, json};
 
@@ -11,9 +11,10 @@ use super::{RenderError, Renderer, account_aliases};
 use crate::escape::{dot_string as dot, mermaid_label as mermaid};
 use crate::eval::{self, Caller, Conditions, Context, Decision};
 use crate::policy::{
-    Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind, ResourceElement,
+    ActionElement, Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind,
+    ResourceElement,
 };
-use crate::stack::{AccountRef, ByAccount, PrincipalRef, Stack};
+use crate::stack::{AccountRef, BucketRef, ByAccount, PrincipalRef, Stack};
 
 /// How the evaluator answers one of the diagram's questions: yes for a request that brings no context, yes only
 /// for a request whose context meets some statement's conditions, or no whatever the request brings.
@@ -158,12 +159,35 @@ fn principal_may_assume(
     answer
 }
 
-fn names_bucket(document: &PolicyDocument, bucket: &str) -> bool {
-    let arn = format!("arn:aws:s3:::{bucket}");
+/// The buckets an `Allow` of `document` names by ARN (`arn:aws:s3:::NAME` or an object ARN below it).
+fn named_buckets(document: &PolicyDocument) -> Vec<&str> {
+    let mut names = Vec::new();
+    for statement in document.statements() {
+        if statement.effect != Effect::Allow {
+            continue;
+        }
+        let Some(ResourceElement::Resource(resources)) = &statement.resource else {
+            continue;
+        };
+        for resource in resources.iter() {
+            if let Some(rest) = resource.as_str().strip_prefix("arn:aws:s3:::") {
+                names.push(rest.split('/').next().unwrap_or(rest));
+            }
+        }
+    }
+    names
+}
+
+/// Whether `document` has an `Allow` whose actions may include `sts:AssumeRole` (a `NotAction` may).
+fn may_allow_assume(document: &PolicyDocument) -> bool {
     document.statements().any(|statement| {
         statement.effect == Effect::Allow
-            && matches!(&statement.resource, Some(ResourceElement::Resource(resources))
-                if resources.iter().any(|r| r.as_str() == arn || r.as_str().starts_with(&format!("{arn}/"))))
+            && match &statement.action {
+                ActionElement::Action(actions) => actions
+                    .iter()
+                    .any(|action| action.matches("sts:AssumeRole")),
+                ActionElement::NotAction(_) => true,
+            }
     })
 }
 
@@ -323,12 +347,48 @@ fn edges(stack: &Stack, ids: &NodeIds) -> Vec<Json> {
             "dot_style": style,
         }));
     };
+    // Indexed once: asked of every pair, the questions below made the diagram quadratic in the roles.
+    let account_by_id: HashMap<&str, AccountRef> = stack
+        .accounts()
+        .map(|(account_ref, account)| (account.id.as_str(), account_ref))
+        .collect();
+    let bucket_by_name: HashMap<&str, BucketRef> = stack
+        .buckets()
+        .map(|(bucket_ref, bucket)| (bucket.name.as_str(), bucket_ref))
+        .collect();
+    // Only a principal with a policy that may allow `sts:AssumeRole` at all may assume a role.
+    let assumers: Vec<PrincipalRef> = stack
+        .principals()
+        .into_iter()
+        .filter(|principal| {
+            stack
+                .identity_policies(*principal)
+                .iter()
+                .any(|(_, document)| may_allow_assume(document))
+        })
+        .collect();
     for (role_ref, role) in stack.roles() {
         let role_node = ids.roles[role_ref.index()].clone();
         let role_arn = stack.role_arn(role_ref);
         let role_account = stack.account(role.account).id.as_str();
-        // Trust: the role admits principals of another account.
-        for (other_ref, other) in stack.accounts() {
+        // Trust: the role admits principals of another account. Only an account the trust names can be
+        // admitted, unless a wildcard stands for any.
+        let trust_text = role.trust.to_json();
+        let candidates: Vec<(AccountRef, &crate::stack::Account)> = if trust_text.contains('*') {
+            stack.accounts().collect()
+        } else {
+            let mut named: Vec<AccountRef> = account_by_id
+                .iter()
+                .filter(|(id, _)| trust_text.contains(*id))
+                .map(|(_, account_ref)| *account_ref)
+                .collect();
+            named.sort_unstable();
+            named
+                .into_iter()
+                .map(|account_ref| (account_ref, stack.account(account_ref)))
+                .collect()
+        };
+        for (other_ref, other) in candidates {
             if other_ref == role.account {
                 continue;
             }
@@ -344,7 +404,8 @@ fn edges(stack: &Stack, ids: &NodeIds) -> Vec<Json> {
             }
         }
         // Assume: a principal whose own policies allow sts:AssumeRole on the role.
-        for principal in stack.principals() {
+        for principal in &assumers {
+            let principal = *principal;
             let answer = principal_may_assume(stack, principal, &role_arn, role_account);
             if answer != Answer::No {
                 let from = match principal {
@@ -361,21 +422,23 @@ fn edges(stack: &Stack, ids: &NodeIds) -> Vec<Json> {
                 );
             }
         }
-        // Access: the role's policies name a bucket.
-        for (bucket_ref, bucket) in stack.buckets() {
-            let names = stack
-                .identity_policies(PrincipalRef::Role(role_ref))
-                .iter()
-                .any(|(_, document)| names_bucket(document, &bucket.name));
-            if names {
-                edge(
-                    role_node.clone(),
-                    ids.buckets[bucket_ref.index()].clone(),
-                    "s3",
-                    "-->",
-                    "solid",
-                );
-            }
+        // Access: the role's policies name a bucket (by its ARN, or an object ARN below it).
+        let mut named: Vec<BucketRef> = stack
+            .identity_policies(PrincipalRef::Role(role_ref))
+            .iter()
+            .flat_map(|(_, document)| named_buckets(document))
+            .filter_map(|name| bucket_by_name.get(name).copied())
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        for bucket_ref in named {
+            edge(
+                role_node.clone(),
+                ids.buckets[bucket_ref.index()].clone(),
+                "s3",
+                "-->",
+                "solid",
+            );
         }
     }
     for (user_ref, user) in stack.users() {
