@@ -159,6 +159,29 @@ fn principal_may_assume(
     answer
 }
 
+/// The accounts a trust may admit, in the stack's order: only those it names (by id, anywhere in it), unless a
+/// wildcard in it may stand for any.
+fn trust_candidates(
+    stack: &Stack,
+    trust: &PolicyDocument,
+    account_by_id: &HashMap<&str, AccountRef>,
+) -> Vec<AccountRef> {
+    let text = trust.to_json();
+    if text.contains('*') {
+        return stack
+            .accounts()
+            .map(|(account_ref, _)| account_ref)
+            .collect();
+    }
+    let mut named: Vec<AccountRef> = account_by_id
+        .iter()
+        .filter(|(id, _)| text.contains(*id))
+        .map(|(_, account_ref)| *account_ref)
+        .collect();
+    named.sort_unstable();
+    named
+}
+
 /// The buckets an `Allow` of `document` names by ARN (`arn:aws:s3:::NAME` or an object ARN below it).
 fn named_buckets(document: &PolicyDocument) -> Vec<&str> {
     let mut names = Vec::new();
@@ -169,7 +192,7 @@ fn named_buckets(document: &PolicyDocument) -> Vec<&str> {
         let Some(ResourceElement::Resource(resources)) = &statement.resource else {
             continue;
         };
-        for resource in resources.iter() {
+        for resource in resources {
             if let Some(rest) = resource.as_str().strip_prefix("arn:aws:s3:::") {
                 names.push(rest.split('/').next().unwrap_or(rest));
             }
@@ -371,27 +394,13 @@ fn edges(stack: &Stack, ids: &NodeIds) -> Vec<Json> {
         let role_node = ids.roles[role_ref.index()].clone();
         let role_arn = stack.role_arn(role_ref);
         let role_account = stack.account(role.account).id.as_str();
-        // Trust: the role admits principals of another account. Only an account the trust names can be
-        // admitted, unless a wildcard stands for any.
-        let trust_text = role.trust.to_json();
-        let candidates: Vec<(AccountRef, &crate::stack::Account)> = if trust_text.contains('*') {
-            stack.accounts().collect()
-        } else {
-            let mut named: Vec<AccountRef> = account_by_id
-                .iter()
-                .filter(|(id, _)| trust_text.contains(*id))
-                .map(|(_, account_ref)| *account_ref)
-                .collect();
-            named.sort_unstable();
-            named
-                .into_iter()
-                .map(|account_ref| (account_ref, stack.account(account_ref)))
-                .collect()
-        };
-        for (other_ref, other) in candidates {
+        // Trust: the role admits principals of another account.
+        let candidates = trust_candidates(stack, &role.trust, &account_by_id);
+        for other_ref in candidates {
             if other_ref == role.account {
                 continue;
             }
+            let other = stack.account(other_ref);
             let answer = trust_admits(&role.trust, &role_arn, role_account, other.id.as_str());
             if answer != Answer::No {
                 edge(
