@@ -1,6 +1,7 @@
 //! The checking pass: every name, reference, path, tag and setting of a spec, as AWS and the stack check them,
 //! collecting every error.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use toml::Spanned;
@@ -10,7 +11,7 @@ use super::raw::{RawAccount, RawSpec, Tags, Text, span};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::names::{
-    self, BucketName, GroupName, IamPath, NameError, PolicyDescription, PolicyName, PolicyPath,
+    BucketName, GroupName, IamPath, NameError, PolicyDescription, PolicyName, PolicyPath,
     RoleDescription, RoleName, TagKey, TagValue, UserName,
 };
 use crate::policy::{AccountId, PolicyDocument};
@@ -19,7 +20,7 @@ use crate::stack::cross_account::CrossAccount;
 use crate::stack::{StackError, USER_TAGS_UNMANAGED, Unmanaged};
 use crate::suggest;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Kind {
     User,
     Group,
@@ -75,6 +76,9 @@ pub(super) struct Reader<'s> {
     pub(super) files: Vec<PolicyFileError>,
     pub(super) accounts: Vec<DeclaredAccount>,
     pub(super) names: Vec<Entry>,
+    /// `names` by kind, account (none for buckets, whose names are global) and name without case, to the
+    /// entry: a search of every earlier name for each new one made reading a spec quadratic.
+    pub(super) declared: HashMap<(Kind, Option<usize>, String), usize>,
 }
 
 impl Reader<'_> {
@@ -347,12 +351,17 @@ impl Reader<'_> {
             self.check_name(kind, name)
         };
         let text = name.get_ref();
-        let duplicate = self.names.iter().find(|n| {
-            n.kind == kind
-                && !n.name.is_empty()
-                && (kind == Kind::Bucket || n.account == account)
-                && names::same_iam_name(&n.name, text)
-        });
+        // IAM compares names without case (`names::same_iam_name`): the key is the name in lower case.
+        let key = (
+            kind,
+            if kind == Kind::Bucket { None } else { account },
+            text.to_ascii_lowercase(),
+        );
+        let duplicate = if text.is_empty() {
+            None
+        } else {
+            self.declared.get(&key).map(|index| &self.names[*index])
+        };
         if let Some(first) = duplicate.map(|first| first.span) {
             let (message, help) = if kind == Kind::Bucket {
                 (
@@ -376,6 +385,9 @@ impl Reader<'_> {
                 .labels
                 .push((first, "first declared here".to_owned()));
             return false;
+        }
+        if !text.is_empty() {
+            self.declared.insert(key, self.names.len());
         }
         self.names.push(Entry {
             kind,
@@ -601,7 +613,14 @@ impl Reader<'_> {
     ) -> bool {
         let text = name.get_ref();
         let here = |n: &&Entry| n.kind == kind && n.account == Some(account) && !n.name.is_empty();
-        if self.names.iter().filter(here).any(|n| n.name == *text) {
+        // Found through the index (a reference names exactly what was declared); only a miss, which is an
+        // error, searches the names for the closest.
+        let key = (kind, Some(account), text.to_ascii_lowercase());
+        if self
+            .declared
+            .get(&key)
+            .is_some_and(|index| self.names[*index].name == *text)
+        {
             return true;
         }
         let close = suggest::closest(

@@ -100,6 +100,7 @@ pub fn from_toml_at(text: &str, base_dir: &Path) -> Result<Stack, SpecError> {
         files: Vec::new(),
         accounts: Vec::new(),
         names: Vec::new(),
+        declared: std::collections::HashMap::new(),
     };
     let plan = reader.check(&raw);
     for code in &raw.allow {
