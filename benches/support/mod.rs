@@ -165,3 +165,85 @@ pub fn growth(now: Duration, before: Option<Duration>) -> String {
         |before| format!("{:.1}x", now.as_secs_f64() / before.as_secs_f64()),
     )
 }
+
+/// What one run of a command cost: its wall time, its CPU time (user and system, its children included) and
+/// the peak of its resident memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Measured {
+    /// From spawn to exit.
+    pub wall: Duration,
+    /// User and system CPU time.
+    pub cpu: Duration,
+    /// The largest resident set, in KiB (`ru_maxrss`); 0 where it is not read.
+    pub max_rss_kib: u64,
+    /// Whether the command exited with status 0.
+    pub success: bool,
+}
+
+/// Runs `command` to its end and measures it with `wait4`, which reports the resources of that one child (not
+/// of every child so far, as `RUSAGE_CHILDREN` does), its peak memory among them.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+#[must_use]
+pub fn run_measured(command: &mut std::process::Command) -> Measured {
+    #[repr(C)]
+    struct Timeval {
+        seconds: i64,
+        microseconds: i64,
+    }
+    #[repr(C)]
+    struct Rusage {
+        user: Timeval,
+        system: Timeval,
+        /// `ru_maxrss` first, in KiB, then the thirteen other counters.
+        rest: [i64; 14],
+    }
+    unsafe extern "C" {
+        fn wait4(pid: i32, status: *mut i32, options: i32, usage: *mut Rusage) -> i32;
+    }
+    let start = Instant::now();
+    let child = command.spawn().expect("the command starts");
+    let pid = i32::try_from(child.id()).expect("a pid fits an i32");
+    let mut usage = Rusage {
+        user: Timeval {
+            seconds: 0,
+            microseconds: 0,
+        },
+        system: Timeval {
+            seconds: 0,
+            microseconds: 0,
+        },
+        rest: [0; 14],
+    };
+    let mut status = 0;
+    // SAFETY: `status` and `usage` are valid for writes (`usage` is a `struct rusage` on 64-bit Linux), and
+    // `pid` is our own child, which nothing else waits for (`child` is not waited on after this).
+    let waited = unsafe { wait4(pid, &raw mut status, 0, &raw mut usage) };
+    let wall = start.elapsed();
+    assert_eq!(waited, pid, "wait4 on the command");
+    let time = |time: &Timeval| {
+        Duration::from_secs(u64::try_from(time.seconds).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(time.microseconds).unwrap_or(0))
+    };
+    drop(child);
+    Measured {
+        wall,
+        cpu: time(&usage.user) + time(&usage.system),
+        max_rss_kib: u64::try_from(usage.rest[0]).unwrap_or(0),
+        // Exited normally (the low 7 bits are 0) with status 0.
+        success: status == 0,
+    }
+}
+
+/// Wall time alone where `wait4` is not called this way.
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+#[must_use]
+pub fn run_measured(command: &mut std::process::Command) -> Measured {
+    let start = Instant::now();
+    let status = command.status().expect("the command runs");
+    Measured {
+        wall: start.elapsed(),
+        cpu: Duration::ZERO,
+        max_rss_kib: 0,
+        success: status.success(),
+    }
+}

@@ -1,6 +1,7 @@
 //! `iamgen generate SPEC` end to end, through the built binary: the scenario's spec generates exactly what the
 //! built-in scenario does, the hardened spec generates, and a broken spec stops with its line and column.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::support::cli::{iamgen, stderr};
@@ -83,4 +84,148 @@ fn a_broken_spec_exits_2_with_its_line_and_column() {
     assert!(stderr.contains("[INVALID_ACCOUNT_ID]"), "{stderr}");
     assert!(stderr.contains("id = \"183438944504\""), "{stderr}");
     assert!(!out.exists(), "nothing is generated from a broken spec");
+}
+
+/// A spec of `trusted` accounts, each trusted whole by one role of the hub account.
+fn many_trusted_accounts(trusted: usize) -> String {
+    let mut spec = String::from("[[account]]\nname = \"Hub\"\nid = \"999999999999\"\n\n");
+    for index in 0..trusted {
+        let _ = write!(
+            spec,
+            "[[account]]\nname = \"T{index}\"\nid = \"{}\"\n\n",
+            100_000_000_000 + index
+        );
+    }
+    spec.push_str(
+        "[cross_account]\ntrusting = \"Hub\"\n\n[cross_account.role]\nname = \"Shared\"\n\n",
+    );
+    for index in 0..trusted {
+        let _ = write!(
+            spec,
+            "[[cross_account.trusted]]\naccount = \"T{index}\"\nwhole_account = true\n\n"
+        );
+    }
+    spec
+}
+
+#[test]
+fn a_trust_over_the_quota_says_so_at_the_spec_line_and_what_works_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("iamgen.toml");
+    let text = many_trusted_accounts(150);
+    std::fs::write(&spec, &text).unwrap();
+    let line = text
+        .lines()
+        .position(|line| line == "[cross_account]")
+        .unwrap()
+        + 1;
+    let out = dir.path().join("out");
+    let output = iamgen(&[
+        "generate",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let finding = stderr
+        .split("\n\n")
+        .find(|finding| finding.contains("[POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA]"))
+        .unwrap_or_else(|| panic!("no quota finding:\n{stderr}"));
+    assert!(
+        finding.contains(&format!("iamgen.toml:{line}:1")),
+        "not at line {line}:\n{finding}"
+    );
+    for what_works in [
+        "names 150 accounts",
+        "aws:PrincipalOrgID",
+        "a role of its own",
+    ] {
+        assert!(
+            finding.contains(what_works),
+            "no `{what_works}`:\n{finding}"
+        );
+    }
+    assert!(
+        !out.join("cloudformation").exists(),
+        "generated despite the error"
+    );
+}
+
+#[test]
+fn an_account_over_cloudformations_limits_becomes_nested_stacks_that_cfn_lint_accepts() {
+    // 199 roles that another account trusts (199 outputs, 200 parameters with that account's id) and 1,001
+    // users of one group: 1,201 resources, over the 500 of one template.
+    let mut spec = String::from(
+        "[[account]]\nname = \"Stuzio\"\nid = \"081278057606\"\n\n[[account]]\nname = \"Acme\"\nid = \"183438944504\"\n\n\
+         [[group]]\nname = \"Readers\"\naccount = \"Stuzio\"\n\n",
+    );
+    for index in 0..199 {
+        let _ = write!(
+            spec,
+            "[[role]]\nname = \"Consultant{index}\"\naccount = \"Stuzio\"\n\
+             trust = '''{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Principal\":{{\"AWS\":\"arn:aws:iam::183438944504:root\"}},\"Action\":\"sts:AssumeRole\",\"Condition\":{{\"StringEquals\":{{\"sts:ExternalId\":\"consultant-{index}\"}}}}}}]}}'''\n\n"
+        );
+    }
+    for index in 0..1_001 {
+        let _ = write!(
+            spec,
+            "[[user]]\nname = \"reader{index}\"\naccount = \"Stuzio\"\ngroups = [\"Readers\"]\n\n"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let spec_path = dir.path().join("iamgen.toml");
+    std::fs::write(&spec_path, spec).unwrap();
+    let out = dir.path().join("out");
+    let output = iamgen(&[
+        "generate",
+        spec_path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--target",
+        "cloudformation",
+    ]);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("stuzio is a parent stack of"),
+        "no note of the split:\n{stderr}"
+    );
+    let generated = contents_below(&out);
+    let parts: Vec<&String> = generated
+        .keys()
+        .filter(|path| {
+            path.starts_with("cloudformation/stuzio/")
+                && Path::new(path.as_str())
+                    .extension()
+                    .is_some_and(|extension| extension == "yaml")
+        })
+        .collect();
+    assert!(parts.len() >= 3, "{:?}", generated.keys());
+    let readme = String::from_utf8_lossy(&generated["cloudformation/README.md"]).into_owned();
+    assert!(readme.contains("aws cloudformation package"), "{readme}");
+
+    let Some(cfn_lint) = crate::support::tools::cfn_lint() else {
+        return;
+    };
+    let templates: Vec<std::path::PathBuf> = generated
+        .keys()
+        .filter(|path| {
+            path.starts_with("cloudformation/")
+                && Path::new(path.as_str())
+                    .extension()
+                    .is_none_or(|extension| extension != "md")
+        })
+        .map(|path| out.join(path))
+        .collect();
+    let output = crate::support::tools::run(
+        std::process::Command::new(cfn_lint)
+            .args(["--format", "parseable", "--"])
+            .args(&templates),
+    );
+    assert!(
+        output.status.success(),
+        "cfn-lint:\n{}",
+        crate::support::tools::describe(&output)
+    );
 }

@@ -4,6 +4,7 @@ use super::PolicyKind;
 use super::codes;
 use super::context::{At, Context};
 use crate::diagnostic::Severity;
+use crate::policy::{AccountId, Arn, Principal, PrincipalKind};
 
 /// Where an identity policy is used, which sets its size quota (IAM counts characters without whitespace).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,7 +69,8 @@ pub(super) fn check(
                 codes::POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA.name,
                 Severity::Error,
                 identity_use.describe(),
-                "split the statements across several policies, or merge actions with wildcards such as `s3:Get*`",
+                "split the statements across several policies, or merge actions with wildcards such as `s3:Get*`"
+                    .to_owned(),
             )
         }
         PolicyKind::Trust => {
@@ -84,7 +86,7 @@ pub(super) fn check(
                 codes::POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA.name,
                 severity,
                 "a role trust policy (default quota)",
-                "shorten it, or raise the account's quota (up to 4,096 characters) through Service Quotas",
+                trust_help(cx.document, size),
             )
         }
         PolicyKind::Scp | PolicyKind::Rcp => {
@@ -107,7 +109,8 @@ pub(super) fn check(
                 code,
                 Severity::Error,
                 what,
-                "remove whitespace outside strings (Organizations counts it), or split the policy",
+                "remove whitespace outside strings (Organizations counts it), or split the policy"
+                    .to_owned(),
             )
         }
         // Each service sets its own limit for resource-based policies; they are checked where the type is known.
@@ -121,8 +124,56 @@ pub(super) fn check(
             String::new(),
             At::Value,
         )
-        .help = Some(help.to_owned());
+        .help = Some(help);
     }
+}
+
+/// Trusts that name many accounts one by one reach the quota first: for those, what works instead.
+const MANY_ACCOUNTS: usize = 10;
+
+/// What to do about a trust policy of `size` characters over the quota.
+fn trust_help(document: &crate::PolicyDocument, size: usize) -> String {
+    let accounts = trusted_accounts(document);
+    if accounts < MANY_ACCOUNTS {
+        return "shorten it, or raise the account's quota (up to 4,096 characters) through Service Quotas"
+            .to_owned();
+    }
+    // The characters each account costs, on average, fixed parts included: a conservative share per role.
+    let per_role = (accounts * TRUST_DEFAULT / size).max(1);
+    format!(
+        "it names {accounts} accounts one by one, and each costs characters of the quota. If they are the \
+         accounts of one AWS Organization, trust the organization instead: `\"Principal\": {{\"AWS\": \"*\"}}` \
+         with `\"Condition\": {{\"StringEquals\": {{\"aws:PrincipalOrgID\": \"o-...\"}}}}` (or \
+         `aws:PrincipalOrgPaths` for an organizational unit), as a role declared with its own trust (`[[role]]` \
+         `trust = ...`); otherwise give each group of at most {per_role} accounts a role of its own. Raising \
+         the quota through Service Quotas (up to {TRUST_MAX} characters) holds about twice as many"
+    )
+}
+
+/// How many distinct accounts the `AWS` principals of `document` name (by id or ARN).
+fn trusted_accounts(document: &crate::PolicyDocument) -> usize {
+    let mut accounts = std::collections::HashSet::new();
+    for statement in document.statements() {
+        let Some(element) = &statement.principal else {
+            continue;
+        };
+        let Principal::Map(entries) = element.principal() else {
+            continue;
+        };
+        for (kind, values) in entries {
+            if *kind != PrincipalKind::Aws {
+                continue;
+            }
+            for value in values.as_slice() {
+                if AccountId::is_valid(value) {
+                    accounts.insert(value.clone());
+                } else if let Ok(arn) = Arn::parse(value) {
+                    accounts.insert(arn.account().to_owned());
+                }
+            }
+        }
+    }
+    accounts.len()
 }
 
 #[cfg(test)]

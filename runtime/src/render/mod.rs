@@ -111,7 +111,7 @@ pub enum RenderError {
     },
     /// A CloudFormation template would pass one of CloudFormation's limits.
     #[error(
-        "the CloudFormation template for {account} would have {found} {what}, over CloudFormation's limit of {limit}; split the stack into several"
+        "the CloudFormation template for {account} would have {found} {what}, over CloudFormation's limit of {limit}, even split into nested stacks\n  help: {help}"
     )]
     TooLarge {
         /// The account whose template it is.
@@ -122,6 +122,8 @@ pub enum RenderError {
         found: usize,
         /// The limit.
         limit: usize,
+        /// What to change in the spec.
+        help: String,
     },
     /// Two items would get the same generated name.
     #[error("{first} and {second} would both be named `{name}`")]

@@ -29,7 +29,7 @@ pub mod cross_account;
 #[cfg_attr(docsrs, doc(cfg(feature = "spec")))]
 pub mod spec;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::names::{
     self, BucketName, GroupName, IamPath, InlinePolicyName, NameError, PolicyDescription,
@@ -348,6 +348,10 @@ pub struct Stack {
     roles: Vec<Role>,
     policies: Vec<ManagedPolicy>,
     buckets: Vec<Bucket>,
+    /// The names of users, groups, roles and policies by kind and account, ASCII-lowercased as IAM compares
+    /// them, to the name as given: a duplicate is found with one lookup, not a scan of the stack, so building a
+    /// stack of N items costs O(N), not O(N²). Kept by the `push_*` methods every item goes through.
+    taken_names: HashMap<(&'static str, AccountRef, String), String>,
 }
 
 impl Stack {
@@ -410,22 +414,25 @@ impl Stack {
     }
 
     /// The name of this kind already in the account that IAM takes for `name`, as an error.
-    fn taken<'a>(
-        &self,
-        kind: &'static str,
-        account: AccountRef,
-        mut names: impl Iterator<Item = (AccountRef, &'a str)>,
-        name: &str,
-    ) -> Result<(), StackError> {
-        match names.find(|(a, existing)| *a == account && names::same_iam_name(existing, name)) {
-            Some((_, existing)) => Err(StackError::Duplicate {
+    fn taken(&self, kind: &'static str, account: AccountRef, name: &str) -> Result<(), StackError> {
+        match self
+            .taken_names
+            .get(&(kind, account, name.to_ascii_lowercase()))
+        {
+            Some(existing) => Err(StackError::Duplicate {
                 kind,
                 name: name.to_owned(),
-                existing: existing.to_owned(),
+                existing: existing.clone(),
                 account: self.account(account).id.clone(),
             }),
             None => Ok(()),
         }
+    }
+
+    fn claim(&mut self, kind: &'static str, account: AccountRef, name: &str) {
+        self.taken_names
+            .entry((kind, account, name.to_ascii_lowercase()))
+            .or_insert_with(|| name.to_owned());
     }
 
     /// Adds a user to an account. The name must be a valid IAM user name, and not one the account has already
@@ -436,12 +443,7 @@ impl Stack {
         name: impl Into<String>,
     ) -> Result<UserRef, StackError> {
         let name = UserName::new(name)?.into_string();
-        self.taken(
-            "user",
-            account,
-            self.users.iter().map(|u| (u.account, u.name.as_str())),
-            &name,
-        )?;
+        self.taken("user", account, &name)?;
         Ok(self.push_user(User {
             account,
             name,
@@ -473,12 +475,7 @@ impl Stack {
         name: impl Into<String>,
     ) -> Result<GroupRef, StackError> {
         let name = GroupName::new(name)?.into_string();
-        self.taken(
-            "group",
-            account,
-            self.groups.iter().map(|g| (g.account, g.name.as_str())),
-            &name,
-        )?;
+        self.taken("group", account, &name)?;
         Ok(self.push_group(Group {
             account,
             name,
@@ -496,12 +493,7 @@ impl Stack {
         trust: PolicyDocument,
     ) -> Result<RoleRef, StackError> {
         let name = RoleName::new(name)?.into_string();
-        self.taken(
-            "role",
-            account,
-            self.roles.iter().map(|r| (r.account, r.name.as_str())),
-            &name,
-        )?;
+        self.taken("role", account, &name)?;
         Ok(self.push_role(Role {
             account,
             name,
@@ -525,12 +517,7 @@ impl Stack {
         document: PolicyDocument,
     ) -> Result<PolicyRef, StackError> {
         let name = PolicyName::new(name)?.into_string();
-        self.taken(
-            "policy",
-            account,
-            self.policies.iter().map(|p| (p.account, p.name.as_str())),
-            &name,
-        )?;
+        self.taken("policy", account, &name)?;
         Ok(self.push_policy(ManagedPolicy {
             account,
             name,
@@ -564,21 +551,25 @@ impl Stack {
     // them (the spec's build, from a checked spec): they check nothing, so they cannot fail.
 
     fn push_user(&mut self, user: User) -> UserRef {
+        self.claim("user", user.account, &user.name);
         self.users.push(user);
         UserRef(self.users.len() - 1)
     }
 
     fn push_group(&mut self, group: Group) -> GroupRef {
+        self.claim("group", group.account, &group.name);
         self.groups.push(group);
         GroupRef(self.groups.len() - 1)
     }
 
     fn push_role(&mut self, role: Role) -> RoleRef {
+        self.claim("role", role.account, &role.name);
         self.roles.push(role);
         RoleRef(self.roles.len() - 1)
     }
 
     fn push_policy(&mut self, policy: ManagedPolicy) -> PolicyRef {
+        self.claim("policy", policy.account, &policy.name);
         self.policies.push(policy);
         PolicyRef(self.policies.len() - 1)
     }

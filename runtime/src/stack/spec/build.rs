@@ -22,6 +22,7 @@ pub(super) fn build(checked: CheckedSpec) -> Stack {
         groups,
         users,
         roles,
+        ..
     } = checked;
     if name.is_some() {
         stack.name = name;

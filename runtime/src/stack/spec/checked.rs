@@ -6,6 +6,8 @@
 //! [`CheckedSpec`]. A value the checks accepted that cannot be turned into its checked type would be a bug in
 //! the checks: it is reported here, at the value, rather than by a panic.
 
+use std::collections::HashMap;
+
 use super::check::{DeclaredPolicy, Plan, Reader};
 use super::raw::{RawGroup, RawInline, RawPolicy, RawRole, RawSpec, RawUser, Text, span};
 use crate::codes;
@@ -30,6 +32,10 @@ pub(super) struct CheckedSpec {
     pub(super) groups: Vec<CheckedGroup>,
     pub(super) users: Vec<CheckedUser>,
     pub(super) roles: Vec<CheckedRole>,
+    /// The declared policies and groups by account and name, to their index: a reference is one lookup, so that
+    /// checking N references to N items is linear.
+    pub(super) policy_index: HashMap<(usize, String), usize>,
+    pub(super) group_index: HashMap<(usize, String), usize>,
 }
 
 /// A declared account: one the pattern's stack has already, by name, or one to add.
@@ -183,11 +189,17 @@ impl Reader<'_> {
             groups: Vec::new(),
             users: Vec::new(),
             roles: Vec::new(),
+            policy_index: HashMap::new(),
+            group_index: HashMap::new(),
         };
         self.check_accounts(raw, &mut checked)?;
         for (policy, declared) in raw.policy.iter().zip(plan.policies) {
             let policy =
                 self.check_policy(&policy.get_ref().name, policy.get_ref(), declared, &checked)?;
+            checked
+                .policy_index
+                .entry((policy.account, policy.name.as_str().to_owned()))
+                .or_insert(checked.policies.len());
             checked.policies.push(policy);
         }
         for bucket in &raw.bucket {
@@ -200,6 +212,10 @@ impl Reader<'_> {
         let mut inline_documents = plan.inline.into_iter();
         for group in &raw.group {
             let group = self.check_group(group.get_ref(), inline_documents.next(), &checked)?;
+            checked
+                .group_index
+                .entry((group.account, group.name.as_str().to_owned()))
+                .or_insert(checked.groups.len());
             checked.groups.push(group);
         }
         for user in &raw.user {
@@ -377,9 +393,9 @@ fn policy(
         return Ok(Target::InBase(policy));
     }
     checked
-        .policies
-        .iter()
-        .position(|policy| policy.account == account && policy.name.as_str() == name.get_ref())
+        .policy_index
+        .get(&(account, name.get_ref().clone()))
+        .copied()
         .map(Target::Declared)
         .ok_or_else(|| internal(span(name), "a policy reference"))
 }
@@ -410,9 +426,9 @@ fn group(
         return Ok(Target::InBase(group));
     }
     checked
-        .groups
-        .iter()
-        .position(|group| group.account == account && group.name.as_str() == name.get_ref())
+        .group_index
+        .get(&(account, name.get_ref().clone()))
+        .copied()
         .map(Target::Declared)
         .ok_or_else(|| internal(span(name), "a group reference"))
 }
