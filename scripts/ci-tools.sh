@@ -19,6 +19,9 @@
 #                                        a GitHub-flavoured Markdown parser, for the tables of the generated READMEs
 #   target/ci-tools/node/node_modules/mermaid, jsdom
 #                                        Mermaid's own parser, run in Node with jsdom for the DOM it needs
+#   target/ci-tools/node/node_modules/@taplo/cli
+#                                        Taplo, the TOML toolkit behind the editors' JSON Schema support, to lint
+#                                        specs against docs/iamgen.schema.json as an editor does
 #
 # Idempotent: a tool already installed at its pinned version is left alone, so a second run reaches no
 # registry. Needs python3 (with venv and pip) and npm; reaches PyPI and the npm registry only.
@@ -34,6 +37,7 @@ GRAPHVIZ_WASM_VERSION=1.29.2
 MERMAID_VERSION=12.3.0
 MARKED_VERSION=16.4.2
 JSDOM_VERSION=29.1.1
+TAPLO_VERSION=0.7.0
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tools="$root/target/ci-tools"
@@ -108,6 +112,14 @@ if [ "$(node_version @hpcc-js/wasm-graphviz)" != "$GRAPHVIZ_WASM_VERSION" ] ||
         "marked@$MARKED_VERSION" >&2
 fi
 
+if [ "$(node_version @taplo/cli)" != "$TAPLO_VERSION" ]; then
+    echo "ci-tools: installing @taplo/cli@$TAPLO_VERSION into $node_prefix" >&2
+    mkdir -p "$node_prefix"
+    [ -f "$node_prefix/package.json" ] || printf '{ "private": true }\n' >"$node_prefix/package.json"
+    npm install --prefix "$node_prefix" --no-audit --no-fund --loglevel=error --save-exact \
+        "@taplo/cli@$TAPLO_VERSION" >&2
+fi
+
 # --- Versions -----------------------------------------------------------------------------------------------
 echo "cfn-lint: $("$venv/bin/cfn-lint" --version 2>&1 | tr -d '\n')"
 echo "checkov: $("$venv/bin/checkov" --version 2>&1 | tail -n 1 | tr -d '\n')"
@@ -118,4 +130,5 @@ echo "@hpcc-js/wasm-graphviz: $(node_version @hpcc-js/wasm-graphviz)"
 echo "mermaid: $(node_version mermaid)"
 echo "jsdom: $(node_version jsdom)"
 echo "marked: $(node_version marked)"
+echo "@taplo/cli: $(node_version @taplo/cli)"
 echo "node: $(node --version)"

@@ -492,10 +492,11 @@ fn check_external_id(value: &str) -> Result<(), Problem> {
 }
 
 /// Prefixes S3 reserves ("General purpose bucket naming rules"; `sthree-configurator` starts with `sthree-`).
-const BUCKET_PREFIXES: [&str; 3] = ["xn--", "sthree-", "amzn-s3-demo-"];
+pub(crate) const BUCKET_PREFIXES: [&str; 3] = ["xn--", "sthree-", "amzn-s3-demo-"];
 /// Suffixes S3 reserves: access point aliases, Object Lambda access point aliases, Multi-Region Access Points,
 /// directory buckets and table buckets.
-const BUCKET_SUFFIXES: [&str; 5] = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
+pub(crate) const BUCKET_SUFFIXES: [&str; 5] =
+    ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
 
 fn check_bucket_name(value: &str) -> Result<(), Problem> {
     if value.is_empty() {

@@ -1,20 +1,28 @@
-//! `iamgen init`: a commented spec for the cross-account pattern and its policy file, ready to edit.
+//! `iamgen init`: a commented spec for the cross-account pattern, its policy file and the spec's JSON Schema, ready
+//! to edit.
 
 use std::path::{Path, PathBuf};
 
+use iamgen_runtime::stack::spec;
+
 use super::exit;
 
-/// The files `init` writes: path below the directory, and text.
-const FILES: &[(&str, &str)] = &[
-    ("iamgen.toml", include_str!("init/iamgen.toml")),
-    (
-        "policies/project-access.json",
-        include_str!("init/project-access.json"),
-    ),
-];
+/// The files `init` writes: path below the directory, and text. The spec's first line names the schema,
+/// written beside it, for editors.
+fn files() -> [(&'static str, String); 3] {
+    [
+        ("iamgen.toml", include_str!("init/iamgen.toml").to_owned()),
+        ("iamgen.schema.json", spec::json_schema()),
+        (
+            "policies/project-access.json",
+            include_str!("init/project-access.json").to_owned(),
+        ),
+    ]
+}
 
-/// Start a spec: write a commented `iamgen.toml` for the cross-account pattern and `policies/` beside it, to
-/// edit; then `iamgen check iamgen.toml` and `iamgen generate iamgen.toml`. Files already there are kept.
+/// Start a spec: write a commented `iamgen.toml` for the cross-account pattern, `policies/` and the spec's JSON
+/// Schema (`iamgen.schema.json`, for editors) beside it, to edit; then `iamgen check iamgen.toml` and
+/// `iamgen generate iamgen.toml`. Files already there are kept.
 #[derive(Debug, clap::Args)]
 pub(crate) struct InitArgs {
     /// Where to write them.
@@ -23,7 +31,8 @@ pub(crate) struct InitArgs {
 }
 
 pub(crate) fn run(args: &InitArgs) -> u8 {
-    let existing: Vec<String> = FILES
+    let files = files();
+    let existing: Vec<String> = files
         .iter()
         .map(|(name, _)| args.dir.join(name))
         .filter(|path| path.exists())
@@ -41,7 +50,7 @@ pub(crate) fn run(args: &InitArgs) -> u8 {
         );
         return exit::BAD_INPUT;
     }
-    for (name, text) in FILES {
+    for (name, text) in &files {
         let path = args.dir.join(name);
         if let Err(error) = write_new(&path, text) {
             eprintln!("error: cannot write `{}`: {error}", path.display());

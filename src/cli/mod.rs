@@ -6,6 +6,7 @@ mod generate;
 mod iac;
 mod init;
 mod input;
+mod schema;
 mod shell;
 mod simulate;
 mod spec;
@@ -31,6 +32,7 @@ enum Command {
     Fmt(fmt::FmtArgs),
     Generate(generate::GenerateArgs),
     Templates(templates::TemplatesArgs),
+    Schema(schema::SchemaArgs),
     Completions(shell::CompletionsArgs),
     Man(shell::ManArgs),
     Validate(validate::ValidateArgs),
@@ -117,6 +119,7 @@ pub(crate) fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Templates(args) => templates::run(&args),
+        Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
         Command::Validate(args) => validate::run(&args),

@@ -55,8 +55,8 @@ pub(crate) fn run(args: &TemplatesArgs) -> u8 {
 }
 
 /// Writes `text` to `path` through a temporary file beside it, so that an interrupted run leaves no half
-/// template.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+/// file (a template, or `iamgen schema --out`'s schema).
+pub(super) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;

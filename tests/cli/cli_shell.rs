@@ -14,6 +14,7 @@ const SUBCOMMANDS: &[&str] = &[
     "simulate",
     "plan",
     "templates",
+    "schema",
 ];
 
 #[test]

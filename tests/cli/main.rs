@@ -11,6 +11,7 @@ mod cli_fmt;
 mod cli_generate;
 mod cli_generate_spec;
 mod cli_inputs;
+mod cli_schema;
 mod cli_shell;
 mod cli_simulate;
 mod cli_simulate_batch;

@@ -8,6 +8,7 @@
 
 use crate::support::cli::{assert_stderr_holds, described, iamgen_aws, iamgen_aws_exits};
 use crate::support::deploy::{account, block_on, clients, on_moto, on_moto_with_home, session};
+use crate::support::spec_schema::assert_spec_passes_schema;
 use crate::support::text::assert_contains_all;
 use iamgen::deploy::{
     self, ChangeKind, ImportError, ImportedStack, Plan, Session, apply, import_role, plan,
@@ -109,8 +110,10 @@ async fn account_with_a_stack(admin: &Session) -> Stack {
     stack
 }
 
-/// The imported spec read back, with the spec in the message when it does not read.
+/// The imported spec read back, with the spec in the message when it does not read; it passes the schema
+/// editors check it with, too.
 fn read_back(toml: &str) -> Stack {
+    assert_spec_passes_schema(toml);
     from_toml(toml)
         .unwrap_or_else(|error| panic!("{}\n{toml}", error.render(toml, "imported.toml")))
 }

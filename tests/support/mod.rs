@@ -1,5 +1,5 @@
 //! Shared helpers of the integration tests (`tests/{it,cli,generate,deploy}/`): the seeded random generator,
-//! assertions on text, SARIF validation, the stacks to render, the external tools, Terraform (parsing, the
+//! assertions on text, SARIF validation, the spec's JSON Schema, the stacks to render, the external tools, Terraform (parsing, the
 //! provider schema, evaluation), CloudFormation (evaluation), and moto with a fault-injecting proxy.
 //!
 //! Included once by each test binary's `main.rs` as `pub mod support;` (`pub`, since every helper is `pub`
@@ -25,6 +25,8 @@ pub mod moto;
 #[path = "../../runtime/tests/support/rng.rs"]
 pub mod rng;
 pub mod sarif;
+#[cfg(feature = "generate")]
+pub mod spec_schema;
 #[cfg(feature = "generate")]
 pub mod stacks;
 #[cfg(feature = "generate")]

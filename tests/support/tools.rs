@@ -171,6 +171,21 @@ pub fn markdown() -> Option<(PathBuf, PathBuf)> {
     node_packages("marked (with jsdom)", &["marked", "jsdom"])
 }
 
+/// Taplo's command line (`@taplo/cli`, the TOML toolkit behind VS Code's Even Better TOML): `node` and its
+/// script, to lint specs against their JSON Schema as an editor does.
+#[must_use]
+pub fn taplo() -> Option<(PathBuf, PathBuf)> {
+    let (node, modules) = node_packages("Taplo (@taplo/cli)", &["@taplo/cli"])?;
+    Some((
+        node,
+        modules
+            .join("@taplo")
+            .join("cli")
+            .join("dist")
+            .join("cli.js"),
+    ))
+}
+
 /// `target/ci-tools/venv/bin/python`, which has `PyYAML` (a dependency of cfn-lint).
 #[must_use]
 pub fn python_with_yaml() -> Option<PathBuf> {

@@ -2,7 +2,8 @@
 //!
 //! Accounts are declared once, by name and id; policies by name, account and JSON document; everything else
 //! refers to them by name. The cross-account pattern has a table of its own that maps onto
-//! [`CrossAccount`](super::cross_account::CrossAccount). `docs/spec.md` documents every key.
+//! [`CrossAccount`](super::cross_account::CrossAccount). `docs/spec.md` documents every key, and
+//! [`json_schema`] is the spec's JSON Schema, for editors, derived from the same types the reader fills.
 //!
 //! ```
 //! # extern crate iamgen_runtime as iamgen;
@@ -44,6 +45,7 @@ mod cross_account;
 mod documents;
 mod error;
 mod raw;
+mod schema;
 #[cfg(test)]
 mod tests;
 
@@ -63,6 +65,7 @@ mod toml_errors;
 use std::path::Path;
 
 pub use error::{PolicyFileError, SpecError};
+pub use schema::{SCHEMA_ID, json_schema};
 pub use sources::{PolicySource, SourceAt, sources};
 
 use super::Stack;
