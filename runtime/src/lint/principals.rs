@@ -6,7 +6,8 @@ use super::codes;
 use super::context::{At, Context, child, item_pointer, placeholder_help};
 use crate::diagnostic::Severity;
 use crate::policy::{
-    AccountId, ActionElement, Arn, Effect, Principal, PrincipalElement, PrincipalKind, Statement,
+    AccountId, ActionElement, Arn, Effect, OperatorBase, Principal, PrincipalElement,
+    PrincipalKind, SetQualifier, Statement,
 };
 
 /// Condition keys that narrow who a `"*"` principal can be, making it no longer public.
@@ -88,6 +89,38 @@ fn is_narrowed(statement: &Statement) -> bool {
     })
 }
 
+/// The condition keys that say which principals a `{"AWS": "*"}` of a trust policy can be.
+const PRINCIPAL_IDENTITY_KEYS: [&str; 4] = [
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+];
+
+/// Whether a condition of the statement restricts its principals to an organization, account or ARN.
+fn names_the_principals(statement: &Statement) -> bool {
+    statement.condition.as_ref().is_some_and(|condition| {
+        condition
+            .0
+            .iter()
+            // A negated test, `...IfExists`, `Null` or `ForAllValues:` also holds for a principal the key does not
+            // name (or a request without the key): none of them restricts who the principal is.
+            .filter(|block| {
+                let operator = &block.operator;
+                !operator.base.is_negated()
+                    && !operator.if_exists
+                    && operator.base != OperatorBase::Null
+                    && operator.qualifier != Some(SetQualifier::ForAllValues)
+            })
+            .flat_map(|block| &block.entries)
+            .any(|entry| {
+                PRINCIPAL_IDENTITY_KEYS
+                    .iter()
+                    .any(|key| key.eq_ignore_ascii_case(&entry.key))
+            })
+    })
+}
+
 /// One principal of a `Principal` or `NotPrincipal` map, by its kind.
 fn check_principal(
     cx: &mut Context<'_, '_>,
@@ -102,6 +135,10 @@ fn check_principal(
         return;
     };
     match principal_kind {
+        // `{"AWS": "*"}` narrowed to an organization or account by a condition is how AWS documents a role that
+        // a whole organization may assume: IAM takes it (only the bare `"Principal": "*"` is refused in a trust).
+        PrincipalKind::Aws
+            if value == "*" && kind == PolicyKind::Trust && names_the_principals(statement) => {}
         PrincipalKind::Aws if value == "*" => {
             check_wildcard(cx, kind, statement.effect, element, narrowed, pointer);
         }

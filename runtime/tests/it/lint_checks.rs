@@ -1086,3 +1086,25 @@ fn documents_built_in_code_lint_without_spans() {
     assert_eq!(found[0].pointer.as_deref(), Some("/Statement/Action"));
     assert_eq!(found[0].suggestion.as_deref(), Some("s3:GetObject"));
 }
+
+/// `{"AWS": "*"}` in a trust, narrowed to an organization, is how AWS documents a role a whole organization may
+/// assume: no error. A condition that does not say who the principal is (negated, `IfExists`) leaves the error,
+/// and the bare `"Principal": "*"`, which IAM refuses in a trust, is an error however narrowed.
+#[test]
+fn a_trust_of_every_principal_of_an_organization_is_accepted() {
+    let wildcard_error = |trust: &str| {
+        findings(trust, Trust, &Options::default())
+            .iter()
+            .any(|f| f.code == "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL")
+    };
+    let organization = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}}"#;
+    assert!(!wildcard_error(organization));
+    let paths = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}}}}"#;
+    assert!(!wildcard_error(paths));
+    let negated = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}}"#;
+    assert!(wildcard_error(negated));
+    let if_exists = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}}"#;
+    assert!(wildcard_error(if_exists));
+    let bare = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}}"#;
+    assert!(wildcard_error(bare));
+}
