@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 pub mod support;
 
+mod diagram_svg;
 mod escape_parsers;
 mod fuzz_regressions;
 mod generated_equivalence;

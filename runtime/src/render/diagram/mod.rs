@@ -1,7 +1,16 @@
-//! The trust diagram: accounts, their principals, roles and buckets; who trusts whom, who may assume what, and
-//! which role's policies name which bucket. As Mermaid (`diagram.mmd`) and Graphviz (`diagram.dot`).
+//! The trust diagram: accounts, their principals, roles and buckets; whom each role's trust admits, who may
+//! assume it, what each principal may do to the buckets of its account, and who is in which group. As Mermaid
+//! (`diagram.mmd`), Graphviz (`diagram.dot`) and a picture (`diagram.svg`, laid out in-process).
+//!
+//! Every edge is an answer of the evaluator ([`crate::eval::policies_require`]), labelled with what a request
+//! must bring for it to hold ("external id", "MFA").
 
-use std::collections::{BTreeMap, HashMap};
+mod ask;
+mod svg;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
 
@@ -9,209 +18,112 @@ use super::escape::snake_name;
 use super::unique::{Fold, Unique};
 use super::{RenderError, Renderer, account_aliases};
 use crate::escape::{dot_string as dot, mermaid_label as mermaid};
-use crate::eval::{self, Caller, Conditions, Context, Decision};
-use crate::policy::{
-    ActionElement, Effect, PolicyDocument, Principal, PrincipalElement, PrincipalKind,
-    ResourceElement,
-};
-use crate::stack::{AccountRef, BucketRef, ByAccount, PrincipalRef, Stack};
+use crate::stack::{AccountRef, ByAccount, PrincipalRef, Stack};
+use ask::{Index, Outside, Trusted};
 
-/// How the evaluator answers one of the diagram's questions: yes for a request that brings no context, yes only
-/// for a request whose context meets some statement's conditions, or no whatever the request brings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Answer {
-    No,
-    IfConditionsHold,
-    Yes,
+/// What a node stands for, which gives its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NodeKind {
+    /// An account as a whole (its `:root`).
+    Account,
+    User,
+    Group,
+    Role,
+    Bucket,
+    /// A principal the stack does not hold, which a trust names.
+    Outside,
 }
 
-impl Answer {
-    /// Asks `question` first of a request with no context, then of one whose context is unknown.
-    fn of(question: impl Fn(Conditions<'_>) -> Decision) -> Answer {
-        if question(Conditions::Given(&Context::new())) == Decision::Allowed {
-            Answer::Yes
-        } else if question(Conditions::Unknown) == Decision::Allowed {
-            Answer::IfConditionsHold
-        } else {
-            Answer::No
-        }
-    }
-
-    /// The edge's label: `what`, and whether it holds only under conditions.
-    fn label(self, what: &str) -> String {
+impl NodeKind {
+    /// The Mermaid brackets around the label.
+    fn mermaid_shape(self) -> (&'static str, &'static str) {
         match self {
-            Answer::IfConditionsHold => format!("{what} if conditions hold"),
-            Answer::Yes | Answer::No => what.to_owned(),
+            NodeKind::Account => ("[/", "/]"),
+            NodeKind::User => ("([", "])"),
+            NodeKind::Group => ("{{", "}}"),
+            NodeKind::Role => ("[", "]"),
+            NodeKind::Bucket => ("[(", ")]"),
+            NodeKind::Outside => (">", "]"),
+        }
+    }
+
+    /// The Graphviz shape.
+    fn dot_shape(self) -> &'static str {
+        match self {
+            NodeKind::Account => "folder",
+            NodeKind::User => "ellipse",
+            NodeKind::Group => "hexagon",
+            NodeKind::Role => "box",
+            NodeKind::Bucket => "cylinder",
+            NodeKind::Outside => "octagon",
         }
     }
 }
 
-/// Whether `documents` on their own let `caller` assume the role `role_arn` of account `role_account`.
-fn may_assume(
-    documents: &[&PolicyDocument],
-    caller: &Caller,
-    role_arn: &str,
-    role_account: &str,
-    trust: bool,
-) -> Answer {
-    Answer::of(|conditions| {
-        eval::policies_decide(
-            documents.iter().copied(),
-            caller,
-            "sts:AssumeRole",
-            role_arn,
-            role_account,
-            trust,
-            conditions,
-        )
-    })
+/// What an edge says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EdgeKind {
+    /// A role's trust admits the principal.
+    Trust,
+    /// The principal's policies allow `sts:AssumeRole` on the role.
+    Assume,
+    /// The principal's policies allow actions on the bucket.
+    Access,
+    /// The user is in the group.
+    Member,
 }
 
-/// How the trust policy of a role admits principals of account `account`: the best answer among the
-/// account itself (`:root`) and each principal of the account that the trust names.
-fn trust_admits(
-    trust: &PolicyDocument,
-    role_arn: &str,
-    role_account: &str,
-    account: &str,
-) -> Answer {
-    let root = crate::names::account_root_arn(account);
-    let named = trust
-        .statements()
-        .filter_map(|statement| match &statement.principal {
-            Some(PrincipalElement::Principal(Principal::Map(entries))) => Some(entries),
-            _ => None,
-        })
-        .flatten()
-        .filter(|(kind, _)| *kind == PrincipalKind::Aws)
-        .flat_map(|(_, values)| values.as_slice())
-        .map(String::as_str);
-    std::iter::once(root.as_str())
-        .chain(named)
-        .map(Caller::new)
-        .filter(|caller| caller.account == account)
-        .map(|caller| may_assume(&[trust], &caller, role_arn, role_account, true))
-        .max()
-        .unwrap_or(Answer::No)
-}
-
-/// How the identity-based policies of `principal` (and a role's permissions boundary) let it assume the role
-/// `role_arn`. A user's edge stands for what its own policies allow, what its groups' allow being drawn
-/// from the groups; a `Deny` in a group's policy still holds the user back.
-fn principal_may_assume(
-    stack: &Stack,
-    principal: PrincipalRef,
-    role_arn: &str,
-    role_account: &str,
-) -> Answer {
-    let account = &stack.account(stack.principal_account(principal)).id;
-    let (caller, boundary) = match principal {
-        PrincipalRef::User(user) => (Caller::new(&stack.user_arn(user)), None),
-        PrincipalRef::Group(group) => {
-            let group = stack.group(group);
-            // A group is no caller: its policies are asked as a member's would be.
-            (
-                Caller::new(&format!(
-                    "arn:aws:iam::{account}:group{}{}",
-                    group.path, group.name
-                )),
-                None,
-            )
-        }
-        PrincipalRef::Role(role) => (
-            Caller::new(&stack.role_arn(role)),
-            stack.role(role).permissions_boundary,
-        ),
-    };
-    let own = stack
-        .attached(principal)
-        .iter()
-        .map(|policy| &stack.policy(*policy).document)
-        .chain(
-            stack
-                .inline(principal)
-                .iter()
-                .map(|inline| &inline.document),
-        )
-        .collect::<Vec<_>>();
-    let all: Vec<&PolicyDocument> = stack
-        .identity_policies(principal)
-        .into_iter()
-        .map(|(_, document)| document)
-        .collect();
-    let mut answer = may_assume(&own, &caller, role_arn, role_account, false).min(may_assume(
-        &all,
-        &caller,
-        role_arn,
-        role_account,
-        false,
-    ));
-    if let Some(boundary) = boundary {
-        let boundary = &stack.policy(boundary).document;
-        answer = answer.min(may_assume(
-            &[boundary],
-            &caller,
-            role_arn,
-            role_account,
-            false,
-        ));
-    }
-    answer
-}
-
-/// The accounts a trust may admit, in the stack's order: only those it names (by id, anywhere in it), unless a
-/// wildcard in it may stand for any.
-fn trust_candidates(
-    stack: &Stack,
-    trust: &PolicyDocument,
-    account_by_id: &HashMap<&str, AccountRef>,
-) -> Vec<AccountRef> {
-    let text = trust.to_json();
-    if text.contains('*') {
-        return stack
-            .accounts()
-            .map(|(account_ref, _)| account_ref)
-            .collect();
-    }
-    let mut named: Vec<AccountRef> = account_by_id
-        .iter()
-        .filter(|(id, _)| text.contains(*id))
-        .map(|(_, account_ref)| *account_ref)
-        .collect();
-    named.sort_unstable();
-    named
-}
-
-/// The buckets an `Allow` of `document` names by ARN (`arn:aws:s3:::NAME` or an object ARN below it).
-fn named_buckets(document: &PolicyDocument) -> Vec<&str> {
-    let mut names = Vec::new();
-    for statement in document.statements() {
-        if statement.effect != Effect::Allow {
-            continue;
-        }
-        let Some(ResourceElement::Resource(resources)) = &statement.resource else {
-            continue;
-        };
-        for resource in resources {
-            if let Some(rest) = resource.as_str().strip_prefix("arn:aws:s3:::") {
-                names.push(rest.split('/').next().unwrap_or(rest));
-            }
+impl EdgeKind {
+    fn mermaid_arrow(self) -> &'static str {
+        match self {
+            EdgeKind::Trust => "-.->",
+            EdgeKind::Assume => "==>",
+            EdgeKind::Access => "-->",
+            EdgeKind::Member => "---",
         }
     }
-    names
+
+    fn dot_style(self) -> &'static str {
+        match self {
+            EdgeKind::Trust => "dashed",
+            EdgeKind::Assume => "bold",
+            EdgeKind::Access => "solid",
+            EdgeKind::Member => "dotted",
+        }
+    }
 }
 
-/// Whether `document` has an `Allow` whose actions may include `sts:AssumeRole` (a `NotAction` may).
-fn may_allow_assume(document: &PolicyDocument) -> bool {
-    document.statements().any(|statement| {
-        statement.effect == Effect::Allow
-            && match &statement.action {
-                ActionElement::Action(actions) => actions
-                    .iter()
-                    .any(|action| action.matches("sts:AssumeRole")),
-                ActionElement::NotAction(_) => true,
-            }
-    })
+/// A node: its id in both languages, and its label as people read it (escaped only when written).
+#[derive(Debug, Clone)]
+struct Node {
+    id: String,
+    label: String,
+    kind: NodeKind,
+}
+
+/// An account's nodes, drawn as a box around them.
+#[derive(Debug, Clone)]
+struct Cluster {
+    id: String,
+    label: String,
+    nodes: Vec<Node>,
+}
+
+#[derive(Debug, Clone)]
+struct Edge {
+    from: String,
+    to: String,
+    label: String,
+    kind: EdgeKind,
+}
+
+/// The diagram, whatever language it is written in.
+#[derive(Debug, Clone)]
+struct Graph {
+    clusters: Vec<Cluster>,
+    /// Nodes outside every account of the stack.
+    outside: Vec<Node>,
+    edges: Vec<Edge>,
 }
 
 /// The diagram's ids: subgraphs (the account aliases), account nodes and one node per item, each unique.
@@ -224,7 +136,13 @@ struct NodeIds {
     groups: Vec<String>,
     roles: Vec<String>,
     buckets: Vec<String>,
+    /// Principals outside the stack, given an id when an edge first reaches them.
+    outside: BTreeMap<Outside, String>,
+    unique: Unique,
 }
+
+/// The longest id made from a name outside the stack (an ARN may be 2,048 characters long).
+const MAX_OUTSIDE_ID: usize = 64;
 
 impl NodeIds {
     fn new(stack: &Stack, aliases: &[String]) -> Self {
@@ -265,84 +183,63 @@ impl NodeIds {
             groups,
             roles,
             buckets,
+            outside: BTreeMap::new(),
+            unique,
         }
+    }
+
+    fn principal(&self, principal: PrincipalRef) -> &str {
+        match principal {
+            PrincipalRef::User(user) => &self.users[user.index()],
+            PrincipalRef::Group(group) => &self.groups[group.index()],
+            PrincipalRef::Role(role) => &self.roles[role.index()],
+        }
+    }
+
+    /// The id of a principal outside the stack, handed out on first use.
+    fn outside(&mut self, outside: &Outside) -> String {
+        if let Some(id) = self.outside.get(outside) {
+            return id.clone();
+        }
+        let mut name = match outside {
+            Outside::Account(id) => format!("outside_account_{id}"),
+            Outside::Principal(arn) => format!("outside_{}", snake_name(arn)),
+            Outside::Service(service) => format!("service_{}", snake_name(service)),
+            Outside::Federated(provider) => format!("federated_{}", snake_name(provider)),
+            Outside::Anyone => "anyone".to_owned(),
+        };
+        // Ids are ASCII (`snake_name`), so a byte index is a character boundary.
+        name.truncate(MAX_OUTSIDE_ID);
+        let id = self.unique.claim(name.trim_end_matches('_'));
+        self.outside.insert(outside.clone(), id.clone());
+        id
     }
 }
 
 pub(super) fn render(
     renderer: &Renderer,
     stack: &Stack,
+    notes: &mut Vec<String>,
 ) -> Result<BTreeMap<String, String>, RenderError> {
-    let aliases = account_aliases(stack);
-    let by_account = ByAccount::new(stack);
-    let ids = NodeIds::new(stack, &aliases);
-    let mut accounts = Vec::new();
-    for (index, (account_ref, account)) in stack.accounts().enumerate() {
-        let alias = &aliases[index];
-        let mut nodes: Vec<Json> = Vec::new();
-        let mut push = |id: String, label: String, shape: (&str, &str), dot_shape: &str| {
-            nodes.push(json!({
-                "id": id,
-                "label": mermaid(&label),
-                "shape_open": shape.0,
-                "shape_close": shape.1,
-                "dot_label": dot(&label),
-                "dot_shape": dot_shape,
-            }));
-        };
-        // The account itself, as trusts name it (`:root`): edges go to a node, which Graphviz needs.
-        push(
-            ids.accounts[index].clone(),
-            format!("account {} (root)", account.name),
-            ("[/", "/]"),
-            "folder",
-        );
-        for (user_ref, user) in by_account.users(stack, account_ref) {
-            push(
-                ids.users[user_ref.index()].clone(),
-                if user.existing {
-                    format!("user {} (existing)", user.name)
-                } else {
-                    format!("user {}", user.name)
-                },
-                ("([", "])"),
-                "ellipse",
-            );
-        }
-        for (group_ref, group) in by_account.groups(stack, account_ref) {
-            push(
-                ids.groups[group_ref.index()].clone(),
-                format!("group {}", group.name),
-                ("{{", "}}"),
-                "hexagon",
-            );
-        }
-        for (role_ref, role) in by_account.roles(stack, account_ref) {
-            push(
-                ids.roles[role_ref.index()].clone(),
-                format!("role {}", role.name),
-                ("[", "]"),
-                "box",
-            );
-        }
-        for (bucket_ref, bucket) in by_account.buckets(stack, account_ref) {
-            push(
-                ids.buckets[bucket_ref.index()].clone(),
-                format!("bucket {}", bucket.name),
-                ("[(", ")]"),
-                "cylinder",
-            );
-        }
-        let label = format!("{} ({})", account.name, account.id);
-        accounts.push(json!({ "id": alias, "label": mermaid(&label), "dot_label": dot(&label), "nodes": nodes }));
-    }
-
-    let edges = edges(stack, &ids);
+    let graph = graph(stack);
     let view = json!({
         "version": env!("CARGO_PKG_VERSION"),
         "command": "iamgen generate",
-        "accounts": accounts,
-        "edges": edges,
+        "accounts": graph.clusters.iter().map(|cluster| json!({
+            "id": cluster.id,
+            "label": mermaid(&cluster.label),
+            "dot_label": dot(&cluster.label),
+            "nodes": cluster.nodes.iter().map(node_view).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "outside": graph.outside.iter().map(node_view).collect::<Vec<_>>(),
+        "edges": graph.edges.iter().map(|edge| json!({
+            "from": edge.from,
+            "to": edge.to,
+            "label": mermaid(&edge.label),
+            "arrow": edge.kind.mermaid_arrow(),
+            "dot_label": dot(&edge.label),
+            "dot_style": edge.kind.dot_style(),
+        })).collect::<Vec<_>>(),
     });
     let mut files = BTreeMap::new();
     files.insert(
@@ -353,260 +250,174 @@ pub(super) fn render(
         "diagram.dot".to_owned(),
         renderer.render_template("diagram/diagram.dot", view)?,
     );
+    match svg::draw(&graph) {
+        Ok(picture) => {
+            files.insert("diagram.svg".to_owned(), picture);
+        }
+        Err(too_large) => notes.push(too_large),
+    }
     Ok(files)
 }
 
-/// The diagram's edges, each the answer to one question: whom a role trusts and who may assume it (both asked of
-/// the evaluator), which buckets its policies name, and who is a member of which group.
-fn edges(stack: &Stack, ids: &NodeIds) -> Vec<Json> {
-    let mut edges: Vec<Json> = Vec::new();
-    let mut edge = |from: String, to: String, label: &str, arrow: &str, style: &str| {
-        edges.push(json!({
-            "from": from,
-            "to": to,
-            "label": mermaid(label),
-            "arrow": arrow,
-            "dot_label": dot(label),
-            "dot_style": style,
-        }));
+fn node_view(node: &Node) -> Json {
+    let (open, close) = node.kind.mermaid_shape();
+    json!({
+        "id": node.id,
+        "label": mermaid(&node.label),
+        "shape_open": open,
+        "shape_close": close,
+        "dot_label": dot(&node.label),
+        "dot_shape": node.kind.dot_shape(),
+    })
+}
+
+/// The diagram of `stack`: its edges first, so that an account's own node (its `:root`) is drawn only when an
+/// edge reaches it, or when the account has nothing else to show.
+fn graph(stack: &Stack) -> Graph {
+    let aliases = account_aliases(stack);
+    let mut ids = NodeIds::new(stack, &aliases);
+    let (edges, reached) = edges(stack, &mut ids);
+    let by_account = ByAccount::new(stack);
+    let mut clusters = Vec::new();
+    for (index, (account_ref, account)) in stack.accounts().enumerate() {
+        let mut nodes = Vec::new();
+        let mut push = |id: &str, label: String, kind: NodeKind| {
+            nodes.push(Node {
+                id: id.to_owned(),
+                label,
+                kind,
+            });
+        };
+        for (user_ref, user) in by_account.users(stack, account_ref) {
+            let label = if user.existing {
+                format!("user {} (existing)", user.name)
+            } else {
+                format!("user {}", user.name)
+            };
+            push(&ids.users[user_ref.index()], label, NodeKind::User);
+        }
+        for (group_ref, group) in by_account.groups(stack, account_ref) {
+            let label = format!("group {}", group.name);
+            push(&ids.groups[group_ref.index()], label, NodeKind::Group);
+        }
+        for (role_ref, role) in by_account.roles(stack, account_ref) {
+            push(
+                &ids.roles[role_ref.index()],
+                format!("role {}", role.name),
+                NodeKind::Role,
+            );
+        }
+        for (bucket_ref, bucket) in by_account.buckets(stack, account_ref) {
+            let label = format!("bucket {}", bucket.name);
+            push(&ids.buckets[bucket_ref.index()], label, NodeKind::Bucket);
+        }
+        if reached[index] || nodes.is_empty() {
+            nodes.insert(
+                0,
+                Node {
+                    id: ids.accounts[index].clone(),
+                    label: format!("account {} (root)", account.name),
+                    kind: NodeKind::Account,
+                },
+            );
+        }
+        clusters.push(Cluster {
+            id: aliases[index].clone(),
+            label: format!("{} ({})", account.name, account.id),
+            nodes,
+        });
+    }
+    let outside = ids
+        .outside
+        .iter()
+        .map(|(outside, id)| Node {
+            id: id.clone(),
+            label: outside.label(),
+            kind: NodeKind::Outside,
+        })
+        .collect();
+    Graph {
+        clusters,
+        outside,
+        edges,
+    }
+}
+
+/// The diagram's edges, each the answer to one question: whom a role's trust admits and who may assume it
+/// (both asked of the evaluator), what each principal may do to its account's buckets, and who is a member of
+/// which group. With them, which accounts' own nodes an edge reaches.
+fn edges(stack: &Stack, ids: &mut NodeIds) -> (Vec<Edge>, Vec<bool>) {
+    let index = Index::new(stack);
+    let mut edges = Vec::new();
+    let mut reached = vec![false; stack.accounts().len()];
+    let mut edge = |from: &str, to: &str, label: String, kind: EdgeKind| {
+        edges.push(Edge {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            label,
+            kind,
+        });
     };
-    // Indexed once: asked of every pair, the questions below made the diagram quadratic in the roles.
-    let account_by_id: HashMap<&str, AccountRef> = stack
-        .accounts()
-        .map(|(account_ref, account)| (account.id.as_str(), account_ref))
-        .collect();
-    let bucket_by_name: HashMap<&str, BucketRef> = stack
-        .buckets()
-        .map(|(bucket_ref, bucket)| (bucket.name.as_str(), bucket_ref))
-        .collect();
-    // Only a principal with a policy that may allow `sts:AssumeRole` at all may assume a role.
-    let assumers: Vec<PrincipalRef> = stack
+    // Only a principal with a policy that may allow `sts:AssumeRole` at all may assume a role: asked of every
+    // pair, the question made the diagram quadratic in the roles.
+    let assumers: Vec<ask::Holder<'_>> = stack
         .principals()
         .into_iter()
         .filter(|principal| {
             stack
                 .identity_policies(*principal)
                 .iter()
-                .any(|(_, document)| may_allow_assume(document))
+                .any(|(_, document)| ask::may_allow_assume(document))
         })
+        .map(|principal| ask::Holder::new(&index, principal))
         .collect();
-    for (role_ref, role) in stack.roles() {
+    for (role_ref, _) in stack.roles() {
         let role_node = ids.roles[role_ref.index()].clone();
-        let role_arn = stack.role_arn(role_ref);
-        let role_account = stack.account(role.account).id.as_str();
-        // Trust: the role admits principals of another account.
-        let candidates = trust_candidates(stack, &role.trust, &account_by_id);
-        for other_ref in candidates {
-            if other_ref == role.account {
-                continue;
-            }
-            let other = stack.account(other_ref);
-            let answer = trust_admits(&role.trust, &role_arn, role_account, other.id.as_str());
-            if answer != Answer::No {
-                edge(
-                    role_node.clone(),
-                    ids.accounts[other_ref.index()].clone(),
-                    &answer.label("trusts"),
-                    "-.->",
-                    "dashed",
-                );
-            }
+        for (trusted, need) in ask::trusted(&index, role_ref) {
+            let to = match &trusted {
+                Trusted::Account(account) => {
+                    reached[account.index()] = true;
+                    ids.accounts[account.index()].clone()
+                }
+                Trusted::Principal(principal) => ids.principal(*principal).to_owned(),
+                Trusted::Outside(outside) => ids.outside(outside),
+            };
+            edge(&role_node, &to, need.label("trusts"), EdgeKind::Trust);
         }
-        // Assume: a principal whose own policies allow sts:AssumeRole on the role.
-        for principal in &assumers {
-            let principal = *principal;
-            let answer = principal_may_assume(stack, principal, &role_arn, role_account);
-            if answer != Answer::No {
-                let from = match principal {
-                    PrincipalRef::User(user) => &ids.users[user.index()],
-                    PrincipalRef::Group(group) => &ids.groups[group.index()],
-                    PrincipalRef::Role(role) => &ids.roles[role.index()],
+        for holder in &assumers {
+            if let Some((need, trusted)) = ask::may_assume(&index, holder, role_ref) {
+                let what = if trusted {
+                    "sts:AssumeRole"
+                } else {
+                    "sts:AssumeRole, not trusted"
                 };
-                edge(
-                    from.clone(),
-                    role_node.clone(),
-                    &answer.label("sts:AssumeRole"),
-                    "==>",
-                    "bold",
-                );
+                let from = ids.principal(holder.principal());
+                edge(from, &role_node, need.label(what), EdgeKind::Assume);
             }
         }
-        // Access: the role's policies name a bucket (by its ARN, or an object ARN below it).
-        let mut named: Vec<BucketRef> = stack
-            .identity_policies(PrincipalRef::Role(role_ref))
-            .iter()
-            .flat_map(|(_, document)| named_buckets(document))
-            .filter_map(|name| bucket_by_name.get(name).copied())
-            .collect();
-        named.sort_unstable();
-        named.dedup();
-        for bucket_ref in named {
-            edge(
-                role_node.clone(),
-                ids.buckets[bucket_ref.index()].clone(),
-                "s3",
-                "-->",
-                "solid",
-            );
+    }
+    for principal in stack.principals() {
+        for (bucket, grants) in ask::access(&index, principal) {
+            for grant in grants {
+                let label = grant.need.label(&grant.label);
+                edge(
+                    ids.principal(principal),
+                    &ids.buckets[bucket.index()],
+                    label,
+                    EdgeKind::Access,
+                );
+            }
         }
     }
     for (user_ref, user) in stack.users() {
         for group in &user.groups {
             edge(
-                ids.users[user_ref.index()].clone(),
-                ids.groups[group.index()].clone(),
-                "member of",
-                "---",
-                "dotted",
+                &ids.users[user_ref.index()],
+                &ids.groups[group.index()],
+                "member of".to_owned(),
+                EdgeKind::Member,
             );
         }
     }
-    edges
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::policy::{AccountId, PolicyDocument};
-    use crate::render::{Target, render};
-    use crate::stack::{InlinePolicy, PrincipalRef, Stack};
-
-    const ACME: &str = "183438944504";
-    const ROLE: &str = "arn:aws:iam::081278057606:role/Consultant";
-
-    /// `diagram.mmd` of a stack: Stuzio's role `Consultant` with trust policy `trust`, Acme's user Troy in group
-    /// Staff, each with the statements given as an inline policy (none when empty).
-    fn diagram(trust: &str, troy: &str, staff: &str) -> String {
-        let document = |statements: &str| {
-            let json = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
-            PolicyDocument::from_json(&json).unwrap_or_else(|error| panic!("{error}\n{json}"))
-        };
-        let mut stack = Stack::new();
-        let stuzio = stack.add_account(AccountId::parse("081278057606").expect("an id"), "Stuzio");
-        let acme = stack.add_account(AccountId::parse(ACME).expect("an id"), "Acme");
-        let staff_group = stack.add_group(acme, "Staff").expect("a group");
-        let troy_user = stack.add_user(acme, "Troy").expect("a user");
-        stack.add_to_group(troy_user, staff_group);
-        for (principal, statements) in [
-            (PrincipalRef::Group(staff_group), staff),
-            (PrincipalRef::User(troy_user), troy),
-        ] {
-            if !statements.is_empty() {
-                let policy = InlinePolicy {
-                    name: "Inline".to_owned(),
-                    document: document(statements),
-                };
-                stack
-                    .add_inline(principal, policy)
-                    .expect("an inline policy");
-            }
-        }
-        stack
-            .add_role(stuzio, "Consultant", document(trust))
-            .expect("a role");
-        let rendered = render(&stack, &[Target::Diagram]).expect("renders");
-        rendered.files()["diagram.mmd"].clone()
-    }
-
-    fn edges(diagram: &str) -> Vec<&str> {
-        diagram
-            .lines()
-            .map(str::trim)
-            .filter(|line| line.contains("|\""))
-            .collect()
-    }
-
-    const TRUST_ACME: &str = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole"}"#;
-    const TROY_ASSUMES: &str = r#"{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::081278057606:role/Consultant"}"#;
-
-    #[test]
-    fn a_plain_trust_and_assume_policy_are_drawn_as_before() {
-        let drawn = diagram(TRUST_ACME, TROY_ASSUMES, "");
-        assert_eq!(
-            edges(&drawn),
-            [
-                r#"stuzio_role_consultant -.->|"trusts"| acme_account"#,
-                r#"acme_user_troy ==>|"sts:AssumeRole"| stuzio_role_consultant"#,
-                r#"acme_user_troy ---|"member of"| acme_group_staff"#,
-            ],
-            "{drawn}"
-        );
-    }
-
-    #[test]
-    fn a_trust_that_denies_the_account_draws_no_trust_edge() {
-        let trust = format!(
-            r#"{TRUST_ACME}, {{"Effect": "Deny", "Principal": {{"AWS": "{ACME}"}}, "Action": "sts:AssumeRole"}}"#
-        );
-        let drawn = diagram(&trust, "", "");
-        assert!(!drawn.contains("trusts"), "{drawn}");
-    }
-
-    #[test]
-    fn a_trust_that_requires_an_external_id_draws_a_conditional_edge() {
-        let trust = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}"#;
-        let drawn = diagram(trust, "", "");
-        assert!(
-            drawn.contains(
-                r#"stuzio_role_consultant -.->|"trusts if conditions hold"| acme_account"#
-            ),
-            "{drawn}"
-        );
-        assert!(!drawn.contains(r#"|"trusts"|"#), "{drawn}");
-    }
-
-    #[test]
-    fn a_trust_that_names_the_account_only_in_a_condition_does_not_trust_it() {
-        // The account's id is in the policy, but the role admits only EC2.
-        let trust = r#"{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "183438944504"}}}"#;
-        let drawn = diagram(trust, "", "");
-        assert!(!drawn.contains("trusts"), "{drawn}");
-    }
-
-    #[test]
-    fn a_trust_that_allows_other_actions_only_does_not_trust() {
-        let trust = r#"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:root"}, "NotAction": "sts:AssumeRole"}"#;
-        let drawn = diagram(trust, "", "");
-        assert!(!drawn.contains("trusts"), "{drawn}");
-    }
-
-    #[test]
-    fn an_explicit_deny_in_the_users_policy_draws_no_assume_edge() {
-        let troy = format!(
-            r#"{TROY_ASSUMES}, {{"Effect": "Deny", "Action": "sts:*", "Resource": "{ROLE}"}}"#
-        );
-        let drawn = diagram(TRUST_ACME, &troy, "");
-        assert!(!drawn.contains("sts:AssumeRole"), "{drawn}");
-    }
-
-    #[test]
-    fn a_deny_in_a_group_holds_its_member_back() {
-        let staff =
-            format!(r#"{{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "{ROLE}"}}"#);
-        let drawn = diagram(TRUST_ACME, TROY_ASSUMES, &staff);
-        assert!(!drawn.contains("sts:AssumeRole"), "{drawn}");
-    }
-
-    #[test]
-    fn not_action_allows_what_it_does_not_list() {
-        let troy = r#"{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}"#;
-        let drawn = diagram(TRUST_ACME, troy, "");
-        assert!(
-            drawn.contains(r#"acme_user_troy ==>|"sts:AssumeRole"| stuzio_role_consultant"#),
-            "{drawn}"
-        );
-    }
-
-    #[test]
-    fn an_assume_policy_that_requires_mfa_draws_a_conditional_edge() {
-        let troy = format!(
-            r#"{{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "{ROLE}", "Condition": {{"Bool": {{"aws:MultiFactorAuthPresent": "true"}}}}}}"#
-        );
-        let drawn = diagram(TRUST_ACME, &troy, "");
-        assert!(
-            drawn.contains(
-                r#"acme_user_troy ==>|"sts:AssumeRole if conditions hold"| stuzio_role_consultant"#
-            ),
-            "{drawn}"
-        );
-    }
+    (edges, reached)
 }
