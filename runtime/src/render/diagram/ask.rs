@@ -443,27 +443,45 @@ pub(super) fn trusted(index: &Index<'_>, role_ref: RoleRef) -> Vec<(Trusted, Nee
             .collect();
     }
     let mut found = Vec::new();
-    let mut whole = BTreeSet::new();
+    // Each account the trust admits as a whole, with what it needs.
+    let mut whole: BTreeMap<AccountRef, Need> = BTreeMap::new();
     for account in &accounts {
         let root = Caller::new(&crate::names::account_root_arn(
             stack.account(*account).id.as_str(),
         ));
         if let Some(need) = ask(&root, "sts:AssumeRole") {
-            found.push((Trusted::Account(*account), need));
-            whole.insert(*account);
+            found.push((Trusted::Account(*account), need.clone()));
+            whole.insert(*account, need);
         }
     }
+    // A principal the trust names is drawn unless its account's edge says the same; one a wildcard may stand
+    // for, only when its account is not admitted as a whole.
+    let mut named: Vec<(PrincipalRef, bool)> = principals.into_iter().map(|p| (p, true)).collect();
     if open {
-        for account in &accounts {
-            principals.extend(index.by_account[account.index()].iter().copied());
+        for account in accounts
+            .iter()
+            .filter(|account| !whole.contains_key(account))
+        {
+            named.extend(
+                index.by_account[account.index()]
+                    .iter()
+                    .map(|p| (*p, false)),
+            );
         }
+        // Named first, so that the one kept of a principal both named and stood for is the named one.
+        named.sort_unstable_by_key(|(principal, by_name)| (*principal, !*by_name));
+        named.dedup_by_key(|(principal, _)| *principal);
     }
-    for principal in principals {
-        if whole.contains(&stack.principal_account(principal)) {
+    for (principal, by_name) in named {
+        let account = whole.get(&stack.principal_account(principal));
+        if account.is_some() && !by_name {
             continue;
         }
-        if let Some(need) = ask(&Caller::new(&index.arn(principal)), "sts:AssumeRole") {
-            found.push((Trusted::Principal(principal), need));
+        match ask(&Caller::new(&index.arn(principal)), "sts:AssumeRole") {
+            Some(need) if account != Some(&need) => {
+                found.push((Trusted::Principal(principal), need));
+            }
+            _ => {}
         }
     }
     for node in outside {

@@ -471,3 +471,18 @@ fn self_edges_cycles_and_parallel_edges_are_laid_out() {
         "{svg}"
     );
 }
+
+#[test]
+fn a_principal_the_trust_names_with_less_to_bring_than_its_account_is_drawn_too() {
+    // The account needs an external id; Dana, named on her own, needs nothing.
+    let trust = r#"{"Effect": "Allow", "Principal": {"AWS": "183438944504"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}, {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::183438944504:user/Dana"}, "Action": "sts:AssumeRole"}"#;
+    let drawn = diagram(trust, "", "");
+    assert_eq!(
+        edges(&drawn)[..2],
+        [
+            r#"stuzio_role_consultant -.->|"trusts if external id"| acme_account"#,
+            r#"stuzio_role_consultant -.->|"trusts"| acme_user_dana"#,
+        ],
+        "{drawn}"
+    );
+}
