@@ -27,7 +27,7 @@ pub(crate) struct GenerateArgs {
     /// What to generate (repeatable).
     #[arg(long, value_enum, default_value = "all")]
     target: Vec<TargetArg>,
-    /// Where to write: `DIR/terraform/`, `DIR/cloudformation/`, `DIR/policies/`, `DIR/diagram.mmd`.
+    /// Where to write: `DIR/terraform/`, `DIR/cloudformation/`, `DIR/policies/`, `DIR/diagram.{mmd,dot,svg}`.
     #[arg(long, value_name = "DIR", default_value = "out")]
     out: PathBuf,
     /// A directory whose `terraform/*.hbs`, `cloudformation/*.hbs` or `diagram/*.hbs` replace the embedded

@@ -34,6 +34,7 @@ fn generates_the_reference_scenario_the_same_way_twice() {
         "policies/stuzio/StuzioProjectXPolicy.json",
         "diagram.mmd",
         "diagram.dot",
+        "diagram.svg",
     ] {
         assert!(
             names.contains(&expected),

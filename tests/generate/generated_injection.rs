@@ -12,7 +12,8 @@
 //!   read as `${`) equal the model's, in the account templates and in each StackSet's `TemplateBody`;
 //! - policy files: each reads back to the model's document;
 //! - diagrams: every line of `diagram.dot` and `diagram.mmd` is one statement whose labels, unescaped, are the
-//!   model's text, and whose identifiers are not keywords.
+//!   model's text, and whose identifiers are not keywords; `diagram.svg`, read as XML, has the nodes and edges
+//!   of `diagram.dot`, labels and all.
 //!
 //! Failures are collected over all cases and reported by kind, each with its first example; a failure
 //! reproduces from its case number (`IAMGEN_INJECTION_SEED` and `IAMGEN_INJECTION_CASES` change the run). Bugs
@@ -728,6 +729,9 @@ fn check_stack(stack: &Stack) -> Failures {
     check_policy_files(stack, files, &mut failures);
     check_dot(stack, files, &mut failures);
     check_mermaid(stack, files, &mut failures);
+    if let Some(difference) = crate::diagram_svg::svg_differs_from_dot(files) {
+        failures.push("diagram: SVG", difference);
+    }
     failures
 }
 

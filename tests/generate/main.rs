@@ -6,6 +6,7 @@
 pub mod support;
 
 mod cloudformation_limits;
+mod diagram_svg;
 mod escape_parsers;
 mod fuzz_regressions;
 mod generated_equivalence;

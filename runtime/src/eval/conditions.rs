@@ -26,6 +26,42 @@ pub fn holds(condition: &Condition, context: &dyn Lookup) -> bool {
     })
 }
 
+/// A `Condition` read when only some keys of the request are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Partly<'c> {
+    /// An entry on a known key does not hold: the condition is false, whatever the rest of the request holds.
+    Fails,
+    /// Every entry on a known key holds; the entries on these keys (none: the condition holds) decide the rest.
+    Open(Vec<&'c str>),
+}
+
+/// Reads `condition` deciding only the entries on keys that `known` names, against `context`; an entry on any
+/// other key, or whose values hold a policy variable, is left open (the request may or may not meet it).
+#[must_use]
+pub fn holds_partly<'c>(
+    condition: &'c Condition,
+    context: &dyn Lookup,
+    known: &dyn Fn(&str) -> bool,
+) -> Partly<'c> {
+    let mut open: Vec<&'c str> = Vec::new();
+    for block in &condition.0 {
+        for entry in &block.entries {
+            let values = entry.values.as_slice();
+            // A variable may stand for a key that is not known, so the entry's outcome is not known either.
+            let variable =
+                context.variables() && values.iter().any(|value| value.as_text().contains("${"));
+            if !known(&entry.key) || variable {
+                if !open.iter().any(|key| key.eq_ignore_ascii_case(&entry.key)) {
+                    open.push(&entry.key);
+                }
+            } else if !entry_holds(block.operator, &entry.key, values, context) {
+                return Partly::Fails;
+            }
+        }
+    }
+    Partly::Open(open)
+}
+
 /// The first operator and key of `condition` that does not hold, if one does not: what a denial's fix names.
 #[must_use]
 pub fn first_unmet<'c>(

@@ -165,6 +165,25 @@ impl Lookup for Context {
     }
 }
 
+/// The keys AWS derives from the caller and the resource, which every request's context has: the principal's
+/// ARN (a role's for its sessions), account, user name and type, whether it is a service, and the resource's
+/// account.
+pub const DERIVED_KEYS: [&str; 6] = [
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:username",
+    "aws:PrincipalType",
+    "aws:PrincipalIsAWSService",
+    "aws:ResourceAccount",
+];
+
+/// Whether `key` is one of [`DERIVED_KEYS`] (compared without regard to case).
+fn is_derived(key: &str) -> bool {
+    DERIVED_KEYS
+        .iter()
+        .any(|derived| derived.eq_ignore_ascii_case(key))
+}
+
 /// A request's whole context: what the caller supplied, then the keys AWS derives from the caller and the
 /// resource (`aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username`, `aws:PrincipalType`,
 /// `aws:PrincipalIsAWSService`, `aws:ResourceAccount`). Built once per decision without copying the caller's
@@ -857,5 +876,174 @@ pub fn policies_decide<'d>(
         Decision::Allowed
     } else {
         Decision::ImplicitDeny
+    }
+}
+
+/// What [`policies_require`] finds: whether some request could be allowed, and what the rest of its context
+/// must then meet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirements<'d> {
+    /// `Allowed` when some request could be allowed; `ExplicitDeny` when a `Deny` applies to every request;
+    /// `ImplicitDeny` when nothing allows any.
+    pub decision: Decision,
+    /// When allowed, the ways in: for each allowing statement, the keys of its conditions that the request's
+    /// context must meet. An empty list among them: allowed whatever the context holds.
+    pub any_of: Vec<Vec<&'d str>>,
+    /// When allowed, the keys of the conditional `Deny` statements that apply: the request must not meet
+    /// their conditions.
+    pub unless: Vec<&'d str>,
+}
+
+impl Requirements<'_> {
+    fn denied(decision: Decision) -> Self {
+        Requirements {
+            decision,
+            any_of: Vec::new(),
+            unless: Vec::new(),
+        }
+    }
+}
+
+/// What `documents` on their own (as [`policies_decide`] reads them) answer every request of `caller` for
+/// `action` on `resource`, whatever its context: the conditions on keys AWS derives from the caller and the
+/// resource ([`DERIVED_KEYS`]: `aws:PrincipalArn`, `aws:PrincipalAccount` ...) are decided, and those on other
+/// keys (`sts:ExternalId`, `aws:MultiFactorAuthPresent`, `aws:SourceIp` ...) are what the answer requires.
+///
+/// So a trust that names an account with an `aws:PrincipalArn` condition admits the users that condition
+/// names, not the account's root; and one that requires an external id admits its principals if the request
+/// brings it.
+#[must_use]
+pub fn policies_require<'d>(
+    documents: impl IntoIterator<Item = &'d PolicyDocument>,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    resource_account: &str,
+    check_principal: bool,
+) -> Requirements<'d> {
+    let nothing = Context::new();
+    let scope = Scope::new(&nothing, caller, resource_account);
+    let mut any_of: Vec<Vec<&'d str>> = Vec::new();
+    let mut unless: Vec<&'d str> = Vec::new();
+    for document in documents {
+        let request = Request {
+            caller,
+            action,
+            resource,
+            scope: &scope,
+            variables: has_variables(document),
+        };
+        for statement in document.statements() {
+            if !request.applies_but_for_condition(statement, check_principal) {
+                continue;
+            }
+            let open = match &statement.condition {
+                None => Vec::new(),
+                Some(condition) => {
+                    match conditions::holds_partly(condition, &request.read_as(), &is_derived) {
+                        conditions::Partly::Fails => continue,
+                        conditions::Partly::Open(keys) => keys,
+                    }
+                }
+            };
+            match statement.effect {
+                Effect::Deny if open.is_empty() => {
+                    return Requirements::denied(Decision::ExplicitDeny);
+                }
+                Effect::Deny => unless.extend(open),
+                Effect::Allow => any_of.push(open),
+            }
+        }
+    }
+    if any_of.is_empty() {
+        return Requirements::denied(Decision::ImplicitDeny);
+    }
+    Requirements {
+        decision: Decision::Allowed,
+        any_of,
+        unless,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROLE: &str = "arn:aws:iam::081278057606:role/Consultant";
+
+    fn trust(statements: &str) -> PolicyDocument {
+        PolicyDocument::from_json(&format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#
+        ))
+        .expect("a policy")
+    }
+
+    fn require<'d>(document: &'d PolicyDocument, caller: &str) -> Requirements<'d> {
+        policies_require(
+            [document],
+            &Caller::new(caller),
+            "sts:AssumeRole",
+            ROLE,
+            "081278057606",
+            true,
+        )
+    }
+
+    #[test]
+    fn conditions_on_the_callers_own_keys_are_decided_and_the_rest_required() {
+        let document = trust(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "183438944504"}, "Action": "sts:AssumeRole",
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::183438944504:user/Dana"},
+                              "StringEquals": {"sts:ExternalId": "x"}}}"#,
+        );
+        let root = require(&document, "arn:aws:iam::183438944504:root");
+        assert_eq!(root.decision, Decision::ImplicitDeny);
+        let dana = require(&document, "arn:aws:iam::183438944504:user/Dana");
+        assert_eq!(dana.decision, Decision::Allowed);
+        assert_eq!(dana.any_of, [["sts:ExternalId"]]);
+        assert!(dana.unless.is_empty());
+    }
+
+    #[test]
+    fn denies_deny_every_request_or_are_what_a_request_must_avoid() {
+        let allow = r#"{"Effect": "Allow", "Principal": {"AWS": "183438944504"}, "Action": "sts:AssumeRole"}"#;
+        let always = trust(&format!(
+            r#"{allow}, {{"Effect": "Deny", "Principal": {{"AWS": "183438944504"}}, "Action": "sts:*"}}"#
+        ));
+        assert_eq!(
+            require(&always, "arn:aws:iam::183438944504:root").decision,
+            Decision::ExplicitDeny
+        );
+        let sometimes = trust(&format!(
+            r#"{allow}, {{"Effect": "Deny", "Principal": {{"AWS": "183438944504"}}, "Action": "sts:*",
+                "Condition": {{"BoolIfExists": {{"aws:MultiFactorAuthPresent": "false"}}}}}}"#
+        ));
+        let required = require(&sometimes, "arn:aws:iam::183438944504:root");
+        assert_eq!(required.decision, Decision::Allowed);
+        assert_eq!(required.any_of, [Vec::<&str>::new()]);
+        assert_eq!(required.unless, ["aws:MultiFactorAuthPresent"]);
+    }
+
+    #[test]
+    fn a_variable_leaves_a_decided_key_open() {
+        // `${aws:PrincipalTag/team}` is not known, so neither is whether the ARN matches.
+        let document = trust(
+            r#"{"Effect": "Allow", "Principal": {"AWS": "183438944504"}, "Action": "sts:AssumeRole",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::183438944504:user/${aws:PrincipalTag/team}-*"}}}"#,
+        );
+        let required = require(&document, "arn:aws:iam::183438944504:user/Troy");
+        assert_eq!(required.decision, Decision::Allowed);
+        assert_eq!(required.any_of, [["aws:PrincipalArn"]]);
+    }
+
+    #[test]
+    fn the_derived_keys_are_the_ones_every_request_has() {
+        let (context, caller) = (
+            Context::new(),
+            Caller::new("arn:aws:iam::183438944504:user/Troy"),
+        );
+        let scope = Scope::new(&context, &caller, "081278057606");
+        let derived: Vec<&str> = scope.derived.iter().map(|(name, _)| *name).collect();
+        assert_eq!(derived, DERIVED_KEYS);
     }
 }

@@ -31,7 +31,8 @@ pub enum Target {
     CloudFormation,
     /// `policies/`: every policy and trust policy as canonical JSON.
     Policies,
-    /// `diagram.mmd` and `diagram.dot`: accounts, principals, roles, trust and assume edges.
+    /// `diagram.mmd`, `diagram.dot` and `diagram.svg`: accounts, principals, roles and buckets; trust, assume,
+    /// access and membership edges.
     Diagram,
 }
 
@@ -388,7 +389,7 @@ impl Renderer {
                     files.extend(cloudformation::render(self, stack, format, &mut notes)?);
                 }
                 Target::Policies => files.extend(policy_files(stack)),
-                Target::Diagram => files.extend(diagram::render(self, stack)?),
+                Target::Diagram => files.extend(diagram::render(self, stack, &mut notes)?),
             }
         }
         Ok(Rendered {
