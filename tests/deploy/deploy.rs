@@ -10,10 +10,11 @@ use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
 use crate::support::deploy::{
-    BASE_KEY, account, apply_all, block_on, clients, on_moto, plan_of, session,
+    BASE_KEY, account, apply_all, block_on, clients, make_the_scenarios_bucket, on_moto, plan_of,
+    session,
 };
 use crate::support::moto::{FaultProxy, Moto};
-use crate::support::stacks::document;
+use crate::support::stacks::{document, scenario_creating_its_bucket};
 use crate::support::text::assert_contains_all;
 use iamgen::deploy;
 use iamgen::deploy::sdk::credentials::Credentials;
@@ -37,6 +38,18 @@ fn the_reference_scenario_works_end_to_end() {
     on_moto(async |moto, admin| {
         let stack = Stack::reference_scenario();
 
+        // The project's bucket holds Stuzio's data before the stack exists: without it, nothing is planned.
+        let error = plan(&admin, &stack, STACK)
+            .await
+            .expect_err("the bucket is missing");
+        assert!(
+            error.to_string().starts_with(
+                "bucket com.stuzio.projectx is declared as existing, but account Stuzio"
+            ),
+            "{error}"
+        );
+        make_the_scenarios_bucket(&admin).await;
+
         let first = plan_of(&admin, &stack).await;
         let text = first.to_text();
         assert_contains_all(
@@ -46,16 +59,16 @@ fn the_reference_scenario_works_end_to_end() {
                 "+ role StuzioAcmeConsultantRole",
                 "+ policy StuzioProjectXPolicy",
                 "+ policy StuzioProjectXPolicy attached to role StuzioAcmeConsultantRole",
-                "+ bucket com.stuzio.projectx",
-                "+ public access block of bucket com.stuzio.projectx",
                 "# Acme (183438944504)",
                 "+ user Troy",
                 "+ policy AcmeClientAssumeRolePolicy attached to user Troy",
             ],
         );
+        // The bucket is Stuzio's, not the stack's: neither made nor changed.
+        assert!(!text.contains("bucket com.stuzio.projectx"), "{text}");
         let (add, change, destroy) = first.counts();
         assert_eq!((change, destroy), (0, 0), "{text}");
-        assert!(add >= 7, "{text}");
+        assert!(add >= 6, "{text}");
         apply_all(&admin, &stack).await;
 
         let stuzio = clients(&admin, STUZIO).await;
@@ -64,18 +77,10 @@ fn the_reference_scenario_works_end_to_end() {
             .get_public_access_block()
             .bucket(BUCKET)
             .send()
-            .await
-            .expect("the bucket's public access block");
-        let block = block.public_access_block_configuration().expect("a block");
-        assert_eq!(
-            [
-                block.block_public_acls(),
-                block.ignore_public_acls(),
-                block.block_public_policy(),
-                block.restrict_public_buckets(),
-            ],
-            [Some(true); 4],
-            "{block:?}"
+            .await;
+        assert!(
+            block.is_err(),
+            "the stack set the public access block of a bucket it does not own: {block:?}"
         );
 
         // Data in the bucket, and in a bucket the role has no business with.
@@ -217,7 +222,7 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
             .expect("a role made by hand");
 
         let with_extra = |permissions: &str| {
-            let mut stack = Stack::reference_scenario();
+            let mut stack = scenario_creating_its_bucket();
             let policy = stack
                 .policy_by_name("StuzioProjectXPolicy")
                 .expect("the policy");
@@ -266,7 +271,7 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
         assert_eq!(versions.versions().len(), 5, "IAM's limit, kept by pruning");
 
         // The extra role taken out of the stack: the plan deletes it and nothing else.
-        let mut without = Stack::reference_scenario();
+        let mut without = scenario_creating_its_bucket();
         let policy = without
             .policy_by_name("StuzioProjectXPolicy")
             .expect("the policy");
@@ -393,6 +398,7 @@ fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
 #[test]
 fn a_role_changes_in_place_setting_by_setting() {
     on_moto(async |_, admin| {
+        make_the_scenarios_bucket(&admin).await;
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
 
@@ -482,7 +488,7 @@ fn a_stopped_apply_says_what_it_did_and_the_next_run_converges() {
         })
         .await
         .expect("a session through the proxy");
-        let stack = Stack::reference_scenario();
+        let stack = scenario_creating_its_bucket();
         let planned = plan_of(&faulty, &stack).await;
         let total = planned.changes.len();
         // Three changes get through (the bucket, Troy, the role), then AWS fails.
@@ -543,6 +549,7 @@ fn a_clean_plan_costs_the_same_calls_however_many_unrelated_roles_the_account_ho
         // A proxy without faults counts the requests of each plan.
         let proxy = FaultProxy::start(moto.port(), 0, 0);
         let counted = session(&proxy.endpoint()).await;
+        make_the_scenarios_bucket(&admin).await;
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
 

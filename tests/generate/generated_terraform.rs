@@ -1,6 +1,8 @@
 //! The generated Terraform, read with hcl-rs: every `.tf` file survives parse → format → re-parse unchanged,
 //! and the module is valid against the AWS provider's schema (`tests/fixtures/tf-schema-aws-iam.json`, the
-//! provider 6.25 schema of the `aws_iam_*` and `aws_s3_bucket` types): resource types, arguments, nested blocks,
+//! provider 6.25 schema of the `aws_iam_*` and `aws_s3_bucket` types, with the bucket's public access block,
+//! versioning, encryption and logging resources from `tests/fixtures/tf-schema-aws-extra.json`): resource
+//! types, arguments, nested blocks,
 //! required arguments, provider arguments, and every reference (`aws_iam_role.x.arn`, `var.y`, `aws.alias`).
 
 use std::collections::BTreeMap;
@@ -142,9 +144,12 @@ fn resource_counts_are_pinned() {
             ("aws_iam_role_policy_attachment", 1),
             ("aws_iam_user", 1),
             ("aws_iam_user_policy_attachment", 1),
-            ("aws_s3_bucket", 1),
-            ("aws_s3_bucket_public_access_block", 1),
         ])
+    );
+    // The scenario's bucket exists before the stack: read, not created.
+    assert_eq!(
+        reference.data.keys().collect::<Vec<_>>(),
+        [&("aws_s3_bucket".to_owned(), "com_stuzio_projectx".to_owned())]
     );
     assert_eq!(
         reference.variables.len(),
@@ -173,7 +178,10 @@ fn resource_counts_are_pinned() {
             ("aws_iam_role_policy_attachment", 1),
             ("aws_iam_user_group_membership", 2),
             ("aws_s3_bucket", 1),
+            ("aws_s3_bucket_logging", 1),
             ("aws_s3_bucket_public_access_block", 1),
+            ("aws_s3_bucket_server_side_encryption_configuration", 1),
+            ("aws_s3_bucket_versioning", 1),
         ])
     );
     // The two consultants exist already: read, not created.

@@ -80,6 +80,24 @@ pub async fn clients(session: &Session, id: &str) -> AccountClients {
         .expect("the account's clients")
 }
 
+/// Makes the reference scenario's bucket in Stuzio, as Stuzio has it before the stack: the scenario refers to
+/// it (`existing`) and never creates it, so a plan without it stops.
+pub async fn make_the_scenarios_bucket(session: &Session) {
+    clients(session, "081278057606")
+        .await
+        .s3
+        .create_bucket()
+        .bucket("com.stuzio.projectx")
+        .send()
+        .await
+        .expect("the scenario's bucket");
+}
+
+/// [`make_the_scenarios_bucket`] on `moto`, for the command line's tests, which run outside a runtime.
+pub fn make_the_scenarios_bucket_on(moto: &Moto) {
+    block_on(async { make_the_scenarios_bucket(&session(&moto.endpoint()).await).await });
+}
+
 /// The plan of `stack` under the default stack name.
 pub async fn plan_of(session: &Session, stack: &Stack) -> Plan {
     plan(session, stack, DEFAULT_STACK_NAME)

@@ -98,6 +98,8 @@ pub(crate) struct Declared {
     pub(crate) groups: BTreeSet<String>,
     pub(crate) policies: BTreeSet<String>,
     pub(crate) buckets: BTreeSet<String>,
+    /// Of `buckets`, those that exist already and are someone else's: their settings are not read.
+    pub(crate) existing_buckets: BTreeSet<String>,
 }
 
 /// A role's description as a stack holds it: none where IAM has an empty one.
@@ -280,7 +282,11 @@ pub(crate) async fn read_account(
             .iter()
             .filter_map(|bucket| bucket.name().map(str::to_owned))
             .collect();
-        for bucket in declared.buckets.intersection(&live.buckets) {
+        for bucket in declared
+            .buckets
+            .intersection(&live.buckets)
+            .filter(|bucket| !declared.existing_buckets.contains(*bucket))
+        {
             if public_access_blocked(clients, account, bucket).await? {
                 live.public_access_blocked.insert(bucket.clone());
             }

@@ -328,7 +328,11 @@ pub(super) fn render(
         for (bucket_ref, bucket) in by_account.buckets(stack, account_ref) {
             push(
                 ids.buckets[bucket_ref.index()].clone(),
-                format!("bucket {}", bucket.name),
+                if bucket.is_existing() {
+                    format!("bucket {} (existing)", bucket.name)
+                } else {
+                    format!("bucket {}", bucket.name)
+                },
                 ("[(", ")]"),
                 "cylinder",
             );

@@ -1,12 +1,24 @@
-//! Buckets: created when missing, and their public access block turned on.
+//! Buckets: created when missing, and their public access block turned on. A bucket that exists already is
+//! someone else's: it must be there, and nothing of it is changed.
 
 use super::context::{Changes, Context};
 use super::{ChangeKind, Operation, phase};
+use crate::deploy::{DeployError, Missing};
 
-pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {
+pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) -> Result<(), DeployError> {
     let live = context.live;
     for (_, bucket) in context.here(context.stack.buckets(), |b| b.account) {
         let exists = live.buckets.contains(&bucket.name);
+        if bucket.is_existing() {
+            if !exists {
+                return Err(DeployError::Missing(Missing::ExistingBucket {
+                    bucket: bucket.name.clone(),
+                    account_name: context.account.name.clone(),
+                    account: context.account.id.to_string(),
+                }));
+            }
+            continue;
+        }
         if !exists {
             out.push(
                 phase::BUCKETS,
@@ -34,4 +46,5 @@ pub(super) fn diff(context: &Context<'_>, out: &mut Changes<'_>) {
             );
         }
     }
+    Ok(())
 }

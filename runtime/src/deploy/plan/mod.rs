@@ -429,6 +429,10 @@ fn declared(stack: &Stack, account: AccountRef) -> Declared {
         buckets: names(in_account(stack.buckets(), account, |b| b.account), |b| {
             &b.name
         }),
+        existing_buckets: in_account(stack.buckets(), account, |b| b.account)
+            .filter(|(_, bucket)| bucket.is_existing())
+            .map(|(_, bucket)| bucket.name.clone())
+            .collect(),
     }
 }
 

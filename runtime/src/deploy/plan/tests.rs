@@ -11,7 +11,7 @@ use crate::deploy::ApplyReport;
 use crate::deploy::canonical::same_policy;
 use crate::deploy::live::{LiveAccount, LiveGroup, LivePolicy, LiveRole, LiveUser};
 use crate::deploy::{DeployError, OWNER_TAG};
-use crate::stack::{AccountRef, InlinePolicy, PrincipalRef, Stack, Unmanaged};
+use crate::stack::{AccountRef, BucketOrigin, InlinePolicy, PrincipalRef, Stack, Unmanaged};
 
 const STACK: &str = "iamgen";
 const ROLE: &str = "StuzioAcmeConsultantRole";
@@ -117,6 +117,14 @@ fn stuzio() -> (Stack, AccountRef, LiveAccount) {
     (stack, account, live)
 }
 
+/// The reference scenario with a bucket the stack creates, where the scenario's exists already.
+fn with_created_bucket() -> Stack {
+    let mut stack = Stack::reference_scenario();
+    let bucket = stack.bucket_by_name("com.stuzio.projectx").unwrap();
+    stack.bucket_mut(bucket).origin = BucketOrigin::default();
+    stack
+}
+
 fn headlines(plan: &Plan) -> Vec<String> {
     plan.changes.iter().map(Change::headline).collect()
 }
@@ -136,7 +144,7 @@ fn an_account_that_matches_the_stack_plans_nothing() {
 
 #[test]
 fn an_empty_account_plans_every_item_in_apply_order() {
-    let stack = Stack::reference_scenario();
+    let stack = with_created_bucket();
     let (stuzio, _) = stack.accounts().next().unwrap();
     let plan = plan_for(&stack, stuzio, &LiveAccount::default()).unwrap();
     assert_eq!(
@@ -400,6 +408,34 @@ fn users_lose_hand_made_grants_only_when_the_stack_made_them() {
 }
 
 #[test]
+fn a_bucket_that_exists_already_must_be_there_and_is_left_alone() {
+    let stack = Stack::reference_scenario();
+    let (stuzio, _) = stack.accounts().next().unwrap();
+    let error = plan_for(&stack, stuzio, &LiveAccount::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "bucket com.stuzio.projectx is declared as existing, but account Stuzio (081278057606) has no such \
+         bucket: create it, or declare it without `existing` so that the stack creates it"
+    );
+    // There, its public access block (and every other setting) is its owner's: nothing is planned for it.
+    let live = LiveAccount {
+        buckets: BTreeSet::from(["com.stuzio.projectx".to_owned()]),
+        ..LiveAccount::default()
+    };
+    let plan = plan_for(&stack, stuzio, &live).unwrap();
+    assert!(
+        headlines(&plan).iter().all(|line| !line.contains("bucket")),
+        "{}",
+        plan.to_text()
+    );
+    assert!(
+        declared(&stack, stuzio)
+            .existing_buckets
+            .contains("com.stuzio.projectx")
+    );
+}
+
+#[test]
 fn a_policy_change_is_shown_statement_by_statement() {
     let (mut stack, account, live) = stuzio();
     let policy = stack.policy_by_name(POLICY).unwrap();
@@ -587,7 +623,7 @@ fn the_json_plan_keeps_its_fields_and_adds_the_diff_and_the_reason() {
 
 #[test]
 fn reports_count_changes_in_the_singular_and_the_plural() {
-    let stack = Stack::reference_scenario();
+    let stack = with_created_bucket();
     let (stuzio, _) = stack.accounts().next().unwrap();
     let plan = plan_for(&stack, stuzio, &LiveAccount::default()).unwrap();
     let report = |n: usize| ApplyReport {

@@ -107,8 +107,35 @@ pub(super) struct RawTrusted {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawBucket {
+    /// The bucket's name: 3 to 63 lowercase letters, digits, `.` and `-`, unique across all of AWS. A name the
+    /// pattern's `buckets` lists gives that bucket's settings.
     pub(super) name: Text,
+    /// The account that owns the bucket.
     pub(super) account: Text,
+    /// `true`: the bucket exists already and is someone else's; the stack refers to it (Terraform's
+    /// `aws_s3_bucket` data source, a CloudFormation parameter) and never creates, configures or deletes it,
+    /// nor writes its bucket policy. Default `false`: the stack creates it, with its public access block on.
+    pub(super) existing: Option<Spanned<bool>>,
+    /// Versioning of a bucket the stack creates. Default `true`.
+    pub(super) versioning: Option<Spanned<bool>>,
+    /// The default encryption of a bucket the stack creates: `"sse-s3"` (keys S3 manages; the default) or
+    /// `"sse-kms"` (a KMS key: `kms_key`, or the account's AWS managed key `aws/s3` without it).
+    pub(super) encryption: Option<Text>,
+    /// The KMS key of `"sse-kms"` encryption, which it implies: the key's ARN, an alias's ARN, or
+    /// `alias/NAME`.
+    pub(super) kms_key: Option<Text>,
+    /// Server access logging of a bucket the stack creates, into another bucket of the same account and
+    /// region. Default: no logging.
+    pub(super) logging: Option<Spanned<RawLogging>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLogging {
+    /// The bucket the logs go to.
+    pub(super) bucket: Text,
+    /// The prefix of the log objects' keys. Default: the logged bucket's name and `/`.
+    pub(super) prefix: Option<Text>,
 }
 
 #[derive(Deserialize)]
