@@ -151,9 +151,9 @@ impl fmt::Display for LogPrefix {
 }
 
 /// A KMS key as S3's default encryption names it: the key's ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`), an
-/// alias's ARN (`arn:aws:kms:REGION:ACCOUNT:alias/NAME`), or an alias of the bucket's account and region
-/// (`alias/NAME`). A bare key id is refused: S3 looks it up in the caller's account, which is not the key's
-/// in every deployment, and an ARN says which key it is wherever it is read.
+/// alias's ARN (`arn:aws:kms:REGION:ACCOUNT:alias/NAME`), or an alias (`alias/NAME`). A bare key id is refused:
+/// it names a key only within an account and region. S3 resolves an alias (`alias/NAME`) in the account of
+/// whoever writes an object, so where principals of other accounts write, AWS advises the key's ARN.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KmsKey(String);
 
@@ -244,8 +244,8 @@ impl KmsKeyError {
                  `arn:aws:kms:REGION:ACCOUNT:alias/NAME`, or by an alias of the bucket's account, `alias/NAME`"
             }
             KmsKeyError::BareKeyId(_) => {
-                "write the key's ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`: S3 would look a bare id up in the \
-                 account of whoever writes an object"
+                "write the key's ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID`: a bare id names a key only within \
+                 an account and region"
             }
             KmsKeyError::Partition { .. } => {
                 "the partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f and aws-eusc"

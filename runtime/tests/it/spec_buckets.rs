@@ -203,6 +203,26 @@ fn an_unknown_encryption_is_an_error_with_a_did_you_mean() {
 }
 
 #[test]
+fn every_mistake_of_a_bucket_is_reported_at_once() {
+    let error = fails(&format!(
+        "encryption = \"sse-s4\"\nkms_key = \"{}\"\nlogging = {{ bucket = \"com.stuzio.data\" }}\n",
+        KEY.replace("081278057606", "81278057606")
+    ));
+    let codes: Vec<(&str, String)> = errors(&error)
+        .into_iter()
+        .map(|(code, at, _)| (code, at))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("INVALID_BUCKET_SETTING", "12:14".to_owned()),
+            ("INVALID_KMS_KEY", "13:34".to_owned()),
+            ("INVALID_BUCKET_SETTING", "14:22".to_owned()),
+        ]
+    );
+}
+
+#[test]
 fn a_kms_key_with_sse_s3_conflicts() {
     let error = fails(&format!("encryption = \"sse-s3\"\nkms_key = \"{KEY}\"\n"));
     assert_eq!(

@@ -80,6 +80,8 @@ impl Reader<'_> {
     }
 
     fn encryption(&mut self, raw: &RawBucket) -> Option<BucketEncryption> {
+        // Checked first, so that its errors are reported whatever `encryption` says.
+        let key = raw.kms_key.as_ref().map(|text| self.kms_key(text));
         let kms = match &raw.encryption {
             None => raw.kms_key.is_some(),
             Some(text) => match text.get_ref().as_str() {
@@ -108,9 +110,9 @@ impl Reader<'_> {
         if !kms {
             return Some(BucketEncryption::SseS3);
         }
-        let key = match &raw.kms_key {
+        let key = match key {
             None => None,
-            Some(text) => Some(self.kms_key(text)?),
+            Some(checked) => Some(checked?),
         };
         Some(BucketEncryption::Kms { key })
     }
