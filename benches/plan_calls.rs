@@ -5,7 +5,10 @@
 //! overrides the counts (comma-separated). Results and the baseline are in BENCHMARKS.md.
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code, reason = "the bench uses only moto and the proxy")]
+#[allow(
+    dead_code,
+    reason = "the bench uses only moto, the proxy and the scenario's bucket"
+)]
 pub mod support;
 
 use std::sync::atomic::Ordering;
@@ -37,6 +40,8 @@ async fn measure(unrelated: usize) -> (usize, Duration) {
     let moto = Moto::start().expect("moto");
     let proxy = FaultProxy::start(moto.port(), 0, 0);
     let admin = session(&moto.endpoint()).await;
+    // The scenario's bucket exists before the stack, which refers to it.
+    support::deploy::make_the_scenarios_bucket(&admin).await;
     let stack = Stack::reference_scenario();
     let planned = plan(&admin, &stack, deploy::DEFAULT_STACK_NAME)
         .await

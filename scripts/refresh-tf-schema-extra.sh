@@ -9,7 +9,12 @@
 set -euo pipefail
 
 PACKAGE_VERSION=21.22.1
-RESOURCES=(aws_s3_bucket_public_access_block)
+RESOURCES=(
+    aws_s3_bucket_logging
+    aws_s3_bucket_public_access_block
+    aws_s3_bucket_server_side_encryption_configuration
+    aws_s3_bucket_versioning
+)
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d)"

@@ -48,6 +48,26 @@ unset AWS_PROFILE AWS_SESSION_TOKEN
 
 step() { printf '\n$ %s\n' "$*"; "$@"; }
 
+# Stuzio's admin, and Acme's, as boto3 from moto's environment reaches them (for what iamgen never makes).
+admin_of='
+import sys, boto3
+endpoint = sys.argv[1]
+sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1")
+def admin_of(account):
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+                            RoleSessionName="try-local")["Credentials"]
+    return dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
+                aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+'
+
+# The scenario's bucket holds Stuzio's data before the stack exists: the stack refers to it, never creates it.
+"$moto_dir/bin/python" - "$endpoint" <<PY
+$admin_of
+s3 = boto3.client("s3", **admin_of("081278057606"))
+s3.create_bucket(Bucket="com.stuzio.projectx")
+s3.put_object(Bucket="com.stuzio.projectx", Key="report.csv", Body=b"quarter,revenue\n")
+PY
+
 # The reference scenario: what would change, then apply it, then nothing is left to change.
 step "$iamgen" plan --endpoint-url "$endpoint"
 step "$iamgen" apply --auto-approve --endpoint-url "$endpoint" --verbose
@@ -58,18 +78,9 @@ step "$iamgen" import --account 081278057606 --role StuzioAcmeConsultantRole --o
   --endpoint-url "$endpoint"
 step "$iamgen" plan "$work/imported.toml" --endpoint-url "$endpoint"
 
-# verify needs what iamgen never makes: Troy's access key (Acme's admin makes it) and an object to read.
-keys=$("$moto_dir/bin/python" - "$endpoint" <<'PY'
-import sys, boto3
-endpoint = sys.argv[1]
-sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1")
-def admin_of(account):
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
-                            RoleSessionName="try-local")["Credentials"]
-    return dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
-                aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
-boto3.client("s3", **admin_of("081278057606")).put_object(
-    Bucket="com.stuzio.projectx", Key="report.csv", Body=b"quarter,revenue\n")
+# verify needs what iamgen never makes: Troy's access key (Acme's admin makes it), and the object above.
+keys=$("$moto_dir/bin/python" - "$endpoint" <<PY
+$admin_of
 key = boto3.client("iam", **admin_of("183438944504")).create_access_key(UserName="Troy")["AccessKey"]
 print(key["AccessKeyId"], key["SecretAccessKey"])
 PY

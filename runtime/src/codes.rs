@@ -338,6 +338,9 @@ codes! {
         "The service in a resource ARN is not lowercase.";
     INVALID_BUCKET_NAME: Error, None,
         "A bucket name breaks S3's naming rules.";
+    INVALID_BUCKET_SETTING: Error, None,
+        "A bucket setting of the stack spec that S3 refuses or that cannot work (an unknown encryption, a bucket \
+         logging into itself or into another account).";
     INVALID_CHARACTER: Error, None,
         "The policy text holds a character IAM rejects (a control character, a curly quote, a byte order mark).";
     INVALID_CONDITION_KEY_FORMAT: Error, Some("Invalid condition key format"),
@@ -352,6 +355,8 @@ codes! {
         "An external id breaks STS's rules.";
     INVALID_GLOBAL_CONDITION_KEY: Error, Some("Invalid global condition key"),
         "The `aws:` condition key does not exist.";
+    INVALID_KMS_KEY: Error, None,
+        "A bucket's KMS key is neither a key's ARN, an alias's ARN nor an alias.";
     INVALID_NAME: Error, None,
         "A stack, account, role, user, group or policy name breaks IAM's naming rules.";
     INVALID_PARTITION: Error, Some("Invalid partition"),

@@ -72,7 +72,7 @@ fn a_spec_is_checked_with_each_finding_on_its_line() {
             // The pattern's trust is placed at its `[cross_account]` table.
             format!(
                 "iamgen.toml:{}:1 trust policy of role StuzioAcmeConsultantRole TRUST_ACCOUNT_WITHOUT_CONDITION",
-                47 - shift + i32::from(in_file)
+                54 - shift + i32::from(in_file)
             ),
             format!(
                 "{file}:{}:17 policy StuzioProjectXPolicy WILDCARD_INCLUDES_PERMISSIONS_MANAGEMENT",

@@ -10,22 +10,27 @@ use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
 use crate::support::deploy::{
-    BASE_KEY, account, apply_all, block_on, clients, on_moto, plan_of, session,
+    BASE_KEY, account, apply_all, block_on, clients, make_the_log_bucket,
+    make_the_scenarios_bucket, on_moto, plan_of, session,
 };
 use crate::support::moto::{FaultProxy, Moto};
-use crate::support::stacks::document;
+use crate::support::stacks::{document, scenario_creating_its_bucket};
 use crate::support::text::assert_contains_all;
 use iamgen::deploy;
 use iamgen::deploy::sdk::credentials::Credentials;
 use iamgen::deploy::sdk::iam::error::ProvideErrorMetadata as _;
 use iamgen::deploy::sdk::iam::types::{Group, Role};
 use iamgen::deploy::sdk::s3::primitives::ByteStream;
+use iamgen::deploy::sdk::s3::types::{BucketVersioningStatus, VersioningConfiguration};
 use iamgen::deploy::session::assume;
 use iamgen::deploy::{
     ChangeKind, Session, SessionOptions, VerifyOptions, apply, import_role, plan, verify,
 };
+use iamgen::names::BucketName;
 use iamgen::stack::cross_account::CrossAccount;
-use iamgen::stack::{InlinePolicy, Stack};
+use iamgen::stack::{
+    BucketEncryption, BucketLogging, BucketOrigin, BucketSettings, InlinePolicy, KmsKey, Stack,
+};
 
 const STUZIO: &str = "081278057606";
 const ACME: &str = "183438944504";
@@ -37,6 +42,18 @@ fn the_reference_scenario_works_end_to_end() {
     on_moto(async |moto, admin| {
         let stack = Stack::reference_scenario();
 
+        // The project's bucket holds Stuzio's data before the stack exists: without it, nothing is planned.
+        let error = plan(&admin, &stack, STACK)
+            .await
+            .expect_err("the bucket is missing");
+        assert!(
+            error.to_string().starts_with(
+                "bucket com.stuzio.projectx is declared as existing, but account Stuzio"
+            ),
+            "{error}"
+        );
+        make_the_scenarios_bucket(&admin).await;
+
         let first = plan_of(&admin, &stack).await;
         let text = first.to_text();
         assert_contains_all(
@@ -46,16 +63,16 @@ fn the_reference_scenario_works_end_to_end() {
                 "+ role StuzioAcmeConsultantRole",
                 "+ policy StuzioProjectXPolicy",
                 "+ policy StuzioProjectXPolicy attached to role StuzioAcmeConsultantRole",
-                "+ bucket com.stuzio.projectx",
-                "+ public access block of bucket com.stuzio.projectx",
                 "# Acme (183438944504)",
                 "+ user Troy",
                 "+ policy AcmeClientAssumeRolePolicy attached to user Troy",
             ],
         );
+        // The bucket is Stuzio's, not the stack's: neither made nor changed.
+        assert!(!text.contains("bucket com.stuzio.projectx"), "{text}");
         let (add, change, destroy) = first.counts();
         assert_eq!((change, destroy), (0, 0), "{text}");
-        assert!(add >= 7, "{text}");
+        assert!(add >= 6, "{text}");
         apply_all(&admin, &stack).await;
 
         let stuzio = clients(&admin, STUZIO).await;
@@ -64,18 +81,10 @@ fn the_reference_scenario_works_end_to_end() {
             .get_public_access_block()
             .bucket(BUCKET)
             .send()
-            .await
-            .expect("the bucket's public access block");
-        let block = block.public_access_block_configuration().expect("a block");
-        assert_eq!(
-            [
-                block.block_public_acls(),
-                block.ignore_public_acls(),
-                block.block_public_policy(),
-                block.restrict_public_buckets(),
-            ],
-            [Some(true); 4],
-            "{block:?}"
+            .await;
+        assert!(
+            block.is_err(),
+            "the stack set the public access block of a bucket it does not own: {block:?}"
         );
 
         // Data in the bucket, and in a bucket the role has no business with.
@@ -217,7 +226,7 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
             .expect("a role made by hand");
 
         let with_extra = |permissions: &str| {
-            let mut stack = Stack::reference_scenario();
+            let mut stack = scenario_creating_its_bucket();
             let policy = stack
                 .policy_by_name("StuzioProjectXPolicy")
                 .expect("the policy");
@@ -266,7 +275,7 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
         assert_eq!(versions.versions().len(), 5, "IAM's limit, kept by pruning");
 
         // The extra role taken out of the stack: the plan deletes it and nothing else.
-        let mut without = Stack::reference_scenario();
+        let mut without = scenario_creating_its_bucket();
         let policy = without
             .policy_by_name("StuzioProjectXPolicy")
             .expect("the policy");
@@ -314,8 +323,118 @@ fn plans_are_empty_when_nothing_changed_and_exact_when_something_did() {
     });
 }
 
+#[test]
+fn a_bucket_is_made_with_its_settings_and_a_drift_is_put_back() {
+    on_moto(async |_, admin| {
+        const LOGS: &str = "com.stuzio.logs";
+        let stuzio = clients(&admin, STUZIO).await;
+        make_the_log_bucket(&admin).await;
+        let mut stack = scenario_creating_its_bucket();
+        let (stuzio_ref, _) = stack.accounts().next().expect("Stuzio");
+        stack
+            .add_existing_bucket(stuzio_ref, LOGS)
+            .expect("a new bucket");
+        let bucket = stack.bucket_by_name(BUCKET).expect("the bucket");
+        let name = |text: &str| BucketName::new(text).expect("a bucket name");
+        stack
+            .set_bucket_origin(
+                bucket,
+                BucketOrigin::Created(BucketSettings {
+                    versioning: true,
+                    encryption: BucketEncryption::Kms {
+                        key: Some(KmsKey::new("alias/projectx").expect("an alias")),
+                    },
+                    logging: Some(BucketLogging::into_bucket(name(LOGS), &name(BUCKET))),
+                }),
+            )
+            .expect("valid settings");
+        let text = apply_all(&admin, &stack).await;
+        assert_contains_all(
+            &text,
+            &[
+                "+ bucket com.stuzio.projectx (Stuzio): done",
+                "+ versioning of bucket com.stuzio.projectx: enabled (Stuzio): done",
+                "+ default encryption of bucket com.stuzio.projectx: SSE-KMS with alias/projectx (Stuzio): done",
+                "+ access logging of bucket com.stuzio.projectx: into com.stuzio.logs under `com.stuzio.projectx/` (Stuzio): done",
+            ],
+        );
+        assert!(!text.contains("bucket com.stuzio.logs"), "{text}");
+
+        let versioning = stuzio
+            .s3
+            .get_bucket_versioning()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .expect("the versioning");
+        assert_eq!(versioning.status(), Some(&BucketVersioningStatus::Enabled));
+        let encryption = stuzio
+            .s3
+            .get_bucket_encryption()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .expect("the encryption");
+        let rule = &encryption
+            .server_side_encryption_configuration()
+            .expect("a configuration")
+            .rules()[0];
+        let default = rule
+            .apply_server_side_encryption_by_default()
+            .expect("a default");
+        assert_eq!(
+            (
+                default.sse_algorithm().as_str(),
+                default.kms_master_key_id(),
+                rule.bucket_key_enabled()
+            ),
+            ("aws:kms", Some("alias/projectx"), Some(true))
+        );
+        let logging = stuzio
+            .s3
+            .get_bucket_logging()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .expect("the logging");
+        let enabled = logging.logging_enabled().expect("logging on");
+        assert_eq!(
+            (enabled.target_bucket(), enabled.target_prefix()),
+            (LOGS, "com.stuzio.projectx/")
+        );
+
+        // Someone suspends versioning: the plan turns it on again, and only that.
+        stuzio
+            .s3
+            .put_bucket_versioning()
+            .bucket(BUCKET)
+            .versioning_configuration(
+                VersioningConfiguration::builder()
+                    .status(BucketVersioningStatus::Suspended)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("versioning suspended");
+        let planned = plan_of(&admin, &stack).await;
+        assert_eq!(
+            planned
+                .changes
+                .iter()
+                .map(|change| change.subject.as_str())
+                .collect::<Vec<_>>(),
+            ["versioning of bucket com.stuzio.projectx"],
+            "{}",
+            planned.to_text()
+        );
+        apply_all(&admin, &stack).await;
+    });
+}
+
 /// The hardened scenario's role, with an inline policy too, applied and imported.
 async fn applied_hardened(admin: &Session) -> Stack {
+    // The hardened bucket logs into Stuzio's log bucket, which exists already.
+    make_the_log_bucket(admin).await;
     let acme = clients(admin, ACME).await;
     // The hardened variant's consultants exist already in Acme: the stack puts them in its group.
     for user in ["Troy", "Dana"] {
@@ -393,6 +512,7 @@ fn an_imported_role_reads_back_as_a_spec_that_plans_no_change() {
 #[test]
 fn a_role_changes_in_place_setting_by_setting() {
     on_moto(async |_, admin| {
+        make_the_scenarios_bucket(&admin).await;
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
 
@@ -482,10 +602,10 @@ fn a_stopped_apply_says_what_it_did_and_the_next_run_converges() {
         })
         .await
         .expect("a session through the proxy");
-        let stack = Stack::reference_scenario();
+        let stack = scenario_creating_its_bucket();
         let planned = plan_of(&faulty, &stack).await;
         let total = planned.changes.len();
-        // Three changes get through (the bucket, Troy, the role), then AWS fails.
+        // Three changes get through (the bucket, its public access block, its versioning), then AWS fails.
         proxy.outage_after(3);
         let report = apply(&faulty, &planned).await;
         proxy.heal();
@@ -543,6 +663,7 @@ fn a_clean_plan_costs_the_same_calls_however_many_unrelated_roles_the_account_ho
         // A proxy without faults counts the requests of each plan.
         let proxy = FaultProxy::start(moto.port(), 0, 0);
         let counted = session(&proxy.endpoint()).await;
+        make_the_scenarios_bucket(&admin).await;
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
 

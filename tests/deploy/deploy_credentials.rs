@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::support::cli::{assert_stderr_holds, described, iamgen_aws_exits, stderr};
-use crate::support::deploy::on_moto_with_home;
+use crate::support::deploy::{make_the_scenarios_bucket_on, on_moto_with_home};
 use crate::support::moto::{Moto, element};
 
 const STUZIO: &str = "081278057606";
@@ -87,6 +87,7 @@ fn has_user(moto: &Moto, account: &str, user: &str) -> bool {
 #[test]
 fn an_account_profile_is_used_as_named_not_the_environment_key() {
     on_moto_with_home(|moto, home| {
+        make_the_scenarios_bucket_on(moto);
         let acme = user_key(moto, ACME, "acme-deployer");
         write_profiles(home, &[("acme-admin", &acme)]);
 
@@ -147,6 +148,7 @@ fn a_profile_that_does_not_exist_is_an_error_before_any_call() {
 #[test]
 fn verify_runs_as_the_principal_profile_not_the_environment_key() {
     on_moto_with_home(|moto, home| {
+        make_the_scenarios_bucket_on(moto);
         iamgen_aws_exits(&moto.endpoint(), home, &["apply", "--auto-approve"], &[], 0);
         let troy = crate::support::moto::create_access_key(moto, ACME, "Troy");
         write_profiles(home, &[("troy", &troy)]);
@@ -176,6 +178,7 @@ fn verify_runs_as_the_principal_profile_not_the_environment_key() {
 #[test]
 fn credentials_of_another_account_stop_the_apply_before_any_write() {
     on_moto_with_home(|moto, home| {
+        make_the_scenarios_bucket_on(moto);
         let stuzio = user_key(moto, STUZIO, "stuzio-deployer");
         write_profiles(home, &[("stuzio-admin", &stuzio)]);
         let before = every_iam_contents(moto);
@@ -286,6 +289,7 @@ fn plan_and_apply_refuse_a_spec_that_does_not_lint_before_any_call() {
 #[test]
 fn verbose_counts_the_calls_by_operation() {
     on_moto_with_home(|moto, home| {
+        make_the_scenarios_bucket_on(moto);
         let planned = iamgen_aws_exits(&moto.endpoint(), home, &["plan", "--verbose"], &[], 0);
         let text = stderr(&planned);
         let lines: Vec<&str> = text.lines().collect();

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use crate::support::deploy::{BASE_KEY, block_on, clients, on_moto, session, session_with};
 use crate::support::moto::{FaultProxy, Moto};
 use crate::support::rng::env_number;
+use crate::support::stacks::scenario_creating_its_bucket;
 use iamgen::PolicyDocument;
 use iamgen::deploy::{self, Session, SessionOptions, apply, plan};
 use iamgen::stack::Stack;
@@ -28,7 +29,7 @@ async fn apply_all(session: &Session, stack: &Stack) -> usize {
 
 /// The reference scenario with its managed policy's second statement named `sid`.
 fn scenario_with(sid: &str) -> Stack {
-    let mut stack = Stack::reference_scenario();
+    let mut stack = scenario_creating_its_bucket();
     let policy = stack.policy_by_name(POLICY).expect("the policy");
     stack.policy_mut(policy).document = PolicyDocument::from_json(&format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"FullAccessToProjectX","Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::{BUCKET}","arn:aws:s3:::{BUCKET}/*"]}},{{"Sid":"{sid}","Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}}]}}"#
@@ -153,7 +154,7 @@ fn a_bucket_is_made_in_the_session_region() {
     };
     block_on(async {
         let admin = session_with(&moto.endpoint(), "eu-west-1").await;
-        let stack = Stack::reference_scenario();
+        let stack = scenario_creating_its_bucket();
         apply_all(&admin, &stack).await;
         let stuzio = clients(&admin, STUZIO).await;
         let location = stuzio
@@ -185,7 +186,7 @@ fn a_bucket_name_taken_by_another_account_is_an_error_not_done() {
             .send()
             .await
             .expect("Acme's bucket");
-        let planned = plan(&admin, &Stack::reference_scenario(), STACK)
+        let planned = plan(&admin, &scenario_creating_its_bucket(), STACK)
             .await
             .expect("a plan");
         let report = apply(&admin, &planned).await;
@@ -380,12 +381,15 @@ fn every_spec_converges_under_a_third_of_requests_failing() {
         let untouched = not_owned(&direct).await;
 
         let specs = [
-            ("the reference scenario", Stack::reference_scenario()),
+            ("the reference scenario", scenario_creating_its_bucket()),
             ("12 roles, 6 users", larger_stack(12, 6, 1)),
             ("every document and tag changed", larger_stack(12, 6, 2)),
             ("again, past five versions", larger_stack(12, 6, 3)),
             ("4 roles and 2 users fewer", larger_stack(8, 4, 4)),
-            ("the reference scenario again", Stack::reference_scenario()),
+            (
+                "the reference scenario again",
+                scenario_creating_its_bucket(),
+            ),
         ];
         let mut log = String::new();
         for (what, stack) in &specs {

@@ -5,7 +5,7 @@
 //! Each test starts its own `moto_server` (`scripts/ci-tools.sh` installs it); without it they are skipped
 //! outside CI.
 
-use crate::support::deploy::{apply_all, clients, on_moto, plan_of};
+use crate::support::deploy::{apply_all, clients, make_the_scenarios_bucket, on_moto, plan_of};
 use crate::support::text::assert_contains_all;
 use iamgen::PolicyDocument;
 use iamgen::deploy::sdk::iam::types::Tag;
@@ -59,6 +59,7 @@ async fn change_by_hand_role(iam: &deploy::sdk::iam::Client, account: &str, role
 #[test]
 fn hand_changes_on_an_owned_role_are_named_as_such() {
     on_moto(async |_, admin| {
+        make_the_scenarios_bucket(&admin).await;
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
         let stuzio = clients(&admin, STUZIO).await;
@@ -221,6 +222,7 @@ fn a_spec_keeps_what_it_leaves_unmanaged() {
 #[test]
 fn a_plan_says_what_changes_in_settings_and_statements() {
     on_moto(async |_, admin| {
+        make_the_scenarios_bucket(&admin).await;
         let stack = Stack::reference_scenario();
         apply_all(&admin, &stack).await;
 

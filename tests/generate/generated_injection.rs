@@ -27,14 +27,20 @@ use hcl::eval::{Context, Evaluate as _};
 use hcl::expr::{Expression, ObjectKey, Operation, TemplateExpr, TraversalOperator};
 use hcl::{Body, Structure};
 use iamgen::AccountId;
+use iamgen::names::BucketName;
 use iamgen::policy::{
     Action, ActionElement, Condition, ConditionBlock, ConditionValue, ConditionValues, Effect,
     OneOrMany, Operator, OperatorBase, PolicyDocument, Resource, ResourceElement, Statement,
     Version,
 };
 use iamgen::render::{self, Target};
-use iamgen::stack::cross_account::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
-use iamgen::stack::{AccountRef, InlinePolicy, Stack};
+use iamgen::stack::cross_account::{
+    AccountSpec, Assumers, BucketSpec, CrossAccount, RoleSpec, TrustedSpec,
+};
+use iamgen::stack::{
+    AccountRef, BucketEncryption, BucketLogging, BucketOrigin, BucketSettings, InlinePolicy,
+    KmsKey, LogPrefix, Stack,
+};
 use serde_json::Value as Json;
 
 use crate::support::rng::{Rng, env_number};
@@ -493,6 +499,48 @@ fn document(rng: &mut Rng, names: &Names) -> PolicyDocument {
     }
 }
 
+/// A bucket of the pattern: one that exists already, or one created with random settings, logging into
+/// another of the buckets (or a bucket outside the stack) under a hostile prefix.
+fn bucket_spec(rng: &mut Rng, name: &str, all: &[String]) -> BucketSpec {
+    if rng.chance(40) {
+        return BucketSpec::existing(name);
+    }
+    let encryption = match rng.below(3) {
+        0 => BucketEncryption::SseS3,
+        1 => BucketEncryption::Kms { key: None },
+        _ => BucketEncryption::Kms {
+            key: Some(
+                KmsKey::new(format!("alias/{}", bucket_name(rng, 0).replace('.', "/")))
+                    .expect("an alias of letters, digits, `/` and `-`"),
+            ),
+        },
+    };
+    let logging = rng.chance(50).then(|| {
+        let target = all
+            .iter()
+            .find(|other| *other != name)
+            .cloned()
+            .unwrap_or_else(|| "com.example.logs".to_owned());
+        // Any text but control characters, which a prefix may not hold.
+        let prefix: String = hostile(rng, true)
+            .chars()
+            .filter(|ch| !ch.is_control())
+            .collect();
+        BucketLogging {
+            target: BucketName::new(target).expect("a bucket name"),
+            prefix: LogPrefix::new(prefix).expect("a prefix without control characters"),
+        }
+    });
+    BucketSpec {
+        name: name.to_owned(),
+        origin: BucketOrigin::Created(BucketSettings {
+            versioning: rng.chance(70),
+            encryption,
+            logging,
+        }),
+    }
+}
+
 #[allow(
     clippy::too_many_lines,
     reason = "the pattern's fields in the order they are declared"
@@ -512,6 +560,10 @@ pub(crate) fn generate(rng: &mut Rng) -> Stack {
     };
     let buckets: Vec<String> = (0..rng.below(3))
         .map(|_| bucket_name(rng, next()))
+        .collect();
+    let bucket_specs: Vec<BucketSpec> = buckets
+        .iter()
+        .map(|name| bucket_spec(rng, name, &buckets))
         .collect();
     let role_name = iam_name(rng, "Role", next());
     let role_path = iam_path(rng);
@@ -585,7 +637,7 @@ pub(crate) fn generate(rng: &mut Rng) -> Stack {
         permissions: (0..=rng.below(3))
             .map(|_| (iam_name(rng, "Pol", next()), document(rng, &names)))
             .collect(),
-        buckets,
+        buckets: bucket_specs,
         // STS's characters only: the pattern refuses an external id no request could carry.
         external_id: rng
             .chance(40)
@@ -1223,6 +1275,8 @@ fn check_terraform(stack: &Stack, files: &BTreeMap<String, String>, failures: &m
             let attributes: hcl::Map<String, hcl::Value> = [
                 ("arn".to_owned(), hcl::Value::from(arn)),
                 ("name".to_owned(), hcl::Value::from(name)),
+                // A bucket's id is its name.
+                ("id".to_owned(), hcl::Value::from(text("bucket"))),
             ]
             .into_iter()
             .collect();
@@ -1267,6 +1321,37 @@ fn check_terraform(stack: &Stack, files: &BTreeMap<String, String>, failures: &m
             );
         }
     }
+    // Buckets that exist already are data sources too, read by name.
+    let mut data_buckets: hcl::Map<String, hcl::Value> = hcl::Map::new();
+    for alias in aliases.values() {
+        let Some(file) = parsed.get(&format!("terraform/{alias}.tf")) else {
+            continue;
+        };
+        for block in file
+            .body
+            .blocks()
+            .filter(|b| b.identifier() == "data" && block_label(b, 0) == "aws_s3_bucket")
+        {
+            let bucket = file
+                .text(block.body(), "bucket", &empty)
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            let attributes: hcl::Map<String, hcl::Value> = [
+                (
+                    "arn".to_owned(),
+                    hcl::Value::from(format!("arn:aws:s3:::{bucket}")),
+                ),
+                ("id".to_owned(), hcl::Value::from(bucket)),
+            ]
+            .into_iter()
+            .collect();
+            data_buckets.insert(
+                block_label(block, 1).to_owned(),
+                hcl::Value::Object(attributes),
+            );
+        }
+    }
     let mut ctx = Context::new();
     ctx.declare_var("var", hcl::Value::Object(variables));
     for (kind, map) in resources {
@@ -1275,9 +1360,12 @@ fn check_terraform(stack: &Stack, files: &BTreeMap<String, String>, failures: &m
     ctx.declare_var(
         "data",
         hcl::Value::Object(
-            [("aws_iam_user".to_owned(), hcl::Value::Object(data_users))]
-                .into_iter()
-                .collect(),
+            [
+                ("aws_iam_user".to_owned(), hcl::Value::Object(data_users)),
+                ("aws_s3_bucket".to_owned(), hcl::Value::Object(data_buckets)),
+            ]
+            .into_iter()
+            .collect(),
         ),
     );
 
@@ -1324,6 +1412,106 @@ fn check_terraform(stack: &Stack, files: &BTreeMap<String, String>, failures: &m
                 );
             }
         }
+    }
+}
+
+/// The settings resources of a bucket, by their type: what [`check_tf_bucket_setting`] reads.
+#[derive(Clone, Copy)]
+enum BucketSetting {
+    PublicAccessBlock,
+    Versioning,
+    Encryption,
+    Logging,
+}
+
+fn kind_of_bucket_setting(kind: &str) -> Option<BucketSetting> {
+    match kind {
+        "aws_s3_bucket_public_access_block" => Some(BucketSetting::PublicAccessBlock),
+        "aws_s3_bucket_versioning" => Some(BucketSetting::Versioning),
+        "aws_s3_bucket_server_side_encryption_configuration" => Some(BucketSetting::Encryption),
+        "aws_s3_bucket_logging" => Some(BucketSetting::Logging),
+        _ => None,
+    }
+}
+
+/// A bucket's setting, read back: it names a bucket the stack creates, and says what the model says (the KMS
+/// key, the log target and the hostile log prefix, as text).
+fn check_tf_bucket_setting(
+    stack: &Stack,
+    file: &TfFile,
+    block: &hcl::Block,
+    setting: BucketSetting,
+    ctx: &Context<'_>,
+    failures: &mut Failures,
+) {
+    let path = &file.path;
+    let body = block.body();
+    let kind = block_label(block, 0);
+    let bucket = match file.text(body, "bucket", ctx) {
+        Ok(Some(name)) => name,
+        other => {
+            failures.push(
+                "terraform: bucket setting",
+                format!("{path}: {kind}: bucket {other:?}"),
+            );
+            return;
+        }
+    };
+    let Some(settings) = stack
+        .buckets()
+        .find(|(_, b)| b.name == bucket)
+        .and_then(|(_, b)| b.settings())
+    else {
+        failures.push(
+            "terraform: bucket setting",
+            format!("{path}: {kind} of {bucket:?}, which the stack does not create"),
+        );
+        return;
+    };
+    let nested = |name: &str| body.blocks().find(|b| b.identifier() == name);
+    let (what, expected, found) = match setting {
+        BucketSetting::PublicAccessBlock => return,
+        BucketSetting::Versioning => (
+            "status",
+            settings.versioning.then(|| "Enabled".to_owned()),
+            nested("versioning_configuration")
+                .and_then(|b| file.text(b.body(), "status", ctx).ok().flatten()),
+        ),
+        BucketSetting::Encryption => {
+            let key = match &settings.encryption {
+                BucketEncryption::Kms { key: Some(key) } => Some(key.as_str().to_owned()),
+                _ => None,
+            };
+            let default = nested("rule").and_then(|rule| {
+                rule.body()
+                    .blocks()
+                    .find(|b| b.identifier() == "apply_server_side_encryption_by_default")
+            });
+            (
+                "kms_master_key_id",
+                key,
+                default.and_then(|b| file.text(b.body(), "kms_master_key_id", ctx).ok().flatten()),
+            )
+        }
+        BucketSetting::Logging => {
+            let expected = settings
+                .logging
+                .as_ref()
+                .map(|l| format!("{} {}", l.target, l.prefix));
+            let target = file.text(body, "target_bucket", ctx).ok().flatten();
+            let prefix = file.text(body, "target_prefix", ctx).ok().flatten();
+            (
+                "target",
+                expected,
+                target.zip(prefix).map(|(t, p)| format!("{t} {p}")),
+            )
+        }
+    };
+    if expected != found {
+        failures.push(
+            "terraform: bucket setting",
+            format!("{path}: {kind} of {bucket:?}: {what} {found:?}, expected {expected:?}"),
+        );
     }
 }
 
@@ -1376,11 +1564,35 @@ fn check_tf_account(
             }
             continue;
         }
+        if block.identifier() == "data"
+            && block.labels().len() == 2
+            && block_label(block, 0) == "aws_s3_bucket"
+        {
+            *counts.entry("data.aws_s3_bucket".to_owned()).or_default() += 1;
+            match file.text(block.body(), "bucket", ctx) {
+                Ok(Some(bucket))
+                    if stack.buckets().any(|(_, b)| {
+                        b.account == account_ref && b.is_existing() && b.name == bucket
+                    }) => {}
+                other => failures.push(
+                    "terraform: name",
+                    format!(
+                        "{path}: data.aws_s3_bucket reads {other:?}, not an existing bucket of the account"
+                    ),
+                ),
+            }
+            continue;
+        }
         if block.identifier() != "resource" || block.labels().len() != 2 {
             failures.push(
                 "terraform: structure",
                 format!("{path}: an unexpected block `{}`", block.identifier()),
             );
+            continue;
+        }
+        if let Some(bucket) = kind_of_bucket_setting(block_label(block, 0)) {
+            *counts.entry(block_label(block, 0).to_owned()).or_default() += 1;
+            check_tf_bucket_setting(stack, file, block, bucket, ctx, failures);
             continue;
         }
         let kind = block_label(block, 0);
@@ -1578,12 +1790,26 @@ fn check_tf_account(
         }
     }
     let in_account = |account: AccountRef| account == account_ref;
+    let created = |with: fn(&BucketSettings) -> bool| {
+        stack
+            .buckets()
+            .filter(|(_, b)| in_account(b.account) && b.settings().is_some_and(with))
+            .count()
+    };
     let expected = [
+        ("aws_s3_bucket", created(|_| true)),
+        ("aws_s3_bucket_public_access_block", created(|_| true)),
         (
-            "aws_s3_bucket",
+            "aws_s3_bucket_server_side_encryption_configuration",
+            created(|_| true),
+        ),
+        ("aws_s3_bucket_versioning", created(|s| s.versioning)),
+        ("aws_s3_bucket_logging", created(|s| s.logging.is_some())),
+        (
+            "data.aws_s3_bucket",
             stack
                 .buckets()
-                .filter(|(_, b)| in_account(b.account))
+                .filter(|(_, b)| in_account(b.account) && b.is_existing())
                 .count(),
         ),
         (
@@ -1667,6 +1893,8 @@ impl Intrinsics<'_> {
                 self.property(name, "Path")?,
                 self.property(name, "ManagedPolicyName")?
             )),
+            // `Ref` of a bucket is its name.
+            Some("AWS::S3::Bucket") => Ok(self.property(name, "BucketName")?.to_owned()),
             Some(_) => Ok(name.to_owned()),
             None => Err(format!("Ref to an unknown {name:?}")),
         }
@@ -1931,6 +2159,54 @@ fn check_yaml_equals(
     }
 }
 
+/// A bucket's versioning, KMS key, log target and (hostile) log prefix, read back with the intrinsics resolved.
+fn check_cfn_bucket_settings(
+    intrinsics: &Intrinsics<'_>,
+    props: &Json,
+    settings: &BucketSettings,
+    path: &str,
+    id: &str,
+    failures: &mut Failures,
+) {
+    let versioning = props["VersioningConfiguration"]["Status"].as_str();
+    let key = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+        ["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]
+        .as_str();
+    let logging = &props["LoggingConfiguration"];
+    let target = if logging.is_null() {
+        Ok(None)
+    } else {
+        intrinsics
+            .resolve(&logging["DestinationBucketName"])
+            .map(|target| {
+                Some(format!(
+                    "{} {}",
+                    target.as_str().unwrap_or_default(),
+                    logging["LogFilePrefix"].as_str().unwrap_or_default()
+                ))
+            })
+    };
+    let expected_key = match &settings.encryption {
+        BucketEncryption::Kms { key: Some(key) } => Some(key.as_str()),
+        _ => None,
+    };
+    let found = (versioning == Some("Enabled"), key, target);
+    let expected = (
+        settings.versioning,
+        expected_key,
+        Ok(settings
+            .logging
+            .as_ref()
+            .map(|l| format!("{} {}", l.target, l.prefix))),
+    );
+    if found != expected {
+        failures.push(
+            "cloudformation: bucket setting",
+            format!("{path}: {id}: (versioning, key, log target and prefix) {found:?}, expected {expected:?}"),
+        );
+    }
+}
+
 fn cfn_text(props: &Json, key: &str) -> Option<String> {
     props.get(key).map(|value| match value {
         Json::String(text) => text.clone(),
@@ -1979,6 +2255,21 @@ fn check_cfn_template(
     for (name, parameter) in parameters {
         let description = parameter["Description"].as_str().unwrap_or_default();
         let named = match parameter["Type"].as_str() {
+            // A bucket that exists already, by its name.
+            Some("String")
+                if parameter["AllowedPattern"]
+                    .as_str()
+                    .is_some_and(|p| p.contains("a-z")) =>
+            {
+                stack
+                    .buckets()
+                    .find(|(_, b)| {
+                        b.account == account_ref
+                            && b.is_existing()
+                            && parameter["Default"].as_str() == Some(b.name.as_str())
+                    })
+                    .map(|(_, b)| b.name.clone())
+            }
             Some("String") => stack
                 .accounts()
                 .find(|(_, a)| parameter["Default"].as_str() == Some(a.id.as_str()))
@@ -2033,12 +2324,15 @@ fn check_cfn_template(
         match kind {
             "AWS::S3::Bucket" => {
                 let name = text("BucketName");
-                if roles_only
-                    || !stack
-                        .buckets()
-                        .any(|(_, b)| b.account == account_ref && Some(&b.name) == name.as_ref())
-                {
-                    unknown(failures, name);
+                let settings = stack
+                    .buckets()
+                    .find(|(_, b)| b.account == account_ref && Some(&b.name) == name.as_ref())
+                    .and_then(|(_, b)| b.settings());
+                match settings {
+                    Some(settings) if !roles_only => {
+                        check_cfn_bucket_settings(&intrinsics, props, settings, path, id, failures);
+                    }
+                    _ => unknown(failures, name),
                 }
             }
             "AWS::IAM::ManagedPolicy" => {
@@ -2227,7 +2521,7 @@ fn check_cfn_template(
                 "AWS::S3::Bucket",
                 stack
                     .buckets()
-                    .filter(|(_, b)| in_account(b.account))
+                    .filter(|(_, b)| in_account(b.account) && !b.is_existing())
                     .count(),
             ),
             (

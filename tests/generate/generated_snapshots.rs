@@ -1,5 +1,6 @@
 //! Every file the generator emits, for the reference scenario and the hardened variant, pinned as reviewed
-//! snapshots; and the output is the same, byte for byte, on every run.
+//! snapshots, and the files that show a bucket of each kind of setting; and the output is the same, byte for
+//! byte, on every run.
 
 use iamgen::render::{Target, render};
 use iamgen::stack::cross_account::CrossAccount;
@@ -21,6 +22,23 @@ fn scenario_files() {
 #[test]
 fn hardened_files() {
     snapshot_all("hardened", &CrossAccount::hardened_scenario());
+}
+
+/// A bucket of each kind of setting (one that exists already, logging targets in and out of the stack, KMS
+/// with and without a key, versioning off, a prefix with `"`, `${` and `%{`): the files that show them.
+#[test]
+fn bucket_settings_files() {
+    let stack = crate::support::stacks::with_bucket_settings();
+    let output = render(&stack, &Target::ALL).unwrap();
+    for path in [
+        "terraform/stuzio.tf",
+        "terraform/README.md",
+        "cloudformation/stuzio.yaml",
+        "cloudformation/README.md",
+    ] {
+        let name = format!("buckets__{}", path.replace(['/', '.'], "_"));
+        insta::assert_snapshot!(name, output.files()[path]);
+    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The generated Terraform, read with hcl-rs: every `.tf` file survives parse → format → re-parse unchanged,
 //! and the module is valid against the AWS provider's schema (`tests/fixtures/tf-schema-aws-iam.json`, the
-//! provider 6.25 schema of the `aws_iam_*` and `aws_s3_bucket` types): resource types, arguments, nested blocks,
+//! provider 6.25 schema of the `aws_iam_*` and `aws_s3_bucket` types, with the bucket's public access block,
+//! versioning, encryption and logging resources from `tests/fixtures/tf-schema-aws-extra.json`): resource
+//! types, arguments, nested blocks,
 //! required arguments, provider arguments, and every reference (`aws_iam_role.x.arn`, `var.y`, `aws.alias`).
 
 use std::collections::BTreeMap;
@@ -142,9 +144,12 @@ fn resource_counts_are_pinned() {
             ("aws_iam_role_policy_attachment", 1),
             ("aws_iam_user", 1),
             ("aws_iam_user_policy_attachment", 1),
-            ("aws_s3_bucket", 1),
-            ("aws_s3_bucket_public_access_block", 1),
         ])
+    );
+    // The scenario's bucket exists before the stack: read, not created.
+    assert_eq!(
+        reference.data.keys().collect::<Vec<_>>(),
+        [&("aws_s3_bucket".to_owned(), "com_stuzio_projectx".to_owned())]
     );
     assert_eq!(
         reference.variables.len(),
@@ -173,7 +178,10 @@ fn resource_counts_are_pinned() {
             ("aws_iam_role_policy_attachment", 1),
             ("aws_iam_user_group_membership", 2),
             ("aws_s3_bucket", 1),
+            ("aws_s3_bucket_logging", 1),
             ("aws_s3_bucket_public_access_block", 1),
+            ("aws_s3_bucket_server_side_encryption_configuration", 1),
+            ("aws_s3_bucket_versioning", 1),
         ])
     );
     // The two consultants exist already: read, not created.
@@ -190,4 +198,61 @@ fn resource_counts_are_pinned() {
         4,
         "the role's ARN and the three policies'"
     );
+}
+
+/// A bucket that exists already is someone else's: the module reads it and writes nothing on it (no public access
+/// block, no setting, no bucket policy), and no target writes a bucket policy at all (docs/spec.md, "Bucket
+/// policies"): neither Terraform nor CloudFormation takes over the policy of a bucket iamgen does not own.
+#[test]
+fn nothing_is_written_on_a_bucket_that_exists_already() {
+    for case in [
+        Case::reference(),
+        Case::of_stack("buckets", crate::support::stacks::with_bucket_settings()),
+    ] {
+        let existing: Vec<&str> = case
+            .stack
+            .buckets()
+            .filter(|(_, bucket)| bucket.is_existing())
+            .map(|(_, bucket)| bucket.name.as_str())
+            .collect();
+        assert!(!existing.is_empty(), "{}", case.name);
+        let module = Module::new(&parse_files(&case));
+        for name in &existing {
+            let tf = iamgen::render::escape::snake_name(name);
+            assert!(
+                module
+                    .data
+                    .contains_key(&("aws_s3_bucket".to_owned(), tf.clone())),
+                "{}: {name} is read",
+                case.name
+            );
+            let written: Vec<&(String, String)> = module
+                .resources
+                .keys()
+                .filter(|(kind, resource)| kind.starts_with("aws_s3_bucket") && *resource == tf)
+                .collect();
+            assert!(written.is_empty(), "{}: {name}: {written:?}", case.name);
+        }
+        assert!(
+            !module
+                .resources
+                .keys()
+                .any(|(kind, _)| kind == "aws_s3_bucket_policy"),
+            "{}",
+            case.name
+        );
+        for (path, text) in case.files("cloudformation/", ".json") {
+            let template: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            for (id, resource) in template["Resources"].as_object().into_iter().flatten() {
+                let kind = resource["Type"].as_str().unwrap_or_default();
+                assert_ne!(kind, "AWS::S3::BucketPolicy", "{path}: {id}");
+                if kind == "AWS::S3::Bucket" {
+                    let name = resource["Properties"]["BucketName"]
+                        .as_str()
+                        .unwrap_or_default();
+                    assert!(!existing.contains(&name), "{path}: {id} creates {name}");
+                }
+            }
+        }
+    }
 }

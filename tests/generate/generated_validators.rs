@@ -7,7 +7,8 @@
 //! - `terraform fmt -check` on every `.tf` file of the scenario, the examples' specs and hostile stacks: the
 //!   generated Terraform is already formatted as Terraform formats it;
 //! - `checkov --skip-download` on both outputs: no parsing error; on the hardened variant, no failed IAM check
-//!   but the two accepted below.
+//!   but the two accepted below; on the hardened example's bucket, no failed check but those of what a spec
+//!   cannot set, and each setting left off fails exactly its own checks.
 //!
 //! The tools are installed by `scripts/ci-tools.sh` into `target/ci-tools/`. A missing tool fails the test in
 //! CI and skips the check elsewhere (see `support::tools`). Each tool runs once for all the files it checks.
@@ -382,7 +383,14 @@ fn checkov_parses_everything_sees_private_buckets_and_passes_every_iam_check_on_
                 case.name
             );
             let results = &report["results"];
-            assert_public_access_checks_pass(case.name, framework, results);
+            // The scenario's bucket exists already: the stack creates none, and checkov has no bucket to judge.
+            if case
+                .stack
+                .buckets()
+                .any(|(_, bucket)| !bucket.is_existing())
+            {
+                assert_public_access_checks_pass(case.name, framework, results);
+            }
             if case.name != "hardened" {
                 continue;
             }
@@ -407,7 +415,7 @@ fn checkov_parses_everything_sees_private_buckets_and_passes_every_iam_check_on_
                 let id = failed["check_id"].as_str().unwrap_or_default();
                 let resource = failed["resource"].as_str().unwrap_or_default();
                 if !is_iam(resource) {
-                    // Bucket hardening (logging, versioning, replication, ...) is outside IAM and this pattern.
+                    // The bucket's settings are judged on the hardened example, below.
                     continue;
                 }
                 unexpected.push(format!(
@@ -433,6 +441,145 @@ fn checkov_parses_everything_sees_private_buckets_and_passes_every_iam_check_on_
                 skipped.is_empty(),
                 "{}: checks skipped on {framework}: {skipped:?}",
                 case.name
+            );
+        }
+    }
+}
+
+/// checkov's bucket checks that no setting of a spec answers, by framework: iamgen offers no lifecycle rules,
+/// event notifications or cross-region replication (docs/spec.md says so). checkov runs none of the three on
+/// CloudFormation.
+const UNOFFERED_BUCKET_CHECKS: &[(&str, &str)] = &[
+    ("terraform", "CKV2_AWS_61"),
+    ("terraform", "CKV2_AWS_62"),
+    ("terraform", "CKV_AWS_144"),
+];
+
+/// Each bucket setting of the hardened example, how the spec leaves it off, and the checks (by framework) that
+/// then fail: and only then. checkov has no KMS check on CloudFormation buckets.
+type LeaveOff = fn(&str) -> String;
+/// `(framework, check)` pairs.
+type Checks = &'static [(&'static str, &'static str)];
+const BUCKET_SETTINGS: &[(&str, LeaveOff, Checks)] = &[
+    (
+        "logging",
+        |spec| spec.replace("logging = { bucket = \"com.stuzio.logs\" }\n", ""),
+        &[
+            ("cloudformation", "CKV_AWS_18"),
+            ("terraform", "CKV_AWS_18"),
+        ],
+    ),
+    (
+        "versioning",
+        |spec| {
+            spec.replace(
+                "logging = { bucket = \"com.stuzio.logs\" }\n",
+                "logging = { bucket = \"com.stuzio.logs\" }\nversioning = false\n",
+            )
+        },
+        &[
+            ("cloudformation", "CKV_AWS_21"),
+            ("terraform", "CKV_AWS_21"),
+        ],
+    ),
+    (
+        "kms_key",
+        |spec| {
+            let line = spec
+                .lines()
+                .find(|line| line.starts_with("kms_key = "))
+                .expect("the bucket's kms_key");
+            spec.replace(&format!("{line}\n"), "")
+        },
+        &[("terraform", "CKV_AWS_145")],
+    ),
+];
+
+/// The failed checks on buckets (`aws_s3_bucket*`, `AWS::S3::Bucket`) by the output folder they were found in
+/// and framework.
+fn failed_bucket_checks(reports: &[Json]) -> BTreeMap<(String, String), BTreeSet<String>> {
+    let mut found: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for report in reports {
+        let framework = report["check_type"].as_str().unwrap_or_default();
+        assert_eq!(
+            report["summary"]["parsing_errors"], 0,
+            "checkov could not parse some {framework} files: {}",
+            report["results"]["parsing_errors"]
+        );
+        for failed in report["results"]["failed_checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let resource = failed["resource"].as_str().unwrap_or_default();
+            if !(resource.starts_with("aws_s3_bucket") || resource.starts_with("AWS::S3::Bucket")) {
+                continue;
+            }
+            let folder = failed["file_path"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            found
+                .entry((folder, framework.to_owned()))
+                .or_default()
+                .insert(failed["check_id"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    found
+}
+
+/// checkov on the hardened example, whose bucket sets every setting a spec offers, and on the example with each
+/// setting left off in turn: the bucket findings left on the example are only those of what iamgen does not
+/// offer, and leaving a setting off brings exactly its own findings back (issue #17).
+#[test]
+fn checkov_finds_on_the_hardened_examples_bucket_only_what_the_spec_leaves_off() {
+    let Some(checkov) = tools::checkov() else {
+        return;
+    };
+    let path = tools::root().join("examples/hardened.toml");
+    let example = std::fs::read_to_string(&path).expect("the hardened example");
+    let dir = tempfile::Builder::new()
+        .prefix("iamgen-bucket-settings-")
+        .tempdir()
+        .expect("a temporary directory");
+    let mut variants = vec![("hardened".to_owned(), example.clone())];
+    for (setting, leave_off, _) in BUCKET_SETTINGS {
+        let spec = leave_off(&example);
+        assert_ne!(spec, example, "{setting}: the example sets it");
+        variants.push((format!("without-{setting}"), spec));
+    }
+    for (name, spec) in &variants {
+        let stack = iamgen::stack::spec::from_toml_at(spec, path.parent().expect("a folder"))
+            .unwrap_or_else(|error| panic!("{name}: {}", error.message()));
+        iamgen::render::render(&stack, &iamgen::render::Target::ALL)
+            .unwrap_or_else(|error| panic!("{name}: {error}"))
+            .write_to(&dir.path().join(name))
+            .expect("the output is written");
+    }
+    let found = failed_bucket_checks(&run_checkov(&checkov, dir.path()));
+    for (name, _) in &variants {
+        for framework in ["cloudformation", "terraform"] {
+            let left_off = BUCKET_SETTINGS
+                .iter()
+                .find(|(setting, _, _)| *name == format!("without-{setting}"))
+                .map_or(&[][..], |(_, _, checks)| *checks);
+            let expected: BTreeSet<String> = UNOFFERED_BUCKET_CHECKS
+                .iter()
+                .chain(left_off)
+                .filter(|(on, _)| *on == framework)
+                .map(|(_, id)| (*id).to_owned())
+                .collect();
+            let failed = found
+                .get(&(name.clone(), framework.to_owned()))
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(
+                failed, expected,
+                "{name}: checkov's failed bucket checks on {framework}"
             );
         }
     }

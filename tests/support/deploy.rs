@@ -80,6 +80,44 @@ pub async fn clients(session: &Session, id: &str) -> AccountClients {
         .expect("the account's clients")
 }
 
+/// Makes the reference scenario's bucket in Stuzio, as Stuzio has it before the stack: the scenario refers to
+/// it (`existing`) and never creates it, so a plan without it stops.
+pub async fn make_the_scenarios_bucket(session: &Session) {
+    clients(session, "081278057606")
+        .await
+        .s3
+        .create_bucket()
+        .bucket("com.stuzio.projectx")
+        .send()
+        .await
+        .expect("the scenario's bucket");
+}
+
+/// [`make_the_scenarios_bucket`] on `moto`, for the command line's tests, which run outside a runtime.
+pub fn make_the_scenarios_bucket_on(moto: &Moto) {
+    block_on(async { make_the_scenarios_bucket(&session(&moto.endpoint()).await).await });
+}
+
+/// Makes Stuzio's log bucket `com.stuzio.logs`, which lets S3's log delivery write into it (a bucket policy for
+/// `logging.s3.amazonaws.com`): the hardened scenario's bucket logs into it, and it exists before the stack.
+pub async fn make_the_log_bucket(session: &Session) {
+    const LOGS: &str = "com.stuzio.logs";
+    let s3 = clients(session, "081278057606").await.s3;
+    s3.create_bucket()
+        .bucket(LOGS)
+        .send()
+        .await
+        .expect("the log bucket");
+    s3.put_bucket_policy()
+        .bucket(LOGS)
+        .policy(format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"logging.s3.amazonaws.com"}},"Action":"s3:PutObject","Resource":"arn:aws:s3:::{LOGS}/*"}}]}}"#
+        ))
+        .send()
+        .await
+        .expect("the log bucket's policy");
+}
+
 /// The plan of `stack` under the default stack name.
 pub async fn plan_of(session: &Session, stack: &Stack) -> Plan {
     plan(session, stack, DEFAULT_STACK_NAME)

@@ -26,6 +26,26 @@ pub fn moto_server() -> Option<PathBuf> {
     )
 }
 
+/// Runs `moto_server`'s `main` with `GetBucketVersioning` answered as S3 answers it. moto 5.2 writes that
+/// answer with the root element `GetBucketVersioningResponse`, which boto3 reads past and the Rust SDK refuses
+/// ("expected `VersioningConfiguration`"); the rest of moto is left as it is.
+const MOTO_WITH_S3_VERSIONING: &str = r#"
+import sys
+from moto.s3.responses import S3Response
+
+def get_bucket_versioning(self):
+    status = self.backend.get_bucket_versioning(self.bucket_name)
+    inner = f"<Status>{status}</Status>" if status else ""
+    return 200, {}, (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{inner}</VersioningConfiguration>'
+    )
+
+S3Response.get_bucket_versioning = get_bucket_versioning
+from moto.server import main
+sys.exit(main(sys.argv[1:]))
+"#;
+
 /// A free loopback port (the listener is closed again; the server binds it right after).
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -46,8 +66,11 @@ impl Moto {
     #[must_use]
     pub fn start() -> Option<Moto> {
         let server = moto_server()?;
+        // The Python of moto's own environment, beside `moto_server`.
+        let python = server.with_file_name("python");
         let port = free_port();
-        let child = Command::new(server)
+        let child = Command::new(python)
+            .args(["-c", MOTO_WITH_S3_VERSIONING])
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env_remove("MOTO_ACCOUNT_ID")
             .stdout(Stdio::null())

@@ -4,9 +4,15 @@
 use std::path::{Path, PathBuf};
 
 use iamgen::PolicyDocument;
+use iamgen::names::BucketName;
 use iamgen::render::{self, Rendered, Target, escape};
-use iamgen::stack::cross_account::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
-use iamgen::stack::{InlinePolicy, PrincipalRef, Stack};
+use iamgen::stack::cross_account::{
+    AccountSpec, Assumers, BucketSpec, CrossAccount, RoleSpec, TrustedSpec,
+};
+use iamgen::stack::{
+    BucketEncryption, BucketLogging, BucketOrigin, BucketSettings, InlinePolicy, KmsKey, LogPrefix,
+    PrincipalRef, Stack,
+};
 
 /// The bucket of both stacks.
 pub const BUCKET: &str = "com.stuzio.projectx";
@@ -69,6 +75,16 @@ const PERMISSIONS: &str = r#"{
   ]
 }"#;
 
+/// The reference scenario with a bucket the stack creates (versioned, SSE-S3), where the scenario's exists
+/// already: for the tests of making a bucket.
+#[must_use]
+pub fn scenario_creating_its_bucket() -> Stack {
+    let mut stack = Stack::reference_scenario();
+    let bucket = stack.bucket_by_name(BUCKET).expect("the scenario's bucket");
+    stack.bucket_mut(bucket).origin = BucketOrigin::default();
+    stack
+}
+
 /// The policy `json`, which must read.
 #[must_use]
 pub fn document(json: &str) -> PolicyDocument {
@@ -122,7 +138,72 @@ pub fn hardened_pattern() -> CrossAccount {
     pattern.external_id = Some("stuzio-acme-projectx-4f1c".to_owned());
     pattern.require_mfa = true;
     pattern.narrow_to_principals = true;
+    // The stack creates the bucket here: versioned, SSE-S3, logging into Stuzio's log bucket.
+    let bucket = BucketName::new(BUCKET).expect("the bucket's name");
+    let logs = BucketName::new("com.stuzio.logs").expect("a bucket name");
+    pattern.buckets = vec![BucketSpec {
+        name: BUCKET.to_owned(),
+        origin: BucketOrigin::Created(BucketSettings {
+            logging: Some(BucketLogging::into_bucket(logs, &bucket)),
+            ..BucketSettings::default()
+        }),
+    }];
     pattern
+}
+
+/// The hardened variant with more buckets in Stuzio, one of each kind of setting: a log bucket that exists
+/// already; an archive, unversioned, encrypted with the AWS managed KMS key and logging into the log bucket
+/// under a prefix with `"`, `${` and `%{`; reports, encrypted with a KMS key and logging into the archive.
+#[must_use]
+pub fn with_bucket_settings() -> Stack {
+    let mut stack = hardened_pattern()
+        .build()
+        .expect("the hardened variant builds");
+    let stuzio = stack.accounts().next().expect("Stuzio").0;
+    let name = |text: &str| BucketName::new(text).expect("a bucket name");
+    stack
+        .add_existing_bucket(stuzio, "com.stuzio.logs")
+        .expect("a new bucket");
+    let archive = stack
+        .add_bucket(stuzio, "com.stuzio.archive")
+        .expect("a new bucket");
+    stack
+        .set_bucket_origin(
+            archive,
+            BucketOrigin::Created(BucketSettings {
+                versioning: false,
+                encryption: BucketEncryption::Kms { key: None },
+                logging: Some(BucketLogging {
+                    target: name("com.stuzio.logs"),
+                    prefix: LogPrefix::new("archive/\"${x}\"/%{y}/").expect("a prefix"),
+                }),
+            }),
+        )
+        .expect("valid settings");
+    let reports = stack
+        .add_bucket(stuzio, "com.stuzio.reports")
+        .expect("a new bucket");
+    stack
+        .set_bucket_origin(
+            reports,
+            BucketOrigin::Created(BucketSettings {
+                versioning: true,
+                encryption: BucketEncryption::Kms {
+                    key: Some(
+                        KmsKey::new(
+                            "arn:aws:kms:us-east-1:081278057606:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                        )
+                        .expect("a key"),
+                    ),
+                },
+                logging: Some(BucketLogging::into_bucket(
+                    name("com.stuzio.archive"),
+                    &name("com.stuzio.reports"),
+                )),
+            }),
+        )
+        .expect("valid settings");
+    stack
 }
 
 /// A stack, built and rendered for every target into a temporary directory.
@@ -187,11 +268,17 @@ impl Case {
         [Case::reference(), Case::hardened()]
     }
 
-    /// Both, and the hardened variant with inline policies on a role, a group and a user.
+    /// Both, the hardened variant with inline policies on a role, a group and a user, and the one with a
+    /// bucket of each kind of setting.
     #[must_use]
-    pub fn all() -> [Case; 3] {
+    pub fn all() -> [Case; 4] {
         let [reference, hardened] = Case::both();
-        [reference, hardened, with_inline_policies().0]
+        [
+            reference,
+            hardened,
+            with_inline_policies().0,
+            Case::of_stack("buckets", with_bucket_settings()),
+        ]
     }
 
     /// The output directory.

@@ -928,7 +928,8 @@ fn provider_alias(body: &Body, what: &str) -> String {
 }
 
 /// The `data` variable: data sources read what exists already. An `aws_iam_user` is known by its `user_name`,
-/// and its ARN is the one IAM gives a user of that name at the root path in the provider's account.
+/// and its ARN is the one IAM gives a user of that name at the root path in the provider's account; an
+/// `aws_s3_bucket` by its `bucket`, which is also its id.
 fn data_sources(
     module: &Module,
     context: &Context<'_>,
@@ -955,6 +956,16 @@ fn data_sources(
                 "arn".to_owned(),
                 Value::String(format!("arn:aws:iam::{account}:user/{user}")),
             );
+        }
+        if kind == "aws_s3_bucket" {
+            let bucket = attributes
+                .get("bucket")
+                .map_or_else(|| panic!("data.{kind}.{name}: no literal bucket"), text);
+            attributes.insert(
+                "arn".to_owned(),
+                Value::String(format!("arn:aws:s3:::{bucket}")),
+            );
+            attributes.insert("id".to_owned(), Value::String(bucket));
         }
         data.entry(kind.clone())
             .or_default()

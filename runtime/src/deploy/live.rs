@@ -73,6 +73,18 @@ pub struct LivePolicy {
     pub versions: Vec<(String, bool)>,
 }
 
+/// The settings of a bucket the stack creates, as S3 has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveBucketSettings {
+    /// Versioning is on (`Enabled`; not when never set or `Suspended`).
+    pub versioning: bool,
+    /// The first default encryption rule: the algorithm (`AES256`, `aws:kms` ...), the KMS key as S3 gives it,
+    /// and whether the rule uses an S3 Bucket Key; `None` without a default encryption configuration.
+    pub encryption: Option<(String, Option<String>, bool)>,
+    /// Server access logging: the target bucket and the prefix.
+    pub logging: Option<(String, String)>,
+}
+
 /// One account's IAM (and S3 buckets), as far as a stack is concerned.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LiveAccount {
@@ -88,6 +100,8 @@ pub struct LiveAccount {
     pub buckets: BTreeSet<String>,
     /// Of the buckets the stack declares, those whose public access block has all four settings on.
     pub public_access_blocked: BTreeSet<String>,
+    /// The settings of the buckets the stack creates and the account has, by name.
+    pub bucket_settings: BTreeMap<String, LiveBucketSettings>,
 }
 
 /// The names a stack declares in one account, which are read whether or not this stack owns them.
@@ -98,6 +112,8 @@ pub(crate) struct Declared {
     pub(crate) groups: BTreeSet<String>,
     pub(crate) policies: BTreeSet<String>,
     pub(crate) buckets: BTreeSet<String>,
+    /// Of `buckets`, those that exist already and are someone else's: their settings are not read.
+    pub(crate) existing_buckets: BTreeSet<String>,
 }
 
 /// A role's description as a stack holds it: none where IAM has an empty one.
@@ -164,6 +180,60 @@ fn tag_map<'t>(tags: impl IntoIterator<Item = (&'t str, &'t str)>) -> BTreeMap<S
     tags.into_iter()
         .map(|(key, value)| (key.to_owned(), value.to_owned()))
         .collect()
+}
+
+/// A bucket's versioning, default encryption and access logging; S3's "not found" answers are the settings'
+/// absence.
+async fn bucket_settings(
+    clients: &AccountClients,
+    account: &str,
+    bucket: &str,
+) -> Result<LiveBucketSettings, DeployError> {
+    let s3 = &clients.s3;
+    let versioning = s3
+        .get_bucket_versioning()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(failed(account, "GetBucketVersioning"))?;
+    let encryption = match s3
+        .get_bucket_encryption()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(failed(account, "GetBucketEncryption"))
+    {
+        Ok(output) => output
+            .server_side_encryption_configuration()
+            .and_then(|configuration| configuration.rules().first())
+            .map(|rule| {
+                let default = rule.apply_server_side_encryption_by_default();
+                (
+                    default.map_or_else(String::new, |d| d.sse_algorithm().as_str().to_owned()),
+                    default.and_then(|d| d.kms_master_key_id().map(str::to_owned)),
+                    rule.bucket_key_enabled().unwrap_or(false),
+                )
+            }),
+        Err(error) if error.is_code("ServerSideEncryptionConfigurationNotFoundError") => None,
+        Err(error) => return Err(error),
+    };
+    let logging = s3
+        .get_bucket_logging()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(failed(account, "GetBucketLogging"))?;
+    Ok(LiveBucketSettings {
+        versioning: versioning.status()
+            == Some(&aws_sdk_s3::types::BucketVersioningStatus::Enabled),
+        encryption,
+        logging: logging.logging_enabled().map(|enabled| {
+            (
+                enabled.target_bucket().to_owned(),
+                enabled.target_prefix().to_owned(),
+            )
+        }),
+    })
 }
 
 /// Whether `bucket`'s public access block has all four settings on; a bucket without one has none on.
@@ -280,10 +350,18 @@ pub(crate) async fn read_account(
             .iter()
             .filter_map(|bucket| bucket.name().map(str::to_owned))
             .collect();
-        for bucket in declared.buckets.intersection(&live.buckets) {
+        for bucket in declared
+            .buckets
+            .intersection(&live.buckets)
+            .filter(|bucket| !declared.existing_buckets.contains(*bucket))
+        {
             if public_access_blocked(clients, account, bucket).await? {
                 live.public_access_blocked.insert(bucket.clone());
             }
+            live.bucket_settings.insert(
+                bucket.clone(),
+                bucket_settings(clients, account, bucket).await?,
+            );
         }
     }
     Ok(live)

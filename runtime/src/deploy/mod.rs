@@ -189,6 +189,19 @@ pub enum Missing {
         /// The account's id.
         account: String,
     },
+    /// A bucket declared as existing is not among the account's buckets.
+    #[error(
+        "bucket {bucket} is declared as existing, but account {account_name} ({account}) has no such bucket: \
+         create it, or declare it without `existing` so that the stack creates it"
+    )]
+    ExistingBucket {
+        /// The bucket's name.
+        bucket: String,
+        /// The account's name in the stack.
+        account_name: String,
+        /// The account's id.
+        account: String,
+    },
     /// IAM answered for a policy without the policy.
     #[error("no policy {arn}")]
     Policy {

@@ -40,6 +40,7 @@ use std::fmt;
 
 pub use kind::infer_kind;
 pub use quota::{IdentityPolicyUse, size_without_whitespace};
+pub(crate) use resources::{PARTITIONS, is_region_shaped};
 pub use stack::{StackFinding, lint_source_with_stack, lint_stack};
 
 use crate::diagnostic::{Diagnostic, Severity};

@@ -14,7 +14,7 @@ use crate::glob;
 use crate::policy::{Arn, ArnError, Effect, Resource, ResourceElement};
 
 /// The partitions AWS has; a resource in any other names nothing.
-const PARTITIONS: [&str; 8] = [
+pub(crate) const PARTITIONS: [&str; 8] = [
     "aws",
     "aws-cn",
     "aws-us-gov",
@@ -296,7 +296,8 @@ fn strip_field(arn: &Arn, field: &str) -> String {
     )
 }
 
-fn is_region_shaped(region: &str) -> bool {
+/// Whether `region` is written as AWS writes regions: `us-east-1`, `us-gov-west-1`, `eu-west-3`.
+pub(crate) fn is_region_shaped(region: &str) -> bool {
     let parts: Vec<&str> = region.split('-').collect();
     parts.len() >= 3
         && parts[0].len() == 2

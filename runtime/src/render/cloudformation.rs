@@ -17,8 +17,8 @@ use crate::PolicyDocument;
 use crate::escape::{comment_text, markdown_cell, policy_literal, sub_literal};
 use crate::policy::{ConditionValue, Principal};
 use crate::stack::{
-    Account, AccountRef, ByAccount, GroupRef, InlinePolicy, PolicyRef, PrincipalRef, Role, Stack,
-    User,
+    Account, AccountRef, BucketEncryption, ByAccount, GroupRef, InlinePolicy, PolicyRef,
+    PrincipalRef, Role, Stack, User,
 };
 
 mod split;
@@ -47,6 +47,8 @@ fn get_att(name: &str, attribute: &str) -> Value {
 /// Strings that name something of the stack, and what to write instead within one account's template.
 struct Intrinsics {
     exact: HashMap<String, Value>,
+    /// `(prefix, head)`: a text starting with `prefix` (`arn:aws:s3:::bucket/`) becomes `Fn::Sub` of `head`
+    /// (`${Bucket.Arn}`), `/` and the rest.
     prefixes: Vec<(String, String)>,
 }
 
@@ -62,16 +64,13 @@ impl Intrinsics {
                 if let Some(replacement) = self.exact.get(&text) {
                     return replacement.clone();
                 }
-                if let Some((prefix, variable)) = self
+                if let Some((prefix, head)) = self
                     .prefixes
                     .iter()
                     .find(|(prefix, _)| text.starts_with(prefix.as_str()))
                 {
                     let rest = sub_literal(&text[prefix.len()..]);
-                    return object(vec![(
-                        "Fn::Sub",
-                        Value::String(format!("${{{variable}}}/{rest}")),
-                    )]);
+                    return object(vec![("Fn::Sub", Value::String(format!("{head}/{rest}")))]);
                 }
                 Value::String(text)
             }
@@ -407,6 +406,7 @@ fn account_template(
         },
         parameters: Vec::new(),
         shared_parameters: HashSet::new(),
+        bucket_parameters: Vec::new(),
         resources: Vec::new(),
         outputs: Vec::new(),
     };
@@ -442,6 +442,8 @@ struct TemplateBuilder<'a> {
     intrinsics: Intrinsics,
     parameters: Vec<(Key, Value)>,
     shared_parameters: HashSet<String>,
+    /// The names of the buckets that exist already, kept if the template refers to them.
+    bucket_parameters: Vec<(Key, Value)>,
     resources: Vec<(Key, Value)>,
     outputs: Vec<(Key, Value)>,
 }
@@ -528,14 +530,70 @@ impl TemplateBuilder<'_> {
     }
 
     fn buckets(&mut self) {
-        for (_, bucket) in self.by_account.buckets(self.stack, self.account_ref) {
+        let (stack, by_account, account) = (self.stack, self.by_account, self.account_ref);
+        // Every bucket's name first: a bucket may log into another of the template.
+        let mut names: HashMap<&str, Value> = HashMap::new();
+        for (_, bucket) in by_account.buckets(stack, account) {
             let id = self.logical("Bucket", &bucket.name);
             let arn = format!("arn:aws:s3:::{}", bucket.name);
-            self.intrinsics
-                .add_exact((arn.clone(), get_att(&id, "Arn")));
-            self.intrinsics
-                .prefixes
-                .push((format!("{arn}/"), format!("{id}.Arn")));
+            if bucket.is_existing() {
+                // Referred to by a parameter of its name, whose default is the name: never a copied ARN.
+                let parameter = format!("{id}Name");
+                let head = format!("arn:aws:s3:::${{{parameter}}}");
+                self.intrinsics.add_exact((
+                    arn.clone(),
+                    object(vec![("Fn::Sub", Value::String(head.clone()))]),
+                ));
+                self.intrinsics.prefixes.push((format!("{arn}/"), head));
+                names.insert(&bucket.name, reference(&parameter));
+                self.bucket_parameters
+                    .push((parameter.into(), bucket_parameter(&bucket.name)));
+            } else {
+                self.intrinsics
+                    .add_exact((arn.clone(), get_att(&id, "Arn")));
+                self.intrinsics
+                    .prefixes
+                    .push((format!("{arn}/"), format!("${{{id}.Arn}}")));
+                // `Ref` of a bucket is its name.
+                names.insert(&bucket.name, reference(&id));
+            }
+        }
+        for (_, bucket) in by_account.buckets(stack, account) {
+            let Some(settings) = bucket.settings() else {
+                continue;
+            };
+            let id = self.logical("Bucket", &bucket.name);
+            let mut properties = vec![
+                ("BucketName", Value::from(bucket.name.as_str())),
+                // Reached through the stack's roles, never publicly.
+                (
+                    "PublicAccessBlockConfiguration",
+                    object(vec![
+                        ("BlockPublicAcls", Value::Bool(true)),
+                        ("BlockPublicPolicy", Value::Bool(true)),
+                        ("IgnorePublicAcls", Value::Bool(true)),
+                        ("RestrictPublicBuckets", Value::Bool(true)),
+                    ]),
+                ),
+            ];
+            if settings.versioning {
+                properties.push((
+                    "VersioningConfiguration",
+                    object(vec![("Status", Value::from("Enabled"))]),
+                ));
+            }
+            properties.push(("BucketEncryption", bucket_encryption(&settings.encryption)));
+            if let Some(logging) = &settings.logging {
+                let target = names
+                    .get(logging.target.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| Value::from(logging.target.as_str()));
+                let mut configuration = vec![("DestinationBucketName", target)];
+                if !logging.prefix.as_str().is_empty() {
+                    configuration.push(("LogFilePrefix", Value::from(logging.prefix.as_str())));
+                }
+                properties.push(("LoggingConfiguration", object(configuration)));
+            }
             self.resources.push((
                 id.into(),
                 object(vec![
@@ -543,22 +601,7 @@ impl TemplateBuilder<'_> {
                     // The data outlives the stack: deleting or replacing the stack keeps the bucket.
                     ("DeletionPolicy", Value::from("Retain")),
                     ("UpdateReplacePolicy", Value::from("Retain")),
-                    (
-                        "Properties",
-                        object(vec![
-                            ("BucketName", Value::from(bucket.name.as_str())),
-                            // Reached through the stack's roles, never publicly.
-                            (
-                                "PublicAccessBlockConfiguration",
-                                object(vec![
-                                    ("BlockPublicAcls", Value::Bool(true)),
-                                    ("BlockPublicPolicy", Value::Bool(true)),
-                                    ("IgnorePublicAcls", Value::Bool(true)),
-                                    ("RestrictPublicBuckets", Value::Bool(true)),
-                                ]),
-                            ),
-                        ]),
-                    ),
+                    ("Properties", object(properties)),
                 ]),
             ));
         }
@@ -841,7 +884,22 @@ impl TemplateBuilder<'_> {
         }
     }
 
-    fn finish(self) -> Template {
+    fn finish(mut self) -> Template {
+        // A parameter nothing refers to is noise (and a cfn-lint warning): a bucket's name is kept if used.
+        if !self.bucket_parameters.is_empty() {
+            let mut used = HashSet::new();
+            for (_, resource) in &self.resources {
+                referred_names(resource, &mut used);
+            }
+            for (name, parameter) in std::mem::take(&mut self.bucket_parameters) {
+                if used.contains(name.as_ref()) {
+                    // Like another account's id, a bucket's name is one value for the whole account: a split
+                    // template's parent declares it once and hands it to its parts.
+                    self.shared_parameters.insert(name.to_string());
+                    self.parameters.push((name, parameter));
+                }
+            }
+        }
         let account = self.stack.account(self.account_ref);
         Template {
             description: format!(
@@ -853,6 +911,90 @@ impl TemplateBuilder<'_> {
             resources: self.resources,
             outputs: self.outputs,
         }
+    }
+}
+
+/// The parameter naming a bucket that exists already, defaulting to its name.
+fn bucket_parameter(name: &str) -> Value {
+    object(vec![
+        ("Type", Value::from("String")),
+        ("Default", Value::from(name)),
+        // S3's rule for general purpose buckets, as far as a pattern says it.
+        (
+            "AllowedPattern",
+            Value::from("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+        ),
+        (
+            "ConstraintDescription",
+            Value::from(
+                "an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a \
+                 letter or digit",
+            ),
+        ),
+        (
+            "Description",
+            Value::from(format!(
+                "The name of the bucket {name}, which exists already: the template refers to it, and never \
+                 creates, changes or deletes it."
+            )),
+        ),
+    ])
+}
+
+/// A bucket's `BucketEncryption`: SSE-S3, or SSE-KMS with a Bucket Key (one data key per bucket, not per
+/// object) and the key, if one is named.
+fn bucket_encryption(encryption: &BucketEncryption) -> Value {
+    let (default, bucket_key) = match encryption {
+        BucketEncryption::SseS3 => (vec![("SSEAlgorithm", Value::from("AES256"))], false),
+        BucketEncryption::Kms { key } => {
+            let mut default = vec![("SSEAlgorithm", Value::from("aws:kms"))];
+            if let Some(key) = key {
+                default.push(("KMSMasterKeyID", Value::from(key.as_str())));
+            }
+            (default, true)
+        }
+    };
+    let mut rule = vec![("ServerSideEncryptionByDefault", object(default))];
+    if bucket_key {
+        rule.push(("BucketKeyEnabled", Value::Bool(true)));
+    }
+    object(vec![(
+        "ServerSideEncryptionConfiguration",
+        Value::Array(vec![object(rule)]),
+    )])
+}
+
+/// Adds the names `value` refers to: by `Ref`, and as `${Name}` or `${Name.Attribute}` in `Fn::Sub`.
+fn referred_names(value: &Value, names: &mut HashSet<String>) {
+    match value {
+        Value::Object(members) => {
+            for (key, member) in members {
+                match (key.as_ref(), member) {
+                    ("Ref", Value::String(name)) => {
+                        names.insert(name.clone());
+                    }
+                    ("Fn::Sub", Value::String(text)) => {
+                        // `${!x}` is a literal `${x}`, not a reference.
+                        for (at, _) in text.match_indices("${") {
+                            let rest = &text[at + 2..];
+                            if let Some(end) = rest.find('}')
+                                && !rest.starts_with('!')
+                            {
+                                let name = &rest[..end];
+                                names.insert(name.split('.').next().unwrap_or(name).to_owned());
+                            }
+                        }
+                    }
+                    _ => referred_names(member, names),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                referred_names(item, names);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -1201,6 +1343,7 @@ fn readme(
             "command": "iamgen generate",
             "accounts": accounts,
             "stacksets": stacksets,
+            "existing_buckets": stack.buckets().any(|(_, bucket)| bucket.is_existing()),
             "split": nested.iter().any(|&parts| parts > 0),
             "yaml": format.yaml(),
             "json": format.json(),

@@ -11,7 +11,9 @@ use super::escape::snake_name;
 use super::value::{References, Value, align_hcl};
 use super::{RenderError, Renderer, account_aliases};
 use crate::escape::{comment_text, hcl_string, markdown_cell};
-use crate::stack::{Account, AccountRef, ByAccount, PrincipalRef, Stack, UserRef};
+use crate::stack::{
+    Account, AccountRef, BucketEncryption, BucketRef, ByAccount, PrincipalRef, Stack, UserRef,
+};
 
 /// The command that regenerates the output, written into every file's header.
 pub(crate) const COMMAND: &str = "iamgen generate";
@@ -129,6 +131,8 @@ struct Module<'a> {
     aliases: Vec<String>,
     by_account: ByAccount,
     names: Names,
+    /// The stack's buckets by name, for the logging targets that are among them.
+    bucket_by_name: HashMap<&'a str, BucketRef>,
     /// Terraform names, by index of the item in the stack.
     buckets: Vec<String>,
     policies: Vec<String>,
@@ -167,6 +171,10 @@ impl<'a> Module<'a> {
             .collect();
         let mut module = Module {
             stack,
+            bucket_by_name: stack
+                .buckets()
+                .map(|(bucket_ref, bucket)| (bucket.name.as_str(), bucket_ref))
+                .collect(),
             by_account: ByAccount::new(stack),
             names,
             buckets,
@@ -200,12 +208,11 @@ impl<'a> Module<'a> {
         }
         for ((_, bucket), tf) in stack.buckets().zip(&self.buckets) {
             let arn = format!("arn:aws:s3:::{}", bucket.name);
-            references
-                .exact
-                .insert(arn.clone(), format!("aws_s3_bucket.{tf}.arn"));
-            references
-                .prefixes
-                .push((format!("{arn}/"), format!("aws_s3_bucket.{tf}.arn")));
+            // A bucket that exists already is read by the data source of the same name.
+            let source = if bucket.is_existing() { "data." } else { "" };
+            let reference = format!("{source}aws_s3_bucket.{tf}.arn");
+            references.exact.insert(arn.clone(), reference.clone());
+            references.prefixes.push((format!("{arn}/"), reference));
         }
         for ((policy, _), tf) in stack.policies().zip(&self.policies) {
             references
@@ -271,6 +278,16 @@ impl<'a> Module<'a> {
             .zip(&self.policies)
             .map(|((_, policy), tf)| json!({ "tf": tf, "plain_name": policy.name, "description": hcl_string(&format!("The ARN of the policy {}.", policy.name)) }))
             .collect();
+        let existing_buckets: Vec<Json> = stack
+            .buckets()
+            .filter(|(_, bucket)| bucket.is_existing())
+            .map(|(_, bucket)| {
+                json!({
+                    "name": markdown_cell(&bucket.name),
+                    "account": markdown_cell(&stack.account(bucket.account).name),
+                })
+            })
+            .collect();
         let existing_users: Vec<Json> = stack
             .users()
             .filter(|(_, user)| user.existing)
@@ -323,7 +340,7 @@ impl<'a> Module<'a> {
             "README.md",
             renderer.render_template(
                 "terraform/README.md",
-                with_header(header, json!({ "accounts": accounts_view, "roles": output_roles, "policies": output_policies, "existing_users": existing_users })),
+                with_header(header, json!({ "accounts": accounts_view, "roles": output_roles, "policies": output_policies, "existing_users": existing_users, "existing_buckets": existing_buckets })),
             )?,
         );
         Ok(())
@@ -337,7 +354,7 @@ impl<'a> Module<'a> {
         account: &Account,
         alias: &str,
     ) -> Result<String, RenderError> {
-        let buckets_view = self.bucket_views(account_ref);
+        let (buckets_view, existing_buckets) = self.bucket_views(account_ref);
         let policies_view = self.policy_views(account_ref);
         let (roles_view, role_attachments) = self.role_views(account_ref, alias);
         let (groups_view, group_attachments) = self.group_views(account_ref, alias);
@@ -351,6 +368,7 @@ impl<'a> Module<'a> {
                     json!({ "alias": alias, "title": comment_text(&format!("{} ({})", account.name, account.id)) }),
                 ),
                 ("buckets", Json::Array(buckets_view)),
+                ("existing_buckets", Json::Array(existing_buckets)),
                 ("policies", Json::Array(policies_view)),
                 ("roles", Json::Array(roles_view)),
                 ("role_attachments", Json::Array(role_attachments)),
@@ -366,14 +384,54 @@ impl<'a> Module<'a> {
         renderer.render_template("terraform/account.tf", view)
     }
 
-    fn bucket_views(&self, account_ref: AccountRef) -> Vec<Json> {
-        self.by_account
-            .buckets(self.stack, account_ref)
-            .map(|(bucket_ref, bucket)| {
-                let tf = &self.buckets[bucket_ref.index()];
-                json!({ "tf": tf, "name": hcl_string(&bucket.name) })
-            })
-            .collect()
+    /// The buckets the account's file creates, with their settings, and those it reads.
+    fn bucket_views(&self, account_ref: AccountRef) -> (Vec<Json>, Vec<Json>) {
+        let mut created = Vec::new();
+        let mut existing = Vec::new();
+        for (bucket_ref, bucket) in self.by_account.buckets(self.stack, account_ref) {
+            let tf = &self.buckets[bucket_ref.index()];
+            let Some(settings) = bucket.settings() else {
+                existing.push(json!({ "tf": tf, "name": hcl_string(&bucket.name) }));
+                continue;
+            };
+            let (algorithm, key) = match &settings.encryption {
+                BucketEncryption::SseS3 => ("AES256", None),
+                BucketEncryption::Kms { key } => ("aws:kms", key.as_ref()),
+            };
+            let logging = settings.logging.as_ref().map(|logging| {
+                json!({
+                    "target": self.bucket_id(account_ref, logging.target.as_str()),
+                    "prefix": hcl_string(logging.prefix.as_str()),
+                })
+            });
+            created.push(json!({
+                "tf": tf,
+                "name": hcl_string(&bucket.name),
+                "versioning": settings.versioning,
+                "algorithm": algorithm,
+                "kms": algorithm == "aws:kms",
+                "kms_key": key.map(|key| hcl_string(key.as_str())),
+                "logging": logging,
+            }));
+        }
+        (created, existing)
+    }
+
+    /// How the account's file names the bucket `name`: a reference to the bucket's id when the stack has it
+    /// in this account (created or read), its name otherwise.
+    fn bucket_id(&self, account_ref: AccountRef, name: &str) -> String {
+        let Some(&bucket_ref) = self.bucket_by_name.get(name) else {
+            return hcl_string(name);
+        };
+        let bucket = self.stack.bucket(bucket_ref);
+        if bucket.account != account_ref {
+            return hcl_string(name);
+        }
+        let source = if bucket.is_existing() { "data." } else { "" };
+        format!(
+            "{source}aws_s3_bucket.{}.id",
+            self.buckets[bucket_ref.index()]
+        )
     }
 
     fn policy_views(&self, account_ref: AccountRef) -> Vec<Json> {

@@ -2,7 +2,10 @@
 //! accounts, and the permission to assume it on the principals of those accounts that need it. Both halves are
 //! built from one declaration, so they cannot disagree.
 
-use super::{AccountRef, Stack, StackError};
+use super::{
+    AccountRef, BucketEncryption, BucketLogging, BucketOrigin, BucketSettings, KmsKey, Stack,
+    StackError,
+};
 use crate::names::{
     BucketName, ExternalId, GroupName, IamPath, NameError, PolicyName, RoleDescription, RoleName,
     TagKey, TagValue, UserName,
@@ -37,6 +40,35 @@ pub struct RoleSpec {
     pub permissions_boundary: Option<(String, PolicyDocument)>,
     /// Tags, in order.
     pub tags: Vec<(String, String)>,
+}
+
+/// A bucket of the trusting account: one the pattern creates, with its settings, or one that exists already.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketSpec {
+    /// The bucket's name.
+    pub name: String,
+    /// Whether the pattern creates it, and how, or refers to it.
+    pub origin: BucketOrigin,
+}
+
+impl BucketSpec {
+    /// A bucket the pattern creates with the default settings (versioning on, SSE-S3).
+    #[must_use]
+    pub fn created(name: impl Into<String>) -> BucketSpec {
+        BucketSpec {
+            name: name.into(),
+            origin: BucketOrigin::default(),
+        }
+    }
+
+    /// A bucket that exists already: the pattern refers to it and never creates or changes it.
+    #[must_use]
+    pub fn existing(name: impl Into<String>) -> BucketSpec {
+        BucketSpec {
+            name: name.into(),
+            origin: BucketOrigin::Existing,
+        }
+    }
 }
 
 /// Who in a trusted account may assume the role.
@@ -83,8 +115,8 @@ pub struct CrossAccount {
     pub role: RoleSpec,
     /// Managed policies of the trusting account attached to the role, by name.
     pub permissions: Vec<(String, PolicyDocument)>,
-    /// S3 buckets the trusting account owns.
-    pub buckets: Vec<String>,
+    /// S3 buckets of the trusting account: created by the pattern, or existing ones it refers to.
+    pub buckets: Vec<BucketSpec>,
     /// Require this `sts:ExternalId` (for third parties: the confused-deputy problem).
     pub external_id: Option<String>,
     /// Require MFA (`aws:MultiFactorAuthPresent`) for people assuming the role.
@@ -211,7 +243,7 @@ impl CrossAccount {
             PolicyName::check(name)?;
         }
         for bucket in &self.buckets {
-            BucketName::check(bucket)?;
+            BucketName::check(&bucket.name)?;
         }
         if let Some(external_id) = &self.external_id {
             ExternalId::check(external_id)?;
@@ -342,7 +374,8 @@ impl CrossAccount {
         let mut stack = Stack::new();
         let trusting = stack.add_account(self.trusting.id.clone(), &self.trusting.name);
         for bucket in &self.buckets {
-            stack.add_bucket(trusting, bucket)?;
+            let added = stack.add_bucket(trusting, &bucket.name)?;
+            stack.set_bucket_origin(added, bucket.origin.clone())?;
         }
         let role = stack.add_role(trusting, &self.role.name, self.trust_policy()?)?;
         stack.set_path(role, &self.role.path)?;
@@ -402,7 +435,8 @@ impl CrossAccount {
 
 impl CrossAccount {
     /// The reference scenario of `scenario.md` as a pattern: Stuzio trusts Acme; Troy in Acme may assume
-    /// `StuzioAcmeConsultantRole`, which has full access to `com.stuzio.projectx`.
+    /// `StuzioAcmeConsultantRole`, which has full access to `com.stuzio.projectx`. The bucket holds Stuzio's
+    /// data before any of this exists: the pattern refers to it and does not create it.
     #[must_use]
     pub fn reference_scenario() -> CrossAccount {
         // The scenario's ids and names are fixed text, pinned by tests against `scenario.md`'s policies.
@@ -453,7 +487,7 @@ impl CrossAccount {
                 tags: Vec::new(),
             },
             permissions: vec![("StuzioProjectXPolicy".to_owned(), project_x)],
-            buckets: vec![bucket.to_owned()],
+            buckets: vec![BucketSpec::existing(bucket)],
             external_id: None,
             require_mfa: false,
             narrow_to_principals: false,
@@ -463,14 +497,22 @@ impl CrossAccount {
 }
 
 impl CrossAccount {
+    /// The KMS key the hardened scenario's bucket encrypts its objects with.
+    pub const HARDENED_KMS_KEY: &str =
+        "arn:aws:kms:us-east-1:081278057606:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
     /// The reference scenario hardened as users of the pattern expect: an `sts:ExternalId`, MFA, the trust
     /// narrowed to the named principals, a permissions boundary, two consultants (users that exist already in
     /// Acme) through a group, the object-level actions a consultant needs instead of `s3:*`, a description,
-    /// tags and a two-hour session.
+    /// tags and a two-hour session. The pattern creates the bucket, with the settings scanners ask for:
+    /// versioning, default encryption with a KMS key of Stuzio's (which the role's policies let it use), and
+    /// access logs in `com.stuzio.logs`.
     #[must_use]
     pub fn hardened_scenario() -> CrossAccount {
         let mut pattern = CrossAccount::reference_scenario();
-        let bucket = pattern.buckets[0].clone();
+        let bucket = pattern.buckets[0].name.clone();
+        pattern.buckets[0] = hardened_bucket(&bucket);
+        let key = CrossAccount::HARDENED_KMS_KEY;
         let statement = |sid: &str, actions: &[&str], resources: Vec<String>| {
             allow(
                 sid,
@@ -498,6 +540,12 @@ impl CrossAccount {
                     &["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
                     vec![format!("arn:aws:s3:::{bucket}/*")],
                 ),
+                // The objects are encrypted with the key: reading and writing them uses it.
+                statement(
+                    "UseProjectXKey",
+                    &["kms:Decrypt", "kms:GenerateDataKey"],
+                    vec![key.to_owned()],
+                ),
             ]),
         )];
         pattern.role.description = Some("Acme consultants working on project X".to_owned());
@@ -508,19 +556,26 @@ impl CrossAccount {
         ];
         pattern.role.permissions_boundary = Some((
             "StuzioConsultantBoundary".to_owned(),
-            document(vec![statement(
-                "OnlyProjectX",
-                &[
-                    "s3:ListBucket",
-                    "s3:GetObject",
-                    "s3:PutObject",
-                    "s3:DeleteObject",
-                ],
-                vec![
-                    format!("arn:aws:s3:::{bucket}"),
-                    format!("arn:aws:s3:::{bucket}/*"),
-                ],
-            )]),
+            document(vec![
+                statement(
+                    "OnlyProjectX",
+                    &[
+                        "s3:ListBucket",
+                        "s3:GetObject",
+                        "s3:PutObject",
+                        "s3:DeleteObject",
+                    ],
+                    vec![
+                        format!("arn:aws:s3:::{bucket}"),
+                        format!("arn:aws:s3:::{bucket}/*"),
+                    ],
+                ),
+                statement(
+                    "OnlyProjectXKey",
+                    &["kms:Decrypt", "kms:GenerateDataKey"],
+                    vec![key.to_owned()],
+                ),
+            ]),
         ));
         pattern.trusted[0].assumers = Assumers::Group {
             name: "StuzioConsultants".to_owned(),
@@ -532,5 +587,23 @@ impl CrossAccount {
         pattern.require_mfa = true;
         pattern.narrow_to_principals = true;
         pattern
+    }
+}
+
+/// The hardened scenario's bucket: created by the pattern, versioned, encrypted with Stuzio's KMS key, logging
+/// into `com.stuzio.logs`.
+fn hardened_bucket(bucket: &str) -> BucketSpec {
+    let valid = "the hardened scenario's names and key are valid";
+    let name = BucketName::new(bucket).unwrap_or_else(|_| unreachable!("{valid}"));
+    let logs = BucketName::new("com.stuzio.logs").unwrap_or_else(|_| unreachable!("{valid}"));
+    let key =
+        KmsKey::new(CrossAccount::HARDENED_KMS_KEY).unwrap_or_else(|_| unreachable!("{valid}"));
+    BucketSpec {
+        name: bucket.to_owned(),
+        origin: BucketOrigin::Created(BucketSettings {
+            versioning: true,
+            encryption: BucketEncryption::Kms { key: Some(key) },
+            logging: Some(BucketLogging::into_bucket(logs, &name)),
+        }),
     }
 }

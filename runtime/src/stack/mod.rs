@@ -24,6 +24,7 @@
 //! assert!(stack.add_user(acme, "Troy Smith").is_err());
 //! ```
 
+mod bucket;
 pub mod cross_account;
 #[cfg(feature = "spec")]
 #[cfg_attr(docsrs, doc(cfg(feature = "spec")))]
@@ -36,6 +37,11 @@ use crate::names::{
     PolicyName, PolicyPath, RoleDescription, RoleName, TagKey, TagValue, UserName,
 };
 use crate::policy::{AccountId, PolicyDocument};
+
+pub use bucket::{
+    BucketEncryption, BucketLogging, BucketOrigin, BucketSettings, BucketSettingsError, KmsKey,
+    KmsKeyError, LogPrefix, LogPrefixError,
+};
 
 /// Why users take no `unmanaged = ["tags"]`, in the words of the error.
 pub(crate) const USER_TAGS_UNMANAGED: &str =
@@ -69,6 +75,9 @@ pub enum StackError {
     /// A bucket name already in the stack: bucket names are unique across all of AWS.
     #[error("bucket `{0}` is already in the stack; bucket names are unique across all of AWS")]
     DuplicateBucket(BucketName),
+    /// Settings of a bucket that S3 would refuse or that cannot work.
+    #[error(transparent)]
+    BucketSettings(#[from] BucketSettingsError),
     /// A tag key the role has already, ignoring case as IAM does.
     #[error(
         "role `{role}` already has the tag key `{existing}`, which IAM takes for `{key}`: tag keys of roles \
@@ -323,6 +332,26 @@ pub struct Bucket {
     pub account: AccountRef,
     /// The bucket name, unique across AWS.
     pub name: String,
+    /// Whether the stack creates the bucket, and how, or refers to one that exists already. Values written
+    /// here directly are not checked: prefer [`Stack::set_bucket_origin`].
+    pub origin: BucketOrigin,
+}
+
+impl Bucket {
+    /// Whether the bucket exists already and the stack only refers to it ([`BucketOrigin::Existing`]).
+    #[must_use]
+    pub fn is_existing(&self) -> bool {
+        self.origin == BucketOrigin::Existing
+    }
+
+    /// The settings the stack creates the bucket with; `None` for a bucket that exists already.
+    #[must_use]
+    pub fn settings(&self) -> Option<&BucketSettings> {
+        match &self.origin {
+            BucketOrigin::Created(settings) => Some(settings),
+            BucketOrigin::Existing => None,
+        }
+    }
 }
 
 /// A principal of the stack that can hold policies.
@@ -527,7 +556,8 @@ impl Stack {
         }))
     }
 
-    /// Adds an S3 bucket to an account. The name must follow S3's rules and be new to the stack.
+    /// Adds an S3 bucket the stack creates, with the default settings ([`BucketSettings::default`]: versioning
+    /// on, SSE-S3), to an account. The name must follow S3's rules and be new to the stack.
     pub fn add_bucket(
         &mut self,
         account: AccountRef,
@@ -544,7 +574,72 @@ impl Stack {
         Ok(self.push_bucket(Bucket {
             account,
             name: name.into_string(),
+            origin: BucketOrigin::default(),
         }))
+    }
+
+    /// Adds a bucket that exists already in an account: the stack refers to it and never creates, configures
+    /// or deletes it (see [`BucketOrigin::Existing`]).
+    pub fn add_existing_bucket(
+        &mut self,
+        account: AccountRef,
+        name: impl Into<String>,
+    ) -> Result<BucketRef, StackError> {
+        let bucket = self.add_bucket(account, name)?;
+        self.buckets[bucket.0].origin = BucketOrigin::Existing;
+        Ok(bucket)
+    }
+
+    /// Sets whether the stack creates a bucket, with which settings, or refers to one that exists already.
+    /// A bucket logs into another bucket, and not into one of the stack in another account: S3 delivers
+    /// server access logs within an account and region.
+    ///
+    /// ```
+    /// # extern crate iamgen_runtime as iamgen;
+    /// use iamgen::names::BucketName;
+    /// use iamgen::stack::{BucketLogging, BucketOrigin, BucketSettings, Stack};
+    ///
+    /// let mut stack = Stack::new();
+    /// let account = stack.add_account("081278057606".parse().unwrap(), "Stuzio");
+    /// let data = stack.add_bucket(account, "com.stuzio.data").unwrap();
+    /// let name = BucketName::new("com.stuzio.data").unwrap();
+    /// let logs = BucketName::new("com.stuzio.logs").unwrap();
+    /// let settings = BucketSettings { logging: Some(BucketLogging::into_bucket(logs, &name)), ..BucketSettings::default() };
+    /// stack.set_bucket_origin(data, BucketOrigin::Created(settings)).unwrap();
+    /// assert_eq!(stack.bucket(data).settings().unwrap().logging.as_ref().unwrap().prefix.as_str(), "com.stuzio.data/");
+    ///
+    /// let itself = BucketSettings { logging: Some(BucketLogging::into_bucket(name.clone(), &name)), ..BucketSettings::default() };
+    /// assert!(stack.set_bucket_origin(data, BucketOrigin::Created(itself)).is_err());
+    /// ```
+    pub fn set_bucket_origin(
+        &mut self,
+        bucket: BucketRef,
+        origin: BucketOrigin,
+    ) -> Result<(), StackError> {
+        let own = &self.buckets[bucket.0];
+        if let BucketOrigin::Created(BucketSettings {
+            logging: Some(logging),
+            ..
+        }) = &origin
+        {
+            let name = BucketName::new(own.name.clone())?;
+            if logging.target == name {
+                return Err(BucketSettingsError::LogsIntoItself(name).into());
+            }
+            if self
+                .buckets
+                .iter()
+                .any(|other| other.name == logging.target.as_str() && other.account != own.account)
+            {
+                return Err(BucketSettingsError::LogTargetInAnotherAccount {
+                    bucket: name,
+                    target: logging.target.clone(),
+                }
+                .into());
+            }
+        }
+        self.buckets[bucket.0].origin = origin;
+        Ok(())
     }
 
     // The `push_*` methods add an item whose every value was checked already, as the `add_*` methods check
@@ -857,6 +952,16 @@ impl Stack {
         &self.buckets[bucket.0]
     }
 
+    /// A bucket, to change it. Values written here directly are not checked: prefer
+    /// [`Stack::set_bucket_origin`], which checks them.
+    ///
+    /// # Panics
+    ///
+    /// If the handle comes from another stack with fewer items of its kind (see the handle's docs).
+    pub fn bucket_mut(&mut self, bucket: BucketRef) -> &mut Bucket {
+        &mut self.buckets[bucket.0]
+    }
+
     /// Every account, in declaration order.
     #[must_use]
     pub fn accounts(&self) -> impl ExactSizeIterator<Item = (AccountRef, &Account)> {
@@ -894,6 +999,15 @@ impl Stack {
             .iter()
             .enumerate()
             .map(|(i, p)| (PolicyRef(i), p))
+    }
+
+    /// The bucket with this name, if the stack has it.
+    #[must_use]
+    pub fn bucket_by_name(&self, name: &str) -> Option<BucketRef> {
+        self.buckets
+            .iter()
+            .position(|b| b.name == name)
+            .map(BucketRef)
     }
 
     /// Every bucket, in declaration order.

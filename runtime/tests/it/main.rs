@@ -19,3 +19,5 @@ mod policy;
 mod simulate_scenario;
 #[cfg(feature = "spec")]
 mod spec;
+#[cfg(feature = "spec")]
+mod spec_buckets;

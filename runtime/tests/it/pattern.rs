@@ -2,7 +2,7 @@
 
 use iamgen_runtime::Severity;
 use iamgen_runtime::lint::{self, Options};
-use iamgen_runtime::stack::cross_account::{Assumers, CrossAccount, PatternError};
+use iamgen_runtime::stack::cross_account::{Assumers, BucketSpec, CrossAccount, PatternError};
 
 use crate::support::text::assert_contains_all;
 
@@ -149,7 +149,7 @@ fn the_pattern_refuses_what_aws_refuses() {
         "a.mrap",
     ] {
         let mut pattern = CrossAccount::reference_scenario();
-        pattern.buckets = vec![reserved.to_owned()];
+        pattern.buckets = vec![BucketSpec::created(reserved)];
         assert_eq!(name_error(&pattern).0, NameKind::BucketName, "{reserved}");
     }
     let mut pattern = CrossAccount::reference_scenario();

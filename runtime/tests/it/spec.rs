@@ -67,6 +67,10 @@ assume_policy = "AcmeClientAssumeRolePolicy"
 assume_sid = "StuzioClientAssumeRolePolicy"
 "#;
 
+/// What BASE leaves out of the scenario: its bucket exists before the stack.
+const EXISTING_BUCKET: &str =
+    "\n[[bucket]]\nname = \"com.stuzio.projectx\"\naccount = \"Stuzio\"\nexisting = true\n";
+
 /// BASE with `from`, which must occur exactly once, replaced by `to`.
 fn with(from: &str, to: &str) -> String {
     assert_eq!(
@@ -95,7 +99,10 @@ fn the_scenario_spec_is_the_reference_scenario() {
         spec::from_toml(CROSS_ACCOUNT).unwrap(),
         Stack::reference_scenario()
     );
-    assert_eq!(spec::from_toml(BASE).unwrap(), Stack::reference_scenario());
+    assert_eq!(
+        spec::from_toml(&format!("{BASE}{EXISTING_BUCKET}")).unwrap(),
+        Stack::reference_scenario()
+    );
 }
 
 #[test]
@@ -383,7 +390,7 @@ fn policy_files_are_read_relative_to_the_base_directory() {
     let end = BASE.find("\n\n[cross_account]").unwrap();
     let text = BASE.replacen(&BASE[start..end], "file = \"StuzioProjectXPolicy.json\"", 1);
     assert_eq!(
-        spec::from_toml_at(&text, &scenario).unwrap(),
+        spec::from_toml_at(&format!("{text}{EXISTING_BUCKET}"), &scenario).unwrap(),
         Stack::reference_scenario()
     );
 
@@ -1040,9 +1047,12 @@ fn the_scenario_pattern_and_spec_agree_on_the_pattern_itself() {
 
 #[test]
 fn users_that_exist_already_are_referred_to_not_created() {
-    let stack = spec::from_toml(&with(
-        "assume_sid = \"StuzioClientAssumeRolePolicy\"\n",
-        "assume_sid = \"StuzioClientAssumeRolePolicy\"\nexisting_users = true\n",
+    let stack = spec::from_toml(&format!(
+        "{}{EXISTING_BUCKET}",
+        with(
+            "assume_sid = \"StuzioClientAssumeRolePolicy\"\n",
+            "assume_sid = \"StuzioClientAssumeRolePolicy\"\nexisting_users = true\n",
+        )
     ))
     .unwrap();
     let troy = stack.user_by_name("Troy").unwrap();

@@ -16,7 +16,7 @@ pub(super) fn diff_account(
 ) -> Result<Vec<Change>, DeployError> {
     let context = Context::new(stack, account_ref, declared, live, stack_name);
     let mut out = Changes::new(context.account);
-    bucket::diff(&context, &mut out);
+    bucket::diff(&context, &mut out)?;
     group::create(&context, &mut out);
     user::diff(&context, &mut out)?;
     role::diff(&context, &mut out);

@@ -46,7 +46,7 @@ use super::DeployError;
 use super::live::{Declared, read_account};
 use super::session::Session;
 use crate::PolicyDocument;
-use crate::stack::{AccountRef, Stack};
+use crate::stack::{AccountRef, BucketEncryption, Stack};
 use context::in_account;
 
 pub use diff::{Diff, ElementChange, StatementId};
@@ -119,6 +119,27 @@ pub enum Operation {
     BlockPublicAccess {
         /// The bucket.
         bucket: String,
+    },
+    /// `s3:PutBucketVersioning`, turning versioning on.
+    EnableVersioning {
+        /// The bucket.
+        bucket: String,
+    },
+    /// `s3:PutBucketEncryption`: the bucket's default encryption (with an S3 Bucket Key for SSE-KMS).
+    SetDefaultEncryption {
+        /// The bucket.
+        bucket: String,
+        /// The encryption.
+        encryption: BucketEncryption,
+    },
+    /// `s3:PutBucketLogging`: server access logs into `target`, under `prefix`.
+    SetLogging {
+        /// The bucket.
+        bucket: String,
+        /// The bucket the logs go to.
+        target: String,
+        /// The prefix of the log objects' keys.
+        prefix: String,
     },
     /// `iam:CreateUser`, tagged as this stack's.
     CreateUser {
@@ -429,6 +450,10 @@ fn declared(stack: &Stack, account: AccountRef) -> Declared {
         buckets: names(in_account(stack.buckets(), account, |b| b.account), |b| {
             &b.name
         }),
+        existing_buckets: in_account(stack.buckets(), account, |b| b.account)
+            .filter(|(_, bucket)| bucket.is_existing())
+            .map(|(_, bucket)| bucket.name.clone())
+            .collect(),
     }
 }
 

@@ -9,9 +9,15 @@ use super::{Change, ChangeKind, Operation, Plan, Reason, declared, ordered};
 use crate::PolicyDocument;
 use crate::deploy::ApplyReport;
 use crate::deploy::canonical::same_policy;
-use crate::deploy::live::{LiveAccount, LiveGroup, LivePolicy, LiveRole, LiveUser};
+use crate::deploy::live::{
+    LiveAccount, LiveBucketSettings, LiveGroup, LivePolicy, LiveRole, LiveUser,
+};
 use crate::deploy::{DeployError, OWNER_TAG};
-use crate::stack::{AccountRef, InlinePolicy, PrincipalRef, Stack, Unmanaged};
+use crate::names::BucketName;
+use crate::stack::{
+    AccountRef, BucketEncryption, BucketLogging, BucketOrigin, BucketSettings, InlinePolicy,
+    KmsKey, LogPrefix, PrincipalRef, Stack, Unmanaged,
+};
 
 const STACK: &str = "iamgen";
 const ROLE: &str = "StuzioAcmeConsultantRole";
@@ -98,7 +104,20 @@ fn converged(stack: &Stack, account: AccountRef) -> LiveAccount {
     }
     for (_, bucket) in stack.buckets().filter(|(_, b)| b.account == account) {
         live.buckets.insert(bucket.name.clone());
-        live.public_access_blocked.insert(bucket.name.clone());
+        if let Some(settings) = bucket.settings() {
+            live.public_access_blocked.insert(bucket.name.clone());
+            live.bucket_settings.insert(
+                bucket.name.clone(),
+                LiveBucketSettings {
+                    versioning: settings.versioning,
+                    encryption: Some(super::bucket::as_live(&settings.encryption)),
+                    logging: settings
+                        .logging
+                        .as_ref()
+                        .map(|l| (l.target.to_string(), l.prefix.to_string())),
+                },
+            );
+        }
     }
     live
 }
@@ -115,6 +134,14 @@ fn stuzio() -> (Stack, AccountRef, LiveAccount) {
     let (account, _) = stack.accounts().next().unwrap();
     let live = converged(&stack, account);
     (stack, account, live)
+}
+
+/// The reference scenario with a bucket the stack creates, where the scenario's exists already.
+fn with_created_bucket() -> Stack {
+    let mut stack = Stack::reference_scenario();
+    let bucket = stack.bucket_by_name("com.stuzio.projectx").unwrap();
+    stack.bucket_mut(bucket).origin = BucketOrigin::default();
+    stack
 }
 
 fn headlines(plan: &Plan) -> Vec<String> {
@@ -136,7 +163,7 @@ fn an_account_that_matches_the_stack_plans_nothing() {
 
 #[test]
 fn an_empty_account_plans_every_item_in_apply_order() {
-    let stack = Stack::reference_scenario();
+    let stack = with_created_bucket();
     let (stuzio, _) = stack.accounts().next().unwrap();
     let plan = plan_for(&stack, stuzio, &LiveAccount::default()).unwrap();
     assert_eq!(
@@ -144,6 +171,8 @@ fn an_empty_account_plans_every_item_in_apply_order() {
         [
             "+ bucket com.stuzio.projectx",
             "+ public access block of bucket com.stuzio.projectx: block public ACLs and public bucket policies",
+            "+ versioning of bucket com.stuzio.projectx: enabled",
+            "+ default encryption of bucket com.stuzio.projectx: SSE-S3",
             "+ role StuzioAcmeConsultantRole",
             "+ policy StuzioProjectXPolicy",
             "+ policy StuzioProjectXPolicy attached to role StuzioAcmeConsultantRole",
@@ -156,7 +185,7 @@ fn an_empty_account_plans_every_item_in_apply_order() {
     );
     assert!(
         plan.to_text()
-            .ends_with("\nPlan: 5 to add, 0 to change, 0 to destroy.\n")
+            .ends_with("\nPlan: 7 to add, 0 to change, 0 to destroy.\n")
     );
 }
 
@@ -400,6 +429,118 @@ fn users_lose_hand_made_grants_only_when_the_stack_made_them() {
 }
 
 #[test]
+fn a_bucket_that_exists_already_must_be_there_and_is_left_alone() {
+    let stack = Stack::reference_scenario();
+    let (stuzio, _) = stack.accounts().next().unwrap();
+    let error = plan_for(&stack, stuzio, &LiveAccount::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "bucket com.stuzio.projectx is declared as existing, but account Stuzio (081278057606) has no such \
+         bucket: create it, or declare it without `existing` so that the stack creates it"
+    );
+    // There, its public access block (and every other setting) is its owner's: nothing is planned for it.
+    let live = LiveAccount {
+        buckets: BTreeSet::from(["com.stuzio.projectx".to_owned()]),
+        ..LiveAccount::default()
+    };
+    let plan = plan_for(&stack, stuzio, &live).unwrap();
+    assert!(
+        headlines(&plan).iter().all(|line| !line.contains("bucket")),
+        "{}",
+        plan.to_text()
+    );
+    assert!(
+        declared(&stack, stuzio)
+            .existing_buckets
+            .contains("com.stuzio.projectx")
+    );
+}
+
+#[test]
+fn a_new_bucket_is_made_with_its_settings_and_those_left_off_are_not_set() {
+    let mut stack = with_created_bucket();
+    let (stuzio, _) = stack.accounts().next().unwrap();
+    let bucket = stack.bucket_by_name("com.stuzio.projectx").unwrap();
+    let key = KmsKey::new("alias/projectx").unwrap();
+    let settings = BucketSettings {
+        versioning: true,
+        encryption: BucketEncryption::Kms { key: Some(key) },
+        logging: Some(BucketLogging {
+            target: BucketName::new("com.stuzio.logs").unwrap(),
+            prefix: LogPrefix::new("x\"/").unwrap(),
+        }),
+    };
+    stack
+        .set_bucket_origin(bucket, BucketOrigin::Created(settings))
+        .unwrap();
+    let plan = plan_for(&stack, stuzio, &LiveAccount::default()).unwrap();
+    let buckets: Vec<String> = headlines(&plan)
+        .into_iter()
+        .filter(|line| line.contains("bucket"))
+        .collect();
+    assert_eq!(
+        buckets,
+        [
+            "+ bucket com.stuzio.projectx",
+            "+ public access block of bucket com.stuzio.projectx: block public ACLs and public bucket policies",
+            "+ versioning of bucket com.stuzio.projectx: enabled",
+            "+ default encryption of bucket com.stuzio.projectx: SSE-KMS with alias/projectx",
+            "+ access logging of bucket com.stuzio.projectx: into com.stuzio.logs under `x\\\"/`",
+        ]
+    );
+    assert!(plan.changes.iter().any(|change| matches!(
+        &change.operation,
+        Operation::SetDefaultEncryption {
+            encryption: BucketEncryption::Kms { key: Some(_) },
+            ..
+        }
+    )));
+    // Made, the bucket plans nothing more.
+    let applied = converged(&stack, stuzio);
+    assert!(plan_for(&stack, stuzio, &applied).unwrap().is_empty());
+
+    // Someone suspends versioning, encrypts with S3's keys and logs elsewhere: each setting is put back.
+    let mut drifted = applied.clone();
+    drifted.bucket_settings.insert(
+        "com.stuzio.projectx".to_owned(),
+        LiveBucketSettings {
+            versioning: false,
+            encryption: Some(("AES256".to_owned(), None, false)),
+            logging: Some(("com.stuzio.other".to_owned(), "x\"/".to_owned())),
+        },
+    );
+    assert_eq!(
+        headlines(&plan_for(&stack, stuzio, &drifted).unwrap()),
+        [
+            "~ versioning of bucket com.stuzio.projectx: enabled",
+            "~ default encryption of bucket com.stuzio.projectx: SSE-KMS with alias/projectx",
+            "~ access logging of bucket com.stuzio.projectx: into com.stuzio.logs under `x\\\"/`",
+        ]
+    );
+
+    // Versioning off and no logging: neither is set on a new bucket, nor taken off one that has them.
+    stack.bucket_mut(bucket).origin = BucketOrigin::Created(BucketSettings {
+        versioning: false,
+        ..BucketSettings::default()
+    });
+    let plan = plan_for(&stack, stuzio, &LiveAccount::default()).unwrap();
+    let text = plan.to_text();
+    assert!(
+        !text.contains("versioning") && !text.contains("logging"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+ default encryption of bucket com.stuzio.projectx: SSE-S3"),
+        "{text}"
+    );
+    let mut live = converged(&stack, stuzio);
+    let settings = live.bucket_settings.get_mut("com.stuzio.projectx").unwrap();
+    settings.versioning = true;
+    settings.logging = Some(("com.stuzio.logs".to_owned(), "y/".to_owned()));
+    assert!(plan_for(&stack, stuzio, &live).unwrap().is_empty());
+}
+
+#[test]
 fn a_policy_change_is_shown_statement_by_statement() {
     let (mut stack, account, live) = stuzio();
     let policy = stack.policy_by_name(POLICY).unwrap();
@@ -587,7 +728,7 @@ fn the_json_plan_keeps_its_fields_and_adds_the_diff_and_the_reason() {
 
 #[test]
 fn reports_count_changes_in_the_singular_and_the_plural() {
-    let stack = Stack::reference_scenario();
+    let stack = with_created_bucket();
     let (stuzio, _) = stack.accounts().next().unwrap();
     let plan = plan_for(&stack, stuzio, &LiveAccount::default()).unwrap();
     let report = |n: usize| ApplyReport {

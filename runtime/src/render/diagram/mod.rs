@@ -308,7 +308,11 @@ fn graph(stack: &Stack) -> Graph {
             );
         }
         for (bucket_ref, bucket) in by_account.buckets(stack, account_ref) {
-            let label = format!("bucket {}", bucket.name);
+            let label = if bucket.is_existing() {
+                format!("bucket {} (existing)", bucket.name)
+            } else {
+                format!("bucket {}", bucket.name)
+            };
             push(&ids.buckets[bucket_ref.index()], label, NodeKind::Bucket);
         }
         if reached[index] || nodes.is_empty() {

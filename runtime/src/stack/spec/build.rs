@@ -38,10 +38,11 @@ pub(super) fn build(checked: CheckedSpec) -> Stack {
         .into_iter()
         .map(|policy| add_policy(&mut stack, &accounts, policy))
         .collect();
-    for (account, name) in buckets {
+    for (account, name, origin) in buckets {
         stack.push_bucket(Bucket {
             account: accounts[account],
             name: name.into_string(),
+            origin,
         });
     }
     let groups: Vec<GroupRef> = groups

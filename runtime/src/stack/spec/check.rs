@@ -17,7 +17,7 @@ use crate::names::{
 use crate::policy::{AccountId, PolicyDocument};
 use crate::source::Span;
 use crate::stack::cross_account::CrossAccount;
-use crate::stack::{StackError, USER_TAGS_UNMANAGED, Unmanaged};
+use crate::stack::{BucketOrigin, StackError, USER_TAGS_UNMANAGED, Unmanaged};
 use crate::suggest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,6 +64,8 @@ pub(super) struct DeclaredPolicy {
 /// What the checks hand to the build: the pattern, and the declared policies with their documents.
 pub(super) struct Plan {
     pub(super) pattern: Option<CrossAccount>,
+    /// The origin of each `[[bucket]]` table.
+    pub(super) buckets: Vec<Option<BucketOrigin>>,
     pub(super) policies: Vec<Option<DeclaredPolicy>>,
     pub(super) roles: Vec<Option<PolicyDocument>>,
     pub(super) inline: Vec<Vec<Option<PolicyDocument>>>,
@@ -120,16 +122,12 @@ impl Reader<'_> {
         for policy in &raw.policy {
             policies.push(self.declare_policy(policy));
         }
+        // Before the pattern, whose `buckets` may name them.
+        let buckets = self.declare_buckets(&raw.bucket);
         let pattern = raw
             .cross_account
             .as_ref()
-            .and_then(|pattern| self.pattern(pattern, &policies));
-        for bucket in &raw.bucket {
-            let bucket = bucket.get_ref();
-            if let Some(account) = self.account(&bucket.account) {
-                self.declare(Kind::Bucket, Some(account), &bucket.name);
-            }
-        }
+            .and_then(|pattern| self.pattern(pattern, &policies, &raw.bucket, &buckets));
         for group in &raw.group {
             let group = group.get_ref();
             if let Some(account) = self.account(&group.account) {
@@ -149,6 +147,7 @@ impl Reader<'_> {
             roles.push(self.declare_role(role));
         }
         // References are resolved once every name is declared, so the order of the spec's tables is free.
+        self.check_log_targets(&raw.bucket);
         let mut inline = Vec::new();
         for group in &raw.group {
             let group = group.get_ref();
@@ -181,6 +180,7 @@ impl Reader<'_> {
         }
         Plan {
             pattern,
+            buckets,
             policies,
             roles,
             inline,

@@ -18,7 +18,7 @@ use crate::names::{
 };
 use crate::policy::{AccountId, PolicyDocument};
 use crate::source::Span;
-use crate::stack::{AccountRef, GroupRef, PolicyRef, Stack, Unmanaged};
+use crate::stack::{AccountRef, BucketOrigin, GroupRef, PolicyRef, Stack, Unmanaged};
 
 /// A spec every check accepted.
 pub(super) struct CheckedSpec {
@@ -28,7 +28,8 @@ pub(super) struct CheckedSpec {
     pub(super) base: Stack,
     pub(super) accounts: Vec<CheckedAccount>,
     pub(super) policies: Vec<CheckedPolicy>,
-    pub(super) buckets: Vec<(usize, BucketName)>,
+    /// The `[[bucket]]` tables the pattern did not use: the account, name and origin of each.
+    pub(super) buckets: Vec<(usize, BucketName, BucketOrigin)>,
     pub(super) groups: Vec<CheckedGroup>,
     pub(super) users: Vec<CheckedUser>,
     pub(super) roles: Vec<CheckedRole>,
@@ -202,12 +203,17 @@ impl Reader<'_> {
                 .or_insert(checked.policies.len());
             checked.policies.push(policy);
         }
-        for bucket in &raw.bucket {
+        for (bucket, origin) in raw.bucket.iter().zip(plan.buckets) {
             let bucket = bucket.get_ref();
+            // The pattern's `buckets` named it: the pattern created it with this table's settings.
+            if checked.base.bucket_by_name(bucket.name.get_ref()).is_some() {
+                continue;
+            }
             let account = self.account_index(&bucket.account)?;
+            let origin = origin.ok_or_else(|| internal(span(&bucket.name), "a bucket"))?;
             checked
                 .buckets
-                .push((account, typed(&bucket.name, BucketName::new)?));
+                .push((account, typed(&bucket.name, BucketName::new)?, origin));
         }
         let mut inline_documents = plan.inline.into_iter();
         for group in &raw.group {

@@ -3,11 +3,12 @@
 use toml::Spanned;
 
 use super::check::{DeclaredPolicy, Kind, Reader};
-use super::raw::{RawCrossAccount, RawPatternRole, RawTrusted, Text, span};
+use super::raw::{RawBucket, RawCrossAccount, RawPatternRole, RawTrusted, Text, span};
 use crate::codes;
 use crate::names::ExternalId;
 use crate::policy::PolicyDocument;
 use crate::source::Span;
+use crate::stack::BucketOrigin;
 use crate::stack::cross_account::{AccountSpec, Assumers, CrossAccount, RoleSpec, TrustedSpec};
 
 impl Reader<'_> {
@@ -16,6 +17,8 @@ impl Reader<'_> {
         &mut self,
         pattern: &Spanned<RawCrossAccount>,
         policies: &[Option<DeclaredPolicy>],
+        bucket_tables: &[Spanned<RawBucket>],
+        bucket_origins: &[Option<BucketOrigin>],
     ) -> Option<CrossAccount> {
         let raw = pattern.get_ref();
         let errors = self.errors.len();
@@ -46,11 +49,7 @@ impl Reader<'_> {
                 permissions.push((name.get_ref().clone(), document));
             }
         }
-        let mut buckets = Vec::new();
-        for bucket in &raw.buckets {
-            self.declare(Kind::Bucket, trusting, bucket);
-            buckets.push(bucket.get_ref().clone());
-        }
+        let buckets = self.pattern_buckets(&raw.buckets, trusting, bucket_tables, bucket_origins);
         if let Some(external_id) = &raw.external_id {
             self.check_external_id(external_id);
         }

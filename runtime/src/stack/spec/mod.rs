@@ -38,6 +38,7 @@
 //! Every error points into the spec: a JSON error inside an inline policy document points at its line and
 //! column in the TOML file, and an error in a policy file named by the spec is shown in that file.
 
+mod buckets;
 mod build;
 mod check;
 mod checked;

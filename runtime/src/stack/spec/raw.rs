@@ -275,18 +275,60 @@ pub(super) struct RawTrusted {
     pub(super) existing_users: Option<Spanned<bool>>,
 }
 
-/// An S3 bucket the stack creates, private: all four public access block settings on.
+/// An S3 bucket: one the stack creates, private (all four public access block settings on), or one that exists
+/// already (`existing = true`), which it only refers to.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Bucket")]
 pub(super) struct RawBucket {
     /// The bucket's name, unique across all of AWS: 3 to 63 of `a-z 0-9 . -`, starting and ending with a
-    /// letter or digit. Example: `name = "com.stuzio.projectx"`.
+    /// letter or digit. A name the pattern's `buckets` lists gives that bucket's settings. Example:
+    /// `name = "com.stuzio.projectx"`.
     #[schemars(with = "String", transform = schema::bucket_name)]
     pub(super) name: Text,
     /// The `[[account]]` that owns the bucket. Example: `account = "Stuzio"`.
     #[schemars(with = "String")]
     pub(super) account: Text,
+    /// `true`: the bucket exists already and is someone else's; the stack refers to it (Terraform's
+    /// `aws_s3_bucket` data source, a CloudFormation parameter) and never creates, configures or deletes it,
+    /// nor writes its bucket policy; no other setting may be given. Default `false`: the stack creates it,
+    /// with its public access block on. Example: `existing = true`.
+    #[schemars(with = "Option<bool>", extend("default" = false))]
+    pub(super) existing: Option<Spanned<bool>>,
+    /// Versioning of a bucket the stack creates. Default `true`. Example: `versioning = true`.
+    #[schemars(with = "Option<bool>", extend("default" = true))]
+    pub(super) versioning: Option<Spanned<bool>>,
+    /// The default encryption of a bucket the stack creates: `"sse-s3"` (keys S3 manages; the default) or
+    /// `"sse-kms"` (a KMS key: `kms_key`, or the account's AWS managed key `aws/s3` without it). Example:
+    /// `encryption = "sse-kms"`.
+    #[schemars(
+        with = "Option<String>",
+        extend("enum" = ["sse-s3", "sse-kms"], "default" = "sse-s3")
+    )]
+    pub(super) encryption: Option<Text>,
+    /// The KMS key of `"sse-kms"` encryption, which it implies: the key's ARN, an alias's ARN, or
+    /// `alias/NAME` (not a bare key id). Example: `kms_key = "alias/projectx"`.
+    #[schemars(with = "Option<String>")]
+    pub(super) kms_key: Option<Text>,
+    /// Server access logging of a bucket the stack creates, into another bucket of the same account and
+    /// region. Default: no logging. Example: `logging = { bucket = "com.stuzio.logs" }`.
+    #[schemars(with = "Option<RawLogging>")]
+    pub(super) logging: Option<Spanned<RawLogging>>,
+}
+
+/// Where a bucket's server access logs go.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "BucketLogging")]
+pub(super) struct RawLogging {
+    /// The bucket the logs go to: another bucket of the same account and region. Example:
+    /// `bucket = "com.stuzio.logs"`.
+    #[schemars(with = "String", transform = schema::bucket_name)]
+    pub(super) bucket: Text,
+    /// The prefix of the log objects' keys. Default: the logged bucket's name and `/`. Example:
+    /// `prefix = "projectx/"`.
+    #[schemars(with = "Option<String>")]
+    pub(super) prefix: Option<Text>,
 }
 
 /// An IAM group.

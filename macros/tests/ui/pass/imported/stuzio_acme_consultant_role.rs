@@ -22,6 +22,15 @@ pub fn stuzio_consultant_boundary() -> PolicyDocument {
             "arn:aws:s3:::com.stuzio.projectx",
             "arn:aws:s3:::com.stuzio.projectx/*"
           ]
+        },
+        {
+          "Sid": "OnlyProjectXKey",
+          "Effect": "Allow",
+          "Action": [
+            "kms:Decrypt",
+            "kms:GenerateDataKey"
+          ],
+          "Resource": "arn:aws:kms:us-east-1:081278057606:key/1234abcd-12ab-34cd-56ef-1234567890ab"
         }
       ]
     }).document()
@@ -48,6 +57,15 @@ pub fn stuzio_project_x_policy() -> PolicyDocument {
             "s3:DeleteObject"
           ],
           "Resource": "arn:aws:s3:::com.stuzio.projectx/*"
+        },
+        {
+          "Sid": "UseProjectXKey",
+          "Effect": "Allow",
+          "Action": [
+            "kms:Decrypt",
+            "kms:GenerateDataKey"
+          ],
+          "Resource": "arn:aws:kms:us-east-1:081278057606:key/1234abcd-12ab-34cd-56ef-1234567890ab"
         }
       ]
     }).document()
