@@ -116,8 +116,9 @@ fn a_wrong_spec_is_an_error_and_a_missing_one_a_usage_error() {
     assert_eq!(missing.status.code(), Some(2), "{}", described(&missing));
 }
 
-/// `iamgen init` writes a commented spec and its policy file that check without a finding and generate; it
-/// never writes over a file that is there.
+/// `iamgen init` writes a commented spec and its policy file that check without a finding, are already in
+/// `iamgen fmt`'s canonical form (a CI that runs `fmt --check` passes on a fresh project), and generate; it never
+/// writes over a file that is there.
 #[test]
 fn init_writes_a_spec_that_checks_clean_and_generates() {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -139,6 +140,10 @@ fn init_writes_a_spec_that_checks_clean_and_generates() {
         "{}",
         described(&check)
     );
+    let policies = dir.path().join("policies");
+    let fmt = iamgen(&["fmt", "--check", policies.to_str().expect("UTF-8")]);
+    assert_eq!(fmt.status.code(), Some(0), "{}", described(&fmt));
+
     let out = dir.path().join("out");
     let generate = iamgen(&[
         "generate",
