@@ -92,46 +92,55 @@ pub fn cpu_time() -> Duration {
     START.get_or_init(Instant::now).elapsed()
 }
 
+/// `struct timeval` on 64-bit Linux.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+#[repr(C)]
+#[derive(Default)]
+struct Timeval {
+    seconds: i64,
+    microseconds: i64,
+}
+
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+impl Timeval {
+    fn duration(&self) -> Duration {
+        Duration::from_secs(u64::try_from(self.seconds).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(self.microseconds).unwrap_or(0))
+    }
+}
+
+/// `struct rusage` on 64-bit Linux: two timevals, then fourteen longs (`ru_maxrss` first, in KiB).
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+#[repr(C)]
+#[derive(Default)]
+struct Rusage {
+    user: Timeval,
+    system: Timeval,
+    rest: [i64; 14],
+}
+
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+impl Rusage {
+    fn cpu(&self) -> Duration {
+        self.user.duration() + self.system.duration()
+    }
+}
+
 /// The CPU time of this process's children that have ended (`RUSAGE_CHILDREN`, their own children included):
 /// a command's, which may work on several cores at once.
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 #[must_use]
 pub fn children_cpu() -> Duration {
-    #[repr(C)]
-    struct Timeval {
-        seconds: i64,
-        microseconds: i64,
-    }
-    #[repr(C)]
-    struct Rusage {
-        user: Timeval,
-        system: Timeval,
-        rest: [i64; 14],
-    }
     unsafe extern "C" {
         fn getrusage(who: i32, usage: *mut Rusage) -> i32;
     }
     const RUSAGE_CHILDREN: i32 = -1;
-    let mut usage = Rusage {
-        user: Timeval {
-            seconds: 0,
-            microseconds: 0,
-        },
-        system: Timeval {
-            seconds: 0,
-            microseconds: 0,
-        },
-        rest: [0; 14],
-    };
+    let mut usage = Rusage::default();
     // SAFETY: `usage` is a valid `struct rusage` (two timevals and fourteen longs on 64-bit Linux) that the
     // call fills in.
     let status = unsafe { getrusage(RUSAGE_CHILDREN, &raw mut usage) };
     assert_eq!(status, 0, "the children's CPU time");
-    let micros = |time: &Timeval| {
-        Duration::from_secs(u64::try_from(time.seconds).unwrap_or(0))
-            + Duration::from_micros(u64::try_from(time.microseconds).unwrap_or(0))
-    };
-    micros(&usage.user) + micros(&usage.system)
+    usage.cpu()
 }
 
 /// Zero where the children's CPU time is not read this way: the report then shows wall time only.
@@ -185,49 +194,23 @@ pub struct Measured {
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 #[must_use]
 pub fn run_measured(command: &mut std::process::Command) -> Measured {
-    #[repr(C)]
-    struct Timeval {
-        seconds: i64,
-        microseconds: i64,
-    }
-    #[repr(C)]
-    struct Rusage {
-        user: Timeval,
-        system: Timeval,
-        /// `ru_maxrss` first, in KiB, then the thirteen other counters.
-        rest: [i64; 14],
-    }
     unsafe extern "C" {
         fn wait4(pid: i32, status: *mut i32, options: i32, usage: *mut Rusage) -> i32;
     }
     let start = Instant::now();
     let child = command.spawn().expect("the command starts");
     let pid = i32::try_from(child.id()).expect("a pid fits an i32");
-    let mut usage = Rusage {
-        user: Timeval {
-            seconds: 0,
-            microseconds: 0,
-        },
-        system: Timeval {
-            seconds: 0,
-            microseconds: 0,
-        },
-        rest: [0; 14],
-    };
+    let mut usage = Rusage::default();
     let mut status = 0;
     // SAFETY: `status` and `usage` are valid for writes (`usage` is a `struct rusage` on 64-bit Linux), and
     // `pid` is our own child, which nothing else waits for (`child` is not waited on after this).
     let waited = unsafe { wait4(pid, &raw mut status, 0, &raw mut usage) };
     let wall = start.elapsed();
     assert_eq!(waited, pid, "wait4 on the command");
-    let time = |time: &Timeval| {
-        Duration::from_secs(u64::try_from(time.seconds).unwrap_or(0))
-            + Duration::from_micros(u64::try_from(time.microseconds).unwrap_or(0))
-    };
     drop(child);
     Measured {
         wall,
-        cpu: time(&usage.user) + time(&usage.system),
+        cpu: usage.cpu(),
         max_rss_kib: u64::try_from(usage.rest[0]).unwrap_or(0),
         // Exited normally (the low 7 bits are 0) with status 0.
         success: status == 0,

@@ -299,30 +299,31 @@ fn pack(
         parameters: BTreeSet::new(),
         bytes: 0,
     };
+    // Each parameter's bytes, measured once: many resources use the same one.
+    let parameter_bytes: Vec<usize> = parameters
+        .iter()
+        .map(|(key, value)| json_bytes(key, value, 2))
+        .collect();
     let mut assignment = vec![0; items.len()];
     let mut part = 0;
     let mut fill = empty();
     for &index in order {
         let item = &items[index];
-        let parameter_bytes = |fill: &Fill| {
+        // The parameters the resource would add to the part: how many, and their bytes.
+        let added = |fill: &Fill| {
             item.parameters
                 .iter()
                 .filter(|parameter| !fill.parameters.contains(parameter))
-                .map(|&parameter| json_bytes(&parameters[parameter].0, &parameters[parameter].1, 2))
-                .sum::<usize>()
+                .fold((0, 0), |(count, bytes), &parameter| {
+                    (count + 1, bytes + parameter_bytes[parameter])
+                })
         };
-        let fits = |fill: &Fill| {
-            let new_parameters = item
-                .parameters
-                .iter()
-                .filter(|parameter| !fill.parameters.contains(parameter))
-                .count();
-            fill.resources < PART_RESOURCES
-                && fill.outputs + item.outputs.len() <= PART_OUTPUTS
-                && fill.parameters.len() + new_parameters <= PART_PARAMETERS
-                && fill.bytes + item.bytes + parameter_bytes(fill) <= PART_BYTES
-        };
-        if !fits(&fill) {
+        let (new_parameters, new_bytes) = added(&fill);
+        let fits = fill.resources < PART_RESOURCES
+            && fill.outputs + item.outputs.len() <= PART_OUTPUTS
+            && fill.parameters.len() + new_parameters <= PART_PARAMETERS
+            && fill.bytes + item.bytes + new_bytes <= PART_BYTES;
+        if !fits {
             if fill.resources == 0 {
                 return Err(RenderError::TooLarge {
                     account: account.to_owned(),
@@ -338,7 +339,7 @@ fn pack(
             part += 1;
             fill = empty();
         }
-        fill.bytes += item.bytes + parameter_bytes(&fill);
+        fill.bytes += item.bytes + added(&fill).1;
         fill.resources += 1;
         fill.outputs += item.outputs.len();
         fill.parameters.extend(item.parameters.iter().copied());
@@ -592,10 +593,8 @@ fn rewrite_strings(value: &mut Value, visit: &mut impl FnMut(&mut String)) {
 
 /// What a named resource is, written without referring to it: its `Ref` and its ARN, as `Fn::Sub` text.
 struct Literal {
-    /// `Ref`'s value as `Fn::Sub` text.
-    reference: String,
-    /// Whether `Ref` gives an ARN (a managed policy), which needs `Fn::Sub` for the account id.
-    reference_is_sub: bool,
+    /// What replaces `Ref`: the name, or (for a managed policy, whose `Ref` is its ARN) `Fn::Sub` of the ARN.
+    reference: Value,
     /// `Fn::GetAtt [.., Arn]`, as `Fn::Sub` text.
     arn: Option<String>,
 }
@@ -604,9 +603,7 @@ impl Literal {
     /// The value that replaces `Ref` (`attribute` `None`) or `Fn::GetAtt` of `attribute`.
     fn of(&self, attribute: Option<&str>) -> Option<Value> {
         match attribute {
-            None if self.reference_is_sub => Some(sub(&self.reference)),
-            // Without `${`, the `Fn::Sub` text is the plain name.
-            None => Some(Value::String(self.reference.replace("${!", "${"))),
+            None => Some(self.reference.clone()),
             Some("Arn") => self.arn.as_deref().map(sub),
             Some(_) => None,
         }
@@ -646,8 +643,7 @@ fn literal(resource: &Value) -> Option<Literal> {
         )
     };
     let named = |name: &str, arn: String| Literal {
-        reference: sub_literal(name),
-        reference_is_sub: false,
+        reference: Value::from(name),
         arn: Some(arn),
     };
     match kind.as_str() {
@@ -655,8 +651,7 @@ fn literal(resource: &Value) -> Option<Literal> {
         "AWS::IAM::User" => text("UserName").map(|name| named(name, iam("user", name))),
         "AWS::IAM::Group" => text("GroupName").map(|name| named(name, iam("group", name))),
         "AWS::IAM::ManagedPolicy" => text("ManagedPolicyName").map(|name| Literal {
-            reference: iam("policy", name),
-            reference_is_sub: true,
+            reference: sub(&iam("policy", name)),
             arn: None,
         }),
         "AWS::S3::Bucket" => text("BucketName").map(|name| {
